@@ -1,0 +1,89 @@
+"""The sealed vault: submissions sealed at rest until their round's deadline and four eyes.
+
+Pure: no Django, no clock, no paths of its own. The portal passes in the time (`now`),
+the master key (from its environment), byte streams, and stores the frozen dataclasses
+returned here. See docs/vault.md for the threat model, the formats and Annex IV.
+"""
+
+from sanely.vault._errors import (
+    DeadlineRefused,
+    FileRefused,
+    FourEyesRequired,
+    KeyInvalid,
+    NaiveDatetime,
+    ReceiptInvalid,
+    ScanFailed,
+    StillSealed,
+    SubmissionLate,
+    TamperDetected,
+    UploadRefused,
+    VaultError,
+)
+from sanely.vault._receipts import (
+    Receipt,
+    ReceiptFile,
+    SigningKey,
+    public_key_id,
+    public_key_load,
+    receipt_issue,
+    receipt_verify,
+    signing_key_generate,
+    signing_key_load,
+)
+from sanely.vault._rounds import (
+    MasterKey,
+    OpenedRound,
+    OpeningAuthorisation,
+    RoundKey,
+    master_key_generate,
+    master_key_load,
+    round_key_create,
+    round_key_extend,
+    round_key_open,
+    round_key_verify,
+)
+from sanely.vault._seal import DEFAULT_CHUNK_SIZE, Envelope, seal, unseal
+from sanely.vault._sniff import DEFAULT_ALLOWED, FileKind, sniff
+from sanely.vault._time import accept_submission
+
+__all__ = [
+    "DEFAULT_ALLOWED",
+    "DEFAULT_CHUNK_SIZE",
+    "DeadlineRefused",
+    "Envelope",
+    "FileKind",
+    "FileRefused",
+    "FourEyesRequired",
+    "KeyInvalid",
+    "MasterKey",
+    "NaiveDatetime",
+    "OpenedRound",
+    "OpeningAuthorisation",
+    "Receipt",
+    "ReceiptFile",
+    "ReceiptInvalid",
+    "RoundKey",
+    "ScanFailed",
+    "SigningKey",
+    "StillSealed",
+    "SubmissionLate",
+    "TamperDetected",
+    "UploadRefused",
+    "VaultError",
+    "accept_submission",
+    "master_key_generate",
+    "master_key_load",
+    "public_key_id",
+    "public_key_load",
+    "receipt_issue",
+    "receipt_verify",
+    "round_key_create",
+    "round_key_extend",
+    "round_key_open",
+    "round_key_verify",
+    "seal",
+    "signing_key_generate",
+    "signing_key_load",
+    "sniff",
+    "unseal",
+]

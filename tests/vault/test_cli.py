@@ -1,0 +1,114 @@
+"""`sanely vault`: a supplier verifies a receipt offline; an operator makes a key."""
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from sanely import cli as sanely_cli
+from sanely.vault import receipt_verify, signing_key_load
+from sanely.vault.cli import main
+
+from .test_receipts import RECEIPT, SIGNING_KEY
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    receipt = tmp_path / "receipt.json"
+    receipt.write_text(RECEIPT, encoding="utf-8")
+    key = tmp_path / "portal-receipts.pem"
+    key.write_bytes(SIGNING_KEY.public_pem)
+    return receipt, key
+
+
+def test_a_valid_receipt_is_printed_and_declared_valid(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    receipt, key = files
+
+    status = sanely_cli.main(["vault", "verify-receipt", str(receipt), "--public-key", str(key)])
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert out.endswith("\nvalid\n")
+    assert "submission:   sub-1 (version 2)" in out
+    assert "received at:  2026-11-25 11:59:59.123456 UTC (2026-11-25 11:59:59.123456 GMT" in out
+    assert f"file:         plan.xlsx (9 bytes, SHA-256 {'b' * 64})" in out
+
+
+def test_an_altered_receipt_is_refused_with_the_reason_on_stderr(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    receipt, key = files
+    receipt.write_text(RECEIPT.replace("supplier-7", "supplier-8"), encoding="utf-8")
+
+    status = main(["verify-receipt", str(receipt), "--public-key", str(key)])
+
+    captured = capsys.readouterr()
+    assert status == 1
+    assert captured.out == ""
+    assert f"INVALID: {receipt}: the signature does not match" in captured.err
+
+
+def test_an_unreadable_receipt_file_is_a_usage_error(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, key = files
+    missing = tmp_path / "missing.json"
+
+    status = main(["verify-receipt", str(missing), "--public-key", str(key)])
+
+    assert status == 2
+    assert f"cannot read {missing}: No such file or directory" in capsys.readouterr().err
+
+
+def test_a_public_key_file_that_is_not_a_key_is_a_usage_error(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    receipt, key = files
+    key.write_text("not a key")
+
+    status = main(["verify-receipt", str(receipt), "--public-key", str(key)])
+
+    assert status == 2
+    assert f"{key}: not a PEM public key" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [[], ["verify-receipt", "r.json"], ["frobnicate"]])
+def test_bad_arguments_exit_2_with_usage(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    assert "usage: sanely vault" in capsys.readouterr().err
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "verify-receipt" in capsys.readouterr().out
+
+
+def test_keygen_writes_a_private_key_only_its_owner_can_read_and_prints_the_public_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "signing.pem"
+
+    status = main(["keygen", str(path)])
+
+    key = signing_key_load(path.read_bytes())
+    out = capsys.readouterr().out
+    assert status == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert f"# key id {key.key_id}; private key written to {path}\n" in out
+    assert out.endswith(key.public_pem.decode())
+    receipt_verify(RECEIPT.encode(), SIGNING_KEY.public_pem)
+
+
+def test_keygen_never_overwrites_a_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "signing.pem"
+    path.write_text("precious")
+
+    status = main(["keygen", str(path)])
+
+    assert status == 2
+    assert path.read_text() == "precious"
+    assert f"cannot create {path}: File exists" in capsys.readouterr().err
