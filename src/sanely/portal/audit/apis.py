@@ -1,0 +1,49 @@
+"""JSON API for the audit trail."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from sanely.portal.core.apis import ERRORS, CursorPagination, actor_of
+
+from .selectors import AuditFilter, audit_event_list
+
+router = Router(tags=["audit trail"])
+
+
+class AuditEventOut(Schema):
+    id: int
+    sequence: int
+    at: datetime
+    actor_email: str | None
+    organisation_id: int | None
+    authority_id: int | None
+    action: str
+    subject_type: str
+    subject_id: str
+    payload: dict[str, Any]
+    previous_hash: str
+    hash: str
+
+    @staticmethod
+    def resolve_actor_email(event: Any) -> str | None:
+        return event.actor.email if event.actor else None
+
+
+class AuditQuery(Schema):
+    organisation_id: int | None = None
+    user_email: str = ""
+    subject_type: str = ""
+    subject_id: str = ""
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@router.get("/audit/events", response={200: list[AuditEventOut], **ERRORS})
+@paginate(CursorPagination)
+def audit_events(request: HttpRequest, filters: Query[AuditQuery]):  # type: ignore[no-untyped-def]
+    return audit_event_list(actor=actor_of(request), filters=AuditFilter(**filters.model_dump()))

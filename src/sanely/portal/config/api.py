@@ -1,0 +1,25 @@
+"""The JSON API: one NinjaAPI, version 1, with each app's router mounted under /api/v1/."""
+
+from ninja import NinjaAPI
+
+from sanely.portal.accounts.apis import router as accounts_router
+from sanely.portal.audit.apis import router as audit_router
+from sanely.portal.core.apis import SignedInSession, TokenAuth, install_error_handlers
+
+api = NinjaAPI(
+    title="sanely API",
+    version="1",
+    description=(
+        "Run Innovation Partnerships. Authenticate with a personal access token"
+        " (`Authorization: Bearer sanely_pat_…`) or a signed-in session. Every 4xx answer"
+        " has the shape `{code, message, detail, rule?, citation?}`; lists are paged with"
+        " `cursor` and `limit` and return `next_cursor`."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=[TokenAuth(), SignedInSession()],
+)
+install_error_handlers(api)
+api.add_router("/v1/", accounts_router)
+api.add_router("/v1/", audit_router)

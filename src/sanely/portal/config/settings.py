@@ -1,0 +1,213 @@
+"""
+Settings for the sanely portal, read from the environment (see the table in README.md).
+
+One module serves development, tests and production: SANELY_ENV=production turns on the
+strict checks (a real secret key, HTTPS cookies, no debug pages).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+REPO_DIR = Path(__file__).resolve().parents[4]
+ENV = os.environ.get("SANELY_ENV", "development")
+PRODUCTION = ENV == "production"
+DATA_DIR = Path(os.environ.get("SANELY_DATA_DIR", REPO_DIR / "var")).resolve()
+FRONTEND_DIR = Path(
+    os.environ.get("SANELY_FRONTEND_DIR", REPO_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk")
+)
+
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret_key() -> str:
+    """A per-checkout key kept under var/, so sessions survive restarts of the demo."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("SANELY_SECRET_KEY", "")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("SANELY_SECRET_KEY must be set when SANELY_ENV=production.")
+    SECRET_KEY = _development_secret_key()
+
+DEBUG = _flag("SANELY_DEBUG", default=False)
+ALLOWED_HOSTS = os.environ.get("SANELY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SANELY_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+SERVICE_NAME = os.environ.get("SANELY_SERVICE_NAME", "Innovation Partnerships")
+AUTHORITY_NAME = os.environ.get("SANELY_AUTHORITY_NAME", "sanely")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "ninja",
+    "sanely.portal.core",
+    "sanely.portal.accounts",
+    "sanely.portal.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sanely.portal.config.urls"
+WSGI_APPLICATION = "sanely.portal.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "sanely.portal.config.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+    # Only for the interactive API documentation that django-ninja ships.
+    {"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True},
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'sanely.sqlite3'}"),
+        conn_max_age=int(os.environ.get("SANELY_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several processes (web and worker) share the file: wait for locks instead of failing.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGIN_FAILURE_LIMIT = int(os.environ.get("SANELY_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("SANELY_LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = _flag("SANELY_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = 31536000
+
+# Content Security Policy: scripts only from this site or with the per-response nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [FRONTEND_DIR] if FRONTEND_DIR.is_dir() else []
+# govuk-frontend's CSS asks for /assets/... by absolute path: serve its folder at the site root.
+WHITENOISE_ROOT = FRONTEND_DIR if FRONTEND_DIR.is_dir() else None
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = DATA_DIR / "media"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("SANELY_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["SANELY_S3_BUCKET"],
+            "endpoint_url": os.environ.get("SANELY_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SANELY_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+
+# Request bodies: forms and JSON are small; files arrive through streamed uploads.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("SANELY_MAX_BODY_BYTES", str(1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SANELY_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+NOTIFY_API_KEY = os.environ.get("SANELY_NOTIFY_API_KEY", "")
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("SANELY_NOTIFY_TEMPLATE_ID", "")
+DEFAULT_FROM_EMAIL = os.environ.get("SANELY_EMAIL_FROM", "sanely <no-reply@sanely.invalid>")
+if NOTIFY_API_KEY:
+    EMAIL_BACKEND = "sanely.portal.core.email.NotifyEmailBackend"
+elif os.environ.get("SANELY_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["SANELY_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("SANELY_SMTP_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("SANELY_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("SANELY_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = _flag("SANELY_SMTP_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SANELY_LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+CSRF_FAILURE_VIEW = "sanely.portal.core.views.csrf_failure"

@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from sanely.portal.core import views as core_views
+
+from .api import api
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/", api.urls),
+    path("", include("sanely.portal.accounts.urls")),
+    path("audit/", include("sanely.portal.audit.urls")),
+]
+
+handler400 = "sanely.portal.core.views.bad_request"
+handler403 = "sanely.portal.core.views.forbidden"
+handler404 = "sanely.portal.core.views.not_found"
+handler500 = "sanely.portal.core.views.server_error"

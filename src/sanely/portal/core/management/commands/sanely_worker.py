@@ -1,0 +1,29 @@
+import os
+import socket
+import threading
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from sanely.portal.core.heartbeat import heartbeat_start
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (django-tasks-db) and report its heartbeat to /healthz."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", action="store_true", help="run the queued tasks, then exit")
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+
+    def handle(self, *args: Any, batch: bool, interval: float, **options: Any) -> None:
+        worker_id = f"{socket.gethostname()}-{os.getpid()}"[:64]
+        stop = threading.Event()
+        heartbeat_start(worker_id, stop)
+        try:
+            extra = ["--batch"] if batch else []
+            call_command(
+                "db_worker", "--worker-id", worker_id, "--interval", str(interval), *extra
+            )
+        finally:
+            stop.set()

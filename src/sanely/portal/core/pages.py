@@ -1,0 +1,74 @@
+"""Helpers that every page view shares: the error summary and the navigation."""
+
+from typing import Any
+
+from django.forms import Form
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .errors import ApplicationError
+
+
+def errors_context(
+    *, form: Form | None = None, error: ApplicationError | None = None
+) -> dict[str, Any]:
+    """
+    The shape base.html shows: a summary linking to each field, and a message per field.
+    A field the form does not show is reported in the summary without a link.
+    """
+    fields: dict[str, str] = {}
+    summary: list[dict[str, str]] = []
+    problems: dict[str, list[str]] = {}
+    if form is not None:
+        problems.update({name: list(messages) for name, messages in form.errors.items()})
+    if error is not None:
+        detail = error.detail if isinstance(error.detail, dict) else {}
+        problems.update({name: [str(m) for m in messages] for name, messages in detail.items()})
+        if not detail:
+            problems["__all__"] = [error.message]
+    for name, messages in problems.items():
+        shown = form is not None and name in form.fields
+        if shown:
+            fields[name] = messages[0]
+        for message in messages:
+            summary.append({"text": message, "href": f"#{name}"} if shown else {"text": message})
+    return {"errors": {"summary": summary, "fields": fields}} if summary else {}
+
+
+def navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    """The service navigation: what this person can reach, decided by the apps' selectors."""
+    from sanely.portal.accounts.selectors import Actor
+    from sanely.portal.audit.selectors import audit_trail_readable
+
+    items = [("Home", reverse("home"))]
+    user = request.user
+    if user.is_authenticated:
+        actor = Actor.for_session(user)  # type: ignore[arg-type]
+        items.append(("API tokens", reverse("accounts:tokens")))
+        if audit_trail_readable(actor=actor):
+            items.append(("Audit trail", reverse("audit:events")))
+        items.append(("Sign out", reverse("accounts:logout_confirm")))
+    else:
+        items.append(("Sign in", reverse("accounts:login")))
+    return [
+        {"text": text, "href": href, "active": request.path == href} for text, href in items
+    ]
+
+
+def page_guard(view: Any) -> Any:
+    """Show NotFound and PermissionDenied from any selector as the standard error pages."""
+    from functools import wraps
+
+    from . import views
+    from .errors import NotFound, PermissionDenied
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            return views.not_found(request)
+        except PermissionDenied:
+            return views.forbidden(request)
+
+    return wrapper

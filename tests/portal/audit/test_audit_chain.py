@@ -1,0 +1,136 @@
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from sanely import cli
+from sanely.portal.audit.models import AuditEvent, AuditTrailIsAppendOnly
+from sanely.portal.audit.services import audit_record, audit_verify
+
+from cast import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def record_three():
+    return [
+        audit_record(action=f"thing.step_{i}", subject=("thing", i), now=NOW + timedelta(minutes=i), payload={"n": i})
+        for i in range(1, 4)
+    ]
+
+
+@contextmanager
+def behind_the_applications_back():
+    """Raw SQL as someone with database access would run it, triggers switched off on PostgreSQL."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            yield cursor
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def test_events_form_a_chain_that_verifies():
+    first, second, third = record_three()
+    assert first.previous_hash == "0" * 64
+    assert second.previous_hash == first.hash
+    assert third.previous_hash == second.hash
+    report = audit_verify()
+    assert report.intact
+    assert 3 == report.checked
+
+
+def test_altering_a_row_is_detected_and_names_the_event():
+    _, second, _ = record_three()
+    with behind_the_applications_back() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET payload = %s WHERE id = %s", ['{"n": 99}', second.pk])
+    report = audit_verify()
+    assert second.pk == report.broken_event_id
+    assert "altered" in report.problem
+
+
+def test_deleting_a_row_is_detected_at_the_next_event():
+    _, second, third = record_three()
+    with behind_the_applications_back() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [second.pk])
+    report = audit_verify()
+    assert third.pk == report.broken_event_id
+
+
+def test_deleting_the_newest_row_is_detected_against_the_head():
+    *_, third = record_three()
+    with behind_the_applications_back() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [third.pk])
+    report = audit_verify()
+    assert not report.intact
+    assert "head records #3" in report.problem
+
+
+def test_inserting_a_row_is_detected():
+    first, second, _ = record_three()
+    with behind_the_applications_back() as cursor:
+        # A forged event between the first and second, with a plausible hash: the next one no longer links to it.
+        cursor.execute(
+            "UPDATE audit_auditevent SET sequence = sequence + 10 WHERE sequence >= 2"
+        )
+        cursor.execute(
+            "INSERT INTO audit_auditevent (sequence, at, action, subject_type, subject_id, payload, previous_hash, hash)"
+            " VALUES (2, %s, 'forged', 'thing', '9', '{}', %s, %s)",
+            [NOW, first.hash, "f" * 64],
+        )
+    report = audit_verify()
+    assert not report.intact
+    assert report.broken_event_id is not None
+    assert report.broken_event_id not in {first.pk}
+
+
+def test_the_model_refuses_update_and_delete():
+    event, *_ = record_three()
+    event.action = "changed"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        event.save()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        event.delete()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent.objects.filter(pk=event.pk).update(action="changed")
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent.objects.all().delete()
+    assert audit_verify().intact
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_auditevent SET action = 'x'", "DELETE FROM audit_auditevent", "TRUNCATE audit_auditevent CASCADE"],
+)
+def test_postgresql_refuses_changes_to_audit_rows(statement):
+    record_three()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        # Run the deferred foreign-key checks first, or PostgreSQL refuses TRUNCATE for that reason instead.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(statement)
+    assert 3 == AuditEvent.objects.count()
+
+
+def test_verify_command_exits_1_naming_the_broken_event(capsys):
+    _, second, _ = record_three()
+    assert 0 == cli.main(["audit", "verify"])
+    assert "intact: 3 events" in capsys.readouterr().out
+    with behind_the_applications_back() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = 'hidden' WHERE id = %s", [second.pk])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["audit", "verify"])
+    assert 1 == exit_info.value.code
+    assert f"event id {second.pk}" in capsys.readouterr().err
+
+
+def test_an_event_rolls_back_with_the_write_it_records():
+    record_three()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(action="doomed", subject=("thing", 4), now=NOW)
+        raise RuntimeError("the write failed")
+    assert 3 == AuditEvent.objects.count()
+    assert audit_verify().intact

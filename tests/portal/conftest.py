@@ -1,0 +1,25 @@
+from cast import AUTHORITY_ROLES, SUPPLIER_ROLES, make_org
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):
+    # Argon2 is the production hasher (tested on its own); tests hash many passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def wessex(db):
+    return make_org("Wessex County Council", "authority", AUTHORITY_ROLES, slug="wessex", nation="england")
+
+
+@pytest.fixture
+def mercia(db):
+    return make_org("Mercia District Council", "authority", AUTHORITY_ROLES, slug="mercia", nation="england")
+
+
+@pytest.fixture
+def kestrel(db):
+    return make_org("Kestrel Mobility Ltd", "supplier", SUPPLIER_ROLES, slug="kestrel")
