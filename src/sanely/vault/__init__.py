@@ -45,10 +45,18 @@ from sanely.vault._rounds import (
 from sanely.vault._seal import DEFAULT_CHUNK_SIZE, Envelope, seal, unseal
 from sanely.vault._sniff import DEFAULT_ALLOWED, FileKind, sniff
 from sanely.vault._time import accept_submission
+from sanely.vault._upload import (
+    DEFAULT_MAX_SIZE,
+    Upload,
+    upload_chunk,
+    upload_finish,
+    upload_start,
+)
 
 __all__ = [
     "DEFAULT_ALLOWED",
     "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_MAX_SIZE",
     "DeadlineRefused",
     "Envelope",
     "FileKind",
@@ -68,6 +76,7 @@ __all__ = [
     "StillSealed",
     "SubmissionLate",
     "TamperDetected",
+    "Upload",
     "UploadRefused",
     "VaultError",
     "accept_submission",
@@ -86,4 +95,7 @@ __all__ = [
     "signing_key_load",
     "sniff",
     "unseal",
+    "upload_chunk",
+    "upload_finish",
+    "upload_start",
 ]
