@@ -42,6 +42,14 @@ from sanely.vault._rounds import (
     round_key_open,
     round_key_verify,
 )
+from sanely.vault._scan import (
+    ClamdScanner,
+    NoScanner,
+    ScanResult,
+    ScanStatus,
+    VirusScanner,
+    scanner_from_setting,
+)
 from sanely.vault._seal import DEFAULT_CHUNK_SIZE, Envelope, seal, unseal
 from sanely.vault._sniff import DEFAULT_ALLOWED, FileKind, sniff
 from sanely.vault._time import accept_submission
@@ -57,6 +65,7 @@ __all__ = [
     "DEFAULT_ALLOWED",
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_SIZE",
+    "ClamdScanner",
     "DeadlineRefused",
     "Envelope",
     "FileKind",
@@ -65,6 +74,7 @@ __all__ = [
     "KeyInvalid",
     "MasterKey",
     "NaiveDatetime",
+    "NoScanner",
     "OpenedRound",
     "OpeningAuthorisation",
     "Receipt",
@@ -72,6 +82,8 @@ __all__ = [
     "ReceiptInvalid",
     "RoundKey",
     "ScanFailed",
+    "ScanResult",
+    "ScanStatus",
     "SigningKey",
     "StillSealed",
     "SubmissionLate",
@@ -79,6 +91,7 @@ __all__ = [
     "Upload",
     "UploadRefused",
     "VaultError",
+    "VirusScanner",
     "accept_submission",
     "master_key_generate",
     "master_key_load",
@@ -90,6 +103,7 @@ __all__ = [
     "round_key_extend",
     "round_key_open",
     "round_key_verify",
+    "scanner_from_setting",
     "seal",
     "signing_key_generate",
     "signing_key_load",
