@@ -1,0 +1,77 @@
+"""
+Statutory periods: the day a period ends, counted as its rulebook says.
+
+One function, `period_end`, serves the engine's guards, its due dates and the public deadline
+calculator, so that the calculator and the procedures can never disagree.
+"""
+
+from datetime import date, timedelta
+
+from sanely.procedure._calendars import (
+    UK_ANY_PART,
+    WEEKENDS_ONLY,
+    Nation,
+    WorkingDays,
+    nation_named,
+    nation_working_days,
+)
+from sanely.procedure._errors import DeadlineError
+from sanely.procedure._model import Period, Rulebook
+
+
+def working_days_for(rulebook: Rulebook, nation: str | None) -> WorkingDays:
+    """
+    The working-day definition a rulebook uses for an authority in `nation`.
+
+    Raises DeadlineError when the rulebook does not apply in that nation.
+    """
+    if rulebook.working_days == "uk-any-part":
+        chosen: Nation | None = nation_named(nation) if nation else None
+        days = UK_ANY_PART
+    elif rulebook.working_days == "nation":
+        chosen = nation_named(nation or str(rulebook.default_nation))
+        days = nation_working_days(chosen)
+    else:
+        chosen = nation_named(nation) if nation else None
+        days = WEEKENDS_ONLY
+    if chosen is not None and chosen.value not in rulebook.jurisdictions:
+        where = ", ".join(rulebook.jurisdictions)
+        raise DeadlineError(
+            f"{rulebook.id} does not apply in {chosen.value} (it applies in: {where}); "
+            "choose the regime of that nation or drop --nation"
+        )
+    return days
+
+
+def period_end(period: Period, start: date, days: WorkingDays) -> date:
+    """
+    The last day of `period` counted from the fact dated `start`.
+
+    For a minimum period this is the earliest lawful deadline; for a standstill, its last day;
+    for a notice or a payment, the due date.
+    """
+    if period.counted == "working":
+        first = start if period.count == "beginning-with" else start + timedelta(days=1)
+        return days.nth_beginning_with(first, period.days)
+    offset = period.days if period.count == "after" else period.days - 1
+    end = start + timedelta(days=offset)
+    return days.on_or_after(end) if period.roll else end
+
+
+def describe(period: Period, start: date, end: date, days: WorkingDays) -> str:
+    """The sentence that says what the date means, filled from the rulebook's template."""
+    return period.meaning.format(
+        date=end.isoformat(),
+        start=start.isoformat(),
+        days=period.days,
+        working_day=days.description,
+    )
+
+
+def period_for_kind(rulebook: Rulebook, key: str) -> Period:
+    """The rulebook's period `key`, or DeadlineError saying why the regime has none."""
+    period = rulebook.periods.get(key)
+    if period is not None:
+        return period
+    reason = rulebook.not_applicable.get(key, "the rulebook does not define this period")
+    raise DeadlineError(f"no {key.replace('_', '-')} deadline under {rulebook.id}: {reason}")

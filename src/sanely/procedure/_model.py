@@ -1,0 +1,247 @@
+"""
+The typed face of a rulebook file, and the results the engine returns.
+
+Everything here is a frozen dataclass; the rulebook loader builds the first group, the engine
+returns the second.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class Level(StrEnum):
+    """What sanely does about a rule."""
+
+    GUARD = "GUARD"  # block the event until the condition holds
+    WARN = "WARN"  # allow, with a recorded justification
+    RECORD = "RECORD"  # capture evidence; nothing to check
+
+
+@dataclass(frozen=True)
+class State:
+    """A lifecycle state."""
+
+    id: str
+    label: str
+    terminal: bool
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event: leaves any of `sources` (or every non-terminal state for "*") for `target`."""
+
+    id: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """One application of a rule: the guard run before `event`, the field it is about."""
+
+    event: str
+    guard: str
+    field: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A legal rule: id from LAW.md, citation, enforcement level and how it was verified."""
+
+    id: str
+    citation: str
+    summary: str
+    level: Level
+    verified: bool
+    citation_verified: bool
+    source: str
+    verified_by: str
+    level_when_verified: Level
+    evidence: str
+    checks: tuple[Check, ...]
+
+
+@dataclass(frozen=True)
+class Period:
+    """
+    A statutory period: how many days, counted how, from which fact.
+
+    `count` is "after" (the day of the fact is not counted: a 30-day period after day D ends on
+    D+30) or "beginning-with" (the day of the fact is day 1: it ends on D+29, or for working days
+    on the N-th working day counting D itself when D is a working day). `roll` moves an end that
+    falls on a non-working day to the next working day.
+    """
+
+    key: str
+    kind: str
+    days: int
+    counted: str
+    count: str
+    roll: bool
+    from_fact: str
+    from_text: str
+    rule: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class DueSpec:
+    """A duty with a due date: the period that sets it and the fact that shows it is done."""
+
+    period: str
+    what: str
+    done_fact: str
+    states: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NoticeSpec:
+    """A notice an event triggers."""
+
+    event: str
+    notice: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Procurement thresholds in force from a date."""
+
+    from_date: date
+    currency: str
+    vat: str
+    amounts: Mapping[str, Decimal]
+    source: str
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """One rulebook file: the law of one regime from one effective date, as data."""
+
+    id: str
+    title: str
+    regime: str
+    effective_from: date
+    content_hash: str
+    jurisdictions: tuple[str, ...]
+    default_nation: str | None
+    working_days: str
+    initial_state: str
+    design_event: str
+    states: tuple[State, ...]
+    events: tuple[Event, ...]
+    rules: tuple[Rule, ...]
+    periods: Mapping[str, Period]
+    not_applicable: Mapping[str, str]
+    dues: tuple[DueSpec, ...]
+    notices: tuple[NoticeSpec, ...]
+    thresholds: tuple[Threshold, ...]
+    open_questions: tuple[str, ...]
+
+    def state(self, state_id: str) -> State | None:
+        """The state called `state_id`, if any."""
+        return next((s for s in self.states if s.id == state_id), None)
+
+    def event(self, event_id: str) -> Event | None:
+        """The event called `event_id`, if any."""
+        return next((e for e in self.events if e.id == event_id), None)
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule called `rule_id`; KeyError if the rulebook has none."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def leaves(self, event: Event, state_id: str) -> bool:
+        """True when `event` can leave `state_id` (before its guards are run)."""
+        state = self.state(state_id)
+        if state is None or state.terminal:
+            return False
+        return "*" in event.sources or state_id in event.sources
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An event the rulebook blocks now, with the rule, its citation and how to fix it."""
+
+    event: str
+    rule: str
+    citation: str
+    message: str
+    fix: str
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class RuleWarning:
+    """An allowed event that needs a recorded justification first."""
+
+    event: str
+    rule: str
+    citation: str
+    message: str
+    justification: str
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Evidence to capture for the audit file when an event happens (a RECORD rule)."""
+
+    event: str
+    rule: str
+    citation: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Due:
+    """A statutory date ahead (or missed): a notice, a payment or the end of a period."""
+
+    date: date
+    what: str
+    rule: str
+    citation: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What may happen next in one procurement, and why not where it may not."""
+
+    state: str
+    allowed: tuple[str, ...]
+    refusals: tuple[Refusal, ...]
+    warnings: tuple[RuleWarning, ...]
+    evidence: tuple[Evidence, ...]
+    next_due: Due | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a procurement design, pointing to the field to change."""
+
+    field: str
+    rule: str
+    citation: str
+    level: Level
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The answer of the deadline calculator."""
+
+    date: date
+    meaning: str
+    counted: str
+    rule: str
+    citation: str
