@@ -1,0 +1,56 @@
+"""sanely.evidence: assess pilot outcome data against an Innovation Partnership's targets.
+
+Pure Python (numpy, scipy; DuckDB for data larger than memory). The portal calls
+`assess(path_or_table, spec)` and stores `Assessment.to_json()`; analysts run
+`sanely evidence assess DATA --spec SPEC.toml [--json]`. See docs/evidence.md.
+"""
+
+from ._assess import Assessment, assess, assess_phase
+from ._errors import AnalysisError, DataError, EvidenceError, Issue, SpecError
+from ._inference import holm, newcombe, wilson
+from ._ingest import read_table
+from ._sample import period_order
+from ._spec import (
+    Columns,
+    DataPolicy,
+    Design,
+    Inference,
+    Metric,
+    Spec,
+    Target,
+    load_spec,
+    parse_spec,
+)
+from ._table import Factor, IngestReport, Table, table_from_arrays
+from ._verdict import Verdict, judge
+
+__all__ = [
+    "AnalysisError",
+    "Assessment",
+    "Columns",
+    "DataError",
+    "DataPolicy",
+    "Design",
+    "EvidenceError",
+    "Factor",
+    "Inference",
+    "IngestReport",
+    "Issue",
+    "Metric",
+    "Spec",
+    "SpecError",
+    "Table",
+    "Target",
+    "Verdict",
+    "assess",
+    "assess_phase",
+    "holm",
+    "judge",
+    "load_spec",
+    "newcombe",
+    "parse_spec",
+    "period_order",
+    "read_table",
+    "table_from_arrays",
+    "wilson",
+]

@@ -1,0 +1,145 @@
+"""The assessment: from data and spec to an estimate, interval, verdict and explanation."""
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ._bootstrap import bootstrap
+from ._estimate import Result, contrast
+from ._inference import holm
+from ._ingest import read_table
+from ._models import fixed_effects, its, paired, quantile_threshold
+from ._sample import build_sample
+from ._spec import Spec, parse_spec
+from ._table import IngestReport, Table
+from ._verdict import Verdict, describe_metric, explain, judge
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of assessing a target: what the portal stores and `--json` prints.
+
+    For before_after and did the estimate is after minus before (pilot minus comparison for
+    did); for two_group it is pilot minus comparison; for its it is the change in level.
+    `n` counts rows per group and period. `std_error` is None for order-statistic intervals.
+    """
+
+    estimate: float
+    std_error: float | None
+    ci_low: float
+    ci_high: float
+    confidence: float
+    p_value: float
+    n: Mapping[str, Mapping[str, int]]
+    method: str
+    verdict: Verdict
+    explanation: str
+    p_value_holm: float | None = None
+    details: Mapping[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    report: IngestReport = field(default_factory=IngestReport)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values (no NaN: missing figures are None)."""
+        data = asdict(self)
+        data["warnings"] = list(self.warnings)
+        for key, value in data.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                data[key] = None
+        return data
+
+    def to_json(self) -> str:
+        """One JSON object: estimate, std_error, ci_low, ci_high, p_value, n, method,
+        verdict, explanation, and the rest of `to_dict`."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)
+
+
+_WHAT = {
+    "threshold": "{metric}",
+    "before_after": "change in {metric}, after minus before",
+    "two_group": "difference in {metric}, pilot minus comparison",
+    "did": "difference in differences of {metric} (after minus before, pilot minus comparison)",
+    "its": "change in level of {metric} at the start of the pilot",
+}
+
+
+def _estimate(table: Table, spec: Spec) -> tuple[Result, dict[str, dict[str, int]]]:
+    sample = build_sample(table, spec)
+    design = spec.design
+    is_paired = design.kind == "before_after" and spec.columns.unit is not None
+    if spec.inference.method == "bootstrap":
+        result = bootstrap(sample, spec, is_paired)
+    elif design.kind == "its":
+        result = its(sample, spec)
+    elif design.fixed_effects:
+        result = fixed_effects(sample, spec)
+    elif is_paired:
+        result = paired(sample, spec)
+    elif spec.metric.statistic in ("median", "percentile"):
+        result = quantile_threshold(sample, spec)
+    else:
+        result = contrast(sample, spec)
+    return result, sample.n_table
+
+
+def _warnings(report: IngestReport) -> tuple[str, ...]:
+    notes = list(report.notes)
+    if report.encoding.startswith("Latin-1"):
+        notes.append(f"The file was not UTF-8; it was read as {report.encoding}.")
+    if report.blank_lines:
+        notes.append(f"{report.blank_lines} blank line(s) were skipped.")
+    if report.duplicate_rows:
+        action = "dropped" if report.duplicates_dropped else "kept (data.duplicates = 'keep')"
+        notes.append(f"{report.duplicate_rows} row(s) repeat an earlier row exactly: {action}.")
+    for column, count in report.missing_dropped.items():
+        notes.append(f"{count} row(s) with a missing {column!r} were left out.")
+    return tuple(notes)
+
+
+def assess(data: str | Path | Table, spec: Spec | Mapping[str, Any]) -> Assessment:
+    """Assess a target from data: estimate, interval, p-value, verdict and explanation.
+
+    `data` is a file path (CSV, XLSX, Parquet, JSON Lines; see `read_table`) or a `Table`;
+    `spec` a `Spec` or the mapping of SPEC.toml. Formulas and references are given by each
+    design's estimator (docs/evidence.md). Raises `SpecError`, `DataError` or `AnalysisError`
+    with a message saying what to change; never reads the clock.
+    """
+    spec = spec if isinstance(spec, Spec) else parse_spec(spec)
+    table = data if isinstance(data, Table) else read_table(data, spec)
+    result, counts = _estimate(table, spec)
+    confidence = spec.inference.confidence
+    verdict = judge(spec.target, result.estimate, result.ci_low, result.ci_high)
+    what = _WHAT[spec.design.kind].format(metric=describe_metric(spec))
+    return Assessment(
+        estimate=result.estimate,
+        std_error=result.std_error if math.isfinite(result.std_error) else None,
+        ci_low=result.ci_low,
+        ci_high=result.ci_high,
+        confidence=confidence,
+        p_value=result.p_value,
+        n=counts,
+        method=f"{what[0].upper()}{what[1:]}; {result.method}.",
+        verdict=verdict,
+        explanation=explain(
+            spec, result.estimate, result.ci_low, result.ci_high, confidence, verdict
+        ),
+        details=result.details,
+        warnings=_warnings(table.report),
+        report=table.report,
+    )
+
+
+def assess_phase(
+    data: str | Path | Table, specs: Sequence[Spec | Mapping[str, Any]]
+) -> tuple[Assessment, ...]:
+    """Assess several targets of one phase, adding Holm-adjusted p-values alongside.
+
+    Holm (1979) controls the chance of any false 'effect' across the phase's targets; each
+    `Assessment.p_value_holm` is its adjusted p-value, `p_value` stays unadjusted.
+    """
+    results = [assess(data, spec) for spec in specs]
+    adjusted = holm([result.p_value for result in results])
+    return tuple(replace(r, p_value_holm=p) for r, p in zip(results, adjusted, strict=True))

@@ -1,0 +1,172 @@
+"""Cluster bootstrap: resample units (or rows) with replacement, seeded and reproducible."""
+
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+from ._errors import AnalysisError, SpecError
+from ._estimate import Result, Sums, reference_of, sums_of
+from ._inference import bootstrap_interval, bootstrap_p_value
+from ._sample import Sample
+from ._spec import Spec
+from ._table import Codes, Floats
+
+# Replicates drawn per block: bounds memory at about 8 bytes x this many cluster counts.
+_BLOCK_CELLS = 4_000_000
+
+
+def _strata(occupied: npt.NDArray[np.bool_]) -> list[Codes]:
+    """Clusters grouped by the design cells they have data in (resampled within groups)."""
+    _, pattern = np.unique(occupied, axis=0, return_inverse=True)
+    pattern = pattern.ravel()
+    return [np.flatnonzero(pattern == p) for p in range(int(pattern.max()) + 1)]
+
+
+def resample_counts(
+    rng: np.random.Generator, strata: list[Codes], clusters: int, replicates: int
+) -> Floats:
+    """How often each cluster is drawn in each replicate: (replicates, clusters) counts.
+
+    Within each stratum, as many clusters are drawn with replacement as it holds
+    (the multinomial scheme of Efron & Tibshirani 1993, §6.2, applied to clusters).
+    """
+    draws = np.concatenate(
+        [
+            members[rng.integers(0, len(members), size=(replicates, len(members)))]
+            for members in strata
+        ],
+        axis=1,
+    )
+    draws += (np.arange(replicates) * clusters)[:, None]
+    counts = np.bincount(draws.ravel(), minlength=replicates * clusters)
+    return counts.reshape(replicates, clusters).astype(np.float64)
+
+
+def _blocks(spec: Spec, clusters: int) -> list[int]:
+    per_block = max(1, _BLOCK_CELLS // clusters)
+    total = spec.inference.replicates
+    return [min(per_block, total - start) for start in range(0, total, per_block)]
+
+
+def _moment_replicates(sums: Sums, weights: Floats, total: bool, spec: Spec) -> Floats:
+    stacked = np.hstack([sums.n, sums.y, sums.x])
+    cells = sums.n.shape[1]
+    rng = np.random.default_rng(spec.inference.seed)
+    strata = _strata(sums.n > 0)
+    out: list[Floats] = []
+    for size in _blocks(spec, sums.n.shape[0]):
+        drawn = resample_counts(rng, strata, sums.n.shape[0], size) @ stacked
+        n, y, x = drawn[:, :cells], drawn[:, cells : 2 * cells], drawn[:, 2 * cells :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append(((y / x) * (weights * (n if total else 1.0))).sum(axis=1))
+    return np.concatenate(out)
+
+
+def _moment_jackknife(sums: Sums, weights: Floats, total: bool) -> Floats:
+    n, y, x = (a.sum(0) - a for a in (sums.n, sums.y, sums.x))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return ((y / x) * (weights * (n if total else 1.0))).sum(axis=1)
+
+
+def _row_sums(sample: Sample) -> Sums:
+    """Per-row `Sums` (each row its own cluster) for a bootstrap without units."""
+    rows = np.arange(len(sample.y))
+    shape = (len(rows), sample.n_cells)
+    n = np.zeros(shape)
+    n[rows, sample.cell] = 1.0
+    x = n * (1.0 if sample.x is None else sample.x[:, None])
+    return Sums(n, n * sample.y[:, None], x)
+
+
+def _quantile_statistic(sample: Sample, spec: Spec) -> Callable[[Codes], float]:
+    """θ(rows) = Σ_c w_c · percentile of the rows of cell c."""
+
+    def statistic(rows: Codes) -> float:
+        cells = sample.cell[rows]
+        values = sample.y[rows]
+        if np.bincount(cells, minlength=sample.n_cells).min() == 0:
+            return float("nan")
+        return float(
+            sum(
+                w * np.percentile(values[cells == c], spec.metric.percentile)
+                for c, w in enumerate(sample.weights)
+            )
+        )
+
+    return statistic
+
+
+def _quantile_replicates(sample: Sample, spec: Spec) -> tuple[float, Floats, Floats]:
+    cluster = sample.key // sample.n_cells
+    order = np.argsort(cluster, kind="stable")
+    sizes = np.bincount(cluster, minlength=sample.n_clusters)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    statistic = _quantile_statistic(sample, spec)
+    occupied = sample.counts.reshape(sample.n_clusters, sample.n_cells) > 0
+    strata = _strata(occupied)
+    rng = np.random.default_rng(spec.inference.seed)
+
+    def rows_of(chosen: Codes) -> Codes:
+        lengths = sizes[chosen]
+        # Row positions of the chosen clusters, concatenated: start + offset within cluster.
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return order[np.repeat(starts[chosen], lengths) + offsets]
+
+    replicates = np.empty(spec.inference.replicates)
+    for b in range(spec.inference.replicates):
+        chosen = np.concatenate([m[rng.integers(0, len(m), len(m))] for m in strata])
+        replicates[b] = statistic(rows_of(chosen))
+    everyone = np.arange(sample.n_clusters)
+    estimate = statistic(rows_of(everyone))
+    jackknife = np.array([statistic(rows_of(np.delete(everyone, g))) for g in everyone])
+    return estimate, replicates, jackknife
+
+
+def bootstrap(sample: Sample, spec: Spec, paired: bool) -> Result:
+    """Cluster bootstrap of the design's estimate: resample units within their strata.
+
+    Moment statistics resample per-cluster sums with multinomial counts (no row is copied);
+    quantiles resample the rows of the drawn clusters. Percentile or BCa interval (Efron &
+    Tibshirani 1993, ch. 13-14), standard error = sd of replicates, percentile-test p-value.
+    """
+    if spec.design.kind == "its" or spec.design.fixed_effects:
+        raise SpecError("inference.method = 'bootstrap' does not apply to its or fixed effects.")
+    total = spec.metric.statistic == "total"
+    weights = sample.weights
+    if spec.metric.statistic in ("median", "percentile"):
+        estimate, replicates, jackknife = _quantile_replicates(sample, spec)
+    else:
+        sums = sums_of(sample) if sample.n_clusters > 1 else _row_sums(sample)
+        if paired:
+            both = (sums.n > 0).all(axis=1)
+            rates = sums.y[both] / sums.x[both]
+            change = (sums.y[both] if total else rates) @ np.array([-1.0, 1.0])
+            ones = np.ones((len(change), 1))
+            sums, weights = Sums(ones, change[:, None], ones), np.ones(1)
+        n, y, x = sums.n.sum(0), sums.y.sum(0), sums.x.sum(0)
+        estimate = float(((y / x) * weights * (n if total else 1.0)).sum())
+        replicates = _moment_replicates(sums, weights, total, spec)
+        jackknife = _moment_jackknife(sums, weights, total)
+    replicates = replicates[np.isfinite(replicates)]
+    if len(replicates) < 0.99 * spec.inference.replicates or np.ptp(replicates) == 0:
+        raise AnalysisError(
+            "The bootstrap cannot vary the estimate (too few units per group, or identical "
+            "values); add units or use inference.method = 'analytic'."
+        )
+    confidence = spec.inference.confidence
+    use_bca = spec.inference.interval == "bca" and bool(np.isfinite(jackknife).all())
+    low, high = bootstrap_interval(estimate, replicates, jackknife if use_bca else None, confidence)
+    unit = f"units ({spec.columns.unit})" if spec.columns.unit else "rows"
+    method = (
+        f"bootstrap resampling {unit}: {spec.inference.replicates} replicates, seed "
+        f"{spec.inference.seed}; {'BCa' if use_bca else 'percentile'} {confidence:.0%} interval"
+    )
+    return Result(
+        estimate,
+        float(np.std(replicates, ddof=1)),
+        low,
+        high,
+        bootstrap_p_value(replicates, reference_of(spec)),
+        method,
+    )

@@ -1,0 +1,45 @@
+"""The exceptions of `sanely.evidence`: every failure a user can fix is one of these."""
+
+from dataclasses import dataclass
+
+
+class EvidenceError(Exception):
+    """Base class: something about the spec or the data prevents an assessment."""
+
+
+class SpecError(EvidenceError):
+    """The spec is malformed or does not fit the data (names the key to change)."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the data, located by row (as numbered in the file) and column."""
+
+    row: int
+    column: str
+    kind: str
+    message: str
+
+
+class DataError(EvidenceError):
+    """The data file cannot be read, or values in it do not match the data dictionary."""
+
+    def __init__(
+        self, message: str, issues: tuple[Issue, ...] = (), counts: dict[str, int] | None = None
+    ) -> None:
+        self.issues = issues
+        self.counts = dict(counts or {})
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        lines = [str(self.args[0])]
+        if self.counts:
+            total = sum(self.counts.values())
+            kinds = ", ".join(f"{kind}: {count}" for kind, count in sorted(self.counts.items()))
+            lines.append(f"{total} problem(s) ({kinds}); the first {len(self.issues)}:")
+            lines += [f"  row {i.row}, column {i.column!r}: {i.message}" for i in self.issues]
+        return "\n".join(lines)
+
+
+class AnalysisError(EvidenceError):
+    """The data are valid but cannot support the requested analysis (says what to change)."""

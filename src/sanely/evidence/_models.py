@@ -1,0 +1,199 @@
+"""Estimators beyond a contrast of cell statistics: paired, fixed effects, ITS, quantiles."""
+
+import numpy as np
+from scipy import stats
+
+from ._errors import AnalysisError, SpecError
+from ._estimate import Result, _positive, cr1, error_kind, moments_of, reference_of, sums_of
+from ._inference import t_interval, t_p_value
+from ._sample import Sample
+from ._spec import Spec
+
+
+def _t_result(
+    estimate: float, se: float, df: float, spec: Spec, described: str, **details: float
+) -> Result:
+    se = _positive(se, repr(spec.columns.value))
+    confidence = spec.inference.confidence
+    low, high = t_interval(estimate, se, df, confidence)
+    p_value = t_p_value(estimate, se, df, reference_of(spec))
+    method = f"{described}; {confidence:.0%} t interval with {df:.4g} degrees of freedom"
+    return Result(estimate, se, low, high, p_value, method, details)
+
+
+def paired(sample: Sample, spec: Spec) -> Result:
+    """Before/after paired by unit: the mean (or sum, for totals) of per-unit changes.
+
+    d_u = R_u,after - R_u,before with R = Σy/Σx within the unit; estimate mean(d), standard
+    error sd(d)/sqrt(G), t with G-1 degrees of freedom (Student 1908). Units without data in
+    both periods are left out and reported.
+    """
+    sums = sums_of(sample)
+    both = (sums.n > 0).all(axis=1)
+    if spec.metric.statistic == "total":
+        changes = sums.y[both, 1] - sums.y[both, 0]
+    else:
+        rates = sums.y[both] / sums.x[both]
+        changes = rates[:, 1] - rates[:, 0]
+    units = len(changes)
+    if units < 2:
+        raise AnalysisError(
+            f"Only {units} unit(s) have data both before and after, so a paired comparison "
+            "is impossible; check design.before and design.after, or remove columns.unit "
+            "to compare the periods unpaired."
+        )
+    scale = units if spec.metric.statistic == "total" else 1
+    estimate = float(changes.mean()) * scale
+    se = float(changes.std(ddof=1) / np.sqrt(units)) * scale
+    left_out = sample.n_clusters - units
+    described = f"paired by {spec.columns.unit}: {units} units with data before and after"
+    if left_out:
+        described += f" ({left_out} without both left out)"
+    return _t_result(estimate, se, units - 1, spec, described)
+
+
+def fixed_effects(sample: Sample, spec: Spec) -> Result:
+    """Difference in differences with unit and period fixed effects (two-way FE).
+
+    y_it = a_i + g_t + δ D_it + e_it with D = pilot unit in an after period. Unit effects are
+    absorbed by demeaning within unit (Frisch-Waugh-Lovell), which on unit x period cells
+    gives the same δ and the same sandwich as OLS with unit dummies; CR1 uses K = G + P
+    parameters, as statsmodels does for that regression (Wooldridge 2010, §10.5).
+    """
+    kind = error_kind(spec, sample)
+    if kind == "robust" or spec.metric.statistic not in ("mean", "proportion"):
+        raise SpecError(
+            "design.fixed_effects supports metric.statistic = 'mean' or 'proportion' with "
+            "inference.errors = 'cluster' or 'classical'."
+        )
+    moments = moments_of(sample)
+    periods = sample.n_cells // 2
+    treated = moments.n[:, periods:].sum(axis=1) > 0
+    if (treated & (moments.n[:, :periods].sum(axis=1) > 0)).any():
+        raise AnalysisError(
+            "Some units appear in both the treated and the control group; with "
+            "design.fixed_effects each unit must stay in one group."
+        )
+    n = moments.n[:, :periods] + moments.n[:, periods:]
+    y = moments.y[:, :periods] + moments.y[:, periods:]
+    qyy = moments.qyy.sum()
+    after = np.zeros(periods, dtype=bool)
+    after[[sample.cell_labels.index(f"treated, {p}") - periods for p in spec.design.after]] = True
+    # Regressors per unit x period cell: the treatment indicator, then period dummies.
+    z = np.zeros((*n.shape, periods))
+    z[..., 0] = treated[:, None] & after[None, :]
+    z[..., 1:] = np.eye(periods)[1:].T[None, :, :]
+    weight_total = n.sum(axis=1)
+    mean_y = np.where(n > 0, y / np.maximum(n, 1), 0)
+    y_tilde = mean_y - (y.sum(axis=1) / weight_total)[:, None]
+    z_tilde = z - (np.einsum("gp,gpk->gk", n, z) / weight_total[:, None])[:, None, :]
+    a = np.einsum("gp,gpk,gpl->kl", n, z_tilde, z_tilde)
+    b = np.einsum("gp,gpk,gp->k", n, z_tilde, y_tilde)
+    try:
+        inverse = np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        raise AnalysisError(
+            "The treatment indicator is collinear with the fixed effects: the pilot units "
+            "need data both before and after; check design.before and design.after."
+        ) from None
+    beta = inverse @ b
+    residual = y_tilde - z_tilde @ beta
+    total_n = float(n.sum())
+    k = sample.n_clusters + periods
+    if kind == "classical":
+        rss = float(qyy + np.sum(n * residual**2))
+        variance = rss / (total_n - k) * inverse
+        df = total_n - k
+        described = "two-way fixed effects (unit and period); classical standard error"
+    else:
+        scores = np.einsum("gpk,gp->gk", z_tilde, n * residual)
+        variance = cr1(sample.n_clusters, total_n, k) * inverse @ (scores.T @ scores) @ inverse
+        df = float(sample.n_clusters - 1)
+        described = (
+            "two-way fixed effects (unit and period); standard error clustered by "
+            f"{spec.columns.unit} (CR1, {sample.n_clusters} clusters)"
+        )
+    return _t_result(float(beta[0]), float(np.sqrt(variance[0, 0])), df, spec, described)
+
+
+def its(sample: Sample, spec: Spec) -> Result:
+    """Interrupted time series: segmented regression on the per-period statistic.
+
+    R_t = β0 + β1 t + β2 post_t + β3 (t - t0) post_t + seasonal dummies + e_t, with t the
+    period's position in time order and t0 the first after period (Wagner et al. 2002).
+    The estimate is β2, the change in level at the intervention; β3 is reported as the
+    change in slope. Errors: classical OLS or HC1 robust.
+    """
+    kind = error_kind(spec, sample)
+    if kind == "cluster":
+        raise SpecError("design.kind = 'its' supports inference.errors = 'classical' or 'robust'.")
+    sums = sums_of(sample)
+    n, y, x = sums.n.sum(0), sums.y.sum(0), sums.x.sum(0)
+    series = y if spec.metric.statistic == "total" else y / x
+    periods = len(series)
+    t = np.arange(periods, dtype=np.float64)
+    start = len(spec.design.before)
+    post = (t >= start).astype(np.float64)
+    columns = [np.ones(periods), t, post, (t - start) * post]
+    season = spec.design.season_length
+    columns += [(t % season == s).astype(np.float64) for s in range(1, season)]
+    design = np.column_stack(columns)
+    k = design.shape[1]
+    if periods <= k:
+        raise AnalysisError(
+            f"The series has {periods} periods but the segmented regression has {k} "
+            "parameters; add periods to design.before and design.after (or reduce "
+            "design.season_length)."
+        )
+    beta, *_ = np.linalg.lstsq(design, series, rcond=None)
+    residual = series - design @ beta
+    inverse = np.linalg.inv(design.T @ design)
+    if kind == "classical":
+        variance = float(residual @ residual) / (periods - k) * inverse
+    else:
+        meat = (design * residual[:, None] ** 2).T @ design
+        variance = periods / (periods - k) * inverse @ meat @ inverse
+    described = (
+        f"segmented regression on {periods} periods ({start} before)"
+        + (f" with {season} seasons" if season else "")
+        + f"; {'classical' if kind == 'classical' else 'HC1 robust'} standard error"
+    )
+    slope_change = float(beta[3])
+    return _t_result(
+        float(beta[2]),
+        float(np.sqrt(variance[2, 2])),
+        periods - k,
+        spec,
+        described,
+        slope_change=slope_change,
+        slope_change_se=float(np.sqrt(variance[3, 3])),
+        rows=float(n.sum()),
+    )
+
+
+def quantile_threshold(sample: Sample, spec: Spec) -> Result:
+    """A percentile of all rows with a distribution-free interval from order statistics.
+
+    The estimate interpolates linearly (numpy's default). The interval is [y_(j), y_(k)]
+    with j, k the binomial(n, q) quantiles at alpha/2 and 1-alpha/2 (+1), covering at least the
+    confidence level (Conover 1999, §3.2); the p-value is the exact sign test at the
+    threshold. No standard error is reported.
+    """
+    values = np.sort(sample.y)
+    size = len(values)
+    q = spec.metric.percentile / 100
+    alpha = 1 - spec.inference.confidence
+    estimate = float(np.percentile(values, 100 * q))
+    low_rank = int(stats.binom.ppf(alpha / 2, size, q))
+    high_rank = int(stats.binom.ppf(1 - alpha / 2, size, q)) + 1
+    low = float(values[max(low_rank, 1) - 1])
+    high = float(values[min(high_rank, size) - 1])
+    reference = reference_of(spec)
+    below = int(np.sum(values < reference))
+    informative = below + int(np.sum(values > reference))
+    p_value = float(stats.binomtest(below, informative, q).pvalue) if informative else 1.0
+    method = (
+        f"order-statistic interval for the {spec.metric.percentile:g}th percentile "
+        f"(ranks {max(low_rank, 1)} and {min(high_rank, size)} of {size}); exact sign test"
+    )
+    return Result(estimate, float("nan"), low, high, p_value, method)

@@ -1,0 +1,257 @@
+"""From a table and a spec to a `Sample`: rows coded by design cell and by cluster."""
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ._errors import AnalysisError, SpecError
+from ._spec import Spec
+from ._table import Codes, Factor, Floats, Table
+
+_QUARTER = re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE)
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Rows of one assessment: value y, exposure x, design cell and cluster of each row.
+
+    `key` = cluster * n_cells + cell, and `counts` = bincount(key), are computed once so
+    that every estimator needs only weighted bincounts over `key`.
+    """
+
+    y: Floats
+    x: Floats | None
+    cell: Codes
+    cell_labels: tuple[str, ...]
+    weights: Floats
+    arms: tuple[int, ...]
+    cluster_labels: tuple[str, ...]
+    key: Codes
+    counts: npt.NDArray[np.int64]
+    n_table: dict[str, dict[str, int]]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def n_cells(self) -> int:
+        """Number of design cells."""
+        return len(self.cell_labels)
+
+    @property
+    def n_clusters(self) -> int:
+        """Number of clusters (units); 1 when no unit column is declared."""
+        return len(self.cluster_labels)
+
+
+def _period_key(label: str) -> tuple[int, float] | None:
+    """(0, number) or (1, day ordinal) for a period label; None when it is neither."""
+    text = label.strip()
+    try:
+        return 0, float(text)
+    except ValueError:
+        pass
+    try:
+        if match := _QUARTER.fullmatch(text):
+            return 1, dt.date(int(match[1]), 3 * int(match[2]) - 2, 1).toordinal()
+        if match := _MONTH.fullmatch(text):
+            return 1, dt.date(int(match[1]), int(match[2]), 1).toordinal()
+        if match := _UK_DATE.fullmatch(text):
+            year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+            return 1, dt.date(year, int(match[2]), int(match[1])).toordinal()
+        return 1, dt.date.fromisoformat(text).toordinal()
+    except ValueError:
+        return None
+
+
+def period_order(labels: tuple[str, ...]) -> list[int]:
+    """Positions of period labels in time order: numbers, ISO or UK dates, months, quarters.
+
+    UK dates are day first (31/01/2025). Raises `SpecError` when the labels mix numbers with
+    dates or cannot be read as times.
+    """
+    keys = [_period_key(label) for label in labels]
+    kinds = {k[0] for k in keys if k is not None}
+    if None in keys or len(kinds) > 1:
+        bad = next((lab for lab, k in zip(labels, keys, strict=True) if k is None), labels[0])
+        raise SpecError(
+            f"period {bad!r} cannot be put in time order with the others; write periods as "
+            "numbers, dates (2025-01-31 or 31/01/2025), months (2025-01) or quarters (2025-Q1)."
+        )
+    return sorted(range(len(labels)), key=lambda i: keys[i] or (0, 0.0))
+
+
+def required(table: Table, name: str) -> Factor:
+    """The table's key column `name`; a `SpecError` when the design needs it but it is absent."""
+    factor: Factor | None = getattr(table, name)
+    if factor is None:
+        raise SpecError(f"The design needs columns.{name}, but the table has no {name} column.")
+    return factor
+
+
+def _lookup(factor: Factor, groups: Sequence[tuple[str, tuple[str, ...]]], column: str) -> Codes:
+    """Per row: the index of the spec list its value belongs to, or -1."""
+    table = np.full(len(factor.labels), -1, dtype=np.intp)
+    for index, (key, values) in enumerate(groups):
+        table[list(factor.codes_of(values, key, column))] = index
+    return table[factor.codes]
+
+
+def aggregate_unit_period(table: Table, spec: Spec) -> Table:
+    """One row per unit, period (and group): the cell's statistic as the value.
+
+    Moment statistics are Σvalue / Σexposure (or the mean, or the total); quantiles are
+    computed within each cell. The result is analysed as a mean across cells.
+    """
+    factors = [required(table, "unit"), required(table, "period")]
+    factors += [table.group] if table.group else []
+    key = np.zeros(len(table.value), dtype=np.intp)
+    for factor in factors:
+        key = key * len(factor.labels) + factor.codes
+    cells, inverse = np.unique(key, return_inverse=True)
+    statistic = spec.metric.statistic
+    if statistic in ("median", "percentile"):
+        order = np.lexsort((table.value, inverse))
+        starts = np.searchsorted(inverse[order], np.arange(len(cells)))
+        bounds = [*starts[1:], len(order)]
+        values = np.array(
+            [
+                np.percentile(table.value[order[a:b]], spec.metric.percentile)
+                for a, b in zip(starts, bounds, strict=True)
+            ]
+        )
+    else:
+        sums = np.bincount(inverse, weights=table.value)
+        counts = np.bincount(inverse).astype(np.float64)
+        if statistic == "total":
+            values = sums
+        else:
+            base = counts if table.exposure is None else np.bincount(inverse, table.exposure)
+            values = sums / base
+    first = np.zeros(len(cells), dtype=np.intp)
+    first[inverse[::-1]] = np.arange(len(inverse))[::-1]
+
+    def pick(factor: Factor | None) -> Factor | None:
+        return None if factor is None else Factor(factor.codes[first], factor.labels)
+
+    return Table(
+        value=values,
+        unit=pick(table.unit),
+        period=pick(table.period),
+        group=pick(table.group),
+        report=table.report,
+    )
+
+
+def _n_table(table: Table) -> dict[str, dict[str, int]]:
+    def labels(factor: Factor | None) -> tuple[Codes, tuple[str, ...]]:
+        if factor is None:
+            return np.zeros(len(table.value), dtype=np.intp), ("all",)
+        return factor.codes, factor.labels
+
+    group_codes, group_labels = labels(table.group)
+    period_codes, period_labels = labels(table.period)
+    counts = np.bincount(
+        group_codes * len(period_labels) + period_codes,
+        minlength=len(group_labels) * len(period_labels),
+    ).reshape(len(group_labels), len(period_labels))
+    return {
+        group: {period: int(c) for period, c in zip(period_labels, row, strict=True) if c}
+        for group, row in zip(group_labels, counts, strict=True)
+        if row.sum()
+    }
+
+
+def build_sample(table: Table, spec: Spec) -> Sample:
+    """Select the rows the design uses and code each by design cell and cluster.
+
+    Raises `SpecError` for spec values that never occur and `AnalysisError` for design
+    cells without data.
+    """
+    columns, design = spec.columns, spec.design
+    if spec.metric.aggregate == "unit_period":
+        table = aggregate_unit_period(table, spec)
+    n = len(table.value)
+    keep = np.ones(n, dtype=bool)
+    arm = np.zeros(n, dtype=np.intp)
+    if design.kind in ("two_group", "did"):
+        arm = _lookup(
+            required(table, "group"),
+            [("design.control", design.control), ("design.treated", design.treated)],
+            str(columns.group),
+        )
+        keep &= arm >= 0
+    post = np.zeros(n, dtype=np.intp)
+    period_labels: tuple[str, ...] = ()
+    if design.kind in ("before_after", "did", "its"):
+        if design.kind == "its" or design.fixed_effects:
+            listed = design.before + design.after
+            order = period_order(listed) if design.kind == "its" else list(range(len(listed)))
+            period_labels = tuple(listed[i] for i in order)
+            if design.kind == "its" and set(period_labels[: len(design.before)]) != set(
+                design.before
+            ):
+                raise SpecError("design.after must list periods that all come after design.before.")
+            groups: list[tuple[str, tuple[str, ...]]] = [
+                ("design.before/after", (label,)) for label in period_labels
+            ]
+        else:
+            groups = [("design.before", design.before), ("design.after", design.after)]
+        post = _lookup(required(table, "period"), groups, str(columns.period))
+        keep &= post >= 0
+    if not keep.all():
+        table, arm, post = table.select(keep), arm[keep], post[keep]
+
+    arm_names = ("control", "treated")
+    labels: tuple[str, ...]
+    arms: tuple[int, ...]
+    if design.kind == "threshold":
+        cell, labels, arms = np.zeros(len(table.value), dtype=np.intp), ("all",), (0,)
+    elif design.kind == "two_group":
+        cell, labels, arms = arm, arm_names, (0, 1)
+    elif design.kind == "before_after":
+        cell, labels, arms = post, ("before", "after"), (0, 0)
+    elif design.kind == "its":
+        cell, labels, arms = post, period_labels, (0,) * len(period_labels)
+    else:
+        periods = period_labels or ("before", "after")
+        cell = arm * len(periods) + post
+        labels = tuple(f"{a}, {p}" for a in arm_names for p in periods)
+        arms = tuple(a for a in (0, 1) for _ in periods)
+    weights = {
+        "threshold": [1.0],
+        "two_group": [-1.0, 1.0],
+        "before_after": [-1.0, 1.0],
+        "did": [1.0, -1.0, -1.0, 1.0],
+    }.get(design.kind, [])
+    n_cells = len(labels)
+    if table.unit is None:
+        key, cluster_labels = cell, ("all",)
+    else:
+        present, codes = np.unique(table.unit.codes, return_inverse=True)
+        cluster_labels = tuple(table.unit.labels[i] for i in present)
+        key = codes.astype(np.intp) * n_cells + cell
+    counts = np.bincount(key, minlength=n_cells * len(cluster_labels))
+    per_cell = counts.reshape(-1, n_cells).sum(axis=0)
+    if not per_cell.all():
+        empty = labels[int(np.argmin(per_cell))]
+        raise AnalysisError(
+            f"There are no rows for {empty!r} in the design; check design.treated, "
+            "design.control, design.before and design.after against the data."
+        )
+    return Sample(
+        y=table.value,
+        x=table.exposure,
+        cell=cell,
+        cell_labels=labels,
+        weights=np.array(weights, dtype=np.float64),
+        arms=arms,
+        cluster_labels=cluster_labels,
+        key=key,
+        counts=counts,
+        n_table=_n_table(table),
+    )

@@ -1,0 +1,346 @@
+"""The assessment spec: what to measure, how to compare, and the target to judge against."""
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from ._errors import SpecError
+
+DesignKind = Literal["threshold", "before_after", "two_group", "did", "its"]
+Statistic = Literal["mean", "proportion", "total", "rate", "ratio", "median", "percentile"]
+Comparator = Literal[">=", ">", "<=", "<"]
+Standard = Literal["estimate", "ci_bound"]
+Method = Literal["analytic", "bootstrap"]
+Errors = Literal["auto", "classical", "robust", "cluster"]
+Interval = Literal["bca", "percentile"]
+Aggregate = Literal["none", "unit_period"]
+OnMissing = Literal["drop", "error"]
+Duplicates = Literal["keep", "drop", "error"]
+
+DEFAULT_MISSING = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "-", ".")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Names of the columns of the data used by the assessment (`[columns]`)."""
+
+    value: str
+    exposure: str | None = None
+    unit: str | None = None
+    period: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Design:
+    """How the pilot is compared (`[design]`)."""
+
+    kind: DesignKind
+    treated: tuple[str, ...] = ()
+    control: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    fixed_effects: bool = False
+    season_length: int = 0
+
+
+@dataclass(frozen=True)
+class Metric:
+    """The statistic computed in each group and period (`[metric]`)."""
+
+    statistic: Statistic
+    percentile: float = 50.0
+    aggregate: Aggregate = "none"
+    label: str = ""
+    units: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The intermediate target and the evidence standard it is judged by (`[target]`)."""
+
+    comparator: Comparator
+    threshold: float
+    confidence: float = 0.95
+    standard: Standard = "ci_bound"
+
+
+@dataclass(frozen=True)
+class Inference:
+    """How uncertainty is computed (`[inference]`)."""
+
+    method: Method = "analytic"
+    errors: Errors = "auto"
+    interval: Interval = "bca"
+    replicates: int = 2000
+    seed: int = 0
+    confidence: float = 0.95
+
+
+@dataclass(frozen=True)
+class DataPolicy:
+    """How the data file is read and cleaned (`[data]`)."""
+
+    missing: tuple[str, ...] = DEFAULT_MISSING
+    on_missing: OnMissing = "drop"
+    duplicates: Duplicates = "keep"
+    sheet: str | None = None
+    where: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A complete assessment spec, as read from SPEC.toml or built by the portal."""
+
+    columns: Columns
+    design: Design
+    metric: Metric
+    target: Target | None = None
+    inference: Inference = Inference()
+    data: DataPolicy = DataPolicy()
+
+
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "threshold": (),
+    "before_after": ("period",),
+    "two_group": ("group",),
+    "did": ("group", "period"),
+    "its": ("period",),
+}
+
+
+def _table(raw: Mapping[str, Any], name: str, known: tuple[str, ...]) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, Mapping):
+        raise SpecError(f"[{name}] must be a table of keys, not {value!r}.")
+    unknown = sorted(set(value) - set(known))
+    if unknown:
+        raise SpecError(
+            f"{name}.{unknown[0]} is not a known key; the keys of [{name}] are: {', '.join(known)}."
+        )
+    return dict(value)
+
+
+def _text(table: Mapping[str, Any], section: str, key: str) -> str | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise SpecError(f"{section}.{key} must be a non-empty text, not {value!r}.")
+    return value
+
+
+def _choice(table: Mapping[str, Any], section: str, key: str, options: Any, default: str) -> Any:
+    value = table.get(key, default)
+    allowed = get_args(options)
+    if value not in allowed:
+        listed = " | ".join(str(option) for option in allowed)
+        raise SpecError(f"{section}.{key} = {value!r} is not one of: {listed}.")
+    return value
+
+
+def _texts(table: Mapping[str, Any], section: str, key: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise SpecError(f'{section}.{key} must be a list of values as text, e.g. ["2025-Q1"].')
+    return tuple(str(v) for v in value)
+
+
+def _number(table: Mapping[str, Any], section: str, key: str, default: float | None) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SpecError(f"{section}.{key} must be a number, not {value!r}.")
+    return float(value)
+
+
+def _integer(table: Mapping[str, Any], section: str, key: str, default: int, least: int) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise SpecError(f"{section}.{key} must be a whole number of at least {least}.")
+    return value
+
+
+def _confidence(table: Mapping[str, Any], section: str, default: float) -> float:
+    value = _number(table, section, "confidence", default)
+    if not 0.5 <= value < 1:
+        raise SpecError(f"{section}.confidence must be between 0.5 and 1, e.g. 0.95.")
+    return value
+
+
+def _columns(raw: Mapping[str, Any]) -> Columns:
+    table = _table(raw, "columns", ("value", "exposure", "unit", "period", "group"))
+    value = _text(table, "columns", "value")
+    if value is None:
+        raise SpecError("columns.value is required: name the measured column of the data.")
+    return Columns(
+        value=value,
+        exposure=_text(table, "columns", "exposure"),
+        unit=_text(table, "columns", "unit"),
+        period=_text(table, "columns", "period"),
+        group=_text(table, "columns", "group"),
+    )
+
+
+def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
+    keys = ("kind", "treated", "control", "before", "after", "fixed_effects", "season_length")
+    table = _table(raw, "design", keys)
+    if "kind" not in table:
+        raise SpecError(
+            "design.kind is required: threshold | before_after | two_group | did | its."
+        )
+    kind = _choice(table, "design", "kind", DesignKind, "threshold")
+    for needed in _NEEDS[kind]:
+        if getattr(columns, needed) is None:
+            raise SpecError(
+                f"design.kind = {kind!r} needs columns.{needed}: add it to [columns], "
+                f"naming the column that holds the {needed}."
+            )
+    fixed_effects = table.get("fixed_effects", False)
+    if not isinstance(fixed_effects, bool):
+        raise SpecError("design.fixed_effects must be true or false.")
+    design = Design(
+        kind=kind,
+        treated=_texts(table, "design", "treated"),
+        control=_texts(table, "design", "control"),
+        before=_texts(table, "design", "before"),
+        after=_texts(table, "design", "after"),
+        fixed_effects=fixed_effects,
+        season_length=_integer(table, "design", "season_length", 0, 0),
+    )
+    if kind in ("two_group", "did"):
+        for key in ("treated", "control"):
+            if not getattr(design, key):
+                raise SpecError(f"design.{key} must list the values of {columns.group!r} for it.")
+        if set(design.treated) & set(design.control):
+            raise SpecError("design.treated and design.control share a value; make them disjoint.")
+    if kind in ("before_after", "did", "its"):
+        for key in ("before", "after"):
+            if not getattr(design, key):
+                raise SpecError(f"design.{key} must list the values of {columns.period!r} for it.")
+        if set(design.before) & set(design.after):
+            raise SpecError("design.before and design.after share a value; make them disjoint.")
+    if fixed_effects and (kind != "did" or columns.unit is None):
+        raise SpecError("design.fixed_effects applies to kind = 'did' with columns.unit declared.")
+    if design.season_length == 1 or (design.season_length and kind != "its"):
+        raise SpecError("design.season_length applies to kind = 'its' and must be at least 2.")
+    return design
+
+
+def _metric(raw: Mapping[str, Any], columns: Columns) -> Metric:
+    table = _table(raw, "metric", ("statistic", "percentile", "aggregate", "label", "units"))
+    statistic = _choice(table, "metric", "statistic", Statistic, "mean")
+    if statistic in ("rate", "ratio") and columns.exposure is None:
+        raise SpecError(
+            f"metric.statistic = {statistic!r} needs columns.exposure (the denominator)."
+        )
+    percentile = _number(table, "metric", "percentile", 50.0)
+    if not 0 < percentile < 100:
+        raise SpecError("metric.percentile must be between 0 and 100, e.g. 90.")
+    aggregate = _choice(table, "metric", "aggregate", Aggregate, "none")
+    if aggregate == "unit_period" and (columns.unit is None or columns.period is None):
+        raise SpecError("metric.aggregate = 'unit_period' needs columns.unit and columns.period.")
+    return Metric(
+        statistic=statistic,
+        percentile=50.0 if statistic == "median" else percentile,
+        aggregate=aggregate,
+        label=_text(table, "metric", "label") or "",
+        units=_text(table, "metric", "units") or "",
+    )
+
+
+def _target(raw: Mapping[str, Any]) -> Target | None:
+    if "target" not in raw:
+        return None
+    table = _table(raw, "target", ("comparator", "threshold", "confidence", "standard"))
+    if "comparator" not in table or "threshold" not in table:
+        raise SpecError("[target] needs comparator (>=, >, <=, <) and threshold (a number).")
+    return Target(
+        comparator=_choice(table, "target", "comparator", Comparator, ">="),
+        threshold=_number(table, "target", "threshold", None),
+        confidence=_confidence(table, "target", 0.95),
+        standard=_choice(table, "target", "standard", Standard, "ci_bound"),
+    )
+
+
+def _inference(raw: Mapping[str, Any], columns: Columns, target: Target | None) -> Inference:
+    keys = ("method", "errors", "interval", "replicates", "seed", "confidence")
+    table = _table(raw, "inference", keys)
+    errors = _choice(table, "inference", "errors", Errors, "auto")
+    if errors == "cluster" and columns.unit is None:
+        raise SpecError("inference.errors = 'cluster' needs columns.unit (the clusters).")
+    default_confidence = target.confidence if target else 0.95
+    confidence = _confidence(table, "inference", default_confidence)
+    if target and "confidence" in table and confidence != target.confidence:
+        raise SpecError("inference.confidence and target.confidence differ; give only one.")
+    return Inference(
+        method=_choice(table, "inference", "method", Method, "analytic"),
+        errors=errors,
+        interval=_choice(table, "inference", "interval", Interval, "bca"),
+        replicates=_integer(table, "inference", "replicates", 2000, 100),
+        seed=_integer(table, "inference", "seed", 0, 0),
+        confidence=confidence,
+    )
+
+
+def _data(raw: Mapping[str, Any]) -> DataPolicy:
+    table = _table(raw, "data", ("missing", "on_missing", "duplicates", "sheet", "where"))
+    where = table.get("where", {})
+    if not isinstance(where, Mapping):
+        raise SpecError('data.where must be a table such as { ky = ["1"] }.')
+    return DataPolicy(
+        missing=_texts(table, "data", "missing") if "missing" in table else DEFAULT_MISSING,
+        on_missing=_choice(table, "data", "on_missing", OnMissing, "drop"),
+        duplicates=_choice(table, "data", "duplicates", Duplicates, "keep"),
+        sheet=_text(table, "data", "sheet"),
+        where={column: _texts(where, "data.where", column) for column in where},
+    )
+
+
+def parse_spec(raw: Mapping[str, Any]) -> Spec:
+    """Validate a spec given as nested mappings (as read from TOML) and return a `Spec`.
+
+    Every key is documented in docs/evidence.md. Raises `SpecError` naming the key to change.
+    """
+    unknown = sorted(set(raw) - {"columns", "design", "metric", "target", "inference", "data"})
+    if unknown:
+        raise SpecError(
+            f"[{unknown[0]}] is not a known table; use columns, design, metric, target, "
+            "inference and data."
+        )
+    columns = _columns(raw)
+    design = _design(raw, columns)
+    metric = _metric(raw, columns)
+    target = _target(raw)
+    spec = Spec(
+        columns=columns,
+        design=design,
+        metric=metric,
+        target=target,
+        inference=_inference(raw, columns, target),
+        data=_data(raw),
+    )
+    if (
+        metric.statistic in ("median", "percentile")
+        and spec.inference.method == "analytic"
+        and design.kind != "threshold"
+    ):
+        raise SpecError(
+            f"metric.statistic = {metric.statistic!r} has an analytic interval only for "
+            "design.kind = 'threshold'; set inference.method = 'bootstrap'."
+        )
+    return spec
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Read and validate a SPEC.toml file (see `parse_spec`)."""
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise SpecError(f"Cannot read the spec {str(path)!r}: {error.strerror}.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SpecError(f"The spec {str(path)!r} is not valid TOML: {error}.") from None
+    return parse_spec(raw)

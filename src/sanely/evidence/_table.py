@@ -1,0 +1,116 @@
+"""The in-memory table an assessment works on: numeric columns and coded key columns."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from ._errors import SpecError
+
+Floats = npt.NDArray[np.float64]
+Codes = npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A key column (unit, period or group) as integer codes into its labels (text as in file)."""
+
+    codes: Codes
+    labels: tuple[str, ...]
+
+    @classmethod
+    def from_values(cls, values: npt.ArrayLike) -> "Factor":
+        """Code any array of keys; labels are the values as text, in sorted order."""
+        uniques, codes = np.unique(np.asarray(values), return_inverse=True)
+        return cls(codes.astype(np.intp).ravel(), tuple(_as_text(v) for v in uniques.tolist()))
+
+    def select(self, keep: npt.NDArray[np.bool_]) -> "Factor":
+        """The factor restricted to the rows where `keep` is true (labels unchanged)."""
+        return Factor(self.codes[keep], self.labels)
+
+    def codes_of(self, values: tuple[str, ...], key: str, column: str) -> tuple[int, ...]:
+        """Codes of spec values; a value that never occurs is a `SpecError` naming `key`."""
+        lookup = {label: code for code, label in enumerate(self.labels)}
+        missing = [value for value in values if value not in lookup]
+        if missing:
+            seen = ", ".join(repr(label) for label in self.labels[:12])
+            more = " ..." if len(self.labels) > 12 else ""
+            raise SpecError(
+                f"{key} lists {missing[0]!r}, which never occurs in column {column!r} "
+                f"(values seen: {seen}{more}); change {key} to values as written in the file."
+            )
+        return tuple(lookup[value] for value in values)
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What reading the data did: counts of rows kept and of each kind of dirt handled."""
+
+    source: str = "arrays"
+    encoding: str = ""
+    rows_read: int = 0
+    rows_used: int = 0
+    blank_lines: int = 0
+    duplicate_rows: int = 0
+    duplicates_dropped: int = 0
+    filtered_out: int = 0
+    missing_dropped: Mapping[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows ready for analysis: the measured value, optional exposure, and coded keys."""
+
+    value: Floats
+    exposure: Floats | None = None
+    unit: Factor | None = None
+    period: Factor | None = None
+    group: Factor | None = None
+    report: IngestReport = IngestReport()
+
+    def __post_init__(self) -> None:
+        n = len(self.value)
+        for name in ("exposure", "unit", "period", "group"):
+            column = getattr(self, name)
+            length = None if column is None else len(getattr(column, "codes", column))
+            if length not in (None, n):
+                raise SpecError(f"column {name} has {length} rows but value has {n}.")
+
+    def select(self, keep: npt.NDArray[np.bool_]) -> "Table":
+        """The table restricted to the rows where `keep` is true."""
+        return Table(
+            value=self.value[keep],
+            exposure=None if self.exposure is None else self.exposure[keep],
+            unit=None if self.unit is None else self.unit.select(keep),
+            period=None if self.period is None else self.period.select(keep),
+            group=None if self.group is None else self.group.select(keep),
+            report=self.report,
+        )
+
+
+def table_from_arrays(
+    value: npt.ArrayLike,
+    exposure: npt.ArrayLike | None = None,
+    unit: npt.ArrayLike | None = None,
+    period: npt.ArrayLike | None = None,
+    group: npt.ArrayLike | None = None,
+) -> Table:
+    """Build a `Table` from in-memory columns (numbers for value and exposure; any keys).
+
+    Key values are matched against the spec as text (integers as digits, e.g. 1981).
+    """
+    return Table(
+        value=np.asarray(value, dtype=np.float64),
+        exposure=None if exposure is None else np.asarray(exposure, dtype=np.float64),
+        unit=None if unit is None else Factor.from_values(unit),
+        period=None if period is None else Factor.from_values(period),
+        group=None if group is None else Factor.from_values(group),
+    )
