@@ -53,7 +53,7 @@ def assess_json(run_command: Callable[..., tuple[int, str, str]]) -> Callable[..
 
     def run(data: Path, spec: dict[str, Any]) -> dict[str, Any]:
         status, out, err = run_command(data, spec, "--json")
-        assert (0, "") == (status, err)
+        assert (status, err) == (0, "")
         result: dict[str, Any] = json.loads(out)
         return result
 
