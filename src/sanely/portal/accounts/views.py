@@ -35,7 +35,7 @@ def password_set_link(request: HttpRequest, user: User) -> str:
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         email, at = form.cleaned_data["email"], now()
@@ -69,7 +69,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    form = PasswordResetForm(request.POST or None)
+    form = PasswordResetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.password_reset_request(
             email=form.cleaned_data["email"], now=now(),
@@ -87,7 +87,7 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         user = None
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/password_link_invalid.html", {}, status=400)
-    form = PasswordSetForm(request.POST or None)
+    form = PasswordSetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.password_set(user=user, password=form.cleaned_data["password"], now=now())
@@ -121,7 +121,7 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
     actor = _actor(request)
     org, _ = selectors.access_organisation(actor=actor, organisation_id=organisation_id, admin=True)
     initial = {field: getattr(org, field) for field in services.ORGANISATION_FIELDS}
-    form = OrganisationForm(request.POST or None, initial=initial)
+    form = OrganisationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(actor=actor, organisation_id=org.pk, changes=form.cleaned_data, now=now())
@@ -138,7 +138,7 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
 def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
     actor = _actor(request)
     org, _ = selectors.access_organisation(actor=actor, organisation_id=organisation_id, admin=True)
-    form = MemberForm(request.POST or None)
+    form = MemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.member_invite(
@@ -171,7 +171,7 @@ def member_remove(request: HttpRequest, organisation_id: int, membership_id: int
 def tokens(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     choices = [(m.organisation_id, f"{m.organisation.name} ({m.get_role_display()})") for m in actor.memberships]
-    form = TokenForm(request.POST or None, organisations=choices)
+    form = TokenForm(request.POST if request.method == "POST" else None, organisations=choices)
     context: dict[str, Any] = {"form": form, "tokens": selectors.token_list_for(user=actor.user), "at": now()}
     if request.method == "POST" and form.is_valid():
         try:

@@ -97,8 +97,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         fields = _field_errors(exc)
-        if any("Cannot parse request body" in m for ms in fields.values() for m in ms):
-            return respond(request, 400, error_body("malformed_json", "The body is not valid JSON."))
         message = "Check these fields: " + ", ".join(sorted(fields)) + "."
         return respond(request, 422, error_body("validation_failed", message, fields))
 
@@ -111,6 +109,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if str(exc).startswith("Cannot parse request body"):
+            return respond(request, 400, error_body("malformed_json", "The body is not valid JSON."))
         return respond(request, exc.status_code, error_body("http_error", str(exc)))
 
     @api.exception_handler(Http404)

@@ -1,0 +1,222 @@
+"""
+For every page and API route: a person of one organisation can neither read nor change
+another organisation's data. A route added without a case here fails
+`test_every_route_has_an_isolation_case`.
+"""
+
+import json
+
+import pytest
+from cast import NOW, membership_of
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from sanely.portal.accounts.models import ApiToken, Membership, Organisation, Role
+from sanely.portal.accounts.services import token_create
+
+pytestmark = pytest.mark.django_db
+
+# Routes that hold no organisation's data at all, and why.
+NO_ORGANISATION_DATA = {
+    "healthz": "service health only",
+    "api:openapi-json": "the API description",
+    "api:openapi-view": "the API documentation page",
+    "api:api-root": "the API index",
+    "accounts:login": "the sign-in form",
+    "accounts:logout_confirm": "the sign-out form",
+    "accounts:password_reset": "answers the same for every address",
+    "accounts:password_set": "works only with the secret token emailed to the person",
+}
+
+
+def route_names(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (pattern.namespace or namespace)
+            yield from route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def wessex_token(wessex):
+    token, _ = token_create(actor=wessex.actor(Role.COMMISSIONER), organisation_id=wessex.organisation.pk, name="theirs", now=NOW)
+    return token
+
+
+def json_patch(client, url, body):
+    return client.patch(url, json.dumps(body), content_type="application/json")
+
+
+def case_home(wessex, mercia):
+    response = mercia.client(Role.PROCUREMENT_LEAD).get("/")
+    assert 200 == response.status_code
+    assert wessex.organisation.name not in response.text
+
+
+def case_page_organisation(wessex, mercia):
+    response = mercia.client(Role.PROCUREMENT_LEAD).get(f"/organisations/{wessex.organisation.pk}/")
+    assert 404 == response.status_code
+    assert wessex.organisation.name not in response.text
+
+
+def case_page_organisation_edit(wessex, mercia):
+    client = mercia.client(Role.PROCUREMENT_LEAD)
+    url = f"/organisations/{wessex.organisation.pk}/edit"
+    assert 404 == client.get(url).status_code
+    assert 404 == client.post(url, {"name": "Taken over"}).status_code
+    assert "Wessex County Council" == Organisation.objects.get(pk=wessex.organisation.pk).name
+
+
+def case_page_member_add(wessex, mercia):
+    client = mercia.client(Role.PROCUREMENT_LEAD)
+    url = f"/organisations/{wessex.organisation.pk}/members/add"
+    assert 404 == client.get(url).status_code
+    response = client.post(url, {"email": "spy@mercia.example", "full_name": "Spy", "role": "auditor"})
+    assert 404 == response.status_code
+    assert not Membership.objects.filter(user__email="spy@mercia.example").exists()
+
+
+def case_page_member_remove(wessex, mercia):
+    victim = membership_of(wessex.user(Role.EVALUATOR), wessex.organisation)
+    client = mercia.client(Role.PROCUREMENT_LEAD)
+    for org_id in (wessex.organisation.pk, mercia.organisation.pk):
+        assert 404 == client.post(f"/organisations/{org_id}/members/{victim.pk}/remove").status_code
+    assert Membership.objects.filter(pk=victim.pk).exists()
+
+
+def case_page_tokens(wessex, mercia):
+    token = wessex_token(wessex)
+    response = mercia.client(Role.COMMISSIONER).get("/account/tokens")
+    assert 200 == response.status_code
+    assert token.prefix not in response.text
+    # Making a token for another organisation is refused as not found.
+    response = mercia.client(Role.COMMISSIONER).post("/account/tokens", {"name": "x", "organisation_id": wessex.organisation.pk, "days": 30})
+    assert 400 == response.status_code
+    assert not ApiToken.objects.filter(membership__organisation=wessex.organisation, name="x").exists()
+
+
+def case_page_token_revoke(wessex, mercia):
+    token = wessex_token(wessex)
+    assert 404 == mercia.client(Role.COMMISSIONER).post(f"/account/tokens/{token.pk}/revoke").status_code
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def case_page_audit(wessex, mercia):
+    client = mercia.client(Role.AUDITOR)
+    for query in ("", f"?organisation_id={wessex.organisation.pk}"):
+        response = client.get(f"/audit/{query}")
+        assert 200 == response.status_code
+        assert "wessex.example" not in response.text
+
+
+def case_api_me(wessex, mercia):
+    body = mercia.token_client(Role.COMMISSIONER).get("/api/v1/me").json()
+    assert {mercia.organisation.pk} == {m["organisation_id"] for m in body["memberships"]}
+
+
+def case_api_organisation_list(wessex, mercia):
+    body = mercia.token_client(Role.COMMISSIONER).get("/api/v1/organisations").json()
+    assert [mercia.organisation.pk] == [o["id"] for o in body["items"]]
+
+
+def case_api_organisation_detail(wessex, mercia):
+    client = mercia.token_client(Role.PROCUREMENT_LEAD)
+    theirs = client.get(f"/api/v1/organisations/{wessex.organisation.pk}")
+    missing = client.get("/api/v1/organisations/999999")
+    assert 404 == theirs.status_code
+    # Exactly the answer for an id that does not exist: nothing says it is someone else's.
+    assert missing.json() == theirs.json()
+
+
+def case_api_organisation_update(wessex, mercia):
+    client = mercia.token_client(Role.PROCUREMENT_LEAD)
+    response = json_patch(client, f"/api/v1/organisations/{wessex.organisation.pk}", {"name": "Taken over"})
+    assert 404 == response.status_code
+    assert "Wessex County Council" == Organisation.objects.get(pk=wessex.organisation.pk).name
+
+
+def case_api_member_list(wessex, mercia):
+    response = mercia.token_client(Role.PROCUREMENT_LEAD).get(f"/api/v1/organisations/{wessex.organisation.pk}/members")
+    assert 404 == response.status_code
+    assert "wessex.example" not in response.text
+
+
+def case_api_member_add(wessex, mercia):
+    response = mercia.token_client(Role.PROCUREMENT_LEAD).post(
+        f"/api/v1/organisations/{wessex.organisation.pk}/members",
+        {"email": "spy@mercia.example", "full_name": "Spy", "role": "auditor"}, content_type="application/json",
+    )
+    assert 404 == response.status_code
+    assert not Membership.objects.filter(user__email="spy@mercia.example").exists()
+
+
+def case_api_member_remove(wessex, mercia):
+    victim = membership_of(wessex.user(Role.EVALUATOR), wessex.organisation)
+    client = mercia.token_client(Role.PROCUREMENT_LEAD)
+    for org_id in (wessex.organisation.pk, mercia.organisation.pk):
+        assert 404 == client.delete(f"/api/v1/organisations/{org_id}/members/{victim.pk}").status_code
+    assert Membership.objects.filter(pk=victim.pk).exists()
+
+
+def case_api_token_list(wessex, mercia):
+    token = wessex_token(wessex)
+    body = mercia.token_client(Role.COMMISSIONER).get("/api/v1/tokens").json()
+    assert token.pk not in [t["id"] for t in body["items"]]
+
+
+def case_api_token_create(wessex, mercia):
+    response = mercia.token_client(Role.COMMISSIONER).post(
+        "/api/v1/tokens", {"organisation_id": wessex.organisation.pk, "name": "x"}, content_type="application/json"
+    )
+    assert 404 == response.status_code
+    assert not ApiToken.objects.filter(membership__organisation=wessex.organisation, name="x").exists()
+
+
+def case_api_token_revoke(wessex, mercia):
+    token = wessex_token(wessex)
+    assert 404 == mercia.token_client(Role.COMMISSIONER).delete(f"/api/v1/tokens/{token.pk}").status_code
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def case_api_audit_events(wessex, mercia):
+    client = mercia.token_client(Role.AUDITOR)
+    own = client.get("/api/v1/audit/events").json()["items"]
+    assert own, "the auditor sees their own authority's events"
+    assert {mercia.organisation.pk} == {e["authority_id"] for e in own}
+    filtered = client.get(f"/api/v1/audit/events?organisation_id={wessex.organisation.pk}").json()
+    assert [] == filtered["items"]
+
+
+CASES = {
+    "home": case_home,
+    "accounts:organisation": case_page_organisation,
+    "accounts:organisation_edit": case_page_organisation_edit,
+    "accounts:member_add": case_page_member_add,
+    "accounts:member_remove": case_page_member_remove,
+    "accounts:tokens": case_page_tokens,
+    "accounts:token_revoke": case_page_token_revoke,
+    "audit:events": case_page_audit,
+    "api:me": case_api_me,
+    "api:organisation_list": case_api_organisation_list,
+    "api:organisation_detail": case_api_organisation_detail,
+    "api:organisation_update": case_api_organisation_update,
+    "api:member_list": case_api_member_list,
+    "api:member_add": case_api_member_add,
+    "api:member_remove": case_api_member_remove,
+    "api:token_list": case_api_token_list,
+    "api:token_create": case_api_token_create,
+    "api:token_revoke": case_api_token_revoke,
+    "api:audit_events": case_api_audit_events,
+}
+
+
+def test_every_route_has_an_isolation_case():
+    routes = set(route_names())
+    assert set() == routes - set(CASES) - set(NO_ORGANISATION_DATA)
+    assert set() == (set(CASES) | set(NO_ORGANISATION_DATA)) - routes
+
+
+@pytest.mark.parametrize("route", sorted(CASES))
+def test_one_organisation_cannot_reach_anothers_data(route, wessex, mercia):
+    CASES[route](wessex, mercia)
