@@ -52,6 +52,7 @@ from sanely.vault._scan import (
 )
 from sanely.vault._seal import DEFAULT_CHUNK_SIZE, Envelope, seal, unseal
 from sanely.vault._sniff import DEFAULT_ALLOWED, FileKind, sniff
+from sanely.vault._streams import ByteSink, ByteSource, SeekableByteSink, SeekableByteSource
 from sanely.vault._time import accept_submission
 from sanely.vault._upload import (
     DEFAULT_MAX_SIZE,
@@ -65,6 +66,8 @@ __all__ = [
     "DEFAULT_ALLOWED",
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_SIZE",
+    "ByteSink",
+    "ByteSource",
     "ClamdScanner",
     "DeadlineRefused",
     "Envelope",
@@ -84,6 +87,8 @@ __all__ = [
     "ScanFailed",
     "ScanResult",
     "ScanStatus",
+    "SeekableByteSink",
+    "SeekableByteSource",
     "SigningKey",
     "StillSealed",
     "SubmissionLate",

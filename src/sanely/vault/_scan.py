@@ -6,9 +6,10 @@ With no scanner configured a file is marked as not scanned, never as clean.
 import socket
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from sanely.vault._errors import ScanFailed
+from sanely.vault._streams import SeekableByteSource
 
 _CHUNK_BYTES = 1 << 16
 _REPLY_LIMIT = 4096
@@ -34,7 +35,7 @@ class ScanResult:
 class VirusScanner(Protocol):
     """Anything that can scan a stream of bytes."""
 
-    def scan(self, stream: BinaryIO) -> ScanResult:
+    def scan(self, stream: SeekableByteSource) -> ScanResult:
         """Scan `stream` from its start."""
         ...
 
@@ -42,7 +43,7 @@ class VirusScanner(Protocol):
 class NoScanner:
     """The scanner used when none is configured: every file is marked as not scanned."""
 
-    def scan(self, stream: BinaryIO) -> ScanResult:
+    def scan(self, stream: SeekableByteSource) -> ScanResult:
         """Mark the file as not scanned, without reading it."""
         return ScanResult(ScanStatus.NOT_SCANNED, "none")
 
@@ -73,7 +74,7 @@ class ClamdScanner:
             return connection
         return socket.create_connection(self.address, timeout=self.timeout)
 
-    def scan(self, stream: BinaryIO) -> ScanResult:
+    def scan(self, stream: SeekableByteSource) -> ScanResult:
         """Stream the file to clamd and read its verdict; `ScanFailed` if there is none."""
         stream.seek(0)
         try:

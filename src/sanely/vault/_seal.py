@@ -14,7 +14,6 @@ HKDF-SHA256, AES-256-GCM), its info binding the same ids and the header.
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hpke
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from sanely.vault._errors import TamperDetected
 from sanely.vault._rounds import MasterKey, OpenedRound, RoundKey, frame, round_key_verify
+from sanely.vault._streams import ByteSink, ByteSource
 
 MAGIC = b"SANELYV1"
 DEFAULT_CHUNK_SIZE = 1 << 20
@@ -53,7 +53,7 @@ class Envelope:
     sealed_size: int
 
 
-def _read_full(stream: BinaryIO, size: int) -> bytes:
+def _read_full(stream: ByteSource, size: int) -> bytes:
     # A raw stream may return fewer bytes than asked for before its end.
     parts = []
     wanted = size
@@ -79,8 +79,8 @@ def _data_key_info(header: bytes, submission_id: str, round_id: str, round_key_i
 
 
 def seal(
-    source: BinaryIO,
-    sink: BinaryIO,
+    source: ByteSource,
+    sink: ByteSink,
     *,
     master: MasterKey,
     round_key: RoundKey,
@@ -133,7 +133,7 @@ def seal(
     )
 
 
-def unseal(source: BinaryIO, sink: BinaryIO, *, envelope: Envelope, opened: OpenedRound) -> None:
+def unseal(source: ByteSource, sink: ByteSink, *, envelope: Envelope, opened: OpenedRound) -> None:
     """Decrypt a sealed blob into `sink`, streaming; `TamperDetected` on any change.
 
     Each chunk is authenticated before it is written, but truncation is only known at

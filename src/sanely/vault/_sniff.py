@@ -8,9 +8,9 @@ import codecs
 import io
 import zipfile
 from enum import StrEnum
-from typing import BinaryIO
 
 from sanely.vault._errors import FileRefused
+from sanely.vault._streams import SeekableByteSource
 
 _HEAD_BYTES = 8192
 _PDF_TAIL_BYTES = 1024
@@ -79,7 +79,7 @@ _TEXT_CONTROLS_ALLOWED = frozenset("\t\n\r\f")
 DEFAULT_ALLOWED: frozenset[FileKind] = frozenset(FileKind)
 
 
-def _pdf(stream: BinaryIO, name: str, size: int) -> FileKind:
+def _pdf(stream: SeekableByteSource, name: str, size: int) -> FileKind:
     stream.seek(max(0, size - _PDF_TAIL_BYTES))
     if b"%%EOF" not in stream.read(_PDF_TAIL_BYTES):
         raise FileRefused(f"{name} starts like a PDF but is incomplete or corrupt (no %%EOF)")
@@ -92,7 +92,7 @@ def _read_part(archive: zipfile.ZipFile, part: str) -> bytes:
         return handle.read(_TYPE_PART_LIMIT)
 
 
-def _zip(stream: BinaryIO, name: str) -> FileKind:
+def _zip(stream: SeekableByteSource, name: str) -> FileKind:
     try:
         with zipfile.ZipFile(stream) as archive:
             parts = set(archive.namelist())
@@ -125,7 +125,7 @@ def _is_text(head: bytes, complete: bool) -> bool:
     return all(char >= " " or char in _TEXT_CONTROLS_ALLOWED for char in text)
 
 
-def _kind(stream: BinaryIO, name: str) -> FileKind:
+def _kind(stream: SeekableByteSource, name: str) -> FileKind:
     stream.seek(0, io.SEEK_END)
     size = stream.tell()
     stream.seek(0)
@@ -155,7 +155,7 @@ def _accepted(allowed: frozenset[FileKind]) -> str:
 
 
 def sniff(
-    stream: BinaryIO, *, name: str, allowed: frozenset[FileKind] = DEFAULT_ALLOWED
+    stream: SeekableByteSource, *, name: str, allowed: frozenset[FileKind] = DEFAULT_ALLOWED
 ) -> FileKind:
     """The kind of the file in a seekable `stream`, judged by content, not by `name`.
 

@@ -9,9 +9,9 @@ whole in memory.
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from typing import BinaryIO
 
 from sanely.vault._errors import FileRefused, UploadRefused
+from sanely.vault._streams import ByteSource, SeekableByteSink, SeekableByteSource
 
 DEFAULT_MAX_SIZE = 250 * 1000 * 1000
 _COPY_BYTES = 1 << 20
@@ -70,7 +70,7 @@ def upload_start(
 
 
 def upload_chunk(
-    upload: Upload, sink: BinaryIO, *, offset: int, length: int, data: BinaryIO
+    upload: Upload, sink: SeekableByteSink, *, offset: int, length: int, data: ByteSource
 ) -> Upload:
     """Copy one chunk of `length` bytes from `data` into `sink` at `offset`; the new state.
 
@@ -114,7 +114,7 @@ def _merged(ranges: tuple[Range, ...]) -> tuple[Range, ...]:
     return tuple(merged)
 
 
-def upload_finish(upload: Upload, assembled: BinaryIO) -> None:
+def upload_finish(upload: Upload, assembled: SeekableByteSource) -> None:
     """Check a complete upload against its declared size and SHA-256, reading it once.
 
     Raises `UploadRefused` if bytes are missing or the content is not what was declared.
