@@ -175,25 +175,22 @@ def quantile_threshold(sample: Sample, spec: Spec) -> Result:
     """A percentile of all rows with a distribution-free interval from order statistics.
 
     The estimate interpolates linearly (numpy's default). The interval is [y_(j), y_(k)]
-    with j, k the binomial(n, q) quantiles at alpha/2 and 1-alpha/2 (+1), covering at least the
-    confidence level (Conover 1999, §3.2); the p-value is the exact sign test at the
-    threshold. No standard error is reported.
+    with j, k from the binomial(n, q) distribution at alpha/2 and 1-alpha/2, covering at
+    least the confidence level; the p-value is the exact quantile (sign) test at the
+    threshold (Conover 1999, section 3.2; scipy.stats.quantile_test). No standard error.
     """
-    values = np.sort(sample.y)
-    size = len(values)
     q = spec.metric.percentile / 100
-    alpha = 1 - spec.inference.confidence
-    estimate = float(np.percentile(values, 100 * q))
-    low_rank = int(stats.binom.ppf(alpha / 2, size, q))
-    high_rank = int(stats.binom.ppf(1 - alpha / 2, size, q)) + 1
-    low = float(values[max(low_rank, 1) - 1])
-    high = float(values[min(high_rank, size) - 1])
-    reference = reference_of(spec)
-    below = int(np.sum(values < reference))
-    informative = below + int(np.sum(values > reference))
-    p_value = float(stats.binomtest(below, informative, q).pvalue) if informative else 1.0
+    test = stats.quantile_test(sample.y, q=reference_of(spec), p=q)
+    interval = test.confidence_interval(spec.inference.confidence)
+    low, high = float(interval.low), float(interval.high)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise AnalysisError(
+            f"{len(sample.y)} rows are too few for a {spec.inference.confidence:.0%} interval "
+            f"for the {spec.metric.percentile:g}th percentile; add rows or lower the confidence."
+        )
+    estimate = float(np.percentile(sample.y, spec.metric.percentile))
     method = (
-        f"order-statistic interval for the {spec.metric.percentile:g}th percentile "
-        f"(ranks {max(low_rank, 1)} and {min(high_rank, size)} of {size}); exact sign test"
+        f"order-statistic interval for the {spec.metric.percentile:g}th percentile of "
+        f"{len(sample.y)} rows; exact quantile test"
     )
-    return Result(estimate, float("nan"), low, high, p_value, method)
+    return Result(estimate, float("nan"), low, high, float(test.pvalue), method)
