@@ -124,8 +124,9 @@ def deadline_respects_period(g: GuardInput) -> tuple[Failure, ...]:
     if _day(deadline) >= earliest:
         return _OK
     gap = (_day(deadline) - start).days
+    relation = f"{gap} days after" if gap >= 0 else f"{-gap} days before"
     return _fail(
-        f"the deadline {_day(deadline)} is {gap} days after {period.from_text} ({start}); "
+        f"the deadline {_day(deadline)} is {relation} {period.from_text} ({start}); "
         f"the minimum is {period.days} {period.counted} days, so the earliest lawful deadline "
         f"is {earliest}",
         f"move the deadline to {earliest} or later",

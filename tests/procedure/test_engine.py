@@ -1,0 +1,408 @@
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from procedure.scenarios import CASES, GOOD, NOTICE_ON, NOW, facts
+from sanely.procedure import (
+    LIFECYCLE_RULE,
+    Criterion,
+    Level,
+    Occurrence,
+    Phase,
+    ProcedureError,
+    Round,
+    UnknownEventError,
+    check,
+    evaluate,
+    load_rulebook,
+    next_due,
+    next_state,
+    rulebook_ids,
+    validate_design,
+)
+
+PCR = load_rulebook("pcr-2015-reg31")
+PA = load_rulebook("pa-2023-cfp-ip")
+EU = load_rulebook("eu-2014-24-art31")
+PCSR = load_rulebook("pcsr-2015-reg32")
+
+
+def _first_source(rulebook, event_id):
+    sources = rulebook.event(event_id).sources
+    return rulebook.initial_state if "*" in sources else sources[0]
+
+
+def _rule_checks():
+    for rulebook_id in rulebook_ids():
+        rulebook = load_rulebook(rulebook_id)
+        for rule in rulebook.rules:
+            for index, rule_check in enumerate(rule.checks):
+                yield pytest.param(
+                    rulebook,
+                    rule,
+                    rule_check,
+                    id=f"{rulebook_id}:{rule.id}:{rule_check.event}:{index}",
+                    marks=pytest.mark.covers(rule.id),
+                )
+
+
+def _judgement_cases(rule):
+    return {"justifications": {rule.id: "reviewed by the head of procurement"}}, {
+        "justifications": {}
+    }
+
+
+@pytest.mark.parametrize(("rulebook", "rule", "rule_check"), list(_rule_checks()))
+def test_every_rule_allows_the_lawful_case_and_acts_on_the_broken_one(rulebook, rule, rule_check):
+    ok, bad = (
+        _judgement_cases(rule) if rule_check.guard == "needs_judgement" else CASES[rule_check.guard]
+    )
+    state = _first_source(rulebook, rule_check.event)
+    lawful = facts(state, **ok)
+    broken = replace(lawful, **bad)
+
+    before = evaluate(rulebook, lawful, NOW)
+    after = evaluate(rulebook, broken, NOW)
+
+    assert rule_check.event in before.allowed
+    mine = [r for r in after.refusals if (r.event, r.rule) == (rule_check.event, rule.id)]
+    warned = [w for w in after.warnings if (w.event, w.rule) == (rule_check.event, rule.id)]
+    recorded = [e for e in after.evidence if (e.event, e.rule) == (rule_check.event, rule.id)]
+    if rule.level is Level.GUARD:
+        assert mine, f"{rule.id} did not refuse {rule_check.event}"
+        assert rule_check.event not in after.allowed
+        assert all(r.citation == rule.citation and r.message and r.fix for r in mine)
+    elif rule.level is Level.WARN:
+        silent = [w for w in before.warnings if (w.event, w.rule) == (rule_check.event, rule.id)]
+        assert not silent, f"{rule.id} warned on the lawful case"
+        assert warned, f"{rule.id} did not warn before {rule_check.event}"
+        assert rule_check.event in after.allowed
+    else:
+        assert [rule.evidence] == [e.evidence for e in recorded]
+
+
+@pytest.mark.covers("PCR15-31-5")
+def test_pcr_refuses_a_request_deadline_29_days_after_the_notice_and_allows_30():
+    on_day_29 = facts(rtp_deadline=datetime(2026, 3, 31, 23, 59, tzinfo=UTC))
+    on_day_30 = facts(rtp_deadline=datetime(2026, 4, 1, 0, 0, tzinfo=UTC))
+
+    refusal = check(PCR, on_day_29, "submit_notice", NOW)
+
+    assert check(PCR, on_day_30, "submit_notice", NOW) is None
+    assert (
+        refusal.rule,
+        refusal.citation,
+        refusal.field,
+    ) == ("PCR15-31-5", "PCR 2015 reg. 31(5)", "rtp_deadline")
+    assert "earliest lawful deadline is 2026-04-01" in refusal.message
+    assert refusal.fix == "move the deadline to 2026-04-01 or later"
+
+
+@pytest.mark.covers("PCR15-31-8", "DIR-31-1")
+@pytest.mark.parametrize(("rulebook", "rule"), [(PCR, "PCR15-31-8"), (EU, "DIR-31-1")])
+@pytest.mark.parametrize("model", ["lowest_price", "lowest_cost"])
+def test_a_price_only_award_model_is_refused(rulebook, rule, model):
+    assert check(rulebook, facts(award_model="price_quality"), "submit_notice", NOW) is None
+    assert rule == check(rulebook, facts(award_model=model), "submit_notice", NOW).rule
+
+
+def test_a_price_only_award_model_under_pa_2023_is_allowed_with_a_justification():
+    evaluation = evaluate(PA, facts(award_model="lowest_price"), NOW)
+
+    assert "publish_tender_notice" in evaluation.allowed
+    assert [w.rule for w in evaluation.warnings] == ["PA23-19/quality"]
+
+
+@pytest.mark.covers("PCR15-31-13", "DIR-31-3")
+@pytest.mark.parametrize(("rulebook", "rule"), [(PCR, "PCR15-31-13"), (EU, "DIR-31-3")])
+def test_negotiating_in_the_final_tender_round_is_refused(rulebook, rule):
+    round_two = facts("tendering", rounds=(Round(1), Round(2)))
+    final_round = facts("tendering", rounds=(Round(1), Round(2, final=True)))
+
+    refusal = check(rulebook, final_round, "negotiate", NOW)
+
+    assert check(rulebook, round_two, "negotiate", NOW) is None
+    assert rule == refusal.rule
+    assert refusal.message == "round 2 is the final-tender round: final tenders are not negotiated"
+
+
+@pytest.mark.covers("PCR15-31-12", "PA23-S8-1", "DIR-31-2", "PCSR15-32-6")
+@pytest.mark.parametrize(
+    ("rulebook", "rule"),
+    [(PCR, "PCR15-31-12"), (PA, "PA23-S8-1"), (EU, "DIR-31-2"), (PCSR, "PCSR15-32-6")],
+)
+def test_reducing_partners_when_the_option_was_not_announced_is_refused(rulebook, rule):
+    announced = facts("gate_review", reduction_option_announced=True)
+    unannounced = facts("gate_review", reduction_option_announced=False)
+
+    refusal = check(rulebook, unannounced, "reduce_partners", NOW)
+
+    assert check(rulebook, announced, "reduce_partners", NOW) is None
+    assert (rule, "reduction_option_announced") == (refusal.rule, refusal.field)
+
+
+@pytest.mark.covers("PCR15-31-12")
+def test_reducing_the_last_partner_is_refused():
+    refusal = check(PCR, facts("gate_review", active_partners=1), "reduce_partners", NOW)
+
+    assert (
+        refusal.rule,
+        refusal.message,
+    ) == ("PCR15-31-12", "only one partner remains, so there is nobody to reduce")
+
+
+@pytest.mark.covers("PCR15-87-1")
+def test_the_contract_cannot_be_concluded_on_the_last_day_of_the_standstill():
+    sent = facts("standstill", decision_notices_sent_on=date(2026, 5, 22))
+    last_day = datetime(2026, 6, 1, 23, 0, tzinfo=UTC)
+    next_day = datetime(2026, 6, 2, 0, 0, tzinfo=UTC)
+
+    refusal = check(PCR, sent, "conclude_contracts", last_day)
+
+    assert check(PCR, sent, "conclude_contracts", next_day) is None
+    assert (refusal.rule, refusal.fix) == ("PCR15-87-1", "wait until 2026-06-01 has ended")
+
+
+@pytest.mark.covers("PA23-51")
+def test_pa_contracts_cannot_be_entered_into_during_a_standstill_over_christmas():
+    published = facts("standstill", contract_award_notice_published_on=date(2026, 12, 17))
+
+    refusal = check(PA, published, "enter_contracts", datetime(2026, 12, 30, 17, tzinfo=UTC))
+
+    assert check(PA, published, "enter_contracts", datetime(2026, 12, 31, 9, tzinfo=UTC)) is None
+    assert refusal.rule == "PA23-51"
+
+
+@pytest.mark.covers("PA23-51")
+def test_a_standstill_that_has_not_started_is_refused_with_the_missing_fact():
+    refusal = check(
+        PA, facts("standstill", contract_award_notice_published_on=None), "enter_contracts", NOW
+    )
+
+    assert "record the date the contract award notice was published" in [
+        r.fix
+        for r in evaluate(
+            PA, facts("standstill", contract_award_notice_published_on=None), NOW
+        ).refusals
+    ]
+    assert refusal.rule in {"PA23-50-1", "PA23-51"}
+
+
+def test_a_request_deadline_without_a_notice_date_points_to_the_notice_date():
+    problems = validate_design(PCR, facts(notice_on=None), NOW)
+
+    assert [(p.field, p.rule) for p in problems if p.level is Level.GUARD] == [
+        ("notice_on", "PCR15-31-5")
+    ]
+
+
+def test_a_design_without_a_request_deadline_is_refused():
+    problems = validate_design(PCR, facts(rtp_deadline=None), NOW)
+
+    assert [(p.field, p.rule, p.fix) for p in problems if p.level is Level.GUARD] == [
+        ("rtp_deadline", "PCR15-31-5", "set the deadline")
+    ]
+
+
+def test_a_bad_design_is_shown_back_with_every_problem_at_once_each_pointing_to_its_field():
+    design = facts(
+        award_criteria=(
+            Criterion("quality", Decimal(50)),
+            Criterion("social value", Decimal(0)),
+            Criterion("price", Decimal(30)),
+        ),
+        phases=(Phase("prototype", ("lab accuracy",), 1), Phase("pilot", (), 1)),
+        rtp_deadline=datetime(2026, 2, 20, 12, tzinfo=UTC),
+        justifications={"PCR15-31-3": "ok", "PCR15-31-27": "ok", "PCR15-31-28": "ok"},
+    )
+
+    problems = validate_design(PCR, design, NOW)
+
+    assert [
+        (p.field, p.rule, p.level)
+        for p in problems
+        if p.rule not in {"PCR15-31-3", "PCR15-31-27", "PCR15-31-28"}
+    ] == [
+        ("rtp_deadline", "PCR15-31-5", Level.GUARD),
+        ("phases[1].targets", "PCR15-31-11", Level.WARN),
+        ("award_criteria[1].weight", "PCR15-67-9", Level.GUARD),
+        ("award_criteria", "PCR15-67-9", Level.GUARD),
+    ]
+    deadline = next(p for p in problems if p.rule == "PCR15-31-5")
+    assert deadline.message.startswith("the deadline 2026-02-20 is 10 days before the date")
+
+
+def test_a_lawful_design_has_only_the_judgement_questions():
+    problems = validate_design(PCR, GOOD, NOW)
+
+    assert {"PCR15-31-3", "PCR15-31-27", "PCR15-31-28"} == {p.rule for p in problems}
+    assert {Level.WARN} == {p.level for p in problems}
+
+
+def test_recorded_justifications_silence_warnings_but_not_design_problems():
+    justified = facts(justifications={"PCR15-31-3": "a", "PCR15-31-27": "b", "PCR15-31-28": "c"})
+
+    assert evaluate(PCR, justified, NOW).warnings == ()
+    assert len(validate_design(PCR, justified, NOW)) == 3
+
+
+def test_an_event_from_another_state_is_refused_by_the_lifecycle():
+    refusal = check(PCR, facts("evaluation"), "negotiate", NOW)
+
+    assert (
+        refusal.rule,
+        refusal.fix,
+    ) == (LIFECYCLE_RULE, "first reach one of the states: tendering")
+    assert refusal.message == "'Negotiate tenders' is not possible in state 'evaluation'"
+
+
+def test_terminal_states_allow_nothing():
+    evaluation = evaluate(PCR, facts("closed"), NOW)
+
+    assert (evaluation.allowed, evaluation.refusals) == ((), ())
+    assert check(PCR, facts("abandoned"), "abandon", NOW).rule == LIFECYCLE_RULE
+
+
+def test_unknown_events_and_states_are_errors():
+    with pytest.raises(UnknownEventError, match="no event 'sign'"):
+        check(PCR, GOOD, "sign", NOW)
+    with pytest.raises(UnknownEventError, match="no event 'sign'"):
+        next_state(PCR, "sign")
+    with pytest.raises(ProcedureError, match="unknown state 'signed'"):
+        evaluate(PCR, facts("signed"), NOW)
+    with pytest.raises(ProcedureError, match="unknown state 'signed'"):
+        check(PCR, facts("signed"), "abandon", NOW)
+
+
+def test_next_state_follows_the_rulebook():
+    assert next_state(PCR, "submit_notice") == "requests_open"
+    assert next_state(PA, "publish_tender_notice") == "participation"
+
+
+def test_evaluation_lists_allowed_events_with_their_evidence_and_the_state():
+    evaluation = evaluate(PCR, facts("gate_review", reduction_option_announced=False), NOW)
+
+    assert evaluation.state == "gate_review"
+    assert evaluation.allowed == (
+        "continue_partnership",
+        "terminate_partnership",
+        "start_purchase",
+        "abandon",
+    )
+    assert [e.rule for e in evaluation.evidence] == ["PCR15-84-1"]
+    assert {"reduce_partners"} == {r.event for r in evaluation.refusals}
+
+
+@pytest.mark.covers("PCR15-50-1")
+def test_next_due_is_the_contract_award_notice_30_days_after_the_contract():
+    concluded = facts(
+        "partnership",
+        contract_concluded_on=date(2026, 5, 20),
+        contract_award_notice_published_on=None,
+    )
+
+    due = next_due(PCR, concluded, NOW)
+
+    assert (date(2026, 6, 19), "PCR15-50-1", "PCR 2015 reg. 50(1)", False) == (
+        due.date,
+        due.rule,
+        due.citation,
+        due.overdue,
+    )
+    assert (
+        next_due(PCR, replace(concluded, contract_award_notice_published_on=date(2026, 5, 25)), NOW)
+        is None
+    )
+
+
+def test_next_due_during_a_standstill_is_its_last_day():
+    due = evaluate(
+        PCR, facts("standstill", decision_notices_sent_on=date(2026, 5, 28)), NOW
+    ).next_due
+
+    assert (date(2026, 6, 8), "Standstill ends") == (due.date, due.what)
+
+
+@pytest.mark.covers("PA23-80")
+def test_next_due_picks_the_earliest_open_termination_notice_and_flags_it_overdue():
+    ended = facts(
+        "gate_review",
+        contract_award_notice_published_on=None,
+        contract_ends=(
+            Occurrence("bolt", date(2026, 4, 1)),
+            Occurrence("cora", date(2026, 3, 1), done_on=date(2026, 3, 5)),
+            Occurrence("dyna", date(2026, 5, 20)),
+        ),
+    )
+
+    due = next_due(PA, ended, NOW)
+
+    assert (date(2026, 4, 30), "Contract termination notice (UK11): bolt", True) == (
+        due.date,
+        due.what,
+        due.overdue,
+    )
+
+
+def test_next_due_includes_invoices_received():
+    paid = Occurrence("INV-7", date(2026, 5, 20))
+
+    assert (
+        date(2026, 6, 18)
+        == next_due(
+            PA, facts("partnership", contract_award_notice_published_on=None, invoices=(paid,)), NOW
+        ).date
+    )
+
+
+def test_nothing_is_due_before_anything_has_happened():
+    assert next_due(PA, facts(contract_award_notice_published_on=None), NOW) is None
+
+
+def test_the_rule_lookup_names_a_missing_rule():
+    with pytest.raises(KeyError):
+        PCR.rule("PCR15-99")
+
+
+def test_a_pa_contract_above_5m_needs_three_kpis_and_one_below_does_not():
+    small = facts("standstill", kpis=(), estimated_value=Decimal(4_000_000))
+    large = facts("standstill", kpis=(), estimated_value=Decimal(6_000_000))
+    unknown = facts("standstill", kpis=(), estimated_value=None)
+
+    assert check(PA, small, "enter_contracts", NOW) is None
+    assert check(PA, unknown, "enter_contracts", NOW) is None
+    assert check(PA, large, "enter_contracts", NOW).rule == "PA23-52"
+
+
+def test_a_purchase_without_a_price_is_refused_with_both_missing_facts():
+    broken = facts("gate_review", purchase_price=None, performance_levels_met=False)
+
+    fields = [r.field for r in evaluate(PCR, broken, NOW).refusals if r.event == "start_purchase"]
+
+    assert fields == ["performance_levels_met", "purchase_price"]
+
+
+def test_missing_max_cost_is_refused_before_the_contracts():
+    refusal = check(PCR, facts("standstill", max_cost=None), "conclude_contracts", NOW)
+
+    assert (refusal.rule, refusal.field) == ("PCR15-31-9", "max_cost")
+
+
+def test_a_notice_date_for_the_pa_participation_period_is_counted_in_calendar_days():
+    on_day_25 = facts(rtp_deadline=datetime(2026, 3, 27, 9, tzinfo=UTC))
+    on_day_24 = facts(rtp_deadline=datetime(2026, 3, 26, 9, tzinfo=UTC))
+
+    assert [w for w in evaluate(PA, on_day_25, NOW).warnings if w.rule == "PA23-54-PP"] == []
+    assert [w.rule for w in evaluate(PA, on_day_24, NOW).warnings if w.rule == "PA23-54-PP"] == [
+        "PA23-54-PP"
+    ]
+    assert on_day_24.notice_on == NOTICE_ON
+
+
+def test_an_unverified_rule_only_warns_even_when_broken():
+    evaluation = evaluate(PCSR, facts(award_model="lowest_price"), NOW)
+
+    assert "submit_notice" in evaluation.allowed
+    assert "PCSR15-32-R/award" in {w.rule for w in evaluation.warnings}
