@@ -1,15 +1,16 @@
 """`sanely vault`: a supplier verifies a receipt offline; an operator makes a key."""
 
+import hashlib
 import stat
 from pathlib import Path
 
 import pytest
 
 from sanely import cli as sanely_cli
-from sanely.vault import receipt_verify, signing_key_load
+from sanely.vault import ReceiptFile, master_key_load, receipt_verify, signing_key_load
 from sanely.vault.cli import main
 
-from .test_receipts import RECEIPT, SIGNING_KEY
+from .test_receipts import RECEIPT, SIGNING_KEY, issue
 
 
 @pytest.fixture
@@ -100,7 +101,8 @@ def test_keygen_writes_a_private_key_only_its_owner_can_read_and_prints_the_publ
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert f"# key id {key.key_id}; private key written to {path}\n" in out
     assert out.endswith(key.public_pem.decode())
-    receipt_verify(RECEIPT.encode(), SIGNING_KEY.public_pem)
+    printed_public_key = out[out.index("-----BEGIN PUBLIC KEY-----") :].encode()
+    assert key.key_id == receipt_verify(issue(key), printed_public_key).key_id
 
 
 def test_keygen_never_overwrites_a_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,3 +114,47 @@ def test_keygen_never_overwrites_a_key(tmp_path: Path, capsys: pytest.CaptureFix
     assert status == 2
     assert path.read_text() == "precious"
     assert f"cannot create {path}: File exists" in capsys.readouterr().err
+
+
+def test_a_supplier_can_check_that_its_file_is_the_one_received(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tender = tmp_path / "my tender.pdf"
+    tender.write_bytes(b"%PDF-1.7 our offer %%EOF")
+    other = tmp_path / "draft.pdf"
+    other.write_bytes(b"%PDF-1.7 an older draft %%EOF")
+    receipt = tmp_path / "receipt.json"
+    receipt.write_text(
+        issue(
+            files=(ReceiptFile("tender.pdf", 24, hashlib.sha256(tender.read_bytes()).hexdigest()),)
+        )
+    )
+    key = tmp_path / "key.pem"
+    key.write_bytes(SIGNING_KEY.public_pem)
+    command = ["verify-receipt", str(receipt), "--public-key", str(key), "--file", str(tender)]
+
+    assert main(command) == 0
+    assert f"matches:      {tender} is 'tender.pdf' as received\n" in capsys.readouterr().out
+    assert main([*command, "--file", str(other)]) == 1
+    assert f"DOES NOT MATCH: {other} is not any file on the receipt" in capsys.readouterr().err
+
+
+def test_a_missing_file_to_check_is_a_usage_error(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    receipt, key = files
+    command = ["verify-receipt", str(receipt), "--public-key", str(key)]
+
+    assert main([*command, "--file", str(tmp_path / "gone.pdf")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_master_key_prints_a_new_key_for_the_environment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["master-key"]) == 0
+    first = capsys.readouterr().out
+    main(["master-key"])
+
+    assert first != capsys.readouterr().out
+    assert len(master_key_load(first).secret) == 32

@@ -1,17 +1,19 @@
-"""`sanely vault`: verify a receipt offline; make a receipt-signing key.
+"""`sanely vault`: verify a receipt offline; make the keys a portal needs.
 
-Exit status: 0 valid (or done), 1 the receipt is invalid, 2 bad arguments or unreadable
-files.
+Exit status: 0 valid (or done), 1 the receipt is invalid or a file does not match it,
+2 bad arguments or unreadable files.
 """
 
 import argparse
+import hashlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from sanely.vault._errors import KeyInvalid, ReceiptInvalid
-from sanely.vault._receipts import receipt_verify, signing_key_generate
+from sanely.vault._receipts import Receipt, receipt_verify, signing_key_generate
+from sanely.vault._rounds import master_key_generate
 from sanely.vault._time import describe
 
 
@@ -33,6 +35,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY.pem",
         help="the portal's published receipt-signing public key (PEM)",
     )
+    verify.add_argument(
+        "--file",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also check that FILE is one the receipt names, by its SHA-256 (repeatable)",
+    )
     keygen = commands.add_parser(
         "keygen",
         help="make a receipt-signing key",
@@ -40,13 +50,41 @@ def _parser() -> argparse.ArgumentParser:
         "its public key, which the portal publishes.",
     )
     keygen.add_argument("private_key", type=Path, metavar="PRIVATE.pem", help="where to write it")
+    commands.add_parser(
+        "master-key",
+        help="print a new master key for the portal's environment",
+        description="Print a new random master key-encryption key. Keep it out of the "
+        "database and its backups: whoever holds it and the database can open rounds.",
+    )
     return parser
 
 
-def _verify(receipt_path: Path, key_path: Path) -> int:
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_files(receipt: Receipt, digests: dict[Path, str]) -> int:
+    on_receipt = {file.sha256: file.name for file in receipt.files}
+    status = 0
+    for path, digest in digests.items():
+        name = on_receipt.get(digest)
+        if name is None:
+            print(f"DOES NOT MATCH: {path} is not any file on the receipt", file=sys.stderr)
+            status = 1
+        else:
+            print(f"matches:      {path} is {name!r} as received")
+    return status
+
+
+def _verify(receipt_path: Path, key_path: Path, files: list[Path]) -> int:
     try:
         receipt_bytes = receipt_path.read_bytes()
         key_pem = key_path.read_bytes()
+        digests = {path: _sha256(path) for path in files}
     except OSError as error:
         print(f"sanely vault: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return 2
@@ -67,7 +105,7 @@ def _verify(receipt_path: Path, key_path: Path) -> int:
         print(f"file:         {file.name} ({file.size} bytes, SHA-256 {file.sha256})")
     print(f"signed by:    {receipt.key_id}")
     print("valid")
-    return 0
+    return _check_files(receipt, digests)
 
 
 def _keygen(path: Path) -> int:
@@ -93,5 +131,8 @@ def main(argv: Sequence[str]) -> int:
         # argparse exits 2 on bad arguments and 0 after --help.
         return int(exit_.code or 0)
     if args.command == "verify-receipt":
-        return _verify(args.receipt, args.public_key)
-    return _keygen(args.private_key)
+        return _verify(args.receipt, args.public_key, args.file)
+    if args.command == "keygen":
+        return _keygen(args.private_key)
+    print(master_key_generate())
+    return 0
