@@ -110,7 +110,7 @@ def test_annex_iv_c_only_authorised_persons_set_opening_date(
     extended = round_key_extend(
         master, round_key, new_deadline=DEADLINE + timedelta(days=1), now=CREATED, changed_by="o-9"
     )
-    assert (round_key.deadline_set_by, extended.deadline_set_by) == ("officer-1", "o-9")
+    assert ("officer-1", "o-9") == (round_key.deadline_set_by, extended.deadline_set_by)
 
 
 def test_annex_iv_d_access_only_by_authorised_persons_during_stages(
@@ -136,7 +136,7 @@ def test_annex_iv_e_access_only_after_set_date(master: MasterKey, round_key: Rou
     opened = round_key_open(master, round_key, authorisation=TWO_PEOPLE, now=DEADLINE)
 
     assert read(blob, envelope, opened) == TENDER
-    assert (opened.opened_at, opened.opened_by) == (DEADLINE, ("officer-1", "officer-2"))
+    assert (DEADLINE, ("officer-1", "officer-2")) == (opened.opened_at, opened.opened_by)
 
 
 def test_annex_iv_f_data_accessible_only_to_authorised_persons(

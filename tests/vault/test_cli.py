@@ -30,7 +30,7 @@ def test_a_valid_receipt_is_printed_and_declared_valid(
     status = sanely_cli.main(["vault", "verify-receipt", str(receipt), "--public-key", str(key)])
 
     out = capsys.readouterr().out
-    assert status == 0
+    assert 0 == status
     assert out.endswith("\nvalid\n")
     assert "submission:   sub-1 (version 2)" in out
     assert "received at:  2026-11-25 11:59:59.123456 UTC (2026-11-25 11:59:59.123456 GMT" in out
@@ -46,8 +46,8 @@ def test_an_altered_receipt_is_refused_with_the_reason_on_stderr(
     status = main(["verify-receipt", str(receipt), "--public-key", str(key)])
 
     captured = capsys.readouterr()
-    assert status == 1
-    assert captured.out == ""
+    assert 1 == status
+    assert "" == captured.out
     assert f"INVALID: {receipt}: the signature does not match" in captured.err
 
 
@@ -59,7 +59,7 @@ def test_an_unreadable_receipt_file_is_a_usage_error(
 
     status = main(["verify-receipt", str(missing), "--public-key", str(key)])
 
-    assert status == 2
+    assert 2 == status
     assert f"cannot read {missing}: No such file or directory" in capsys.readouterr().err
 
 
@@ -71,7 +71,7 @@ def test_a_public_key_file_that_is_not_a_key_is_a_usage_error(
 
     status = main(["verify-receipt", str(receipt), "--public-key", str(key)])
 
-    assert status == 2
+    assert 2 == status
     assert f"{key}: not a PEM public key" in capsys.readouterr().err
 
 
@@ -79,12 +79,12 @@ def test_a_public_key_file_that_is_not_a_key_is_a_usage_error(
 def test_bad_arguments_exit_2_with_usage(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(argv) == 2
+    assert 2 == main(argv)
     assert "usage: sanely vault" in capsys.readouterr().err
 
 
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--help"]) == 0
+    assert 0 == main(["--help"])
     assert "verify-receipt" in capsys.readouterr().out
 
 
@@ -97,8 +97,8 @@ def test_keygen_writes_a_private_key_only_its_owner_can_read_and_prints_the_publ
 
     key = signing_key_load(path.read_bytes())
     out = capsys.readouterr().out
-    assert status == 0
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert 0 == status
+    assert 0o600 == stat.S_IMODE(path.stat().st_mode)
     assert f"# key id {key.key_id}; private key written to {path}\n" in out
     assert out.endswith(key.public_pem.decode())
     printed_public_key = out[out.index("-----BEGIN PUBLIC KEY-----") :].encode()
@@ -111,8 +111,8 @@ def test_keygen_never_overwrites_a_key(tmp_path: Path, capsys: pytest.CaptureFix
 
     status = main(["keygen", str(path)])
 
-    assert status == 2
-    assert path.read_text() == "precious"
+    assert 2 == status
+    assert "precious" == path.read_text()
     assert f"cannot create {path}: File exists" in capsys.readouterr().err
 
 
@@ -133,9 +133,9 @@ def test_a_supplier_can_check_that_its_file_is_the_one_received(
     key.write_bytes(SIGNING_KEY.public_pem)
     command = ["verify-receipt", str(receipt), "--public-key", str(key), "--file", str(tender)]
 
-    assert main(command) == 0
+    assert 0 == main(command)
     assert f"matches:      {tender} is 'tender.pdf' as received\n" in capsys.readouterr().out
-    assert main([*command, "--file", str(other)]) == 1
+    assert 1 == main([*command, "--file", str(other)])
     assert f"DOES NOT MATCH: {other} is not any file on the receipt" in capsys.readouterr().err
 
 
@@ -145,16 +145,16 @@ def test_a_missing_file_to_check_is_a_usage_error(
     receipt, key = files
     command = ["verify-receipt", str(receipt), "--public-key", str(key)]
 
-    assert main([*command, "--file", str(tmp_path / "gone.pdf")]) == 2
+    assert 2 == main([*command, "--file", str(tmp_path / "gone.pdf")])
     assert "cannot read" in capsys.readouterr().err
 
 
 def test_master_key_prints_a_new_key_for_the_environment(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["master-key"]) == 0
+    assert 0 == main(["master-key"])
     first = capsys.readouterr().out
     main(["master-key"])
 
     assert first != capsys.readouterr().out
-    assert len(master_key_load(first).secret) == 32
+    assert 32 == len(master_key_load(first).secret)

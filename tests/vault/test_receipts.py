@@ -80,9 +80,9 @@ def test_a_receipt_is_one_line_of_canonical_json_with_the_time_in_utc() -> None:
     document = json.loads(issue(received_at=RECEIVED.astimezone(timezone(timedelta(hours=1)))))
 
     assert RECEIPT.endswith("}\n")
-    assert RECEIPT.count("\n") == 1
-    assert document["receipt"]["received_at"] == "2026-11-25T11:59:59.123456Z"
-    assert document["receipt"]["format"] == "sanely-receipt/1"
+    assert 1 == RECEIPT.count("\n")
+    assert "2026-11-25T11:59:59.123456Z" == document["receipt"]["received_at"]
+    assert "sanely-receipt/1" == document["receipt"]["format"]
 
 
 @given(position=st.integers(min_value=0), flip=st.integers(min_value=1, max_value=255))

@@ -34,7 +34,7 @@ def test_a_generated_master_key_loads_and_its_id_reveals_nothing_of_it() -> None
 
     master = master_key_load(text)
 
-    assert len(master.secret) == 32
+    assert 32 == len(master.secret)
     assert master.secret.hex() not in master.key_id
     assert master.key_id.startswith("master-")
     assert text not in repr(master)
@@ -60,7 +60,7 @@ def test_a_round_key_keeps_only_the_public_half_in_the_clear(
         round_key.deadline,
         round_key.deadline_set_by,
     ) == (ROUND_ID, DEADLINE, "officer-1")
-    assert len(round_key.public_key) == 32
+    assert 32 == len(round_key.public_key)
     assert master.key_id == round_key.master_key_id
     assert round_key.key_id.startswith("round-")
     round_key_verify(master, round_key)
@@ -99,11 +99,11 @@ def test_a_round_opened_before_its_deadline_stays_sealed_and_says_until_when(
     with pytest.raises(StillSealed) as refusal:
         round_key_open(master, round_key, authorisation=TWO_PEOPLE, now=now)
 
-    assert str(refusal.value) == (
+    assert (
         "round round-1 is sealed until 2026-12-01 12:00:00.000000 UTC (2026-12-01 "
         "12:00:00.000000 GMT Europe/London); now is 2026-12-01 11:59:59.999999 UTC "
         "(2026-12-01 11:59:59.999999 GMT Europe/London)"
-    )
+    ) == str(refusal.value)
     assert (now, DEADLINE) == (refusal.value.now, refusal.value.deadline)
 
 

@@ -86,7 +86,7 @@ def test_a_clean_file_is_streamed_whole_to_clamd_over_tcp(
     host, port = tcp_clamd
     assert ScanResult(ScanStatus.CLEAN, f"clamd tcp:{host}:{port}") == result
     assert [b"zINSTREAM\0" + content] == handler.received
-    assert stream.tell() == 0
+    assert 0 == stream.tell()
 
 
 def test_an_infected_file_is_reported_with_its_signature_over_a_unix_socket(

@@ -132,7 +132,7 @@ def test_sniffing_a_large_file_reads_only_its_first_and_last_bytes() -> None:
 
     assert sniff(stream, name="big.pdf") == FileKind.PDF
     assert stream.bytes_read <= 8192 + 1024
-    assert stream.tell() == 0
+    assert 0 == stream.tell()
 
 
 def test_the_stream_is_rewound_even_after_a_refusal() -> None:
@@ -140,4 +140,4 @@ def test_the_stream_is_rewound_even_after_a_refusal() -> None:
 
     with pytest.raises(FileRefused):
         sniff(stream, name="x.exe")
-    assert stream.tell() == 0
+    assert 0 == stream.tell()

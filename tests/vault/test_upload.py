@@ -63,7 +63,7 @@ def test_what_is_missing_is_told_as_byte_ranges() -> None:
     upload = send(upload, sink, 1000, 2000)
     upload = send(upload, sink, 5000, 6000)
 
-    assert upload.missing == ((0, 1000), (2000, 5000), (6000, 10240))
+    assert ((0, 1000), (2000, 5000), (6000, 10240)) == upload.missing
     with pytest.raises(UploadRefused, match=r"incomplete; missing: bytes 0-999, bytes 2000-4999"):
         upload_finish(upload, sink)
 
@@ -94,7 +94,7 @@ def test_a_chunk_shorter_than_declared_is_refused_and_not_recorded() -> None:
 
     with pytest.raises(UploadRefused, match="ended 10 bytes short of 100"):
         upload_chunk(upload, io.BytesIO(), offset=0, length=100, data=io.BytesIO(bytes(90)))
-    assert upload.received == ()
+    assert () == upload.received
 
 
 def test_a_chunk_longer_than_declared_is_refused() -> None:
@@ -115,7 +115,7 @@ def test_an_assembled_file_that_is_not_the_declared_one_is_refused() -> None:
 
 
 def test_the_default_maximum_is_250_mb_and_larger_uploads_are_refused_up_front() -> None:
-    assert DEFAULT_MAX_SIZE == 250_000_000
+    assert 250_000_000 == DEFAULT_MAX_SIZE
     upload_start(name="big.pdf", total_size=DEFAULT_MAX_SIZE, sha256=SHA256)
 
     with pytest.raises(

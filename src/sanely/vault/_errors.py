@@ -1,9 +1,5 @@
 """The vault's exceptions: one tree, so the portal can catch `VaultError` and record it."""
 
-# The names read as what happened (`raise StillSealed`), as the issue names them, so the
-# "Error" suffix rule is off for this file only.
-# ruff: noqa: N818
-
 from datetime import datetime
 
 

@@ -32,6 +32,7 @@ from sanely.vault._errors import (
 )
 from sanely.vault._time import describe, iso_utc, require_aware
 
+_ID_PURPOSE = "sanely-vault/master-key-id/v1"
 _WRAP_PURPOSE = "sanely-vault/round-key-wrap/v1"
 _TAG_PURPOSE = "sanely-vault/round-record-tag/v1"
 _NONCE_BYTES = 12
@@ -46,9 +47,12 @@ def frame(*parts: str | bytes) -> bytes:
     return bytes(out)
 
 
-def fingerprint(kind: str, material: bytes) -> str:
-    """A short, stable id for a key: its kind and 128 bits of a SHA-256 over it."""
-    return f"{kind}-{hashlib.sha256(frame(kind, material)).hexdigest()[:32]}"
+def fingerprint(kind: str, public: bytes) -> str:
+    """A short, stable id for a public key: its kind and the first 128 bits of its SHA-256.
+
+    Plain SHA-256 of the raw key, so anyone can recompute it with everyday tools.
+    """
+    return f"{kind}-{hashlib.sha256(public).hexdigest()[:32]}"
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,8 @@ class MasterKey:
 
     @property
     def key_id(self) -> str:
-        """Names the master key without revealing it (a one-way fingerprint)."""
-        return fingerprint("master", self.secret)
+        """Names the master key without revealing it (derived one way, like a sub-key)."""
+        return fingerprint("master", self.derive(_ID_PURPOSE))
 
     def derive(self, purpose: str) -> bytes:
         """A sub-key for one purpose, so no key serves two algorithms."""
