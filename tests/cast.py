@@ -9,8 +9,13 @@ from datetime import UTC, datetime
 from django.test import Client
 
 from sanely.portal.accounts.models import Membership, Organisation, Role, User
-from sanely.portal.accounts.services import membership_add, organisation_create, token_create, user_create
 from sanely.portal.accounts.selectors import Actor
+from sanely.portal.accounts.services import (
+    membership_add,
+    organisation_create,
+    token_create,
+    user_create,
+)
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 PASSWORD = "correct-horse-battery-9"
@@ -43,13 +48,24 @@ def make_org(name: str, kind: str, roles: list[str], *, slug: str, nation: str =
     organisation = organisation_create(name=name, kind=kind, nation=nation, now=NOW)
     people = {}
     for role in roles:
-        user = user_create(email=f"{role}@{slug}.example", full_name=f"{role.title()} of {name}", password=PASSWORD, now=NOW)
+        user = user_create(
+            email=f"{role}@{slug}.example",
+            full_name=f"{role.title()} of {name}",
+            password=PASSWORD,
+            now=NOW,
+        )
         membership_add(organisation=organisation, user=user, role=role, now=NOW, actor=user)
         people[role] = user
     return Org(organisation, people)
 
 
-AUTHORITY_ROLES = [Role.COMMISSIONER, Role.PROCUREMENT_LEAD, Role.EVALUATOR, Role.FINANCE_OFFICER, Role.AUDITOR]
+AUTHORITY_ROLES = [
+    Role.COMMISSIONER,
+    Role.PROCUREMENT_LEAD,
+    Role.EVALUATOR,
+    Role.FINANCE_OFFICER,
+    Role.AUDITOR,
+]
 SUPPLIER_ROLES = [Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER]
 
 

@@ -1,6 +1,5 @@
-from cast import AUTHORITY_ROLES, SUPPLIER_ROLES, make_org
-
 import pytest
+from cast import AUTHORITY_ROLES, SUPPLIER_ROLES, make_org
 
 
 @pytest.fixture(autouse=True)
@@ -12,12 +11,16 @@ def _fast_settings(settings):
 
 @pytest.fixture
 def wessex(db):
-    return make_org("Wessex County Council", "authority", AUTHORITY_ROLES, slug="wessex", nation="england")
+    return make_org(
+        "Wessex County Council", "authority", AUTHORITY_ROLES, slug="wessex", nation="england"
+    )
 
 
 @pytest.fixture
 def mercia(db):
-    return make_org("Mercia District Council", "authority", AUTHORITY_ROLES, slug="mercia", nation="england")
+    return make_org(
+        "Mercia District Council", "authority", AUTHORITY_ROLES, slug="mercia", nation="england"
+    )
 
 
 @pytest.fixture

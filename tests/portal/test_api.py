@@ -25,7 +25,12 @@ def assert_error(response, status, code):
 
 
 def patch(client, path, body, **extra):
-    return client.patch(path, body if isinstance(body, str) else json.dumps(body), content_type="application/json", **extra)
+    return client.patch(
+        path,
+        body if isinstance(body, str) else json.dumps(body),
+        content_type="application/json",
+        **extra,
+    )
 
 
 def test_no_credentials_is_401_in_the_error_shape(db):
@@ -34,9 +39,17 @@ def test_no_credentials_is_401_in_the_error_shape(db):
 
 def test_an_unknown_revoked_or_expired_token_is_401(wessex):
     actor = wessex.actor(Role.COMMISSIONER)
-    token, secret = token_create(actor=actor, organisation_id=wessex.organisation.pk, name="t", now=NOW - timedelta(days=100), days=30)
+    _, secret = token_create(
+        actor=actor,
+        organisation_id=wessex.organisation.pk,
+        name="t",
+        now=NOW - timedelta(days=100),
+        days=30,
+    )
     for header in (f"Bearer {secret}", "Bearer sanely_pat_nonsense", "Bearer other", "Basic abc"):
-        assert_error(Client(headers={"authorization": header}).get("/api/v1/me"), 401, "unauthenticated")
+        assert_error(
+            Client(headers={"authorization": header}).get("/api/v1/me"), 401, "unauthenticated"
+        )
 
 
 def test_a_token_acts_in_its_one_membership_and_records_its_use(wessex):
@@ -48,13 +61,19 @@ def test_a_token_acts_in_its_one_membership_and_records_its_use(wessex):
 
 def test_the_secret_is_stored_only_as_a_hash(wessex):
     client = wessex.token_client(Role.COMMISSIONER)
-    created = client.post("/api/v1/tokens", {"organisation_id": wessex.organisation.pk, "name": "export"}, content_type="application/json")
+    created = client.post(
+        "/api/v1/tokens",
+        {"organisation_id": wessex.organisation.pk, "name": "export"},
+        content_type="application/json",
+    )
     assert 201 == created.status_code
     secret = created.json()["secret"]
     stored = ApiToken.objects.get(pk=created.json()["id"])
     assert secret not in {stored.secret_hash, stored.prefix}
     assert secret.startswith(stored.prefix)
-    assert 200 == Client(headers={"authorization": f"Bearer {secret}"}).get("/api/v1/me").status_code
+    assert (
+        200 == Client(headers={"authorization": f"Bearer {secret}"}).get("/api/v1/me").status_code
+    )
 
 
 def test_a_revoked_token_stops_working(wessex):
@@ -72,14 +91,23 @@ def test_session_writes_need_the_csrf_token(wessex):
     assert refused.status_code in {401, 403}
     assert ERROR_KEYS <= set(refused.json())
     client.get("/sign-in")  # sets the CSRF cookie
-    allowed = patch(client, url, {"postcode": "SO23 9AA"}, headers={"x-csrftoken": client.cookies["csrftoken"].value})
+    allowed = patch(
+        client,
+        url,
+        {"postcode": "SO23 9AA"},
+        headers={"x-csrftoken": client.cookies["csrftoken"].value},
+    )
     assert 200 == allowed.status_code
     assert "SO23 9AA" == allowed.json()["postcode"]
 
 
 def test_malformed_json_is_400(wessex):
     client = wessex.token_client(Role.PROCUREMENT_LEAD)
-    assert_error(patch(client, f"/api/v1/organisations/{wessex.organisation.pk}", '{"name": '), 400, "malformed_json")
+    assert_error(
+        patch(client, f"/api/v1/organisations/{wessex.organisation.pk}", '{"name": '),
+        400,
+        "malformed_json",
+    )
 
 
 def test_wrong_types_and_unknown_fields_name_the_field(wessex):
@@ -94,8 +122,13 @@ def test_wrong_types_and_unknown_fields_name_the_field(wessex):
 def test_service_validation_names_every_field_at_once(wessex):
     client = wessex.token_client(Role.PROCUREMENT_LEAD)
     body = assert_error(
-        patch(client, f"/api/v1/organisations/{wessex.organisation.pk}", {"contact_email": "not-an-email", "website": "nope"}),
-        400, "validation_failed",
+        patch(
+            client,
+            f"/api/v1/organisations/{wessex.organisation.pk}",
+            {"contact_email": "not-an-email", "website": "nope"},
+        ),
+        400,
+        "validation_failed",
     )
     assert {"contact_email", "website"} == set(body["detail"])
 
@@ -103,7 +136,11 @@ def test_service_validation_names_every_field_at_once(wessex):
 def test_a_body_over_the_limit_is_413(wessex, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     client = wessex.token_client(Role.PROCUREMENT_LEAD)
-    assert_error(patch(client, f"/api/v1/organisations/{wessex.organisation.pk}", {"address": "x" * 5000}), 413, "body_too_large")
+    assert_error(
+        patch(client, f"/api/v1/organisations/{wessex.organisation.pk}", {"address": "x" * 5000}),
+        413,
+        "body_too_large",
+    )
 
 
 def test_unknown_ids_and_paths_are_404(wessex):
@@ -115,7 +152,11 @@ def test_unknown_ids_and_paths_are_404(wessex):
 
 def test_a_role_that_may_not_write_gets_403(wessex):
     for role in (Role.AUDITOR, Role.COMMISSIONER):
-        response = patch(wessex.token_client(role), f"/api/v1/organisations/{wessex.organisation.pk}", {"postcode": "X"})
+        response = patch(
+            wessex.token_client(role),
+            f"/api/v1/organisations/{wessex.organisation.pk}",
+            {"postcode": "X"},
+        )
         assert_error(response, 403, "forbidden")
 
 
@@ -139,7 +180,9 @@ def test_lists_page_with_a_cursor(wessex):
     assert_error(client.get(url + "?limit=1000"), 422, "validation_failed")
 
 
-def test_adding_a_member_emails_them_and_is_audited(wessex, mailoutbox, django_capture_on_commit_callbacks):
+def test_adding_a_member_emails_them_and_is_audited(
+    wessex, mailoutbox, django_capture_on_commit_callbacks
+):
     client = wessex.token_client(Role.PROCUREMENT_LEAD)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -151,13 +194,16 @@ def test_adding_a_member_emails_them_and_is_audited(wessex, mailoutbox, django_c
     assert "new.person@wessex.example" == response.json()["email"]
     assert ["new.person@wessex.example"] == mailoutbox[0].to
     assert "/password-set/" in mailoutbox[0].body
-    assert AuditEvent.objects.filter(action="membership.added", payload__user="new.person@wessex.example").exists()
+    assert AuditEvent.objects.filter(
+        action="membership.added", payload__user="new.person@wessex.example"
+    ).exists()
 
 
 def test_a_role_must_suit_the_organisation(wessex):
     response = wessex.token_client(Role.PROCUREMENT_LEAD).post(
         f"/api/v1/organisations/{wessex.organisation.pk}/members",
-        {"email": "x@wessex.example", "full_name": "X", "role": "supplier_admin"}, content_type="application/json",
+        {"email": "x@wessex.example", "full_name": "X", "role": "supplier_admin"},
+        content_type="application/json",
     )
     body = assert_error(response, 400, "validation_failed")
     assert "role" in body["detail"]

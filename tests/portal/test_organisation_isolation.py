@@ -31,14 +31,23 @@ NO_ORGANISATION_DATA = {
 def route_names(patterns=None, namespace=""):
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (pattern.namespace or namespace)
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
             yield from route_names(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
 
 def wessex_token(wessex):
-    token, _ = token_create(actor=wessex.actor(Role.COMMISSIONER), organisation_id=wessex.organisation.pk, name="theirs", now=NOW)
+    token, _ = token_create(
+        actor=wessex.actor(Role.COMMISSIONER),
+        organisation_id=wessex.organisation.pk,
+        name="theirs",
+        now=NOW,
+    )
     return token
 
 
@@ -70,7 +79,9 @@ def case_page_member_add(wessex, mercia):
     client = mercia.client(Role.PROCUREMENT_LEAD)
     url = f"/organisations/{wessex.organisation.pk}/members/add"
     assert 404 == client.get(url).status_code
-    response = client.post(url, {"email": "spy@mercia.example", "full_name": "Spy", "role": "auditor"})
+    response = client.post(
+        url, {"email": "spy@mercia.example", "full_name": "Spy", "role": "auditor"}
+    )
     assert 404 == response.status_code
     assert not Membership.objects.filter(user__email="spy@mercia.example").exists()
 
@@ -89,14 +100,21 @@ def case_page_tokens(wessex, mercia):
     assert 200 == response.status_code
     assert token.prefix not in response.text
     # Making a token for another organisation is refused as not found.
-    response = mercia.client(Role.COMMISSIONER).post("/account/tokens", {"name": "x", "organisation_id": wessex.organisation.pk, "days": 30})
+    response = mercia.client(Role.COMMISSIONER).post(
+        "/account/tokens", {"name": "x", "organisation_id": wessex.organisation.pk, "days": 30}
+    )
     assert 400 == response.status_code
-    assert not ApiToken.objects.filter(membership__organisation=wessex.organisation, name="x").exists()
+    assert not ApiToken.objects.filter(
+        membership__organisation=wessex.organisation, name="x"
+    ).exists()
 
 
 def case_page_token_revoke(wessex, mercia):
     token = wessex_token(wessex)
-    assert 404 == mercia.client(Role.COMMISSIONER).post(f"/account/tokens/{token.pk}/revoke").status_code
+    assert (
+        404
+        == mercia.client(Role.COMMISSIONER).post(f"/account/tokens/{token.pk}/revoke").status_code
+    )
     token.refresh_from_db()
     assert token.revoked_at is None
 
@@ -130,13 +148,17 @@ def case_api_organisation_detail(wessex, mercia):
 
 def case_api_organisation_update(wessex, mercia):
     client = mercia.token_client(Role.PROCUREMENT_LEAD)
-    response = json_patch(client, f"/api/v1/organisations/{wessex.organisation.pk}", {"name": "Taken over"})
+    response = json_patch(
+        client, f"/api/v1/organisations/{wessex.organisation.pk}", {"name": "Taken over"}
+    )
     assert 404 == response.status_code
     assert "Wessex County Council" == Organisation.objects.get(pk=wessex.organisation.pk).name
 
 
 def case_api_member_list(wessex, mercia):
-    response = mercia.token_client(Role.PROCUREMENT_LEAD).get(f"/api/v1/organisations/{wessex.organisation.pk}/members")
+    response = mercia.token_client(Role.PROCUREMENT_LEAD).get(
+        f"/api/v1/organisations/{wessex.organisation.pk}/members"
+    )
     assert 404 == response.status_code
     assert "wessex.example" not in response.text
 
@@ -144,7 +166,8 @@ def case_api_member_list(wessex, mercia):
 def case_api_member_add(wessex, mercia):
     response = mercia.token_client(Role.PROCUREMENT_LEAD).post(
         f"/api/v1/organisations/{wessex.organisation.pk}/members",
-        {"email": "spy@mercia.example", "full_name": "Spy", "role": "auditor"}, content_type="application/json",
+        {"email": "spy@mercia.example", "full_name": "Spy", "role": "auditor"},
+        content_type="application/json",
     )
     assert 404 == response.status_code
     assert not Membership.objects.filter(user__email="spy@mercia.example").exists()
@@ -154,7 +177,9 @@ def case_api_member_remove(wessex, mercia):
     victim = membership_of(wessex.user(Role.EVALUATOR), wessex.organisation)
     client = mercia.token_client(Role.PROCUREMENT_LEAD)
     for org_id in (wessex.organisation.pk, mercia.organisation.pk):
-        assert 404 == client.delete(f"/api/v1/organisations/{org_id}/members/{victim.pk}").status_code
+        assert (
+            404 == client.delete(f"/api/v1/organisations/{org_id}/members/{victim.pk}").status_code
+        )
     assert Membership.objects.filter(pk=victim.pk).exists()
 
 
@@ -166,15 +191,22 @@ def case_api_token_list(wessex, mercia):
 
 def case_api_token_create(wessex, mercia):
     response = mercia.token_client(Role.COMMISSIONER).post(
-        "/api/v1/tokens", {"organisation_id": wessex.organisation.pk, "name": "x"}, content_type="application/json"
+        "/api/v1/tokens",
+        {"organisation_id": wessex.organisation.pk, "name": "x"},
+        content_type="application/json",
     )
     assert 404 == response.status_code
-    assert not ApiToken.objects.filter(membership__organisation=wessex.organisation, name="x").exists()
+    assert not ApiToken.objects.filter(
+        membership__organisation=wessex.organisation, name="x"
+    ).exists()
 
 
 def case_api_token_revoke(wessex, mercia):
     token = wessex_token(wessex)
-    assert 404 == mercia.token_client(Role.COMMISSIONER).delete(f"/api/v1/tokens/{token.pk}").status_code
+    assert (
+        404
+        == mercia.token_client(Role.COMMISSIONER).delete(f"/api/v1/tokens/{token.pk}").status_code
+    )
     token.refresh_from_db()
     assert token.revoked_at is None
 

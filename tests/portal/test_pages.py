@@ -70,7 +70,10 @@ def test_an_empty_form_names_each_field(db):
 
 def test_an_unsafe_next_url_is_ignored(wessex):
     client = Client()
-    response = client.post("/sign-in?next=https://evil.example/", {"email": wessex.user(Role.COMMISSIONER).email, "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=https://evil.example/",
+        {"email": wessex.user(Role.COMMISSIONER).email, "password": PASSWORD},
+    )
     assert "/" == response.headers["Location"]
 
 
@@ -84,13 +87,20 @@ def test_password_reset_by_email_end_to_end(wessex, mailoutbox, django_capture_o
     client = Client()
     mismatch = client.post(path, {"password": "a-new-long-passphrase-7", "confirm": "different"})
     assert "The passwords do not match" in mismatch.text
-    assert 302 == client.post(path, {"password": "a-new-long-passphrase-7", "confirm": "a-new-long-passphrase-7"}).status_code
+    assert (
+        302
+        == client.post(
+            path, {"password": "a-new-long-passphrase-7", "confirm": "a-new-long-passphrase-7"}
+        ).status_code
+    )
     assert 302 == sign_in(Client(), email, "a-new-long-passphrase-7").status_code
     # The link works once.
     assert 400 == Client().get(path).status_code
 
 
-def test_password_reset_answers_the_same_for_unknown_addresses(db, mailoutbox, django_capture_on_commit_callbacks):
+def test_password_reset_answers_the_same_for_unknown_addresses(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = Client().post("/password-reset", {"email": "nobody@nowhere.example"})
     assert "Check your email" in response.text
@@ -113,7 +123,9 @@ def test_a_broken_reset_link_is_explained(db):
     assert 400 == Client().get("/password-set/zzz/nonsense").status_code
 
 
-def test_procurement_lead_edits_the_organisation_and_adds_a_person(wessex, mailoutbox, django_capture_on_commit_callbacks):
+def test_procurement_lead_edits_the_organisation_and_adds_a_person(
+    wessex, mailoutbox, django_capture_on_commit_callbacks
+):
     client = wessex.client(Role.PROCUREMENT_LEAD)
     org = wessex.organisation
     page = client.get(f"/organisations/{org.pk}/")
@@ -122,10 +134,18 @@ def test_procurement_lead_edits_the_organisation_and_adds_a_person(wessex, mailo
     assert 400 == bad.status_code
     assert 'href="#name"' in bad.text
     assert 'href="#website"' in bad.text
-    assert 302 == client.post(f"/organisations/{org.pk}/edit", {"name": "Wessex Council", "nation": "england"}).status_code
+    assert (
+        302
+        == client.post(
+            f"/organisations/{org.pk}/edit", {"name": "Wessex Council", "nation": "england"}
+        ).status_code
+    )
     assert "Wessex Council" == Organisation.objects.get(pk=org.pk).name
     with django_capture_on_commit_callbacks(execute=True):
-        added = client.post(f"/organisations/{org.pk}/members/add", {"email": "newbie@wessex.example", "full_name": "New Bie", "role": "evaluator"})
+        added = client.post(
+            f"/organisations/{org.pk}/members/add",
+            {"email": "newbie@wessex.example", "full_name": "New Bie", "role": "evaluator"},
+        )
     assert 302 == added.status_code
     assert ["newbie@wessex.example"] == mailoutbox[0].to
 
@@ -150,13 +170,20 @@ def test_the_last_admin_cannot_be_removed(wessex):
 
 def test_making_and_revoking_a_token_in_the_browser(wessex):
     client = wessex.client(Role.FINANCE_OFFICER)
-    response = client.post("/account/tokens", {"name": "finance export", "organisation_id": wessex.organisation.pk, "days": 30})
+    response = client.post(
+        "/account/tokens",
+        {"name": "finance export", "organisation_id": wessex.organisation.pk, "days": 30},
+    )
     secret = re.search(r"sanely_pat_[A-Za-z0-9_-]+", response.text).group(0)
-    assert 200 == Client(headers={"authorization": f"Bearer {secret}"}).get("/api/v1/me").status_code
+    assert (
+        200 == Client(headers={"authorization": f"Bearer {secret}"}).get("/api/v1/me").status_code
+    )
     token = ApiToken.objects.get(name="finance export")
     assert secret not in client.get("/account/tokens").text
     client.post(f"/account/tokens/{token.pk}/revoke")
-    assert 401 == Client(headers={"authorization": f"Bearer {secret}"}).get("/api/v1/me").status_code
+    assert (
+        401 == Client(headers={"authorization": f"Bearer {secret}"}).get("/api/v1/me").status_code
+    )
 
 
 def test_the_audit_trail_page_filters(wessex):

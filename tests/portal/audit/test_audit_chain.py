@@ -2,20 +2,24 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from cast import NOW
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from sanely.portal.audit.models import AuditEvent, AuditTrailIsAppendOnly
 from sanely.portal.audit.services import audit_record, audit_verify
 
-from cast import NOW
-
 pytestmark = pytest.mark.django_db
 
 
 def record_three():
     return [
-        audit_record(action=f"thing.step_{i}", subject=("thing", i), now=NOW + timedelta(minutes=i), payload={"n": i})
+        audit_record(
+            action=f"thing.step_{i}",
+            subject=("thing", i),
+            now=NOW + timedelta(minutes=i),
+            payload={"n": i},
+        )
         for i in range(1, 4)
     ]
 
@@ -46,7 +50,9 @@ def test_events_form_a_chain_that_verifies():
 def test_altering_a_row_is_detected_and_names_the_event():
     _, second, _ = record_three()
     with behind_the_applications_back() as cursor:
-        cursor.execute("UPDATE audit_auditevent SET payload = %s WHERE id = %s", ['{"n": 99}', second.pk])
+        cursor.execute(
+            "UPDATE audit_auditevent SET payload = %s WHERE id = %s", ['{"n": 99}', second.pk]
+        )
     report = audit_verify()
     assert second.pk == report.broken_event_id
     assert "altered" in report.problem
@@ -70,12 +76,10 @@ def test_deleting_the_newest_row_is_detected_against_the_head():
 
 
 def test_inserting_a_row_is_detected():
-    first, second, _ = record_three()
+    first, _, _ = record_three()
     with behind_the_applications_back() as cursor:
         # A forged event between the first and second, with a plausible hash: the next one no longer links to it.
-        cursor.execute(
-            "UPDATE audit_auditevent SET sequence = sequence + 10 WHERE sequence >= 2"
-        )
+        cursor.execute("UPDATE audit_auditevent SET sequence = sequence + 10 WHERE sequence >= 2")
         cursor.execute(
             "INSERT INTO audit_auditevent (sequence, at, action, subject_type, subject_id, payload, previous_hash, hash)"
             " VALUES (2, %s, 'forged', 'thing', '9', '{}', %s, %s)",
@@ -101,17 +105,24 @@ def test_the_model_refuses_update_and_delete():
     assert audit_verify().intact
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE audit_auditevent SET action = 'x'", "DELETE FROM audit_auditevent", "TRUNCATE audit_auditevent CASCADE"],
+    [
+        "UPDATE audit_auditevent SET action = 'x'",
+        "DELETE FROM audit_auditevent",
+        "TRUNCATE audit_auditevent CASCADE",
+    ],
 )
 def test_postgresql_refuses_changes_to_audit_rows(statement):
     record_three()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         # Run the deferred foreign-key checks first, or PostgreSQL refuses TRUNCATE for that reason instead.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(statement)
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            cursor.execute(statement)
     assert 3 == AuditEvent.objects.count()
 
 
@@ -129,8 +140,13 @@ def test_verify_command_exits_1_naming_the_broken_event(capsys):
 
 def test_an_event_rolls_back_with_the_write_it_records():
     record_three()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        audit_record(action="doomed", subject=("thing", 4), now=NOW)
-        raise RuntimeError("the write failed")
+
+    def write_that_fails():
+        with transaction.atomic():
+            audit_record(action="doomed", subject=("thing", 4), now=NOW)
+            raise RuntimeError("the write failed")
+
+    with pytest.raises(RuntimeError):
+        write_that_fails()
     assert 3 == AuditEvent.objects.count()
     assert audit_verify().intact

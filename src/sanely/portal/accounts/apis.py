@@ -94,9 +94,11 @@ def me(request: HttpRequest) -> dict[str, object]:
     actor = actor_of(request)
     user: User = actor.user
     return {
-        "id": user.pk, "email": user.email, "full_name": user.full_name,
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
         "memberships": list(actor.memberships),
-    }  # fmt: skip
+    }
 
 
 @router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
@@ -118,9 +120,11 @@ def organisation_update(
     request: HttpRequest, organisation_id: int, body: OrganisationPatch
 ) -> Organisation:
     return services.organisation_update(
-        actor=actor_of(request), organisation_id=organisation_id,
-        changes=body.model_dump(exclude_unset=True), now=now(),
-    )  # fmt: skip
+        actor=actor_of(request),
+        organisation_id=organisation_id,
+        changes=body.model_dump(exclude_unset=True),
+        now=now(),
+    )
 
 
 @router.get(
@@ -134,15 +138,17 @@ def member_list(request: HttpRequest, organisation_id: int):  # type: ignore[no-
     return selectors.membership_list(organisation=organisation)
 
 
-@router.post(
-    "/organisations/{organisation_id}/members", response={201: MembershipOut, **ERRORS}
-)
+@router.post("/organisations/{organisation_id}/members", response={201: MembershipOut, **ERRORS})
 def member_add(request: HttpRequest, organisation_id: int, body: MemberIn) -> Status:
     membership = services.member_invite(
-        actor=actor_of(request), organisation_id=organisation_id, email=body.email,
-        full_name=body.full_name, role=body.role, now=now(),
+        actor=actor_of(request),
+        organisation_id=organisation_id,
+        email=body.email,
+        full_name=body.full_name,
+        role=body.role,
+        now=now(),
         reset_link=lambda user: password_set_link(request, user),
-    )  # fmt: skip
+    )
     return Status(201, membership)
 
 
@@ -167,9 +173,12 @@ def token_list(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.post("/tokens", response={201: TokenCreatedOut, **ERRORS})
 def token_create(request: HttpRequest, body: TokenIn) -> Status:
     token, secret = services.token_create(
-        actor=actor_of(request), organisation_id=body.organisation_id, name=body.name,
-        days=body.days, now=now(),
-    )  # fmt: skip
+        actor=actor_of(request),
+        organisation_id=body.organisation_id,
+        name=body.name,
+        days=body.days,
+        now=now(),
+    )
     token.secret = secret  # type: ignore[attr-defined]
     return Status(201, token)
 
@@ -179,4 +188,3 @@ def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
     actor = actor_of(request)
     token = selectors.access_token(actor=actor, token_id=token_id)
     return services.token_revoke(actor=actor, token=token, now=now())
-

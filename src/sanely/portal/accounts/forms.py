@@ -6,17 +6,29 @@ from .models import Nation, Role
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"})
+    email = forms.EmailField(
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        }
+    )
     password = forms.CharField(strip=False, error_messages={"required": "Enter your password"})
 
 
 class PasswordResetForm(forms.Form):
-    email = forms.EmailField(error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"})
+    email = forms.EmailField(
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        }
+    )
 
 
 class PasswordSetForm(forms.Form):
     password = forms.CharField(strip=False, error_messages={"required": "Enter a new password"})
-    confirm = forms.CharField(strip=False, error_messages={"required": "Enter the new password again"})
+    confirm = forms.CharField(
+        strip=False, error_messages={"required": "Enter the new password again"}
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -26,7 +38,9 @@ class PasswordSetForm(forms.Form):
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": "Enter the organisation's name"})
+    name = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the organisation's name"}
+    )
     nation = forms.ChoiceField(choices=[("", "Not set"), *Nation.choices], required=False)
     identifier_scheme = forms.CharField(max_length=20, required=False)
     identifier = forms.CharField(max_length=40, required=False)
@@ -39,16 +53,29 @@ class OrganisationForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    email = forms.EmailField(error_messages={"required": "Enter the person's email address", "invalid": "Enter an email address in the correct format, like name@example.org"})
+    email = forms.EmailField(
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        }
+    )
     full_name = forms.CharField(max_length=200, required=False)
     role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Choose a role"})
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, error_messages={"required": "Give the token a name"})
-    organisation_id = forms.TypedChoiceField(coerce=int, choices=(), error_messages={"required": "Choose the organisation the token acts for"})
-    days = forms.TypedChoiceField(coerce=int, choices=[(30, "30 days"), (90, "90 days"), (366, "1 year")], initial=90)
+    organisation_id = forms.TypedChoiceField(
+        coerce=int,
+        choices=(),
+        error_messages={"required": "Choose the organisation the token acts for"},
+    )
+    days = forms.TypedChoiceField(
+        coerce=int, choices=[(30, "30 days"), (90, "90 days"), (366, "1 year")], initial=90
+    )
 
-    def __init__(self, *args: object, organisations: list[tuple[int, str]], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, organisations: list[tuple[int, str]], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["organisation_id"].choices = organisations  # type: ignore[attr-defined]

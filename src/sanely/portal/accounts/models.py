@@ -34,7 +34,13 @@ class Role(models.TextChoices):
 
 ROLES_BY_KIND: dict[str, frozenset[str]] = {
     OrganisationKind.AUTHORITY: frozenset(
-        {Role.COMMISSIONER, Role.PROCUREMENT_LEAD, Role.EVALUATOR, Role.FINANCE_OFFICER, Role.AUDITOR}
+        {
+            Role.COMMISSIONER,
+            Role.PROCUREMENT_LEAD,
+            Role.EVALUATOR,
+            Role.FINANCE_OFFICER,
+            Role.AUDITOR,
+        }
     ),
     OrganisationKind.SUPPLIER: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
 }
@@ -110,14 +116,18 @@ class Membership(models.Model):
     """A person's role in one organisation; a person may hold several."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(max_length=30, choices=Role.choices)
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["organisation__name", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique"
+            ),
         ]
 
     def __str__(self) -> str:

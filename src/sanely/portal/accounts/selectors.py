@@ -97,16 +97,16 @@ def organisation_list_for(*, actor: Actor) -> QuerySet[Organisation]:
 
 def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(organisation=organisation)
-        .select_related("user")
-        .order_by("pk")
+        Membership.objects.filter(organisation=organisation).select_related("user").order_by("pk")
     )
 
 
 def token_list_for(*, user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(membership__user=user).select_related(
-        "membership__organisation"
-    ).order_by("pk")
+    return (
+        ApiToken.objects.filter(membership__user=user)
+        .select_related("membership__organisation")
+        .order_by("pk")
+    )
 
 
 def token_is_usable(token: ApiToken, *, now: datetime) -> bool:

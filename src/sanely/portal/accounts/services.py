@@ -13,17 +13,30 @@ from django.db import transaction
 
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.email import email_send
-from sanely.portal.core.errors import Conflict, TooManyAttempts, ValidationFailed, validation_failed_from
+from sanely.portal.core.errors import (
+    Conflict,
+    TooManyAttempts,
+    ValidationFailed,
+    validation_failed_from,
+)
 
 from . import events
 from .models import ROLES_BY_KIND, ApiToken, LoginAttempt, Membership, Organisation, Role, User
 from .selectors import Actor, access_organisation
 
-TOKEN_PREFIX = "sanely_pat_"
+TOKEN_PREFIX = "sanely_pat_"  # noqa: S105 - a label, not a secret
 ORGANISATION_FIELDS = (
-    "name", "nation", "identifier_scheme", "identifier", "address", "postcode",
-    "contact_email", "website", "is_sme", "is_vcse",
-)  # fmt: skip
+    "name",
+    "nation",
+    "identifier_scheme",
+    "identifier",
+    "address",
+    "postcode",
+    "contact_email",
+    "website",
+    "is_sme",
+    "is_vcse",
+)
 
 
 def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
@@ -44,9 +57,13 @@ def organisation_create(
     _full_clean(organisation)
     organisation.save()
     audit_record(
-        action=events.ORGANISATION_CREATED, subject=organisation, now=now, actor=actor,
-        organisation=organisation, payload={"name": organisation.name, "kind": kind},
-    )  # fmt: skip
+        action=events.ORGANISATION_CREATED,
+        subject=organisation,
+        now=now,
+        actor=actor,
+        organisation=organisation,
+        payload={"name": organisation.name, "kind": kind},
+    )
     return organisation
 
 
@@ -65,18 +82,27 @@ def organisation_update(
     _full_clean(organisation)
     organisation.save()
     audit_record(
-        action=events.ORGANISATION_UPDATED, subject=organisation, now=now, actor=actor.user,
+        action=events.ORGANISATION_UPDATED,
+        subject=organisation,
+        now=now,
+        actor=actor.user,
         organisation=organisation,
-        payload={"changed": {f: [before[f], changes[f]] for f in changes if before[f] != changes[f]}},
-    )  # fmt: skip
+        payload={
+            "changed": {f: [before[f], changes[f]] for f in changes if before[f] != changes[f]}
+        },
+    )
     return organisation
 
 
 @transaction.atomic
 def user_create(
-    *, email: str, full_name: str, now: datetime, password: str | None = None,
+    *,
+    email: str,
+    full_name: str,
+    now: datetime,
+    password: str | None = None,
     actor: User | None = None,
-) -> User:  # fmt: skip
+) -> User:
     """Create a person; without a password they set one through the emailed link."""
     email = email.strip().lower()
     errors: dict[str, list[str]] = {}
@@ -117,17 +143,27 @@ def membership_add(
         user=user, organisation=organisation, role=role, created_at=now
     )
     audit_record(
-        action=events.MEMBERSHIP_ADDED, subject=membership, now=now, actor=actor or user,
-        organisation=organisation, payload={"user": user.email, "role": role},
-    )  # fmt: skip
+        action=events.MEMBERSHIP_ADDED,
+        subject=membership,
+        now=now,
+        actor=actor or user,
+        organisation=organisation,
+        payload={"user": user.email, "role": role},
+    )
     return membership
 
 
 @transaction.atomic
 def member_invite(
-    *, actor: Actor, organisation_id: int, email: str, full_name: str, role: str, now: datetime,
+    *,
+    actor: Actor,
+    organisation_id: int,
+    email: str,
+    full_name: str,
+    role: str,
+    now: datetime,
     reset_link: Any,
-) -> Membership:  # fmt: skip
+) -> Membership:
     """
     Add a person to the actor's organisation. Someone new gets an account without a
     password and an email with a link (built by `reset_link(user)`) to set one.
@@ -163,10 +199,13 @@ def membership_remove(*, actor: Actor, membership: Membership, now: datetime) ->
         if admins.count() <= 1:
             raise Conflict("This is the organisation's only admin. Add another admin first.")
     audit_record(
-        action=events.MEMBERSHIP_REMOVED, subject=membership, now=now, actor=actor.user,
+        action=events.MEMBERSHIP_REMOVED,
+        subject=membership,
+        now=now,
+        actor=actor.user,
         organisation=membership.organisation,
         payload={"user": membership.user.email, "role": membership.role},
-    )  # fmt: skip
+    )
     membership.tokens.all().delete()
     membership.delete()
 
@@ -190,14 +229,21 @@ def token_create(
         raise validation_failed_from({"days": ["Choose between 1 and 366 days."]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        membership=membership, name=name.strip(), prefix=secret[: len(TOKEN_PREFIX) + 4],
-        secret_hash=_secret_hash(secret), created_at=now,
+        membership=membership,
+        name=name.strip(),
+        prefix=secret[: len(TOKEN_PREFIX) + 4],
+        secret_hash=_secret_hash(secret),
+        created_at=now,
         expires_at=now + timedelta(days=days) if days else None,
-    )  # fmt: skip
+    )
     audit_record(
-        action=events.TOKEN_CREATED, subject=token, now=now, actor=actor.user,
-        organisation=membership.organisation, payload={"name": token.name, "role": membership.role},
-    )  # fmt: skip
+        action=events.TOKEN_CREATED,
+        subject=token,
+        now=now,
+        actor=actor.user,
+        organisation=membership.organisation,
+        payload={"name": token.name, "role": membership.role},
+    )
     return token, secret
 
 
@@ -207,9 +253,12 @@ def token_revoke(*, actor: Actor, token: ApiToken, now: datetime) -> ApiToken:
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
         audit_record(
-            action=events.TOKEN_REVOKED, subject=token, now=now, actor=actor.user,
+            action=events.TOKEN_REVOKED,
+            subject=token,
+            now=now,
+            actor=actor.user,
             organisation=token.membership.organisation,
-        )  # fmt: skip
+        )
     return token
 
 
@@ -249,11 +298,15 @@ def sign_in_allowed(*, email: str, ip_address: str | None, now: datetime) -> Non
 
 @transaction.atomic
 def sign_in_failed(*, email: str, ip_address: str | None, now: datetime) -> None:
-    attempt = LoginAttempt.objects.create(email=email.strip().lower(), ip_address=ip_address, at=now)
+    attempt = LoginAttempt.objects.create(
+        email=email.strip().lower(), ip_address=ip_address, at=now
+    )
     audit_record(
-        action=events.USER_SIGN_IN_FAILED, subject=attempt, now=now,
+        action=events.USER_SIGN_IN_FAILED,
+        subject=attempt,
+        now=now,
         payload={"email": attempt.email, "ip_address": ip_address},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -262,9 +315,12 @@ def sign_in_succeeded(*, user: User, ip_address: str | None, now: datetime) -> N
     user.last_login = now
     user.save(update_fields=["last_login"])
     audit_record(
-        action=events.USER_SIGNED_IN, subject=user, now=now, actor=user,
+        action=events.USER_SIGNED_IN,
+        subject=user,
+        now=now,
+        actor=user,
         payload={"ip_address": ip_address},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic

@@ -10,7 +10,11 @@ urlpatterns = [
     path("password-reset", views.password_reset, name="password_reset"),
     path("password-set/<str:uidb64>/<str:token>", views.password_set, name="password_set"),
     path("organisations/<int:organisation_id>/", views.organisation, name="organisation"),
-    path("organisations/<int:organisation_id>/edit", views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:organisation_id>/edit",
+        views.organisation_edit,
+        name="organisation_edit",
+    ),
     path("organisations/<int:organisation_id>/members/add", views.member_add, name="member_add"),
     path(
         "organisations/<int:organisation_id>/members/<int:membership_id>/remove",

@@ -30,7 +30,9 @@ def access_audit_trail(*, actor: Actor) -> set[int]:
     """The authorities whose trail the actor may read; refused when there are none."""
     authority_ids = {m.organisation_id for m in actor.memberships if m.role in AUDIT_READER_ROLES}
     if not authority_ids:
-        raise PermissionDenied("Only auditors and procurement leads of an authority can read the audit trail.")
+        raise PermissionDenied(
+            "Only auditors and procurement leads of an authority can read the audit trail."
+        )
     return authority_ids
 
 

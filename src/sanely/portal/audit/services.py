@@ -102,7 +102,10 @@ def _recomputed_hash(event: AuditEvent) -> str:
 
 def _event_problem(event: AuditEvent, expected_sequence: int, expected_previous: str) -> str:
     if event.sequence != expected_sequence:
-        return f"sequence {event.sequence} found where {expected_sequence} was expected (rows removed or inserted)"
+        return (
+            f"sequence {event.sequence} found where {expected_sequence} was expected"
+            " (rows removed or inserted)"
+        )
     if event.previous_hash != expected_previous:
         return "its previous-hash does not match the event before it (rows removed or inserted)"
     if event.hash != _recomputed_hash(event):

@@ -27,12 +27,25 @@ def events(request: HttpRequest) -> HttpResponse:
     try:
         after = cursor_decode(request.GET["after"]) if request.GET.get("after") else 0
     except ApplicationError as error:
-        return render(request, "audit/events.html", {"form": form, "events": [], **errors_context(error=error)}, status=400)
+        return render(
+            request,
+            "audit/events.html",
+            {"form": form, "events": [], **errors_context(error=error)},
+            status=400,
+        )
     page = list(rows.filter(pk__gt=after)[: PAGE_SIZE + 1])
     next_cursor = cursor_encode(page[PAGE_SIZE - 1].pk) if len(page) > PAGE_SIZE else None
     query = request.GET.copy()
     query.pop("after", None)
-    return render(request, "audit/events.html", {
-        "form": form, "events": page[:PAGE_SIZE], "next_cursor": next_cursor,
-        "query": query.urlencode(), **errors_context(form=form),
-    }, status=400 if form.errors else 200)  # fmt: skip
+    return render(
+        request,
+        "audit/events.html",
+        {
+            "form": form,
+            "events": page[:PAGE_SIZE],
+            "next_cursor": next_cursor,
+            "query": query.urlencode(),
+            **errors_context(form=form),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -42,7 +42,7 @@ def environment(**options: Any) -> jinja2.Environment:
     ]
     if app_loader is not None:
         loaders.insert(0, app_loader)
-    env = jinja2.Environment(
+    env = jinja2.Environment(  # noqa: S701 - autoescape is set below
         loader=jinja2.ChoiceLoader(loaders),
         # ChainableUndefined: the GOV.UK page template calls macros without arguments.
         **{**options, "autoescape": True, "undefined": jinja2.ChainableUndefined},

@@ -8,6 +8,7 @@ strict checks (a real secret key, HTTPS cookies, no debug pages).
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -18,12 +19,19 @@ ENV = os.environ.get("SANELY_ENV", "development")
 PRODUCTION = ENV == "production"
 DATA_DIR = Path(os.environ.get("SANELY_DATA_DIR", REPO_DIR / "var")).resolve()
 FRONTEND_DIR = Path(
-    os.environ.get("SANELY_FRONTEND_DIR", REPO_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk")
+    os.environ.get(
+        "SANELY_FRONTEND_DIR", REPO_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+    )
 )
 
 
 def _flag(name: str, default: bool) -> bool:
-    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
+    }
 
 
 def _development_secret_key() -> str:
@@ -44,7 +52,9 @@ if not SECRET_KEY:
 
 DEBUG = _flag("SANELY_DEBUG", default=False)
 ALLOWED_HOSTS = os.environ.get("SANELY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SANELY_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("SANELY_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
 
 SERVICE_NAME = os.environ.get("SANELY_SERVICE_NAME", "Innovation Partnerships")
 AUTHORITY_NAME = os.environ.get("SANELY_AUTHORITY_NAME", "sanely")
@@ -112,7 +122,10 @@ AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -161,7 +174,7 @@ WHITENOISE_ROOT = FRONTEND_DIR if FRONTEND_DIR.is_dir() else None
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

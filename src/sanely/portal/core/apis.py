@@ -43,9 +43,7 @@ class ErrorOut(Schema):
     citation: str | None = None
 
 
-ERRORS: dict[int, type[Schema]] = {
-    status: ErrorOut for status in (400, 401, 403, 404, 409, 413, 422, 429)
-}
+ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 413, 422, 429), ErrorOut)
 
 
 class TokenAuth(HttpBearer):
@@ -62,7 +60,7 @@ class SignedInSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         user = request.user
         if user.is_authenticated and user.is_active:
-            return Actor.for_session(user)  # type: ignore[arg-type]
+            return Actor.for_session(user)
         return None
 
 
@@ -103,14 +101,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return respond(
-            request, 401,
-            error_body("unauthenticated", "Sign in, or send a valid token as 'Authorization: Bearer …'."),
-        )  # fmt: skip
+            request,
+            401,
+            error_body(
+                "unauthenticated", "Sign in, or send a valid token as 'Authorization: Bearer …'."
+            ),
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if str(exc).startswith("Cannot parse request body"):
-            return respond(request, 400, error_body("malformed_json", "The body is not valid JSON."))
+            return respond(
+                request, 400, error_body("malformed_json", "The body is not valid JSON.")
+            )
         return respond(request, exc.status_code, error_body("http_error", str(exc)))
 
     @api.exception_handler(Http404)
@@ -131,7 +134,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)
         return respond(
-            request, 500, error_body("server_error", "Something went wrong on our side; it was logged.")
+            request,
+            500,
+            error_body("server_error", "Something went wrong on our side; it was logged."),
         )
 
 

@@ -27,14 +27,45 @@ class DemoOrganisation:
 
 
 ORGANISATIONS = [
-    DemoOrganisation("Wessex County Council", "authority", "GB-GOR", "E10000099", "england", "SO23 8UJ"),
-    DemoOrganisation("NHS Lothian Health Board", "authority", "GB-SHPE", "SC-LOTHIAN", "scotland", "EH1 3EG"),
-    DemoOrganisation("Kestrel Mobility Ltd", "supplier", "GB-COH", "14500001", postcode="BS1 4DJ", is_sme=True),
-    DemoOrganisation("Fenland Community Transport CIC", "supplier", "GB-COH", "14500002", postcode="PE13 1AG", is_sme=True, is_vcse=True),
-    DemoOrganisation("Brightwater Analytics Ltd", "supplier", "GB-COH", "14500003", postcode="M1 3BE", is_sme=True),
-    DemoOrganisation("Northgate Digital Services plc", "supplier", "GB-COH", "14500004", postcode="LS1 4AP"),
-    DemoOrganisation("CareLink Cooperative Ltd", "supplier", "GB-MPR", "RS008765", postcode="NE1 4ST", is_sme=True, is_vcse=True),
-]  # fmt: skip
+    DemoOrganisation(
+        "Wessex County Council", "authority", "GB-GOR", "E10000099", "england", "SO23 8UJ"
+    ),
+    DemoOrganisation(
+        "NHS Lothian Health Board", "authority", "GB-SHPE", "SC-LOTHIAN", "scotland", "EH1 3EG"
+    ),
+    DemoOrganisation(
+        "Kestrel Mobility Ltd", "supplier", "GB-COH", "14500001", postcode="BS1 4DJ", is_sme=True
+    ),
+    DemoOrganisation(
+        "Fenland Community Transport CIC",
+        "supplier",
+        "GB-COH",
+        "14500002",
+        postcode="PE13 1AG",
+        is_sme=True,
+        is_vcse=True,
+    ),
+    DemoOrganisation(
+        "Brightwater Analytics Ltd",
+        "supplier",
+        "GB-COH",
+        "14500003",
+        postcode="M1 3BE",
+        is_sme=True,
+    ),
+    DemoOrganisation(
+        "Northgate Digital Services plc", "supplier", "GB-COH", "14500004", postcode="LS1 4AP"
+    ),
+    DemoOrganisation(
+        "CareLink Cooperative Ltd",
+        "supplier",
+        "GB-MPR",
+        "RS008765",
+        postcode="NE1 4ST",
+        is_sme=True,
+        is_vcse=True,
+    ),
+]
 
 # (email, full name, organisation, role)
 PEOPLE = [
@@ -43,7 +74,12 @@ PEOPLE = [
     ("evaluator@wessex.example", "Helen Marsh", "Wessex County Council", Role.EVALUATOR),
     ("finance@wessex.example", "David Lloyd", "Wessex County Council", Role.FINANCE_OFFICER),
     ("auditor@wessex.example", "Grace Adeyemi", "Wessex County Council", Role.AUDITOR),
-    ("procurement@lothian.example", "Iain Robertson", "NHS Lothian Health Board", Role.PROCUREMENT_LEAD),
+    (
+        "procurement@lothian.example",
+        "Iain Robertson",
+        "NHS Lothian Health Board",
+        Role.PROCUREMENT_LEAD,
+    ),
     ("admin@kestrel.example", "Sol Patel", "Kestrel Mobility Ltd", Role.SUPPLIER_ADMIN),
     ("member@kestrel.example", "Ana Costa", "Kestrel Mobility Ltd", Role.SUPPLIER_MEMBER),
     ("admin@fenland.example", "Mark Ellis", "Fenland Community Transport CIC", Role.SUPPLIER_ADMIN),
@@ -54,13 +90,22 @@ PEOPLE = [
 
 
 def _organisation(spec: DemoOrganisation, now: datetime) -> Organisation:
-    found = Organisation.objects.filter(identifier_scheme=spec.scheme, identifier=spec.identifier).first()
+    found = Organisation.objects.filter(
+        identifier_scheme=spec.scheme, identifier=spec.identifier
+    ).first()
     if found is not None:
         return found
     return organisation_create(
-        name=spec.name, kind=spec.kind, now=now, nation=spec.nation, identifier_scheme=spec.scheme,
-        identifier=spec.identifier, postcode=spec.postcode, is_sme=spec.is_sme, is_vcse=spec.is_vcse,
-    )  # fmt: skip
+        name=spec.name,
+        kind=spec.kind,
+        now=now,
+        nation=spec.nation,
+        identifier_scheme=spec.scheme,
+        identifier=spec.identifier,
+        postcode=spec.postcode,
+        is_sme=spec.is_sme,
+        is_vcse=spec.is_vcse,
+    )
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ class NotifyEmailBackend(BaseEmailBackend):
         if self.client is None:
             from notifications_python_client.notifications import NotificationsAPIClient
 
-            self.client = NotificationsAPIClient(settings.NOTIFY_API_KEY)
+            self.client = NotificationsAPIClient(settings.NOTIFY_API_KEY)  # type: ignore[no-untyped-call]
         return self.client
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:

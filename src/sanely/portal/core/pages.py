@@ -20,7 +20,9 @@ def errors_context(
     summary: list[dict[str, str]] = []
     problems: dict[str, list[str]] = {}
     if form is not None:
-        problems.update({name: list(messages) for name, messages in form.errors.items()})
+        problems.update(
+            {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        )
     if error is not None:
         detail = error.detail if isinstance(error.detail, dict) else {}
         problems.update({name: [str(m) for m in messages] for name, messages in detail.items()})
@@ -43,16 +45,14 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items = [("Home", reverse("home"))]
     user = request.user
     if user.is_authenticated:
-        actor = Actor.for_session(user)  # type: ignore[arg-type]
+        actor = Actor.for_session(user)
         items.append(("API tokens", reverse("accounts:tokens")))
         if audit_trail_readable(actor=actor):
             items.append(("Audit trail", reverse("audit:events")))
         items.append(("Sign out", reverse("accounts:logout_confirm")))
     else:
         items.append(("Sign in", reverse("accounts:login")))
-    return [
-        {"text": text, "href": href, "active": request.path == href} for text, href in items
-    ]
+    return [{"text": text, "href": href, "active": request.path == href} for text, href in items]
 
 
 def page_guard(view: Any) -> Any:

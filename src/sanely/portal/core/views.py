@@ -17,7 +17,7 @@ WORKER_STALE_AFTER_SECONDS = 120
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if request.user.is_authenticated:
-        context["memberships"] = Actor.for_session(request.user).memberships  # type: ignore[arg-type]
+        context["memberships"] = Actor.for_session(request.user).memberships
     return render(request, "core/home.html", context)
 
 
@@ -53,9 +53,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def _error(request: HttpRequest, status: int, code: str, title: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": code, "message": message, "detail": None}, status=status)
-    return render(
-        request, "core/error.html", {"title": title, "message": message}, status=status
-    )
+    return render(request, "core/error.html", {"title": title, "message": message}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -64,27 +62,42 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 403, "forbidden", "You cannot do that",
-        "Your role does not allow this. Ask your organisation's procurement lead or supplier admin.",
-    )  # fmt: skip
+        request,
+        403,
+        "forbidden",
+        "You cannot do that",
+        "Your role does not allow this."
+        " Ask your organisation's procurement lead or supplier admin.",
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error(
-        request, 403, "csrf_failed", "Your session has expired",
-        "The form was out of date or did not come from this service. Go back, reload the page and try again.",
-    )  # fmt: skip
+        request,
+        403,
+        "csrf_failed",
+        "Your session has expired",
+        "The form was out of date or did not come from this service."
+        " Go back, reload the page and try again.",
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 404, "not_found", "Page not found",
-        "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
-    )  # fmt: skip
+        request,
+        404,
+        "not_found",
+        "Page not found",
+        "If you typed the web address, check it is correct."
+        " If you pasted it, check you copied all of it.",
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
-        request, 500, "server_error", "Sorry, there is a problem with the service",
+        request,
+        500,
+        "server_error",
+        "Sorry, there is a problem with the service",
         "Try again later. The problem was logged.",
-    )  # fmt: skip
+    )

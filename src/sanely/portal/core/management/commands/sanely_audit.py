@@ -6,7 +6,7 @@ from sanely.portal.audit.services import audit_verify
 
 
 class Command(BaseCommand):
-    help = "Work with the audit trail. 'verify' walks the hash chain and exits 1 at the first broken event."
+    help = "Verify the audit trail: walk the hash chain; exit 1 at the first broken event."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify"])
@@ -16,5 +16,13 @@ class Command(BaseCommand):
         if report.intact:
             self.stdout.write(f"Audit trail intact: {report.checked} events verified.")
             return
-        where = f"event id {report.broken_event_id} (#{report.broken_sequence})" if report.broken_event_id else "the end of the chain"
-        raise CommandError(f"Audit trail broken at {where}: {report.problem}. {report.checked} events before it verified.", returncode=1)
+        where = (
+            f"event id {report.broken_event_id} (#{report.broken_sequence})"
+            if report.broken_event_id
+            else "the end of the chain"
+        )
+        raise CommandError(
+            f"Audit trail broken at {where}: {report.problem}."
+            f" {report.checked} events before it verified.",
+            returncode=1,
+        )

@@ -17,7 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--email", required=True)
         parser.add_argument("--name", required=True, help="the person's full name")
         parser.add_argument("--organisation", required=True, help="organisation name")
-        parser.add_argument("--kind", choices=["authority", "supplier"], default="authority", help="kind, when the organisation is new")
+        parser.add_argument(
+            "--kind",
+            choices=["authority", "supplier"],
+            default="authority",
+            help="kind, when the organisation is new",
+        )
         parser.add_argument("--nation", default="england", help="nation, when a new authority")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--password", help="omit to be asked (never echoed)")
@@ -30,7 +35,9 @@ class Command(BaseCommand):
             organisation = Organisation.objects.filter(name=o["organisation"]).first()
             if organisation is None:
                 nation = o["nation"] if o["kind"] == "authority" else ""
-                organisation = organisation_create(name=o["organisation"], kind=o["kind"], nation=nation, now=at)
+                organisation = organisation_create(
+                    name=o["organisation"], kind=o["kind"], nation=nation, now=at
+                )
             user = user_create(email=o["email"], full_name=o["name"], password=password, now=at)
             membership_add(organisation=organisation, user=user, role=o["role"], now=at, actor=user)
         except ApplicationError as error:

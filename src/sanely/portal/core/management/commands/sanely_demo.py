@@ -26,7 +26,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<32} {role:<18} {organisation}")
         if no_serve:
             return
-        self.stdout.write(f"\nServing on http://127.0.0.1:{port}/ (Ctrl-C stops the server and the worker)\n")
+        self.stdout.write(
+            f"\nServing on http://127.0.0.1:{port}/ (Ctrl-C stops the server and the worker)\n"
+        )
         self.stdout.flush()
         self._serve(port)
 

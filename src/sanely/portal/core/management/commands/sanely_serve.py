@@ -15,8 +15,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
         argv = [
-            sys.executable, "-m", "gunicorn", "sanely.portal.config.wsgi",
-            "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("SANELY_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sanely.portal.config.wsgi",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("SANELY_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with the server
