@@ -81,6 +81,7 @@ def test_eu_standstill_moves_off_a_weekend_only():
     )
 
 
+@pytest.mark.covers("PA23-54-TP")
 def test_pa_tendering_period_is_25_days():
     deadline = deadline_for("tendering", "pa-2023-cfp-ip", date(2026, 3, 2))
 

@@ -406,3 +406,21 @@ def test_an_unverified_rule_only_warns_even_when_broken():
 
     assert "submit_notice" in evaluation.allowed
     assert "PCSR15-32-R/award" in {w.rule for w in evaluation.warnings}
+
+
+def test_a_design_without_need_or_market_evidence_points_to_both_fields():
+    problems = validate_design(PCR, facts(need_statement="", market_unavailability=""), NOW)
+
+    assert [("need_statement", "PCR15-31-2a"), ("market_unavailability", "PCR15-31-2a")] == [
+        (p.field, p.rule) for p in problems if p.rule == "PCR15-31-2a"
+    ]
+
+
+def test_a_design_without_award_criteria_is_refused():
+    refusal = check(PCR, facts(award_criteria=()), "submit_notice", NOW)
+
+    assert ("PCR15-67-9", "no award criteria are set", "award_criteria") == (
+        refusal.rule,
+        refusal.message,
+        refusal.field,
+    )

@@ -87,9 +87,10 @@ def render(rulebook: Rulebook) -> str:
             for p in rulebook.periods.values()
         ),
     ]
-    if rulebook.not_applicable:
-        lines += ["", "Periods this regime does not have:", ""]
-        lines += [f"- {key}: {_cell(why)}" for key, why in rulebook.not_applicable.items()]
+    lines += ["", "Periods this regime does not have:", ""]
+    lines += [f"- {key}: {_cell(why)}" for key, why in rulebook.not_applicable.items()] or [
+        "- none"
+    ]
     lines += [
         "",
         "## Notices",
