@@ -51,8 +51,8 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ("sequence",)
-        indexes = (models.Index(fields=["subject_type", "subject_id"]),)
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.subject_type}:{self.subject_id}"
