@@ -64,12 +64,15 @@ class MasterKey:
     @property
     def key_id(self) -> str:
         """Names the master key without revealing it (derived one way, like a sub-key)."""
-        return fingerprint("master", self.derive(_ID_PURPOSE))
+        return fingerprint("master", _derive(self, _ID_PURPOSE))
 
-    def derive(self, purpose: str) -> bytes:
-        """A sub-key for one purpose, so no key serves two algorithms."""
-        kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
-        return kdf.derive(self.secret)
+
+def _derive(master: MasterKey, purpose: str) -> bytes:
+    # One sub-key per purpose, so no key serves two algorithms. Not public: nothing
+    # outside this module needs the wrapping key, and offering it would be a way round
+    # the checks of round_key_open.
+    kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+    return kdf.derive(master.secret)
 
 
 def master_key_generate() -> str:
@@ -144,7 +147,7 @@ def _record(key: RoundKey, master: MasterKey) -> bytes:
 
 
 def _tag(master: MasterKey, record: bytes) -> bytes:
-    mac = hmac.HMAC(master.derive(_TAG_PURPOSE), hashes.SHA256())
+    mac = hmac.HMAC(_derive(master, _TAG_PURPOSE), hashes.SHA256())
     mac.update(record)
     return mac.finalize()
 
@@ -156,7 +159,7 @@ def _wrap(
     unwrapped = RoundKey(round_id, deadline, set_by, public, b"", master.key_id, b"")
     record = _record(unwrapped, master)
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    wrapped = AESGCM(master.derive(_WRAP_PURPOSE)).encrypt(
+    wrapped = AESGCM(_derive(master, _WRAP_PURPOSE)).encrypt(
         nonce, private.private_bytes_raw(), record
     )
     return replace(unwrapped, wrapped_private_key=nonce + wrapped, record_tag=_tag(master, record))
@@ -175,7 +178,7 @@ def round_key_verify(master: MasterKey, key: RoundKey) -> None:
             f"not {master.key_id}"
         )
     try:
-        mac = hmac.HMAC(master.derive(_TAG_PURPOSE), hashes.SHA256())
+        mac = hmac.HMAC(_derive(master, _TAG_PURPOSE), hashes.SHA256())
         mac.update(_record(key, master))
         mac.verify(key.record_tag)
     except InvalidSignature as error:
@@ -190,16 +193,17 @@ def _unwrap(master: MasterKey, key: RoundKey) -> X25519PrivateKey:
     round_key_verify(master, key)
     nonce, wrapped = key.wrapped_private_key[:_NONCE_BYTES], key.wrapped_private_key[_NONCE_BYTES:]
     try:
-        private = AESGCM(master.derive(_WRAP_PURPOSE)).decrypt(nonce, wrapped, _record(key, master))
+        private = AESGCM(_derive(master, _WRAP_PURPOSE)).decrypt(
+            nonce, wrapped, _record(key, master)
+        )
     except InvalidTag as error:
         raise TamperDetected(f"the wrapped key of round {key.round_id} was altered") from error
     return X25519PrivateKey.from_private_bytes(private)
 
 
-def _require_person(person: str, what: str) -> str:
+def _require_person(person: str, what: str) -> None:
     if not person.strip():
         raise DeadlineRefused(f"{what} must name the person who does it")
-    return person
 
 
 def round_key_create(
