@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from sanely.procedure import DeadlineError, UnknownRulebookError, deadline_for
+from sanely.procedure import DeadlineError, UnknownRegionError, UnknownRulebookError, deadline_for
 from sanely.procedure.cli import main
 
 
@@ -119,10 +119,26 @@ def test_a_period_the_regime_does_not_have_says_why():
 
 
 def test_a_regime_used_outside_its_nations_is_refused():
-    with pytest.raises(DeadlineError, match="pa-2023-cfp-ip does not apply in scotland"):
-        deadline_for("standstill", "pa-2023-cfp-ip", date(2026, 1, 5), "scotland")
+    with pytest.raises(DeadlineError, match="pcr-2015-reg31 does not apply in scotland"):
+        deadline_for("standstill", "pcr-2015-reg31", date(2024, 1, 5), "scotland")
     with pytest.raises(DeadlineError, match="eu-2014-24-art31 does not apply in england"):
         deadline_for("standstill", "eu-2014-24-art31", date(2026, 1, 5), "england")
+
+
+def test_pa_working_days_are_the_same_whichever_uk_nation_is_given():
+    start = date(2026, 12, 17)
+
+    dates = {
+        deadline_for("standstill", "pa-2023-cfp-ip", start, n).date
+        for n in ("england", "wales", "scotland", "northern-ireland", None)
+    }
+
+    assert {date(2026, 12, 30)} == dates
+
+
+def test_an_unknown_nation_is_refused_even_where_it_would_not_change_the_count():
+    with pytest.raises(UnknownRegionError, match="unknown nation 'mercia'"):
+        deadline_for("standstill", "pa-2023-cfp-ip", date(2026, 12, 17), "mercia")
 
 
 def test_unknown_kinds_and_regimes_are_refused_with_the_choices():

@@ -56,9 +56,12 @@ def _judgement_cases(rule):
 
 @pytest.mark.parametrize(("rulebook", "rule", "rule_check"), list(_rule_checks()))
 def test_every_rule_allows_the_lawful_case_and_acts_on_the_broken_one(rulebook, rule, rule_check):
-    ok, bad = (
-        _judgement_cases(rule) if rule_check.guard == "needs_judgement" else CASES[rule_check.guard]
-    )
+    if rule.level is Level.RECORD:
+        ok, bad = {}, {}
+    elif rule_check.guard == "needs_judgement":
+        ok, bad = _judgement_cases(rule)
+    else:
+        ok, bad = CASES[rule_check.guard]
     state = _first_source(rulebook, rule_check.event)
     lawful = facts(state, **ok)
     broken = replace(lawful, **bad)
@@ -176,18 +179,16 @@ def test_pa_contracts_cannot_be_entered_into_during_a_standstill_over_christmas(
 
 
 @pytest.mark.covers("PA23-51")
-def test_a_standstill_that_has_not_started_is_refused_with_the_missing_fact():
-    refusal = check(
-        PA, facts("standstill", contract_award_notice_published_on=None), "enter_contracts", NOW
-    )
+def test_contracts_without_a_published_award_notice_are_refused_by_both_rules():
+    unpublished = facts("standstill", contract_award_notice_published_on=None)
 
-    assert "record the date the contract award notice was published" in [
-        r.fix
-        for r in evaluate(
-            PA, facts("standstill", contract_award_notice_published_on=None), NOW
-        ).refusals
-    ]
-    assert refusal.rule in {"PA23-50-1", "PA23-51"}
+    refusals = evaluate(PA, unpublished, NOW).refusals
+
+    assert "PA23-50-1" == check(PA, unpublished, "enter_contracts", NOW).rule
+    assert [
+        ("PA23-50-1", "publish the contract award notice and observe the standstill"),
+        ("PA23-51", "record the date the contract award notice was published"),
+    ] == [(r.rule, r.fix) for r in refusals]
 
 
 def test_a_request_deadline_without_a_notice_date_points_to_the_notice_date():

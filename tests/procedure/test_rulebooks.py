@@ -213,9 +213,10 @@ def test_broken_references_are_all_reported_at_once():
         ('design_event = "submit_notice"', 'design_event = "publish"'),
         ('to = "closed"', 'to = "archived"'),
         ('guard = "call_is_contract_notice"', 'guard = "is_lawful"'),
+        ('{ event = "abandon" }', '{ event = "cancel" }'),
         (
-            '{ event = "abandon", guard = "needs_judgement" }',
-            '{ event = "cancel", guard = "needs_judgement" }',
+            'checks = [{ event = "submit_notice" }]\n\n[[rules]]\nid = "PCR15-31-5"',
+            'checks = [{ event = "submit_notice", guard = "need_stated" }]\n\n[[rules]]\nid = "PCR15-31-5"',
         ),
         ('period = "standstill", field', 'period = "cooling_off", field'),
         ('rule = "PCR15-113"', 'rule = "PCR15-999"'),
@@ -249,6 +250,7 @@ def test_broken_references_are_all_reported_at_once():
         "due 'Contract award notice to Find a Tender' uses unknown period 'award_notice'",
         "notice 'Award decision notice to every candidate and tenderer' cites unknown rule 'PCR15-86'",
         "RECORD rule PCR15-106 does not say what evidence to capture",
+        "RECORD rule PCR15-31-4 runs guard 'need_stated': remove it",
     ]:
         assert expected in message
 
@@ -361,3 +363,12 @@ def test_a_newer_rulebook_file_does_not_change_a_procurement_that_started_earlie
         ]
     finally:
         _rulebook._load.cache_clear()
+
+
+def test_the_thresholds_in_force_on_a_date_are_the_latest_declared():
+    pa = load_rulebook("pa-2023-cfp-ip")
+
+    assert 214904 == pa.thresholds_on(date(2025, 12, 31)).amounts["sub_central_goods_services"]
+    assert 207720 == pa.thresholds_on(date(2026, 1, 1)).amounts["sub_central_goods_services"]
+    with pytest.raises(KeyError, match="no thresholds in force on 2025-02-23"):
+        pa.thresholds_on(date(2025, 2, 23))

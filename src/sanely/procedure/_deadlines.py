@@ -26,11 +26,15 @@ def working_days_for(rulebook: Rulebook, nation: str | None) -> WorkingDays:
     Raises DeadlineError when the rulebook does not apply in that nation.
     """
     if rulebook.working_days == "uk-any-part":
-        chosen: Nation | None = nation_named(nation) if nation else None
-        days = UK_ANY_PART
-    elif rulebook.working_days == "nation":
-        chosen = nation_named(nation or str(rulebook.default_nation))
-        days = nation_working_days(chosen)
+        # PA 2023 s.123 counts the same working days everywhere in the UK, and UK-wide bodies
+        # in Scotland use the Act for reserved matters, so any UK nation is accepted here.
+        if nation:
+            nation_named(nation)
+        return UK_ANY_PART
+    if rulebook.working_days == "nation":
+        authority_nation = nation_named(nation or str(rulebook.default_nation))
+        chosen: Nation | None = authority_nation
+        days = nation_working_days(authority_nation)
     else:
         chosen = nation_named(nation) if nation else None
         days = WEEKENDS_ONLY
@@ -38,7 +42,7 @@ def working_days_for(rulebook: Rulebook, nation: str | None) -> WorkingDays:
         where = ", ".join(rulebook.jurisdictions)
         raise DeadlineError(
             f"{rulebook.id} does not apply in {chosen.value} (it applies in: {where}); "
-            "choose the regime of that nation or drop --nation"
+            "choose the regime of that nation, or give no nation"
         )
     return days
 

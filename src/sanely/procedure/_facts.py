@@ -51,12 +51,16 @@ class Facts:
     """
     The design and the dated facts of one procurement.
 
-    `state` is the lifecycle state the portal recorded after the last applied event. Dates are
-    calendar dates in the buying authority's nation; `rtp_deadline` is an aware datetime.
-    `justifications` maps a WARN rule id to the justification recorded for it.
+    `state` is the lifecycle state the portal recorded after the last applied event; `nation` is
+    the buying authority's nation (england, wales, scotland, northern-ireland; None for an EU
+    authority), which picks the bank holidays. Dates are calendar dates where the authority is;
+    `rtp_deadline` is an aware datetime whose own local date is compared with the minimum
+    period, so pass it in the authority's time zone. `justifications` maps a WARN rule id to the
+    justification recorded for it.
     """
 
     state: str
+    nation: str | None = None
     # The procurement design, fixed when the call for competition is published.
     call_for_competition: str = "contract_notice"
     need_statement: str = ""

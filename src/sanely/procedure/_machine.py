@@ -37,10 +37,8 @@ class _Outcome:
     problems: tuple[Problem, ...]
 
 
-def _assess(
-    rulebook: Rulebook, facts: Facts, event: Event, now: datetime, nation: str | None
-) -> _Outcome:
-    days = working_days_for(rulebook, nation)
+def _assess(rulebook: Rulebook, facts: Facts, event: Event, now: datetime) -> _Outcome:
+    days = working_days_for(rulebook, facts.nation)
     refusals: list[Refusal] = []
     warnings: list[RuleWarning] = []
     evidence: list[Evidence] = []
@@ -87,9 +85,7 @@ def _require_state(rulebook: Rulebook, facts: Facts) -> None:
         raise ProcedureError(f"unknown state {facts.state!r} for {rulebook.id}: use one of {known}")
 
 
-def check(
-    rulebook: Rulebook, facts: Facts, event: str, now: datetime, nation: str | None = None
-) -> Refusal | None:
+def check(rulebook: Rulebook, facts: Facts, event: str, now: datetime) -> Refusal | None:
     """
     None when `event` may happen now, else the first refusal (rule id, citation, reason, fix).
 
@@ -101,7 +97,7 @@ def check(
         raise UnknownEventError(f"{rulebook.id} has no event {event!r}")
     if not rulebook.leaves(found, facts.state):
         return _state_refusal(rulebook, facts, found)
-    refusals = _assess(rulebook, facts, found, now, nation).refusals
+    refusals = _assess(rulebook, facts, found, now).refusals
     return refusals[0] if refusals else None
 
 
@@ -114,11 +110,9 @@ def _occurrences(facts: Facts, start_fact: str, done_fact: str) -> list[Occurren
     return [Occurrence(start_fact, value, getattr(facts, done_fact))]
 
 
-def next_due(
-    rulebook: Rulebook, facts: Facts, now: datetime, nation: str | None = None
-) -> Due | None:
+def next_due(rulebook: Rulebook, facts: Facts, now: datetime) -> Due | None:
     """The earliest statutory date still open for this procurement (overdue ones first)."""
-    days = working_days_for(rulebook, nation)
+    days = working_days_for(rulebook, facts.nation)
     dues: list[Due] = []
     for spec in rulebook.dues:
         if spec.states and facts.state not in spec.states:
@@ -137,9 +131,7 @@ def next_due(
     return min(dues, key=lambda d: d.date, default=None)
 
 
-def evaluate(
-    rulebook: Rulebook, facts: Facts, now: datetime, nation: str | None = None
-) -> Evaluation:
+def evaluate(rulebook: Rulebook, facts: Facts, now: datetime) -> Evaluation:
     """
     Everything that may happen next: allowed events, refusals, warnings, evidence, next due date.
 
@@ -154,7 +146,7 @@ def evaluate(
     for event in rulebook.events:
         if not rulebook.leaves(event, facts.state):
             continue
-        outcome = _assess(rulebook, facts, event, now, nation)
+        outcome = _assess(rulebook, facts, event, now)
         if outcome.refusals:
             refusals += outcome.refusals
         else:
@@ -167,13 +159,11 @@ def evaluate(
         tuple(refusals),
         tuple(warnings),
         tuple(evidence),
-        next_due(rulebook, facts, now, nation),
+        next_due(rulebook, facts, now),
     )
 
 
-def validate_design(
-    rulebook: Rulebook, design: Facts, now: datetime, nation: str | None = None
-) -> list[Problem]:
+def validate_design(rulebook: Rulebook, design: Facts, now: datetime) -> list[Problem]:
     """
     Every problem in a procurement design at once, each pointing to its field.
 
@@ -182,7 +172,7 @@ def validate_design(
     """
     # The loader checked that design_event names a declared event.
     design_event = next(e for e in rulebook.events if e.id == rulebook.design_event)
-    return list(_assess(rulebook, design, design_event, now, nation).problems)
+    return list(_assess(rulebook, design, design_event, now).problems)
 
 
 def next_state(rulebook: Rulebook, event: str) -> str:

@@ -42,7 +42,7 @@ class Event:
 
 @dataclass(frozen=True)
 class Check:
-    """One application of a rule: the guard run before `event`, the field it is about."""
+    """One application of a rule: the guard run before `event` (none for RECORD), its field."""
 
     event: str
     guard: str
@@ -158,6 +158,13 @@ class Rulebook:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def thresholds_on(self, day: date) -> Threshold:
+        """The thresholds in force on `day`; KeyError when the rulebook declares none then."""
+        in_force = [t for t in self.thresholds if t.from_date <= day]
+        if not in_force:
+            raise KeyError(f"{self.id} declares no thresholds in force on {day}")
+        return max(in_force, key=lambda t: t.from_date)
 
     def leaves(self, event: Event, state_id: str) -> bool:
         """True when `event` can leave `state_id` (before its guards are run)."""

@@ -101,7 +101,7 @@ def _rule(raw: Mapping[str, Any]) -> Rule:
         checks=tuple(
             Check(
                 event=c["event"],
-                guard=c["guard"],
+                guard=c.get("guard", ""),
                 field=c.get("field", ""),
                 params=MappingProxyType(
                     {k: v for k, v in c.items() if k not in {"event", "guard", "field"}}
@@ -210,7 +210,9 @@ def consistency_problems(rulebook: Rulebook) -> list[str]:
         for check in rule.checks:
             if check.event not in event_ids:
                 problems.append(f"rule {rule.id} checks unknown event {check.event!r}")
-            if check.guard not in GUARDS:
+            if rule.level is Level.RECORD and check.guard:
+                problems.append(f"RECORD rule {rule.id} runs guard {check.guard!r}: remove it")
+            if rule.level is not Level.RECORD and check.guard not in GUARDS:
                 problems.append(f"rule {rule.id} uses unknown guard {check.guard!r}")
             period = check.params.get("period")
             if period is not None and period not in rulebook.periods:
