@@ -12,7 +12,7 @@ from ._estimate import Result, contrast
 from ._inference import holm
 from ._ingest import read_table
 from ._models import fixed_effects, its, paired, quantile_threshold
-from ._sample import build_sample
+from ._sample import aggregate_unit_period, build_sample
 from ._spec import Spec, parse_spec
 from ._table import IngestReport, Table
 from ._verdict import Verdict, describe_metric, explain, judge
@@ -67,6 +67,10 @@ _WHAT = {
 
 
 def _estimate(table: Table, spec: Spec) -> tuple[Result, dict[str, dict[str, int]]]:
+    if spec.metric.aggregate == "unit_period":
+        # Each unit-period cell's statistic becomes one value; the design compares their means.
+        table = aggregate_unit_period(table, spec)
+        spec = replace(spec, metric=replace(spec.metric, statistic="mean", aggregate="none"))
     sample = build_sample(table, spec)
     design = spec.design
     is_paired = design.kind == "before_after" and spec.columns.unit is not None

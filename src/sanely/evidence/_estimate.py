@@ -78,13 +78,13 @@ def moments_of(sample: Sample) -> Moments:
     )
 
 
-def error_kind(spec: Spec, sample: Sample) -> ErrorKind:
+def error_kind(spec: Spec) -> ErrorKind:
     """The standard errors to use: as declared, else clustered when units are declared."""
     if spec.inference.errors != "auto":
         return spec.inference.errors
     if spec.design.kind == "its":
         return "classical"
-    return "cluster" if sample.n_clusters > 1 or spec.columns.unit else "robust"
+    return "cluster" if spec.columns.unit else "robust"
 
 
 def cr1(clusters: int, n: float, k: int) -> float:
@@ -141,8 +141,9 @@ def _moment_se(
     spread = moments.qyy - 2 * r * moments.qxy + r * r * moments.qxx
     spread += (moments.y - r * moments.x) ** 2 / np.maximum(moments.n, 1)
     parts = coef**2 * n / (n - 1) * spread.sum(0) / x**2
-    welch = float(parts.sum() ** 2 / np.sum(parts**2 / (n - 1)))
-    return float(np.sqrt(parts.sum())), welch, "robust (each group's own variance)"
+    variance = float(parts.sum())
+    welch = variance**2 / float(np.sum(parts**2 / (n - 1))) if variance > 0 else np.inf
+    return np.sqrt(variance), welch, "robust (each group's own variance)"
 
 
 def contrast(sample: Sample, spec: Spec) -> Result:
@@ -154,7 +155,7 @@ def contrast(sample: Sample, spec: Spec) -> Result:
     from per-cluster sums of linearised scores, Cameron & Miller 2015). Proportions with
     robust errors use Wilson (one group) or Newcombe hybrid score (two groups) intervals.
     """
-    kind = error_kind(spec, sample)
+    kind = error_kind(spec)
     statistic = spec.metric.statistic
     if kind == "classical" and statistic in ("rate", "ratio"):
         raise SpecError(

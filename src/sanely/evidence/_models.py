@@ -60,7 +60,7 @@ def fixed_effects(sample: Sample, spec: Spec) -> Result:
     gives the same δ and the same sandwich as OLS with unit dummies; CR1 uses K = G + P
     parameters, as statsmodels does for that regression (Wooldridge 2010, §10.5).
     """
-    kind = error_kind(spec, sample)
+    kind = error_kind(spec)
     if kind == "robust" or spec.metric.statistic not in ("mean", "proportion"):
         raise SpecError(
             "design.fixed_effects supports metric.statistic = 'mean' or 'proportion' with "
@@ -124,7 +124,7 @@ def its(sample: Sample, spec: Spec) -> Result:
     The estimate is β2, the change in level at the intervention; β3 is reported as the
     change in slope. Errors: classical OLS or HC1 robust.
     """
-    kind = error_kind(spec, sample)
+    kind = error_kind(spec)
     if kind == "cluster":
         raise SpecError("design.kind = 'its' supports inference.errors = 'classical' or 'robust'.")
     sums = sums_of(sample)

@@ -101,6 +101,13 @@ def _lookup(factor: Factor, groups: Sequence[tuple[str, tuple[str, ...]]], colum
     return table[factor.codes]
 
 
+def exposure_of(table: Table) -> Floats:
+    """The table's exposure column; a `SpecError` when a rate or ratio is asked without one."""
+    if table.exposure is None:
+        raise SpecError("A rate or ratio needs columns.exposure, but the table has none.")
+    return table.exposure
+
+
 def aggregate_unit_period(table: Table, spec: Spec) -> Table:
     """One row per unit, period (and group): the cell's statistic as the value.
 
@@ -129,9 +136,10 @@ def aggregate_unit_period(table: Table, spec: Spec) -> Table:
         counts = np.bincount(inverse).astype(np.float64)
         if statistic == "total":
             values = sums
+        elif statistic in ("rate", "ratio"):
+            values = sums / np.bincount(inverse, exposure_of(table))
         else:
-            base = counts if table.exposure is None else np.bincount(inverse, table.exposure)
-            values = sums / base
+            values = sums / counts
     first = np.zeros(len(cells), dtype=np.intp)
     first[inverse[::-1]] = np.arange(len(inverse))[::-1]
 
@@ -173,8 +181,7 @@ def build_sample(table: Table, spec: Spec) -> Sample:
     cells without data.
     """
     columns, design = spec.columns, spec.design
-    if spec.metric.aggregate == "unit_period":
-        table = aggregate_unit_period(table, spec)
+    exposure = exposure_of(table) if spec.metric.statistic in ("rate", "ratio") else None
     n = len(table.value)
     keep = np.ones(n, dtype=bool)
     arm = np.zeros(n, dtype=np.intp)
@@ -205,6 +212,7 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         keep &= post >= 0
     if not keep.all():
         table, arm, post = table.select(keep), arm[keep], post[keep]
+        exposure = None if exposure is None else exposure[keep]
 
     arm_names = ("control", "treated")
     labels: tuple[str, ...]
@@ -229,6 +237,8 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         "did": [1.0, -1.0, -1.0, 1.0],
     }.get(design.kind, [])
     n_cells = len(labels)
+    if columns.unit is not None:
+        required(table, "unit")
     if table.unit is None:
         key, cluster_labels = cell, ("all",)
     else:
@@ -245,7 +255,7 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         )
     return Sample(
         y=table.value,
-        x=table.exposure,
+        x=exposure,
         cell=cell,
         cell_labels=labels,
         weights=np.array(weights, dtype=np.float64),

@@ -1,0 +1,283 @@
+"""Reading realistic, dirty files against the spec's data dictionary."""
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from sanely.evidence import DataError, SpecError, parse_spec, read_table
+
+BASE: dict[str, Any] = {
+    "columns": {"value": "minutes", "group": "arm"},
+    "design": {"kind": "two_group", "treated": ["pilot"], "control": ["comparison"]},
+    "metric": {"statistic": "mean"},
+}
+
+
+def with_data(**data: Any) -> Any:
+    return parse_spec({**BASE, "data": data})
+
+
+def test_byte_order_mark_and_thousands_separators_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes('\ufeffarm,minutes\npilot,"1,234.5"\ncomparison,£7\n'.encode())
+    table = read_table(path, with_data())
+    assert ([1234.5, 7.0], "UTF-8 with byte-order mark") == (
+        table.value.tolist(),
+        table.report.encoding,
+    )
+
+
+def test_latin_1_file_is_read_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes("arm;minutes;note\npilot;3;café\ncomparison;4;naïve\n".encode("cp1252"))
+    table = read_table(path, with_data())
+    assert ([3.0, 4.0], "Latin-1 (Windows-1252)") == (table.value.tolist(), table.report.encoding)
+
+
+def test_bytes_outside_windows_1252_fall_back_to_iso_8859_1(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"arm,minutes,note\npilot,3,\x81\ncomparison,4,x\n")
+    assert "Latin-1 (ISO 8859-1)" == read_table(path, with_data()).report.encoding
+
+
+def test_utf_16_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_bytes("arm,minutes\npilot,3\ncomparison,4\n".encode("utf-16"))
+    assert [3.0, 4.0] == read_table(path, with_data()).value.tolist()
+
+
+def test_blank_lines_and_duplicates_are_counted_and_kept_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "dirty.csv"
+    path.write_text("\narm,minutes\npilot,3\n\npilot,3\n,\ncomparison,4\n", encoding="utf-8")
+    report = read_table(path, with_data()).report
+    assert (3, 1, 0, 3) == (
+        report.blank_lines,
+        report.duplicate_rows,
+        report.duplicates_dropped,
+        report.rows_used,
+    )
+
+
+def test_duplicates_can_be_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "dup.csv"
+    path.write_text("arm,minutes\npilot,3\npilot,3\ncomparison,4\n", encoding="utf-8")
+    table = read_table(path, with_data(duplicates="drop"))
+    assert ([3.0, 4.0], 1) == (table.value.tolist(), table.report.duplicates_dropped)
+
+
+def test_duplicates_can_be_errors_naming_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "dup.csv"
+    path.write_text("arm,minutes\npilot,3\npilot,3\ncomparison,4\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(path, with_data(duplicates="error"))
+    assert "row 3, column '': repeats an earlier row exactly" in str(caught.value)
+
+
+def test_missing_values_are_dropped_and_counted_by_column(tmp_path: Path) -> None:
+    path = tmp_path / "missing.csv"
+    path.write_text("arm,minutes\npilot,NA\npilot,3\n,5\ncomparison,4\n", encoding="utf-8")
+    table = read_table(path, with_data())
+    assert ([3.0, 4.0], {"minutes": 1, "arm": 1}) == (
+        table.value.tolist(),
+        dict(table.report.missing_dropped),
+    )
+
+
+def test_missing_values_can_be_errors_naming_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "missing.csv"
+    path.write_text("arm,minutes\npilot,-99\npilot,3\ncomparison,4\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(path, with_data(missing=["-99"], on_missing="error"))
+    assert "row 2, column 'minutes': is missing" in str(caught.value)
+
+
+def test_bad_numbers_list_the_first_hundred_with_counts_by_kind(tmp_path: Path) -> None:
+    rows = "".join(f"pilot,{i}x\n" for i in range(150))
+    path = tmp_path / "bad.csv"
+    path.write_text("arm,minutes\n" + rows + "comparison,1\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(path, with_data())
+    error = caught.value
+    assert (100, {"not a number": 150}, 2) == (len(error.issues), error.counts, error.issues[0].row)
+    assert "150 problem(s) (not a number: 150); the first 100:" in str(error)
+    assert "row 2, column 'minutes': '0x' is not a number" in str(error)
+
+
+def test_proportions_accept_yes_no_and_reject_other_values(tmp_path: Path) -> None:
+    path = tmp_path / "flags.csv"
+    path.write_text("arm,ok\npilot,yes\npilot,No\ncomparison,TRUE\ncomparison,2\n", "utf-8")
+    spec = parse_spec(
+        {**BASE, "columns": {"value": "ok", "group": "arm"}, "metric": {"statistic": "proportion"}}
+    )
+    with pytest.raises(DataError) as caught:
+        read_table(path, spec)
+    assert "'2' is not 0 or 1 (or yes/no, true/false)" in str(caught.value)
+
+
+def test_yes_no_flags_are_coded_one_and_zero(tmp_path: Path) -> None:
+    path = tmp_path / "flags.csv"
+    path.write_text("arm,ok\npilot,yes\npilot,No\ncomparison,f\ncomparison,1.0\n", "utf-8")
+    spec = parse_spec(
+        {**BASE, "columns": {"value": "ok", "group": "arm"}, "metric": {"statistic": "proportion"}}
+    )
+    assert [1.0, 0.0, 0.0, 1.0] == read_table(path, spec).value.tolist()
+
+
+def test_a_spec_naming_a_missing_column_lists_the_columns(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("arm,waiting\npilot,3\n", encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        read_table(path, with_data())
+    assert (
+        "columns.value names 'minutes', which is not a column of d.csv (its columns are: "
+        "'arm', 'waiting'); change columns.value to one of them."
+    ) == str(caught.value)
+
+
+def test_rows_are_kept_by_data_where(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("arm,minutes,area\npilot,3,north\npilot,9,south\ncomparison,4,north\n", "utf-8")
+    table = read_table(path, with_data(where={"area": ["north"]}))
+    assert ([3.0, 4.0], 1) == (table.value.tolist(), table.report.filtered_out)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("", "is empty: it has no header row"), ("arm,minutes\n", "has no usable rows")],
+)
+def test_files_without_data_are_reported(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        read_table(path, with_data())
+
+
+def test_short_rows_are_padded_as_missing(tmp_path: Path) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text("arm,minutes\npilot\npilot,3\ncomparison,4\n", encoding="utf-8")
+    assert {"minutes": 1} == read_table(path, with_data()).report.missing_dropped
+
+
+def test_unknown_and_absent_files_are_data_errors(tmp_path: Path) -> None:
+    (tmp_path / "d.ods").write_text("x", encoding="utf-8")
+    with pytest.raises(DataError, match=r"unknown file type '.ods'"):
+        read_table(tmp_path / "d.ods", with_data())
+    with pytest.raises(DataError, match=r"does not exist"):
+        read_table(tmp_path / "nope.csv", with_data())
+
+
+def write_xlsx(path: Path, rows: list[list[Any]], sheet: str = "Sheet") -> Path:
+    book = openpyxl.Workbook()
+    worksheet = book.active
+    assert worksheet is not None
+    worksheet.title = sheet
+    for row in rows:
+        worksheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_xlsx_cells_become_text_as_displayed(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "d.xlsx",
+        [
+            [None, None, None],
+            ["arm", "minutes", "when"],
+            ["pilot", 3, dt.date(2025, 1, 31)],
+            [],
+            ["comparison", 4.5, dt.datetime(2025, 2, 1, 9, 30)],
+            [True, 1, None],
+        ],
+        sheet="Data",
+    )
+    spec = parse_spec(
+        {
+            **BASE,
+            "columns": {"value": "minutes", "group": "arm", "period": "when"},
+            "data": {"sheet": "Data"},
+        }
+    )
+    table = read_table(path, spec)
+    assert table.period is not None and table.group is not None
+    assert ([3.0, 4.5], ("2025-01-31", "2025-02-01T09:30:00"), ("comparison", "pilot"), 2) == (
+        table.value.tolist(),
+        table.period.labels,
+        table.group.labels,
+        table.report.blank_lines,
+    )
+    assert {"when": 1} == table.report.missing_dropped
+
+
+def test_xlsx_true_false_and_a_missing_sheet(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "d.xlsx", [["arm", "minutes"], [False, 1], ["pilot", 2]])
+    table = read_table(path, with_data())
+    assert table.group is not None
+    assert ("FALSE", "pilot") == table.group.labels
+    with pytest.raises(SpecError, match=r"data.sheet = 'Other' is not a sheet of d.xlsx"):
+        read_table(path, with_data(sheet="Other"))
+
+
+def test_empty_and_damaged_xlsx_are_data_errors(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match=r"its sheet has no header row"):
+        read_table(write_xlsx(tmp_path / "e.xlsx", []), with_data())
+    (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(DataError, match=r"not a readable XLSX workbook"):
+        read_table(tmp_path / "bad.xlsx", with_data())
+
+
+def test_json_lines_with_blank_lines_nulls_and_booleans(tmp_path: Path) -> None:
+    lines = [
+        {"arm": "pilot", "minutes": 3},
+        {},
+        {"arm": "comparison", "minutes": 4.5, "flag": True},
+        {"arm": "comparison", "minutes": None},
+    ]
+    text = "\n".join(json.dumps(line) if line else "" for line in lines)
+    path = tmp_path / "d.jsonl"
+    path.write_text(text, encoding="utf-8")
+    table = read_table(path, with_data(where={"flag": ["true", ""]}))
+    assert ([3.0, 4.5], 1, {"minutes": 1}) == (
+        table.value.tolist(),
+        table.report.blank_lines,
+        dict(table.report.missing_dropped),
+    )
+
+
+def test_json_lines_that_are_not_objects_are_reported_by_row(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"arm": "pilot", "minutes": 1}\n[1, 2]\n{oops\n', encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(path, with_data())
+    assert {2, 3} == {issue.row for issue in caught.value.issues}
+
+
+def test_parquet_columns_of_any_type_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "d.parquet"
+    table = pa.table(
+        {
+            "arm": pa.array([1, 1, 0]),
+            "minutes": pa.array([3.0, None, 4.0]),
+            "extra": pa.array(["a", "b", "c"]),
+        }
+    )
+    pq.write_table(table, path)
+    spec = parse_spec({**BASE, "design": {**BASE["design"], "treated": ["1"], "control": ["0"]}})
+    result = read_table(path, spec)
+    assert ([3.0, 4.0], {"minutes": 1}) == (
+        result.value.tolist(),
+        dict(result.report.missing_dropped),
+    )
+    assert np.array_equal([1, 0], result.group.codes if result.group else [])
+
+
+def test_damaged_parquet_is_a_data_error(tmp_path: Path) -> None:
+    (tmp_path / "d.parquet").write_bytes(b"PAR1 nonsense")
+    with pytest.raises(DataError, match=r"not a readable Parquet file"):
+        read_table(tmp_path / "d.parquet", with_data())
