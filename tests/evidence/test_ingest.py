@@ -192,7 +192,7 @@ def test_xlsx_cells_become_text_as_displayed(tmp_path: Path) -> None:
             ["arm", "minutes", "when"],
             ["pilot", 3, dt.date(2025, 1, 31)],
             [],
-            ["comparison", 4.5, dt.datetime(2025, 2, 1, 9, 30)],
+            ["comparison", 4.5, dt.datetime.fromisoformat("2025-02-01T09:30")],
             [True, 1, None],
         ],
         sheet="Data",
@@ -205,7 +205,8 @@ def test_xlsx_cells_become_text_as_displayed(tmp_path: Path) -> None:
         }
     )
     table = read_table(path, spec)
-    assert table.period is not None and table.group is not None
+    assert table.period is not None
+    assert table.group is not None
     assert ([3.0, 4.5], ("2025-01-31", "2025-02-01T09:30:00"), ("comparison", "pilot"), 2) == (
         table.value.tolist(),
         table.period.labels,
