@@ -208,3 +208,61 @@ def test_a_signing_key_that_is_not_an_ed25519_private_key_is_refused(
 def test_a_public_key_that_is_not_ed25519_is_refused(pem: bytes, reason: str) -> None:
     with pytest.raises(KeyInvalid, match=reason):
         receipt_verify(RECEIPT, pem)
+
+
+names = st.text(max_size=40)
+
+
+@given(
+    submission_id=names,
+    procurement_ref=names,
+    round_ref=names,
+    supplier_ref=names,
+    files=st.lists(
+        st.builds(
+            ReceiptFile,
+            name=names,
+            size=st.integers(min_value=0, max_value=2**53),
+            sha256=st.text("0123456789abcdef", min_size=64, max_size=64),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    received_at=st.datetimes(
+        min_value=datetime(1000, 1, 2),  # noqa: DTZ001 - bounds for aware datetimes
+        max_value=datetime(9999, 12, 30),  # noqa: DTZ001
+        timezones=st.timezones(),
+    ),
+    version=st.integers(min_value=1, max_value=10_000),
+)
+def test_any_receipt_issued_verifies_to_exactly_what_was_issued(
+    submission_id: str,
+    procurement_ref: str,
+    round_ref: str,
+    supplier_ref: str,
+    files: list[ReceiptFile],
+    received_at: datetime,
+    version: int,
+) -> None:
+    text = receipt_issue(
+        SIGNING_KEY,
+        submission_id=submission_id,
+        procurement_ref=procurement_ref,
+        round_ref=round_ref,
+        supplier_ref=supplier_ref,
+        files=files,
+        received_at=received_at,
+        version=version,
+    )
+
+    assert Receipt(
+        submission_id=submission_id,
+        procurement_ref=procurement_ref,
+        round_ref=round_ref,
+        supplier_ref=supplier_ref,
+        files=tuple(files),
+        received_at=received_at,
+        version=version,
+        key_id=SIGNING_KEY.key_id,
+    ) == receipt_verify(text, SIGNING_KEY.public_pem)
+    assert text.isascii()

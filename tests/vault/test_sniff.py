@@ -5,6 +5,8 @@ import zipfile
 from typing import BinaryIO
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sanely.vault import FileKind, FileRefused, sniff
 
@@ -141,3 +143,39 @@ def test_the_stream_is_rewound_even_after_a_refusal() -> None:
     with pytest.raises(FileRefused):
         sniff(stream, name="x.exe")
     assert 0 == stream.tell()
+
+
+@st.composite
+def mutated_zips(draw: st.DrawFn) -> bytes:
+    """Real Office and OpenDocument archives with a few bytes overwritten."""
+    data = bytearray(
+        draw(
+            st.sampled_from(
+                [
+                    ooxml("word/document.xml", "wordprocessingml.document.main+xml"),
+                    odf("application/vnd.oasis.opendocument.text"),
+                ]
+            )
+        )
+    )
+    for position, value in draw(
+        st.lists(st.tuples(st.integers(0, len(data) - 1), st.integers(0, 255)), max_size=4)
+    ):
+        data[position] = value
+    return bytes(data)
+
+
+prefixes = st.sampled_from(
+    [b"", b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04", b"PK\x05\x06", b"MZ"]
+)
+
+
+@given(data=st.one_of(st.builds(bytes.__add__, prefixes, st.binary(max_size=300)), mutated_zips()))
+def test_any_bytes_at_all_are_recognised_or_refused_never_crash(data: bytes) -> None:
+    outcome: FileKind | FileRefused
+    try:
+        outcome = kind_of(data)
+    except FileRefused as refusal:
+        outcome = refusal
+
+    assert isinstance(outcome, FileKind) or str(outcome).startswith("upload.bin ")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from sanely.vault import NaiveDatetime, SubmissionLate, accept_submission
-from sanely.vault._time import parse_iso_utc
+from sanely.vault._time import iso_utc, parse_iso_utc
 
 DEADLINE = datetime(2026, 7, 1, 11, 0, tzinfo=UTC)  # 12:00 in London (BST)
 
@@ -60,8 +60,24 @@ def test_a_naive_datetime_is_refused_with_a_clear_error(
 
 
 @pytest.mark.parametrize(
-    "text", ["2026-07-01T11:00:00Z", "2026-07-01T11:00:00.1Z", "2026-07-01 11:00:00.000000Z"]
+    "text",
+    [
+        "2026-07-01T11:00:00Z",
+        "2026-07-01T11:00:00.1Z",
+        "2026-07-01 11:00:00.000000Z",
+        "2026-07-01T11:00:00.000000",
+        "2026-07-01T11:00:00.000000+00:00",
+        "2026-07-01T11:00:00.000000+01:00Z",
+        "yesterday",
+    ],
 )
 def test_only_the_one_spelling_of_an_instant_is_read_back(text: str) -> None:
-    with pytest.raises(ValueError, match="2026"):
+    with pytest.raises(ValueError, match=r"form 2026-11-25T12:00:00.000000Z|Invalid isoformat"):
         parse_iso_utc(text)
+
+
+def test_instants_before_the_year_1000_keep_four_digit_years() -> None:
+    early = datetime(999, 1, 1, tzinfo=UTC)
+
+    assert "0999-01-01T00:00:00.000000Z" == iso_utc(early)
+    assert early == parse_iso_utc(iso_utc(early))

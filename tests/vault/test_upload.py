@@ -137,3 +137,14 @@ def test_an_empty_upload_is_refused() -> None:
 def test_a_declared_digest_must_be_a_sha256() -> None:
     with pytest.raises(UploadRefused, match="64 lower-case hex digits"):
         upload_start(name="a.pdf", total_size=1, sha256="abc")
+
+
+def test_adjacent_chunks_merge_into_one_received_range() -> None:
+    upload, sink = started(), io.BytesIO()
+
+    upload = send(upload, sink, 2000, 3000)
+    upload = send(upload, sink, 0, 1000)
+    upload = send(upload, sink, 1000, 2000)
+
+    assert ((0, 3000),) == upload.received
+    assert ((3000, 10240),) == upload.missing

@@ -1,6 +1,6 @@
 """Signed receipts: canonical JSON, Ed25519, verifiable offline with the public key.
 
-A receipt file is exactly one canonical form (sorted keys, no spaces, UTF-8, one final
+A receipt file is exactly one canonical form (sorted keys, no spaces, ASCII, one final
 newline), so any byte change, even one that keeps the JSON meaning, fails verification.
 """
 
@@ -120,7 +120,8 @@ def public_key_load(public_pem: bytes) -> Ed25519PublicKey:
 
 
 def _canonical(value: object) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    # ASCII only: any name survives, even one that is not valid Unicode, as \u escapes.
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _document(body: dict[str, Any], signature: bytes) -> str:

@@ -7,6 +7,7 @@ read, so checking a 250 MB file costs about the same as a small one.
 import codecs
 import io
 import zipfile
+import zlib
 from enum import StrEnum
 
 from sanely.vault._errors import FileRefused
@@ -109,7 +110,16 @@ def _zip(stream: SeekableByteSource, name: str) -> FileKind:
                     if main_part in parts and content_type in types:
                         return kind
             return FileKind.ZIP
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as error:
+    # What a damaged archive raises depends on where it is damaged.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    ) as error:
         raise FileRefused(f"{name} is a corrupt ZIP archive: {error}") from error
 
 

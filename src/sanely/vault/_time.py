@@ -20,12 +20,12 @@ def require_aware(value: datetime, what: str) -> datetime:
 
 def iso_utc(value: datetime) -> str:
     """ISO-8601 in UTC to the microsecond, e.g. 2026-11-25T12:00:00.000000Z."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_iso_utc(text: str) -> datetime:
     """The instant written by `iso_utc`; ValueError for any other spelling."""
-    value = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    value = datetime.fromisoformat(text.removesuffix("Z")).replace(tzinfo=UTC)
     if iso_utc(value) != text:
         raise ValueError(f"{text!r} is not in the form 2026-11-25T12:00:00.000000Z")
     return value
