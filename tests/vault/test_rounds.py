@@ -21,6 +21,7 @@ from sanely.vault import (
     round_key_create,
     round_key_extend,
     round_key_open,
+    round_key_rewrap,
     round_key_verify,
 )
 
@@ -230,3 +231,32 @@ def test_a_deadline_change_must_name_who_changes_it(master: MasterKey, round_key
         round_key_extend(
             master, round_key, new_deadline=DEADLINE + timedelta(days=1), now=CREATED, changed_by=""
         )
+
+
+def test_a_round_key_rewrapped_under_a_new_master_key_opens_only_with_the_new_one(
+    master: MasterKey, round_key: RoundKey
+) -> None:
+    new = master_key_load(master_key_generate())
+
+    rewrapped = round_key_rewrap(master, new, round_key)
+
+    assert (round_key.public_key, DEADLINE, "officer-1", new.key_id) == (
+        rewrapped.public_key,
+        rewrapped.deadline,
+        rewrapped.deadline_set_by,
+        rewrapped.master_key_id,
+    )
+    assert (
+        ROUND_ID == round_key_open(new, rewrapped, authorisation=TWO_PEOPLE, now=DEADLINE).round_id
+    )
+    with pytest.raises(KeyInvalid):
+        round_key_open(master, rewrapped, authorisation=TWO_PEOPLE, now=DEADLINE)
+    with pytest.raises(StillSealed):
+        round_key_open(new, rewrapped, authorisation=TWO_PEOPLE, now=CREATED)
+
+
+def test_rewrapping_needs_the_master_key_the_round_was_sealed_under(round_key: RoundKey) -> None:
+    stranger = master_key_load(master_key_generate())
+
+    with pytest.raises(KeyInvalid):
+        round_key_rewrap(stranger, stranger, round_key)

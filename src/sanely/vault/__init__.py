@@ -40,6 +40,7 @@ from sanely.vault._rounds import (
     round_key_create,
     round_key_extend,
     round_key_open,
+    round_key_rewrap,
     round_key_verify,
 )
 from sanely.vault._scan import (
@@ -107,6 +108,7 @@ __all__ = [
     "round_key_create",
     "round_key_extend",
     "round_key_open",
+    "round_key_rewrap",
     "round_key_verify",
     "scanner_from_setting",
     "seal",

@@ -249,6 +249,15 @@ def round_key_extend(
     return _wrap(master, key.round_id, new_deadline, changed_by, _unwrap(master, key))
 
 
+def round_key_rewrap(old: MasterKey, new: MasterKey, key: RoundKey) -> RoundKey:
+    """The same round key wrapped by a new master key, for rotating the master key.
+
+    Deadline and setter are kept; the private half goes from one wrapping to the other
+    inside the vault and is never returned.
+    """
+    return _wrap(new, key.round_id, key.deadline, key.deadline_set_by, _unwrap(old, key))
+
+
 def round_key_open(
     master: MasterKey, key: RoundKey, *, authorisation: OpeningAuthorisation, now: datetime
 ) -> OpenedRound:
