@@ -208,3 +208,12 @@ def test_command_with_an_unknown_nation_exits_2(capsys):
 
     assert exit_info.value.code == 2
     assert "--nation" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("kind", "rule"), [("contract-award-notice", "PCSR-CAN"), ("invoice-payment", "PCSR-LP")]
+)
+def test_scottish_notice_and_payment_are_due_30_days_after_the_fact(kind, rule):
+    deadline = deadline_for(kind, "pcsr-2015-reg32", date(2027, 3, 1))
+
+    assert (date(2027, 3, 31), rule) == (deadline.date, deadline.rule)
