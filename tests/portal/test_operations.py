@@ -122,7 +122,11 @@ def test_createuser_explains_a_bad_password():
     assert not User.objects.filter(email="x@shire.example").exists()
 
 
-def test_the_worker_runs_queued_email_and_beats(settings, mailoutbox):
+def test_the_worker_runs_queued_email_and_beats(settings, mailoutbox, monkeypatch):
+    # The worker drops connections between tasks; inside a test's transaction that would end it.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
@@ -171,3 +175,22 @@ def test_production_uses_secure_cookies(tmp_path):
         }
     )
     assert "True" == result.stdout.strip(), result.stderr
+
+
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_heartbeat_thread_beats_until_stopped(monkeypatch):
+    import threading
+
+    from sanely.portal.core import heartbeat
+
+    beats = []
+    monkeypatch.setattr(heartbeat, "heartbeat_beat", beats.append)
+    stop = threading.Event()
+    stop.set()  # beat once, then stop at the first wait
+    thread = heartbeat.heartbeat_start("worker-b", stop)
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert ["worker-b"] == beats
