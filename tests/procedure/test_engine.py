@@ -8,6 +8,7 @@ from procedure.scenarios import CASES, GOOD, NOTICE_ON, NOW, facts
 from sanely.procedure import (
     LIFECYCLE_RULE,
     Criterion,
+    InvalidFactsError,
     Level,
     Occurrence,
     Phase,
@@ -425,3 +426,13 @@ def test_a_design_without_award_criteria_is_refused():
         refusal.message,
         refusal.field,
     )
+
+
+def test_facts_with_misspelt_choices_are_refused_with_every_field_named():
+    with pytest.raises(InvalidFactsError) as error:
+        facts(award_model="lowest-price", partner_model="many")
+
+    assert (
+        "partner_model is 'many'; use one of multiple, single; award_model is 'lowest-price'; "
+        "use one of fixed_price_quality, lowest_cost, lowest_price, price_quality"
+    ) == str(error.value)

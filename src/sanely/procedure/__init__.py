@@ -21,6 +21,7 @@ from sanely.procedure._calendars import (
 from sanely.procedure._errors import (
     CalendarRangeError,
     DeadlineError,
+    InvalidFactsError,
     InvalidRulebookError,
     ProcedureError,
     RulebookError,
@@ -28,7 +29,7 @@ from sanely.procedure._errors import (
     UnknownRegionError,
     UnknownRulebookError,
 )
-from sanely.procedure._facts import Criterion, Facts, Occurrence, Phase, Round
+from sanely.procedure._facts import CHOICES, Criterion, Facts, Occurrence, Phase, Round
 from sanely.procedure._machine import (
     LIFECYCLE_RULE,
     check,
@@ -58,6 +59,7 @@ from sanely.procedure._rulebook import (
 )
 
 __all__ = [
+    "CHOICES",
     "KINDS",
     "LIFECYCLE_RULE",
     "PA_2023_COMMENCEMENT",
@@ -70,6 +72,7 @@ __all__ = [
     "Evaluation",
     "Evidence",
     "Facts",
+    "InvalidFactsError",
     "InvalidRulebookError",
     "Level",
     "Nation",

@@ -30,6 +30,10 @@ class InvalidRulebookError(RulebookError):
     """A rulebook file breaks the schema or the rulebook's own consistency rules."""
 
 
+class InvalidFactsError(ProcedureError):
+    """Facts with a value outside the choices a field allows."""
+
+
 class UnknownEventError(ProcedureError):
     """An event that the rulebook does not declare."""
 

@@ -11,6 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from sanely.procedure._errors import InvalidFactsError
+
+# The values the enumerated design fields may take; anything else is a caller's mistake that
+# would otherwise slip past a guard (a misspelt "lowest-price" is not "lowest_price").
+CHOICES: dict[str, frozenset[str]] = {
+    "call_for_competition": frozenset({"contract_notice", "prior_information_notice"}),
+    "partner_model": frozenset({"single", "multiple"}),
+    "award_model": frozenset(
+        {"price_quality", "fixed_price_quality", "lowest_price", "lowest_cost"}
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -105,3 +117,12 @@ class Facts:
     contract_ends: tuple[Occurrence, ...] = ()
     invoices: tuple[Occurrence, ...] = ()
     justifications: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems = [
+            f"{name} is {getattr(self, name)!r}; use one of {', '.join(sorted(allowed))}"
+            for name, allowed in CHOICES.items()
+            if getattr(self, name) not in allowed
+        ]
+        if problems:
+            raise InvalidFactsError("; ".join(problems))
