@@ -2,8 +2,17 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sanely.procedure import DeadlineError, UnknownRegionError, UnknownRulebookError, deadline_for
+from sanely.procedure import (
+    DeadlineError,
+    Nation,
+    UnknownRegionError,
+    UnknownRulebookError,
+    deadline_for,
+    nation_working_days,
+)
 from sanely.procedure.cli import main
 
 
@@ -217,3 +226,20 @@ def test_scottish_notice_and_payment_are_due_30_days_after_the_fact(kind, rule):
     deadline = deadline_for(kind, "pcsr-2015-reg32", date(2027, 3, 1))
 
     assert (date(2027, 3, 31), rule) == (deadline.date, deadline.rule)
+
+
+@settings(deadline=None)
+@given(st.dates(min_value=date(2015, 3, 1), max_value=date(2030, 12, 1)))
+def test_a_pcr_standstill_ends_on_a_working_day_at_least_ten_days_after_sending(sent):
+    last = deadline_for("standstill", "pcr-2015-reg31", sent, "northern-ireland").date
+
+    assert nation_working_days(Nation.NORTHERN_IRELAND).is_working_day(last)
+    assert 10 <= (last - sent).days <= 15
+
+
+@settings(deadline=None)
+@given(st.dates(min_value=date(2025, 2, 24), max_value=date(2030, 12, 1)))
+def test_a_pa_participation_deadline_is_always_25_calendar_days_after_the_notice(published):
+    earliest = deadline_for("requests-to-participate", "pa-2023-cfp-ip", published).date
+
+    assert 25 == (earliest - published).days
