@@ -57,7 +57,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 SERVICE_NAME = os.environ.get("SANELY_SERVICE_NAME", "Innovation Partnerships")
-AUTHORITY_NAME = os.environ.get("SANELY_AUTHORITY_NAME", "sanely")
+AUTHORITY_NAME = os.environ.get("SANELY_AUTHORITY_NAME", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -33,6 +33,7 @@ class Command(BaseCommand):
         self._serve(port)
 
     def _serve(self, port: int) -> None:
+        os.environ.setdefault("SANELY_AUTHORITY_NAME", "Wessex County Council")
         sanely = [sys.executable, "-m", "sanely.cli"]
         worker = subprocess.Popen([*sanely, "worker"])  # noqa: S603 - our own command
         server = subprocess.Popen([*sanely, "serve", "--port", str(port)])  # noqa: S603
