@@ -261,7 +261,8 @@ def test_any_receipt_issued_verifies_to_exactly_what_was_issued(
         round_ref=round_ref,
         supplier_ref=supplier_ref,
         files=tuple(files),
-        received_at=received_at,
+        # Compared in UTC: an ambiguous local time never equals across zones (PEP 495).
+        received_at=received_at.astimezone(UTC),
         version=version,
         key_id=SIGNING_KEY.key_id,
     ) == receipt_verify(text, SIGNING_KEY.public_pem)

@@ -43,7 +43,7 @@ def kind_of(data: bytes, name: str = "upload.bin", **options: object) -> FileKin
     ("data", "expected"),
     [
         (PDF, FileKind.PDF),
-        (b"\xef\xbb\xbf" + PDF, FileKind.PDF),  # junk before the header is allowed by PDF
+        (b"\x00\xffjunk" + PDF, FileKind.PDF),  # PDF readers skip junk before the header
         (PDF + bytes(1000), FileKind.PDF),  # readers look for %%EOF in the last 1024 bytes
         (PNG, FileKind.PNG),
         (JPEG, FileKind.JPEG),
@@ -58,6 +58,9 @@ def kind_of(data: bytes, name: str = "upload.bin", **options: object) -> FileKin
         (archive({"a.txt": b"a"}), FileKind.ZIP),
         (b"name,price\nWidget,\xc2\xa3100\n", FileKind.TEXT),
         (b"\xef\xbb\xbfplain text\twith tab\r\n", FileKind.TEXT),
+        (b"MZ Consulting Ltd,1200\n", FileKind.TEXT),  # text, not a Windows program
+        (b"Our offer quotes %PDF-1.7 headers, but this is text\n", FileKind.TEXT),
+        (archive({"offer.pdf": PDF}), FileKind.ZIP),
         # A character cut in two by the sniffing window is still text.
         (b"a" * 8191 + "£".encode() * 10, FileKind.TEXT),
     ],
@@ -79,6 +82,7 @@ def test_each_kind_has_a_media_type() -> None:
         (b"\xcf\xfa\xed\xfe" + bytes(100), "a macOS program"),
         (b"\xca\xfe\xba\xbe" + bytes(100), "a macOS universal program"),
         (b"#!/bin/sh\nrm -rf /\n", "a script"),
+        (b"#!", "a script"),
     ],
 )
 def test_programs_and_scripts_are_refused_even_when_named_as_a_pdf(data: bytes, what: str) -> None:
@@ -138,7 +142,7 @@ def test_sniffing_a_large_file_reads_only_its_first_and_last_bytes() -> None:
 
 
 def test_the_stream_is_rewound_even_after_a_refusal() -> None:
-    stream: BinaryIO = io.BytesIO(b"MZ")
+    stream: BinaryIO = io.BytesIO(b"MZ\x90\x00")
 
     with pytest.raises(FileRefused):
         sniff(stream, name="x.exe")

@@ -65,7 +65,7 @@ _ODF_KINDS = {
     _MEDIA_TYPES[FileKind.ODS]: FileKind.ODS,
     _MEDIA_TYPES[FileKind.ODP]: FileKind.ODP,
 }
-_EXECUTABLES = (
+_PROGRAMS = (
     (b"MZ", "a Windows program (PE)"),
     (b"\x7fELF", "a Linux program (ELF)"),
     (b"\xfe\xed\xfa\xce", "a macOS program (Mach-O)"),
@@ -73,7 +73,6 @@ _EXECUTABLES = (
     (b"\xce\xfa\xed\xfe", "a macOS program (Mach-O)"),
     (b"\xcf\xfa\xed\xfe", "a macOS program (Mach-O)"),
     (b"\xca\xfe\xba\xbe", "a macOS universal program (Mach-O) or Java class"),
-    (b"#!", "a script (it starts with #!)"),
 )
 _TEXT_CONTROLS_ALLOWED = frozenset("\t\n\r\f")
 
@@ -142,11 +141,13 @@ def _kind(stream: SeekableByteSource, name: str) -> FileKind:
     head = stream.read(_HEAD_BYTES)
     if not head:
         raise FileRefused(f"{name} is empty")
-    for magic, what in _EXECUTABLES:
-        if head.startswith(magic):
-            raise FileRefused(f"{name} is {what}; programs and scripts are not accepted")
-    if b"%PDF-" in head[:_PDF_TAIL_BYTES]:
-        return _pdf(stream, name, size)
+    text = _is_text(head, complete=size <= _HEAD_BYTES)
+    if head.startswith(b"#!"):
+        raise FileRefused(f"{name} is a script (it starts with #!); scripts are not accepted")
+    for magic, what in _PROGRAMS:
+        # A program's header is binary; text that happens to start "MZ" is just text.
+        if head.startswith(magic) and not text:
+            raise FileRefused(f"{name} is {what}; programs are not accepted")
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         if head[12:16] != b"IHDR":
             raise FileRefused(f"{name} starts like a PNG image but is corrupt")
@@ -155,7 +156,12 @@ def _kind(stream: SeekableByteSource, name: str) -> FileKind:
         return FileKind.JPEG
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip(stream, name)
-    if _is_text(head, complete=size <= _HEAD_BYTES):
+    # PDF readers accept the header anywhere in the first KiB; later than byte 0 it only
+    # counts in a binary file, since a text may quote it (and a ZIP may store a PDF).
+    pdf_at = head.find(b"%PDF-", 0, _PDF_TAIL_BYTES)
+    if pdf_at == 0 or (pdf_at > 0 and not text):
+        return _pdf(stream, name, size)
+    if text:
         return FileKind.TEXT
     raise FileRefused(f"{name} is not of a recognised type ({_accepted(DEFAULT_ALLOWED)})")
 
