@@ -3,7 +3,8 @@ from cast import AUTHORITY_ROLES, SUPPLIER_ROLES, make_org
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings):
+def _fast_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     # Argon2 is the production hasher (tested on its own); tests hash many passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -220,6 +220,90 @@ def case_api_audit_events(wessex, mercia):
     assert [] == filtered["items"]
 
 
+def wessex_assessment(wessex):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanely.portal.pilots.services import assessment_request
+
+    spec = {
+        "columns": {"value": "minutes"},
+        "design": {"kind": "threshold"},
+        "metric": {"statistic": "mean"},
+    }
+    return assessment_request(
+        actor=wessex.actor(Role.COMMISSIONER),
+        organisation_id=wessex.organisation.pk,
+        title="Wessex waiting times",
+        data=SimpleUploadedFile("w.csv", b"minutes\n1\n2\n"),
+        spec=spec,
+        now=NOW,
+    )
+
+
+def case_page_evidence_list(wessex, mercia):
+    wessex_assessment(wessex)
+    response = mercia.client(Role.COMMISSIONER).get("/evidence/")
+    assert 200 == response.status_code
+    assert "Wessex waiting times" not in response.text
+
+
+def case_page_evidence_new(wessex, mercia):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanely.portal.pilots.models import OutcomeAssessment
+
+    response = mercia.client(Role.COMMISSIONER).post(
+        "/evidence/new",
+        {
+            "organisation_id": wessex.organisation.pk,
+            "title": "x",
+            "value": "minutes",
+            "design": "threshold",
+            "statistic": "mean",
+            "standard": "ci_bound",
+            "method": "analytic",
+            "data_file": SimpleUploadedFile("w.csv", b"minutes\n1\n"),
+        },
+    )
+    assert 400 == response.status_code  # not one of the choices offered
+    assert 0 == OutcomeAssessment.objects.filter(organisation=wessex.organisation).count()
+
+
+def case_page_evidence_detail(wessex, mercia):
+    assessment = wessex_assessment(wessex)
+    assert 404 == mercia.client(Role.AUDITOR).get(f"/evidence/{assessment.pk}/").status_code
+
+
+def case_api_assessment_list(wessex, mercia):
+    wessex_assessment(wessex)
+    assert [] == mercia.token_client(Role.AUDITOR).get("/api/v1/assessments").json()["items"]
+
+
+def case_api_assessment_detail(wessex, mercia):
+    assessment = wessex_assessment(wessex)
+    response = mercia.token_client(Role.AUDITOR).get(f"/api/v1/assessments/{assessment.pk}")
+    assert 404 == response.status_code
+
+
+def case_api_assessment_create(wessex, mercia):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanely.portal.pilots.models import OutcomeAssessment
+
+    spec = '{"columns": {"value": "minutes"}, "design": {"kind": "threshold"}, "metric": {"statistic": "mean"}}'
+    response = mercia.token_client(Role.COMMISSIONER).post(
+        "/api/v1/assessments",
+        {
+            "organisation_id": wessex.organisation.pk,
+            "title": "x",
+            "spec": spec,
+            "data": SimpleUploadedFile("w.csv", b"minutes\n1\n"),
+        },
+    )
+    assert 404 == response.status_code
+    assert 0 == OutcomeAssessment.objects.count()
+
+
 CASES = {
     "home": case_home,
     "accounts:organisation": case_page_organisation,
@@ -240,6 +324,12 @@ CASES = {
     "api:token_create": case_api_token_create,
     "api:token_revoke": case_api_token_revoke,
     "api:audit_events": case_api_audit_events,
+    "pilots:list": case_page_evidence_list,
+    "pilots:new": case_page_evidence_new,
+    "pilots:detail": case_page_evidence_detail,
+    "api:assessment_list": case_api_assessment_list,
+    "api:assessment_detail": case_api_assessment_detail,
+    "api:assessment_create": case_api_assessment_create,
 }
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sanely.portal.core",
     "sanely.portal.accounts",
     "sanely.portal.audit",
+    "sanely.portal.pilots",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,7 @@ if os.environ.get("SANELY_S3_BUCKET"):
 # Request bodies: forms and JSON are small; files arrive through streamed uploads.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("SANELY_MAX_BODY_BYTES", str(1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+EVIDENCE_MAX_BYTES = int(os.environ.get("SANELY_EVIDENCE_MAX_BYTES", str(250_000_000)))
 
 TASKS = {
     "default": {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("sanely.portal.accounts.urls")),
     path("audit/", include("sanely.portal.audit.urls")),
+    path("evidence/", include("sanely.portal.pilots.urls")),
 ]
 
 handler400 = "sanely.portal.core.views.bad_request"

@@ -41,11 +41,14 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     """The service navigation: what this person can reach, decided by the apps' selectors."""
     from sanely.portal.accounts.selectors import Actor
     from sanely.portal.audit.selectors import audit_trail_readable
+    from sanely.portal.pilots.selectors import authorities_of
 
     items = [("Home", reverse("home"))]
     user = request.user
     if user.is_authenticated:
         actor = Actor.for_session(user)
+        if authorities_of(actor, write=False):
+            items.append(("Pilot evidence", reverse("pilots:list")))
         items.append(("API tokens", reverse("accounts:tokens")))
         if audit_trail_readable(actor=actor):
             items.append(("Audit trail", reverse("audit:events")))

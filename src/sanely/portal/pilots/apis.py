@@ -1,0 +1,77 @@
+"""JSON API for pilot evidence assessments."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from sanely.portal.core.apis import ERRORS, CursorPagination, actor_of
+from sanely.portal.core.clock import now
+from sanely.portal.core.errors import validation_failed_from
+
+from . import selectors, services
+from .models import OutcomeAssessment
+
+router = Router(tags=["pilot evidence"])
+
+
+class AssessmentOut(Schema):
+    id: int
+    organisation_id: int
+    title: str
+    status: str
+    requested_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    data_name: str
+    data_size: int
+    data_sha256: str
+    spec: dict[str, Any]
+    engine_versions: dict[str, str]
+    result: dict[str, Any] | None
+    error_message: str
+    error_issues: list[dict[str, Any]]
+
+
+@router.get("/assessments", response={200: list[AssessmentOut], **ERRORS})
+@paginate(CursorPagination)
+def assessment_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return selectors.assessment_list_for(actor=actor_of(request)).order_by("pk")
+
+
+@router.get("/assessments/{assessment_id}", response={200: AssessmentOut, **ERRORS})
+def assessment_detail(request: HttpRequest, assessment_id: int) -> OutcomeAssessment:
+    return selectors.access_assessment(actor=actor_of(request), assessment_id=assessment_id)
+
+
+@router.post("/assessments", response={201: AssessmentOut, **ERRORS})
+def assessment_create(
+    request: HttpRequest,
+    organisation_id: Form[int],
+    title: Form[str],
+    spec: Form[str],
+    data: File[UploadedFile],
+) -> Status:
+    """
+    Upload a data file with a spec (the tables of SPEC.toml as a JSON object, see
+    docs/evidence.md); the assessment runs in the background: poll its `status`.
+    """
+    try:
+        spec_mapping = json.loads(spec)
+    except json.JSONDecodeError:
+        raise validation_failed_from({"spec": ["Send the spec as a JSON object."]}) from None
+    if not isinstance(spec_mapping, dict):
+        raise validation_failed_from({"spec": ["Send the spec as a JSON object."]})
+    assessment = services.assessment_request(
+        actor=actor_of(request),
+        organisation_id=organisation_id,
+        title=title,
+        data=data,
+        spec=spec_mapping,
+        now=now(),
+    )
+    return Status(201, assessment)

@@ -1,0 +1,54 @@
+"""Reads for pilot evidence, and who may see or request assessments."""
+
+from django.db.models import QuerySet
+
+from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind
+from sanely.portal.accounts.selectors import Actor, access_organisation
+from sanely.portal.core.errors import NotFound
+
+from .models import OutcomeAssessment
+
+
+def authorities_of(actor: Actor, *, write: bool) -> list[tuple[int, str]]:
+    """The authorities in which the actor may read (or, with `write`, request) assessments."""
+    return sorted(
+        {
+            (m.organisation_id, m.organisation.name)
+            for m in actor.memberships
+            if m.organisation.kind == OrganisationKind.AUTHORITY and (m.can_write or not write)
+        }
+    )
+
+
+def access_assessment_organisation(
+    *, actor: Actor, organisation_id: int, write: bool = False
+) -> tuple[Organisation, Membership]:
+    """An authority of the actor's, in which they may read or request assessments."""
+    organisation, membership = access_organisation(
+        actor=actor, organisation_id=organisation_id, write=write
+    )
+    if organisation.kind != OrganisationKind.AUTHORITY:
+        raise NotFound("No such organisation.")
+    return organisation, membership
+
+
+def access_assessment(*, actor: Actor, assessment_id: int) -> OutcomeAssessment:
+    """An assessment of one of the actor's authorities; others' are reported as missing."""
+    readable = [organisation_id for organisation_id, _ in authorities_of(actor, write=False)]
+    assessment = (
+        OutcomeAssessment.objects.select_related("organisation", "requested_by")
+        .filter(pk=assessment_id, organisation_id__in=readable)
+        .first()
+    )
+    if assessment is None:
+        raise NotFound("No such assessment.")
+    return assessment
+
+
+def assessment_list_for(*, actor: Actor) -> QuerySet[OutcomeAssessment]:
+    readable = [organisation_id for organisation_id, _ in authorities_of(actor, write=False)]
+    return (
+        OutcomeAssessment.objects.filter(organisation_id__in=readable)
+        .select_related("organisation", "requested_by")
+        .order_by("-pk")
+    )

@@ -1,0 +1,182 @@
+"""Writes for pilot evidence: requesting an assessment, and running it in the worker."""
+
+import hashlib
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.tasks import task
+
+from sanely import evidence
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.audit.services import audit_record
+from sanely.portal.core.clock import now as clock_now
+from sanely.portal.core.errors import validation_failed_from
+
+from . import events
+from .models import AssessmentStatus, OutcomeAssessment
+from .selectors import access_assessment_organisation
+
+logger = logging.getLogger(__name__)
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".parquet", ".pq")
+ENGINE_PACKAGES = ("sanely", "numpy", "scipy", "duckdb", "pyarrow", "openpyxl")
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _check_upload(upload: UploadedFile | None) -> list[str]:
+    if upload is None or not upload.size:
+        return ["Choose a data file that is not empty."]
+    if Path(upload.name or "").suffix.lower() not in DATA_SUFFIXES:
+        return ["Upload a .csv, .xlsx, .parquet or .jsonl file."]
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        return [f"The file is larger than {settings.EVIDENCE_MAX_BYTES // 1_000_000} MB."]
+    return []
+
+
+@transaction.atomic
+def assessment_request(
+    *,
+    actor: Actor,
+    organisation_id: int,
+    title: str,
+    data: UploadedFile | None,
+    spec: dict[str, Any],
+    now: datetime,
+) -> OutcomeAssessment:
+    """
+    Check the spec and the file, store both, and queue the assessment for the worker.
+    Every problem is reported at once; nothing is stored unless all is well.
+    """
+    organisation, _ = access_assessment_organisation(
+        actor=actor, organisation_id=organisation_id, write=True
+    )
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = ["Give the assessment a title."]
+    if problems := _check_upload(data):
+        errors["data_file"] = problems
+    try:
+        evidence.parse_spec(spec)
+    except evidence.SpecError as error:
+        errors["spec"] = [str(error)]
+    if errors or data is None:
+        raise validation_failed_from(errors)
+    assessment = OutcomeAssessment(
+        organisation=organisation,
+        title=title.strip(),
+        requested_by=actor.user,
+        requested_at=now,
+        data_name=Path(data.name or "data").name,
+        data_size=data.size or 0,
+        data_sha256=_sha256(data),
+        spec=spec,
+    )
+    assessment.data_file.save(assessment.data_name, data, save=False)
+    assessment.save()
+    audit_record(
+        action=events.ASSESSMENT_REQUESTED,
+        subject=assessment,
+        now=now,
+        actor=actor.user,
+        organisation=organisation,
+        payload={"title": assessment.title, "data_sha256": assessment.data_sha256, "spec": spec},
+    )
+    transaction.on_commit(lambda: assessment_run_task.enqueue(assessment_id=assessment.pk))
+    return assessment
+
+
+@contextmanager
+def _local_path(field: FieldFile) -> Iterator[Path]:
+    """A path to the stored file: the file itself on local storage, else a temporary copy."""
+    try:
+        yield Path(field.path)
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(field.name or "data").name
+        with field.open("rb") as source, path.open("wb") as target:
+            shutil.copyfileobj(source, target)
+        yield path
+
+
+def _verified(assessment: OutcomeAssessment, path: Path) -> None:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != assessment.data_sha256:
+        raise evidence.DataError("The stored data file no longer matches its SHA-256: it changed.")
+
+
+def _outcome(assessment: OutcomeAssessment) -> dict[str, Any]:
+    with _local_path(assessment.data_file) as path:
+        _verified(assessment, path)
+        return evidence.assess(path, assessment.spec).to_dict()
+
+
+def assessment_run(*, assessment_id: int, clock: Callable[[], datetime]) -> OutcomeAssessment:
+    """
+    Run one queued assessment and store its result or a message saying what to change.
+    `clock` is read when the run starts and when it ends, since the work takes time.
+    """
+    with transaction.atomic():
+        assessment = OutcomeAssessment.objects.select_for_update().get(pk=assessment_id)
+        if assessment.status != AssessmentStatus.QUEUED:
+            return assessment
+        assessment.status, assessment.started_at = AssessmentStatus.RUNNING, clock()
+        assessment.engine_versions = {name: version(name) for name in ENGINE_PACKAGES}
+        assessment.save(update_fields=["status", "started_at", "engine_versions"])
+    try:
+        assessment.result = _outcome(assessment)
+        assessment.status, action = AssessmentStatus.DONE, events.ASSESSMENT_COMPLETED
+        payload = {
+            "verdict": assessment.result["verdict"],
+            "estimate": assessment.result["estimate"],
+        }
+    except evidence.EvidenceError as error:
+        assessment.status, action = AssessmentStatus.FAILED, events.ASSESSMENT_FAILED
+        assessment.error_message = str(error)
+        assessment.error_issues = [asdict(issue) for issue in getattr(error, "issues", ())]
+        payload = {"error": assessment.error_message}
+    except Exception:
+        # A fault of ours, not of the data: say so, keep the details in the log.
+        logger.exception("Assessment %s failed unexpectedly", assessment_id)
+        assessment.status, action = AssessmentStatus.FAILED, events.ASSESSMENT_FAILED
+        assessment.error_message = "The assessment failed unexpectedly; the problem was logged."
+        payload = {"error": "unexpected"}
+    assessment.finished_at = clock()
+    with transaction.atomic():
+        assessment.save()
+        audit_record(
+            action=action,
+            subject=assessment,
+            now=assessment.finished_at,
+            organisation=assessment.organisation,
+            payload=payload,
+        )
+    return assessment
+
+
+@task()
+def assessment_run_task(*, assessment_id: int) -> str:
+    """Background task: run one assessment; returns its final status."""
+    return str(assessment_run(assessment_id=assessment_id, clock=clock_now).status)

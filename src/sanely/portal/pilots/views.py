@@ -1,0 +1,71 @@
+"""Evidence pages: request an assessment, watch it run, read the verdict."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.core.clock import now
+from sanely.portal.core.errors import ApplicationError, PermissionDenied
+from sanely.portal.core.pages import errors_context, page_guard
+
+from . import selectors, services
+from .forms import AssessmentForm
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.for_session(request.user)  # type: ignore[arg-type]
+
+
+@login_required
+@page_guard
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    return render(request, "pilots/list.html", {
+        "assessments": selectors.assessment_list_for(actor=actor),
+        "can_request": bool(selectors.authorities_of(actor, write=True)),
+    })  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def assessment_new(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    organisations = selectors.authorities_of(actor, write=True)
+    if not organisations:
+        raise PermissionDenied("Only people of an authority who may make changes can do this.")
+    bound = request.method == "POST"
+    form = AssessmentForm(
+        request.POST if bound else None,
+        request.FILES if bound else None,
+        organisations=organisations,
+    )
+    if bound and form.is_valid():
+        try:
+            assessment = services.assessment_request(
+                actor=actor, organisation_id=form.cleaned_data["organisation_id"],
+                title=form.cleaned_data["title"], data=form.cleaned_data["data_file"],
+                spec=form.spec_mapping(), now=now(),
+            )  # fmt: skip
+            return redirect("pilots:detail", assessment_id=assessment.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except ApplicationError as error:
+            return _form_page(request, form, errors_context(form=form, error=error), error.status)
+    return _form_page(request, form, errors_context(form=form), 400 if form.errors else 200)
+
+
+def _form_page(
+    request: HttpRequest, form: AssessmentForm, errors: dict, status: int
+) -> HttpResponse:
+    return render(request, "pilots/new.html", {"form": form, **errors}, status=status)
+
+
+@login_required
+@page_guard
+def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = selectors.access_assessment(actor=_actor(request), assessment_id=assessment_id)
+    return render(request, "pilots/detail.html", {"assessment": assessment})

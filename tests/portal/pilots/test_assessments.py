@@ -1,0 +1,205 @@
+"""Pilot evidence in the portal: upload, run in the worker, read the verdict, reproduce."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from sanely.portal.accounts.models import Role
+from sanely.portal.audit.models import AuditEvent
+from sanely.portal.pilots.models import OutcomeAssessment
+
+pytestmark = pytest.mark.django_db
+
+# Waiting times (minutes) before and after a demand-responsive bus pilot, in four villages.
+WAITING_CSV = "village,period,waiting_minutes\n" + "".join(
+    f"{village},before,{before}\n{village},after,{after}\n"
+    for village, before, after in [
+        ("Ashby", 14.2, 9.1),
+        ("Brook", 12.8, 8.7),
+        ("Colton", 15.1, 10.2),
+        ("Dunmore", 13.4, 9.9),
+        ("Eastleigh", 16.0, 11.1),
+        ("Farleigh", 12.2, 8.4),
+    ]
+)
+BEFORE_AFTER = {
+    "title": "Bus pilot: waiting times",
+    "value": "waiting_minutes", "unit": "village", "period": "period", "design": "before_after",
+    "before": "before", "after": "after", "statistic": "mean", "label": "waiting time",
+    "comparator": "<=", "threshold": "-2", "confidence": "0.95", "standard": "ci_bound",
+    "method": "analytic",
+}  # fmt: skip
+
+
+def upload(text=WAITING_CSV, name="waiting.csv"):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def post_form(client, organisation, capture, **changes):
+    data = {**BEFORE_AFTER, "organisation_id": organisation.pk, "data_file": upload(), **changes}
+    with capture(execute=True):
+        return client.post("/evidence/new", {k: v for k, v in data.items() if v is not None})
+
+
+def test_a_commissioner_gets_a_verdict_with_its_sentence(
+    wessex, django_capture_on_commit_callbacks
+):
+    client = wessex.client(Role.COMMISSIONER)
+    response = post_form(client, wessex.organisation, django_capture_on_commit_callbacks)
+    assert 302 == response.status_code
+    assessment = OutcomeAssessment.objects.get()
+    assert "done" == assessment.status
+    assert "met" == assessment.result["verdict"]
+    assert assessment.result["estimate"] == pytest.approx(
+        -26.3 / 6, abs=1e-9
+    )  # mean of the six changes
+    page = client.get(response.headers["Location"]).text
+    assert assessment.result["explanation"] in page
+    assert assessment.data_sha256 in page
+    assert {"sanely", "numpy", "scipy"} <= set(assessment.engine_versions)
+    actions = AuditEvent.objects.filter(
+        subject_type="pilots.outcomeassessment", subject_id=str(assessment.pk)
+    ).values_list("action", flat=True)
+    assert ["assessment.requested", "assessment.completed"] == list(actions)
+
+
+def test_a_spec_file_replaces_the_questions(wessex, django_capture_on_commit_callbacks):
+    spec = b'[columns]\nvalue = "waiting_minutes"\n[design]\nkind = "threshold"\n[metric]\nstatistic = "mean"\n[target]\ncomparator = "<="\nthreshold = 20\n'
+    post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        spec_file=SimpleUploadedFile("spec.toml", spec),
+        design="did",
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert "threshold" == assessment.spec["design"]["kind"]
+    assert "met" == assessment.result["verdict"]
+
+
+def test_every_problem_is_named_at_once_and_nothing_is_stored(
+    wessex, django_capture_on_commit_callbacks, settings
+):
+    response = post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        title=" ",
+        data_file=upload(name="waiting.exe"),
+        design="did",
+        group="",
+    )
+    assert 400 == response.status_code
+    assert "Give the assessment a title" in response.text
+    assert "Upload a .csv, .xlsx, .parquet or .jsonl file" in response.text
+    assert "group" in response.text  # the design needs a group column
+    assert 0 == OutcomeAssessment.objects.count()
+    assert not settings.MEDIA_ROOT.exists() or [] == list(settings.MEDIA_ROOT.rglob("*.*"))
+
+
+def test_data_that_does_not_fit_fails_with_a_message_by_row(
+    wessex, django_capture_on_commit_callbacks
+):
+    bad = WAITING_CSV.replace("14.2", "fourteen")
+    post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        data_file=upload(bad),
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert "failed" == assessment.status
+    assert [2] == [issue["row"] for issue in assessment.error_issues]
+    assert "fourteen" in wessex.client(Role.AUDITOR).get(f"/evidence/{assessment.pk}/").text
+
+
+def test_a_stored_file_changed_behind_our_back_is_refused(
+    wessex, django_capture_on_commit_callbacks, settings
+):
+    from sanely.portal.pilots import services
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }  # queue, do not run
+    post_form(
+        wessex.client(Role.COMMISSIONER), wessex.organisation, django_capture_on_commit_callbacks
+    )
+    assessment = OutcomeAssessment.objects.get()
+    with open(assessment.data_file.path, "a", encoding="utf-8") as handle:
+        handle.write("Ashby,after,1.0\n")
+    result = services.assessment_run(
+        assessment_id=assessment.pk, clock=lambda: assessment.requested_at
+    )
+    assert "failed" == result.status
+    assert "SHA-256" in result.error_message
+
+
+def test_an_unexpected_fault_is_logged_and_reported_plainly(
+    wessex, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from sanely import evidence
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setattr(evidence, "assess", broken)
+    post_form(
+        wessex.client(Role.COMMISSIONER), wessex.organisation, django_capture_on_commit_callbacks
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert "failed" == assessment.status
+    assert "failed unexpectedly" in assessment.error_message
+    assert "bug" not in assessment.error_message
+    assert "ZeroDivisionError" in caplog.text
+
+
+def test_auditors_read_but_cannot_request(wessex):
+    client = wessex.client(Role.AUDITOR)
+    assert 200 == client.get("/evidence/").status_code
+    assert 403 == client.get("/evidence/new").status_code
+
+
+def test_suppliers_have_no_evidence_pages_yet(kestrel):
+    client = kestrel.client(Role.SUPPLIER_ADMIN)
+    assert "Pilot evidence" not in client.get("/").text
+    assert 403 == client.get("/evidence/new").status_code
+
+
+def test_the_api_takes_a_file_and_a_json_spec(wessex, django_capture_on_commit_callbacks):
+    client = wessex.token_client(Role.PROCUREMENT_LEAD)
+    spec = {
+        "columns": {"value": "waiting_minutes"},
+        "design": {"kind": "threshold"},
+        "metric": {"statistic": "median"},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/assessments",
+            {
+                "organisation_id": wessex.organisation.pk,
+                "title": "Medians",
+                "spec": json.dumps(spec),
+                "data": upload(),
+            },
+        )
+    assert 201 == response.status_code, response.content
+    detail = client.get(f"/api/v1/assessments/{response.json()['id']}").json()
+    assert "done" == detail["status"]
+    assert "no target" == detail["result"]["verdict"]
+    listed = client.get("/api/v1/assessments").json()["items"]
+    assert [detail["id"]] == [a["id"] for a in listed]
+
+
+@pytest.mark.parametrize(
+    ("spec", "field"),
+    [("{not json", "spec"), ("[1, 2]", "spec"), (json.dumps({"columns": {}}), "spec")],
+)
+def test_the_api_names_a_bad_spec(wessex, spec, field):
+    response = wessex.token_client(Role.PROCUREMENT_LEAD).post(
+        "/api/v1/assessments",
+        {"organisation_id": wessex.organisation.pk, "title": "x", "spec": spec, "data": upload()},
+    )
+    assert 400 == response.status_code
+    assert field in response.json()["detail"]
+    assert 0 == OutcomeAssessment.objects.count()
