@@ -10,6 +10,7 @@ from django.db import transaction
 
 from sanely.portal.accounts.models import Membership, Organisation, Role, User
 from sanely.portal.accounts.services import membership_add, organisation_create, user_create
+from sanely.portal.pilots.demo import demo_evidence
 
 DEMO_PASSWORD = "sanely-demo-2026"  # noqa: S105 - printed for the demo, which runs on 127.0.0.1 only
 
@@ -121,4 +122,5 @@ def demo_load(*, now: datetime) -> list[tuple[str, str, str]]:
         if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
             membership_add(organisation=organisation, user=user, role=role, now=now, actor=user)
         logins.append((email, organisation_name, Role(role).label))
+    demo_evidence(now=now)
     return logins
