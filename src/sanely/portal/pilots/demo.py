@@ -32,7 +32,8 @@ def demo_csv() -> bytes:
     """Trips with their waiting times: 40 per village and quarter."""
     rng = np.random.default_rng(2025)
     out = io.StringIO()
-    out.write("village,arm,quarter,waiting_minutes\n")
+    out.write("trip,village,arm,quarter,waiting_minutes\n")
+    trip = 0
     for arm, villages in (("pilot", PILOT), ("comparison", COMPARISON)):
         for village in villages:
             base = rng.normal(14, 2)
@@ -40,7 +41,8 @@ def demo_csv() -> bytes:
                 effect = -4.0 if (arm, quarter) == ("pilot", "2025-Q3") else 0.0
                 trend = -0.5 if quarter == "2025-Q3" else 0.0
                 for wait in rng.normal(base + effect + trend, 3.0, size=40).clip(0.5):
-                    out.write(f"{village},{arm},{quarter},{wait:.1f}\n")
+                    trip += 1
+                    out.write(f"T{trip:05d},{village},{arm},{quarter},{wait:.1f}\n")
     return out.getvalue().encode()
 
 
