@@ -313,3 +313,13 @@ def test_json_has_the_documented_keys_and_no_nan() -> None:
     spec = spec_of("threshold", "median", unit=False)
     text = assess(table_from_arrays(np.arange(30.0)), spec).to_json()
     assert text.startswith('{"estimate": 14.5, "std_error": null, "ci_low": ')
+
+
+def test_rows_outside_the_design_are_ignored_and_float_keys_read_as_integers() -> None:
+    table = table_from_arrays(
+        [1.0, 2.0, 3.0, 4.0, 50.0],
+        group=[1.0, 1.0, 0.0, 0.0, 2.0],
+    )
+    spec = spec_of("two_group", unit=False, design={"treated": ["1"], "control": ["0"]})
+    result = assess(table, spec)
+    assert (-2.0, {"0": {"all": 2}, "1": {"all": 2}}) == (result.estimate, result.n)

@@ -282,3 +282,17 @@ def test_damaged_parquet_is_a_data_error(tmp_path: Path) -> None:
     (tmp_path / "d.parquet").write_bytes(b"PAR1 nonsense")
     with pytest.raises(DataError, match=r"not a readable Parquet file"):
         read_table(tmp_path / "d.parquet", with_data())
+
+
+def test_rates_read_the_exposure_column(tmp_path: Path) -> None:
+    path = tmp_path / "trips.csv"
+    path.write_text('arm,trips,hours\npilot,12,"1,000.5"\ncomparison,3,2\n', "utf-8")
+    spec = parse_spec(
+        {
+            **BASE,
+            "columns": {"value": "trips", "exposure": "hours", "group": "arm"},
+            "metric": {"statistic": "rate"},
+        }
+    )
+    table = read_table(path, spec)
+    assert [1000.5, 2.0] == (table.exposure.tolist() if table.exposure is not None else [])

@@ -43,12 +43,9 @@ class Assessment:
     report: IngestReport = field(default_factory=IngestReport)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready values (no NaN: missing figures are None)."""
+        """Plain JSON-ready values (dicts, lists, numbers, text and None)."""
         data = asdict(self)
         data["warnings"] = list(self.warnings)
-        for key, value in data.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                data[key] = None
         return data
 
     def to_json(self) -> str:

@@ -49,7 +49,7 @@ def _blocks(spec: Spec, clusters: int) -> list[int]:
     return [min(per_block, total - start) for start in range(0, total, per_block)]
 
 
-def _moment_replicates(sums: Sums, weights: Floats, total: bool, spec: Spec) -> Floats:
+def _moment_replicates(sums: Sums, coef: Floats, spec: Spec) -> Floats:
     stacked = np.hstack([sums.n, sums.y, sums.x])
     cells = sums.n.shape[1]
     rng = np.random.default_rng(spec.inference.seed)
@@ -57,16 +57,16 @@ def _moment_replicates(sums: Sums, weights: Floats, total: bool, spec: Spec) -> 
     out: list[Floats] = []
     for size in _blocks(spec, sums.n.shape[0]):
         drawn = resample_counts(rng, strata, sums.n.shape[0], size) @ stacked
-        n, y, x = drawn[:, :cells], drawn[:, cells : 2 * cells], drawn[:, 2 * cells :]
+        y, x = drawn[:, cells : 2 * cells], drawn[:, 2 * cells :]
         with np.errstate(invalid="ignore", divide="ignore"):
-            out.append(((y / x) * (weights * (n if total else 1.0))).sum(axis=1))
+            out.append((y / x) @ coef)
     return np.concatenate(out)
 
 
-def _moment_jackknife(sums: Sums, weights: Floats, total: bool) -> Floats:
-    n, y, x = (a.sum(0) - a for a in (sums.n, sums.y, sums.x))
+def _moment_jackknife(sums: Sums, coef: Floats) -> Floats:
+    y, x = (a.sum(0) - a for a in (sums.y, sums.x))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return ((y / x) * (weights * (n if total else 1.0))).sum(axis=1)
+        return (y / x) @ coef
 
 
 def _row_sums(sample: Sample) -> Sums:
@@ -80,13 +80,11 @@ def _row_sums(sample: Sample) -> Sums:
 
 
 def _quantile_statistic(sample: Sample, spec: Spec) -> Callable[[Codes], float]:
-    """θ(rows) = Σ_c w_c · percentile of the rows of cell c."""
+    """θ(rows) = Σ_c w_c · percentile of the rows of cell c (strata keep every cell filled)."""
 
     def statistic(rows: Codes) -> float:
         cells = sample.cell[rows]
         values = sample.y[rows]
-        if np.bincount(cells, minlength=sample.n_cells).min() == 0:
-            return float("nan")
         return float(
             sum(
                 w * np.percentile(values[cells == c], spec.metric.percentile)
@@ -144,12 +142,12 @@ def bootstrap(sample: Sample, spec: Spec, paired: bool) -> Result:
             change = (sums.y[both] if total else rates) @ np.array([-1.0, 1.0])
             ones = np.ones((len(change), 1))
             sums, weights = Sums(ones, change[:, None], ones), np.ones(1)
-        n, y, x = sums.n.sum(0), sums.y.sum(0), sums.x.sum(0)
-        estimate = float(((y / x) * weights * (n if total else 1.0)).sum())
-        replicates = _moment_replicates(sums, weights, total, spec)
-        jackknife = _moment_jackknife(sums, weights, total)
-    replicates = replicates[np.isfinite(replicates)]
-    if len(replicates) < 0.99 * spec.inference.replicates or np.ptp(replicates) == 0:
+        # As in the analytic errors, a total is n_c times the mean with n_c held fixed.
+        coef = weights * (sums.n.sum(0) if total else 1.0)
+        estimate = float((sums.y.sum(0) / sums.x.sum(0)) @ coef)
+        replicates = _moment_replicates(sums, coef, spec)
+        jackknife = _moment_jackknife(sums, coef)
+    if np.ptp(replicates) == 0:
         raise AnalysisError(
             "The bootstrap cannot vary the estimate (too few units per group, or identical "
             "values); add units or use inference.method = 'analytic'."

@@ -44,11 +44,12 @@ def judge(target: Target | None, estimate: float, low: float, high: float) -> Ve
 
 
 def number(value: float) -> str:
-    """A figure for prose: three significant figures, thousands separated, no exponent."""
+    """A figure for prose: three significant figures without trailing zeros, no exponent."""
     if value == 0 or not math.isfinite(value):
         return f"{value:g}"
     digits = max(0, 2 - math.floor(math.log10(abs(value))))
-    return f"{value:,.{digits}f}"
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _exact(value: float) -> str:

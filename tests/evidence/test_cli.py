@@ -1,0 +1,172 @@
+"""`sanely evidence assess`: output, and exit status 2 with a clear message on bad input."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sanely.cli import main as sanely_main
+
+from .conftest import write_csv
+
+Run = Callable[..., tuple[int, str, str]]
+
+ROWS = [
+    (village, arm, period, minutes)
+    for village, arm in (("a", "pilot"), ("b", "pilot"), ("c", "comparison"), ("d", "comparison"))
+    for period, minutes in (("2025-Q1", 10.0), ("2025-Q3", 7.0 if arm == "pilot" else 9.5))
+    for _ in range(3)
+]
+SPEC: dict[str, Any] = {
+    "columns": {"value": "minutes", "unit": "village", "period": "period", "group": "arm"},
+    "design": {
+        "kind": "did",
+        "treated": ["pilot"],
+        "control": ["comparison"],
+        "before": ["2025-Q1"],
+        "after": ["2025-Q3"],
+    },
+    "metric": {"statistic": "mean", "label": "average waiting time", "units": "minutes"},
+    "target": {"comparator": "<=", "threshold": -2.0},
+    "inference": {"errors": "robust"},
+}
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    rows = [
+        (v, a, p, m + (0.1 * (i % 3) if v in "ac" else 0.2 * (i % 3)))
+        for i, (v, a, p, m) in enumerate(ROWS)
+    ]
+    return write_csv(tmp_path / "waits.csv", ["village", "arm", "period", "minutes"], rows)
+
+
+def test_json_output_has_the_documented_keys(data: Path, assess_json: Any) -> None:
+    result = assess_json(data, SPEC)
+    assert {
+        "estimate",
+        "std_error",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "n",
+        "method",
+        "verdict",
+        "explanation",
+    } <= set(result)
+    assert ({"2025-Q1": 6, "2025-Q3": 6}, -2.5) == (
+        result["n"]["pilot"],
+        pytest.approx(result["estimate"]),
+    )
+
+
+def test_text_output_starts_with_the_explanation(data: Path, run_command: Run) -> None:
+    status, out, err = run_command(data, SPEC)
+    assert (0, "") == (status, err)
+    assert out.startswith("We are 95% confident that relative to the comparison group, average")
+    assert "rows          comparison: 2025-Q1 6, 2025-Q3 6; pilot:" in out
+
+
+def test_warnings_are_printed_with_the_text_output(tmp_path: Path, run_command: Run) -> None:
+    path = tmp_path / "w.csv"
+    path.write_bytes(b"v\n1\n\n2\n2\nNA\n4\n5\n6\n7\n8\n9\ncaf\xe9\n")
+    spec = {
+        "columns": {"value": "v"},
+        "design": {"kind": "threshold"},
+        "metric": {"statistic": "median"},
+    }
+    spec["data"] = {"missing": ["NA", "caf\u00e9"], "duplicates": "drop"}
+    status, out, _ = run_command(path, spec)
+    assert 0 == status
+    assert [
+        "The file was not UTF-8; it was read as Latin-1 (Windows-1252).",
+        "1 blank line(s) were skipped.",
+        "1 row(s) repeat an earlier row exactly: dropped.",
+        "2 row(s) with a missing 'v' were left out.",
+    ] == [
+        line.removeprefix("warning       ")
+        for line in out.splitlines()
+        if line.startswith("warning")
+    ]
+    assert "std error     -" in out
+
+
+def changed(**tables: dict[str, Any]) -> dict[str, Any]:
+    spec = {name: dict(keys) for name, keys in SPEC.items()}
+    for name, keys in tables.items():
+        spec[name] = {**spec[name], **keys}
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (changed(columns={"value": "wait"}), "columns.value names 'wait', which is not a column"),
+        (
+            {**SPEC, "columns": {"value": "minutes", "group": "arm"}},
+            "design.kind = 'did' needs columns.period: add it to [columns]",
+        ),
+        (changed(design={"treated": ["pilots"]}), "design.treated lists 'pilots', which never"),
+        (changed(design={"before": ["2024-Q4"]}), "design.before lists '2024-Q4', which never"),
+        (
+            changed(
+                inference={"errors": "cluster"},
+                design={"treated": ["pilot", "comparison"], "control": []},
+            ),
+            "design.control must list the values of 'arm'",
+        ),
+    ],
+)
+def test_bad_specs_exit_with_status_2_and_a_message(
+    data: Path, run_command: Run, spec: dict[str, Any], message: str
+) -> None:
+    status, out, err = run_command(data, spec)
+    assert (2, "") == (status, out)
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_a_period_with_no_data_for_a_group_exits_with_status_2(
+    tmp_path: Path, run_command: Run
+) -> None:
+    rows = [row for row in ROWS if not (row[1] == "comparison" and row[2] == "2025-Q3")]
+    path = write_csv(tmp_path / "gap.csv", ["village", "arm", "period", "minutes"], rows)
+    status, _, err = run_command(path, SPEC)
+    assert 2 == status
+    assert "There are no rows for 'control, after' in the design" in err
+
+
+def test_a_single_cluster_exits_with_status_2(tmp_path: Path, run_command: Run) -> None:
+    path = write_csv(tmp_path / "one.csv", ["village", "minutes"], [("a", 1), ("a", 2)])
+    spec = {
+        "columns": {"value": "minutes", "unit": "village"},
+        "design": {"kind": "threshold"},
+        "metric": {},
+    }
+    status, _, err = run_command(path, spec)
+    assert (2, True) == (status, "Only one unit has data" in err)
+
+
+def test_identical_values_exit_with_status_2(tmp_path: Path, run_command: Run) -> None:
+    path = write_csv(tmp_path / "same.csv", ["minutes"], [(5,), (5,), (5,)])
+    spec = {"columns": {"value": "minutes"}, "design": {"kind": "threshold"}, "metric": {}}
+    status, _, err = run_command(path, spec)
+    assert (2, True) == (status, "All values of 'minutes' are identical" in err)
+
+
+def test_bad_values_exit_with_status_2_listing_rows(tmp_path: Path, run_command: Run) -> None:
+    path = write_csv(tmp_path / "bad.csv", ["minutes"], [(5,), ("five",), (7,)])
+    spec = {"columns": {"value": "minutes"}, "design": {"kind": "threshold"}, "metric": {}}
+    status, _, err = run_command(path, spec)
+    assert 2 == status
+    assert "row 3, column 'minutes': 'five' is not a number" in err
+
+
+def test_the_sanely_dispatcher_runs_the_evidence_command(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "s.toml"
+    spec.write_text('[columns]\nvalue = "minutes"\n[design]\nkind = "threshold"\n', "utf-8")
+    status = sanely_main(["evidence", "assess", str(data), "--spec", str(spec), "--json"])
+    assert (0, '{"estimate": ') == (status, capsys.readouterr().out[:13])
