@@ -194,3 +194,20 @@ def test_the_heartbeat_thread_beats_until_stopped(monkeypatch):
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert ["worker-b"] == beats
+
+
+def test_uploads_go_to_object_storage_when_a_bucket_is_set(tmp_path):
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='sanely.portal.config.settings';"
+        " import django; django.setup(); from django.core.files.storage import default_storage;"
+        " print(type(default_storage).__name__, default_storage.bucket_name)"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SANELY_DATA_DIR": str(tmp_path),
+        "SANELY_S3_BUCKET": "evidence",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )  # noqa: S603
+    assert "S3Storage evidence" == result.stdout.strip(), result.stderr

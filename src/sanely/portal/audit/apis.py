@@ -6,6 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from sanely.portal.core.apis import ERRORS, CursorPagination, actor_of
 
@@ -41,6 +42,14 @@ class AuditQuery(Schema):
     action: str = ""
     date_from: date | None = None
     date_to: date | None = None
+
+    @field_validator("date_from", "date_to", mode="before")
+    @classmethod
+    def _calendar_date_only(cls, value: Any) -> Any:
+        # Pydantic would read a bare number as seconds since 1970; people mean a date.
+        if value is None or (isinstance(value, str) and len(value) == 10):
+            return value
+        raise ValueError("Give a date as YYYY-MM-DD.")
 
 
 @router.get("/audit/events", response={200: list[AuditEventOut], **ERRORS})

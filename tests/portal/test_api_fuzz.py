@@ -1,0 +1,31 @@
+"""
+Schemathesis generates requests from the OpenAPI description, valid and invalid, and the
+API must never answer with a server error nor break its own schema.
+"""
+
+import pytest
+import schemathesis
+import schemathesis.specs.openapi.checks
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from sanely.portal.accounts.models import Role
+
+# Opaque cursors and business rules (a role must suit the organisation, weights must sum to
+# 100) reject some requests that the schema alone allows: that is not a defect.
+EXCLUDED = [schemathesis.specs.openapi.checks.positive_data_acceptance]
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def token_header(wessex):
+    client = wessex.token_client(Role.PROCUREMENT_LEAD)
+    return {"Authorization": client.defaults["HTTP_AUTHORIZATION"]}
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_api_never_fails_on_generated_requests(case, token_header):
+    case.call_and_validate(headers=token_header, excluded_checks=EXCLUDED)
