@@ -149,8 +149,11 @@ def test_notify_backend_sends_each_recipient_through_the_client(settings):
     assert {"subject": "Standstill ends", "body": "Friday"} == calls[0]["personalisation"]
 
 
-def run_settings(env):
-    code = "import os; os.environ['DJANGO_SETTINGS_MODULE']='sanely.portal.config.settings'; import django; django.setup(); from django.conf import settings; print(settings.SESSION_COOKIE_SECURE)"
+def run_settings(
+    env, shown="from django.conf import settings; print(settings.SESSION_COOKIE_SECURE)"
+):
+    """Start Django in a fresh interpreter with only `env` set, and print what `shown` prints."""
+    code = f"import os; os.environ['DJANGO_SETTINGS_MODULE']='sanely.portal.config.settings'; import django; django.setup(); {shown}"
     return subprocess.run(  # noqa: S603 - our own interpreter and fixed code
         [sys.executable, "-c", code],
         env={"PATH": "/usr/bin:/bin", **env},
@@ -197,17 +200,7 @@ def test_the_heartbeat_thread_beats_until_stopped(monkeypatch):
 
 
 def test_uploads_go_to_object_storage_when_a_bucket_is_set(tmp_path):
-    code = (
-        "import os; os.environ['DJANGO_SETTINGS_MODULE']='sanely.portal.config.settings';"
-        " import django; django.setup(); from django.core.files.storage import default_storage;"
-        " print(type(default_storage).__name__, default_storage.bucket_name)"
-    )
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "SANELY_DATA_DIR": str(tmp_path),
-        "SANELY_S3_BUCKET": "evidence",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
-    )  # noqa: S603
+    env = {"SANELY_DATA_DIR": str(tmp_path), "SANELY_S3_BUCKET": "evidence"}
+    shown = "from django.core.files.storage import storages; s = storages['default']; print(type(s).__name__, s.bucket_name)"
+    result = run_settings(env, shown)
     assert "S3Storage evidence" == result.stdout.strip(), result.stderr
