@@ -22,6 +22,7 @@ NO_ORGANISATION_DATA = {
     "api:openapi-view": "the API documentation page",
     "api:api-root": "the API index",
     "accounts:login": "the sign-in form",
+    "accounts:register": "creates a new organisation; reads none",
     "accounts:logout_confirm": "the sign-out form",
     "accounts:password_reset": "answers the same for every address",
     "accounts:password_set": "works only with the secret token emailed to the person",

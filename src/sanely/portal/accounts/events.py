@@ -2,6 +2,7 @@
 
 ORGANISATION_CREATED = "organisation.created"
 ORGANISATION_UPDATED = "organisation.updated"
+SUPPLIER_REGISTERED = "organisation.supplier_registered"
 USER_CREATED = "user.created"
 USER_SIGNED_IN = "user.signed_in"
 USER_SIGN_IN_FAILED = "user.sign_in_failed"

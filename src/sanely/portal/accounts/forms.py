@@ -52,6 +52,51 @@ class OrganisationForm(forms.Form):
     is_vcse = forms.BooleanField(required=False)
 
 
+class SupplierRegistrationForm(forms.Form):
+    name = forms.CharField(
+        max_length=200, error_messages={"required": "Enter your organisation's name"}
+    )
+    identifier_scheme = forms.ChoiceField(
+        choices=[
+            ("GB-COH", "Companies House"),
+            ("GB-CHC", "Charity Commission (England and Wales)"),
+            ("GB-SC", "Scottish Charity Regulator"),
+            ("GB-MPR", "Mutuals Public Register"),
+            ("", "None of these"),
+        ],
+        required=False,
+    )
+    identifier = forms.CharField(max_length=40, required=False)
+    postcode = forms.CharField(max_length=10, required=False)
+    contact_email = forms.EmailField(required=False)
+    is_sme = forms.BooleanField(required=False)
+    is_vcse = forms.BooleanField(required=False)
+    full_name = forms.CharField(max_length=200, error_messages={"required": "Enter your full name"})
+    email = forms.EmailField(
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        }
+    )
+    password = forms.CharField(strip=False, error_messages={"required": "Choose a password"})
+
+    ORGANISATION_FIELDS = (
+        "name",
+        "identifier_scheme",
+        "identifier",
+        "postcode",
+        "contact_email",
+        "is_sme",
+        "is_vcse",
+    )
+
+    def organisation(self) -> dict[str, object]:
+        data = {field: self.cleaned_data[field] for field in self.ORGANISATION_FIELDS}
+        if not data["identifier"]:
+            data["identifier_scheme"] = ""
+        return data
+
+
 class MemberForm(forms.Form):
     email = forms.EmailField(
         error_messages={

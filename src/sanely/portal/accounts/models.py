@@ -72,6 +72,10 @@ class Organisation(models.Model):
                 fields=["identifier_scheme", "identifier"],
                 condition=~models.Q(identifier=""),
                 name="organisation_identifier_unique",
+                violation_error_message=(
+                    "An organisation with this registration number is already registered."
+                    " Ask its admin to add you."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"

@@ -21,7 +21,16 @@ from sanely.portal.core.errors import (
 )
 
 from . import events
-from .models import ROLES_BY_KIND, ApiToken, LoginAttempt, Membership, Organisation, Role, User
+from .models import (
+    ROLES_BY_KIND,
+    ApiToken,
+    LoginAttempt,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
 from .selectors import Actor, access_organisation
 
 TOKEN_PREFIX = "sanely_pat_"  # noqa: S105 - a label, not a secret
@@ -183,6 +192,39 @@ def member_invite(
         body=f"{actor.user.full_name} added you to {organisation.name} on"
         f" {settings.SERVICE_NAME} as {membership.get_role_display()}.\n"
         + (f"\nSet your password here: {link}\n" if link else ""),
+    )
+    return membership
+
+
+@transaction.atomic
+def supplier_register(
+    *, organisation: dict[str, Any], full_name: str, email: str, password: str, now: datetime
+) -> Membership:
+    """
+    A supplier signs itself up: its organisation, and the person registering as its admin.
+    Every problem with either is reported at once; nothing is kept unless both are right.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        with transaction.atomic():
+            created = organisation_create(kind=OrganisationKind.SUPPLIER, now=now, **organisation)
+    except ValidationFailed as error:
+        errors.update(error.detail or {})
+    try:
+        with transaction.atomic():
+            user = user_create(email=email, full_name=full_name, password=password, now=now)
+    except ValidationFailed as error:
+        errors.update(error.detail or {})
+    if errors:
+        raise validation_failed_from(errors)
+    membership = membership_add(organisation=created, user=user, role=Role.SUPPLIER_ADMIN, now=now)
+    audit_record(
+        action=events.SUPPLIER_REGISTERED,
+        subject=created,
+        now=now,
+        actor=user,
+        organisation=created,
+        payload={"admin": user.email},
     )
     return membership
 

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in", views.sign_in, name="login"),
     path("sign-out", views.sign_out, name="logout_confirm"),
+    path("register", views.supplier_register, name="register"),
     path("password-reset", views.password_reset, name="password_reset"),
     path("password-set/<str:uidb64>/<str:token>", views.password_set, name="password_set"),
     path("organisations/<int:organisation_id>/", views.organisation, name="organisation"),

@@ -29,6 +29,7 @@ from .forms import (
     PasswordResetForm,
     PasswordSetForm,
     SignInForm,
+    SupplierRegistrationForm,
     TokenForm,
 )
 from .models import User
@@ -74,6 +75,30 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/sign_in.html", {**context, **errors_context(form=form)}, status=status
     )
+
+
+@require_http_methods(["GET", "POST"])
+def supplier_register(request: HttpRequest) -> HttpResponse:
+    form = SupplierRegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.supplier_register(
+                organisation=form.organisation(),
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                now=now(),
+            )
+        except ApplicationError as error:
+            context = {"form": form, **errors_context(form=form, error=error)}
+            return render(request, "accounts/register.html", context, status=error.status)
+        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, f"{membership.organisation.name} is registered. You are its admin."
+        )
+        return redirect("accounts:organisation", organisation_id=membership.organisation_id)
+    context = {"form": form, **errors_context(form=form)}
+    return render(request, "accounts/register.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
