@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ._bootstrap import bootstrap
+from ._errors import SpecError
 from ._estimate import Result, contrast
 from ._inference import holm
 from ._ingest import read_table
@@ -64,6 +65,15 @@ _WHAT = {
 
 
 def _estimate(table: Table, spec: Spec) -> tuple[Result, dict[str, dict[str, int]]]:
+    if table.summary is not None and (
+        spec.metric.statistic in ("median", "percentile")
+        or (spec.inference.method == "bootstrap" and spec.columns.unit is None)
+    ):
+        raise SpecError(
+            "This file is too large to hold in memory, so medians, percentiles and bootstraps "
+            "without columns.unit are unavailable; use a mean, proportion, total, rate or "
+            "ratio, or declare columns.unit."
+        )
     if spec.metric.aggregate == "unit_period":
         # Each unit-period cell's statistic becomes one value; the design compares their means.
         table = aggregate_unit_period(table, spec)

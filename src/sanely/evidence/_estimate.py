@@ -53,25 +53,35 @@ class Moments(Sums):
 def sums_of(sample: Sample) -> Sums:
     """Cluster x cell sums: one weighted bincount over the sample's key per summed column."""
     shape = (sample.n_clusters, sample.n_cells)
-    n = sample.counts.astype(np.float64)
+    n = sample.counts
     y = np.bincount(sample.key, weights=sample.y, minlength=len(n))
     x = n if sample.x is None else np.bincount(sample.key, weights=sample.x, minlength=len(n))
     return Sums(n.reshape(shape), y.reshape(shape), x.reshape(shape))
 
 
 def moments_of(sample: Sample) -> Moments:
-    """`sums_of` plus within-(cluster, cell) centred second moments (a second, stable pass)."""
+    """`sums_of` plus within-(cluster, cell) centred second moments (a second, stable pass).
+
+    Rows that summarise groups (count n_j, mean m_j, moments q_j) combine as
+    Q = Σ_j q_j + n_j (m_j - m)² (Chan, Golub & LeVeque 1983).
+    """
     sums = sums_of(sample)
     size = len(sample.counts)
     occupied = np.maximum(sums.n, 1).ravel()
-    dy = sample.y - (sums.y.ravel() / occupied)[sample.key]
-    qyy = np.bincount(sample.key, weights=dy * dy, minlength=size)
+    summary = sample.summary
+    count = 1.0 if summary is None else summary.count
+    dy = sample.y / count - (sums.y.ravel() / occupied)[sample.key]
+    qyy = np.bincount(sample.key, weights=count * dy * dy, minlength=size)
     if sample.x is None:
         qxy = qxx = np.zeros(size)
     else:
-        dx = sample.x - (sums.x.ravel() / occupied)[sample.key]
-        qxy = np.bincount(sample.key, weights=dy * dx, minlength=size)
-        qxx = np.bincount(sample.key, weights=dx * dx, minlength=size)
+        dx = sample.x / count - (sums.x.ravel() / occupied)[sample.key]
+        qxy = np.bincount(sample.key, weights=count * dy * dx, minlength=size)
+        qxx = np.bincount(sample.key, weights=count * dx * dx, minlength=size)
+    if summary is not None:
+        qyy += np.bincount(sample.key, weights=summary.qyy, minlength=size)
+        qxy += np.bincount(sample.key, weights=summary.qxy, minlength=size)
+        qxx += np.bincount(sample.key, weights=summary.qxx, minlength=size)
     shape = sums.n.shape
     return Moments(
         sums.n, sums.y, sums.x, qyy.reshape(shape), qxy.reshape(shape), qxx.reshape(shape)

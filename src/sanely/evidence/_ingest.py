@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ._errors import DataError, Issue, SpecError
+from ._large import LARGE_ROWS, parquet_rows, read_summary
 from ._spec import Spec
 from ._table import Factor, IngestReport, Table
 
@@ -271,14 +272,29 @@ def _rows(
             yield number, padded
 
 
+def _large_rows(path: Path) -> int:
+    """Rows of a Parquet file; 0 when its footer is unreadable (the reader then says why)."""
+    import pyarrow as pa
+
+    try:
+        return parquet_rows(path)
+    except (pa.ArrowInvalid, OSError):
+        return 0
+
+
 def read_table(path: str | Path, spec: Spec) -> Table:
     """Read DATA and check it against the spec's data dictionary, returning a clean `Table`.
 
     Handles byte-order marks, Latin-1 files, thousands separators, blank lines, duplicated
-    rows (data.duplicates) and missing values (data.missing, data.on_missing). Raises
+    rows (data.duplicates) and missing values (data.missing, data.on_missing). Parquet files
+    of over LARGE_ROWS rows are summarised by DuckDB (`read_summary`) instead. Raises
     `DataError` listing the first 100 problems by row and column, with counts by kind.
     """
     path = Path(path)
+    if path.suffix.lower() in (".parquet", ".pq") and path.is_file():
+        rows = _large_rows(path)
+        if rows > LARGE_ROWS:
+            return read_summary(path, spec, rows)
     raw = read_raw(path, spec, needed_columns(spec))
     positions = _check_header(raw, spec, path)
     kept = list(_rows(raw, spec, positions))

@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from ._errors import AnalysisError, SpecError
 from ._spec import Spec
-from ._table import Codes, Factor, Floats, Table
+from ._table import Codes, Factor, Floats, Summary, Table
 
 _QUARTER = re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE)
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
@@ -22,7 +21,8 @@ class Sample:
     """Rows of one assessment: value y, exposure x, design cell and cluster of each row.
 
     `key` = cluster * n_cells + cell, and `counts` = bincount(key), are computed once so
-    that every estimator needs only weighted bincounts over `key`.
+    that every estimator needs only weighted bincounts over `key`. With a `summary`, each
+    row stands for a group of file rows and y, x hold the group sums.
     """
 
     y: Floats
@@ -33,9 +33,9 @@ class Sample:
     arms: tuple[int, ...]
     cluster_labels: tuple[str, ...]
     key: Codes
-    counts: npt.NDArray[np.int64]
+    counts: Floats
     n_table: dict[str, dict[str, int]]
-    notes: tuple[str, ...] = ()
+    summary: Summary | None = None
 
     @property
     def n_cells(self) -> int:
@@ -133,7 +133,7 @@ def aggregate_unit_period(table: Table, spec: Spec) -> Table:
         )
     else:
         sums = np.bincount(inverse, weights=table.value)
-        counts = np.bincount(inverse).astype(np.float64)
+        counts = np.bincount(inverse, None if table.summary is None else table.summary.count)
         if statistic == "total":
             values = sums
         elif statistic in ("rate", "ratio"):
@@ -165,6 +165,7 @@ def _n_table(table: Table) -> dict[str, dict[str, int]]:
     period_codes, period_labels = labels(table.period)
     counts = np.bincount(
         group_codes * len(period_labels) + period_codes,
+        None if table.summary is None else table.summary.count,
         minlength=len(group_labels) * len(period_labels),
     ).reshape(len(group_labels), len(period_labels))
     return {
@@ -230,7 +231,7 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         cell = arm * len(periods) + post
         labels = tuple(f"{a}, {p}" for a in arm_names for p in periods)
         arms = tuple(a for a in (0, 1) for _ in periods)
-    weights = {
+    contrast = {
         "threshold": [1.0],
         "two_group": [-1.0, 1.0],
         "before_after": [-1.0, 1.0],
@@ -245,7 +246,8 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         present, codes = np.unique(table.unit.codes, return_inverse=True)
         cluster_labels = tuple(table.unit.labels[i] for i in present)
         key = codes.astype(np.intp) * n_cells + cell
-    counts = np.bincount(key, minlength=n_cells * len(cluster_labels))
+    weights = None if table.summary is None else table.summary.count
+    counts = np.bincount(key, weights, minlength=n_cells * len(cluster_labels)).astype(float)
     per_cell = counts.reshape(-1, n_cells).sum(axis=0)
     if not per_cell.all():
         empty = labels[int(np.argmin(per_cell))]
@@ -258,10 +260,11 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         x=exposure,
         cell=cell,
         cell_labels=labels,
-        weights=np.array(weights, dtype=np.float64),
+        weights=np.array(contrast, dtype=np.float64),
         arms=arms,
         cluster_labels=cluster_labels,
         key=key,
         counts=counts,
         n_table=_n_table(table),
+        summary=table.summary,
     )

@@ -66,6 +66,24 @@ class IngestReport:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """Marks a table whose rows stand for groups of file rows (data larger than memory).
+
+    Then `Table.value` and `Table.exposure` hold each group's sums; here are its row count
+    and centred second moments Σ(y-ȳ)², Σ(y-ȳ)(x-x̄), Σ(x-x̄)².
+    """
+
+    count: Floats
+    qyy: Floats
+    qxy: Floats
+    qxx: Floats
+
+    def select(self, keep: npt.NDArray[np.bool_]) -> "Summary":
+        """The groups where `keep` is true."""
+        return Summary(self.count[keep], self.qyy[keep], self.qxy[keep], self.qxx[keep])
+
+
+@dataclass(frozen=True)
 class Table:
     """Rows ready for analysis: the measured value, optional exposure, and coded keys."""
 
@@ -75,6 +93,7 @@ class Table:
     period: Factor | None = None
     group: Factor | None = None
     report: IngestReport = IngestReport()
+    summary: Summary | None = None
 
     def __post_init__(self) -> None:
         n = len(self.value)
@@ -93,6 +112,7 @@ class Table:
             period=None if self.period is None else self.period.select(keep),
             group=None if self.group is None else self.group.select(keep),
             report=self.report,
+            summary=None if self.summary is None else self.summary.select(keep),
         )
 
 
