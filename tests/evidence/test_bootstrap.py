@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sanely.evidence import AnalysisError, SpecError, assess, table_from_arrays
-from sanely.evidence._bootstrap import resample_counts
+from sanely.evidence._bootstrap import resampled_sums
 
 
 def clustered(seed: int = 5, units: int = 60, rows: int = 3000) -> Any:
@@ -105,7 +105,8 @@ def test_bootstrap_does_not_apply_to_time_series_or_fixed_effects() -> None:
 
 def test_resampled_counts_keep_each_stratum_size() -> None:
     strata = [np.array([0, 2, 4]), np.array([1, 3])]
-    counts = resample_counts(np.random.default_rng(0), strata, 5, 50)
+    # Summing indicator columns counts how often each cluster was drawn.
+    counts = resampled_sums(np.random.default_rng(0), strata, np.eye(5), 50)
     assert ([3.0] * 50, [2.0] * 50) == (
         counts[:, [0, 2, 4]].sum(axis=1).tolist(),
         counts[:, [1, 3]].sum(axis=1).tolist(),

@@ -5,11 +5,11 @@ Pure Python (numpy, scipy; DuckDB for data larger than memory). The portal calls
 `sanely evidence assess DATA --spec SPEC.toml [--json]`. See docs/evidence.md.
 """
 
-from ._assess import Assessment, assess, assess_phase
+from ._assess import Assessment, assess, assess_phase, prepare
 from ._errors import AnalysisError, DataError, EvidenceError, Issue, SpecError
 from ._inference import holm, newcombe, wilson
 from ._ingest import read_table
-from ._sample import period_order
+from ._sample import Sample, period_order
 from ._spec import (
     Columns,
     DataPolicy,
@@ -37,6 +37,7 @@ __all__ = [
     "IngestReport",
     "Issue",
     "Metric",
+    "Sample",
     "Spec",
     "SpecError",
     "Table",
@@ -50,6 +51,7 @@ __all__ = [
     "newcombe",
     "parse_spec",
     "period_order",
+    "prepare",
     "read_table",
     "table_from_arrays",
     "wilson",

@@ -13,7 +13,7 @@ from ._estimate import Result, contrast
 from ._inference import holm
 from ._ingest import read_table
 from ._models import fixed_effects, its, paired, quantile_threshold
-from ._sample import aggregate_unit_period, build_sample
+from ._sample import Sample, aggregate_unit_period, build_sample
 from ._spec import Spec, parse_spec
 from ._table import IngestReport, Table
 from ._verdict import Verdict, describe_metric, explain, judge
@@ -64,7 +64,21 @@ _WHAT = {
 }
 
 
-def _estimate(table: Table, spec: Spec) -> tuple[Result, dict[str, dict[str, int]]]:
+def _analysed(spec: Spec) -> Spec:
+    """The spec the estimators see: after aggregation per unit and period, means of cells."""
+    if spec.metric.aggregate == "unit_period":
+        return replace(spec, metric=replace(spec.metric, statistic="mean", aggregate="none"))
+    return spec
+
+
+def prepare(data: str | Path | Table, spec: Spec | Mapping[str, Any]) -> Sample:
+    """Read (if a path) and code the data for the spec's design, ready for `assess`.
+
+    Preparing once lets several analyses, or a benchmark, reuse the coded rows: the
+    estimators then need only weighted bincounts over the prepared cluster-by-cell key.
+    """
+    spec = spec if isinstance(spec, Spec) else parse_spec(spec)
+    table = data if isinstance(data, Table) else read_table(data, spec)
     if table.summary is not None and (
         spec.metric.statistic in ("median", "percentile")
         or (spec.inference.method == "bootstrap" and spec.columns.unit is None)
@@ -77,23 +91,23 @@ def _estimate(table: Table, spec: Spec) -> tuple[Result, dict[str, dict[str, int
     if spec.metric.aggregate == "unit_period":
         # Each unit-period cell's statistic becomes one value; the design compares their means.
         table = aggregate_unit_period(table, spec)
-        spec = replace(spec, metric=replace(spec.metric, statistic="mean", aggregate="none"))
-    sample = build_sample(table, spec)
+    return build_sample(table, _analysed(spec))
+
+
+def _estimate(sample: Sample, spec: Spec) -> Result:
     design = spec.design
     is_paired = design.kind == "before_after" and spec.columns.unit is not None
     if spec.inference.method == "bootstrap":
-        result = bootstrap(sample, spec, is_paired)
-    elif design.kind == "its":
-        result = its(sample, spec)
-    elif design.fixed_effects:
-        result = fixed_effects(sample, spec)
-    elif is_paired:
-        result = paired(sample, spec)
-    elif spec.metric.statistic in ("median", "percentile"):
-        result = quantile_threshold(sample, spec)
-    else:
-        result = contrast(sample, spec)
-    return result, sample.n_table
+        return bootstrap(sample, spec, is_paired)
+    if design.kind == "its":
+        return its(sample, spec)
+    if design.fixed_effects:
+        return fixed_effects(sample, spec)
+    if is_paired:
+        return paired(sample, spec)
+    if spec.metric.statistic in ("median", "percentile"):
+        return quantile_threshold(sample, spec)
+    return contrast(sample, spec)
 
 
 def _warnings(report: IngestReport) -> tuple[str, ...]:
@@ -110,17 +124,18 @@ def _warnings(report: IngestReport) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def assess(data: str | Path | Table, spec: Spec | Mapping[str, Any]) -> Assessment:
+def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) -> Assessment:
     """Assess a target from data: estimate, interval, p-value, verdict and explanation.
 
-    `data` is a file path (CSV, XLSX, Parquet, JSON Lines; see `read_table`) or a `Table`;
+    `data` is a file path (CSV, XLSX, Parquet, JSON Lines; see `read_table`), a `Table`, or
+    a `Sample` from `prepare` with the same spec;
     `spec` a `Spec` or the mapping of SPEC.toml. Formulas and references are given by each
     design's estimator (docs/evidence.md). Raises `SpecError`, `DataError` or `AnalysisError`
     with a message saying what to change; never reads the clock.
     """
     spec = spec if isinstance(spec, Spec) else parse_spec(spec)
-    table = data if isinstance(data, Table) else read_table(data, spec)
-    result, counts = _estimate(table, spec)
+    sample = data if isinstance(data, Sample) else prepare(data, spec)
+    result = _estimate(sample, _analysed(spec))
     confidence = spec.inference.confidence
     verdict = judge(spec.target, result.estimate, result.ci_low, result.ci_high)
     what = _WHAT[spec.design.kind].format(metric=describe_metric(spec))
@@ -131,15 +146,15 @@ def assess(data: str | Path | Table, spec: Spec | Mapping[str, Any]) -> Assessme
         ci_high=result.ci_high,
         confidence=confidence,
         p_value=result.p_value,
-        n=counts,
+        n=sample.n_table,
         method=f"{what[0].upper()}{what[1:]}; {result.method}.",
         verdict=verdict,
         explanation=explain(
             spec, result.estimate, result.ci_low, result.ci_high, confidence, verdict
         ),
         details=result.details,
-        warnings=_warnings(table.report),
-        report=table.report,
+        warnings=_warnings(sample.report),
+        report=sample.report,
     )
 
 

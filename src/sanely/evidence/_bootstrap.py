@@ -12,7 +12,7 @@ from ._sample import Sample
 from ._spec import Spec
 from ._table import Codes, Floats
 
-# Replicates drawn per block: bounds memory at about 8 bytes x this many cluster counts.
+# Replicates per block: bounds memory at about 8 bytes x this many gathered values.
 _BLOCK_CELLS = 4_000_000
 
 
@@ -23,43 +23,38 @@ def _strata(occupied: npt.NDArray[np.bool_]) -> list[Codes]:
     return [np.flatnonzero(pattern == p) for p in range(int(pattern.max()) + 1)]
 
 
-def resample_counts(
-    rng: np.random.Generator, strata: list[Codes], clusters: int, replicates: int
+def resampled_sums(
+    rng: np.random.Generator, strata: list[Codes], stacked: Floats, replicates: int
 ) -> Floats:
-    """How often each cluster is drawn in each replicate: (replicates, clusters) counts.
+    """Column sums of `stacked` (clusters x columns) over clusters drawn with replacement.
 
-    Within each stratum, as many clusters are drawn with replacement as it holds
-    (the multinomial scheme of Efron & Tibshirani 1993, §6.2, applied to clusters).
+    Within each stratum, as many clusters are drawn as it holds (Efron & Tibshirani 1993,
+    section 6.2, applied to clusters); sums of per-cluster totals replace copying rows.
+    Returns (replicates, columns).
     """
-    draws = np.concatenate(
-        [
-            members[rng.integers(0, len(members), size=(replicates, len(members)))]
-            for members in strata
-        ],
-        axis=1,
-    )
-    draws += (np.arange(replicates) * clusters)[:, None]
-    counts = np.bincount(draws.ravel(), minlength=replicates * clusters)
-    return counts.reshape(replicates, clusters).astype(np.float64)
+    total = np.zeros((replicates, stacked.shape[1]))
+    for members in strata:
+        draws = rng.integers(0, len(members), size=(replicates, len(members)))
+        part = stacked if len(strata) == 1 else stacked[members]
+        total += np.take(part, draws, axis=0).sum(axis=1)
+    return total
 
 
-def _blocks(spec: Spec, clusters: int) -> list[int]:
-    per_block = max(1, _BLOCK_CELLS // clusters)
+def _blocks(spec: Spec, cells: int) -> list[int]:
+    per_block = max(1, _BLOCK_CELLS // cells)
     total = spec.inference.replicates
     return [min(per_block, total - start) for start in range(0, total, per_block)]
 
 
 def _moment_replicates(sums: Sums, coef: Floats, spec: Spec) -> Floats:
-    stacked = np.hstack([sums.n, sums.y, sums.x])
+    stacked = np.hstack([sums.y, sums.x])
     cells = sums.n.shape[1]
     rng = np.random.default_rng(spec.inference.seed)
     strata = _strata(sums.n > 0)
     out: list[Floats] = []
-    for size in _blocks(spec, sums.n.shape[0]):
-        drawn = resample_counts(rng, strata, sums.n.shape[0], size) @ stacked
-        y, x = drawn[:, cells : 2 * cells], drawn[:, 2 * cells :]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out.append((y / x) @ coef)
+    for size in _blocks(spec, stacked.size):
+        drawn = resampled_sums(rng, strata, stacked, size)
+        out.append((drawn[:, :cells] / drawn[:, cells:]) @ coef)
     return np.concatenate(out)
 
 

@@ -3,13 +3,13 @@
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._errors import AnalysisError, SpecError
 from ._spec import Spec
-from ._table import Codes, Factor, Floats, Summary, Table
+from ._table import Codes, Factor, Floats, IngestReport, Summary, Table
 
 _QUARTER = re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE)
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
@@ -36,6 +36,7 @@ class Sample:
     counts: Floats
     n_table: dict[str, dict[str, int]]
     summary: Summary | None = None
+    report: IngestReport = field(default_factory=IngestReport)
 
     @property
     def n_cells(self) -> int:
@@ -243,9 +244,12 @@ def build_sample(table: Table, spec: Spec) -> Sample:
     if table.unit is None:
         key, cluster_labels = cell, ("all",)
     else:
-        present, codes = np.unique(table.unit.codes, return_inverse=True)
+        # Renumber the units that have rows in the design 0..G-1 (linear time, no sort).
+        present = np.flatnonzero(np.bincount(table.unit.codes, minlength=len(table.unit.labels)))
+        dense = np.zeros(len(table.unit.labels), dtype=np.intp)
+        dense[present] = np.arange(len(present))
         cluster_labels = tuple(table.unit.labels[i] for i in present)
-        key = codes.astype(np.intp) * n_cells + cell
+        key = dense[table.unit.codes] * n_cells + cell
     weights = None if table.summary is None else table.summary.count
     counts = np.bincount(key, weights, minlength=n_cells * len(cluster_labels)).astype(float)
     per_cell = counts.reshape(-1, n_cells).sum(axis=0)
@@ -267,4 +271,5 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         counts=counts,
         n_table=_n_table(table),
         summary=table.summary,
+        report=table.report,
     )
