@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError
-from sanely.portal.core.pages import errors_context, page_guard
+from sanely.portal.core.pages import form_page, page_guard
 
 from . import selectors, services
 from .forms import (
@@ -45,60 +45,49 @@ def password_set_link(request: HttpRequest, user: User) -> str:
     return request.build_absolute_uri(reverse("accounts:password_set", args=[uid, token]))
 
 
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(request.POST if request.method == "POST" else None)
-    context: dict[str, Any] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        email, at = form.cleaned_data["email"], now()
-        try:
-            services.sign_in_allowed(email=email, ip_address=_client_ip(request), now=at)
-            user = authenticate(
-                request, email=email.lower(), password=form.cleaned_data["password"]
-            )
-            if user is None:
-                services.sign_in_failed(email=email, ip_address=_client_ip(request), now=at)
-                raise ApplicationError("Enter a correct email address and password")
-        except ApplicationError as error:
-            return render(
-                request,
-                "accounts/sign_in.html",
-                {**context, **errors_context(form=form, error=error)},
-                status=error.status,
-            )
-        login(request, user)
-        services.sign_in_succeeded(user=user, ip_address=_client_ip(request), now=at)
-        target = request.GET.get("next", "")
-        safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-        return redirect(target if safe and target else settings.LOGIN_REDIRECT_URL)
-    status = 400 if form.errors else 200
-    return render(
-        request, "accounts/sign_in.html", {**context, **errors_context(form=form)}, status=status
-    )
+    form = SignInForm(_posted(request))
+    if request.method != "POST" or not form.is_valid():
+        return form_page(request, "accounts/sign_in.html", form=form)
+    email, at = form.cleaned_data["email"], now()
+    try:
+        services.sign_in_allowed(email=email, ip_address=_client_ip(request), now=at)
+        user = authenticate(request, email=email.lower(), password=form.cleaned_data["password"])
+        if user is None:
+            services.sign_in_failed(email=email, ip_address=_client_ip(request), now=at)
+            raise ApplicationError("Enter a correct email address and password")
+    except ApplicationError as error:
+        return form_page(request, "accounts/sign_in.html", form=form, error=error)
+    login(request, user)
+    services.sign_in_succeeded(user=user, ip_address=_client_ip(request), now=at)
+    target = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return redirect(target if safe and target else settings.LOGIN_REDIRECT_URL)
 
 
 @require_http_methods(["GET", "POST"])
 def supplier_register(request: HttpRequest) -> HttpResponse:
-    form = SupplierRegistrationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.supplier_register(
-                organisation=form.organisation(),
-                full_name=form.cleaned_data["full_name"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-                now=now(),
-            )
-        except ApplicationError as error:
-            context = {"form": form, **errors_context(form=form, error=error)}
-            return render(request, "accounts/register.html", context, status=error.status)
-        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, f"{membership.organisation.name} is registered. You are its admin."
+    form = SupplierRegistrationForm(_posted(request))
+    if request.method != "POST" or not form.is_valid():
+        return form_page(request, "accounts/register.html", form=form)
+    try:
+        membership = services.supplier_register(
+            organisation=form.organisation(),
+            full_name=form.cleaned_data["full_name"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+            now=now(),
         )
-        return redirect("accounts:organisation", organisation_id=membership.organisation_id)
-    context = {"form": form, **errors_context(form=form)}
-    return render(request, "accounts/register.html", context, status=400 if form.errors else 200)
+    except ApplicationError as error:
+        return form_page(request, "accounts/register.html", form=form, error=error)
+    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, f"{membership.organisation.name} is registered. You are its admin.")
+    return redirect("accounts:organisation", organisation_id=membership.organisation_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,22 +103,14 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    form = PasswordResetForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        services.password_reset_request(
-            email=form.cleaned_data["email"],
-            now=now(),
-            reset_link=lambda user: password_set_link(request, user),
-        )
-        return render(
-            request, "accounts/password_reset_sent.html", {"email": form.cleaned_data["email"]}
-        )
-    return render(
-        request,
-        "accounts/password_reset.html",
-        {"form": form, **errors_context(form=form)},
-        status=400 if form.errors else 200,
+    form = PasswordResetForm(_posted(request))
+    if request.method != "POST" or not form.is_valid():
+        return form_page(request, "accounts/password_reset.html", form=form)
+    email = form.cleaned_data["email"]
+    services.password_reset_request(
+        email=email, now=now(), reset_link=lambda user: password_set_link(request, user)
     )
+    return render(request, "accounts/password_reset_sent.html", {"email": email})
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,25 +121,15 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         user = None
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/password_link_invalid.html", {}, status=400)
-    form = PasswordSetForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_set(user=user, password=form.cleaned_data["password"], now=now())
-        except ApplicationError as error:
-            return render(
-                request,
-                "accounts/password_set.html",
-                {"form": form, **errors_context(form=form, error=error)},
-                status=400,
-            )
-        messages.success(request, "Your password has been set. You can now sign in.")
-        return redirect("accounts:login")
-    return render(
-        request,
-        "accounts/password_set.html",
-        {"form": form, **errors_context(form=form)},
-        status=400 if form.errors else 200,
-    )
+    form = PasswordSetForm(_posted(request))
+    if request.method != "POST" or not form.is_valid():
+        return form_page(request, "accounts/password_set.html", form=form)
+    try:
+        services.password_set(user=user, password=form.cleaned_data["password"], now=now())
+    except ApplicationError as error:
+        return form_page(request, "accounts/password_set.html", form=form, error=error)
+    messages.success(request, "Your password has been set. You can now sign in.")
+    return redirect("accounts:login")
 
 
 def _actor(request: HttpRequest) -> selectors.Actor:
@@ -170,14 +141,13 @@ def _actor(request: HttpRequest) -> selectors.Actor:
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     actor = _actor(request)
     org, membership = selectors.access_organisation(actor=actor, organisation_id=organisation_id)
-    can_admin = any(m.is_admin for m in actor.in_organisation(organisation_id))
     return render(
         request,
         "accounts/organisation.html",
         {
             "organisation": org,
             "membership": membership,
-            "can_admin": can_admin,
+            "can_admin": any(m.is_admin for m in actor.in_organisation(organisation_id)),
             "members": selectors.membership_list(organisation=org),
         },
     )
@@ -190,27 +160,18 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
     actor = _actor(request)
     org, _ = selectors.access_organisation(actor=actor, organisation_id=organisation_id, admin=True)
     initial = {field: getattr(org, field) for field in services.ORGANISATION_FIELDS}
-    form = OrganisationForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                actor=actor, organisation_id=org.pk, changes=form.cleaned_data, now=now()
-            )
-        except ApplicationError as error:
-            return render(
-                request,
-                "accounts/organisation_edit.html",
-                {"organisation": org, "form": form, **errors_context(form=form, error=error)},
-                status=error.status,
-            )
-        messages.success(request, "The organisation's details were saved.")
-        return redirect("accounts:organisation", organisation_id=org.pk)
-    return render(
-        request,
-        "accounts/organisation_edit.html",
-        {"organisation": org, "form": form, **errors_context(form=form)},
-        status=400 if form.errors else 200,
-    )
+    form = OrganisationForm(_posted(request), initial=initial)
+    page = "accounts/organisation_edit.html"
+    if request.method != "POST" or not form.is_valid():
+        return form_page(request, page, form=form, organisation=org)
+    try:
+        services.organisation_update(
+            actor=actor, organisation_id=org.pk, changes=form.cleaned_data, now=now()
+        )
+    except ApplicationError as error:
+        return form_page(request, page, form=form, error=error, organisation=org)
+    messages.success(request, "The organisation's details were saved.")
+    return redirect("accounts:organisation", organisation_id=org.pk)
 
 
 @login_required
@@ -219,33 +180,24 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
 def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
     actor = _actor(request)
     org, _ = selectors.access_organisation(actor=actor, organisation_id=organisation_id, admin=True)
-    form = MemberForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.member_invite(
-                actor=actor,
-                organisation_id=org.pk,
-                now=now(),
-                reset_link=lambda user: password_set_link(request, user),
-                **form.cleaned_data,
-            )
-        except ApplicationError as error:
-            return render(
-                request,
-                "accounts/member_add.html",
-                {"organisation": org, "form": form, **errors_context(form=form, error=error)},
-                status=error.status,
-            )
-        messages.success(
-            request, f"{membership.user.email} was added as {membership.get_role_display()}."
+    form = MemberForm(_posted(request))
+    if request.method != "POST" or not form.is_valid():
+        return form_page(request, "accounts/member_add.html", form=form, organisation=org)
+    try:
+        membership = services.member_invite(
+            actor=actor,
+            organisation_id=org.pk,
+            now=now(),
+            reset_link=lambda user: password_set_link(request, user),
+            **form.cleaned_data,
         )
-        return redirect("accounts:organisation", organisation_id=org.pk)
-    return render(
-        request,
-        "accounts/member_add.html",
-        {"organisation": org, "form": form, **errors_context(form=form)},
-        status=400 if form.errors else 200,
-    )
+    except ApplicationError as error:
+        return form_page(
+            request, "accounts/member_add.html", form=form, error=error, organisation=org
+        )
+    role = membership.get_role_display()
+    messages.success(request, f"{membership.user.email} was added as {role}.")
+    return redirect("accounts:organisation", organisation_id=org.pk)
 
 
 @login_required
@@ -258,10 +210,8 @@ def member_remove(request: HttpRequest, organisation_id: int, membership_id: int
     )
     try:
         services.membership_remove(actor=actor, membership=membership, now=now())
-        messages.success(
-            request,
-            f"{membership.user.email} no longer has the role {membership.get_role_display()}.",
-        )
+        role = membership.get_role_display()
+        messages.success(request, f"{membership.user.email} no longer has the role {role}.")
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("accounts:organisation", organisation_id=organisation_id)
@@ -275,29 +225,15 @@ def tokens(request: HttpRequest) -> HttpResponse:
         (m.organisation_id, f"{m.organisation.name} ({m.get_role_display()})")
         for m in actor.memberships
     ]
-    form = TokenForm(request.POST if request.method == "POST" else None, organisations=choices)
-    context: dict[str, Any] = {
-        "form": form,
-        "tokens": selectors.token_list_for(user=actor.user),
-        "at": now(),
-    }
-    if request.method == "POST" and form.is_valid():
-        try:
-            token, secret = services.token_create(actor=actor, now=now(), **form.cleaned_data)
-        except ApplicationError as error:
-            return render(
-                request,
-                "accounts/tokens.html",
-                {**context, **errors_context(form=form, error=error)},
-                status=error.status,
-            )
-        return render(request, "accounts/token_created.html", {"token": token, "secret": secret})
-    return render(
-        request,
-        "accounts/tokens.html",
-        {**context, **errors_context(form=form)},
-        status=400 if form.errors else 200,
-    )
+    form = TokenForm(_posted(request), organisations=choices)
+    listed = selectors.token_list_for(user=actor.user)
+    if request.method != "POST" or not form.is_valid():
+        return form_page(request, "accounts/tokens.html", form=form, tokens=listed)
+    try:
+        token, secret = services.token_create(actor=actor, now=now(), **form.cleaned_data)
+    except ApplicationError as error:
+        return form_page(request, "accounts/tokens.html", form=form, error=error, tokens=listed)
+    return render(request, "accounts/token_created.html", {"token": token, "secret": secret})
 
 
 @login_required

@@ -3,7 +3,8 @@
 from typing import Any
 
 from django.forms import Form
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 
 from .errors import ApplicationError
@@ -75,3 +76,20 @@ def page_guard(view: Any) -> Any:
             return views.forbidden(request)
 
     return wrapper
+
+
+def form_page(
+    request: HttpRequest,
+    template: str,
+    *,
+    form: Form,
+    error: ApplicationError | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """
+    Render a page that holds a form: 200 when it is fresh, 400 when the form has problems,
+    or the service error's own status, with the error summary filled in either way.
+    """
+    status = error.status if error else (400 if form.errors else 200)
+    body = {**context, "form": form, **errors_context(form=form, error=error)}
+    return render(request, template, body, status=status)

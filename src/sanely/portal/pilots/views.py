@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, PermissionDenied
-from sanely.portal.core.pages import errors_context, page_guard
+from sanely.portal.core.pages import form_page, page_guard
 
 from . import selectors, services
 from .forms import AssessmentForm
@@ -46,22 +46,19 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     if bound and form.is_valid():
         try:
             assessment = services.assessment_request(
-                actor=actor, organisation_id=form.cleaned_data["organisation_id"],
-                title=form.cleaned_data["title"], data=form.cleaned_data["data_file"],
-                spec=form.spec_mapping(), now=now(),
-            )  # fmt: skip
+                actor=actor,
+                organisation_id=form.cleaned_data["organisation_id"],
+                title=form.cleaned_data["title"],
+                data=form.cleaned_data["data_file"],
+                spec=form.spec_mapping(),
+                now=now(),
+            )
             return redirect("pilots:detail", assessment_id=assessment.pk)
         except ValidationError as error:
             form.add_error(None, error)
         except ApplicationError as error:
-            return _form_page(request, form, errors_context(form=form, error=error), error.status)
-    return _form_page(request, form, errors_context(form=form), 400 if form.errors else 200)
-
-
-def _form_page(
-    request: HttpRequest, form: AssessmentForm, errors: dict, status: int
-) -> HttpResponse:
-    return render(request, "pilots/new.html", {"form": form, **errors}, status=status)
+            return form_page(request, "pilots/new.html", form=form, error=error)
+    return form_page(request, "pilots/new.html", form=form)
 
 
 @login_required
