@@ -241,8 +241,9 @@ def build_sample(table: Table, spec: Spec) -> Sample:
     n_cells = len(labels)
     if columns.unit is not None:
         required(table, "unit")
+    cluster_labels: tuple[str, ...] = ("all",)
     if table.unit is None:
-        key, cluster_labels = cell, ("all",)
+        key = cell
     else:
         # Renumber the units that have rows in the design 0..G-1 (linear time, no sort).
         present = np.flatnonzero(np.bincount(table.unit.codes, minlength=len(table.unit.labels)))
