@@ -26,6 +26,7 @@ NO_ORGANISATION_DATA = {
     "accounts:logout_confirm": "the sign-out form",
     "accounts:password_reset": "answers the same for every address",
     "accounts:password_set": "works only with the secret token emailed to the person",
+    "api:deadline": "the public statutory deadline calculator",
 }
 
 
@@ -305,6 +306,66 @@ def case_api_assessment_create(wessex, mercia):
     assert 0 == OutcomeAssessment.objects.count()
 
 
+def wessex_procurement(wessex):
+    from sanely.portal.procurements.services import procurement_create
+
+    return procurement_create(
+        actor=wessex.actor(Role.COMMISSIONER),
+        organisation_id=wessex.organisation.pk,
+        title="Wessex rural transport",
+        now=NOW,
+    )
+
+
+def case_api_procurement_list(wessex, mercia):
+    wessex_procurement(wessex)
+    response = mercia.token_client(Role.PROCUREMENT_LEAD).get("/api/v1/procurements")
+    assert {"items": [], "next_cursor": None} == response.json()
+
+
+def case_api_procurement_create(wessex, mercia):
+    from sanely.portal.procurements.models import Procurement
+
+    body = {"organisation_id": wessex.organisation.pk, "title": "Planted"}
+    client = mercia.token_client(Role.PROCUREMENT_LEAD)
+    response = client.post(
+        "/api/v1/procurements", json.dumps(body), content_type="application/json"
+    )
+    assert 404 == response.status_code
+    assert not Procurement.objects.exists()
+
+
+def case_api_procurement_detail(wessex, mercia):
+    procurement = wessex_procurement(wessex)
+    for role in (Role.PROCUREMENT_LEAD, Role.AUDITOR):
+        response = mercia.token_client(role).get(f"/api/v1/procurements/{procurement.pk}")
+        assert 404 == response.status_code
+
+
+def case_api_procurement_update(wessex, mercia):
+    procurement = wessex_procurement(wessex)
+    body = {"need": {"need_statement": "Overwritten"}}
+    client = mercia.token_client(Role.PROCUREMENT_LEAD)
+    assert 404 == json_patch(client, f"/api/v1/procurements/{procurement.pk}", body).status_code
+    procurement.refresh_from_db()
+    assert {} == procurement.design
+
+
+def case_api_procurement_next(wessex, mercia):
+    procurement = wessex_procurement(wessex)
+    client = mercia.token_client(Role.PROCUREMENT_LEAD)
+    assert 404 == client.get(f"/api/v1/procurements/{procurement.pk}/next").status_code
+
+
+def case_api_procurement_action(wessex, mercia):
+    procurement = wessex_procurement(wessex)
+    client = mercia.token_client(Role.PROCUREMENT_LEAD)
+    url = f"/api/v1/procurements/{procurement.pk}/actions/abandon"
+    assert 404 == client.post(url, "{}", content_type="application/json").status_code
+    procurement.refresh_from_db()
+    assert "drafting" == procurement.state
+
+
 CASES = {
     "home": case_home,
     "accounts:organisation": case_page_organisation,
@@ -331,6 +392,12 @@ CASES = {
     "api:assessment_list": case_api_assessment_list,
     "api:assessment_detail": case_api_assessment_detail,
     "api:assessment_create": case_api_assessment_create,
+    "api:procurement_list": case_api_procurement_list,
+    "api:procurement_create": case_api_procurement_create,
+    "api:procurement_detail": case_api_procurement_detail,
+    "api:procurement_update": case_api_procurement_update,
+    "api:procurement_next": case_api_procurement_next,
+    "api:procurement_action": case_api_procurement_action,
 }
 
 

@@ -6,6 +6,7 @@ from sanely.portal.accounts.apis import router as accounts_router
 from sanely.portal.audit.apis import router as audit_router
 from sanely.portal.core.apis import SignedInSession, TokenAuth, install_error_handlers
 from sanely.portal.pilots.apis import router as pilots_router
+from sanely.portal.procurements.apis import router as procurements_router
 
 api = NinjaAPI(
     title="sanely API",
@@ -25,3 +26,4 @@ install_error_handlers(api)
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", audit_router)
 api.add_router("/v1/", pilots_router)
+api.add_router("/v1/", procurements_router)

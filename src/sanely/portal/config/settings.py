@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sanely.portal.accounts",
     "sanely.portal.audit",
     "sanely.portal.pilots",
+    "sanely.portal.procurements",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,320 @@
+"""
+The design of a procurement, section by section.
+
+Each section is a typed schema (the API publishes them in OpenAPI) and is stored as the JSON of
+that schema under its name in `Procurement.design`. A section is validated on its own: first its
+types, then `contradictions`, which names every field whose values cannot all be true at once.
+Whether the whole design is lawful is the engine's call (`validate_design`), made on the
+check-your-answers page and before publication.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationError
+
+from sanely.portal.core.apis import InputSchema
+from sanely.portal.core.errors import validation_failed_from
+
+Text = Annotated[str, Field(max_length=5000)]
+Line = Annotated[str, Field(min_length=1, max_length=500)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Lines = Annotated[list[Line], Field(max_length=50)]
+
+
+class NeedSection(InputSchema):
+    need_statement: Text = ""
+    market_unavailability: Text = Field("", description="Why the market cannot meet the need")
+    outcomes: Lines = Field(default_factory=list, description="Outcomes sought")
+
+
+class MinimumRequirementsSection(InputSchema):
+    items: Lines = Field(default_factory=list, description="Every tender must meet each one")
+
+
+class PartnersSection(InputSchema):
+    partner_model: Literal["single", "multiple"] = "multiple"
+    max_partners: int | None = Field(None, ge=1, le=50)
+    min_candidates: int | None = Field(
+        None, ge=1, le=50, description="Minimum number of candidates invited to tender"
+    )
+
+
+class Target(InputSchema):
+    metric: Line
+    comparator: Literal[">=", ">", "<=", "<"]
+    threshold: Decimal = Field(max_digits=14, decimal_places=4)
+    evidence_standard: Literal["estimate", "ci_bound"] = "ci_bound"
+
+
+class Instalment(InputSchema):
+    description: Line
+    amount: Money
+
+
+class PhaseIn(InputSchema):
+    name: Line
+    purpose: Text = ""
+    duration_months: int = Field(ge=1, le=120)
+    max_value: Money
+    targets: Annotated[list[Target], Field(max_length=20)] = Field(default_factory=list)
+    instalments: Annotated[list[Instalment], Field(max_length=20)] = Field(default_factory=list)
+
+
+class PhasesSection(InputSchema):
+    items: Annotated[list[PhaseIn], Field(max_length=12)] = Field(default_factory=list)
+
+
+class GatesSection(InputSchema):
+    termination_announced: bool = False
+    termination_conditions: Text = ""
+    reduction_announced: bool = False
+    reduction_conditions: Text = ""
+
+
+class IprSection(InputSchema):
+    model: Literal["", "authority_owns", "partner_owns_with_licence", "joint"] = ""
+    terms: Text = ""
+
+
+class ConfidentialitySection(InputSchema):
+    terms: Text = ""
+
+
+class SelectionCriterion(InputSchema):
+    name: Line
+    tag: Literal["rd_capacity", "innovation_implementation", "other"]
+    description: Text = ""
+
+
+class SelectionSection(InputSchema):
+    criteria: Annotated[list[SelectionCriterion], Field(max_length=30)] = Field(
+        default_factory=list
+    )
+
+
+class AwardCriterion(InputSchema):
+    name: Line
+    kind: Literal["quality", "price", "social_value"]
+    weight: Decimal = Field(ge=0, le=100, max_digits=5, decimal_places=2)
+
+
+class AwardSection(InputSchema):
+    model: Literal["price_quality", "fixed_price_quality", "lowest_price", "lowest_cost"] = (
+        "price_quality"
+    )
+    criteria: Annotated[list[AwardCriterion], Field(max_length=30)] = Field(default_factory=list)
+    social_value_minimum: Decimal = Field(Decimal(10), ge=0, le=100, max_digits=5, decimal_places=2)
+    staged_reduction_announced: bool = False
+
+
+class PurchaseSection(InputSchema):
+    estimated_value: Money | None = Field(None, description="Estimated value of the purchase")
+    max_cost: Money | None = None
+    performance_levels: Lines = Field(default_factory=list)
+    kpis: Lines = Field(default_factory=list)
+
+
+class Declaration(InputSchema):
+    person: Line
+    interest: Text
+    mitigation: Text = ""
+
+
+class ConflictsSection(InputSchema):
+    declarations: Annotated[list[Declaration], Field(max_length=50)] = Field(default_factory=list)
+    assessment_complete: bool = False
+    assessment_summary: Text = ""
+
+
+class TimelineSection(InputSchema):
+    call_for_competition: Literal["contract_notice", "prior_information_notice"] = "contract_notice"
+    notice_on: date | None = Field(None, description="Planned date of the notice")
+    requests_deadline: date | None = Field(
+        None, description="Requests to participate close at noon UK time on this day"
+    )
+    tender_deadline: date | None = None
+    procedure_description: Text = ""
+    pme_done: bool = Field(False, description="Preliminary market engagement took place")
+    pme_notice_published: bool = False
+    pme_reasons: Text = ""
+
+
+SECTIONS: dict[str, tuple[str, type[InputSchema]]] = {
+    "need": ("The need and outcomes", NeedSection),
+    "minimum_requirements": ("Minimum requirements", MinimumRequirementsSection),
+    "partners": ("Partners", PartnersSection),
+    "phases": ("Phases, targets and instalments", PhasesSection),
+    "gates": ("Gate options", GatesSection),
+    "ipr": ("Intellectual property", IprSection),
+    "confidentiality": ("Confidentiality", ConfidentialitySection),
+    "selection": ("Selection criteria", SelectionSection),
+    "award": ("Award criteria", AwardSection),
+    "purchase": ("The purchase", PurchaseSection),
+    "conflicts": ("Conflicts of interest", ConflictsSection),
+    "timeline": ("Timeline", TimelineSection),
+}
+# Sections fixed by the notice, and the engine guard whose rule forbids changing them later.
+LOCKED_AT_PUBLICATION = {
+    "minimum_requirements": "locked_items_unchanged",
+    "award": "locked_items_unchanged",
+    "gates": "reduction_option_announced",
+}
+
+
+class ActionIn(InputSchema):
+    """A lifecycle action: a justification for the rules that ask for one, and its facts."""
+
+    justification: Text = Field(
+        "", description="Recorded for every WARN rule of the action that has none yet"
+    )
+    evidence: Text = Field("", description="What the action's RECORD rules ask to capture")
+    qualified: Lines = Field(
+        default_factory=list, description="invite_to_tender: candidates that passed selection"
+    )
+    invited: Lines = Field(
+        default_factory=list, description="invite_to_tender: candidates invited to tender"
+    )
+    proposed_changes: list[Literal["minimum_requirements", "award_criteria", "other"]] = Field(
+        default_factory=list, description="negotiate, amend_documents: what would change"
+    )
+    summaries_sent_on: date | None = Field(
+        None, description="publish_award_notice: when the assessment summaries were sent"
+    )
+    not_yet_notified: Lines = Field(
+        default_factory=list,
+        description="notify_decision, publish_award_notice: who has no notice or summary yet",
+    )
+    partners: int | None = Field(
+        None,
+        ge=1,
+        le=50,
+        description="conclude_contracts, enter_contracts: partners; reduce_partners: remaining",
+    )
+    targets_assessment: Text = Field(
+        "", description="Gate decisions: the assessment of the phase's targets"
+    )
+    performance_levels_met: bool = Field(False, description="start_purchase")
+    purchase_price: Money | None = Field(None, description="start_purchase")
+
+
+def _phases(s: PhasesSection) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    for i, phase in enumerate(s.items):
+        if not phase.targets:
+            problems[f"phases[{i}].targets"] = [
+                f"Phase {i + 1} ({phase.name}) has no intermediate target: add at least one."
+            ]
+        paid = sum((instalment.amount for instalment in phase.instalments), Decimal(0))
+        if paid > phase.max_value:
+            problems[f"phases[{i}].instalments"] = [
+                f"The instalments of phase {i + 1} add up to {paid}, more than its maximum value"
+                f" {phase.max_value}: lower them or raise the maximum."
+            ]
+    return problems
+
+
+def _partners(s: PartnersSection) -> dict[str, list[str]]:
+    if s.partner_model == "single" and (s.max_partners or 1) != 1:
+        return {"partners.max_partners": ["A single-partner model has at most 1 partner."]}
+    if s.partner_model == "multiple" and s.max_partners == 1:
+        return {"partners.max_partners": ["Several partners means a maximum of 2 or more."]}
+    return {}
+
+
+def _gates(s: GatesSection) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    options = (("termination", "ending the partnership"), ("reduction", "reducing partners"))
+    for option, what in options:
+        if getattr(s, f"{option}_announced") and not getattr(s, f"{option}_conditions").strip():
+            problems[f"gates.{option}_conditions"] = [
+                f"Say on what conditions the option of {what} will be used."
+            ]
+    return problems
+
+
+def _award(s: AwardSection) -> dict[str, list[str]]:
+    if not s.criteria:
+        return {}
+    messages = []
+    total = sum((c.weight for c in s.criteria), Decimal(0))
+    if total != 100:
+        messages.append(f"The weights add up to {total}: make them add up to 100.")
+    social = sum((c.weight for c in s.criteria if c.kind == "social_value"), Decimal(0))
+    if social < s.social_value_minimum:
+        messages.append(f"Social value weighs {social}; give it at least {s.social_value_minimum}.")
+    return {"award.criteria": messages} if messages else {}
+
+
+def _conflicts(s: ConflictsSection) -> dict[str, list[str]]:
+    if s.assessment_complete and not s.assessment_summary.strip():
+        return {
+            "conflicts.assessment_summary": ["Summarise the conflicts assessment you completed."]
+        }
+    return {}
+
+
+def _timeline(s: TimelineSection) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if s.notice_on and s.requests_deadline and s.requests_deadline <= s.notice_on:
+        problems["timeline.requests_deadline"] = [
+            f"The deadline for requests ({s.requests_deadline}) is not after the notice"
+            f" ({s.notice_on}): move it later."
+        ]
+    if s.requests_deadline and s.tender_deadline and s.tender_deadline <= s.requests_deadline:
+        problems["timeline.tender_deadline"] = [
+            "The tender deadline must come after the deadline for requests to participate."
+        ]
+    if s.pme_done and not (s.pme_notice_published or s.pme_reasons.strip()):
+        problems["timeline.pme_reasons"] = [
+            "Market engagement took place: say a notice was published or give the reasons."
+        ]
+    return problems
+
+
+CONTRADICTIONS: dict[str, Callable[[Any], dict[str, list[str]]]] = {
+    "phases": _phases,
+    "partners": _partners,
+    "gates": _gates,
+    "award": _award,
+    "conflicts": _conflicts,
+    "timeline": _timeline,
+}
+
+
+def _location(section: str, loc: tuple[int | str, ...]) -> str:
+    path = section
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path.replace("phases.items", "phases")
+
+
+def parse_sections(raw: dict[str, Any]) -> dict[str, InputSchema]:
+    """
+    Every given section, typed; raises ValidationFailed naming every bad field of every
+    section at once (types first, then contradictions).
+    """
+    problems: dict[str, list[str]] = {}
+    parsed: dict[str, InputSchema] = {}
+    for name, value in raw.items():
+        if name not in SECTIONS:
+            problems[name] = [f"There is no section {name!r}: use one of {', '.join(SECTIONS)}."]
+            continue
+        try:
+            parsed[name] = SECTIONS[name][1].model_validate(value)
+        except ValidationError as error:
+            for item in error.errors():
+                problems.setdefault(_location(name, item["loc"]), []).append(item["msg"])
+            continue
+        if name in CONTRADICTIONS:
+            problems.update(CONTRADICTIONS[name](parsed[name]))
+    if problems:
+        raise validation_failed_from(problems)
+    return parsed
+
+
+def section(design: dict[str, Any], name: str) -> Any:
+    """One stored section, typed (its defaults when it was never saved)."""
+    return SECTIONS[name][1].model_validate(design.get(name, {}))

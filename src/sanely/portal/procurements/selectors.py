@@ -1,0 +1,157 @@
+"""
+Reads for procurements, and the one place that decides who may see or change one.
+
+Every authority role of the owning organisation reads a procurement; commissioners and
+procurement leads change it. Anyone else is told it does not exist.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from sanely.portal.accounts.models import Membership, OrganisationKind, Role
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.core.errors import NotFound, PermissionDenied, validation_failed_from
+from sanely.procedure import (
+    CalendarRangeError,
+    DeadlineError,
+    Evaluation,
+    Problem,
+    ProcedureError,
+    Rulebook,
+    RulebookError,
+    UnknownRegionError,
+    deadline_for,
+    evaluate,
+    validate_design,
+)
+
+from .design import section
+from .engine import UK, facts_of, requests_close, rulebook_of
+from .models import Procurement
+
+WRITE_ROLES = frozenset({Role.COMMISSIONER, Role.PROCUREMENT_LEAD})
+
+
+def _authority_memberships(actor: Actor) -> list[Membership]:
+    return [m for m in actor.memberships if m.organisation.kind == OrganisationKind.AUTHORITY]
+
+
+def writable_authorities(actor: Actor) -> list[tuple[int, str]]:
+    """The authorities in which the actor may start and change procurements."""
+    return sorted(
+        {
+            (m.organisation_id, m.organisation.name)
+            for m in _authority_memberships(actor)
+            if m.role in WRITE_ROLES
+        }
+    )
+
+
+def procurements_readable(actor: Actor) -> bool:
+    return bool(_authority_memberships(actor))
+
+
+def procurement_list_for(*, actor: Actor) -> QuerySet[Procurement]:
+    readable = {m.organisation_id for m in _authority_memberships(actor)}
+    return Procurement.objects.filter(organisation_id__in=readable).select_related("organisation")
+
+
+def access_procurement(
+    *, actor: Actor, procurement_id: int, write: bool = False
+) -> tuple[Procurement, Membership]:
+    """The procurement and the membership through which the actor reads or changes it."""
+    procurement = (
+        procurement_list_for(actor=actor).filter(pk=procurement_id).select_for_update().first()
+        if write
+        else procurement_list_for(actor=actor).filter(pk=procurement_id).first()
+    )
+    if procurement is None:
+        raise NotFound("No such procurement.")
+    memberships = actor.in_organisation(procurement.organisation_id)
+    if write:
+        memberships = [m for m in memberships if m.role in WRITE_ROLES]
+        if not memberships:
+            raise PermissionDenied(
+                "Only a commissioner or procurement lead of the authority can change this."
+            )
+    return procurement, memberships[0]
+
+
+@dataclass(frozen=True)
+class NextDeadline:
+    """The next statutory date: `passes_at` is the moment it is missed (UK time)."""
+
+    passes_at: datetime
+    what: str
+    rule: str
+    citation: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class WhatNext:
+    """What happens next in one procurement, and the design's problems while drafting."""
+
+    state_label: str
+    evaluation: Evaluation
+    deadline: NextDeadline | None
+    design_problems: list[Problem]
+    event_labels: dict[str, str]
+
+
+def _published_state(rulebook: Rulebook) -> str:
+    return next(e.target for e in rulebook.events if e.id == rulebook.design_event)
+
+
+def _next_deadline(
+    rulebook: Rulebook, procurement: Procurement, evaluation: Evaluation, now: datetime
+) -> NextDeadline | None:
+    closes = requests_close(section(procurement.design, "timeline").requests_deadline)
+    if closes is not None and procurement.state == _published_state(rulebook):
+        rule = rulebook.periods["requests_to_participate"].rule
+        what = "Requests to participate close"
+        return NextDeadline(closes, what, rule, rulebook.rule(rule).citation, closes <= now)
+    due = evaluation.next_due
+    if due is None:
+        return None
+    # A duty due on a day is met until that day ends where the authority is.
+    passes_at = datetime.combine(due.date + timedelta(days=1), time(0), tzinfo=UK)
+    return NextDeadline(passes_at, due.what, due.rule, due.citation, due.overdue)
+
+
+def what_next(*, procurement: Procurement, now: datetime) -> WhatNext:
+    rulebook = rulebook_of(procurement)
+    facts = facts_of(procurement)
+    evaluation = evaluate(rulebook, facts, now)
+    drafting = procurement.state == rulebook.initial_state
+    state = rulebook.state(procurement.state)
+    return WhatNext(
+        state_label=state.label if state else procurement.state,
+        evaluation=evaluation,
+        deadline=_next_deadline(rulebook, procurement, evaluation, now),
+        design_problems=validate_design(rulebook, facts, now) if drafting else [],
+        event_labels={e.id: e.label for e in rulebook.events},
+    )
+
+
+# Which question of the calculator a refusal of the engine is about.
+_ERROR_FIELDS: tuple[tuple[type[ProcedureError], str], ...] = (
+    (UnknownRegionError, "nation"),
+    (CalendarRangeError, "from"),
+    (RulebookError, "regime"),
+    (DeadlineError, "kind"),
+)
+
+
+def deadline_answer(*, kind: str, regime: str, start: date, nation: str | None) -> dict[str, Any]:
+    """The calculator's answer; a question it cannot answer names the field to change."""
+    try:
+        deadline = deadline_for(kind, regime, start, nation or None)
+    except ProcedureError as error:
+        field = next((name for kind_, name in _ERROR_FIELDS if isinstance(error, kind_)), "kind")
+        message = str(error)
+        raise validation_failed_from({field: [message[:1].upper() + message[1:] + "."]}) from None
+    return {"kind": kind, "regime": regime, "start": start, "nation": nation, **deadline.__dict__}

@@ -1,0 +1,316 @@
+"""
+Writes for procurements: starting one, changing its design, and every lifecycle action.
+
+Every lifecycle action goes through the engine of the rulebook the procurement is pinned to:
+`check` refuses it with the rule and citation, WARN rules need a recorded justification, and
+only then does the state move and the dated fact the action creates get stored.
+"""
+
+import secrets
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db import transaction
+
+from sanely.portal.accounts.models import OrganisationKind
+from sanely.portal.accounts.selectors import Actor, access_organisation
+from sanely.portal.audit.services import audit_record
+from sanely.portal.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RuleRefused,
+    validation_failed_from,
+)
+from sanely.procedure import (
+    ProcedureError,
+    Round,
+    Rule,
+    Rulebook,
+    check,
+    evaluate,
+    next_due,
+    next_state,
+    rulebook_for,
+)
+
+from . import events
+from .design import LOCKED_AT_PUBLICATION, ActionIn, parse_sections
+from .engine import UK, facts_of, rulebook_of, uk_date
+from .models import Procurement
+from .selectors import WRITE_ROLES, access_procurement
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:].rstrip(".") + "."
+
+
+def _next_check_at(rulebook: Rulebook, procurement: Procurement, now: datetime) -> datetime | None:
+    due = next_due(rulebook, facts_of(procurement), now)
+    return datetime.combine(due.date, time(0), tzinfo=UK) if due else None
+
+
+@transaction.atomic
+def procurement_create(
+    *,
+    actor: Actor,
+    organisation_id: int,
+    title: str,
+    commenced_on: date | None = None,
+    reference: str = "",
+    now: datetime,
+) -> Procurement:
+    """
+    A new procurement in drafting, pinned to the rulebook of the authority's nation on the
+    commencement date (today, UK time, unless given).
+    """
+    organisation, _ = access_organisation(actor=actor, organisation_id=organisation_id)
+    if organisation.kind != OrganisationKind.AUTHORITY:
+        raise NotFound("No such organisation.")
+    if not any(m.role in WRITE_ROLES for m in actor.in_organisation(organisation_id)):
+        raise PermissionDenied("Only a commissioner or procurement lead can start a procurement.")
+    problems: dict[str, list[str]] = {}
+    if not title.strip():
+        problems["title"] = ["Enter a title."]
+    if not organisation.nation:
+        problems["organisation_id"] = [
+            "The authority has no nation, so no regime applies: a procurement lead sets it."
+        ]
+    if problems:
+        raise validation_failed_from(problems)
+    commenced_on = commenced_on or uk_date(now)
+    try:
+        rulebook = rulebook_for(organisation.nation, commenced_on)
+    except ProcedureError as error:
+        raise validation_failed_from({"commenced_on": [_sentence(str(error))]}) from None
+    procurement = Procurement.objects.create(
+        organisation=organisation,
+        reference=reference or f"IP-{commenced_on:%Y}-{secrets.token_hex(3).upper()}",
+        title=title.strip(),
+        nation=organisation.nation,
+        commenced_on=commenced_on,
+        rulebook_id=rulebook.id,
+        rulebook_effective_from=rulebook.effective_from,
+        rulebook_hash=rulebook.content_hash,
+        state=rulebook.initial_state,
+        created_by=actor.user,
+        created_at=now,
+        updated_at=now,
+    )
+    audit_record(
+        action=events.PROCUREMENT_CREATED,
+        subject=procurement,
+        now=now,
+        actor=actor.user,
+        organisation=organisation,
+        payload={
+            "reference": procurement.reference,
+            "title": procurement.title,
+            "rulebook": [rulebook.id, str(rulebook.effective_from), rulebook.content_hash],
+        },
+    )
+    return procurement
+
+
+def _lock_rule(rulebook: Rulebook, guard: str) -> Rule:
+    """The rule that fixes a design section at publication in this rulebook."""
+    for rule in rulebook.rules:
+        if any(c.guard == guard for c in rule.checks):
+            return rule
+    # The Procurement Act 2023 has no "not negotiable" rule; s.31 restricts changes instead.
+    return next(r for r in rulebook.rules if any(c.event == "amend_documents" for c in r.checks))
+
+
+@transaction.atomic
+def procurement_design_update(
+    *, actor: Actor, procurement_id: int, sections: dict[str, Any], now: datetime
+) -> Procurement:
+    """
+    Replace the given design sections. Every problem of every section is reported at once and
+    nothing is stored unless all are valid; sections fixed at publication are refused after it.
+    """
+    procurement, membership = access_procurement(
+        actor=actor, procurement_id=procurement_id, write=True
+    )
+    parsed = parse_sections(sections)
+    rulebook = rulebook_of(procurement)
+    state = rulebook.state(procurement.state)
+    if state is None or state.terminal:
+        raise Conflict(f"The procurement is {procurement.state}; its design can no longer change.")
+    stored = {name: value.model_dump(mode="json") for name, value in parsed.items()}
+    changed = sorted(
+        name for name, value in stored.items() if procurement.design.get(name) != value
+    )
+    if procurement.published_at is not None:
+        for name in changed:
+            if name in LOCKED_AT_PUBLICATION:
+                rule = _lock_rule(rulebook, LOCKED_AT_PUBLICATION[name])
+                raise RuleRefused(
+                    f"The {name.replace('_', ' ')} were fixed when the notice was published and"
+                    " cannot change now. To fix: leave them as published.",
+                    rule=rule.id,
+                    citation=rule.citation,
+                )
+    procurement.design = {**procurement.design, **stored}
+    procurement.updated_at = now
+    procurement.next_check_at = _next_check_at(rulebook, procurement, now)
+    procurement.save()
+    audit_record(
+        action=events.PROCUREMENT_DESIGN_CHANGED,
+        subject=procurement,
+        now=now,
+        actor=actor.user,
+        organisation=membership.organisation,
+        payload={"sections": {name: stored[name] for name in changed}},
+    )
+    return procurement
+
+
+GATE_DECISIONS = frozenset(
+    {"continue_partnership", "reduce_partners", "terminate_partnership", "start_purchase"}
+)
+
+
+def _created_facts(
+    event: str, procurement: Procurement, action: ActionIn, today: date
+) -> dict[str, Any]:
+    """The facts an action creates: its guards see them, and they are stored once it applies."""
+    rounds = tuple(Round(r["number"], r["final"]) for r in procurement.rounds)
+    created: dict[str, dict[str, Any]] = {
+        "submit_notice": {"notice_on": today},
+        "publish_tender_notice": {"notice_on": today},
+        "invite_to_tender": {
+            "qualified": frozenset(action.qualified),
+            "invited": frozenset(action.invited),
+            "rounds": (Round(1),),
+        },
+        "negotiate": {"proposed_changes": frozenset(action.proposed_changes)},
+        "amend_documents": {"proposed_changes": frozenset(action.proposed_changes)},
+        "invite_final_tenders": {"rounds": (*rounds, Round(len(rounds) + 1, final=True))},
+        "notify_decision": {
+            "decision_notices_sent_on": today,
+            "not_yet_notified": frozenset(action.not_yet_notified),
+        },
+        "publish_award_notice": {
+            "decision_notices_sent_on": action.summaries_sent_on,
+            "not_yet_notified": frozenset(action.not_yet_notified),
+            "contract_award_notice_published_on": today,
+        },
+        "conclude_contracts": {"contract_concluded_on": today},
+        "enter_contracts": {"contract_concluded_on": today},
+        "end_phase": {"gate_targets_assessed": False},
+        "start_purchase": {
+            "performance_levels_met": action.performance_levels_met,
+            "purchase_price": action.purchase_price,
+        },
+    }
+    facts = dict(created.get(event, {}))
+    if event in GATE_DECISIONS:
+        facts["gate_targets_assessed"] = bool(action.targets_assessment.strip())
+    return facts
+
+
+def _payload_problems(event: str, procurement: Procurement, action: ActionIn) -> dict[str, str]:
+    if event in {"conclude_contracts", "enter_contracts"} and action.partners is None:
+        return {"partners": "Say how many partner contracts are concluded."}
+    if event == "reduce_partners" and (
+        action.partners is None or action.partners >= procurement.active_partners
+    ):
+        return {
+            "partners": f"Say how many partners remain: fewer than {procurement.active_partners}."
+        }
+    return {}
+
+
+def _store(procurement: Procurement, event: str, facts: dict[str, Any], action: ActionIn) -> None:
+    for name, value in facts.items():
+        if name == "rounds":
+            value = [{"number": r.number, "final": r.final} for r in value]
+        elif isinstance(value, frozenset):
+            value = sorted(value)
+        if name != "proposed_changes":  # a proposal is checked, never kept
+            setattr(procurement, name, value)
+    if event in {"conclude_contracts", "enter_contracts", "reduce_partners"}:
+        procurement.active_partners = action.partners or 0
+    if event == "continue_partnership":
+        procurement.current_phase += 1
+        procurement.gate_targets_assessed = False
+
+
+@transaction.atomic
+def procurement_act(
+    *,
+    actor: Actor,
+    procurement_id: int,
+    event: str,
+    action: ActionIn,
+    now: datetime,
+) -> Procurement:
+    """
+    Apply one lifecycle event: refused with the rule and citation when the engine refuses it,
+    or when a WARN rule has no justification; otherwise the state moves, the facts the event
+    creates are stored, and the audit event names every rule applied.
+    """
+    procurement, membership = access_procurement(
+        actor=actor, procurement_id=procurement_id, write=True
+    )
+    rulebook = rulebook_of(procurement)
+    if rulebook.event(event) is None:
+        known = ", ".join(e.id for e in rulebook.events)
+        raise validation_failed_from(
+            {"event": [f"{rulebook.title} has no action {event!r}: use one of {known}."]}
+        )
+    problems = _payload_problems(event, procurement, action)
+    if problems:
+        raise validation_failed_from({name: [message] for name, message in problems.items()})
+    created = _created_facts(event, procurement, action, uk_date(now))
+    facts = facts_of(procurement, **created)
+    refusal = check(rulebook, facts, event, now)
+    if refusal is not None:
+        raise RuleRefused(
+            f"{_sentence(refusal.message)} To fix: {refusal.fix}.",
+            rule=refusal.rule,
+            citation=refusal.citation,
+        )
+    outcome = evaluate(rulebook, facts, now)
+    warnings = [w for w in outcome.warnings if w.event == event]
+    justification = action.justification.strip()
+    if warnings and not justification:
+        raise RuleRefused(
+            "Record a justification first: "
+            + " ".join(f"{_sentence(w.message)} ({w.citation})" for w in warnings),
+            rule=warnings[0].rule,
+            citation=warnings[0].citation,
+            detail={
+                "justification": [f"{w.citation}: {_sentence(w.justification)}" for w in warnings]
+            },
+        )
+    previous = procurement.state
+    procurement.state = next_state(rulebook, event)
+    _store(procurement, event, created, action)
+    procurement.justifications = {
+        **procurement.justifications,
+        **{w.rule: justification for w in warnings},
+    }
+    if event == rulebook.design_event:
+        procurement.published_at = now
+    procurement.updated_at = now
+    procurement.next_check_at = _next_check_at(rulebook, procurement, now)
+    procurement.save()
+    audit_record(
+        action=events.PROCUREMENT_ACTION_PREFIX + event,
+        subject=procurement,
+        now=now,
+        actor=actor.user,
+        organisation=membership.organisation,
+        payload={
+            "from": previous,
+            "to": procurement.state,
+            "rulebook": procurement.rulebook_id,
+            "rules": [r.id for r in rulebook.rules if any(c.event == event for c in r.checks)],
+            "justified": {w.rule: justification for w in warnings},
+            "evidence": action.evidence,
+            "facts": action.model_dump(mode="json", exclude_defaults=True),
+        },
+    )
+    return procurement
