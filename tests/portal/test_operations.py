@@ -170,10 +170,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_production_uses_secure_cookies(tmp_path):
+    from sanely import vault
+
     result = run_settings(
         {
             "SANELY_ENV": "production",
             "SANELY_SECRET_KEY": "x" * 50,
+            "SANELY_VAULT_MASTER_KEY": vault.master_key_generate(),
+            "SANELY_RECEIPT_SIGNING_KEY": vault.signing_key_generate().private_pem.decode(),
             "SANELY_DATA_DIR": str(tmp_path),
         }
     )

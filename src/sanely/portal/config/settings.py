@@ -7,12 +7,15 @@ strict checks (a real secret key, HTTPS cookies, no debug pages).
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from sanely import vault
 
 REPO_DIR = Path(__file__).resolve().parents[4]
 ENV = os.environ.get("SANELY_ENV", "development")
@@ -50,6 +53,40 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SANELY_SECRET_KEY must be set when SANELY_ENV=production.")
     SECRET_KEY = _development_secret_key()
 
+# The sealed vault (docs/vault.md, docs/tenders.md): the master key wraps every round's key and
+# the Ed25519 key signs receipts. Both come from the environment, never from the database; a
+# development checkout makes its own under var/, once.
+VAULT_MASTER_KEY = os.environ.get("SANELY_VAULT_MASTER_KEY", "")
+RECEIPT_SIGNING_KEY = os.environ.get("SANELY_RECEIPT_SIGNING_KEY", "")
+if PRODUCTION and not (VAULT_MASTER_KEY and RECEIPT_SIGNING_KEY):
+    raise ImproperlyConfigured(
+        "SANELY_VAULT_MASTER_KEY and SANELY_RECEIPT_SIGNING_KEY (PEM) must be set when"
+        " SANELY_ENV=production: make them with `sanely vault master-key` and"
+        " `sanely vault keygen`."
+    )
+
+
+def _development_vault_key(name: str, make: Callable[[], str]) -> str:
+    """A vault key kept under var/ like the secret key; only ever for development."""
+    path = DATA_DIR / name
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text()
+
+
+if not VAULT_MASTER_KEY:
+    VAULT_MASTER_KEY = _development_vault_key("vault_master_key", vault.master_key_generate)
+if not RECEIPT_SIGNING_KEY:
+    RECEIPT_SIGNING_KEY = _development_vault_key(
+        "receipt_signing_key.pem", lambda: vault.signing_key_generate().private_pem.decode()
+    )
+# clamd for the virus-scan hook: "unix:/run/clamav/clamd.ctl" or "tcp://host:3310"; unset,
+# files are marked as not scanned.
+VAULT_SCANNER = os.environ.get("SANELY_CLAMD") or None
+SUBMISSION_MAX_BYTES = int(os.environ.get("SANELY_SUBMISSION_MAX_BYTES", str(250_000_000)))
+
 DEBUG = _flag("SANELY_DEBUG", default=False)
 ALLOWED_HOSTS = os.environ.get("SANELY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
@@ -72,6 +109,7 @@ INSTALLED_APPS = [
     "sanely.portal.audit",
     "sanely.portal.pilots",
     "sanely.portal.procurements",
+    "sanely.portal.tenders",
 ]
 
 MIDDLEWARE = [

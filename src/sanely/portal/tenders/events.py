@@ -1,0 +1,11 @@
+"""Audit event names written by the tenders app."""
+
+INTEREST_EXPRESSED = "interest.expressed"
+ROUND_OPENED_FOR_SUBMISSIONS = "round.created"
+ROUND_DEADLINE_EXTENDED = "round.deadline_extended"
+ROUND_OPENING_REQUESTED = "round.opening_requested"
+ROUND_OPENED = "round.opened"
+SUBMISSION_RECEIVED = "submission.received"
+SUBMISSION_CONTENT_READ = "submission.content_read"
+# Every refused attempt to reach sealed content (Directive 2014/24/EU Annex IV (g)).
+SEALED_ACCESS_REFUSED = "security.sealed_access_refused"

@@ -1,0 +1,260 @@
+"""
+Reads for sealed submissions, and the one place that decides who may see what:
+
+* published opportunities are public;
+* a supplier's people see their own organisation's submissions and receipts, never another's;
+* the authority's people see a round and how many have submitted, and, only once the round
+  has been opened by two of them, its submissions;
+* content is read only through `access_submission_content`, which refuses (and records as a
+  security event) every attempt before opening, and every attempt by anyone else after it.
+"""
+
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, NoReturn
+
+from django.db.models import QuerySet
+
+from sanely import vault
+from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.audit.services import audit_record
+from sanely.portal.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from sanely.portal.procurements.models import Procurement
+from sanely.portal.procurements.selectors import WRITE_ROLES
+
+from . import events
+from .keys import master_key
+from .models import SubmissionRound, SubmissionVersion
+from .security import refuse_sealed_access
+
+SEALED = (
+    "Submissions to this round are sealed until its deadline has passed and two authorised"
+    " people of the authority have opened it; nobody can read them before, whatever their role."
+)
+
+
+def opportunity_list() -> QuerySet[Procurement]:
+    """Published procurements, newest first: anyone may read them."""
+    return (
+        Procurement.objects.filter(published_at__isnull=False)
+        .select_related("organisation")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def access_opportunity(*, procurement_id: int) -> Procurement:
+    procurement = opportunity_list().filter(pk=procurement_id).first()
+    if procurement is None:
+        raise NotFound("No such opportunity.")
+    return procurement
+
+
+def need_summary(procurement: Procurement) -> str:
+    need = procurement.design.get("need") if isinstance(procurement.design, dict) else None
+    return str(need.get("need_statement", "")) if isinstance(need, dict) else ""
+
+
+def round_list(*, procurement: Procurement) -> QuerySet[SubmissionRound]:
+    return SubmissionRound.objects.filter(procurement=procurement).order_by("kind", "number")
+
+
+def supplier_memberships(actor: Actor) -> list[Membership]:
+    """The actor's supplier memberships through which they may submit."""
+    return [
+        m
+        for m in actor.memberships
+        if m.organisation.kind == OrganisationKind.SUPPLIER and m.can_write
+    ]
+
+
+def access_supplier(*, actor: Actor, organisation_id: int) -> Organisation:
+    """A supplier the actor acts for; any other organisation is reported as missing."""
+    for membership in supplier_memberships(actor):
+        if membership.organisation_id == organisation_id:
+            return membership.organisation
+    raise NotFound("No such organisation.")
+
+
+def access_round(
+    *, actor: Actor, round_id: int, write: bool = False
+) -> tuple[SubmissionRound, Membership]:
+    """A round of one of the actor's authorities; `write` needs a commissioner or lead."""
+    found = (
+        SubmissionRound.objects.select_related("procurement__organisation")
+        .filter(pk=round_id)
+        .first()
+    )
+    memberships = actor.in_organisation(found.procurement.organisation_id) if found else []
+    if found is None or not memberships:
+        raise NotFound("No such round.")
+    if write:
+        memberships = [m for m in memberships if m.role in WRITE_ROLES]
+        if not memberships:
+            raise PermissionDenied(
+                "Only a commissioner or procurement lead of the authority can do this."
+            )
+    return found, memberships[0]
+
+
+def access_supplier_round(
+    *, actor: Actor, round_id: int, organisation_id: int
+) -> tuple[SubmissionRound, Organisation]:
+    """A round of a published procurement, and the supplier the actor acts for in it."""
+    organisation = access_supplier(actor=actor, organisation_id=organisation_id)
+    found = (
+        SubmissionRound.objects.select_related("procurement__organisation")
+        .filter(pk=round_id, procurement__published_at__isnull=False)
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such round.")
+    return found, organisation
+
+
+@dataclass(frozen=True)
+class PartStatus:
+    part: str
+    latest: SubmissionVersion | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.latest is not None
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """What a supplier has submitted to a round, part by part; the latest version counts."""
+
+    parts: list[PartStatus]
+    versions: list[SubmissionVersion]
+
+    @property
+    def complete(self) -> bool:
+        return all(p.submitted for p in self.parts)
+
+    @property
+    def missing(self) -> list[str]:
+        return [p.part for p in self.parts if not p.submitted]
+
+
+def completeness(*, round: SubmissionRound, organisation: Organisation) -> Completeness:
+    versions = list(
+        SubmissionVersion.objects.filter(round=round, organisation=organisation)
+        .select_related("round", "submitted_by")
+        .order_by("version")
+    )
+    latest = {v.part: v for v in versions}
+    return Completeness([PartStatus(p, latest.get(p)) for p in round.parts], versions)
+
+
+def submitted_count(*, round: SubmissionRound) -> int:
+    """How many suppliers have submitted something: all the authority learns before opening."""
+    return SubmissionVersion.objects.filter(round=round).values("organisation").distinct().count()
+
+
+def access_receipt(*, actor: Actor, version_id: int) -> SubmissionVersion:
+    """A version of one of the actor's suppliers: their receipt is always theirs to download."""
+    own = [m.organisation_id for m in supplier_memberships(actor)]
+    version = (
+        SubmissionVersion.objects.select_related("round__procurement", "organisation")
+        .filter(pk=version_id, organisation_id__in=own)
+        .first()
+    )
+    if version is None:
+        raise NotFound("No such submission.")
+    return version
+
+
+def round_submission_list(
+    *, actor: Actor, round_id: int, now: datetime
+) -> tuple[SubmissionRound, QuerySet[SubmissionVersion]]:
+    """Every version submitted to a round, for the authority once the round is opened."""
+    found, _ = access_round(actor=actor, round_id=round_id)
+    if not found.is_open:
+        refuse_sealed_access(
+            actor=actor,
+            round=found,
+            subject=found,
+            route="round submissions",
+            error=Conflict(SEALED),
+            now=now,
+        )
+    versions = (
+        SubmissionVersion.objects.filter(round=found)
+        .select_related("organisation", "submitted_by", "round")
+        .order_by("pk")
+    )
+    return found, versions
+
+
+@dataclass(frozen=True)
+class Content:
+    """The plaintext of one opened submission, in a temporary file deleted when closed."""
+
+    version: SubmissionVersion
+    file: IO[bytes]
+
+
+def access_submission_content(
+    *, actor: Actor, version_id: int, route: str, now: datetime
+) -> Content:
+    """
+    The one way to read what a supplier submitted. Refused, and recorded as a security event,
+    before the round is opened (for everyone: supplier, authority, superuser) and afterwards for
+    anyone who is not a person of the authority. A version the actor could not even know of is
+    reported as missing.
+    """
+    version = (
+        SubmissionVersion.objects.select_related("round__procurement__organisation", "organisation")
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None:
+        raise NotFound("No such submission.")
+    found = version.round
+    authority_person = bool(actor.in_organisation(found.procurement.organisation_id))
+    own = version.organisation_id in actor.organisation_ids
+
+    def refuse(error: ApplicationError) -> NoReturn:
+        refuse_sealed_access(
+            actor=actor, round=found, subject=version, route=route, error=error, now=now
+        )
+
+    if not (authority_person or own):
+        refuse(NotFound("No such submission."))
+    if not found.is_open:
+        refuse(Conflict(SEALED))
+    if not authority_person:
+        refuse(
+            PermissionDenied(
+                "Only the authority's people read opened submissions; you have your file and"
+                " its receipt."
+            )
+        )
+    plain = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, closed by it
+    try:
+        opened = vault.round_key_open(
+            master_key(),
+            found.round_key(),
+            authorisation=vault.OpeningAuthorisation(
+                found.ref, str(found.opening_requested_by_id), str(found.opened_by_id)
+            ),
+            now=now,
+        )
+        with version.sealed_blob.open("rb") as blob:
+            vault.unseal(blob, plain, envelope=version.envelope(), opened=opened)
+    except vault.VaultError as error:
+        plain.close()
+        refuse(Conflict(f"The sealed submission could not be read: {error}."))
+    plain.seek(0)
+    audit_record(
+        action=events.SUBMISSION_CONTENT_READ,
+        subject=version,
+        now=now,
+        actor=actor.user,
+        authority=found.procurement.organisation,
+        payload={"round": found.ref, "route": route, "sha256": version.plaintext_sha256},
+    )
+    return Content(version, plain)
