@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import DataError, SpecError
+from ._estimate import error_kind
 from ._spec import Spec
 from ._table import Factor, IngestReport, Summary, Table
 
@@ -77,15 +78,18 @@ def read_summary(path: Path, spec: Spec, rows: int) -> Table:
         for index, (name, values) in enumerate(spec.data.where.items()):
             filters.append(f"list_contains($where{index}, CAST({_quote(name)} AS VARCHAR))")
             params[f"where{index}"] = list(values)
-        aggregates = [
-            f"count(*) FILTER (WHERE {valid}) AS n",
-            f"count(*) FILTER (WHERE NOT ({valid})) AS missing",
-            f"sum({y}) FILTER (WHERE {valid}) AS sy",
-            f"sum({x}) FILTER (WHERE {valid}) AS sx",
-            f"var_pop({y}) FILTER (WHERE {valid}) AS vyy",
-            f"covar_pop({y}, {x}) FILTER (WHERE {valid}) AS vxy",
-            f"var_pop({x}) FILTER (WHERE {valid}) AS vxx",
-        ]
+        # Only what the estimator needs: a leaner GROUP BY is a faster scan.
+        where_valid = f" FILTER (WHERE {valid})" if exposure else ""
+        aggregates = ["count(*) AS rows", f"count({y}){where_valid} AS n"]
+        aggregates.append(f"sum({y}){where_valid} AS sy")
+        if exposure:
+            aggregates.append(f"sum({x}){where_valid} AS sx")
+        if spec.inference.method == "analytic" and error_kind(spec) != "cluster":
+            aggregates += [
+                f"var_pop({y}){where_valid} AS vyy",
+                f"covar_pop({y}, {x}){where_valid} AS vxy",
+                f"var_pop({x}){where_valid} AS vxx",
+            ]
         if spec.metric.statistic == "proportion":
             aggregates.append(f"count(*) FILTER (WHERE {valid} AND {y} NOT IN (0, 1)) AS bad")
         # Identifiers are quoted by _quote and values are bound parameters.
@@ -110,7 +114,7 @@ def _table(groups: dict[str, Any], spec: Spec, path: Path, total: int) -> Table:
     n = np.ma.filled(groups["n"], 0).astype(np.float64)
     keep = n > 0
     factors: dict[str, Factor] = {}
-    missing = {columns.value: int(np.sum(groups["missing"]))}
+    missing = {columns.value: int(np.sum(groups["rows"]) - n.sum())}
     for name in ("unit", "period", "group"):
         column = getattr(columns, name)
         if column is not None:
@@ -132,7 +136,8 @@ def _table(groups: dict[str, Any], spec: Spec, path: Path, total: int) -> Table:
         raise DataError(f"{path.name} has no usable rows after filtering and missing values.")
 
     def filled(name: str) -> np.ndarray:
-        return np.ma.filled(groups[name], 0.0).astype(np.float64)[keep]
+        """A summed column for the kept groups; zeros for moments that were not needed."""
+        return np.ma.filled(groups.get(name, n), 0.0).astype(np.float64)[keep] * (name in groups)
 
     def factor(name: str) -> Factor | None:
         return factors[name].select(keep) if name in factors else None
