@@ -173,7 +173,7 @@ def run_python(code: str, *args: str) -> dict[str, Any]:
     completed = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
     )
-    result: dict[str, Any] = json.loads(completed.stdout)
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result
 
 

@@ -1,8 +1,8 @@
 """Cluster bootstrap: resample units (or rows) with replacement, seeded and reproducible."""
 
 from collections.abc import Callable
-from typing import Any
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -63,7 +63,8 @@ def _moment_replicates(sums: Sums, coef: Floats, spec: Spec) -> Floats:
 
     def block(stream: np.random.SeedSequence, size: int) -> Floats:
         drawn = resampled_sums(np.random.default_rng(stream), strata, packed, size)
-        return (drawn.real / drawn.imag) @ coef
+        ratios: Floats = drawn.real / drawn.imag
+        return ratios @ coef
 
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
         return np.concatenate(list(pool.map(block, streams, blocks)))
