@@ -27,6 +27,7 @@ NO_ORGANISATION_DATA = {
     "accounts:password_reset": "answers the same for every address",
     "accounts:password_set": "works only with the secret token emailed to the person",
     "api:deadline": "the public statutory deadline calculator",
+    "deadlines": "the public statutory deadline calculator page",
 }
 
 
@@ -366,6 +367,55 @@ def case_api_procurement_action(wessex, mercia):
     assert "drafting" == procurement.state
 
 
+def case_page_procurement_list(wessex, mercia):
+    wessex_procurement(wessex)
+    response = mercia.client(Role.PROCUREMENT_LEAD).get("/procurements/")
+    assert 200 == response.status_code
+    assert "Wessex rural transport" not in response.text
+
+
+def case_page_procurement_new(wessex, mercia):
+    from sanely.portal.procurements.models import Procurement
+
+    response = mercia.client(Role.PROCUREMENT_LEAD).post(
+        "/procurements/new", {"title": "Planted", "organisation_id": wessex.organisation.pk}
+    )
+    assert 400 == response.status_code  # not one of the authorities offered
+    assert not Procurement.objects.exists()
+
+
+def case_page_procurement_detail(wessex, mercia):
+    procurement = wessex_procurement(wessex)
+    response = mercia.client(Role.AUDITOR).get(f"/procurements/{procurement.pk}/")
+    assert 404 == response.status_code
+
+
+def case_page_procurement_section(wessex, mercia):
+    procurement = wessex_procurement(wessex)
+    client = mercia.client(Role.PROCUREMENT_LEAD)
+    url = f"/procurements/{procurement.pk}/design/need"
+    assert 404 == client.get(url).status_code
+    assert 404 == client.post(url, {"need_statement": "Overwritten"}).status_code
+    procurement.refresh_from_db()
+    assert {} == procurement.design
+
+
+def case_page_procurement_check(wessex, mercia):
+    procurement = wessex_procurement(wessex)
+    response = mercia.client(Role.AUDITOR).get(f"/procurements/{procurement.pk}/check")
+    assert 404 == response.status_code
+
+
+def case_page_procurement_action(wessex, mercia):
+    procurement = wessex_procurement(wessex)
+    client = mercia.client(Role.PROCUREMENT_LEAD)
+    url = f"/procurements/{procurement.pk}/actions/abandon"
+    assert 404 == client.get(url).status_code
+    assert 404 == client.post(url, {"evidence": "Planted"}).status_code
+    procurement.refresh_from_db()
+    assert "drafting" == procurement.state
+
+
 CASES = {
     "home": case_home,
     "accounts:organisation": case_page_organisation,
@@ -398,6 +448,12 @@ CASES = {
     "api:procurement_update": case_api_procurement_update,
     "api:procurement_next": case_api_procurement_next,
     "api:procurement_action": case_api_procurement_action,
+    "procurements:list": case_page_procurement_list,
+    "procurements:new": case_page_procurement_new,
+    "procurements:detail": case_page_procurement_detail,
+    "procurements:section": case_page_procurement_section,
+    "procurements:check": case_page_procurement_check,
+    "procurements:action": case_page_procurement_action,
 }
 
 

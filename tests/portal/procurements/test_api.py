@@ -124,7 +124,7 @@ def test_a_design_with_contradictions_shows_every_problem_and_saves_nothing(
     assert 400 == response.status_code
     body = response.json()
     assert "validation_failed" == body["code"]
-    assert {"award.criteria", "phases[0].targets", "timeline.requests_deadline"} == set(
+    assert {"award.criteria", "phases.items[0].targets", "timeline.requests_deadline"} == set(
         body["detail"]
     )
     assert before == Procurement.objects.get(pk=pid).design

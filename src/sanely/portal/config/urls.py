@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from sanely.portal.core import views as core_views
+from sanely.portal.procurements import views as procurements_views
 
 from .api import api
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("", include("sanely.portal.accounts.urls")),
     path("audit/", include("sanely.portal.audit.urls")),
     path("evidence/", include("sanely.portal.pilots.urls")),
+    path("procurements/", include("sanely.portal.procurements.urls")),
+    path("deadlines", procurements_views.deadline_calculator, name="deadlines"),
 ]
 
 handler400 = "sanely.portal.core.views.bad_request"

@@ -163,7 +163,7 @@ def procurement_update(
 ) -> dict[str, Any]:
     """
     Replace design sections. Every problem is answered at once (`detail` maps each field path,
-    such as `phases[0].targets`, to its problems) and nothing is stored unless all are valid.
+    such as `phases.items[0].targets`, to its problems) and nothing is stored unless all are valid.
     After publication, `minimum_requirements`, `award` and `gates` are refused with 409.
     """
     procurement = services.procurement_design_update(

@@ -204,12 +204,12 @@ def _phases(s: PhasesSection) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     for i, phase in enumerate(s.items):
         if not phase.targets:
-            problems[f"phases[{i}].targets"] = [
+            problems[f"phases.items[{i}].targets"] = [
                 f"Phase {i + 1} ({phase.name}) has no intermediate target: add at least one."
             ]
         paid = sum((instalment.amount for instalment in phase.instalments), Decimal(0))
         if paid > phase.max_value:
-            problems[f"phases[{i}].instalments"] = [
+            problems[f"phases.items[{i}].instalments"] = [
                 f"The instalments of phase {i + 1} add up to {paid}, more than its maximum value"
                 f" {phase.max_value}: lower them or raise the maximum."
             ]
@@ -288,7 +288,7 @@ def _location(section: str, loc: tuple[int | str, ...]) -> str:
     path = section
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return path.replace("phases.items", "phases")
+    return path
 
 
 def parse_sections(raw: dict[str, Any]) -> dict[str, InputSchema]:

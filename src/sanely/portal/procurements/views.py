@@ -1,0 +1,342 @@
+"""
+Procurement pages: start one, design it question by question, check the answers, act on it
+(every action through the engine), see what happens next; and the public deadline calculator.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from pydantic import ValidationError
+
+from sanely.portal.accounts.models import Nation
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.core.clock import now
+from sanely.portal.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RuleRefused,
+    ValidationFailed,
+    validation_failed_from,
+)
+from sanely.portal.core.pages import errors_context, page_guard
+from sanely.procedure import KINDS, rulebook_ids
+
+from . import selectors, services, wizard
+from .design import SECTIONS, ActionIn, section
+from .engine import estimated_value, rulebook_of
+
+# The answers each action asks for, besides a justification and evidence.
+ACTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "invite_to_tender": ("qualified", "invited"),
+    "negotiate": ("proposed_changes",),
+    "amend_documents": ("proposed_changes",),
+    "notify_decision": ("not_yet_notified",),
+    "publish_award_notice": ("summaries_sent_on", "not_yet_notified"),
+    "conclude_contracts": ("partners",),
+    "enter_contracts": ("partners",),
+    "continue_partnership": ("targets_assessment",),
+    "reduce_partners": ("targets_assessment", "partners"),
+    "terminate_partnership": ("targets_assessment",),
+    "start_purchase": ("targets_assessment", "performance_levels_met", "purchase_price"),
+}
+# Which design section holds each field the engine names in a problem.
+PROBLEM_SECTIONS: dict[str, str] = {
+    "need_statement": "need",
+    "market_unavailability": "need",
+    "minimum_requirements": "minimum_requirements",
+    "partner_model": "partners",
+    "max_partners": "partners",
+    "min_candidates": "partners",
+    "phases": "phases",
+    "termination_option_announced": "gates",
+    "reduction_option_announced": "gates",
+    "ipr_arrangements": "ipr",
+    "selection_criteria_tags": "selection",
+    "award_model": "award",
+    "award_criteria": "award",
+    "staged_reduction_announced": "award",
+    "estimated_value": "purchase",
+    "kpis": "purchase",
+    "performance_levels": "purchase",
+    "max_cost": "purchase",
+    "conflicts_assessment_complete": "conflicts",
+    "call_for_competition": "timeline",
+    "notice_on": "timeline",
+    "rtp_deadline": "timeline",
+    "procedure_description": "timeline",
+    "pme_reasons": "timeline",
+}
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.for_session(request.user)  # type: ignore[arg-type]
+
+
+def page_errors(error: ValidationFailed | Conflict, *, within: str = "") -> dict[str, Any]:
+    """
+    The error summary for a refused write: a refusal shows its rule and citation; each field
+    problem links to its input (paths inside section `within` lose that prefix).
+    """
+    summary: list[dict[str, str]] = []
+    fields: dict[str, str] = {}
+    if isinstance(error, RuleRefused):
+        summary.append({"text": f"{error.message} ({error.citation}; rule {error.rule})"})
+    detail = error.detail if isinstance(error.detail, dict) else {}
+    for path, problems in detail.items():
+        ident = wizard.field_id(path.removeprefix(f"{within}."))
+        fields[ident] = problems[0]
+        summary += [{"text": problem, "href": f"#{ident}"} for problem in problems]
+    if not summary:
+        summary.append({"text": error.message})
+    return {"errors": {"summary": summary, "fields": fields}}
+
+
+class ProcurementForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False)
+    organisation_id = forms.TypedChoiceField(coerce=int, choices=())
+    commenced_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation_id"].choices = organisations  # type: ignore[attr-defined]
+
+
+@login_required
+@page_guard
+def procurement_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not selectors.procurements_readable(actor):
+        raise PermissionDenied("Procurements are run by people of an authority.")
+    return render(request, "procurements/list.html", {
+        "procurements": selectors.procurement_list_for(actor=actor),
+        "can_start": bool(selectors.writable_authorities(actor)),
+    })  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def procurement_new(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    organisations = selectors.writable_authorities(actor)
+    if not organisations:
+        raise PermissionDenied("Only a commissioner or procurement lead can start a procurement.")
+    bound = request.method == "POST"
+    form = ProcurementForm(request.POST if bound else None, organisations=organisations)
+    errors = errors_context(form=form)
+    if bound and form.is_valid():
+        try:
+            procurement = services.procurement_create(actor=actor, now=now(), **form.cleaned_data)
+            return redirect(
+                "procurements:section", procurement_id=procurement.pk, section_name="need"
+            )
+        except ValidationFailed as error:
+            errors = errors_context(form=form, error=error)
+    status = 400 if errors else 200
+    return render(request, "procurements/new.html", {"form": form, **errors}, status=status)
+
+
+def _time_left(moment: datetime, at: datetime) -> str:
+    seconds = int((at - moment).total_seconds())
+    days, rest = divmod(abs(seconds), 86400)
+    span = (
+        f"{days} days {rest // 3600} hours"
+        if days
+        else f"{rest // 3600} hours {rest % 3600 // 60} minutes"
+    )
+    return f"{span} left" if seconds > 0 else f"overdue by {span}"
+
+
+@login_required
+@page_guard
+def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    moment = now()
+    actor = _actor(request)
+    procurement, membership = selectors.access_procurement(
+        actor=actor, procurement_id=procurement_id
+    )
+    ahead = selectors.what_next(procurement=procurement, now=moment)
+    return render(request, "procurements/detail.html", {
+        "procurement": procurement,
+        "ahead": ahead,
+        "time_left": ahead.deadline and _time_left(moment, ahead.deadline.passes_at),
+        "can_write": membership.role in selectors.WRITE_ROLES,
+        "sections": SECTIONS,
+    })  # fmt: skip
+
+
+def _next_section(name: str) -> str | None:
+    names = list(SECTIONS)
+    following = names[names.index(name) + 1 :]
+    return following[0] if following else None
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def design_section(request: HttpRequest, procurement_id: int, section_name: str) -> HttpResponse:
+    name = section_name
+    if name not in SECTIONS:
+        raise NotFound("No such question page.")
+    actor = _actor(request)
+    procurement, _ = selectors.access_procurement(
+        actor=actor, procurement_id=procurement_id, write=True
+    )
+    title, schema = SECTIONS[name]
+    values: dict[str, Any] = section(procurement.design, name).model_dump(mode="json")
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        values = wizard.parse(schema, request.POST)
+        try:
+            services.procurement_design_update(
+                actor=actor, procurement_id=procurement.pk, sections={name: values}, now=now()
+            )
+            following = _next_section(name)
+            if "more" in request.POST:
+                return redirect(
+                    "procurements:section", procurement_id=procurement.pk, section_name=name
+                )
+            if following is None or "check" in request.POST:
+                return redirect("procurements:check", procurement_id=procurement.pk)
+            return redirect(
+                "procurements:section", procurement_id=procurement.pk, section_name=following
+            )
+        except (ValidationFailed, Conflict) as error:
+            context, status = page_errors(error, within=name), error.status
+    fields = context.get("errors", {}).get("fields", {})
+    return render(request, "procurements/section.html", {
+        "procurement": procurement,
+        "title": title,
+        "name": name,
+        "widgets": wizard.widgets(schema, values, fields),
+        "repeating": any(w["kind"] == "rows" for w in wizard.widgets(schema, {}, {})),
+        **context,
+    }, status=status)  # fmt: skip
+
+
+@login_required
+@page_guard
+def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    moment = now()
+    procurement, membership = selectors.access_procurement(
+        actor=_actor(request), procurement_id=procurement_id
+    )
+    ahead = selectors.what_next(procurement=procurement, now=moment)
+    answers = []
+    for name, (title, schema) in SECTIONS.items():
+        values = section(procurement.design, name).model_dump(mode="json")
+        rows = [
+            (wizard.label(schema, field), wizard.summarise(value))
+            for field, value in values.items()
+        ]
+        answers.append({"name": name, "title": title, "rows": rows})
+    problems = [
+        {"problem": p, "section": PROBLEM_SECTIONS.get(p.field.split("[")[0].split(".")[0])}
+        for p in ahead.design_problems
+    ]
+    development, purchase = estimated_value(procurement.design)
+    return render(request, "procurements/check.html", {
+        "procurement": procurement,
+        "answers": answers,
+        "problems": problems,
+        "can_write": membership.role in selectors.WRITE_ROLES,
+        "development": development,
+        "purchase": purchase,
+        "ratio": round(purchase / development, 2) if purchase and development else None,
+    })  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def procurement_action(request: HttpRequest, procurement_id: int, event: str) -> HttpResponse:
+    actor = _actor(request)
+    procurement, _ = selectors.access_procurement(
+        actor=actor, procurement_id=procurement_id, write=True
+    )
+    found = rulebook_of(procurement).event(event)
+    if found is None:
+        raise NotFound("No such action.")
+    only = ("justification", "evidence", *ACTION_FIELDS.get(event, ()))
+    values: dict[str, Any] = {}
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        values = wizard.parse(ActionIn, request.POST, only=only)
+        try:
+            services.procurement_act(
+                actor=actor,
+                procurement_id=procurement.pk,
+                event=event,
+                action=_action_in(values),
+                now=now(),
+            )
+            messages.success(request, f"Done: {found.label}.")
+            return redirect("procurements:detail", procurement_id=procurement.pk)
+        except (ValidationFailed, Conflict) as error:
+            context, status = page_errors(error), error.status
+    ahead = selectors.what_next(procurement=procurement, now=now())
+    fields = context.get("errors", {}).get("fields", {})
+    return render(request, "procurements/action.html", {
+        "procurement": procurement,
+        "event": found,
+        "warnings": [w for w in ahead.evaluation.warnings if w.event == event],
+        "evidence": [e for e in ahead.evaluation.evidence if e.event == event],
+        "widgets": wizard.widgets(ActionIn, values, fields, only=only),
+        **context,
+    }, status=status)  # fmt: skip
+
+
+def _action_in(values: dict[str, Any]) -> ActionIn:
+    """The posted answers typed; a wrong type is reported like any other field problem."""
+    try:
+        return ActionIn.model_validate(values)
+    except ValidationError as error:
+        raise validation_failed_from(
+            {".".join(str(p) for p in e["loc"]): [e["msg"]] for e in error.errors()}
+        ) from None
+
+
+class DeadlineForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k, k.replace("-", " ").capitalize()) for k in KINDS])
+    regime = forms.ChoiceField(choices=())
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    nation = forms.ChoiceField(
+        required=False,
+        choices=[("", "Not needed (or an EU member state)")]
+        + [(n.value, n.label) for n in Nation if n != Nation.EU],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regime"].choices = [(r, r) for r in rulebook_ids()]  # type: ignore[attr-defined]
+
+
+def deadline_calculator(request: HttpRequest) -> HttpResponse:
+    """Public: the statutory deadline for a date, with the rule and citation behind it."""
+    asked = "kind" in request.GET
+    form = DeadlineForm(request.GET if asked else None)
+    answer = None
+    errors = errors_context(form=form)
+    if asked and form.is_valid():
+        try:
+            answer = selectors.deadline_answer(
+                kind=form.cleaned_data["kind"],
+                regime=form.cleaned_data["regime"],
+                start=form.cleaned_data["start"],
+                nation=form.cleaned_data["nation"],
+            )
+        except ValidationFailed as error:
+            detail = {("start" if k == "from" else k): v for k, v in error.detail.items()}
+            errors = errors_context(form=form, error=ValidationFailed(error.message, detail=detail))
+    return render(request, "procurements/deadlines.html", {
+        "form": form, "answer": answer, **errors,
+    }, status=400 if errors else 200)  # fmt: skip

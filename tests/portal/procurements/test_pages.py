@@ -1,0 +1,173 @@
+"""The procurement pages: question pages, check your answers, actions, what happens next."""
+
+from datetime import date
+
+import pytest
+
+from sanely.portal.accounts.models import Role
+from sanely.portal.audit.models import AuditEvent
+from sanely.portal.procurements.models import Procurement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_starting_a_procurement_leads_to_the_first_question(wessex):
+    client = wessex.client(Role.COMMISSIONER)
+    assert 200 == client.get("/procurements/new").status_code
+    response = client.post(
+        "/procurements/new",
+        {"title": "Rural transport", "organisation_id": wessex.organisation.pk},
+    )
+    procurement = Procurement.objects.get()
+    assert f"/procurements/{procurement.pk}/design/need" == response.url
+    assert "pa-2023-cfp-ip" == procurement.rulebook_id
+    listed = client.get("/procurements/")
+    assert "Rural transport" in listed.text
+
+
+def test_an_empty_title_is_shown_in_the_error_summary(wessex):
+    client = wessex.client(Role.COMMISSIONER)
+    response = client.post(
+        "/procurements/new", {"title": "", "organisation_id": wessex.organisation.pk}
+    )
+    assert 400 == response.status_code
+    assert 'href="#title"' in response.text
+    assert not Procurement.objects.exists()
+
+
+def test_people_without_an_authority_cannot_see_procurements(kestrel, wessex):
+    assert 403 == kestrel.client(Role.SUPPLIER_ADMIN).get("/procurements/").status_code
+    assert 403 == wessex.client(Role.AUDITOR).get("/procurements/new").status_code
+
+
+def test_a_question_page_saves_rows_and_drops_the_empty_one(make_procurement, wessex):
+    pid = make_procurement()
+    client = wessex.client(Role.PROCUREMENT_LEAD)
+    page = client.get(f"/procurements/{pid}/design/phases")
+    assert 200 == page.status_code
+    assert 'name="items-1-name"' in page.text  # the empty row to add another phase
+    response = client.post(
+        f"/procurements/{pid}/design/phases",
+        {
+            "items-0-name": "Prototype",
+            "items-0-duration_months": "6",
+            "items-0-max_value": "100000",
+            "items-0-targets-0-metric": "Median wait",
+            "items-0-targets-0-comparator": "<=",
+            "items-0-targets-0-threshold": "20",
+            "items-0-targets-0-evidence_standard": "estimate",
+            "items-0-targets-1-comparator": "",
+            "items-0-instalments-0-description": "On acceptance",
+            "items-0-instalments-0-amount": "100000",
+            "items-1-name": "",
+            "items-1-targets-0-evidence_standard": "ci_bound",
+            "more": "1",
+        },
+    )
+    assert f"/procurements/{pid}/design/phases" == response.url
+    phases = Procurement.objects.get(pk=pid).design["phases"]["items"]
+    assert [("Prototype", 1, 1)] == [
+        (p["name"], len(p["targets"]), len(p["instalments"])) for p in phases
+    ]
+
+
+def test_contradictions_on_a_question_page_point_to_their_fields(make_procurement, wessex):
+    pid = make_procurement()
+    before = Procurement.objects.get(pk=pid).design
+    client = wessex.client(Role.PROCUREMENT_LEAD)
+    answers = {
+        "model": "price_quality",
+        "social_value_minimum": "10",
+        "criteria-0-name": "Quality",
+        "criteria-0-kind": "quality",
+        "criteria-0-weight": "70",
+        "criteria-1-name": "Price",
+        "criteria-1-kind": "",
+        "criteria-1-weight": "20",
+    }
+    mistyped = client.post(f"/procurements/{pid}/design/award", answers)
+    assert 400 == mistyped.status_code
+    assert 'href="#criteria-1-kind"' in mistyped.text
+    contradictory = client.post(
+        f"/procurements/{pid}/design/award", answers | {"criteria-1-kind": "price"}
+    )
+    assert 400 == contradictory.status_code
+    assert 'href="#criteria"' in contradictory.text
+    assert "add up to 90" in contradictory.text
+    assert "give it at least 10" in contradictory.text
+    assert before == Procurement.objects.get(pk=pid).design
+
+
+def test_check_your_answers_lists_every_problem_with_its_rule(make_procurement, wessex):
+    pid = make_procurement(
+        commenced_on=date(2024, 6, 3), phases={"items": []}, ipr={"model": "", "terms": ""}
+    )
+    page = wessex.client(Role.AUDITOR).get(f"/procurements/{pid}/check")
+    assert 200 == page.status_code
+    assert "PCR 2015 reg. 31(10)" in page.text
+    assert "rule PCR15-31-24" in page.text
+    assert f"/procurements/{pid}/design/phases" in page.text
+    assert "Change" not in page.text  # the auditor reads only
+    lawful = make_procurement()
+    shown = wessex.client(Role.AUDITOR).get(f"/procurements/{lawful}/check").text
+    assert "£600,000.00" in shown
+    assert "worth 2.00 times the development investment" in shown
+
+
+def test_what_happens_next_shows_state_actions_deadline_and_blockers(make_procurement, wessex):
+    pid = make_procurement(conflicts={"assessment_complete": False})
+    page = wessex.client(Role.COMMISSIONER).get(f"/procurements/{pid}/")
+    assert "What happens next" in page.text
+    assert "Procurement Act 2023 s.83" in page.text
+    assert "rule PA23-83" in page.text
+    assert f"/procurements/{pid}/actions/abandon" in page.text
+
+
+def test_a_refused_action_is_in_the_error_summary_with_rule_and_citation(make_procurement, wessex):
+    pid = make_procurement(commenced_on=date(2024, 6, 3), deadline_days=29)
+    client = wessex.client(Role.COMMISSIONER)
+    url = f"/procurements/{pid}/actions/submit_notice"
+    response = client.post(url, {"justification": "Reviewed by legal services."})
+    assert 409 == response.status_code
+    assert "govuk-error-summary" in response.text
+    assert "PCR 2015 reg. 31(5); rule PCR15-31-5" in response.text
+    assert "drafting" == Procurement.objects.get(pk=pid).state
+
+
+def test_an_action_asks_for_its_justification_then_applies(make_procurement, wessex):
+    pid = make_procurement(commenced_on=date(2024, 6, 3))
+    client = wessex.client(Role.COMMISSIONER)
+    url = f"/procurements/{pid}/actions/submit_notice"
+    assert "Record a justification for" in client.get(url).text
+    asked = client.post(url, {})
+    assert 409 == asked.status_code
+    assert 'href="#justification"' in asked.text
+    done = client.post(url, {"justification": "Reviewed by legal services."})
+    assert f"/procurements/{pid}/" == done.url
+    assert "requests_open" == Procurement.objects.get(pk=pid).state
+    assert AuditEvent.objects.filter(action="procurement.submit_notice").exists()
+    page = client.get(f"/procurements/{pid}/")
+    assert "Requests to participate close" in page.text
+    assert "left" in page.text
+
+
+def test_the_deadline_calculator_is_public(client):
+    page = client.get("/deadlines")
+    assert 200 == page.status_code
+    answer = client.get(
+        "/deadlines",
+        {
+            "kind": "standstill",
+            "regime": "pa-2023-cfp-ip",
+            "start": "2026-12-17",
+            "nation": "england",
+        },
+    )
+    assert 200 == answer.status_code
+    assert "30 December 2026" in answer.text
+    assert "Procurement Act 2023 s.51" in answer.text
+    refused = client.get(
+        "/deadlines", {"kind": "tendering", "regime": "pcr-2015-reg31", "start": "2024-03-01"}
+    )
+    assert 400 == refused.status_code
+    assert 'href="#kind"' in refused.text
