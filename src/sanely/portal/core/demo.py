@@ -11,6 +11,7 @@ from django.db import transaction
 from sanely.portal.accounts.models import Membership, Organisation, Role, User
 from sanely.portal.accounts.services import membership_add, organisation_create, user_create
 from sanely.portal.pilots.demo import demo_evidence
+from sanely.portal.procurements.demo import demo_procurements
 
 DEMO_PASSWORD = "sanely-demo-2026"  # noqa: S105 - printed for the demo, which runs on 127.0.0.1 only
 
@@ -123,4 +124,5 @@ def demo_load(*, now: datetime) -> list[tuple[str, str, str]]:
             membership_add(organisation=organisation, user=user, role=role, now=now, actor=user)
         logins.append((email, organisation_name, Role(role).label))
     demo_evidence(now=now)
+    demo_procurements(now=now)
     return logins

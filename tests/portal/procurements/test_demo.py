@@ -1,0 +1,20 @@
+"""The demo procurements: several states under three regimes, loaded once."""
+
+import pytest
+
+from sanely.portal.core.clock import now
+from sanely.portal.core.demo import demo_load
+from sanely.portal.procurements.models import Procurement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_procurements_in_several_states_under_three_regimes():
+    demo_load(now=now())
+    demo_load(now=now())
+    assert {
+        ("WCC-IP-2026-001", "pa-2023-cfp-ip", "participation"),
+        ("WCC-IP-2026-002", "pa-2023-cfp-ip", "drafting"),
+        ("WCC-IP-2024-003", "pcr-2015-reg31", "tendering"),
+        ("NHSL-IP-2026-001", "pcsr-2015-reg32", "requests_open"),
+    } == set(Procurement.objects.values_list("reference", "rulebook_id", "state"))
