@@ -293,3 +293,12 @@ def test_the_deadline_endpoint_is_public_and_names_the_question_it_cannot_answer
         response = client.get(f"/api/v1/deadlines/{query}")
         assert 400 == response.status_code, query
         assert [field] == list(response.json()["detail"]), query
+
+
+def test_a_pinned_procurement_never_runs_under_changed_rules(make_procurement, lead, api):
+    pid = make_procurement(commenced_on=IN_2024)
+    Procurement.objects.filter(pk=pid).update(rulebook_hash="0" * 64)
+    response = api(lead, "get", f"/api/v1/procurements/{pid}/next")
+    assert 409 == response.status_code
+    assert "pcr-2015-reg31" in response.json()["message"]
+    assert 409 == act(api, lead, pid, "submit_notice").status_code

@@ -171,3 +171,11 @@ def test_the_deadline_calculator_is_public(client):
     )
     assert 400 == refused.status_code
     assert 'href="#kind"' in refused.text
+
+
+def test_a_procurement_whose_pinned_rules_changed_is_a_clash_not_a_crash(make_procurement, wessex):
+    pid = make_procurement()
+    Procurement.objects.filter(pk=pid).update(rulebook_hash="0" * 64)
+    page = wessex.client(Role.COMMISSIONER).get(f"/procurements/{pid}/")
+    assert 409 == page.status_code
+    assert "pa-2023-cfp-ip" in page.text

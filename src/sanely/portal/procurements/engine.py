@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sanely.procedure import Criterion, Facts, Phase, Round, Rulebook, load_pinned
+from sanely.portal.core.errors import Conflict
+from sanely.procedure import Criterion, Facts, Phase, Round, Rulebook, RulebookError, load_pinned
 
 from .design import section
 from .models import Procurement
@@ -29,9 +30,17 @@ def requests_close(day: date | None) -> datetime | None:
 
 def rulebook_of(procurement: Procurement) -> Rulebook:
     """The rulebook the procurement commenced under, exactly (the hash is checked)."""
-    return load_pinned(
-        procurement.rulebook_id, procurement.rulebook_effective_from, procurement.rulebook_hash
-    )
+    try:
+        return load_pinned(
+            procurement.rulebook_id, procurement.rulebook_effective_from, procurement.rulebook_hash
+        )
+    except RulebookError as error:
+        # Never fall back to other rules: a changed file must not change an in-flight procedure.
+        raise Conflict(
+            f"The rules this procurement is pinned to ({procurement.rulebook_id} of"
+            f" {procurement.rulebook_effective_from}) are not available unchanged: {error}."
+            " Ask your administrator to restore that rulebook version.",
+        ) from None
 
 
 def estimated_value(design: dict[str, Any]) -> tuple[Decimal, Decimal | None]:

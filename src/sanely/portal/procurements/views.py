@@ -4,6 +4,7 @@ Procurement pages: start one, design it question by question, check the answers,
 """
 
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -73,6 +74,22 @@ PROBLEM_SECTIONS: dict[str, str] = {
     "procedure_description": "timeline",
     "pme_reasons": "timeline",
 }
+
+
+def pinned_rules_guard(view: Any) -> Any:
+    """A procurement whose pinned rules cannot be loaded is shown as a clash, never a 500."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response: HttpResponse = view(request, *args, **kwargs)
+        except Conflict as error:
+            title = "This procurement cannot go on for now"
+            context = {"title": title, "message": error.message}
+            return render(request, "core/error.html", context, status=error.status)
+        return response
+
+    return wrapper
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -156,6 +173,7 @@ def _time_left(moment: datetime, at: datetime) -> str:
 
 @login_required
 @page_guard
+@pinned_rules_guard
 def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpResponse:
     moment = now()
     actor = _actor(request)
@@ -180,6 +198,7 @@ def _next_section(name: str) -> str | None:
 
 @login_required
 @page_guard
+@pinned_rules_guard
 @require_http_methods(["GET", "POST"])
 def design_section(request: HttpRequest, procurement_id: int, section_name: str) -> HttpResponse:
     name = section_name
@@ -224,6 +243,7 @@ def design_section(request: HttpRequest, procurement_id: int, section_name: str)
 
 @login_required
 @page_guard
+@pinned_rules_guard
 def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
     moment = now()
     procurement, membership = selectors.access_procurement(
@@ -256,6 +276,7 @@ def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
 
 @login_required
 @page_guard
+@pinned_rules_guard
 @require_http_methods(["GET", "POST"])
 def procurement_action(request: HttpRequest, procurement_id: int, event: str) -> HttpResponse:
     actor = _actor(request)
