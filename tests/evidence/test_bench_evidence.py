@@ -146,27 +146,30 @@ def test_cluster_bootstrap_of_a_million_rows_in_ten_thousand_clusters() -> None:
     assert naive_time / ours >= 100
 
 
+# Peak memory is the process's VmHWM: ru_maxrss would include the forking parent's peak.
+PEAK = "int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024"
 MEASURE = """
-import json, resource, sys, time
-start = time.perf_counter()
+import json, sys, time
 from sanely.evidence import assess
+start = time.perf_counter()
 result = assess(sys.argv[1], json.loads(sys.argv[2]))
 print(json.dumps({"seconds": time.perf_counter() - start, "estimate": result.estimate,
                   "std_error": result.std_error,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
+                  "peak_mb": PEAK}))
+""".replace("PEAK", PEAK)
 
 PLAIN = """
-import duckdb, json, resource, sys, time
+import duckdb, json, sys, time
 connection = duckdb.connect(config={"threads": 2})
+connection.execute("SET enable_progress_bar = false")
 start = time.perf_counter()
 rows = connection.execute(
-    "SELECT unit, period, arm, count(*), sum(value) FROM read_parquet($path) GROUP BY ALL",
+    f"SELECT {sys.argv[2]}, count(*), sum(value) FROM read_parquet($path) GROUP BY ALL",
     {"path": sys.argv[1]},
 ).fetchall()
 print(json.dumps({"seconds": time.perf_counter() - start, "groups": len(rows),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
+                  "peak_mb": PEAK}))
+""".replace("PEAK", PEAK)
 
 
 def run_python(code: str, *args: str) -> dict[str, Any]:
@@ -182,6 +185,7 @@ def test_a_hundred_million_row_parquet_file_in_bounded_memory(tmp_path: Path) ->
 
     path = tmp_path / "hundred_million.parquet"
     connection = duckdb.connect(config={"threads": 2})
+    connection.execute("SET enable_progress_bar = false")
     connection.execute(
         "COPY (SELECT (hash(i) % 10000)::INTEGER AS unit, ((i // 3) % 2)::TINYINT AS period, "
         "((hash(i) % 10000) % 2)::TINYINT AS arm, "
@@ -201,7 +205,12 @@ def test_a_hundred_million_row_parquet_file_in_bounded_memory(tmp_path: Path) ->
         },
         "metric": {"statistic": "mean"},
     }
-    plain = min((run_python(PLAIN, str(path)) for _ in range(2)), key=lambda r: r["seconds"])
+    # The peer groups by the same keys the design needs; one key is shown for reference.
+    plain = min(
+        (run_python(PLAIN, str(path), "unit, period, arm") for _ in range(2)),
+        key=lambda r: r["seconds"],
+    )
+    one_key = run_python(PLAIN, str(path), "unit")
     ours = min(
         (run_python(MEASURE, str(path), json.dumps(spec)) for _ in range(2)),
         key=lambda r: r["seconds"],
@@ -213,6 +222,7 @@ def test_a_hundred_million_row_parquet_file_in_bounded_memory(tmp_path: Path) ->
             "ours peak MB": ours["peak_mb"],
             "plain DuckDB GROUP BY s": plain["seconds"],
             "plain peak MB": plain["peak_mb"],
+            "plain GROUP BY unit s": one_key["seconds"],
             "x plain": ours["seconds"] / plain["seconds"],
         },
     )

@@ -50,6 +50,7 @@ def read_summary(path: Path, spec: Spec, rows: int) -> Table:
 
     columns = spec.columns
     connection = duckdb.connect(config={"memory_limit": _MEMORY_LIMIT, "threads": 2})
+    connection.execute("SET enable_progress_bar = false")
     try:
         source = "read_parquet($path)"
         params: dict[str, object] = {"path": str(path)}
