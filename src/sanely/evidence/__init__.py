@@ -6,9 +6,11 @@ Pure Python (numpy, scipy; DuckDB for data larger than memory). The portal calls
 """
 
 from ._assess import Assessment, assess, assess_phase, prepare
-from ._errors import AnalysisError, DataError, EvidenceError, Issue, SpecError
+from ._charts import Chart, comparison_chart, time_series_chart
+from ._errors import AnalysisError, ChartError, DataError, EvidenceError, Issue, SpecError
 from ._inference import holm, newcombe, wilson
 from ._ingest import read_table
+from ._planning import Plan, plan
 from ._sample import Sample, period_order
 from ._spec import (
     Columns,
@@ -27,6 +29,8 @@ from ._verdict import Verdict, judge
 __all__ = [
     "AnalysisError",
     "Assessment",
+    "Chart",
+    "ChartError",
     "Columns",
     "DataError",
     "DataPolicy",
@@ -37,6 +41,7 @@ __all__ = [
     "IngestReport",
     "Issue",
     "Metric",
+    "Plan",
     "Sample",
     "Spec",
     "SpecError",
@@ -45,14 +50,17 @@ __all__ = [
     "Verdict",
     "assess",
     "assess_phase",
+    "comparison_chart",
     "holm",
     "judge",
     "load_spec",
     "newcombe",
     "parse_spec",
     "period_order",
+    "plan",
     "prepare",
     "read_table",
     "table_from_arrays",
+    "time_series_chart",
     "wilson",
 ]

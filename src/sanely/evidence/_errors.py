@@ -43,3 +43,7 @@ class DataError(EvidenceError):
 
 class AnalysisError(EvidenceError):
     """The data are valid but cannot support the requested analysis (says what to change)."""
+
+
+class ChartError(EvidenceError):
+    """The series given for a chart do not fit together (lengths or labels differ)."""
