@@ -25,6 +25,8 @@ LABELS: dict[str, str] = {
     "max_partners": "Maximum number of partners",
     "min_candidates": "Minimum number of candidates invited to tender",
     "PhasesSection.items": "Phases, in order",
+    "name": "Name",
+    "description": "Description",
     "purpose": "Purpose",
     "duration_months": "Duration in months",
     "max_value": "Maximum value (£)",
@@ -76,6 +78,14 @@ LABELS: dict[str, str] = {
     "targets_assessment": "Assessment of the phase's targets",
     "performance_levels_met": "Every agreed performance level is met",
     "purchase_price": "Purchase price (£)",
+}
+# What one row of a repeating field is called.
+ROW_NOUNS: dict[str, str] = {
+    "items": "Phase",
+    "targets": "Target",
+    "instalments": "Instalment",
+    "criteria": "Criterion",
+    "declarations": "Declaration",
 }
 CHOICE_LABELS: dict[str, str] = {
     "single": "One partner",
@@ -172,6 +182,7 @@ def widgets(
             "error": errors.get(key),
         }
         if kind == "rows":
+            widget["noun"] = ROW_NOUNS.get(name, "Item")
             rows = [*(value or []), {}]
             widget["rows"] = [
                 widgets(inner, row if isinstance(row, dict) else {}, errors, prefix=f"{key}-{i}-")
@@ -264,6 +275,6 @@ def summarise(value: Any) -> str:
             for item in value
         ]
         return "; ".join(parts)
-    if isinstance(value, str) and value in CHOICE_LABELS:
+    if isinstance(value, str) and value and value in CHOICE_LABELS:
         return CHOICE_LABELS[value]
     return _text(value)
