@@ -302,3 +302,27 @@ def test_a_pinned_procurement_never_runs_under_changed_rules(make_procurement, l
     assert 409 == response.status_code
     assert "pcr-2015-reg31" in response.json()["message"]
     assert 409 == act(api, lead, pid, "submit_notice").status_code
+
+
+def test_a_pa_2023_standstill_across_christmas_holds_the_contracts_until_it_ends(
+    make_procurement, lead, api, monkeypatch
+):
+    from datetime import UTC, datetime
+
+    from sanely.portal.procurements import apis
+
+    pid = make_procurement()
+    put_in_state(pid, "assessment")
+    monkeypatch.setattr(apis, "now", lambda: datetime(2026, 12, 17, 10, tzinfo=UTC))
+    published = act(
+        api, lead, pid, "publish_award_notice", JUSTIFY | {"summaries_sent_on": "2026-12-16"}
+    )
+    assert "standstill" == published.json()["state"]
+    # Eight working days beginning with Thu 17 Dec, skipping Christmas Day and Boxing Day
+    # (Mon 28 Dec as substitute): the standstill's last day is Wed 30 Dec.
+    monkeypatch.setattr(apis, "now", lambda: datetime(2026, 12, 30, 15, tzinfo=UTC))
+    body = refused(act(api, lead, pid, "enter_contracts", JUSTIFY | {"partners": 2}), "PA23-51")
+    assert "2026-12-30" in body["message"]
+    monkeypatch.setattr(apis, "now", lambda: datetime(2026, 12, 31, 9, tzinfo=UTC))
+    entered = act(api, lead, pid, "enter_contracts", JUSTIFY | {"partners": 2})
+    assert ("partnership", 2) == (entered.json()["state"], entered.json()["active_partners"])

@@ -146,6 +146,10 @@ def test_an_action_asks_for_its_justification_then_applies(make_procurement, wes
     assert f"/procurements/{pid}/" == done.url
     assert "requests_open" == Procurement.objects.get(pk=pid).state
     assert AuditEvent.objects.filter(action="procurement.submit_notice").exists()
+    check = client.get(f"/procurements/{pid}/check").text
+    assert "Fixed when the notice was published" in check
+    assert f"/procurements/{pid}/design/award" not in check
+    assert f"/procurements/{pid}/design/timeline" in check
     page = client.get(f"/procurements/{pid}/")
     assert "Requests to participate close" in page.text
     assert "left" in page.text

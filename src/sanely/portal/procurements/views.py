@@ -30,7 +30,7 @@ from sanely.portal.core.pages import errors_context, page_guard
 from sanely.procedure import KINDS, rulebook_ids
 
 from . import selectors, services, wizard
-from .design import SECTIONS, ActionIn, section
+from .design import LOCKED_AT_PUBLICATION, SECTIONS, ActionIn, section
 from .engine import estimated_value, rulebook_of
 
 # The answers each action asks for, besides a justification and evidence.
@@ -257,7 +257,8 @@ def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
             (wizard.label(schema, field), wizard.summarise(value))
             for field, value in values.items()
         ]
-        answers.append({"name": name, "title": title, "rows": rows})
+        locked = procurement.published_at is not None and name in LOCKED_AT_PUBLICATION
+        answers.append({"name": name, "title": title, "rows": rows, "locked": locked})
     problems = [
         {"problem": p, "section": PROBLEM_SECTIONS.get(p.field.split("[")[0].split(".")[0])}
         for p in ahead.design_problems
