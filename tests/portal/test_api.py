@@ -215,3 +215,14 @@ def test_openapi_documents_every_error_status(db):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert {"401", "404", "422"} <= set(operation["responses"]), f"{method} {path}"
+
+
+def test_an_id_beyond_the_database_range_is_a_client_error(wessex):
+    huge = 10**30
+    response = wessex.token_client(Role.AUDITOR).get(f"/api/v1/audit/events?organisation_id={huge}")
+    # SQLite cannot hold the number (400); PostgreSQL compares it and finds nothing (200, empty).
+    assert response.status_code in {200, 400}
+    assert "server_error" not in response.text
+    page = wessex.client(Role.AUDITOR).get(f"/evidence/{huge}/")
+    assert page.status_code in {400, 404}
+    assert "Traceback" not in page.text

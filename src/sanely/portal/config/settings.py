@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sanely.portal.core.middleware.NumberTooLargeMiddleware",
 ]
 
 ROOT_URLCONF = "sanely.portal.config.urls"

@@ -27,6 +27,7 @@ from .clock import now
 from .errors import ApplicationError
 
 logger = logging.getLogger(__name__)
+NUMBER_TOO_LARGE = "A number in the request is larger than any id or value this service stores."
 
 
 class InputSchema(Schema):
@@ -125,6 +126,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(
             request, 413, error_body("body_too_large", "The request body is larger than allowed.")
         )
+
+    @api.exception_handler(OverflowError)
+    def number_too_large(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # An id or number beyond what the database stores cannot name anything.
+        return respond(request, 400, error_body("bad_request", NUMBER_TOO_LARGE))
 
     @api.exception_handler(SuspiciousOperation)
     def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
