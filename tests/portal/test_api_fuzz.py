@@ -26,6 +26,7 @@ def token_header(wessex):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomised: CI sees the same cases every run; widen max_examples locally to explore.
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_the_api_never_fails_on_generated_requests(case, token_header):
     case.call_and_validate(headers=token_header, excluded_checks=EXCLUDED)
