@@ -6,7 +6,9 @@ API must never answer with a server error nor break its own schema.
 import pytest
 import schemathesis
 import schemathesis.specs.openapi.checks
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from sanely.portal.accounts.models import Role
@@ -16,6 +18,17 @@ from sanely.portal.accounts.models import Role
 EXCLUDED = [schemathesis.specs.openapi.checks.positive_data_acceptance]
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    # As Django's test client does: a request must not close the connection that holds the
+    # test's transaction (PostgreSQL would lose it between generated requests).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
