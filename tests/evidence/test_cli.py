@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from sanely.cli import main as sanely_main
+from sanely.evidence.cli import main
 
-from .conftest import write_csv
+from .conftest import to_toml, write_csv
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -170,3 +171,62 @@ def test_the_sanely_dispatcher_runs_the_evidence_command(
     spec.write_text('[columns]\nvalue = "minutes"\n[design]\nkind = "threshold"\n', "utf-8")
     status = sanely_main(["evidence", "assess", str(data), "--spec", str(spec), "--json"])
     assert (0, '{"estimate": ') == (status, capsys.readouterr().out[:13])
+
+
+def write_spec(path: Path, spec: dict[str, Any]) -> Path:
+    path.write_text(to_toml(spec), encoding="utf-8")
+    return path
+
+
+def test_several_specs_are_one_phase_with_holm_p_values_and_a_chart(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = write_spec(tmp_path / "a.toml", SPEC)
+    second = write_spec(
+        tmp_path / "b.toml",
+        changed(
+            metric={"statistic": "median"}, inference={"method": "bootstrap", "replicates": 200}
+        ),
+    )
+    chart = tmp_path / "phase.svg"
+    status = main(
+        ["assess", str(data), "--spec", str(first), "--spec", str(second), "--chart", str(chart)]
+    )
+    out = capsys.readouterr().out
+    assert (0, 2) == (status, out.count("Holm p-value  "))
+    assert "Estimates with their confidence intervals</title>" in chart.read_text("utf-8")
+
+
+def test_a_single_target_chart_shows_its_threshold(
+    data: Path, tmp_path: Path, run_command: Run
+) -> None:
+    chart = tmp_path / "one.svg"
+    status, _, _ = run_command(data, SPEC, "--json", "--chart", str(chart))
+    assert (0, True) == (status, "Target -2" in chart.read_text("utf-8"))
+
+
+def test_plan_prints_the_minimum_detectable_effect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = write_spec(tmp_path / "s.toml", SPEC)
+    status = main(
+        ["plan", "--spec", str(spec), "--sd", "6", "--rows-per-period", "20", "--periods", "2"]
+    )
+    out = capsys.readouterr().out.strip()
+    assert (0, True) == (
+        status,
+        out.endswith("This phase is too short to decide its target: about 15 periods are needed."),
+    )
+
+
+def test_plan_with_a_bad_spec_exits_with_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = write_spec(tmp_path / "s.toml", {k: v for k, v in SPEC.items() if k != "target"})
+    status = main(
+        ["plan", "--spec", str(spec), "--sd", "6", "--rows-per-period", "20", "--periods", "2"]
+    )
+    assert (2, "sanely evidence: Planning needs a [target]") == (
+        status,
+        capsys.readouterr().err[:42],
+    )

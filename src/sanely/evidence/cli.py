@@ -3,11 +3,14 @@
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from ._assess import Assessment, assess
+from ._assess import Assessment, assess, assess_phase
+from ._charts import comparison_chart
 from ._errors import EvidenceError
-from ._spec import load_spec
-from ._verdict import number
+from ._planning import plan
+from ._spec import Spec, load_spec
+from ._verdict import describe_metric, number
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,8 +20,24 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("assess", help="assess DATA against the target in SPEC")
     run.add_argument("data", metavar="DATA", help="CSV, XLSX, Parquet or JSON Lines file")
-    run.add_argument("--spec", required=True, metavar="SPEC", help="SPEC.toml (docs/evidence.md)")
-    run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.add_argument(
+        "--spec",
+        required=True,
+        action="append",
+        metavar="SPEC",
+        help="SPEC.toml (docs/evidence.md); repeat for the targets of one phase (Holm)",
+    )
+    run.add_argument("--json", action="store_true", help="print one JSON object per target")
+    run.add_argument("--chart", metavar="SVG", help="also write the estimate as an SVG chart")
+    planning = commands.add_parser("plan", help="minimum detectable effect of a phase")
+    planning.add_argument("--spec", required=True, metavar="SPEC", help="SPEC.toml with [target]")
+    planning.add_argument("--sd", type=float, required=True, help="standard deviation per row")
+    planning.add_argument("--rows-per-period", type=float, required=True, help="per group")
+    planning.add_argument("--periods", type=int, required=True, help="length of the phase")
+    planning.add_argument("--units", type=int, help="units per group (for clustering)")
+    planning.add_argument("--icc", type=float, default=0.0, help="intra-cluster correlation")
+    planning.add_argument("--power", type=float, default=0.8)
+    planning.add_argument("--expected", type=float, help="expected value (threshold designs)")
     return parser
 
 
@@ -31,6 +50,10 @@ def _text(result: Assessment) -> str:
         f"std error     {se}",
         f"{result.confidence:.0%} interval  {number(result.ci_low)} to {number(result.ci_high)}",
         f"p-value       {result.p_value:.4g}",
+    ]
+    if result.p_value_holm is not None:
+        lines.append(f"Holm p-value  {result.p_value_holm:.4g}")
+    lines += [
         f"verdict       {result.verdict}",
         f"method        {result.method}",
         "rows          "
@@ -43,13 +66,52 @@ def _text(result: Assessment) -> str:
     return "\n".join(lines)
 
 
+def _write_charts(path: Path, specs: list[Spec], results: Sequence[Assessment]) -> None:
+    first = specs[0]
+    chart = comparison_chart(
+        [describe_metric(spec) for spec in specs],
+        [r.estimate for r in results],
+        [r.ci_low for r in results],
+        [r.ci_high for r in results],
+        "Estimates with their confidence intervals",
+        first.metric.units,
+        first.target.threshold if first.target and len(specs) == 1 else None,
+    )
+    path.write_text(chart.svg, encoding="utf-8")
+
+
+def _assess(args: argparse.Namespace) -> None:
+    specs = [load_spec(path) for path in args.spec]
+    results = assess_phase(args.data, specs) if len(specs) > 1 else (assess(args.data, specs[0]),)
+    if args.chart:
+        _write_charts(Path(args.chart), specs, results)
+    for result in results:
+        print(result.to_json() if args.json else _text(result))
+
+
+def _plan(args: argparse.Namespace) -> None:
+    result = plan(
+        load_spec(args.spec),
+        sd=args.sd,
+        rows_per_period=args.rows_per_period,
+        periods=args.periods,
+        units=args.units,
+        icc=args.icc,
+        power=args.power,
+        expected=args.expected,
+    )
+    print(result.explanation)
+
+
 def main(argv: Sequence[str]) -> int:
     """Run `sanely evidence ARGS`; returns 0 on success, 2 on bad input (message on stderr)."""
     args = _parser().parse_args(list(argv))
     try:
-        result = assess(args.data, load_spec(args.spec))
+        if args.command == "assess":
+            _assess(args)
+        else:
+            _plan(args)
     except EvidenceError as error:
         print(f"sanely evidence: {error}", file=sys.stderr)
         return 2
-    print(result.to_json() if args.json else _text(result))
     return 0
