@@ -26,7 +26,6 @@ class Result:
     p_value: float
     method: str
     details: dict[str, float] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,6 @@ class Sample:
     cell: Codes
     cell_labels: tuple[str, ...]
     weights: Floats
-    arms: tuple[int, ...]
     cluster_labels: tuple[str, ...]
     key: Codes
     counts: Floats
@@ -218,20 +217,18 @@ def build_sample(table: Table, spec: Spec) -> Sample:
 
     arm_names = ("control", "treated")
     labels: tuple[str, ...]
-    arms: tuple[int, ...]
     if design.kind == "threshold":
-        cell, labels, arms = np.zeros(len(table.value), dtype=np.intp), ("all",), (0,)
+        cell, labels = np.zeros(len(table.value), dtype=np.intp), ("all",)
     elif design.kind == "two_group":
-        cell, labels, arms = arm, arm_names, (0, 1)
+        cell, labels = arm, arm_names
     elif design.kind == "before_after":
-        cell, labels, arms = post, ("before", "after"), (0, 0)
+        cell, labels = post, ("before", "after")
     elif design.kind == "its":
-        cell, labels, arms = post, period_labels, (0,) * len(period_labels)
+        cell, labels = post, period_labels
     else:
         periods = period_labels or ("before", "after")
         cell = arm * len(periods) + post
         labels = tuple(f"{a}, {p}" for a in arm_names for p in periods)
-        arms = tuple(a for a in (0, 1) for _ in periods)
     contrast = {
         "threshold": [1.0],
         "two_group": [-1.0, 1.0],
@@ -266,7 +263,6 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         cell=cell,
         cell_labels=labels,
         weights=np.array(contrast, dtype=np.float64),
-        arms=arms,
         cluster_labels=cluster_labels,
         key=key,
         counts=counts,
