@@ -88,7 +88,9 @@ def time_series_chart(
 ) -> Chart:
     """A line chart of a metric by period with the start of the pilot marked.
 
-    `periods` are in time order; `intervention` is the first period of the pilot.
+    `periods` are in time order; `intervention` is the first period of the pilot. The text
+    alternative gives the averages before and after, and the table every value (WCAG 2.2,
+    success criteria 1.1.1 and 1.3.1; the display follows Wagner et al. 2002, figure 1).
     """
     if len(periods) != len(values) or intervention not in periods:
         raise ChartError("periods and values must match, and intervention must be a period.")
@@ -135,7 +137,11 @@ def comparison_chart(
     units: str = "",
     threshold: float | None = None,
 ) -> Chart:
-    """Estimates with their confidence intervals, one row per group (and a target line)."""
+    """Estimates with their confidence intervals, one row per group (and a target line).
+
+    A dot-and-whisker display (Cleveland 1985); the text alternative and the table give
+    every estimate and bound (WCAG 2.2, success criteria 1.1.1 and 1.3.1).
+    """
     if not len(labels) == len(estimates) == len(lows) == len(highs) > 0:
         raise ChartError("labels, estimates, lows and highs must have one entry per group.")
     extremes = [*lows, *highs] + ([threshold] if threshold is not None else [])
