@@ -15,8 +15,8 @@ from ._spec import Spec
 from ._table import Codes, Floats
 
 _THREADS = 2
-# Replicates per block: bounds memory at about 8 bytes x this many gathered values.
-_BLOCK_CELLS = 4_000_000
+# Gathered values per block of replicates: small enough to stay in cache while summed.
+_BLOCK_CELLS = 500_000
 
 
 def _strata(occupied: npt.NDArray[np.bool_]) -> list[Codes]:
