@@ -5,7 +5,6 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV = $(shell scripts/find-python)
-PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/postgres
 PURE_INCLUDE := src/sanely/procedure/*,src/sanely/evidence/*,src/sanely/vault/*
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
