@@ -233,3 +233,29 @@ def test_percentile_interval_matches_scipy_quantile_test(
         result.p_value,
     )
     assert np.percentile(values, percentile) == result.estimate
+
+
+@few
+@given(seeds, st.integers(16, 60), st.sampled_from([None, 0, 1, 3]))
+def test_interrupted_time_series_hac_errors_match_statsmodels_newey_west(
+    seed: int, periods: int, lags: int | None
+) -> None:
+    rng = np.random.default_rng(seed)
+    t = np.arange(periods)
+    start = periods // 3
+    noise = np.convolve(rng.normal(size=periods + 2), [1.0, 0.6, 0.3])[2 : periods + 2]
+    level = 5 + 0.1 * t - 2 * (t >= start) + noise
+    x = np.column_stack([np.ones(periods), t, t >= start, (t - start) * (t >= start)])
+    maxlags = int(4 * (periods / 100) ** (2 / 9)) if lags is None else lags
+    fit = sm.OLS(level, x.astype(float)).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags})
+    labels = [str(p) for p in t]
+    inference: dict[str, Any] = {"errors": "hac"} | ({} if lags is None else {"lags": lags})
+    its_spec = {
+        "columns": {"value": "v", "period": "p"},
+        "design": {"kind": "its", "before": labels[:start], "after": labels[start:]},
+        "metric": {"statistic": "mean"},
+        "inference": inference,
+    }
+    result = assess(table_from_arrays(level, period=t), its_spec)
+    assert fit.bse[2] == pytest.approx(result.std_error, rel=RELATIVE)
+    assert fit.bse[3] == pytest.approx(result.details["slope_change_se"], rel=RELATIVE)

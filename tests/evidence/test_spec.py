@@ -130,6 +130,8 @@ def test_target_confidence_is_the_inference_confidence() -> None:
             "inference.errors = 'cluster' needs columns.unit",
         ),
         (changed(data={"where": ["x"]}), "data.where must be a table"),
+        (changed(inference={"errors": "hac"}), "apply to design.kind = 'its'"),
+        (changed(inference={"lags": 2}), "apply to design.kind = 'its'"),
         (changed(data={"on_missing": "zero"}), "data.on_missing = 'zero' is not one of"),
         (
             changed(metric={"statistic": "median"}, inference={"method": "analytic"}),

@@ -12,7 +12,7 @@ from ._sample import Sample
 from ._spec import Spec
 from ._table import Floats
 
-ErrorKind = Literal["classical", "robust", "cluster"]
+ErrorKind = Literal["classical", "robust", "cluster", "hac"]
 
 
 @dataclass(frozen=True)

@@ -122,11 +122,15 @@ def its(sample: Sample, spec: Spec) -> Result:
     R_t = β0 + β1 t + β2 post_t + β3 (t - t0) post_t + seasonal dummies + e_t, with t the
     period's position in time order and t0 the first after period (Wagner et al. 2002).
     The estimate is β2, the change in level at the intervention; β3 is reported as the
-    change in slope. Errors: classical OLS or HC1 robust.
+    change in slope. Errors: classical OLS, HC1 robust, or Newey-West HAC for autocorrelated
+    series (Bartlett weights 1 - l/(L+1), L = inference.lags or floor(4 (T/100)^(2/9));
+    Newey & West 1987, 1994), as statsmodels computes them.
     """
     kind = error_kind(spec)
     if kind == "cluster":
-        raise SpecError("design.kind = 'its' supports inference.errors = 'classical' or 'robust'.")
+        raise SpecError(
+            "design.kind = 'its' supports inference.errors = 'classical', 'robust' or 'hac'."
+        )
     sums = sums_of(sample)
     n, y, x = sums.n.sum(0), sums.y.sum(0), sums.x.sum(0)
     series = y if spec.metric.statistic == "total" else y / x
@@ -148,15 +152,26 @@ def its(sample: Sample, spec: Spec) -> Result:
     beta, *_ = np.linalg.lstsq(design, series, rcond=None)
     residual = series - design @ beta
     inverse = np.linalg.inv(design.T @ design)
+    scores = design * residual[:, None]
     if kind == "classical":
         variance = float(residual @ residual) / (periods - k) * inverse
+        errors = "classical"
+    elif kind == "robust":
+        variance = periods / (periods - k) * inverse @ (scores.T @ scores) @ inverse
+        errors = "HC1 robust"
     else:
-        meat = (design * residual[:, None] ** 2).T @ design
-        variance = periods / (periods - k) * inverse @ meat @ inverse
+        lags = spec.inference.lags
+        lags = int(4 * (periods / 100) ** (2 / 9)) if lags is None else lags
+        meat = scores.T @ scores
+        for lag in range(1, lags + 1):
+            cross = scores[lag:].T @ scores[:-lag]
+            meat += (1 - lag / (lags + 1)) * (cross + cross.T)
+        variance = inverse @ meat @ inverse
+        errors = f"Newey-West HAC ({lags} lags)"
     described = (
         f"segmented regression on {periods} periods ({start} before)"
         + (f" with {season} seasons" if season else "")
-        + f"; {'classical' if kind == 'classical' else 'HC1 robust'} standard error"
+        + f"; {errors} standard error"
     )
     slope_change = float(beta[3])
     return _t_result(

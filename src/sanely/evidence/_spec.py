@@ -13,7 +13,7 @@ Statistic = Literal["mean", "proportion", "total", "rate", "ratio", "median", "p
 Comparator = Literal[">=", ">", "<=", "<"]
 Standard = Literal["estimate", "ci_bound"]
 Method = Literal["analytic", "bootstrap"]
-Errors = Literal["auto", "classical", "robust", "cluster"]
+Errors = Literal["auto", "classical", "robust", "cluster", "hac"]
 Interval = Literal["bca", "percentile"]
 Aggregate = Literal["none", "unit_period"]
 OnMissing = Literal["drop", "error"]
@@ -77,6 +77,7 @@ class Inference:
     replicates: int = 2000
     seed: int = 0
     confidence: float = 0.95
+    lags: int | None = None
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ def _target(raw: Mapping[str, Any]) -> Target | None:
 
 
 def _inference(raw: Mapping[str, Any], columns: Columns, target: Target | None) -> Inference:
-    keys = ("method", "errors", "interval", "replicates", "seed", "confidence")
+    keys = ("method", "errors", "interval", "replicates", "seed", "confidence", "lags")
     table = _table(raw, "inference", keys)
     errors = _choice(table, "inference", "errors", Errors, "auto")
     if errors == "cluster" and columns.unit is None:
@@ -283,6 +284,7 @@ def _inference(raw: Mapping[str, Any], columns: Columns, target: Target | None) 
         replicates=_integer(table, "inference", "replicates", 2000, 100),
         seed=_integer(table, "inference", "seed", 0, 0),
         confidence=confidence,
+        lags=_integer(table, "inference", "lags", 0, 0) if "lags" in table else None,
     )
 
 
@@ -323,6 +325,8 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         inference=_inference(raw, columns, target),
         data=_data(raw),
     )
+    if (spec.inference.errors == "hac" or spec.inference.lags is not None) and design.kind != "its":
+        raise SpecError("inference.errors = 'hac' and inference.lags apply to design.kind = 'its'.")
     if (
         metric.statistic in ("median", "percentile")
         and spec.inference.method == "analytic"
