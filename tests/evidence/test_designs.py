@@ -323,3 +323,27 @@ def test_rows_outside_the_design_are_ignored_and_float_keys_read_as_integers() -
     spec = spec_of("two_group", unit=False, design={"treated": ["1"], "control": ["0"]})
     result = assess(table, spec)
     assert (-2.0, {"0": {"all": 2}, "1": {"all": 2}}) == (result.estimate, result.n)
+
+
+SNOW = table_from_arrays(
+    # Snow (1855), deaths per 10,000: one row per company and year.
+    [134.9, 130.1, 146.6, 84.9],
+    unit=["southwark", "lambeth", "southwark", "lambeth"],
+    period=["1849", "1849", "1854", "1854"],
+    group=["c", "t", "c", "t"],
+)
+
+
+def test_a_single_row_per_cell_says_rows_are_needed() -> None:
+    spec = spec_of("did", unit=False, design={"before": ["1849"], "after": ["1854"]})
+    with pytest.raises(AnalysisError, match="'control, before' has a single row"):
+        assess(SNOW, spec)
+
+
+def test_no_more_rows_than_parameters_says_rows_are_needed() -> None:
+    design = {"before": ["1849"], "after": ["1854"]}
+    with pytest.raises(AnalysisError, match="There are 4 rows for 4 parameters"):
+        assess(SNOW, spec_of("did", design=design))
+    fixed = spec_of("did", "mean", "classical", design=design | {"fixed_effects": True})
+    with pytest.raises(AnalysisError, match="There are 4 rows for 4 parameters"):
+        assess(SNOW, fixed)

@@ -96,6 +96,16 @@ def error_kind(spec: Spec) -> ErrorKind:
     return "cluster" if spec.columns.unit else "robust"
 
 
+def residual_dof(n: float, k: int) -> float:
+    """N - K, the residual degrees of freedom; an `AnalysisError` when no rows are left over."""
+    if n <= k:
+        raise AnalysisError(
+            f"There are {n:g} rows for {k} parameters, so no variation is left to estimate "
+            "uncertainty from; add rows (at least two per group and period)."
+        )
+    return n - k
+
+
 def cr1(clusters: int, n: float, k: int) -> float:
     """Small-sample factor of CR1 cluster-robust errors: G/(G-1) · (N-1)/(N-K) (as Stata)."""
     if clusters < 2:
@@ -103,10 +113,10 @@ def cr1(clusters: int, n: float, k: int) -> float:
             "Only one unit has data, so cluster-robust errors cannot be computed; "
             "add data from more units or set inference.errors = 'robust'."
         )
-    return clusters / (clusters - 1) * (n - 1) / (n - k)
+    return clusters / (clusters - 1) * (n - 1) / residual_dof(n, k)
 
 
-def _positive(se: float, what: str) -> float:
+def require_positive(se: float, what: str) -> float:
     if not se > 0:
         raise AnalysisError(
             f"All values of {what} are identical, so their variation is zero and no interval "
@@ -178,6 +188,12 @@ def contrast(sample: Sample, spec: Spec) -> Result:
     confidence = spec.inference.confidence
     reference = reference_of(spec)
     if isinstance(sums, Moments):
+        if statistic != "proportion" and n.min() < 2:
+            cell = sample.cell_labels[int(np.argmin(n))]
+            raise AnalysisError(
+                f"{cell!r} has a single row, so its variance cannot be estimated; add rows "
+                "(at least two per group and period)."
+            )
         se, df, described = _moment_se(sums, kind, statistic == "proportion", coef)
     else:
         se, df, described = _cluster_se(sums, sample, spec, coef)
@@ -187,7 +203,7 @@ def contrast(sample: Sample, spec: Spec) -> Result:
             "; Wilson score interval" if len(n) == 1 else "; Newcombe hybrid score interval"
         )
     else:
-        se = _positive(se, repr(spec.columns.value))
+        se = require_positive(se, repr(spec.columns.value))
         interval = t_interval(estimate, se, df, confidence)
         p_value = t_p_value(estimate, se, df, reference)
         shape = "normal" if np.isinf(df) else f"t with {df:.4g} degrees of freedom"

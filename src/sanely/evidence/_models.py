@@ -4,7 +4,16 @@ import numpy as np
 from scipy import stats
 
 from ._errors import AnalysisError, SpecError
-from ._estimate import Result, _positive, cr1, error_kind, moments_of, reference_of, sums_of
+from ._estimate import (
+    Result,
+    cr1,
+    error_kind,
+    moments_of,
+    reference_of,
+    require_positive,
+    residual_dof,
+    sums_of,
+)
 from ._inference import t_interval, t_p_value
 from ._sample import Sample
 from ._spec import Spec
@@ -13,7 +22,7 @@ from ._spec import Spec
 def _t_result(
     estimate: float, se: float, df: float, spec: Spec, described: str, **details: float
 ) -> Result:
-    se = _positive(se, repr(spec.columns.value))
+    se = require_positive(se, repr(spec.columns.value))
     confidence = spec.inference.confidence
     low, high = t_interval(estimate, se, df, confidence)
     p_value = t_p_value(estimate, se, df, reference_of(spec))
@@ -102,8 +111,8 @@ def fixed_effects(sample: Sample, spec: Spec) -> Result:
     k = sample.n_clusters + periods
     if kind == "classical":
         rss = float(qyy + np.sum(n * residual**2))
-        variance = rss / (total_n - k) * inverse
-        df = total_n - k
+        df = residual_dof(total_n, k)
+        variance = rss / df * inverse
         described = "two-way fixed effects (unit and period); classical standard error"
     else:
         scores = np.einsum("gpk,gp->gk", z_tilde, n * residual)
