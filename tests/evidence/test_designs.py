@@ -347,3 +347,11 @@ def test_no_more_rows_than_parameters_says_rows_are_needed() -> None:
     fixed = spec_of("did", "mean", "classical", design=design | {"fixed_effects": True})
     with pytest.raises(AnalysisError, match="There are 4 rows for 4 parameters"):
         assess(SNOW, fixed)
+
+
+def test_a_rate_without_exposure_in_a_unit_and_period_is_refused() -> None:
+    table = table_from_arrays(
+        [1.0, 2.0, 0.0, 3.0], [1.0, 2.0, 0.0, 1.5], unit=[1, 1, 2, 2], period=["b", "a", "b", "a"]
+    )
+    with pytest.raises(AnalysisError, match="adds up to zero or less for 'before' of '2'"):
+        assess(table, spec_of("before_after", "rate"))

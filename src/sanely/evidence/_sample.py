@@ -257,6 +257,16 @@ def build_sample(table: Table, spec: Spec) -> Sample:
             f"There are no rows for {empty!r} in the design; check design.treated, "
             "design.control, design.before and design.after against the data."
         )
+    if exposure is not None:
+        # Every ratio divides by an exposure total of a unit (or all units) in a cell.
+        totals = np.bincount(key, exposure, minlength=len(counts))
+        bad = np.flatnonzero((counts > 0) & (totals <= 0))
+        if len(bad):
+            where = f"{labels[bad[0] % n_cells]!r} of {cluster_labels[bad[0] // n_cells]!r}"
+            raise AnalysisError(
+                f"The exposure ({columns.exposure!r}) adds up to zero or less for {where}; "
+                "a rate or ratio needs a positive total exposure: check columns.exposure."
+            )
     return Sample(
         y=table.value,
         x=exposure,
