@@ -183,3 +183,17 @@ def test_a_procurement_whose_pinned_rules_changed_is_a_clash_not_a_crash(make_pr
     page = wessex.client(Role.COMMISSIONER).get(f"/procurements/{pid}/")
     assert 409 == page.status_code
     assert "pa-2023-cfp-ip" in page.text
+
+
+def test_pages_for_changing_take_no_row_lock_outside_a_transaction(
+    make_procurement, wessex, monkeypatch
+):
+    from django.db import connection
+
+    pid = make_procurement()
+    client = wessex.client(Role.PROCUREMENT_LEAD)
+    # Requests run in autocommit in production, where PostgreSQL refuses a row lock (the test's
+    # own transaction would hide that); only a service's transaction may take one.
+    monkeypatch.setattr(connection, "get_autocommit", lambda: True)
+    assert 200 == client.get(f"/procurements/{pid}/design/need").status_code
+    assert 200 == client.get(f"/procurements/{pid}/actions/abandon").status_code

@@ -63,11 +63,7 @@ def access_procurement(
     *, actor: Actor, procurement_id: int, write: bool = False
 ) -> tuple[Procurement, Membership]:
     """The procurement and the membership through which the actor reads or changes it."""
-    procurement = (
-        procurement_list_for(actor=actor).filter(pk=procurement_id).select_for_update().first()
-        if write
-        else procurement_list_for(actor=actor).filter(pk=procurement_id).first()
-    )
+    procurement = procurement_list_for(actor=actor).filter(pk=procurement_id).first()
     if procurement is None:
         raise NotFound("No such procurement.")
     memberships = actor.in_organisation(procurement.organisation_id)

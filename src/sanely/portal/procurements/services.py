@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from sanely.portal.accounts.models import OrganisationKind
+from sanely.portal.accounts.models import Membership, OrganisationKind
 from sanely.portal.accounts.selectors import Actor, access_organisation
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import (
@@ -39,6 +39,14 @@ from .design import LOCKED_AT_PUBLICATION, ActionIn, parse_sections
 from .engine import UK, facts_of, rulebook_of, uk_date
 from .models import Procurement
 from .selectors import WRITE_ROLES, access_procurement
+
+
+def _for_change(actor: Actor, procurement_id: int) -> tuple[Procurement, Membership]:
+    """The procurement the actor may change, locked until the transaction ends."""
+    procurement, membership = access_procurement(
+        actor=actor, procurement_id=procurement_id, write=True
+    )
+    return Procurement.objects.select_for_update().get(pk=procurement.pk), membership
 
 
 def _sentence(text: str) -> str:
@@ -129,9 +137,7 @@ def procurement_design_update(
     Replace the given design sections. Every problem of every section is reported at once and
     nothing is stored unless all are valid; sections fixed at publication are refused after it.
     """
-    procurement, membership = access_procurement(
-        actor=actor, procurement_id=procurement_id, write=True
-    )
+    procurement, membership = _for_change(actor, procurement_id)
     parsed = parse_sections(sections)
     rulebook = rulebook_of(procurement)
     state = rulebook.state(procurement.state)
@@ -251,9 +257,7 @@ def procurement_act(
     or when a WARN rule has no justification; otherwise the state moves, the facts the event
     creates are stored, and the audit event names every rule applied.
     """
-    procurement, membership = access_procurement(
-        actor=actor, procurement_id=procurement_id, write=True
-    )
+    procurement, membership = _for_change(actor, procurement_id)
     rulebook = rulebook_of(procurement)
     if rulebook.event(event) is None:
         known = ", ".join(e.id for e in rulebook.events)
