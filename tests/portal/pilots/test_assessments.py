@@ -57,6 +57,8 @@ def test_a_commissioner_gets_a_verdict_with_its_sentence(
     page = client.get(response.headers["Location"]).text
     assert assessment.result["explanation"] in page
     assert assessment.data_sha256 in page
+    assert "<svg" in page
+    assert "the target is -2" in page  # the chart's text alternative
     assert {"sanely", "numpy", "scipy"} <= set(assessment.engine_versions)
     actions = AuditEvent.objects.filter(
         subject_type="pilots.outcomeassessment", subject_id=str(assessment.pk)

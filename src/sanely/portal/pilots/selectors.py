@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from sanely import evidence
 from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind
 from sanely.portal.accounts.selectors import Actor, access_organisation
 from sanely.portal.core.errors import NotFound
@@ -51,4 +52,22 @@ def assessment_list_for(*, actor: Actor) -> QuerySet[OutcomeAssessment]:
         OutcomeAssessment.objects.filter(organisation_id__in=readable)
         .select_related("organisation", "requested_by")
         .order_by("-pk")
+    )
+
+
+def assessment_chart(assessment: OutcomeAssessment) -> evidence.Chart | None:
+    """The estimate and its interval against the target, for a finished assessment."""
+    result = assessment.result
+    if not result or result.get("ci_low") is None or result.get("ci_high") is None:
+        return None
+    metric = assessment.spec.get("metric", {})
+    target = assessment.spec.get("target", {})
+    return evidence.comparison_chart(
+        [metric.get("label") or "Estimate"],
+        [result["estimate"]],
+        [result["ci_low"]],
+        [result["ci_high"]],
+        f"{assessment.title}: estimate with its {result['confidence']:.0%} interval",
+        units=metric.get("units", ""),
+        threshold=target.get("threshold"),
     )

@@ -65,4 +65,5 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
 @page_guard
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(actor=_actor(request), assessment_id=assessment_id)
-    return render(request, "pilots/detail.html", {"assessment": assessment})
+    chart = selectors.assessment_chart(assessment)
+    return render(request, "pilots/detail.html", {"assessment": assessment, "chart": chart})
