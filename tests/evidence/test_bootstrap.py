@@ -133,3 +133,27 @@ def test_bca_interval_of_a_skewed_mean_agrees_with_scipy_within_monte_carlo_erro
         (result.ci_low, result.ci_high), abs=0.1 * result.std_error
     )
     assert "BCa 95% interval" in result.method
+
+
+def test_a_jackknife_that_empties_a_cell_falls_back_to_the_percentile_interval() -> None:
+    rng = np.random.default_rng(4)
+    table = table_from_arrays(np.append(rng.normal(size=30), 9.0), group=["c"] * 30 + ["t"])
+    result = assess(table, boot_spec("two_group", "median", unit=False, replicates=200))
+    assert "percentile 95% interval" in result.method
+
+
+def test_resamples_without_exposure_are_refused() -> None:
+    table = table_from_arrays([1.0, 0.0, 0.0], [1.0, 0.0, 0.0])
+    with pytest.raises(AnalysisError, match="have no exposure at all"):
+        assess(table, boot_spec("threshold", "rate", unit=False, replicates=200))
+
+
+def test_quantile_bca_over_many_clusters_falls_back_to_percentile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sanely.evidence import _bootstrap
+
+    monkeypatch.setattr(_bootstrap, "_JACKKNIFE_MAX", 10)
+    table = table_from_arrays(np.random.default_rng(1).normal(size=40))
+    result = assess(table, boot_spec("threshold", "median", unit=False, replicates=200))
+    assert "rows: 200 replicates, seed 3; percentile 95% interval" in result.method

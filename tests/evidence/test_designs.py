@@ -355,3 +355,19 @@ def test_a_rate_without_exposure_in_a_unit_and_period_is_refused() -> None:
     )
     with pytest.raises(AnalysisError, match="adds up to zero or less for 'before' of '2'"):
         assess(table, spec_of("before_after", "rate"))
+
+
+def test_a_proportion_of_values_other_than_zero_and_one_is_a_data_error() -> None:
+    from sanely.evidence import DataError
+
+    with pytest.raises(DataError, match=r"needs values of 0 or 1 in 'v'; found 2.0"):
+        assess(table_from_arrays([0.0, 1.0, 2.0]), spec_of("threshold", "proportion", unit=False))
+
+
+def test_aggregating_a_rate_needs_exposure_in_every_unit_and_period() -> None:
+    table = table_from_arrays(
+        [1.0, 2.0, 0.0, 3.0], [1.0, 2.0, 0.0, 1.5], unit=[1, 1, 2, 2], period=["b", "a", "b", "a"]
+    )
+    spec = spec_of("before_after", "rate", metric={"aggregate": "unit_period"})
+    with pytest.raises(AnalysisError, match="adds up to zero or less for some unit and period"):
+        assess(table, spec)

@@ -10,11 +10,15 @@ import numpy.typing as npt
 from ._errors import AnalysisError, SpecError
 from ._estimate import Result, Sums, reference_of, sums_of
 from ._inference import bootstrap_interval, bootstrap_p_value
+from ._models import unit_changes
 from ._sample import Sample
 from ._spec import Spec
 from ._table import Codes, Floats
 
 _THREADS = 2
+# Leave-one-out quantiles cost a pass over the rows per cluster; beyond this many clusters
+# the BCa acceleration is not computed and the percentile interval is used.
+_JACKKNIFE_MAX = 5000
 # Gathered values per block of replicates: small enough to stay in cache while summed.
 _BLOCK_CELLS = 500_000
 
@@ -63,8 +67,9 @@ def _moment_replicates(sums: Sums, coef: Floats, spec: Spec) -> Floats:
 
     def block(stream: np.random.SeedSequence, size: int) -> Floats:
         drawn = resampled_sums(np.random.default_rng(stream), strata, packed, size)
-        ratios: Floats = drawn.real / drawn.imag
-        return ratios @ coef
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios: Floats = (drawn.real / drawn.imag) @ coef
+        return ratios
 
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
         return np.concatenate(list(pool.map(block, streams, blocks)))
@@ -87,11 +92,13 @@ def _row_sums(sample: Sample) -> Sums:
 
 
 def _quantile_statistic(sample: Sample, spec: Spec) -> Callable[[Codes], float]:
-    """θ(rows) = Σ_c w_c · percentile of the rows of cell c (strata keep every cell filled)."""
+    """θ(rows) = Σ_c w_c · percentile of the rows of cell c."""
 
     def statistic(rows: Codes) -> float:
         cells = sample.cell[rows]
         values = sample.y[rows]
+        if np.bincount(cells, minlength=sample.n_cells).min() == 0:
+            return float("nan")  # a jackknife sample that leaves a cell empty
         return float(
             sum(
                 w * np.percentile(values[cells == c], spec.metric.percentile)
@@ -102,13 +109,17 @@ def _quantile_statistic(sample: Sample, spec: Spec) -> Callable[[Codes], float]:
     return statistic
 
 
-def _quantile_replicates(sample: Sample, spec: Spec) -> tuple[float, Floats, Floats]:
-    cluster = sample.key // sample.n_cells
+def _quantile_replicates(sample: Sample, spec: Spec) -> tuple[float, Floats, Floats | None]:
+    # Without units, each row is its own cluster.
+    units = sample.n_clusters > 1
+    cluster = sample.key // sample.n_cells if units else np.arange(len(sample.y))
+    clusters = sample.n_clusters if units else len(sample.y)
     order = np.argsort(cluster, kind="stable")
-    sizes = np.bincount(cluster, minlength=sample.n_clusters)
+    sizes = np.bincount(cluster, minlength=clusters)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     statistic = _quantile_statistic(sample, spec)
-    occupied = sample.counts.reshape(sample.n_clusters, sample.n_cells) > 0
+    occupied = np.zeros((clusters, sample.n_cells), dtype=bool)
+    occupied[cluster, sample.cell] = True
     strata = _strata(occupied)
     rng = np.random.default_rng(spec.inference.seed)
 
@@ -122,8 +133,10 @@ def _quantile_replicates(sample: Sample, spec: Spec) -> tuple[float, Floats, Flo
     for b in range(spec.inference.replicates):
         chosen = np.concatenate([m[rng.integers(0, len(m), len(m))] for m in strata])
         replicates[b] = statistic(rows_of(chosen))
-    everyone = np.arange(sample.n_clusters)
+    everyone = np.arange(clusters)
     estimate = statistic(rows_of(everyone))
+    if spec.inference.interval != "bca" or clusters > _JACKKNIFE_MAX:
+        return estimate, replicates, None
     jackknife = np.array([statistic(rows_of(np.delete(everyone, g))) for g in everyone])
     return estimate, replicates, jackknife
 
@@ -144,9 +157,7 @@ def bootstrap(sample: Sample, spec: Spec, paired: bool) -> Result:
     else:
         sums = sums_of(sample) if sample.n_clusters > 1 else _row_sums(sample)
         if paired:
-            both = (sums.n > 0).all(axis=1)
-            rates = sums.y[both] / sums.x[both]
-            change = (sums.y[both] if total else rates) @ np.array([-1.0, 1.0])
+            change = unit_changes(sums, total)
             ones = np.ones((len(change), 1))
             sums, weights = Sums(ones, change[:, None], ones), np.ones(1)
         # As in the analytic errors, a total is n_c times the mean with n_c held fixed.
@@ -154,13 +165,22 @@ def bootstrap(sample: Sample, spec: Spec, paired: bool) -> Result:
         estimate = float((sums.y.sum(0) / sums.x.sum(0)) @ coef)
         replicates = _moment_replicates(sums, coef, spec)
         jackknife = _moment_jackknife(sums, coef)
+    if not np.isfinite(replicates).all():
+        raise AnalysisError(
+            "Some bootstrap resamples have no exposure at all, so their rate is undefined; "
+            "declare columns.unit, add rows, or use inference.method = 'analytic'."
+        )
     if np.ptp(replicates) == 0:
         raise AnalysisError(
             "The bootstrap cannot vary the estimate (too few units per group, or identical "
             "values); add units or use inference.method = 'analytic'."
         )
     confidence = spec.inference.confidence
-    use_bca = spec.inference.interval == "bca" and bool(np.isfinite(jackknife).all())
+    use_bca = (
+        spec.inference.interval == "bca"
+        and jackknife is not None
+        and bool(np.isfinite(jackknife).all())
+    )
     low, high = bootstrap_interval(estimate, replicates, jackknife if use_bca else None, confidence)
     unit = f"units ({spec.columns.unit})" if spec.columns.unit else "rows"
     method = (

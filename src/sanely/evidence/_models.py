@@ -6,6 +6,7 @@ from scipy import stats
 from ._errors import AnalysisError, SpecError
 from ._estimate import (
     Result,
+    Sums,
     cr1,
     error_kind,
     moments_of,
@@ -17,6 +18,7 @@ from ._estimate import (
 from ._inference import t_interval, t_p_value
 from ._sample import Sample
 from ._spec import Spec
+from ._table import Floats
 
 
 def _t_result(
@@ -30,6 +32,23 @@ def _t_result(
     return Result(estimate, se, low, high, p_value, method, details)
 
 
+def unit_changes(sums: Sums, total: bool) -> Floats:
+    """Each unit's change, after minus before (of totals, or of Σy/Σx), for units with both.
+
+    Raises `AnalysisError` when fewer than two units have data in both periods.
+    """
+    both = (sums.n > 0).all(axis=1)
+    level = sums.y[both] if total else sums.y[both] / sums.x[both]
+    changes: Floats = level[:, 1] - level[:, 0]
+    if len(changes) < 2:
+        raise AnalysisError(
+            f"Only {len(changes)} unit(s) have data both before and after, so a paired "
+            "comparison is impossible; check design.before and design.after, or remove "
+            "columns.unit to compare the periods unpaired."
+        )
+    return changes
+
+
 def paired(sample: Sample, spec: Spec) -> Result:
     """Before/after paired by unit: the mean (or sum, for totals) of per-unit changes.
 
@@ -37,20 +56,8 @@ def paired(sample: Sample, spec: Spec) -> Result:
     error sd(d)/sqrt(G), t with G-1 degrees of freedom (Student 1908). Units without data in
     both periods are left out and reported.
     """
-    sums = sums_of(sample)
-    both = (sums.n > 0).all(axis=1)
-    if spec.metric.statistic == "total":
-        changes = sums.y[both, 1] - sums.y[both, 0]
-    else:
-        rates = sums.y[both] / sums.x[both]
-        changes = rates[:, 1] - rates[:, 0]
+    changes = unit_changes(sums_of(sample), spec.metric.statistic == "total")
     units = len(changes)
-    if units < 2:
-        raise AnalysisError(
-            f"Only {units} unit(s) have data both before and after, so a paired comparison "
-            "is impossible; check design.before and design.after, or remove columns.unit "
-            "to compare the periods unpaired."
-        )
     scale = units if spec.metric.statistic == "total" else 1
     estimate = float(changes.mean()) * scale
     se = float(changes.std(ddof=1) / np.sqrt(units)) * scale

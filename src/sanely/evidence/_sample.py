@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._errors import AnalysisError, SpecError
+from ._errors import AnalysisError, DataError, SpecError
 from ._spec import Spec
 from ._table import Codes, Factor, Floats, IngestReport, Summary, Table
 
@@ -137,7 +137,14 @@ def aggregate_unit_period(table: Table, spec: Spec) -> Table:
         if statistic == "total":
             values = sums
         elif statistic in ("rate", "ratio"):
-            values = sums / np.bincount(inverse, exposure_of(table))
+            totals = np.bincount(inverse, exposure_of(table))
+            if (totals <= 0).any():
+                raise AnalysisError(
+                    f"The exposure ({spec.columns.exposure!r}) adds up to zero or less for some "
+                    "unit and period; a rate or ratio needs a positive total exposure: check "
+                    "columns.exposure."
+                )
+            values = sums / totals
         else:
             values = sums / counts
     first = np.zeros(len(cells), dtype=np.intp)
@@ -183,6 +190,13 @@ def build_sample(table: Table, spec: Spec) -> Sample:
     """
     columns, design = spec.columns, spec.design
     exposure = exposure_of(table) if spec.metric.statistic in ("rate", "ratio") else None
+    if spec.metric.statistic == "proportion" and table.summary is None:
+        flags = table.value
+        if not np.all((flags == 0) | (flags == 1)):
+            raise DataError(
+                f"A proportion needs values of 0 or 1 in {columns.value!r}; found "
+                f"{float(flags[(flags != 0) & (flags != 1)][0])!r}."
+            )
     n = len(table.value)
     keep = np.ones(n, dtype=bool)
     arm = np.zeros(n, dtype=np.intp)
