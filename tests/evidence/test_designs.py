@@ -371,3 +371,10 @@ def test_aggregating_a_rate_needs_exposure_in_every_unit_and_period() -> None:
     spec = spec_of("before_after", "rate", metric={"aggregate": "unit_period"})
     with pytest.raises(AnalysisError, match="adds up to zero or less for some unit and period"):
         assess(table, spec)
+
+
+def test_a_classical_proportion_needs_two_rows_but_a_wilson_interval_does_not() -> None:
+    table = table_from_arrays([1.0])
+    with pytest.raises(AnalysisError, match="'all' has a single row"):
+        assess(table, spec_of("threshold", "proportion", "classical", unit=False))
+    assert 1.0 == assess(table, spec_of("threshold", "proportion", unit=False)).ci_high
