@@ -30,6 +30,7 @@ from .design import (
 )
 from .engine import estimated_value
 from .models import Procurement
+from .planning import target_plans
 
 router = Router(tags=["procurements"])
 
@@ -95,6 +96,15 @@ class ProcurementSummaryOut(Schema):
     next_check_at: datetime | None
 
 
+class TargetPlanOut(Schema):
+    field: str
+    phase: str
+    metric: str
+    explanation: str
+    warning: str | None
+    minimum_detectable_effect: float | None
+
+
 class ProcurementOut(ProcurementSummaryOut):
     nation: str
     commenced_on: date
@@ -108,6 +118,7 @@ class ProcurementOut(ProcurementSummaryOut):
     justifications: dict[str, str]
     value: ValueOut
     design: DesignOut
+    target_planning: list[TargetPlanOut]
 
 
 def value_of(procurement: Procurement) -> dict[str, Any]:
@@ -123,7 +134,7 @@ def value_of(procurement: Procurement) -> dict[str, Any]:
 def procurement_out(procurement: Procurement) -> dict[str, Any]:
     return {
         **{field: getattr(procurement, field) for field in ProcurementOut.model_fields
-           if field not in {"rulebook", "value", "design"}},
+           if field not in {"rulebook", "value", "design", "target_planning"}},
         "rulebook": {
             "id": procurement.rulebook_id,
             "effective_from": procurement.rulebook_effective_from,
@@ -131,6 +142,7 @@ def procurement_out(procurement: Procurement) -> dict[str, Any]:
         },
         "value": value_of(procurement),
         "design": {name: section(procurement.design, name) for name in DesignOut.model_fields},
+        "target_planning": target_plans(procurement.design),
     }  # fmt: skip
 
 

@@ -37,6 +37,8 @@ class DemoProcurement:
     market: str
     requirement: str
     target: tuple[str, str, str]  # metric, comparator, threshold
+    # The rest of the target in the evidence engine's terms, with its planning inputs.
+    measure: dict[str, Any] = field(default_factory=dict)
     commenced_on: date | None = None
     notice_days_ago: int | None = None  # None: the notice is planned two weeks ahead
     complete: bool = True
@@ -54,7 +56,14 @@ PROCUREMENTS = [
         " appointments without a car.",
         market="Bookable minibus services on the market need ten times our trip density.",
         requirement="Every vehicle is wheelchair accessible",
-        target=("Median wait for a booked trip, minutes", "<=", "20"),
+        target=("Mean change in wait for a booked trip, minutes", "<=", "-2"),
+        measure={
+            "design": "did",
+            "units": "minutes",
+            "expected_sd": 6.0,
+            "observations_per_month": 60,
+            "expected_value": 0.0,
+        },
         notice_days_ago=5,
         steps=(("publish_tender_notice", 5, {}),),
     ),
@@ -106,7 +115,9 @@ PROCUREMENTS = [
 
 def _design(spec: DemoProcurement, notice_on: date) -> dict[str, Any]:
     metric, comparator, threshold = spec.target
-    phase_targets = [{"metric": metric, "comparator": comparator, "threshold": threshold}]
+    phase_targets = [
+        {"metric": metric, "comparator": comparator, "threshold": threshold, **spec.measure}
+    ]
     design: dict[str, Any] = {
         "need": {
             "need_statement": spec.need,

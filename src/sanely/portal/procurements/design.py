@@ -43,10 +43,30 @@ class PartnersSection(InputSchema):
 
 
 class Target(InputSchema):
+    """
+    An intermediate target in the evidence engine's vocabulary (docs/evidence.md), so that the
+    phase's outcome data can be assessed against it as it stands.
+    """
+
     metric: Line
+    statistic: Literal["mean", "proportion", "total", "rate", "ratio", "median"] = "mean"
+    design: Literal["threshold", "before_after", "two_group", "did", "its"] = Field(
+        "before_after", description="How the pilot will be compared"
+    )
     comparator: Literal[">=", ">", "<=", "<"]
     threshold: Decimal = Field(max_digits=14, decimal_places=4)
+    units: Annotated[str, Field(max_length=40)] = ""
+    confidence: Decimal = Field(Decimal("0.95"), ge=Decimal("0.5"), le=Decimal("0.999"))
     evidence_standard: Literal["estimate", "ci_bound"] = "ci_bound"
+    expected_sd: float | None = Field(
+        None, gt=0, description="Planning: the spread (standard deviation) expected in the data"
+    )
+    observations_per_month: float | None = Field(
+        None, gt=0, description="Planning: rows expected per group per month"
+    )
+    expected_value: float | None = Field(
+        None, description="Planning: what the metric is expected to be without the pilot"
+    )
 
 
 class Instalment(InputSchema):

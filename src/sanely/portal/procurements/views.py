@@ -32,6 +32,7 @@ from sanely.procedure import KINDS, rulebook_ids
 from . import selectors, services, wizard
 from .design import LOCKED_AT_PUBLICATION, SECTIONS, ActionIn, section
 from .engine import estimated_value, rulebook_of
+from .planning import target_plans
 
 # The answers each action asks for, besides a justification and evidence.
 ACTION_FIELDS: dict[str, tuple[str, ...]] = {
@@ -272,6 +273,7 @@ def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
         "development": development,
         "purchase": purchase,
         "ratio": round(purchase / development, 2) if purchase and development else None,
+        "plans": target_plans(procurement.design),
     })  # fmt: skip
 
 
