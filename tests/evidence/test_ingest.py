@@ -296,3 +296,23 @@ def test_rates_read_the_exposure_column(tmp_path: Path) -> None:
     )
     table = read_table(path, spec)
     assert [1000.5, 2.0] == (table.exposure.tolist() if table.exposure is not None else [])
+
+
+def test_a_csv_row_that_cannot_be_parsed_names_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text("arm,minutes\npilot,3\npilot," + "9" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"huge.csv: row 3 cannot be read as CSV \(field larger"):
+        read_table(path, with_data())
+
+
+def test_a_broken_utf_16_file_is_a_data_error(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_bytes(b"\xff\xfea\x00,\x00b")
+    with pytest.raises(DataError, match="starts like a UTF-16 file but is not valid UTF-16"):
+        read_table(path, with_data())
+
+
+def test_old_mac_line_ends_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"arm,minutes\rpilot,3\rcomparison,4\r")
+    assert [3.0, 4.0] == read_table(path, with_data()).value.tolist()

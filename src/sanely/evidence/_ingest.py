@@ -55,10 +55,16 @@ class _Issues:
             )
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
     """Text and encoding name: UTF-8 (with or without byte-order mark), UTF-16, else Latin-1."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise DataError(
+                f"{path.name} starts like a UTF-16 file but is not valid UTF-16; save it "
+                "again as UTF-8 (CSV UTF-8 in spreadsheet programs)."
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8 with byte-order mark"
     try:
@@ -72,24 +78,29 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _read_csv(path: Path) -> _Raw:
-    text, encoding = _decode(path.read_bytes())
+    text, encoding = _decode(path.read_bytes(), path)
     sample = text[:65536]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     header: tuple[str, ...] | None = None
     rows: list[tuple[int, tuple[str, ...]]] = []
     blank = 0
-    for record in reader:
-        if not any(cell.strip() for cell in record):
-            blank += 1
-            continue
-        if header is None:
-            header = tuple(cell.strip() for cell in record)
-            continue
-        rows.append((reader.line_num, tuple(record)))
+    try:
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                blank += 1
+            elif header is None:
+                header = tuple(cell.strip() for cell in record)
+            else:
+                rows.append((reader.line_num, tuple(record)))
+    except csv.Error as error:
+        raise DataError(
+            f"{path.name}: row {reader.line_num} cannot be read as CSV ({error}); "
+            "check its quotes and line ends."
+        ) from None
     if header is None:
         raise DataError(f"{path.name} is empty: it has no header row.")
     return _Raw(header, rows, "CSV", encoding, blank)
@@ -146,7 +157,7 @@ def _json_text(value: object) -> str:
 
 
 def _read_jsonl(path: Path) -> _Raw:
-    text, encoding = _decode(path.read_bytes())
+    text, encoding = _decode(path.read_bytes(), path)
     header: dict[str, None] = {}
     records: list[tuple[int, dict[str, object]]] = []
     blank = 0
