@@ -308,7 +308,7 @@ def test_a_csv_row_that_cannot_be_parsed_names_the_row(tmp_path: Path) -> None:
 def test_a_broken_utf_16_file_is_a_data_error(tmp_path: Path) -> None:
     path = tmp_path / "wide.csv"
     path.write_bytes(b"\xff\xfea\x00,\x00b")
-    with pytest.raises(DataError, match="starts like a UTF-16 file but is not valid UTF-16"):
+    with pytest.raises(DataError, match=r"starts like a UTF-16 file but is not valid UTF-16"):
         read_table(path, with_data())
 
 
@@ -316,3 +316,17 @@ def test_old_mac_line_ends_are_read(tmp_path: Path) -> None:
     path = tmp_path / "mac.csv"
     path.write_bytes(b"arm,minutes\rpilot,3\rcomparison,4\r")
     assert [3.0, 4.0] == read_table(path, with_data()).value.tolist()
+
+
+def test_an_unreadable_file_is_a_data_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "locked.csv"
+    path.write_text("arm,minutes\n", encoding="utf-8")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(DataError, match=r"Cannot read locked\.csv: Permission denied\."):
+        read_table(path, with_data())

@@ -211,14 +211,17 @@ def read_raw(path: Path, spec: Spec, needed: list[str]) -> _Raw:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise DataError(f"{path} does not exist or is not a file.")
-    if suffix in (".csv", ".tsv", ".txt"):
-        return _read_csv(path)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, spec.data.sheet)
-    if suffix in (".jsonl", ".ndjson"):
-        return _read_jsonl(path)
-    if suffix in (".parquet", ".pq"):
-        return _read_parquet(path, needed)
+    try:
+        if suffix in (".csv", ".tsv", ".txt"):
+            return _read_csv(path)
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path, spec.data.sheet)
+        if suffix in (".jsonl", ".ndjson"):
+            return _read_jsonl(path)
+        if suffix in (".parquet", ".pq"):
+            return _read_parquet(path, needed)
+    except OSError as error:
+        raise DataError(f"Cannot read {path.name}: {error.strerror or error}.") from None
     raise DataError(
         f"{path.name}: unknown file type {suffix!r}; use .csv, .xlsx, .parquet or .jsonl."
     )
