@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from cast import NOW
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sanely.portal.accounts.models import Role
@@ -205,3 +206,62 @@ def test_the_api_names_a_bad_spec(wessex, spec, field):
     assert 400 == response.status_code
     assert field in response.json()["detail"]
     assert 0 == OutcomeAssessment.objects.count()
+
+
+def test_an_assessment_opened_from_a_procurement_target_is_judged_against_it(
+    wessex, django_capture_on_commit_callbacks
+):
+    from sanely.portal.procurements.services import procurement_create, procurement_design_update
+
+    actor = wessex.actor(Role.COMMISSIONER)
+    procurement = procurement_create(
+        actor=actor, organisation_id=wessex.organisation.pk, title="Rural transport", now=NOW
+    )
+    target = {
+        "metric": "waiting time",
+        "design": "before_after",
+        "comparator": "<=",
+        "threshold": "-2",
+    }
+    phases = {
+        "items": [{"name": "Pilot", "duration_months": 6, "max_value": "1000", "targets": [target]}]
+    }
+    procurement_design_update(
+        actor=actor, procurement_id=procurement.pk, sections={"phases": phases}, now=NOW
+    )
+    client = wessex.client(Role.COMMISSIONER)
+    field = "phases.items[0].targets[0]"
+    form = client.get(f"/evidence/new?procurement={procurement.pk}&target={field}")
+    assert 'value="-2.0"' in form.text or 'value="-2"' in form.text
+    assert f'name="target_field" value="{field}"' in form.text
+    post_form(
+        client,
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        procurement_id=procurement.pk,
+        target_field=field,
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert (procurement.pk, field) == (assessment.procurement_id, assessment.target_field)
+    assert procurement.reference in client.get(f"/evidence/{assessment.pk}/").text
+    assert (
+        404
+        == client.get(
+            f"/evidence/new?procurement={procurement.pk}&target=phases.items[3].targets[0]"
+        ).status_code
+    )
+
+
+def test_a_target_of_another_authority_is_not_found(wessex, mercia):
+    from sanely.portal.procurements.services import procurement_create
+
+    procurement = procurement_create(
+        actor=mercia.actor(Role.COMMISSIONER),
+        organisation_id=mercia.organisation.pk,
+        title="X",
+        now=NOW,
+    )
+    response = wessex.client(Role.COMMISSIONER).get(
+        f"/evidence/new?procurement={procurement.pk}&target=phases.items[0].targets[0]"
+    )
+    assert 404 == response.status_code

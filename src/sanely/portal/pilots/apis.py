@@ -23,6 +23,8 @@ class AssessmentOut(Schema):
     id: int
     organisation_id: int
     title: str
+    procurement_id: int | None
+    target_field: str
     status: str
     requested_at: datetime
     started_at: datetime | None
@@ -55,10 +57,14 @@ def assessment_create(
     title: Form[str],
     spec: Form[str],
     data: File[UploadedFile],
+    procurement_id: Form[int | None] = None,
+    target_field: Form[str] = "",
 ) -> Status:
     """
     Upload a data file with a spec (the tables of SPEC.toml as a JSON object, see
-    docs/evidence.md); the assessment runs in the background: poll its `status`.
+    docs/evidence.md); the assessment runs in the background: poll its `status`. Name a
+    procurement and a target of its phase plan (`phases.items[0].targets[0]`) to judge the
+    data against that target.
     """
     try:
         spec_mapping = json.loads(spec)
@@ -73,5 +79,7 @@ def assessment_create(
         data=data,
         spec=spec_mapping,
         now=now(),
+        procurement_id=procurement_id,
+        target_field=target_field,
     )
     return Status(201, assessment)

@@ -21,6 +21,15 @@ class OutcomeAssessment(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="assessments"
     )
     title = models.CharField(max_length=200)
+    # The procurement target this data set is judged against, when there is one.
+    procurement = models.ForeignKey(
+        "procurements.Procurement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    target_field = models.CharField(max_length=60, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

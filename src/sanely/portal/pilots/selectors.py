@@ -1,11 +1,15 @@
 """Reads for pilot evidence, and who may see or request assessments."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from sanely import evidence
 from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind
 from sanely.portal.accounts.selectors import Actor, access_organisation
 from sanely.portal.core.errors import NotFound
+from sanely.portal.procurements.planning import assessment_answers, target_at
+from sanely.portal.procurements.selectors import access_procurement
 
 from .models import OutcomeAssessment
 
@@ -37,7 +41,7 @@ def access_assessment(*, actor: Actor, assessment_id: int) -> OutcomeAssessment:
     """An assessment of one of the actor's authorities; others' are reported as missing."""
     readable = [organisation_id for organisation_id, _ in authorities_of(actor, write=False)]
     assessment = (
-        OutcomeAssessment.objects.select_related("organisation", "requested_by")
+        OutcomeAssessment.objects.select_related("organisation", "requested_by", "procurement")
         .filter(pk=assessment_id, organisation_id__in=readable)
         .first()
     )
@@ -71,3 +75,23 @@ def assessment_chart(assessment: OutcomeAssessment) -> evidence.Chart | None:
         units=metric.get("units", ""),
         threshold=target.get("threshold"),
     )
+
+
+def answers_for_target(*, actor: Actor, procurement_id: str, target_field: str) -> dict[str, Any]:
+    """
+    The evidence form's starting answers when it is opened from a procurement's target
+    (`?procurement=ID&target=FIELD`); nothing when the link names no target.
+    """
+    if not procurement_id.isdigit() or not target_field:
+        return {}
+    procurement, _ = access_procurement(actor=actor, procurement_id=int(procurement_id))
+    target = target_at(procurement.design, target_field)
+    if target is None:
+        raise NotFound("No such target.")
+    return {
+        **assessment_answers(target),
+        "title": f"{procurement.reference}: {target.metric}",
+        "organisation_id": procurement.organisation_id,
+        "procurement_id": procurement.pk,
+        "target_field": target_field,
+    }

@@ -23,6 +23,9 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.clock import now as clock_now
 from sanely.portal.core.errors import validation_failed_from
+from sanely.portal.procurements.models import Procurement
+from sanely.portal.procurements.planning import target_at
+from sanely.portal.procurements.selectors import access_procurement
 
 from . import events
 from .models import AssessmentStatus, OutcomeAssessment
@@ -51,6 +54,20 @@ def _check_upload(upload: UploadedFile | None) -> list[str]:
     return []
 
 
+def _target_problems(
+    actor: Actor, organisation_id: int, procurement_id: int | None, target_field: str
+) -> tuple[Procurement | None, list[str]]:
+    """The procurement whose target is named, or why it cannot be used."""
+    if procurement_id is None:
+        return None, ["Say which procurement the target belongs to."] if target_field else []
+    procurement, _ = access_procurement(actor=actor, procurement_id=procurement_id)
+    if procurement.organisation_id != organisation_id:
+        return None, ["The procurement belongs to another authority than the assessment."]
+    if target_at(procurement.design, target_field) is None:
+        return None, [f"{procurement.reference} has no target at {target_field!r}."]
+    return procurement, []
+
+
 @transaction.atomic
 def assessment_request(
     *,
@@ -60,6 +77,8 @@ def assessment_request(
     data: UploadedFile | None,
     spec: dict[str, Any],
     now: datetime,
+    procurement_id: int | None = None,
+    target_field: str = "",
 ) -> OutcomeAssessment:
     """
     Check the spec and the file, store both, and queue the assessment for the worker.
@@ -77,6 +96,9 @@ def assessment_request(
         evidence.parse_spec(spec)
     except evidence.SpecError as error:
         errors["spec"] = [str(error)]
+    procurement, problems = _target_problems(actor, organisation_id, procurement_id, target_field)
+    if problems:
+        errors["target_field"] = problems
     if errors or data is None:
         raise validation_failed_from(errors)
     assessment = OutcomeAssessment(
@@ -88,6 +110,8 @@ def assessment_request(
         data_size=data.size or 0,
         data_sha256=_sha256(data),
         spec=spec,
+        procurement=procurement,
+        target_field=target_field if procurement else "",
     )
     assessment.data_file.save(assessment.data_name, data, save=False)
     assessment.save()
@@ -97,7 +121,13 @@ def assessment_request(
         now=now,
         actor=actor.user,
         organisation=organisation,
-        payload={"title": assessment.title, "data_sha256": assessment.data_sha256, "spec": spec},
+        payload={
+            "title": assessment.title,
+            "data_sha256": assessment.data_sha256,
+            "spec": spec,
+            "procurement": procurement.reference if procurement else None,
+            "target": assessment.target_field,
+        },
     )
     transaction.on_commit(lambda: assessment_run_task.enqueue(assessment_id=assessment.pk))
     return assessment

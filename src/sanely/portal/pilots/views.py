@@ -42,6 +42,11 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
         request.POST if bound else None,
         request.FILES if bound else None,
         organisations=organisations,
+        initial=selectors.answers_for_target(
+            actor=actor,
+            procurement_id=request.GET.get("procurement", ""),
+            target_field=request.GET.get("target", ""),
+        ),
     )
     if bound and form.is_valid():
         try:
@@ -52,6 +57,8 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
                 data=form.cleaned_data["data_file"],
                 spec=form.spec_mapping(),
                 now=now(),
+                procurement_id=form.cleaned_data["procurement_id"],
+                target_field=form.cleaned_data["target_field"],
             )
             return redirect("pilots:detail", assessment_id=assessment.pk)
         except ValidationError as error:

@@ -4,6 +4,7 @@ effect) run on the phase plan, so a commissioner learns at design time that a ph
 short, not at the gate.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,3 +91,27 @@ def _target_plan(where: str, phase: str, target: Target, months: int) -> TargetP
     return TargetPlan(
         where, phase, target.metric, plan.explanation, plan.warning, plan.minimum_detectable_effect
     )
+
+
+_TARGET_FIELD = re.compile(r"phases\.items\[(\d+)\]\.targets\[(\d+)\]")
+
+
+def target_at(design: dict[str, Any], field: str) -> Target | None:
+    """The target a field path such as `phases.items[0].targets[1]` names, if there is one."""
+    found = _TARGET_FIELD.fullmatch(field)
+    phases: PhasesSection = section(design, "phases")
+    if found is None:
+        return None
+    phase, index = (int(part) for part in found.groups())
+    if phase >= len(phases.items) or index >= len(phases.items[phase].targets):
+        return None
+    return phases.items[phase].targets[index]
+
+
+def assessment_answers(target: Target) -> dict[str, Any]:
+    """The evidence form's answers that a target already gives."""
+    return {
+        "design": target.design, "statistic": target.statistic, "label": target.metric,
+        "comparator": target.comparator, "threshold": float(target.threshold),
+        "confidence": float(target.confidence), "standard": target.evidence_standard,
+    }  # fmt: skip
