@@ -9,6 +9,7 @@ import json
 import pytest
 from cast import NOW, membership_of
 from django.urls import URLPattern, URLResolver, get_resolver
+from portal.tenders.isolation import TENDERS_CASES, TENDERS_PUBLIC
 
 from sanely.portal.accounts.models import ApiToken, Membership, Organisation, Role
 from sanely.portal.accounts.services import token_create
@@ -28,6 +29,7 @@ NO_ORGANISATION_DATA = {
     "accounts:password_set": "works only with the secret token emailed to the person",
     "api:deadline": "the public statutory deadline calculator",
     "deadlines": "the public statutory deadline calculator page",
+    **TENDERS_PUBLIC,
 }
 
 
@@ -454,6 +456,7 @@ CASES = {
     "procurements:section": case_page_procurement_section,
     "procurements:check": case_page_procurement_check,
     "procurements:action": case_page_procurement_action,
+    **TENDERS_CASES,
 }
 
 

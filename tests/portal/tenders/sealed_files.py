@@ -27,8 +27,8 @@ def docx() -> bytes:
     return out.getvalue()
 
 
-def upload(content: bytes = b"", name: str = "proposal.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content or pdf(), content_type="application/pdf")
+def upload(content: bytes | None = None, name: str = "proposal.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf() if content is None else content)
 
 
 def utc(*args: int) -> datetime:

@@ -108,12 +108,7 @@ def test_bad_files_are_refused_and_nothing_is_stored(kestrel, open_round, conten
 
     kept = submit(kestrel, open_round, now())
     blobs = stored_blobs()
-    file = upload(name=name)
-    file.file.seek(0)
-    file.file.truncate()
-    file.file.write(content)
-    file.size = len(content)
-    file.file.seek(0)
+    file = upload(content, name)
     with pytest.raises(ValidationFailed) as refused:
         submit(kestrel, open_round, now(), file=file)
     assert said in refused.value.detail["file"][0]

@@ -7,6 +7,7 @@ from sanely.portal.audit.apis import router as audit_router
 from sanely.portal.core.apis import SignedInSession, TokenAuth, install_error_handlers
 from sanely.portal.pilots.apis import router as pilots_router
 from sanely.portal.procurements.apis import router as procurements_router
+from sanely.portal.tenders.apis import router as tenders_router
 
 api = NinjaAPI(
     title="sanely API",
@@ -27,3 +28,4 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", audit_router)
 api.add_router("/v1/", pilots_router)
 api.add_router("/v1/", procurements_router)
+api.add_router("/v1/", tenders_router)

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from sanely.portal.core import views as core_views
 from sanely.portal.procurements import views as procurements_views
+from sanely.portal.tenders import views as tenders_views
 
 from .api import api
 
@@ -14,6 +15,10 @@ urlpatterns = [
     path("evidence/", include("sanely.portal.pilots.urls")),
     path("procurements/", include("sanely.portal.procurements.urls")),
     path("deadlines", procurements_views.deadline_calculator, name="deadlines"),
+    path(
+        ".well-known/sanely-receipt-key.pem", tenders_views.receipt_public_key, name="receipt_key"
+    ),
+    path("", include("sanely.portal.tenders.urls")),
 ]
 
 handler400 = "sanely.portal.core.views.bad_request"

@@ -45,7 +45,7 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     from sanely.portal.pilots.selectors import authorities_of
     from sanely.portal.procurements.selectors import procurements_readable
 
-    items = [("Home", reverse("home"))]
+    items = [("Home", reverse("home")), ("Opportunities", reverse("tenders:opportunities"))]
     user = request.user
     if user.is_authenticated:
         actor = Actor.for_session(user)

@@ -199,7 +199,7 @@ def submission_round_extend(
     reason: str,
     platform_incident: bool = False,
     now: datetime,
-) -> SubmissionRound:
+) -> DeadlineExtension:
     """
     Extend a round's deadline before it passes, with the reason recorded in the incident log
     (a platform fault is marked as one). The vault refuses bringing it forward, or any change
@@ -261,7 +261,7 @@ def submission_round_extend(
                 f"Reason: {extension.reason}\n"
             ),
         )
-    return submission_round
+    return extension
 
 
 def vault_time(moment: datetime) -> str:
@@ -273,7 +273,9 @@ def vault_time(moment: datetime) -> str:
 def _file_problems(upload: UploadedFile | None) -> list[str]:
     if upload is None:
         return ["Choose a file to upload."]
-    if upload.size is not None and upload.size > settings.SUBMISSION_MAX_BYTES:
+    if not upload.size:
+        return [f"{upload.name} is empty: check you chose the right file and upload it again."]
+    if upload.size > settings.SUBMISSION_MAX_BYTES:
         return [
             f"{upload.name} is {upload.size:,} bytes; files can be at most"
             f" {settings.SUBMISSION_MAX_BYTES:,} bytes. Split it into parts or compress it."
@@ -456,7 +458,7 @@ def _record(
 
 def round_opening_request(*, actor: Actor, round_id: int, now: datetime) -> SubmissionRound:
     """The first of two people asks to open a round; refused (and recorded) before the deadline."""
-    submission_round, _ = access_round(actor=actor, round_id=round_id, write=True)
+    submission_round, membership = access_round(actor=actor, round_id=round_id, write=True)
     if now < submission_round.deadline:
         refuse_sealed_access(
             actor=actor,
@@ -470,7 +472,6 @@ def round_opening_request(*, actor: Actor, round_id: int, now: datetime) -> Subm
             now=now,
         )
     with transaction.atomic():
-        submission_round, membership = access_round(actor=actor, round_id=round_id, write=True)
         submission_round = SubmissionRound.objects.select_for_update().get(pk=submission_round.pk)
         if submission_round.opening_requested_by_id is not None:
             raise Conflict(

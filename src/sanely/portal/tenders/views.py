@@ -1,0 +1,243 @@
+"""
+Pages: public opportunities; a supplier's submission page per round; the authority's rounds
+and the opening ceremony; downloads of receipts and, after opening, of content.
+"""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sanely import vault
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.core.clock import now
+from sanely.portal.core.errors import ApplicationError
+from sanely.portal.core.pages import form_page, page_guard
+from sanely.portal.procurements.selectors import access_procurement
+
+from . import selectors, services
+from .forms import RoundForm, SubmitForm
+from .keys import signing_key
+from .models import SubmissionVersion
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.for_session(request.user)  # type: ignore[arg-type]
+
+
+def time_left(deadline: datetime, at: datetime) -> str:
+    """How long until a deadline, as people say it; 'Closed' once it has passed."""
+    seconds = int((deadline - at).total_seconds())
+    if seconds <= 0:
+        return "Closed"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days} day{'s' * (days != 1)} {hours} hour{'s' * (hours != 1)} left"
+    if hours:
+        return f"{hours} hour{'s' * (hours != 1)} {minutes} minute{'s' * (minutes != 1)} left"
+    return f"{minutes} minute{'s' * (minutes != 1)} left" if minutes else "Less than a minute left"
+
+
+def receipt_response(version: SubmissionVersion) -> HttpResponse:
+    """The receipt exactly as issued, as a file to keep."""
+    response = HttpResponse(version.receipt.encode("ascii"), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{version.submission_id}.json"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def content_response(content: selectors.Content) -> FileResponse:
+    """An opened submission as an attachment of its checked type; never shown inline."""
+    response = FileResponse(
+        content.file,
+        as_attachment=True,
+        filename=content.version.file_name,
+        content_type=vault.FileKind(content.version.file_kind).media_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def receipt_public_key(request: HttpRequest) -> HttpResponse:
+    """The receipt-signing public key, for suppliers to verify receipts offline."""
+    return HttpResponse(signing_key().public_pem, content_type="application/x-pem-file")
+
+
+@require_GET
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "tenders/opportunities.html", {
+        "opportunities": selectors.opportunity_list(), "need_summary": selectors.need_summary,
+    })  # fmt: skip
+
+
+def _suppliers(request: HttpRequest) -> list:
+    if not request.user.is_authenticated:
+        return []
+    return [m.organisation for m in selectors.supplier_memberships(_actor(request))]
+
+
+@page_guard
+@require_GET
+def opportunity_detail(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = selectors.access_opportunity(procurement_id=procurement_id)
+    at = now()
+    rounds = [(r, time_left(r.deadline, at)) for r in selectors.round_list(procurement=procurement)]
+    authority = request.user.is_authenticated and bool(
+        _actor(request).in_organisation(procurement.organisation_id)
+    )
+    return render(request, "tenders/opportunity.html", {
+        "procurement": procurement, "need": selectors.need_summary(procurement),
+        "rounds": rounds, "suppliers": _suppliers(request), "authority": authority,
+    })  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_POST
+def interest_express(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    try:
+        organisation_id = int(request.POST.get("organisation_id", ""))
+    except ValueError:
+        organisation_id = 0
+    interest = services.interest_express(
+        actor=_actor(request),
+        procurement_id=procurement_id,
+        organisation_id=organisation_id,
+        now=now(),
+    )
+    messages.success(request, f"{interest.organisation.name} has registered its interest.")
+    return redirect("tenders:opportunity", procurement_id=procurement_id)
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def submission_page(request: HttpRequest, round_id: int, organisation_id: int) -> HttpResponse:
+    actor = _actor(request)
+    submission_round, organisation = selectors.access_supplier_round(
+        actor=actor, round_id=round_id, organisation_id=organisation_id
+    )
+    bound = request.method == "POST"
+    form = SubmitForm(
+        request.POST if bound else None,
+        request.FILES if bound else None,
+        parts=submission_round.parts,
+    )
+    error: ApplicationError | None = None
+    if bound and form.is_valid():
+        try:
+            version = services.submission_submit(
+                actor=actor, round_id=round_id, organisation_id=organisation_id,
+                part=form.cleaned_data["part"], upload=form.cleaned_data["file"], now=now(),
+            )  # fmt: skip
+            messages.success(
+                request,
+                f"{version.file_name} received for ‘{version.part}’ (version {version.version})."
+                " Download your receipt and keep it.",
+            )
+            return redirect(
+                "tenders:submission", round_id=round_id, organisation_id=organisation_id
+            )
+        except ApplicationError as refused:
+            error = refused
+    at = now()
+    return form_page(
+        request, "tenders/submission.html", form=form, error=error,
+        round=submission_round, organisation=organisation,
+        status=selectors.completeness(round=submission_round, organisation=organisation),
+        time_left=time_left(submission_round.deadline, at), closed=submission_round.deadline <= at,
+    )  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_GET
+def receipt_download(request: HttpRequest, version_id: int) -> HttpResponse:
+    return receipt_response(selectors.access_receipt(actor=_actor(request), version_id=version_id))
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def round_list(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    actor = _actor(request)
+    procurement, _ = access_procurement(actor=actor, procurement_id=procurement_id)
+    bound = request.method == "POST"
+    form = RoundForm(request.POST if bound else None)
+    error: ApplicationError | None = None
+    if bound and form.is_valid():
+        try:
+            services.submission_round_open(
+                actor=actor, procurement_id=procurement_id, kind=form.cleaned_data["kind"],
+                number=form.cleaned_data["number"], deadline=form.cleaned_data["deadline"],
+                final=form.cleaned_data["final"], parts=form.part_names(), now=now(),
+            )  # fmt: skip
+            return redirect("tenders:rounds", procurement_id=procurement_id)
+        except ApplicationError as refused:
+            error = refused
+    at = now()
+    rounds = [
+        (r, time_left(r.deadline, at), selectors.submitted_count(round=r))
+        for r in selectors.round_list(procurement=procurement)
+    ]
+    return form_page(
+        request, "tenders/rounds.html", form=form, error=error,
+        procurement=procurement, rounds=rounds,
+    )  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_GET
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    actor = _actor(request)
+    submission_round, _ = selectors.access_round(actor=actor, round_id=round_id)
+    at = now()
+    versions = None
+    if submission_round.is_open:
+        _, versions = selectors.round_submission_list(actor=actor, round_id=round_id, now=at)
+    return render(request, "tenders/round.html", {
+        "round": submission_round, "time_left": time_left(submission_round.deadline, at),
+        "submitted": selectors.submitted_count(round=submission_round), "versions": versions,
+        "passed": submission_round.deadline <= at,
+    })  # fmt: skip
+
+
+def _refusal_page(request: HttpRequest, title: str, refused: ApplicationError) -> HttpResponse:
+    """A refusal with its reason; not found and forbidden get the standard pages."""
+    if refused.status in (403, 404):
+        raise refused
+    context = {"title": title, "message": refused.message}
+    return render(request, "core/error.html", context, status=refused.status)
+
+
+@login_required
+@page_guard
+@require_POST
+def round_opening(request: HttpRequest, round_id: int, step: str) -> HttpResponse:
+    """Both steps of the ceremony: `request`, then `confirm` by someone else."""
+    act = services.round_opening_confirm if step == "confirm" else services.round_opening_request
+    try:
+        act(actor=_actor(request), round_id=round_id, now=now())
+    except ApplicationError as refused:
+        return _refusal_page(request, "The round was not opened", refused)
+    return redirect("tenders:round", round_id=round_id)
+
+
+@login_required
+@page_guard
+@require_GET
+def content_download(request: HttpRequest, version_id: int) -> HttpResponse | FileResponse:
+    try:
+        content = selectors.access_submission_content(
+            actor=_actor(request), version_id=version_id, route="page", now=now()
+        )
+    except ApplicationError as refused:
+        return _refusal_page(request, "The submission cannot be read", refused)
+    return content_response(content)
