@@ -12,6 +12,7 @@ from sanely.portal.accounts.models import Membership, Organisation, Role, User
 from sanely.portal.accounts.services import membership_add, organisation_create, user_create
 from sanely.portal.pilots.demo import demo_evidence
 from sanely.portal.procurements.demo import demo_procurements
+from sanely.portal.tenders.demo import demo_tenders
 
 DEMO_PASSWORD = "sanely-demo-2026"  # noqa: S105 - printed for the demo, which runs on 127.0.0.1 only
 
@@ -125,4 +126,5 @@ def demo_load(*, now: datetime) -> list[tuple[str, str, str]]:
         logins.append((email, organisation_name, Role(role).label))
     demo_evidence(now=now)
     demo_procurements(now=now)
+    demo_tenders(now=now)
     return logins
