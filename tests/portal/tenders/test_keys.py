@@ -60,3 +60,13 @@ def test_keys_from_the_environment_are_used_as_given(tmp_path):
     )
     assert master == result.stdout.strip()
     assert not (tmp_path / "vault_master_key").exists()
+
+
+def test_an_unusable_key_stops_the_start(tmp_path):
+    for name, value in (
+        ("SANELY_VAULT_MASTER_KEY", "too-short"),
+        ("SANELY_RECEIPT_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\nnonsense\n"),
+    ):
+        result = settings_of({"SANELY_DATA_DIR": str(tmp_path), name: value}, "print(1)")
+        assert 0 != result.returncode
+        assert "A vault key in the environment is unusable" in result.stderr, name

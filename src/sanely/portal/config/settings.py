@@ -82,6 +82,11 @@ if not RECEIPT_SIGNING_KEY:
     RECEIPT_SIGNING_KEY = _development_vault_key(
         "receipt_signing_key.pem", lambda: vault.signing_key_generate().private_pem.decode()
     )
+try:  # a key that cannot be read stops the start, not the first submission
+    vault.master_key_load(VAULT_MASTER_KEY)
+    vault.signing_key_load(RECEIPT_SIGNING_KEY.encode())
+except vault.KeyInvalid as error:
+    raise ImproperlyConfigured(f"A vault key in the environment is unusable: {error}.") from None
 # clamd for the virus-scan hook: "unix:/run/clamav/clamd.ctl" or "tcp://host:3310"; unset,
 # files are marked as not scanned.
 VAULT_SCANNER = os.environ.get("SANELY_CLAMD") or None
