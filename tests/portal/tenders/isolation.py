@@ -165,6 +165,10 @@ def case_round(wessex, mercia):
             f"/api/v1/rounds/{w.open.pk}/extensions", body, content_type="application/json"
         )
         assert 404 == extended.status_code
+        page = f"/tenders/rounds/{w.open.pk}/extend"
+        assert 404 == browser.get(page).status_code
+        later = {"new_deadline": "2027-01-01 12:00", "reason": "x"}
+        assert 404 == browser.post(page, later).status_code
     assert 0 == w.open.extensions.count()
 
 
@@ -210,6 +214,7 @@ TENDERS_CASES = {
     "tenders:round": case_round,
     "api:round_submission_list": case_round,
     "api:round_extend": case_round,
+    "tenders:extend": case_round,
     "tenders:opening_request": case_opening,
     "tenders:opening_confirm": case_opening,
     "api:round_opening_request": case_opening,

@@ -167,3 +167,24 @@ def test_a_deadline_extension_is_logged_and_everyone_interested_is_told(
     assert (201, "Upload fault 10:00-12:00") == (answer.status_code, answer.json()["reason"])
     assert [["supplier_admin@kestrel.example"]] == [m.to for m in mailoutbox]
     assert "Upload fault 10:00-12:00" in mailoutbox[0].body
+
+
+def test_a_deadline_is_extended_through_the_page_with_its_reason(wessex, open_round):
+    url = f"/tenders/rounds/{open_round.pk}/extend"
+    assert 403 == wessex.client(Role.EVALUATOR).get(url).status_code
+    lead = wessex.client(Role.PROCUREMENT_LEAD)
+    later = open_round.deadline + timedelta(days=2)
+    unexplained = lead.post(url, {"new_deadline": uk_time(later, "%Y-%m-%d %H:%M"), "reason": ""})
+    assert 400 == unexplained.status_code
+    assert "Say why the deadline is extended" in unexplained.text
+    done = lead.post(
+        url,
+        {
+            "new_deadline": uk_time(later, "%Y-%m-%d %H:%M"),
+            "reason": "Uploads failed 09:00-11:00",
+            "platform_incident": "on",
+        },
+    )
+    assert 302 == done.status_code
+    page = lead.get(f"/tenders/rounds/{open_round.pk}/")
+    assert "after a platform fault. Reason: Uploads failed 09:00-11:00" in page.text

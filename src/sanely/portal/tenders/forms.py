@@ -27,3 +27,10 @@ class SubmitForm(forms.Form):
     def __init__(self, *args: Any, parts: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["part"].choices = [(p, p) for p in parts]  # type: ignore[attr-defined]
+
+
+class ExtensionForm(forms.Form):
+    # In UK time, as suppliers read it.
+    new_deadline = forms.DateTimeField(input_formats=["%Y-%m-%d %H:%M"])
+    reason = forms.CharField(widget=forms.Textarea, max_length=5000, required=False)
+    platform_incident = forms.BooleanField(required=False)

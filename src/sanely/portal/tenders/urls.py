@@ -16,6 +16,7 @@ urlpatterns = [
     path("opportunities/receipts/<int:version_id>", views.receipt_download, name="receipt"),
     path("tenders/procurements/<int:procurement_id>/rounds", views.round_list, name="rounds"),
     path("tenders/rounds/<int:round_id>/", views.round_detail, name="round"),
+    path("tenders/rounds/<int:round_id>/extend", views.round_extend, name="extend"),
     path(
         "tenders/rounds/<int:round_id>/opening",
         views.round_opening,

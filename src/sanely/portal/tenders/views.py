@@ -19,7 +19,7 @@ from sanely.portal.core.pages import form_page, page_guard
 from sanely.portal.procurements.selectors import access_procurement
 
 from . import selectors, services
-from .forms import RoundForm, SubmitForm
+from .forms import ExtensionForm, RoundForm, SubmitForm
 from .keys import signing_key
 from .models import SubmissionVersion
 
@@ -207,6 +207,29 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "submitted": selectors.submitted_count(round=submission_round), "versions": versions,
         "passed": submission_round.deadline <= at,
     })  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def round_extend(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The incident procedure: a later deadline, with the reason suppliers will read."""
+    actor = _actor(request)
+    submission_round, _ = selectors.access_round(actor=actor, round_id=round_id, write=True)
+    bound = request.method == "POST"
+    form = ExtensionForm(request.POST if bound else None)
+    error: ApplicationError | None = None
+    if bound and form.is_valid():
+        try:
+            services.submission_round_extend(
+                actor=actor, round_id=round_id, new_deadline=form.cleaned_data["new_deadline"],
+                reason=form.cleaned_data["reason"],
+                platform_incident=form.cleaned_data["platform_incident"], now=now(),
+            )  # fmt: skip
+            return redirect("tenders:round", round_id=round_id)
+        except ApplicationError as refused:
+            error = refused
+    return form_page(request, "tenders/extend.html", form=form, error=error, round=submission_round)
 
 
 def _refusal_page(request: HttpRequest, title: str, refused: ApplicationError) -> HttpResponse:
