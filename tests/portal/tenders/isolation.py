@@ -129,6 +129,40 @@ def case_submission(wessex, mercia):
     assert [w.version.pk] == list(SubmissionVersion.objects.values_list("pk", flat=True))
 
 
+def case_upload(wessex, mercia):
+    import hashlib
+
+    from sanely.portal.tenders.models import ChunkedUpload
+    from sanely.portal.tenders.services import upload_begin
+
+    w = world(wessex)
+    content = b"%PDF-1.7\n%%EOF\n"
+    upload = upload_begin(
+        actor=w.kestrel.actor(Role.SUPPLIER_ADMIN), round_id=w.open.pk,
+        organisation_id=w.kestrel.organisation.pk, part="Tender", name="t.pdf",
+        total_size=len(content), sha256=hashlib.sha256(content).hexdigest(), now=now(),
+    )  # fmt: skip
+    for _, client in outsiders(w, mercia):
+        body = {
+            "organisation_id": w.kestrel.organisation.pk, "part": "Tender", "name": "t.pdf",
+            "total_size": 10, "sha256": "0" * 64,
+        }  # fmt: skip
+        started = client.post(
+            f"/api/v1/rounds/{w.open.pk}/uploads", body, content_type="application/json"
+        )
+        assert 404 == started.status_code
+        assert 404 == client.get(f"/api/v1/uploads/{upload.pk}").status_code
+        chunk = client.put(
+            f"/api/v1/uploads/{upload.pk}/chunks?offset=0",
+            content,
+            content_type="application/octet-stream",
+        )
+        assert 404 == chunk.status_code
+        assert 404 == client.post(f"/api/v1/uploads/{upload.pk}/finish").status_code
+    assert [upload.pk] == list(ChunkedUpload.objects.values_list("pk", flat=True))
+    assert [] == ChunkedUpload.objects.get().received
+
+
 def case_receipt(wessex, mercia):
     w = world(wessex)
     for browser, client in [
@@ -208,6 +242,10 @@ TENDERS_CASES = {
     "api:submission_create": case_submission,
     "tenders:receipt": case_receipt,
     "api:receipt_download": case_receipt,
+    "api:upload_begin": case_upload,
+    "api:upload_detail": case_upload,
+    "api:upload_chunk": case_upload,
+    "api:upload_finish": case_upload,
     "tenders:rounds": case_rounds,
     "api:round_list": case_rounds,
     "api:round_open": case_rounds,

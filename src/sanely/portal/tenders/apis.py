@@ -14,7 +14,7 @@ from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 
 from . import selectors, services
-from .models import Interest, SubmissionRound
+from .models import ChunkedUpload, Interest, SubmissionRound
 from .views import content_response, receipt_response
 
 router = Router(tags=["tenders"])
@@ -235,6 +235,81 @@ def submission_create(
         upload=file,
         now=now(),
     )
+    return Status(201, version)
+
+
+class UploadIn(InputSchema):
+    organisation_id: int
+    part: str = Field(max_length=100)
+    name: str = Field(max_length=255, description="the file's name")
+    total_size: int = Field(ge=0, description="bytes")
+    sha256: str = Field(description="the whole file's SHA-256, 64 lower-case hex digits")
+
+
+class UploadOut(Schema):
+    id: int
+    round_id: int
+    organisation_id: int
+    part: str
+    name: str
+    total_size: int
+    sha256: str
+    missing: list[tuple[int, int]] = Field(description="byte ranges [start, end) to send")
+    complete: bool
+
+    @staticmethod
+    def resolve_missing(obj: ChunkedUpload) -> list[tuple[int, int]]:
+        return list(obj.state().missing)
+
+    @staticmethod
+    def resolve_complete(obj: ChunkedUpload) -> bool:
+        return obj.state().complete
+
+
+@router.post("/rounds/{round_id}/uploads", response={201: UploadOut, **ERRORS})
+def upload_begin(request: HttpRequest, round_id: int, payload: UploadIn) -> Status:
+    """
+    Start a resumable upload for one part: declare the file, then PUT its chunks in any order
+    and finish. For large files or unreliable connections.
+    """
+    upload = services.upload_begin(
+        actor=actor_of(request), round_id=round_id, now=now(), **payload.dict()
+    )
+    return Status(201, upload)
+
+
+@router.get("/uploads/{upload_id}", response={200: UploadOut, **ERRORS})
+def upload_detail(request: HttpRequest, upload_id: int) -> ChunkedUpload:
+    """What has arrived and what is missing, to resume after an interruption."""
+    return selectors.access_upload(actor=actor_of(request), upload_id=upload_id)
+
+
+@router.put(
+    "/uploads/{upload_id}/chunks",
+    response={200: UploadOut, **ERRORS},
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            "required": True,
+        }
+    },
+)
+def upload_chunk(request: HttpRequest, upload_id: int, offset: int) -> ChunkedUpload:
+    """One chunk: the raw bytes as the body, starting at byte `offset` of the file."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    return services.upload_put(
+        actor=actor_of(request), upload_id=upload_id, offset=offset, length=length,
+        data=request, now=now(),
+    )  # fmt: skip
+
+
+@router.post("/uploads/{upload_id}/finish", response={201: VersionOut, **ERRORS})
+def upload_finish(request: HttpRequest, upload_id: int) -> Status:
+    """Check the whole file against its SHA-256 and submit it: sealed, with a receipt."""
+    version = services.upload_finish(actor=actor_of(request), upload_id=upload_id, now=now())
     return Status(201, version)
 
 

@@ -204,3 +204,34 @@ class SubmissionVersion(models.Model):
             plaintext_sha256=self.plaintext_sha256,
             sealed_size=self.sealed_size,
         )
+
+
+class ChunkedUpload(models.Model):
+    """
+    A resumable upload in progress, for one part of a round: the vault's `Upload` state. The
+    bytes wait in a temporary file on the web server's local disk (named by `token`) until
+    the upload is finished and sealed; nothing of them is in the database.
+    """
+
+    round = models.ForeignKey(SubmissionRound, on_delete=models.CASCADE, related_name="uploads")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    part = models.CharField(max_length=100)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    token = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    total_size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    received = models.JSONField(default=list)  # [[start, end), …]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.total_size} bytes)"
+
+    def state(self) -> vault.Upload:
+        return vault.Upload(
+            self.name, self.total_size, self.sha256, tuple((s, e) for s, e in self.received)
+        )

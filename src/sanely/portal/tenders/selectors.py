@@ -26,7 +26,7 @@ from sanely.portal.procurements.selectors import WRITE_ROLES
 
 from . import events
 from .keys import master_key
-from .models import SubmissionRound, SubmissionVersion
+from .models import ChunkedUpload, SubmissionRound, SubmissionVersion
 from .security import refuse_sealed_access
 
 SEALED = (
@@ -165,6 +165,18 @@ def access_receipt(*, actor: Actor, version_id: int) -> SubmissionVersion:
     if version is None:
         raise NotFound("No such submission.")
     return version
+
+
+def access_upload(*, actor: Actor, upload_id: int, lock: bool = False) -> ChunkedUpload:
+    """A resumable upload of one of the actor's suppliers; anyone else's is missing."""
+    own = [m.organisation_id for m in supplier_memberships(actor)]
+    uploads = ChunkedUpload.objects.select_related("round__procurement__organisation")
+    if lock:
+        uploads = uploads.select_for_update(of=("self",))
+    upload = uploads.filter(pk=upload_id, organisation_id__in=own).first()
+    if upload is None:
+        raise NotFound("No such upload.")
+    return upload
 
 
 def round_submission_list(
