@@ -197,3 +197,16 @@ def test_pages_for_changing_take_no_row_lock_outside_a_transaction(
     monkeypatch.setattr(connection, "get_autocommit", lambda: True)
     assert 200 == client.get(f"/procurements/{pid}/design/need").status_code
     assert 200 == client.get(f"/procurements/{pid}/actions/abandon").status_code
+
+
+def test_a_published_procurement_links_to_its_submission_rounds(
+    wessex, make_procurement, api, lead
+):
+    pid = make_procurement()
+    client = wessex.client(Role.PROCUREMENT_LEAD)
+    assert "Submission rounds" not in client.get(f"/procurements/{pid}/").text
+    event = "publish_tender_notice"
+    acted = api(lead, "post", f"/api/v1/procurements/{pid}/actions/{event}", {})
+    assert 200 == acted.status_code, acted.content
+    page = client.get(f"/procurements/{pid}/").text
+    assert f"/tenders/procurements/{pid}/rounds" in page
