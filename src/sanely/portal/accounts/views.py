@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError
-from sanely.portal.core.pages import form_page, page_guard
+from sanely.portal.core.pages import form_page, page_actor, page_guard
 
 from . import selectors, services
 from .forms import (
@@ -132,14 +132,10 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _actor(request: HttpRequest) -> selectors.Actor:
-    return selectors.Actor.for_session(request.user)  # type: ignore[arg-type]
-
-
 @login_required
 @page_guard
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     org, membership = selectors.access_organisation(actor=actor, organisation_id=organisation_id)
     return render(
         request,
@@ -157,7 +153,7 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @page_guard
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     org, _ = selectors.access_organisation(actor=actor, organisation_id=organisation_id, admin=True)
     initial = {field: getattr(org, field) for field in services.ORGANISATION_FIELDS}
     form = OrganisationForm(_posted(request), initial=initial)
@@ -178,7 +174,7 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
 @page_guard
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     org, _ = selectors.access_organisation(actor=actor, organisation_id=organisation_id, admin=True)
     form = MemberForm(_posted(request))
     if request.method != "POST" or not form.is_valid():
@@ -204,7 +200,7 @@ def member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @page_guard
 @require_POST
 def member_remove(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     membership = selectors.access_membership(
         actor=actor, organisation_id=organisation_id, membership_id=membership_id, admin=True
     )
@@ -220,7 +216,7 @@ def member_remove(request: HttpRequest, organisation_id: int, membership_id: int
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     choices = [
         (m.organisation_id, f"{m.organisation.name} ({m.get_role_display()})")
         for m in actor.memberships
@@ -240,7 +236,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @page_guard
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     token = selectors.access_token(actor=actor, token_id=token_id)
     services.token_revoke(actor=actor, token=token, now=now())
     messages.success(request, f"The token ‘{token.name}’ was revoked.")

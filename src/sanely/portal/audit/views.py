@@ -4,10 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.apis import cursor_decode, cursor_encode
 from sanely.portal.core.errors import ApplicationError
-from sanely.portal.core.pages import errors_context, page_guard
+from sanely.portal.core.pages import errors_context, page_actor, page_guard
 
 from .forms import AuditFilterForm
 from .selectors import AuditFilter, audit_event_list
@@ -18,7 +17,7 @@ PAGE_SIZE = 50
 @login_required
 @page_guard
 def events(request: HttpRequest) -> HttpResponse:
-    actor = Actor.for_session(request.user)  # type: ignore[arg-type]
+    actor = page_actor(request)
     form = AuditFilterForm(request.GET or None)
     filters = AuditFilter()
     if form.is_valid():

@@ -1,11 +1,14 @@
 """Helpers that every page view shares: the error summary and the navigation."""
 
+from functools import wraps
 from typing import Any
 
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+
+from sanely.portal.accounts.selectors import Actor
 
 from .errors import ApplicationError
 
@@ -38,9 +41,17 @@ def errors_context(
     return {"errors": {"summary": summary, "fields": fields}} if summary else {}
 
 
+def page_actor(request: HttpRequest) -> Actor:
+    """The signed-in person with all their memberships, read once per request."""
+    actor: Actor | None = getattr(request, "_sanely_actor", None)
+    if actor is None:
+        actor = Actor.for_session(request.user)  # type: ignore[arg-type]
+        request._sanely_actor = actor  # type: ignore[attr-defined]
+    return actor
+
+
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     """The service navigation: what this person can reach, decided by the apps' selectors."""
-    from sanely.portal.accounts.selectors import Actor
     from sanely.portal.audit.selectors import audit_trail_readable
     from sanely.portal.pilots.selectors import authorities_of
     from sanely.portal.procurements.selectors import procurements_readable
@@ -65,8 +76,6 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
 
 def page_guard(view: Any) -> Any:
     """Show NotFound and PermissionDenied from any selector as the standard error pages."""
-    from functools import wraps
-
     from . import views
     from .errors import NotFound, PermissionDenied
 

@@ -6,10 +6,9 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from sanely.portal.accounts.selectors import Actor
-
 from .clock import now
 from .models import WorkerHeartbeat
+from .pages import page_actor
 
 WORKER_STALE_AFTER_SECONDS = 120
 
@@ -17,7 +16,7 @@ WORKER_STALE_AFTER_SECONDS = 120
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if request.user.is_authenticated:
-        context["memberships"] = Actor.for_session(request.user).memberships
+        context["memberships"] = page_actor(request).memberships
     return render(request, "core/home.html", context)
 
 

@@ -6,23 +6,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, PermissionDenied
-from sanely.portal.core.pages import form_page, page_guard
+from sanely.portal.core.pages import form_page, page_actor, page_guard
 
 from . import selectors, services
 from .forms import AssessmentForm
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return Actor.for_session(request.user)  # type: ignore[arg-type]
-
-
 @login_required
 @page_guard
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     return render(request, "pilots/list.html", {
         "assessments": selectors.assessment_list_for(actor=actor),
         "can_request": bool(selectors.authorities_of(actor, write=True)),
@@ -33,7 +28,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 @page_guard
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     organisations = selectors.authorities_of(actor, write=True)
     if not organisations:
         raise PermissionDenied("Only people of an authority who may make changes can do this.")
@@ -71,6 +66,6 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @page_guard
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = selectors.access_assessment(actor=_actor(request), assessment_id=assessment_id)
+    assessment = selectors.access_assessment(actor=page_actor(request), assessment_id=assessment_id)
     chart = selectors.assessment_chart(assessment)
     return render(request, "pilots/detail.html", {"assessment": assessment, "chart": chart})

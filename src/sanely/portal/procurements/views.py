@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 from pydantic import ValidationError
 
 from sanely.portal.accounts.models import Nation
-from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import (
     Conflict,
@@ -26,7 +25,7 @@ from sanely.portal.core.errors import (
     ValidationFailed,
     validation_failed_from,
 )
-from sanely.portal.core.pages import errors_context, page_guard
+from sanely.portal.core.pages import errors_context, page_actor, page_guard
 from sanely.procedure import KINDS, rulebook_ids
 
 from . import selectors, services, wizard
@@ -93,10 +92,6 @@ def pinned_rules_guard(view: Any) -> Any:
     return wrapper
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return Actor.for_session(request.user)  # type: ignore[arg-type]
-
-
 def page_errors(error: ValidationFailed | Conflict, *, within: str = "") -> dict[str, Any]:
     """
     The error summary for a refused write: a refusal shows its rule and citation; each field
@@ -129,7 +124,7 @@ class ProcurementForm(forms.Form):
 @login_required
 @page_guard
 def procurement_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     if not selectors.procurements_readable(actor):
         raise PermissionDenied("Procurements are run by people of an authority.")
     return render(request, "procurements/list.html", {
@@ -142,7 +137,7 @@ def procurement_list(request: HttpRequest) -> HttpResponse:
 @page_guard
 @require_http_methods(["GET", "POST"])
 def procurement_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     organisations = selectors.writable_authorities(actor)
     if not organisations:
         raise PermissionDenied("Only a commissioner or procurement lead can start a procurement.")
@@ -177,7 +172,7 @@ def _time_left(moment: datetime, at: datetime) -> str:
 @pinned_rules_guard
 def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpResponse:
     moment = now()
-    actor = _actor(request)
+    actor = page_actor(request)
     procurement, membership = selectors.access_procurement(
         actor=actor, procurement_id=procurement_id
     )
@@ -205,7 +200,7 @@ def design_section(request: HttpRequest, procurement_id: int, section_name: str)
     name = section_name
     if name not in SECTIONS:
         raise NotFound("No such question page.")
-    actor = _actor(request)
+    actor = page_actor(request)
     procurement, _ = selectors.access_procurement(
         actor=actor, procurement_id=procurement_id, write=True
     )
@@ -248,7 +243,7 @@ def design_section(request: HttpRequest, procurement_id: int, section_name: str)
 def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
     moment = now()
     procurement, membership = selectors.access_procurement(
-        actor=_actor(request), procurement_id=procurement_id
+        actor=page_actor(request), procurement_id=procurement_id
     )
     ahead = selectors.what_next(procurement=procurement, now=moment)
     answers = []
@@ -282,7 +277,7 @@ def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
 @pinned_rules_guard
 @require_http_methods(["GET", "POST"])
 def procurement_action(request: HttpRequest, procurement_id: int, event: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     procurement, _ = selectors.access_procurement(
         actor=actor, procurement_id=procurement_id, write=True
     )

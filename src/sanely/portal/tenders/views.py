@@ -12,20 +12,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanely import vault
-from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError
-from sanely.portal.core.pages import form_page, page_guard
+from sanely.portal.core.pages import form_page, page_actor, page_guard
 from sanely.portal.procurements.selectors import access_procurement
 
 from . import selectors, services
 from .forms import ExtensionForm, RoundForm, SubmitForm
 from .keys import signing_key
 from .models import SubmissionVersion
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor.for_session(request.user)  # type: ignore[arg-type]
 
 
 def time_left(deadline: datetime, at: datetime) -> str:
@@ -79,7 +74,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 def _suppliers(request: HttpRequest) -> list:
     if not request.user.is_authenticated:
         return []
-    return [m.organisation for m in selectors.supplier_memberships(_actor(request))]
+    return [m.organisation for m in selectors.supplier_memberships(page_actor(request))]
 
 
 @page_guard
@@ -89,7 +84,7 @@ def opportunity_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
     at = now()
     rounds = [(r, time_left(r.deadline, at)) for r in selectors.round_list(procurement=procurement)]
     authority = request.user.is_authenticated and bool(
-        _actor(request).in_organisation(procurement.organisation_id)
+        page_actor(request).in_organisation(procurement.organisation_id)
     )
     return render(request, "tenders/opportunity.html", {
         "procurement": procurement, "need": selectors.need_summary(procurement),
@@ -106,7 +101,7 @@ def interest_express(request: HttpRequest, procurement_id: int) -> HttpResponse:
     except ValueError:
         organisation_id = 0
     interest = services.interest_express(
-        actor=_actor(request),
+        actor=page_actor(request),
         procurement_id=procurement_id,
         organisation_id=organisation_id,
         now=now(),
@@ -119,7 +114,7 @@ def interest_express(request: HttpRequest, procurement_id: int) -> HttpResponse:
 @page_guard
 @require_http_methods(["GET", "POST"])
 def submission_page(request: HttpRequest, round_id: int, organisation_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     submission_round, organisation = selectors.access_supplier_round(
         actor=actor, round_id=round_id, organisation_id=organisation_id
     )
@@ -159,14 +154,16 @@ def submission_page(request: HttpRequest, round_id: int, organisation_id: int) -
 @page_guard
 @require_GET
 def receipt_download(request: HttpRequest, version_id: int) -> HttpResponse:
-    return receipt_response(selectors.access_receipt(actor=_actor(request), version_id=version_id))
+    return receipt_response(
+        selectors.access_receipt(actor=page_actor(request), version_id=version_id)
+    )
 
 
 @login_required
 @page_guard
 @require_http_methods(["GET", "POST"])
 def round_list(request: HttpRequest, procurement_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     procurement, _ = access_procurement(actor=actor, procurement_id=procurement_id)
     bound = request.method == "POST"
     form = RoundForm(request.POST if bound else None)
@@ -196,7 +193,7 @@ def round_list(request: HttpRequest, procurement_id: int) -> HttpResponse:
 @page_guard
 @require_GET
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = page_actor(request)
     submission_round, _ = selectors.access_round(actor=actor, round_id=round_id)
     at = now()
     versions = None
@@ -214,7 +211,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_extend(request: HttpRequest, round_id: int) -> HttpResponse:
     """The incident procedure: a later deadline, with the reason suppliers will read."""
-    actor = _actor(request)
+    actor = page_actor(request)
     submission_round, _ = selectors.access_round(actor=actor, round_id=round_id, write=True)
     bound = request.method == "POST"
     form = ExtensionForm(request.POST if bound else None)
@@ -247,7 +244,7 @@ def round_opening(request: HttpRequest, round_id: int, step: str) -> HttpRespons
     """Both steps of the ceremony: `request`, then `confirm` by someone else."""
     act = services.round_opening_confirm if step == "confirm" else services.round_opening_request
     try:
-        act(actor=_actor(request), round_id=round_id, now=now())
+        act(actor=page_actor(request), round_id=round_id, now=now())
     except ApplicationError as refused:
         return _refusal_page(request, "The round was not opened", refused)
     return redirect("tenders:round", round_id=round_id)
@@ -259,7 +256,7 @@ def round_opening(request: HttpRequest, round_id: int, step: str) -> HttpRespons
 def content_download(request: HttpRequest, version_id: int) -> HttpResponse | FileResponse:
     try:
         content = selectors.access_submission_content(
-            actor=_actor(request), version_id=version_id, route="page", now=now()
+            actor=page_actor(request), version_id=version_id, route="page", now=now()
         )
     except ApplicationError as refused:
         return _refusal_page(request, "The submission cannot be read", refused)
