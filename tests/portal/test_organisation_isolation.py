@@ -9,6 +9,10 @@ import json
 import pytest
 from cast import NOW, membership_of
 from django.urls import URLPattern, URLResolver, get_resolver
+from portal.award.isolation import AWARD_CASES, AWARD_PUBLIC
+from portal.evaluation.isolation import EVALUATION_CASES, EVALUATION_PUBLIC
+from portal.negotiation.isolation import NEGOTIATION_CASES, NEGOTIATION_PUBLIC
+from portal.selection.isolation import SELECTION_CASES, SELECTION_PUBLIC
 from portal.tenders.isolation import TENDERS_CASES, TENDERS_PUBLIC
 
 from sanely.portal.accounts.models import ApiToken, Membership, Organisation, Role
@@ -30,6 +34,10 @@ NO_ORGANISATION_DATA = {
     "api:deadline": "the public statutory deadline calculator",
     "deadlines": "the public statutory deadline calculator page",
     **TENDERS_PUBLIC,
+    **SELECTION_PUBLIC,
+    **NEGOTIATION_PUBLIC,
+    **EVALUATION_PUBLIC,
+    **AWARD_PUBLIC,
 }
 
 
@@ -457,6 +465,10 @@ CASES = {
     "procurements:check": case_page_procurement_check,
     "procurements:action": case_page_procurement_action,
     **TENDERS_CASES,
+    **SELECTION_CASES,
+    **NEGOTIATION_CASES,
+    **EVALUATION_CASES,
+    **AWARD_CASES,
 }
 
 

@@ -5,9 +5,10 @@ A published Wessex procurement with rounds, and files to submit to them.
 real time of the request; `open_round` closes tomorrow.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from competition import invite, procurement_at
 from portal.tenders.sealed_files import upload
 
 from sanely.portal.accounts.models import Role
@@ -17,25 +18,16 @@ from sanely.portal.tenders.services import submission_round_open, submission_sub
 
 
 @pytest.fixture
-def procurement(wessex) -> Procurement:
-    """Published by Wessex (made directly: the lifecycle is the procurements app's)."""
-    moment = clock_now() - timedelta(days=30)
-    return Procurement.objects.create(
-        organisation=wessex.organisation,
+def procurement(wessex, kestrel) -> Procurement:
+    """Published by Wessex and tendering, with Kestrel invited (made directly)."""
+    made = procurement_at(
+        wessex,
+        "tendering",
         reference="IP-2026-TEST1",
-        title="Demand-responsive rural transport",
-        nation="england",
-        commenced_on=date(2026, 10, 1),
-        rulebook_id="pcr2015",
-        rulebook_effective_from=date(2015, 2, 26),
-        rulebook_hash="0" * 64,
-        state="published",
         design={"need": {"need_statement": "Villagers cannot reach the clinic without a car."}},
-        published_at=moment,
-        created_by=wessex.user(Role.PROCUREMENT_LEAD),
-        created_at=moment,
-        updated_at=moment,
     )
+    invite(made, kestrel)
+    return made
 
 
 @pytest.fixture

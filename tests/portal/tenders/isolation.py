@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cast import SUPPLIER_ROLES, Org, make_org
+from competition import invite, procurement_at
 from portal.tenders.sealed_files import SECRET, upload
 
 from sanely.portal.accounts.models import Role
@@ -44,8 +45,10 @@ def _procurement(wessex: Org, reference: str, published: bool) -> Procurement:
 
 
 def world(wessex: Org) -> World:
-    procurement = _procurement(wessex, "IP-ISO-1", published=True)
+    procurement = procurement_at(wessex, "tendering", reference="IP-ISO-1")
     draft = _procurement(wessex, "IP-ISO-DRAFT", published=False)
+    kestrel = make_org("Kestrel Mobility Ltd", "supplier", SUPPLIER_ROLES, slug="kestrel")
+    invite(procurement, kestrel)
     lead = wessex.actor(Role.PROCUREMENT_LEAD)
     start = now() - timedelta(days=2)
     closed = submission_round_open(
@@ -56,7 +59,6 @@ def world(wessex: Org) -> World:
         actor=lead, procurement_id=procurement.pk, kind="tender", number=1,
         deadline=now() + timedelta(days=1), now=now(),
     )  # fmt: skip
-    kestrel = make_org("Kestrel Mobility Ltd", "supplier", SUPPLIER_ROLES, slug="kestrel")
     osprey = make_org("Osprey Robotics Ltd", "supplier", SUPPLIER_ROLES, slug="osprey")
     version = submission_submit(
         actor=kestrel.actor(Role.SUPPLIER_ADMIN), round_id=closed.pk,

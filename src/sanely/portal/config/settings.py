@@ -115,6 +115,10 @@ INSTALLED_APPS = [
     "sanely.portal.pilots",
     "sanely.portal.procurements",
     "sanely.portal.tenders",
+    "sanely.portal.selection",
+    "sanely.portal.negotiation",
+    "sanely.portal.evaluation",
+    "sanely.portal.award",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,10 @@ urlpatterns = [
         ".well-known/sanely-receipt-key.pem", tenders_views.receipt_public_key, name="receipt_key"
     ),
     path("", include("sanely.portal.tenders.urls")),
+    path("selection/", include("sanely.portal.selection.urls")),
+    path("negotiation/", include("sanely.portal.negotiation.urls")),
+    path("evaluation/", include("sanely.portal.evaluation.urls")),
+    path("award/", include("sanely.portal.award.urls")),
 ]
 
 handler400 = "sanely.portal.core.views.bad_request"

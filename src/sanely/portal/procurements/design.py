@@ -40,6 +40,9 @@ class PartnersSection(InputSchema):
     min_candidates: int | None = Field(
         None, ge=1, le=50, description="Minimum number of candidates invited to tender"
     )
+    max_candidates: int | None = Field(
+        None, ge=1, le=50, description="Maximum number of candidates invited to tender"
+    )
 
 
 class Target(InputSchema):
@@ -103,22 +106,40 @@ class ConfidentialitySection(InputSchema):
     terms: Text = ""
 
 
+Score = Annotated[Decimal, Field(ge=0, le=100, max_digits=6, decimal_places=2)]
+
+
 class SelectionCriterion(InputSchema):
     name: Line
     tag: Literal["rd_capacity", "innovation_implementation", "other"]
     description: Text = ""
+    assessment: Literal["pass_fail", "scored"] = "pass_fail"
+    weight: Score = Field(Decimal(1), description="Scored criteria: multiplies the score")
+    minimum_score: Score = Field(Decimal(0), description="Scored criteria: the score to qualify")
 
 
 class SelectionSection(InputSchema):
     criteria: Annotated[list[SelectionCriterion], Field(max_length=30)] = Field(
         default_factory=list
     )
+    scale_max: int = Field(5, ge=1, le=100, description="Scored criteria are marked 0 to this")
+
+
+Weight = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class AwardSubCriterion(InputSchema):
+    name: Line
+    weight: Weight = Field(description="Percent of its criterion; a criterion's add up to 100")
 
 
 class AwardCriterion(InputSchema):
     name: Line
     kind: Literal["quality", "price", "social_value"]
-    weight: Decimal = Field(ge=0, le=100, max_digits=5, decimal_places=2)
+    weight: Weight
+    sub_criteria: Annotated[list[AwardSubCriterion], Field(max_length=20)] = Field(
+        default_factory=list
+    )
 
 
 class AwardSection(InputSchema):
@@ -128,6 +149,11 @@ class AwardSection(InputSchema):
     criteria: Annotated[list[AwardCriterion], Field(max_length=30)] = Field(default_factory=list)
     social_value_minimum: Decimal = Field(Decimal(10), ge=0, le=100, max_digits=5, decimal_places=2)
     staged_reduction_announced: bool = False
+    scale_max: int = Field(10, ge=1, le=100, description="Quality is scored 0 to this")
+    price_formula: Literal["relative_to_lowest", "linear_to_max_cost"] = "relative_to_lowest"
+    abnormally_low_percent: Weight = Field(
+        Decimal(20), description="A price this far below the others' mean is investigated"
+    )
 
 
 class PurchaseSection(InputSchema):
@@ -237,6 +263,13 @@ def _phases(s: PhasesSection) -> dict[str, list[str]]:
 
 
 def _partners(s: PartnersSection) -> dict[str, list[str]]:
+    if s.min_candidates and s.max_candidates and s.max_candidates < s.min_candidates:
+        return {
+            "partners.max_candidates": [
+                f"The maximum number of candidates ({s.max_candidates}) is below the minimum"
+                f" ({s.min_candidates}): raise it."
+            ]
+        }
     if s.partner_model == "single" and (s.max_partners or 1) != 1:
         return {"partners.max_partners": ["A single-partner model has at most 1 partner."]}
     if s.partner_model == "multiple" and s.max_partners == 1:
@@ -265,7 +298,26 @@ def _award(s: AwardSection) -> dict[str, list[str]]:
     social = sum((c.weight for c in s.criteria if c.kind == "social_value"), Decimal(0))
     if social < s.social_value_minimum:
         messages.append(f"Social value weighs {social}; give it at least {s.social_value_minimum}.")
-    return {"award.criteria": messages} if messages else {}
+    if sum(c.kind == "price" for c in s.criteria) > 1:
+        messages.append("Price is one criterion: merge the price criteria into one.")
+    problems = {"award.criteria": messages} if messages else {}
+    for i, criterion in enumerate(s.criteria):
+        within = sum((sub.weight for sub in criterion.sub_criteria), Decimal(0))
+        if criterion.sub_criteria and within != 100:
+            problems[f"award.criteria[{i}].sub_criteria"] = [
+                f"The sub-criteria of {criterion.name} add up to {within}: make them add up to 100."
+            ]
+    return problems
+
+
+def _selection(s: SelectionSection) -> dict[str, list[str]]:
+    return {
+        f"selection.criteria[{i}].minimum_score": [
+            f"The minimum score of {c.name} is above the scale's top ({s.scale_max}): lower it."
+        ]
+        for i, c in enumerate(s.criteria)
+        if c.assessment == "scored" and c.minimum_score > s.scale_max
+    }
 
 
 def _conflicts(s: ConflictsSection) -> dict[str, list[str]]:
@@ -299,6 +351,7 @@ CONTRADICTIONS: dict[str, Callable[[Any], dict[str, list[str]]]] = {
     "partners": _partners,
     "gates": _gates,
     "award": _award,
+    "selection": _selection,
     "conflicts": _conflicts,
     "timeline": _timeline,
 }

@@ -95,6 +95,9 @@ class RoundIn(InputSchema):
     parts: list[str] = Field(
         default_factory=list, description="what each supplier submits; one default part if empty"
     )
+    justification: str = Field(
+        "", max_length=5000, description="for the WARN rules of the step a tender round is"
+    )
 
 
 @router.get("/procurements/{procurement_id}/rounds", response={200: list[RoundOut], **ERRORS})
@@ -114,6 +117,7 @@ def round_open(request: HttpRequest, procurement_id: int, payload: RoundIn) -> S
         deadline=payload.deadline,
         final=payload.final,
         parts=payload.parts,
+        justification=payload.justification,
         now=now(),
     )
     return Status(201, submission_round)

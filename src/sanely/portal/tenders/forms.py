@@ -14,6 +14,7 @@ class RoundForm(forms.Form):
     deadline = forms.DateTimeField(input_formats=["%Y-%m-%d %H:%M"])
     final = forms.BooleanField(required=False)
     parts = forms.CharField(widget=forms.Textarea, required=False)
+    justification = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
 
     def part_names(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["parts"].splitlines() if line.strip()]

@@ -235,3 +235,76 @@ class ChunkedUpload(models.Model):
         return vault.Upload(
             self.name, self.total_size, self.sha256, tuple((s, e) for s, e in self.received)
         )
+
+
+class Standing(models.TextChoices):
+    """Where a candidate stands in the competition; only `invited` tenderers may tender."""
+
+    CANDIDATE = "candidate", "Candidate"
+    NOT_SELECTED = "not_selected", "Not selected to tender"
+    INVITED = "invited", "Tendering"
+    REDUCED = "reduced", "Left out in a staged reduction"
+    REJECTED = "rejected", "Tender rejected"
+    PARTNER = "partner", "Partner"
+    UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+
+
+class Participant(models.Model):
+    """
+    One supplier organisation in one procurement's competition, from its request to
+    participate to the award. Selection, staged reduction, evaluation and award move its
+    standing, each with the reason the supplier is told.
+    """
+
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="participants"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="participations"
+    )
+    standing = models.CharField(max_length=20, choices=Standing.choices)
+    reason = models.TextField(blank=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["procurement_id", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "organisation"], name="participant_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(standing__in=Standing.values), name="participant_standing_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.procurement}: {self.standing}"
+
+
+class Letter(models.Model):
+    """
+    A letter the authority sent a supplier about its procurement (an invitation, a regret
+    letter, an award decision notice…): kept as sent, shown to the supplier, and emailed to its
+    people. `content` holds the structured facts the body was written from.
+    """
+
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="letters"
+    )
+    recipient = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="letters"
+    )
+    kind = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    content = models.JSONField(default=dict)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.recipient}"

@@ -26,7 +26,15 @@ from sanely.portal.procurements.selectors import WRITE_ROLES
 
 from . import events
 from .keys import master_key
-from .models import ChunkedUpload, SubmissionRound, SubmissionVersion
+from .models import (
+    ChunkedUpload,
+    Letter,
+    Participant,
+    RoundKind,
+    Standing,
+    SubmissionRound,
+    SubmissionVersion,
+)
 from .security import refuse_sealed_access
 
 SEALED = (
@@ -110,7 +118,45 @@ def access_supplier_round(
     )
     if found is None:
         raise NotFound("No such round.")
+    if found.kind == RoundKind.TENDER and not is_tendering(found.procurement, organisation):
+        raise PermissionDenied(
+            f"{organisation.name} is not one of the tenderers still in this competition, so it"
+            " cannot submit to a tender round. Only invited tenderers may tender."
+        )
     return found, organisation
+
+
+def participants(procurement: Procurement) -> QuerySet[Participant]:
+    """Every supplier in the competition, with its standing."""
+    return Participant.objects.filter(procurement=procurement).select_related("organisation")
+
+
+def tenderers(procurement: Procurement) -> list[Organisation]:
+    """The tenderers still in the competition (invited, not reduced, rejected or decided)."""
+    return [p.organisation for p in participants(procurement).filter(standing=Standing.INVITED)]
+
+
+def is_tendering(procurement: Procurement, organisation: Organisation) -> bool:
+    return Participant.objects.filter(
+        procurement=procurement, organisation=organisation, standing=Standing.INVITED
+    ).exists()
+
+
+def candidates(procurement: Procurement) -> list[Organisation]:
+    """The suppliers that submitted a request to participate, by name."""
+    return list(
+        Organisation.objects.filter(
+            submission_versions__round__procurement=procurement,
+            submission_versions__round__kind=RoundKind.RTP,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def letter_list(*, procurement: Procurement, organisation: Organisation) -> QuerySet[Letter]:
+    """The letters one supplier was sent about one procurement, oldest first."""
+    return Letter.objects.filter(procurement=procurement, recipient=organisation)
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,18 @@ from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.email import email_send
-from sanely.portal.core.errors import Conflict, ValidationFailed, validation_failed_from
-from sanely.portal.procurements.engine import UK
+from sanely.portal.core.errors import (
+    Conflict,
+    RuleRefused,
+    ValidationFailed,
+    validation_failed_from,
+)
+from sanely.portal.procurements.design import ActionIn
+from sanely.portal.procurements.engine import UK, facts_of, rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
+from sanely.portal.procurements.services import procurement_act
+from sanely.procedure import check, evaluate
 
 from . import events
 from .keys import master_key, scanner, signing_key
@@ -35,8 +43,11 @@ from .models import (
     ChunkedUpload,
     DeadlineExtension,
     Interest,
+    Letter,
+    Participant,
     RoundKind,
     ScanOutcome,
+    Standing,
     SubmissionRound,
     SubmissionVersion,
 )
@@ -47,6 +58,7 @@ from .selectors import (
     access_supplier,
     access_supplier_round,
     access_upload,
+    tenderers,
 )
 
 # A deadline further away than this is a typing mistake, not a plan.
@@ -128,11 +140,14 @@ def submission_round_open(
     deadline: datetime,
     final: bool = False,
     parts: list[str] | None = None,
+    justification: str = "",
     now: datetime,
 ) -> SubmissionRound:
     """
     A commissioner or procurement lead opens a round of a published procurement for
     submissions. Its vault key pair is made now, bound to the deadline and to who set it.
+    A tender round is a step of the procedure; `justification` answers the WARN rules of
+    that step.
     """
     procurement, membership = access_procurement(
         actor=actor, procurement_id=procurement_id, write=True
@@ -155,6 +170,8 @@ def submission_round_open(
         raise Conflict("Publish the procurement's notice before opening a round for submissions.")
     if SubmissionRound.objects.filter(procurement=procurement, kind=kind, number=number).exists():
         raise Conflict(f"This procurement already has {kind} round {number}; open another number.")
+    if kind == RoundKind.TENDER:
+        _tender_round_in_lifecycle(actor, procurement, number, final, justification, now)
     ref = f"{procurement.reference}/{kind}-{number}"
     key = vault.round_key_create(
         master_key(), round_id=ref, deadline=deadline, now=now, set_by=str(actor.user.pk)
@@ -185,6 +202,65 @@ def submission_round_open(
         },
     )
     return submission_round
+
+
+def _revised_round_allowed(procurement: Procurement, justification: str, now: datetime) -> None:
+    """Tenders are revised only while negotiation is allowed: the engine's `negotiate` rules."""
+    rulebook, facts = rulebook_of(procurement), facts_of(procurement)
+    refusal = check(rulebook, facts, "negotiate", now)
+    if refusal is not None:
+        raise RuleRefused(
+            f"A revised-tender round cannot follow: {refusal.message}. To fix: {refusal.fix}.",
+            rule=refusal.rule,
+            citation=refusal.citation,
+        )
+    warnings = [w for w in evaluate(rulebook, facts, now).warnings if w.event == "negotiate"]
+    if warnings and not justification.strip():
+        raise RuleRefused(
+            f"Record a justification first: {warnings[0].message} ({warnings[0].citation}).",
+            rule=warnings[0].rule,
+            citation=warnings[0].citation,
+            detail={"justification": [w.justification for w in warnings]},
+        )
+
+
+def _tender_round_in_lifecycle(
+    actor: Actor,
+    procurement: Procurement,
+    number: int,
+    final: bool,
+    justification: str,
+    now: datetime,
+) -> None:
+    """
+    A tender round is a step of the procedure: round 1 follows the invitation to tender, a
+    later round is a revised-tender round the engine allows only before the final one, and
+    the final round is the invitation to submit final tenders.
+    """
+    if not tenderers(procurement):
+        raise Conflict(
+            "Nobody has been invited to tender yet: decide the shortlist in the selection first."
+        )
+    expected = SubmissionRound.objects.filter(procurement=procurement, kind=RoundKind.TENDER)
+    if number != expected.count() + 1:
+        raise validation_failed_from(
+            {"number": [f"The next tender round is number {expected.count() + 1}."]}
+        )
+    if final:
+        procurement_act(
+            actor=actor,
+            procurement_id=procurement.pk,
+            event="invite_final_tenders",
+            action=ActionIn.model_validate(
+                {"evidence": f"Final tenders are round {number}.", "justification": justification}
+            ),
+            now=now,
+        )
+    elif number > 1:
+        _revised_round_allowed(procurement, justification, now)
+        Procurement.objects.filter(pk=procurement.pk).update(
+            rounds=[*procurement.rounds, {"number": number, "final": False}], updated_at=now
+        )
 
 
 def _people_to_tell(submission_round: SubmissionRound) -> list[str]:
@@ -672,3 +748,71 @@ def upload_finish(*, actor: Actor, upload_id: int, now: datetime) -> SubmissionV
 def _discard(upload: ChunkedUpload) -> None:
     _spool(upload).unlink(missing_ok=True)
     upload.delete()
+
+
+def participant_set(
+    *,
+    actor: Actor,
+    procurement: Procurement,
+    organisation: Organisation,
+    standing: Standing,
+    reason: str,
+    now: datetime,
+) -> Participant:
+    """
+    Move a supplier to a new standing in the competition (called by selection, staged
+    reduction, evaluation and award inside their own transactions), with the reason.
+    """
+    participant, _ = Participant.objects.update_or_create(
+        procurement=procurement,
+        organisation=organisation,
+        defaults={"standing": standing, "reason": reason, "changed_at": now},
+    )
+    audit_record(
+        action=events.PARTICIPANT_STANDING_CHANGED,
+        subject=participant,
+        now=now,
+        actor=actor.user,
+        organisation=procurement.organisation,
+        payload={"organisation": organisation.pk, "standing": standing, "reason": reason},
+    )
+    return participant
+
+
+def letter_send(
+    *,
+    actor: Actor,
+    procurement: Procurement,
+    recipient: Organisation,
+    kind: str,
+    subject: str,
+    body: str,
+    content: dict[str, object] | None = None,
+    now: datetime,
+) -> Letter:
+    """
+    Send a supplier a letter: kept as sent, emailed after commit to every person of the
+    supplier, and recorded in the audit trail (with the authority, so its auditors see it).
+    """
+    letter = Letter.objects.create(
+        procurement=procurement,
+        recipient=recipient,
+        kind=kind,
+        subject=subject,
+        body=body,
+        content=content or {},
+        sent_by=actor.user,
+        sent_at=now,
+    )
+    people = sorted(recipient.memberships.values_list("user__email", flat=True).distinct())
+    if people:
+        email_send(to=people, subject=f"{procurement.reference}: {subject}", body=body)
+    audit_record(
+        action=events.LETTER_SENT,
+        subject=letter,
+        now=now,
+        actor=actor.user,
+        organisation=procurement.organisation,
+        payload={"recipient": recipient.pk, "kind": kind, "subject": subject},
+    )
+    return letter

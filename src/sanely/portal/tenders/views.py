@@ -173,7 +173,8 @@ def round_list(request: HttpRequest, procurement_id: int) -> HttpResponse:
             services.submission_round_open(
                 actor=actor, procurement_id=procurement_id, kind=form.cleaned_data["kind"],
                 number=form.cleaned_data["number"], deadline=form.cleaned_data["deadline"],
-                final=form.cleaned_data["final"], parts=form.part_names(), now=now(),
+                final=form.cleaned_data["final"], parts=form.part_names(),
+                justification=form.cleaned_data["justification"], now=now(),
             )  # fmt: skip
             return redirect("tenders:rounds", procurement_id=procurement_id)
         except ApplicationError as refused:

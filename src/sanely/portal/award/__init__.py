@@ -1,0 +1,3 @@
+"""
+Award: decision notices, standstill, one contract per partner and the procurement report.
+"""

@@ -1,0 +1,5 @@
+"""JSON API for award."""
+
+from ninja import Router
+
+router = Router(tags=["award"])

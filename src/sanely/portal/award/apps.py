@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AwardConfig(AppConfig):
+    name = "sanely.portal.award"
+    label = "award"
+    verbose_name = "Award"

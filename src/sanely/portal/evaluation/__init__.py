@@ -1,0 +1,4 @@
+"""
+Evaluation of tenders: conflict declarations, independent scores, moderation,
+prices, abnormally low tenders and the ranking.
+"""

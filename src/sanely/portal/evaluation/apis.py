@@ -1,0 +1,5 @@
+"""JSON API for evaluation."""
+
+from ninja import Router
+
+router = Router(tags=["evaluation"])

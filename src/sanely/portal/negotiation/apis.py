@@ -1,0 +1,5 @@
+"""JSON API for negotiation."""
+
+from ninja import Router
+
+router = Router(tags=["negotiation"])

@@ -1,0 +1,5 @@
+"""JSON API for selection."""
+
+from ninja import Router
+
+router = Router(tags=["selection"])

@@ -1,0 +1,3 @@
+app_name = "selection"
+
+urlpatterns: list[object] = []

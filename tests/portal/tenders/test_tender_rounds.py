@@ -1,0 +1,98 @@
+"""Tender rounds follow the procedure: numbered in order, invited tenderers only, none after the final."""
+
+from datetime import timedelta
+
+import pytest
+from cast import SUPPLIER_ROLES, make_org
+from competition import PCR_COMMENCED_ON, invite, procurement_at
+from portal.tenders.sealed_files import upload
+
+from sanely.portal.accounts.models import Role
+from sanely.portal.core.clock import now
+from sanely.portal.core.errors import Conflict, PermissionDenied, RuleRefused, ValidationFailed
+from sanely.portal.tenders.models import Letter, Participant, Standing, SubmissionVersion
+from sanely.portal.tenders.services import (
+    letter_send,
+    participant_set,
+    submission_round_open,
+    submission_submit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(wessex, procurement, number, final=False, justification=""):
+    return submission_round_open(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk, kind="tender",
+        number=number, final=final, deadline=now() + timedelta(days=number),
+        justification=justification, now=now(),
+    )  # fmt: skip
+
+
+def test_rounds_are_numbered_in_order_and_none_follows_the_final_one(wessex, kestrel):
+    procurement = procurement_at(wessex, "tendering", commenced_on=PCR_COMMENCED_ON)
+    invite(procurement, kestrel)
+    with pytest.raises(ValidationFailed) as skipped:
+        _open(wessex, procurement, 2)
+    assert ["The next tender round is number 1."] == skipped.value.detail["number"]
+    _open(wessex, procurement, 1)
+    _open(wessex, procurement, 2)
+    _open(wessex, procurement, 3, final=True)
+    procurement.refresh_from_db()
+    assert [1, 2, 3] == [r["number"] for r in procurement.rounds]
+    assert [False, False, True] == [r["final"] for r in procurement.rounds]
+    with pytest.raises(RuleRefused) as after_final:
+        _open(wessex, procurement, 4)
+    assert ("PCR15-31-13", 4) == (after_final.value.rule, procurement.submission_rounds.count() + 1)
+
+
+def test_under_the_act_a_round_after_the_final_one_needs_a_justification(wessex, procurement):
+    """PA 2023 s.20(4) is a WARN rule until verified: it asks for a justification."""
+    _open(wessex, procurement, 1)
+    _open(wessex, procurement, 2, final=True)
+    with pytest.raises(RuleRefused) as unjustified:
+        _open(wessex, procurement, 3)
+    assert ("PA23-20-4", 2) == (unjustified.value.rule, procurement.submission_rounds.count())
+    _open(wessex, procurement, 3, justification="The tender notice reserved a further round.")
+    assert 3 == procurement.submission_rounds.count()
+
+
+def test_no_tender_round_before_anyone_is_invited(wessex, procurement):
+    Participant.objects.filter(procurement=procurement).delete()
+    with pytest.raises(Conflict, match="decide the shortlist"):
+        _open(wessex, procurement, 1)
+
+
+def test_only_tenderers_still_in_the_competition_may_submit(wessex, kestrel, procurement):
+    round_one = _open(wessex, procurement, 1)
+    osprey = make_org("Osprey Robotics Ltd", "supplier", SUPPLIER_ROLES, slug="osprey")
+    for outsider, organisation in ((osprey, osprey.organisation), (kestrel, None)):
+        if organisation is None:  # Kestrel, once left out in a staged reduction
+            organisation = kestrel.organisation
+            participant_set(
+                actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=procurement,
+                organisation=organisation, standing=Standing.REDUCED, reason="Ranked last.",
+                now=now(),
+            )  # fmt: skip
+        with pytest.raises(PermissionDenied, match="not one of the tenderers still in"):
+            submission_submit(
+                actor=outsider.actor(Role.SUPPLIER_ADMIN), round_id=round_one.pk,
+                organisation_id=organisation.pk, part="Tender", upload=upload(), now=now(),
+            )  # fmt: skip
+    assert 0 == SubmissionVersion.objects.count()
+
+
+def test_a_letter_is_kept_emailed_and_audited(wessex, kestrel, procurement, mailoutbox):
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        letter_send(
+            actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=procurement,
+            recipient=kestrel.organisation, kind="invitation", subject="Invitation to tender",
+            body="You are invited to tender.", content={"round": 1}, now=now(),
+        )  # fmt: skip
+    assert ("invitation", {"round": 1}) == (Letter.objects.get().kind, Letter.objects.get().content)
+    assert ["IP-2026-TEST1: Invitation to tender"] == [m.subject for m in mailoutbox]
+    assert {"supplier_admin@kestrel.example", "supplier_member@kestrel.example"} == set(
+        mailoutbox[0].to
+    )
