@@ -14,7 +14,7 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.core.clock import now
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.models import Interest, SubmissionRound, SubmissionVersion
-from sanely.portal.tenders.services import submission_round_open, submission_submit
+from sanely.portal.tenders.services import letter_send, submission_round_open, submission_submit
 
 # Public routes, and why they hold no organisation's private data.
 TENDERS_PUBLIC = {
@@ -232,7 +232,29 @@ def case_content(wessex, mercia):
         assert SECRET not in page.content + api.content
 
 
+def case_letters(wessex, mercia):
+    w = world(wessex)
+    letter = letter_send(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=w.procurement,
+        recipient=w.kestrel.organisation, kind="regret", subject="Not invited",
+        body=f"Our reasons: {SECRET.decode()}", now=now(),
+    )  # fmt: skip
+    kestrel_id = w.kestrel.organisation.pk
+    for browser, client in outsiders(w, mercia):
+        page = browser.get(f"/opportunities/letters/{letter.pk}")
+        one = client.get(f"/api/v1/letters/{letter.pk}")
+        listed = client.get(
+            f"/api/v1/opportunities/{w.procurement.pk}/letters?organisation_id={kestrel_id}"
+        )
+        assert {404} == {page.status_code, one.status_code, listed.status_code}
+        assert SECRET not in page.content + one.content + listed.content
+        assert "Not invited" not in browser.get(f"/opportunities/{w.procurement.pk}/").text
+
+
 TENDERS_CASES = {
+    "tenders:letter": case_letters,
+    "api:letter_list": case_letters,
+    "api:letter_detail": case_letters,
     "tenders:opportunities": case_opportunities,
     "api:opportunity_list": case_opportunities,
     "tenders:opportunity": case_opportunity,

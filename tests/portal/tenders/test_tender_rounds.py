@@ -96,3 +96,27 @@ def test_a_letter_is_kept_emailed_and_audited(wessex, kestrel, procurement, mail
     assert {"supplier_admin@kestrel.example", "supplier_member@kestrel.example"} == set(
         mailoutbox[0].to
     )
+
+
+def test_a_supplier_reads_its_standing_and_letters_on_the_page_and_through_the_api(
+    wessex, kestrel, procurement
+):
+    letter = letter_send(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=procurement,
+        recipient=kestrel.organisation, kind="invitation_to_tender",
+        subject="Invitation to tender", body="Dear Kestrel,\n\nYou are invited.", now=now(),
+    )  # fmt: skip
+    page = kestrel.client(Role.SUPPLIER_MEMBER).get(f"/opportunities/{procurement.pk}/")
+    assert "Kestrel Mobility Ltd in this competition" in page.text
+    assert "Tendering" in page.text
+    assert f"/opportunities/letters/{letter.pk}" in page.text
+    shown = kestrel.client(Role.SUPPLIER_MEMBER).get(f"/opportunities/letters/{letter.pk}")
+    assert "Dear Kestrel,<br>" not in shown.text  # paragraphs, not one block
+    assert '<p class="govuk-body">You are invited.</p>' in shown.text
+    api = kestrel.token_client(Role.SUPPLIER_ADMIN)
+    listed = api.get(
+        f"/api/v1/opportunities/{procurement.pk}/letters?organisation_id={kestrel.organisation.pk}"
+    )
+    assert ["Invitation to tender"] == [item["subject"] for item in listed.json()]
+    authority = wessex.token_client(Role.AUDITOR).get(f"/api/v1/letters/{letter.pk}")
+    assert (200, "invitation_to_tender") == (authority.status_code, authority.json()["kind"])

@@ -64,6 +64,37 @@ def opportunity_detail(request: HttpRequest, procurement_id: int) -> Procurement
     return selectors.access_opportunity(procurement_id=procurement_id)
 
 
+class LetterOut(Schema):
+    id: int
+    procurement_id: int
+    recipient_id: int
+    kind: str
+    subject: str
+    body: str
+    content: dict[str, Any]
+    sent_at: datetime
+
+
+@router.get(
+    "/opportunities/{procurement_id}/letters",
+    response={200: list[LetterOut], **ERRORS},
+    url_name="letter_list",
+)
+def letter_list(request: HttpRequest, procurement_id: int, organisation_id: int) -> list[Any]:
+    """The letters the authority sent one of your suppliers about this procurement."""
+    organisation = selectors.access_supplier(
+        actor=actor_of(request), organisation_id=organisation_id
+    )
+    procurement = selectors.access_opportunity(procurement_id=procurement_id)
+    return list(selectors.letter_list(procurement=procurement, organisation=organisation))
+
+
+@router.get("/letters/{letter_id}", response={200: LetterOut, **ERRORS}, url_name="letter_detail")
+def letter_detail(request: HttpRequest, letter_id: int) -> Any:
+    """One letter, for its recipient's people and the authority's."""
+    return selectors.access_letter(actor=actor_of(request), letter_id=letter_id)
+
+
 class InterestIn(InputSchema):
     organisation_id: int
 

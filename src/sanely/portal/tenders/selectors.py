@@ -154,9 +154,41 @@ def candidates(procurement: Procurement) -> list[Organisation]:
     )
 
 
+@dataclass(frozen=True)
+class SupplierStanding:
+    """Where one of the actor's suppliers stands in a competition, and what it was sent."""
+
+    organisation: Organisation
+    participant: Participant | None
+    letters: list[Letter]
+
+
+def supplier_standings(*, actor: Actor, procurement: Procurement) -> list[SupplierStanding]:
+    """For each supplier the actor acts for: its standing and its letters, oldest first."""
+    return [
+        SupplierStanding(
+            m.organisation,
+            participants(procurement).filter(organisation=m.organisation).first(),
+            list(letter_list(procurement=procurement, organisation=m.organisation)),
+        )
+        for m in supplier_memberships(actor)
+    ]
+
+
 def letter_list(*, procurement: Procurement, organisation: Organisation) -> QuerySet[Letter]:
     """The letters one supplier was sent about one procurement, oldest first."""
     return Letter.objects.filter(procurement=procurement, recipient=organisation)
+
+
+def access_letter(*, actor: Actor, letter_id: int) -> Letter:
+    """A letter, for the people of the supplier it was sent to and of the authority that sent it."""
+    letter = Letter.objects.select_related("procurement", "recipient").filter(pk=letter_id).first()
+    if letter is None or not (
+        actor.in_organisation(letter.recipient_id)
+        or actor.in_organisation(letter.procurement.organisation_id)
+    ):
+        raise NotFound("No such letter.")
+    return letter
 
 
 @dataclass(frozen=True)

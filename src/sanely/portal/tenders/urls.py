@@ -14,6 +14,7 @@ urlpatterns = [
         name="submission",
     ),
     path("opportunities/receipts/<int:version_id>", views.receipt_download, name="receipt"),
+    path("opportunities/letters/<int:letter_id>", views.letter_detail, name="letter"),
     path("tenders/procurements/<int:procurement_id>/rounds", views.round_list, name="rounds"),
     path("tenders/rounds/<int:round_id>/", views.round_detail, name="round"),
     path("tenders/rounds/<int:round_id>/extend", views.round_extend, name="extend"),

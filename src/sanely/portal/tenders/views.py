@@ -15,6 +15,7 @@ from sanely import vault
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError
 from sanely.portal.core.pages import form_page, page_actor, page_guard
+from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 
 from . import selectors, services
@@ -77,6 +78,12 @@ def _suppliers(request: HttpRequest) -> list:
     return [m.organisation for m in selectors.supplier_memberships(page_actor(request))]
 
 
+def _standings(request: HttpRequest, procurement: Procurement) -> list:
+    if not request.user.is_authenticated:
+        return []
+    return selectors.supplier_standings(actor=page_actor(request), procurement=procurement)
+
+
 @page_guard
 @require_GET
 def opportunity_detail(request: HttpRequest, procurement_id: int) -> HttpResponse:
@@ -89,7 +96,16 @@ def opportunity_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
     return render(request, "tenders/opportunity.html", {
         "procurement": procurement, "need": selectors.need_summary(procurement),
         "rounds": rounds, "suppliers": _suppliers(request), "authority": authority,
+        "standings": _standings(request, procurement),
     })  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_GET
+def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
+    letter = selectors.access_letter(actor=page_actor(request), letter_id=letter_id)
+    return render(request, "tenders/letter.html", {"letter": letter})
 
 
 @login_required
