@@ -120,3 +120,36 @@ def test_a_supplier_reads_its_standing_and_letters_on_the_page_and_through_the_a
     assert ["Invitation to tender"] == [item["subject"] for item in listed.json()]
     authority = wessex.token_client(Role.AUDITOR).get(f"/api/v1/letters/{letter.pk}")
     assert (200, "invitation_to_tender") == (authority.status_code, authority.json()["kind"])
+
+
+def test_opening_a_tender_round_sends_each_tenderer_still_in_an_invitation(
+    wessex, kestrel, procurement
+):
+    osprey = make_org("Osprey Robotics Ltd", "supplier", SUPPLIER_ROLES, slug="osprey")
+    Participant.objects.create(
+        procurement=procurement, organisation=osprey.organisation, standing=Standing.NOT_SELECTED,
+        changed_at=now(),
+    )  # fmt: skip
+    submission_round = _open(wessex, procurement, 1, final=False)
+    letter = Letter.objects.get()
+    assert (kestrel.organisation, "round_invitation") == (letter.recipient, letter.kind)
+    assert letter.subject.startswith("Tenders, round 1: open until ")
+    assert "- Tender" in letter.body
+    assert submission_round.ref == letter.content["round"]
+
+
+def test_opening_the_requests_tells_everyone_who_expressed_interest(wessex, kestrel):
+    from sanely.portal.tenders.services import interest_express
+
+    published = procurement_at(wessex, "participation", reference="IP-2026-RTP")
+    interest_express(
+        actor=kestrel.actor(Role.SUPPLIER_ADMIN), procurement_id=published.pk,
+        organisation_id=kestrel.organisation.pk, now=now(),
+    )  # fmt: skip
+    submission_round_open(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=published.pk, kind="rtp",
+        number=1, deadline=now() + timedelta(days=30), now=now(),
+    )  # fmt: skip
+    assert [("Kestrel Mobility Ltd", "round_invitation")] == [
+        (letter.recipient.name, letter.kind) for letter in Letter.objects.all()
+    ]

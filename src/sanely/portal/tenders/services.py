@@ -201,7 +201,45 @@ def submission_round_open(
             "master_key_id": key.master_key_id,
         },
     )
+    _invite_to_round(actor, submission_round, now)
     return submission_round
+
+
+def _invite_to_round(actor: Actor, submission_round: SubmissionRound, now: datetime) -> None:
+    """
+    Tell the suppliers a round concerns that it is open: every tenderer still in the
+    competition for a tender round, everyone who expressed interest for the requests.
+    """
+    procurement = submission_round.procurement
+    if submission_round.kind == RoundKind.TENDER:
+        recipients = tenderers(procurement)
+    else:
+        recipients = [i.organisation for i in procurement.interests.select_related("organisation")]
+    parts = "".join(f"\n- {part}" for part in submission_round.parts)
+    for recipient in recipients:
+        letter_send(
+            actor=actor,
+            procurement=procurement,
+            recipient=recipient,
+            kind="round_invitation",
+            subject=f"{submission_round.label}: open until {vault_time(submission_round.deadline)}",
+            body=(
+                f"{procurement.organisation.name} invites {recipient.name} to submit"
+                f" {submission_round.label.lower()} for {procurement.reference}"
+                f" {procurement.title}.\n\nDeadline: {vault_time(submission_round.deadline)}."
+                " Submissions after it are refused.\n\nSubmit each part on its own, on the"
+                f" opportunity's page:{parts}\n\nEach part is sealed until the deadline has"
+                " passed and two people of the authority have opened the round; you get a"
+                " signed receipt for each."
+            ),
+            content={
+                "round": submission_round.ref,
+                "deadline": submission_round.deadline.isoformat(),
+                "final": submission_round.final,
+                "parts": submission_round.parts,
+            },
+            now=now,
+        )
 
 
 def _revised_round_allowed(procurement: Procurement, justification: str, now: datetime) -> None:
