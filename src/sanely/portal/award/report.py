@@ -1,0 +1,383 @@
+"""
+The procurement report (PCR 2015 reg. 84; under the Procurement Act 2023 the record of the
+procurement), assembled only from what the portal holds: the procurement and its pinned
+rulebook, the design, the submission rounds and their incident logs, the standings, the
+signed-off evaluation, the letters, the contracts and the audit trail. Nothing is typed in:
+what the record does not hold is shown as "not recorded".
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sanely.portal.audit.models import AuditEvent
+from sanely.portal.procurements.design import section
+from sanely.portal.procurements.engine import estimated_value, rulebook_of
+from sanely.portal.procurements.events import PROCUREMENT_ACTION_PREFIX
+from sanely.portal.procurements.models import Procurement
+from sanely.portal.tenders.models import Participant, Standing, SubmissionVersion
+from sanely.portal.tenders.selectors import candidates, round_list, submitted_count
+from sanely.procedure import Rulebook
+
+from .selectors import Standstill, contracts_of, decision_letters, outcomes_of, standstill
+
+NOT_RECORDED = "not recorded"
+
+
+@dataclass(frozen=True)
+class Extension:
+    previous_deadline: datetime
+    new_deadline: datetime
+    reason: str
+    platform_incident: bool
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    label: str
+    deadline: datetime
+    submitted: int
+    extensions: list[Extension]
+    opening_requested_by: str
+    opening_requested_at: datetime | None
+    opened_by: str
+    opened_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StandingRecord:
+    supplier: str
+    standing: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OutcomeRecord:
+    rank: int
+    tenderer: str
+    total: Decimal
+    price: Decimal | None
+    recommended: bool
+    strengths: str
+    signed_off_by: str
+    signed_off_at: datetime
+
+
+@dataclass(frozen=True)
+class ConflictRecord:
+    person: str
+    interest: str
+    mitigation: str
+
+
+@dataclass(frozen=True)
+class JustificationRecord:
+    rule: str
+    citation: str
+    justification: str
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    action: str
+    label: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    recipient: str
+    subject: str
+    sent_by: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class ContractRecord:
+    partner: str
+    max_cost: Decimal
+    performance_levels: list[str]
+    tendered_price: Decimal | None
+    rank: int
+    concluded_by: str
+    concluded_at: datetime
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One item of PCR 2015 reg. 84(1): what the record holds for it, and where from."""
+
+    item: str
+    requirement: str
+    value: str
+    source: str
+    recorded: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    authority: str
+    authority_address: str
+    reference: str
+    title: str
+    regime: str
+    rulebook: str
+    rulebook_effective_from: date
+    rulebook_hash: str
+    commenced_on: date
+    subject: str
+    development_value: Decimal
+    purchase_value: Decimal | None
+    max_cost: Decimal | None
+    procedure_description: str
+    published_at: datetime | None
+    notice_on: date | None
+    rounds: list[RoundRecord]
+    standings: list[StandingRecord]
+    outcomes: list[OutcomeRecord]
+    conflicts: list[ConflictRecord]
+    conflicts_summary: str
+    justifications: list[JustificationRecord]
+    actions: list[ActionRecord]
+    decision_notices_sent_on: date | None
+    notices: list[NoticeRecord]
+    standstill_last_day: date | None
+    standstill_rule: str
+    contracts: list[ContractRecord]
+    checklist: list[ChecklistItem]
+
+    @property
+    def successful(self) -> list[OutcomeRecord]:
+        return [o for o in self.outcomes if o.recommended]
+
+
+def _name(user: object) -> str:
+    return str(getattr(user, "full_name", "")) if user is not None else ""
+
+
+def _rounds(procurement: Procurement) -> list[RoundRecord]:
+    return [
+        RoundRecord(
+            label=r.label,
+            deadline=r.deadline,
+            submitted=submitted_count(round=r),
+            extensions=[
+                Extension(
+                    e.previous_deadline,
+                    e.new_deadline,
+                    e.reason,
+                    e.platform_incident,
+                    _name(e.recorded_by),
+                    e.recorded_at,
+                )
+                for e in r.extensions.select_related("recorded_by")
+            ],
+            opening_requested_by=_name(r.opening_requested_by),
+            opening_requested_at=r.opening_requested_at,
+            opened_by=_name(r.opened_by),
+            opened_at=r.opened_at,
+        )
+        for r in round_list(procurement=procurement).select_related(
+            "opening_requested_by", "opened_by"
+        )
+    ]
+
+
+def _standings(procurement: Procurement) -> list[StandingRecord]:
+    """Every participant with its standing and reason; a candidate with none says so."""
+    found = list(
+        Participant.objects.filter(procurement=procurement)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    known = {p.organisation_id for p in found}
+    records = [
+        StandingRecord(p.organisation.name, Standing(p.standing).label, p.reason or NOT_RECORDED)
+        for p in found
+    ]
+    records += [
+        StandingRecord(c.name, "Requested to participate; no standing", NOT_RECORDED)
+        for c in candidates(procurement)
+        if c.pk not in known
+    ]
+    return records
+
+
+def _outcomes(procurement: Procurement) -> list[OutcomeRecord]:
+    return [
+        OutcomeRecord(
+            o.rank,
+            o.tenderer.name,
+            o.total,
+            o.price,
+            o.recommended,
+            o.strengths,
+            _name(o.signed_off_by),
+            o.signed_off_at,
+        )
+        for o in outcomes_of(procurement)
+    ]
+
+
+def _conflicts(procurement: Procurement) -> tuple[list[ConflictRecord], str]:
+    conflicts = section(procurement.design, "conflicts")
+    return [
+        ConflictRecord(d.person, d.interest, d.mitigation or NOT_RECORDED)
+        for d in conflicts.declarations
+    ], conflicts.assessment_summary
+
+
+def _justifications(procurement: Procurement, rulebook: Rulebook) -> list[JustificationRecord]:
+    def citation(rule_id: str) -> str:
+        rule = next((r for r in rulebook.rules if r.id == rule_id), None)
+        return rule.citation if rule else ""
+
+    return [
+        JustificationRecord(rule_id, citation(rule_id), text)
+        for rule_id, text in sorted(procurement.justifications.items())
+    ]
+
+
+def _actions(procurement: Procurement, rulebook: Rulebook) -> list[ActionRecord]:
+    """The procurement's own audit events: creation, design changes and lifecycle actions."""
+    labels = {PROCUREMENT_ACTION_PREFIX + e.id: e.label for e in rulebook.events}
+    events = AuditEvent.objects.filter(
+        subject_type=Procurement._meta.label_lower,
+        subject_id=str(procurement.pk),
+        action__startswith=PROCUREMENT_ACTION_PREFIX,
+    ).select_related("actor")
+    return [
+        ActionRecord(e.action, labels.get(e.action, e.action), _name(e.actor), e.at)
+        for e in events.order_by("sequence")
+    ]
+
+
+def _notices(procurement: Procurement) -> list[NoticeRecord]:
+    return [
+        NoticeRecord(letter.recipient.name, letter.subject, _name(letter.sent_by), letter.sent_at)
+        for letter in decision_letters(procurement)
+    ]
+
+
+def _contracts(procurement: Procurement) -> list[ContractRecord]:
+    return [
+        ContractRecord(
+            c.partner.name,
+            c.max_cost,
+            list(c.performance_levels),
+            c.tendered_price,
+            c.rank,
+            _name(c.concluded_by),
+            c.concluded_at,
+        )
+        for c in contracts_of(procurement)
+    ]
+
+
+def procurement_report(procurement: Procurement) -> Report:
+    """The report of one procurement, from its record alone."""
+    rulebook = rulebook_of(procurement)
+    development, purchase_value = estimated_value(procurement.design)
+    conflicts, conflicts_summary = _conflicts(procurement)
+    period: Standstill | None = standstill(procurement)
+    authority = procurement.organisation
+    address = ", ".join(part for part in (authority.address, authority.postcode) if part)
+    report = Report(
+        authority=authority.name,
+        authority_address=address,
+        reference=procurement.reference,
+        title=procurement.title,
+        regime=rulebook.title,
+        rulebook=procurement.rulebook_id,
+        rulebook_effective_from=procurement.rulebook_effective_from,
+        rulebook_hash=procurement.rulebook_hash,
+        commenced_on=procurement.commenced_on,
+        subject=section(procurement.design, "need").need_statement,
+        development_value=development,
+        purchase_value=purchase_value,
+        max_cost=section(procurement.design, "purchase").max_cost,
+        procedure_description=section(procurement.design, "timeline").procedure_description,
+        published_at=procurement.published_at,
+        notice_on=procurement.notice_on,
+        rounds=_rounds(procurement),
+        standings=_standings(procurement),
+        outcomes=_outcomes(procurement),
+        conflicts=conflicts,
+        conflicts_summary=conflicts_summary,
+        justifications=_justifications(procurement, rulebook),
+        actions=_actions(procurement, rulebook),
+        decision_notices_sent_on=procurement.decision_notices_sent_on,
+        notices=_notices(procurement),
+        standstill_last_day=period.last_day if period else None,
+        standstill_rule=period.citation if period else "",
+        contracts=_contracts(procurement),
+        checklist=[],
+    )
+    report.checklist.extend(_checklist(report, procurement))
+    return report
+
+
+def _item(item: str, requirement: str, value: str, source: str) -> ChecklistItem:
+    recorded = bool(value.strip())
+    return ChecklistItem(item, requirement, value if recorded else NOT_RECORDED, source, recorded)
+
+
+def _value(report: Report) -> str:
+    parts = [f"development (all phases) £{report.development_value:,}"]
+    if report.purchase_value is not None:
+        parts.append(f"purchase £{report.purchase_value:,}")
+    return ", ".join(parts) if report.development_value or report.purchase_value else ""
+
+
+def _listed(records: list[StandingRecord], standings: set[str]) -> str:
+    return "; ".join(f"{r.supplier}: {r.reason}" for r in records if r.standing in standings)
+
+
+SELECTED = {Standing.INVITED.label, Standing.PARTNER.label, Standing.UNSUCCESSFUL.label}
+REJECTED = {Standing.NOT_SELECTED.label, Standing.REDUCED.label}
+
+
+def _checklist(report: Report, procurement: Procurement) -> list[ChecklistItem]:
+    authority = f"{report.authority}, {report.authority_address or 'address ' + NOT_RECORDED}"
+    value = _value(report) or f"value {NOT_RECORDED}"
+    submitted = SubmissionVersion.objects.filter(round__procurement=procurement).count()
+    is_ip = "innovation partnership" in report.regime.lower()
+    successful = "; ".join(
+        f"{o.tenderer} (rank {o.rank}, {o.total} points): {o.strengths or NOT_RECORDED}"
+        for o in report.successful
+    )
+    conflicts = "; ".join(
+        f"{c.person}: {c.interest} (measures: {c.mitigation})" for c in report.conflicts
+    ) or (f"None declared. {report.conflicts_summary}" if report.conflicts_summary else "")
+    return [
+        _item("(a)", "Name and address of the contracting authority, subject-matter and value",
+              f"{authority}; {report.title}; {value}",
+              "the authority's organisation record; the design (need, phases, purchase)"),
+        _item("(b)(i)", "Selected candidates and the reasons for their selection",
+              _listed(report.standings, SELECTED), "participant standings and their reasons"),
+        _item("(b)(ii)", "Rejected candidates and the reasons for their rejection",
+              _listed(report.standings, REJECTED), "participant standings and their reasons"),
+        _item("(c)", "Reasons for rejecting tenders found to be abnormally low",
+              _listed(report.standings, {Standing.REJECTED.label})
+              or ("None: no tender stands rejected." if report.outcomes else ""),
+              "participant standings (rejected) and their reasons"),
+        _item("(d)", "The successful tenderers and why their tenders were selected",
+              successful + (f"; share to be subcontracted: {NOT_RECORDED}" if successful else ""),
+              "the signed-off evaluation outcomes (rank, total, strengths)"),
+        _item("(e)", "Competitive procedure with negotiation or dialogue: why it was used",
+              f"Not applicable: {report.regime}." if is_ip else "", "the pinned rulebook"),
+        _item("(f)", "Negotiated procedure without prior publication: why it was used",
+              f"Not applicable: {report.regime}." if is_ip else "", "the pinned rulebook"),
+        _item("(g)", "Why no contract was awarded, where none was",
+              "Not applicable: contracts were concluded." if report.contracts else "",
+              "the contracts"),
+        _item("(h)", "Why other than electronic means were used for tenders",
+              f"Not applicable: all {submitted} submissions were received electronically"
+              " through the portal." if submitted else "",
+              "the sealed submissions and their receipts"),
+        _item("(i)", "Conflicts of interest detected and the measures taken", conflicts,
+              "the design's conflicts of interest section"),
+    ]  # fmt: skip

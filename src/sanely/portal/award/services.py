@@ -1,0 +1,260 @@
+"""
+Writes for the award: the decision notices (and the lifecycle step that starts the
+standstill), and one contract per partner once the standstill has ended.
+
+Both go through `procurement_act`, so the pinned rulebook decides: a step in the wrong state,
+a contract before the standstill ends, or a purchase without performance levels and maximum
+cost is refused with the rule and its citation, and nothing is stored.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.audit.services import audit_record
+from sanely.portal.core.errors import Conflict, RuleRefused
+from sanely.portal.evaluation.models import EvaluationOutcome
+from sanely.portal.procurements.design import ActionIn, PurchaseSection, section
+from sanely.portal.procurements.engine import rulebook_of, uk_date
+from sanely.portal.procurements.models import Procurement
+from sanely.portal.procurements.services import procurement_act
+from sanely.portal.tenders.models import Letter, Participant, Standing
+from sanely.portal.tenders.services import letter_send, participant_set
+from sanely.procedure import Rulebook
+
+from . import events
+from .models import DECISION_LETTER, Contract
+from .notices import (
+    Decision,
+    candidate_content,
+    decision_body,
+    decision_subject,
+    tenderer_content,
+)
+from .selectors import (
+    CONCLUDE_EVENTS,
+    NOTIFY_EVENTS,
+    access_award,
+    contracts_of,
+    event_of,
+    other_candidates,
+    outcomes_of,
+    standstill,
+)
+
+
+def _locked(actor: Actor, procurement_id: int) -> Procurement:
+    procurement, _ = access_award(actor=actor, procurement_id=procurement_id, write=True)
+    return (
+        Procurement.objects.select_for_update()
+        .select_related("organisation")
+        .get(pk=procurement.pk)
+    )
+
+
+def _signed_off(procurement: Procurement) -> list[EvaluationOutcome]:
+    outcomes = outcomes_of(procurement)
+    if not outcomes:
+        raise Conflict(
+            "There is no signed-off evaluation for this procurement: the evaluation must be"
+            " signed off before the decision notices are sent."
+        )
+    if not any(o.recommended for o in outcomes):
+        raise Conflict(
+            "The signed-off evaluation recommends no tenderer as a partner, so there is no"
+            " decision to notify."
+        )
+    return outcomes
+
+
+def _notify_action(event: str, justification: str, now: datetime) -> ActionIn:
+    # Every notice is sent in this same transaction, so nobody is left without one.
+    if event == "publish_award_notice":
+        return ActionIn.model_validate(
+            {"justification": justification, "summaries_sent_on": uk_date(now)}
+        )
+    return ActionIn.model_validate({"justification": justification, "not_yet_notified": []})
+
+
+def _move_standings(
+    actor: Actor, procurement: Procurement, outcomes: list[EvaluationOutcome], now: datetime
+) -> None:
+    rejected = set(
+        Participant.objects.filter(procurement=procurement, standing=Standing.REJECTED).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    for outcome in outcomes:
+        if outcome.recommended:
+            standing = Standing.PARTNER
+            reason = f"Ranked {outcome.rank} with {outcome.total} points; awarded a partnership."
+        elif outcome.tenderer_id in rejected:
+            continue  # a rejected tender stays rejected, with the reason it was given
+        else:
+            standing = Standing.UNSUCCESSFUL
+            reason = f"Ranked {outcome.rank} of {len(outcomes)} with {outcome.total} points."
+        participant_set(
+            actor=actor, procurement=procurement, organisation=outcome.tenderer,
+            standing=standing, reason=reason, now=now,
+        )  # fmt: skip
+
+
+def _send(
+    actor: Actor, decision: Decision, content: dict[str, Any], recipient: Any, now: datetime
+) -> Letter:
+    return letter_send(
+        actor=actor, procurement=decision.procurement, recipient=recipient, kind=DECISION_LETTER,
+        subject=decision_subject(decision), body=decision_body(content, decision.procurement),
+        content=content, now=now,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def award_notify(
+    *, actor: Actor, procurement_id: int, justification: str = "", now: datetime
+) -> list[Letter]:
+    """
+    Send the decision notice (PA 2023: the assessment summary) to every tenderer with an
+    evaluated tender and every other candidate, apply the rulebook's step that starts the
+    standstill, and move recommended tenderers to partners and the others to unsuccessful.
+    """
+    procurement = _locked(actor, procurement_id)
+    outcomes = _signed_off(procurement)
+    rulebook = rulebook_of(procurement)
+    event, _ = event_of(rulebook, NOTIFY_EVENTS)
+    procurement = procurement_act(
+        actor=actor, procurement_id=procurement.pk, event=event,
+        action=_notify_action(event, justification, now), now=now,
+    )  # fmt: skip
+    period = standstill(procurement)
+    if period is None:  # the rulebook's step did not record the date the standstill counts from
+        raise Conflict(f"{rulebook.title} starts no standstill at {event}.")
+    decision = Decision(
+        procurement, rulebook.title, event == "publish_award_notice", outcomes, period, actor.user
+    )
+    letters = [
+        _send(actor, decision, tenderer_content(decision, o), o.tenderer, now) for o in outcomes
+    ]
+    letters += [
+        _send(actor, decision, candidate_content(decision, p), p.organisation, now)
+        for p in other_candidates(procurement, {o.tenderer_id for o in outcomes})
+    ]
+    _move_standings(actor, procurement, outcomes, now)
+    audit_record(
+        action=events.DECISION_NOTICES_SENT,
+        subject=procurement,
+        now=now,
+        actor=actor.user,
+        organisation=procurement.organisation,
+        payload={
+            "event": event,
+            "recipients": [letter.recipient_id for letter in letters],
+            "partners": [o.tenderer_id for o in decision.successful],
+            "standstill_ends_at": period.ends_at.isoformat(),
+        },
+    )
+    return letters
+
+
+def _phases(procurement: Procurement) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": p.name,
+            "duration_months": p.duration_months,
+            "max_value": str(p.max_value),
+            "instalments": [
+                {"description": i.description, "amount": str(i.amount)} for i in p.instalments
+            ],
+        }
+        for p in section(procurement.design, "phases").items
+    ]
+
+
+def _partners(procurement: Procurement) -> list[EvaluationOutcome]:
+    partner_ids = set(
+        Participant.objects.filter(procurement=procurement, standing=Standing.PARTNER).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    partners = [o for o in outcomes_of(procurement) if o.tenderer_id in partner_ids]
+    if not partners:
+        raise Conflict(
+            "No tenderer is a partner yet: send the decision notices first; the recommended"
+            " tenderers become partners then."
+        )
+    return partners
+
+
+def _purchase_agreed(
+    procurement: Procurement, rulebook: Rulebook, event: str
+) -> tuple[PurchaseSection, Decimal]:
+    """The design's purchase and its maximum cost; refused, as the rulebook does, without both."""
+    purchase: PurchaseSection = section(procurement.design, "purchase")
+    missing = [
+        what
+        for what, absent in (
+            ("performance levels", not purchase.performance_levels),
+            ("maximum cost", purchase.max_cost is None),
+        )
+        if absent
+    ]
+    if purchase.max_cost is None or missing:
+        rule = next(
+            r
+            for r in rulebook.rules
+            if any(c.event == event and c.guard == "performance_and_max_cost_set" for c in r.checks)
+        )
+        raise RuleRefused(
+            f"The design sets no {' and no '.join(missing)} for the purchase, and every partner"
+            " contract must hold both. To fix: complete the purchase section of the design.",
+            rule=rule.id,
+            citation=rule.citation,
+        )
+    return purchase, purchase.max_cost
+
+
+@transaction.atomic
+def contracts_conclude(*, actor: Actor, procurement_id: int, now: datetime) -> list[Contract]:
+    """
+    Conclude exactly one contract with each partner, holding the purchase's performance levels
+    and maximum cost and the phases from the design and the partner's tendered price and rank.
+    Refused by the rulebook before the standstill ends, and once concluded.
+    """
+    procurement = _locked(actor, procurement_id)
+    if contracts_of(procurement).exists():
+        raise Conflict("The partner contracts of this procurement are already concluded.")
+    partners = _partners(procurement)
+    rulebook = rulebook_of(procurement)
+    event, _ = event_of(rulebook, CONCLUDE_EVENTS)
+    purchase, max_cost = _purchase_agreed(procurement, rulebook, event)
+    procurement = procurement_act(
+        actor=actor, procurement_id=procurement.pk, event=event,
+        action=ActionIn.model_validate({"partners": len(partners)}), now=now,
+    )  # fmt: skip
+    contracts = []
+    for outcome in partners:
+        contract = Contract.objects.create(
+            procurement=procurement, partner=outcome.tenderer,
+            performance_levels=list(purchase.performance_levels), kpis=list(purchase.kpis),
+            max_cost=max_cost, phases=_phases(procurement),
+            tendered_price=outcome.price, rank=outcome.rank, total=outcome.total,
+            concluded_at=now, concluded_by=actor.user,
+        )  # fmt: skip
+        audit_record(
+            action=events.CONTRACT_CONCLUDED,
+            subject=contract,
+            now=now,
+            actor=actor.user,
+            organisation=procurement.organisation,
+            payload={
+                "partner": outcome.tenderer_id,
+                "max_cost": str(contract.max_cost),
+                "tendered_price": None if outcome.price is None else str(outcome.price),
+                "rank": outcome.rank,
+            },
+        )
+        contracts.append(contract)
+    return contracts
