@@ -1,0 +1,72 @@
+"""
+A Wessex procurement in negotiation: three tenderers invited (Kestrel, Osprey, Heron), tender
+round 1 closed yesterday and opened by two people, and Merlin and Curlew left outside the
+competition. Built through the tenders services, as it happens in the portal.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cast import Org
+from competition import COMMENCED_ON, invite, procurement_at, suppliers
+
+from sanely.portal.accounts.models import Role
+from sanely.portal.core.clock import now
+from sanely.portal.procurements.models import Procurement
+from sanely.portal.tenders.models import SubmissionRound
+from sanely.portal.tenders.services import (
+    round_opening_confirm,
+    round_opening_request,
+    submission_round_open,
+)
+
+
+@dataclass
+class Negotiation:
+    procurement: Procurement
+    round: SubmissionRound
+    tenderers: list[Org]  # Kestrel, Osprey, Heron
+    outsiders: list[Org]  # Merlin, Curlew: not in the competition
+
+    @property
+    def kestrel(self) -> Org:
+        return self.tenderers[0]
+
+    @property
+    def osprey(self) -> Org:
+        return self.tenderers[1]
+
+
+def opened_round(
+    authority: Org, procurement: Procurement, number: int = 1, **kw
+) -> SubmissionRound:
+    """Tender round `number`, open for submissions two days ago, closed and opened since."""
+    start = now() - timedelta(days=3)
+    submission_round = submission_round_open(
+        actor=authority.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk,
+        kind="tender", number=number, deadline=start + timedelta(days=1), now=start, **kw,
+    )  # fmt: skip
+    at = now()
+    round_opening_request(
+        actor=authority.actor(Role.PROCUREMENT_LEAD), round_id=submission_round.pk, now=at
+    )
+    return round_opening_confirm(
+        actor=authority.actor(Role.COMMISSIONER), round_id=submission_round.pk, now=at
+    )
+
+
+def negotiation(
+    authority: Org,
+    *,
+    commenced_on: date = COMMENCED_ON,
+    reference: str = "IP-2026-NEG1",
+    **fields,
+) -> Negotiation:
+    procurement = procurement_at(
+        authority, "tendering", commenced_on=commenced_on, reference=reference, **fields
+    )
+    everyone = suppliers(5)
+    invite(procurement, *everyone[:3])
+    return Negotiation(
+        procurement, opened_round(authority, procurement), everyone[:3], everyone[3:]
+    )
