@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.procurements.design import section
-from sanely.portal.procurements.engine import estimated_value, rulebook_of
+from sanely.portal.procurements.engine import UK, estimated_value, rulebook_of
 from sanely.portal.procurements.events import PROCUREMENT_ACTION_PREFIX
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.models import Participant, Standing, SubmissionVersion
@@ -381,3 +381,105 @@ def _checklist(report: Report, procurement: Procurement) -> list[ChecklistItem]:
         _item("(i)", "Conflicts of interest detected and the measures taken", conflicts,
               "the design's conflicts of interest section"),
     ]  # fmt: skip
+
+
+def _when(moment: datetime | date | None) -> str:
+    if moment is None:
+        return NOT_RECORDED
+    if isinstance(moment, datetime):
+        return moment.astimezone(UK).strftime("%Y-%m-%d %H:%M:%S UK time")
+    return moment.isoformat()
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return ["None recorded.", ""]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for row in rows:
+        lines.append("| " + " | ".join(c.replace("|", "/").replace("\n", " ") for c in row) + " |")
+    return [*lines, ""]
+
+
+def _money(amount: Decimal | None) -> str:
+    return NOT_RECORDED if amount is None else f"£{amount:,}"
+
+
+def _round_row(r: RoundRecord) -> list[str]:
+    extended = "; ".join(
+        f"to {_when(e.new_deadline)} by {e.recorded_by}: {e.reason}" for e in r.extensions
+    )
+    opened = (
+        f"{_when(r.opened_at)}, asked by {r.opening_requested_by}, confirmed by {r.opened_by}"
+        if r.opened_at
+        else "not opened"
+    )
+    return [r.label, _when(r.deadline), str(r.submitted), extended or "none", opened]
+
+
+def _outcome_row(o: OutcomeRecord) -> list[str]:
+    won = "yes" if o.recommended else "no"
+    return [str(o.rank), o.tenderer, str(o.total), _money(o.price), won, o.strengths]
+
+
+def _contract_row(c: ContractRecord) -> list[str]:
+    levels = "; ".join(c.performance_levels)
+    concluded = f"{_when(c.concluded_at)} by {c.concluded_by}"
+    return [c.partner, str(c.rank), _money(c.tendered_price), _money(c.max_cost), levels, concluded]
+
+
+def _heading(report: Report) -> list[str]:
+    return [
+        f"# Procurement report: {report.reference} {report.title}",
+        "",
+        f"- Contracting authority: {report.authority}, {report.authority_address or NOT_RECORDED}",
+        f"- Regime: {report.regime} (rulebook {report.rulebook} of"
+        f" {report.rulebook_effective_from}, SHA-256 {report.rulebook_hash})",
+        f"- Commenced on {report.commenced_on}; notice {_when(report.notice_on)};"
+        f" published {_when(report.published_at)}",
+        f"- Subject: {report.subject or NOT_RECORDED}",
+        f"- Estimated value: development {_money(report.development_value)}, purchase"
+        f" {_money(report.purchase_value)}; maximum cost of the purchase {_money(report.max_cost)}",
+        f"- Procedure: {report.procedure_description or NOT_RECORDED}",
+        "",
+    ]
+
+
+def report_sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The report's tables as (heading, header, rows): the page and the download show these."""
+    return [
+        ("PCR 2015 reg. 84(1)", ["Item", "Requirement", "The record", "From"],
+         [[c.item, c.requirement, c.value, c.source] for c in report.checklist]),
+        ("Submission rounds", ["Round", "Deadline", "Suppliers", "Extensions", "Opened"],
+         [_round_row(r) for r in report.rounds]),
+        ("Candidates and tenderers", ["Supplier", "Standing", "Reason"],
+         [[s.supplier, s.standing, s.reason] for s in report.standings]),
+        ("Evaluation (signed off)",
+         ["Rank", "Tenderer", "Total", "Price", "Successful", "Characteristics and advantages"],
+         [_outcome_row(o) for o in report.outcomes]),
+        ("Conflicts of interest", ["Person", "Interest", "Measures"],
+         [[c.person, c.interest, c.mitigation] for c in report.conflicts]),
+        ("Justifications recorded for rules that ask for one",
+         ["Rule", "Citation", "Justification"],
+         [[j.rule, j.citation, j.justification] for j in report.justifications]),
+        ("Lifecycle actions (audit trail)", ["When", "Action", "By"],
+         [[_when(a.at), a.label, a.by] for a in report.actions]),
+        ("Decision notices", ["To", "Subject", "Sent", "By"],
+         [[n.recipient, n.subject, _when(n.sent_at), n.sent_by] for n in report.notices]),
+        ("Contracts",
+         ["Partner", "Rank", "Tendered price", "Maximum cost", "Performance levels", "Concluded"],
+         [_contract_row(c) for c in report.contracts]),
+    ]  # fmt: skip
+
+
+def report_markdown(report: Report) -> str:
+    """The report as Markdown, to keep with the procurement documents."""
+    lines = _heading(report)
+    for title, header, rows in report_sections(report):
+        lines += [f"## {title}", "", *_table(header, rows)]
+    rule = report.standstill_rule or NOT_RECORDED
+    lines += [
+        f"Conflicts assessment: {report.conflicts_summary or NOT_RECORDED}",
+        f"Decision notices sent on {_when(report.decision_notices_sent_on)}; the standstill's"
+        f" last day {_when(report.standstill_last_day)} ({rule}).",
+    ]
+    return "\n".join(lines) + "\n"
