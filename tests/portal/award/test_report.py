@@ -1,0 +1,169 @@
+"""The procurement report: every part read from the record, gaps shown as not recorded."""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from portal.award.record import NOT_SELECTED_REASON, SENT_AT, STRENGTHS
+
+from sanely.portal.accounts.models import Role
+from sanely.portal.award.report import NOT_RECORDED, procurement_report, report_markdown
+from sanely.portal.award.services import award_notify, contracts_conclude
+from sanely.portal.tenders.services import (
+    round_opening_confirm,
+    round_opening_request,
+    submission_round_extend,
+    submission_round_open,
+)
+
+pytestmark = pytest.mark.django_db
+
+OPENED = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+
+
+def awarded(wessex, record):
+    """Notices sent on 19 March 2027 and contracts concluded after the standstill."""
+    lead = wessex.actor(Role.PROCUREMENT_LEAD)
+    award_notify(actor=lead, procurement_id=record.procurement.pk, now=SENT_AT)
+    contracts_conclude(
+        actor=lead, procurement_id=record.procurement.pk, now=SENT_AT + timedelta(days=14)
+    )
+    record.procurement.refresh_from_db()
+    return record
+
+
+def with_round(wessex, record):
+    """A tender round, extended once with a reason, then opened by two people."""
+    lead, commissioner = wessex.actor(Role.PROCUREMENT_LEAD), wessex.actor(Role.COMMISSIONER)
+    opened = submission_round_open(
+        actor=lead, procurement_id=record.procurement.pk, kind="rtp", number=1,
+        deadline=OPENED + timedelta(days=14), now=OPENED,
+    )  # fmt: skip
+    submission_round_extend(
+        actor=lead, round_id=opened.pk, new_deadline=OPENED + timedelta(days=16),
+        reason="The portal was down for an afternoon.", platform_incident=True,
+        now=OPENED + timedelta(days=3),
+    )  # fmt: skip
+    at = OPENED + timedelta(days=17)
+    round_opening_request(actor=lead, round_id=opened.pk, now=at)
+    round_opening_confirm(actor=commissioner, round_id=opened.pk, now=at)
+    return record
+
+
+def test_the_report_names_the_authority_the_rulebook_and_the_subject(wessex, pcr):
+    report = procurement_report(awarded(wessex, pcr).procurement)
+    assert ("Wessex County Council", "IP-2024-AWARD", "pcr-2015-reg31") == (
+        report.authority,
+        report.reference,
+        report.rulebook,
+    )
+    assert report.regime.startswith("Public Contracts Regulations 2015")
+    assert (Decimal("120000"), Decimal("400000"), Decimal("450000")) == (
+        report.development_value,
+        report.purchase_value,
+        report.max_cost,
+    )
+    assert "Rural residents cannot reach appointments without a car." == report.subject
+
+
+def test_the_report_holds_the_standings_outcomes_notices_standstill_and_contracts(wessex, pcr):
+    report = procurement_report(awarded(wessex, pcr).procurement)
+    standings = {s.supplier: (s.standing, s.reason) for s in report.standings}
+    assert ("Not selected to tender", NOT_SELECTED_REASON) == standings["Curlew Analytics Ltd"]
+    assert [(1, "Kestrel Mobility Ltd", True), (2, "Osprey Robotics Ltd", True),
+            (3, "Heron Transit CIC", False)] == [
+        (o.rank, o.tenderer, o.recommended) for o in report.outcomes
+    ]  # fmt: skip
+    assert list(STRENGTHS) == [o.strengths for o in report.successful]
+    assert 5 == len(report.notices)
+    assert (date(2027, 3, 19), date(2027, 3, 30), "PCR 2015 reg. 87") == (
+        report.decision_notices_sent_on,
+        report.standstill_last_day,
+        report.standstill_rule,
+    )
+    assert [
+        ("Kestrel Mobility Ltd", Decimal("400000.00")),
+        ("Osprey Robotics Ltd", Decimal("360000.00")),
+    ] == [(c.partner, c.tendered_price) for c in report.contracts]
+
+
+def test_the_report_lists_lifecycle_actions_from_the_audit_trail(wessex, pcr):
+    report = procurement_report(awarded(wessex, pcr).procurement)
+    assert [
+        ("procurement.notify_decision", "Procurement_Lead of Wessex County Council", SENT_AT),
+        ("procurement.conclude_contracts", "Procurement_Lead of Wessex County Council",
+         SENT_AT + timedelta(days=14)),
+    ] == [(a.action, a.by, a.at) for a in report.actions]  # fmt: skip
+    assert "Send the award decision notices" == report.actions[0].label
+
+
+def test_the_report_holds_rounds_extensions_and_the_opening(wessex, pcr):
+    report = procurement_report(with_round(wessex, pcr).procurement)
+    (found,) = report.rounds
+    assert (OPENED + timedelta(days=16), "The portal was down for an afternoon.", True) == (
+        found.deadline,
+        found.extensions[0].reason,
+        found.extensions[0].platform_incident,
+    )
+    assert (
+        "Procurement_Lead of Wessex County Council",
+        "Commissioner of Wessex County Council",
+        OPENED + timedelta(days=17),
+    ) == (found.opening_requested_by, found.opened_by, found.opened_at)
+
+
+def test_the_report_shows_conflicts_and_justifications_recorded(wessex, pcr):
+    pcr.procurement.justifications = {"PCR15-31-10": "Two phases suit a pilot of this size."}
+    pcr.procurement.save()
+    report = procurement_report(pcr.procurement)
+    assert [("Evaluator of Wessex County Council", "Did not score Heron's tender")] == [
+        (c.person, c.mitigation) for c in report.conflicts
+    ]
+    assert [("PCR15-31-10", "PCR 2015 reg. 31(10)", "Two phases suit a pilot of this size.")] == [
+        (j.rule, j.citation, j.justification) for j in report.justifications
+    ]
+
+
+def checklist(report):
+    return {c.item: c for c in report.checklist}
+
+
+def test_the_checklist_marks_what_the_record_does_not_hold_as_not_recorded(wessex, pcr):
+    items = checklist(procurement_report(pcr.procurement))
+    # No address for Wessex, no tender submitted through the portal, nothing awarded yet.
+    assert "address not recorded" in items["(a)"].value
+    for item in ("(g)", "(h)"):
+        assert (False, NOT_RECORDED) == (items[item].recorded, items[item].value)
+    assert items["(b)(ii)"].value.startswith("Curlew Analytics Ltd: " + NOT_SELECTED_REASON)
+    assert "share to be subcontracted: not recorded" in items["(d)"].value
+
+
+def test_the_checklist_after_the_award_cites_its_sources(wessex, pcr):
+    items = checklist(procurement_report(with_round(wessex, awarded(wessex, pcr)).procurement))
+    assert "Not applicable: contracts were concluded." == items["(g)"].value
+    assert items["(e)"].value.startswith("Not applicable: Public Contracts Regulations 2015")
+    assert "Evaluator of Wessex County Council: Former employee" in items["(i)"].value
+    assert all(item.source for item in items.values())
+
+
+def test_the_pa_report_counts_its_own_standstill(wessex, pa):
+    report = procurement_report(awarded(wessex, pa).procurement)
+    assert (date(2027, 4, 1), "Procurement Act 2023 s.51") == (
+        report.standstill_last_day,
+        report.standstill_rule,
+    )
+    assert ["procurement.publish_award_notice", "procurement.enter_contracts"] == [
+        a.action for a in report.actions
+    ]
+
+
+def test_the_markdown_download_carries_every_section(wessex, pcr):
+    text = report_markdown(procurement_report(awarded(wessex, pcr).procurement))
+    for line in (
+        "# Procurement report: IP-2024-AWARD Demand-responsive rural transport",
+        "## PCR 2015 reg. 84(1)",
+        f"| Curlew Analytics Ltd | Not selected to tender | {NOT_SELECTED_REASON} |",
+        "| 1 | Kestrel Mobility Ltd | 88.00 | £400,000.00 | yes |",
+        "## Contracts",
+    ):
+        assert line in text
