@@ -30,11 +30,17 @@ def _award_page(
     if error is not None and error.status in (403, 404):
         raise error
     overview = selectors.award_overview(procurement)
-    period = overview.standstill
     return form_page(
         request, "award/procurement.html", form=form, error=error, overview=overview,
-        time_left=time_left(period.ends_at, now()) if period else "",
+        time_left=_standstill_left(overview.standstill),
     )  # fmt: skip
+
+
+def _standstill_left(period: selectors.Standstill | None) -> str:
+    at = now()
+    if period is None:
+        return ""
+    return "it has ended" if period.over(at) else time_left(period.ends_at, at)
 
 
 @login_required
