@@ -62,6 +62,7 @@ def test_concluding_during_the_standstill_shows_the_rule_and_stores_nothing(wess
 
 def test_the_commissioner_concludes_after_the_standstill_and_the_partner_reads_it(wessex, pcr):
     notified_weeks_ago(wessex, pcr)
+    assert "it has ended" in wessex.client(Role.COMMISSIONER).get(award_url(pcr)).text
     response = wessex.client(Role.COMMISSIONER).post(award_url(pcr, "conclude"))
     assert 302 == response.status_code
     kestrels = Contract.objects.get(partner=pcr.kestrel.organisation)
