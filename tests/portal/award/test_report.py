@@ -9,7 +9,9 @@ from portal.award.record import NOT_SELECTED_REASON, SENT_AT, STRENGTHS
 from sanely.portal.accounts.models import Role
 from sanely.portal.award.report import NOT_RECORDED, procurement_report, report_markdown
 from sanely.portal.award.services import award_notify, contracts_conclude
+from sanely.portal.tenders.models import Standing
 from sanely.portal.tenders.services import (
+    participant_set,
     round_opening_confirm,
     round_opening_request,
     submission_round_extend,
@@ -167,3 +169,26 @@ def test_the_markdown_download_carries_every_section(wessex, pcr):
         "## Contracts",
     ):
         assert line in text
+
+
+def test_selection_reasons_come_from_the_standing_history(wessex, pcr):
+    participant_set(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=pcr.procurement,
+        organisation=pcr.heron.organisation, standing=Standing.INVITED,
+        reason="Scored 12 of 15: above every minimum.", now=SENT_AT - timedelta(days=60),
+    )  # fmt: skip
+    report = procurement_report(awarded(wessex, pcr).procurement)
+    assert "Heron Transit CIC: Scored 12 of 15: above every minimum." == (
+        checklist(report)["(b)(i)"].value
+    )
+    assert [
+        ("Tendering", "Scored 12 of 15: above every minimum."),
+        ("Unsuccessful", "Ranked 3 of 3 with 70.25 points."),
+    ] == [
+        (c.standing, c.reason) for c in report.standing_changes if c.supplier == "Heron Transit CIC"
+    ]
+
+
+def test_without_a_recorded_selection_reason_the_selection_is_not_recorded(wessex, pcr):
+    item = checklist(procurement_report(awarded(wessex, pcr).procurement))["(b)(i)"]
+    assert (False, NOT_RECORDED) == (item.recorded, item.value)

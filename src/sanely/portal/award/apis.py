@@ -134,6 +134,14 @@ class StandingOut(Schema):
     reason: str
 
 
+class StandingChangeOut(Schema):
+    supplier: str
+    standing: str
+    reason: str
+    by: str
+    at: datetime
+
+
 class OutcomeRecordOut(Schema):
     rank: int
     tenderer: str
@@ -208,6 +216,7 @@ class ReportOut(Schema):
     notice_on: date | None
     rounds: list[RoundRecordOut]
     standings: list[StandingOut]
+    standing_changes: list[StandingChangeOut]
     outcomes: list[OutcomeRecordOut]
     conflicts: list[ConflictOut]
     conflicts_summary: str

@@ -15,6 +15,7 @@ from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import UK, estimated_value, rulebook_of
 from sanely.portal.procurements.events import PROCUREMENT_ACTION_PREFIX
 from sanely.portal.procurements.models import Procurement
+from sanely.portal.tenders.events import PARTICIPANT_STANDING_CHANGED
 from sanely.portal.tenders.models import Participant, Standing, SubmissionVersion
 from sanely.portal.tenders.selectors import candidates, round_list, submitted_count
 from sanely.procedure import Rulebook
@@ -51,6 +52,17 @@ class StandingRecord:
     supplier: str
     standing: str
     reason: str
+
+
+@dataclass(frozen=True)
+class StandingChange:
+    """One move of a supplier's standing, as the audit trail recorded it."""
+
+    supplier: str
+    standing: str
+    reason: str
+    by: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,7 @@ class Report:
     notice_on: date | None
     rounds: list[RoundRecord]
     standings: list[StandingRecord]
+    standing_changes: list[StandingChange]
     outcomes: list[OutcomeRecord]
     conflicts: list[ConflictRecord]
     conflicts_summary: str
@@ -204,6 +217,29 @@ def _standings(procurement: Procurement) -> list[StandingRecord]:
         if c.pk not in known
     ]
     return records
+
+
+def _standing_changes(procurement: Procurement) -> list[StandingChange]:
+    """Every standing a supplier was given, with its reason, from the audit trail."""
+    participants = Participant.objects.filter(procurement=procurement).select_related(
+        "organisation"
+    )
+    names = {str(p.pk): p.organisation.name for p in participants}
+    events = AuditEvent.objects.filter(
+        action=PARTICIPANT_STANDING_CHANGED,
+        subject_type=Participant._meta.label_lower,
+        subject_id__in=list(names),
+    ).select_related("actor")
+    return [
+        StandingChange(
+            names[e.subject_id],
+            Standing(e.payload.get("standing", Standing.CANDIDATE)).label,
+            str(e.payload.get("reason", "")) or NOT_RECORDED,
+            _name(e.actor),
+            e.at,
+        )
+        for e in events.order_by("sequence")
+    ]
 
 
 def _outcomes(procurement: Procurement) -> list[OutcomeRecord]:
@@ -304,6 +340,7 @@ def procurement_report(procurement: Procurement) -> Report:
         notice_on=procurement.notice_on,
         rounds=_rounds(procurement),
         standings=_standings(procurement),
+        standing_changes=_standing_changes(procurement),
         outcomes=_outcomes(procurement),
         conflicts=conflicts,
         conflicts_summary=conflicts_summary,
@@ -332,11 +369,18 @@ def _value(report: Report) -> str:
     return ", ".join(parts) if report.development_value or report.purchase_value else ""
 
 
-def _listed(records: list[StandingRecord], standings: set[str]) -> str:
-    return "; ".join(f"{r.supplier}: {r.reason}" for r in records if r.standing in standings)
+def _listed(report: Report, standings: set[str]) -> str:
+    """Each supplier ever given one of `standings`, with the latest reason recorded with it."""
+    reasons: dict[str, str] = {}
+    history = [(s.supplier, s.standing, s.reason) for s in report.standings]
+    history += [(c.supplier, c.standing, c.reason) for c in report.standing_changes]
+    for supplier, standing, reason in history:
+        if standing in standings:
+            reasons[supplier] = reason
+    return "; ".join(f"{supplier}: {reason}" for supplier, reason in sorted(reasons.items()))
 
 
-SELECTED = {Standing.INVITED.label, Standing.PARTNER.label, Standing.UNSUCCESSFUL.label}
+SELECTED = {Standing.INVITED.label}
 REJECTED = {Standing.NOT_SELECTED.label, Standing.REDUCED.label}
 
 
@@ -357,11 +401,11 @@ def _checklist(report: Report, procurement: Procurement) -> list[ChecklistItem]:
               f"{authority}; {report.title}; {value}",
               "the authority's organisation record; the design (need, phases, purchase)"),
         _item("(b)(i)", "Selected candidates and the reasons for their selection",
-              _listed(report.standings, SELECTED), "participant standings and their reasons"),
+              _listed(report, SELECTED), "standings and standing changes, with their reasons"),
         _item("(b)(ii)", "Rejected candidates and the reasons for their rejection",
-              _listed(report.standings, REJECTED), "participant standings and their reasons"),
+              _listed(report, REJECTED), "standings and standing changes, with their reasons"),
         _item("(c)", "Reasons for rejecting tenders found to be abnormally low",
-              _listed(report.standings, {Standing.REJECTED.label})
+              _listed(report, {Standing.REJECTED.label})
               or ("None: no tender stands rejected." if report.outcomes else ""),
               "participant standings (rejected) and their reasons"),
         _item("(d)", "The successful tenderers and why their tenders were selected",
@@ -453,6 +497,8 @@ def report_sections(report: Report) -> list[tuple[str, list[str], list[list[str]
          [_round_row(r) for r in report.rounds]),
         ("Candidates and tenderers", ["Supplier", "Standing", "Reason"],
          [[s.supplier, s.standing, s.reason] for s in report.standings]),
+        ("Standing changes (audit trail)", ["When", "Supplier", "Standing", "Reason", "By"],
+         [[_when(c.at), c.supplier, c.standing, c.reason, c.by] for c in report.standing_changes]),
         ("Evaluation (signed off)",
          ["Rank", "Tenderer", "Total", "Price", "Successful", "Characteristics and advantages"],
          [_outcome_row(o) for o in report.outcomes]),
