@@ -234,6 +234,20 @@ class EqualTreatmentCheck:
     def clean(self) -> bool:
         return not self.flagged
 
+    @property
+    def message(self) -> str:
+        if self.clean:
+            return (
+                "Clean: every piece of information given during negotiation went to every"
+                " remaining tenderer (each tenderer's own confidential items aside)."
+            )
+        count = len(self.flagged)
+        return (
+            f"{count} piece{'s' * (count != 1)} of information went to some remaining tenderers"
+            " and not to the others: give it to those who lack it, in their meetings or by"
+            " answering a clarification to all."
+        )
+
 
 def _key(text: str) -> str:
     """The same information, however it was spaced or capitalised."""
@@ -284,3 +298,30 @@ def equal_treatment_check(*, procurement: Procurement) -> EqualTreatmentCheck:
         elif item.missing and item.recipients & set(remaining):
             item.status = FLAGGED
     return EqualTreatmentCheck(remaining, list(items.values()))
+
+
+@dataclass(frozen=True)
+class TendererNegotiation:
+    """What one tenderer sees of the negotiation: its own records and what it was sent."""
+
+    procurement: Procurement
+    organisation: Organisation
+    meetings: list[Meeting]
+    clarifications: list[SupplierClarification]
+    revisions: list[DocumentRevision]
+    consents: list[Consent]
+    tendering: bool
+
+
+def tenderer_negotiation(
+    *, procurement: Procurement, organisation: Organisation
+) -> TendererNegotiation:
+    return TendererNegotiation(
+        procurement,
+        organisation,
+        list(meeting_list(procurement=procurement).filter(organisation=organisation)),
+        supplier_clarifications(procurement=procurement, organisation=organisation),
+        list(revisions_received(procurement=procurement, organisation=organisation)),
+        list(consent_list(procurement=procurement).filter(organisation=organisation)),
+        organisation in tenderers(procurement),
+    )
