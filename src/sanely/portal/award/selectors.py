@@ -28,7 +28,8 @@ from .models import DECISION_LETTER, Contract
 # The same steps are named differently by the regimes: PCR 2015, PCSR 2016 and the
 # Directive notify the decision and conclude; the Procurement Act 2023 publishes the
 # contract award notice (after the assessment summaries) and enters into contracts.
-NOTIFY_EVENTS = ("notify_decision", "publish_award_notice")
+SUMMARIES_EVENT = "publish_award_notice"  # after the assessment summaries (PA 2023 s.50)
+NOTIFY_EVENTS = ("notify_decision", SUMMARIES_EVENT)
 CONCLUDE_EVENTS = ("conclude_contracts", "enter_contracts")
 # Candidates told of the decision although they have no evaluated tender.
 EARLIER_STAGES = (Standing.NOT_SELECTED, Standing.REDUCED, Standing.REJECTED, Standing.INVITED)

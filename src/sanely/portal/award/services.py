@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import Conflict, RuleRefused
@@ -37,6 +38,7 @@ from .notices import (
 from .selectors import (
     CONCLUDE_EVENTS,
     NOTIFY_EVENTS,
+    SUMMARIES_EVENT,
     access_award,
     contracts_of,
     event_of,
@@ -72,7 +74,7 @@ def _signed_off(procurement: Procurement) -> list[EvaluationOutcome]:
 
 def _notify_action(event: str, justification: str, now: datetime) -> ActionIn:
     # Every notice is sent in this same transaction, so nobody is left without one.
-    if event == "publish_award_notice":
+    if event == SUMMARIES_EVENT:
         return ActionIn.model_validate(
             {"justification": justification, "summaries_sent_on": uk_date(now)}
         )
@@ -103,7 +105,11 @@ def _move_standings(
 
 
 def _send(
-    actor: Actor, decision: Decision, content: dict[str, Any], recipient: Any, now: datetime
+    actor: Actor,
+    decision: Decision,
+    content: dict[str, Any],
+    recipient: Organisation,
+    now: datetime,
 ) -> Letter:
     return letter_send(
         actor=actor, procurement=decision.procurement, recipient=recipient, kind=DECISION_LETTER,
@@ -133,7 +139,7 @@ def award_notify(
     if period is None:  # the rulebook's step did not record the date the standstill counts from
         raise Conflict(f"{rulebook.title} starts no standstill at {event}.")
     decision = Decision(
-        procurement, rulebook.title, event == "publish_award_notice", outcomes, period, actor.user
+        procurement, rulebook.title, event == SUMMARIES_EVENT, outcomes, period, actor.user
     )
     letters = [
         _send(actor, decision, tenderer_content(decision, o), o.tenderer, now) for o in outcomes
