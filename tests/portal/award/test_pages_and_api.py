@@ -140,3 +140,11 @@ def test_the_report_api_and_download(wessex, pcr):
     )
     assert 'filename="procurement-report-IP-2024-AWARD.md"' in download["Content-Disposition"]
     assert "## Decision notices" in download.text
+
+
+def test_notifying_without_a_signed_off_evaluation_says_why_on_the_page(wessex, pcr):
+    pcr.procurement.evaluation_outcomes.all().delete()
+    page = wessex.client(Role.PROCUREMENT_LEAD).post(award_url(pcr, "notify"), {})
+    assert 409 == page.status_code
+    assert "There is no signed-off evaluation for this procurement" in page.text
+    assert 0 == Letter.objects.count()
