@@ -46,3 +46,273 @@ class EvaluationOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenderer} ranked {self.rank} in {self.procurement}"
+
+
+class DeclarationsAreKept(Exception):
+    """A conflict-of-interest declaration is never changed or removed once made."""
+
+
+class DeclarationQuerySet(models.QuerySet["ConflictDeclaration"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise DeclarationsAreKept("conflict-of-interest declarations cannot be deleted")
+
+
+class ConflictDeclaration(models.Model):
+    """
+    What one person of the authority declared about their interests in one procurement's
+    tenderers, before seeing any tender. Declarations are kept: the latest counts, and once a
+    conflict is declared it stands.
+    """
+
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="+"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The tenderers the declaration names: [{"id": 3, "name": "Kestrel Mobility Ltd"}, …]
+    tenderers = models.JSONField(default=list)
+    conflict = models.BooleanField()
+    details = models.TextField(blank=True)
+    # Whether the person scores tenders, or only moderates, records prices or signs off.
+    scores = models.BooleanField(default=True)
+    declared_at = models.DateTimeField()
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["procurement_id", "evaluator_id", "declared_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator}: {'conflict' if self.conflict else 'no conflict'}"
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise DeclarationsAreKept("conflict-of-interest declarations cannot be deleted")
+
+
+class Score(models.Model):
+    """
+    One evaluator's score of one tenderer against one award criterion (or one of its
+    sub-criteria; `sub_criterion` is empty for a criterion without any), with the written
+    justification. Editable until the evaluator submits their scores for that tenderer.
+    """
+
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="+"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    tenderer = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    criterion = models.CharField(max_length=500)
+    sub_criterion = models.CharField(max_length=500, blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    justification = models.TextField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["procurement_id", "tenderer_id", "evaluator_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "evaluator", "tenderer", "criterion", "sub_criterion"],
+                name="evaluation_score_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} {self.sub_criterion}: {self.score}"
+
+
+class ScoreSubmission(models.Model):
+    """An evaluator has submitted their scores for one tenderer: they can no longer change."""
+
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="+"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    tenderer = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "evaluator", "tenderer"], name="evaluation_submission_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} submitted {self.tenderer}"
+
+
+class Consensus(models.Model):
+    """
+    The moderated score of one tenderer against one criterion or sub-criterion, with the
+    reason it rests on. Every recording and change is kept in `ConsensusRevision`.
+    """
+
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="+"
+    )
+    tenderer = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    criterion = models.CharField(max_length=500)
+    sub_criterion = models.CharField(max_length=500, blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["procurement_id", "tenderer_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "tenderer", "criterion", "sub_criterion"],
+                name="evaluation_consensus_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"consensus {self.criterion} {self.sub_criterion}: {self.score}"
+
+
+class ConsensusRevision(models.Model):
+    """One recording of a consensus score: the first (no previous score) or a change."""
+
+    consensus = models.ForeignKey(Consensus, on_delete=models.PROTECT, related_name="revisions")
+    previous_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["consensus_id", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_score} → {self.score}"
+
+
+class TenderPrice(models.Model):
+    """A tenderer's tendered price, as read from its final tender (the version cited)."""
+
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="+"
+    )
+    tenderer = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    price = models.DecimalField(max_digits=16, decimal_places=2)
+    version = models.ForeignKey(
+        "tenders.SubmissionVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["procurement_id", "price", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "tenderer"], name="evaluation_price_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenderer}: {self.price}"
+
+
+class LowTenderDecision(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted: the explanation accounts for the low price"
+    REJECTED = "rejected", "Rejected: the explanation does not account for the low price"
+
+
+class AbnormallyLowDecision(models.Model):
+    """
+    The decision on a tender flagged as abnormally low: accepted with the explanation the
+    tenderer gave, or rejected with the reasons. It is about the price it was taken on.
+    """
+
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="+"
+    )
+    tenderer = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    price = models.DecimalField(max_digits=16, decimal_places=2)
+    flag = models.TextField()
+    decision = models.CharField(max_length=10, choices=LowTenderDecision.choices)
+    explanation = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["procurement_id", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision__in=LowTenderDecision.values),
+                name="evaluation_low_decision_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenderer}: {self.decision}"
+
+
+class Strengths(models.Model):
+    """The characteristics and relative advantages of a tender, written by the moderator."""
+
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="+"
+    )
+    tenderer = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "tenderer"], name="evaluation_strengths_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"strengths of {self.tenderer}"
+
+
+class TieChoice(models.Model):
+    """The moderator's choice at a tie on the partner boundary: who is recommended, and why."""
+
+    procurement = models.OneToOneField(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="+"
+    )
+    # The tied tenderers (ids) the choice was made among, and the ones chosen.
+    tied = models.JSONField(default=list)
+    chosen = models.JSONField(default=list)
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"tie choice in {self.procurement}"

@@ -1,1 +1,250 @@
-"""Pages for evaluation."""
+"""
+Pages for the evaluation: the overview (criteria, price formula, your declaration and scoring),
+the declaration, scoring one tenderer, moderating one tenderer (consensus, strengths, price,
+abnormally low decision), and the results (ranking, tie choice, sign-off).
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sanely.portal.core.clock import now
+from sanely.portal.core.errors import ApplicationError
+from sanely.portal.core.pages import form_page, page_actor, page_guard
+from sanely.portal.procurements.selectors import WRITE_ROLES
+
+from . import selectors, services
+from .forms import (
+    ConsensusForm,
+    DeclarationForm,
+    LowDecisionForm,
+    PriceForm,
+    ScoresForm,
+    StrengthsForm,
+    TieForm,
+)
+from .overview import overview_of, results_of, sheet_of
+
+
+def _raise_hidden(error: ApplicationError | None) -> None:
+    """Not found and forbidden get the standard pages, never a form with the message."""
+    if error is not None and error.status in (403, 404):
+        raise error
+
+
+@login_required
+@page_guard
+@require_GET
+def overview(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    actor = page_actor(request)
+    procurement, _ = selectors.access_evaluation(actor=actor, procurement_id=procurement_id)
+    moderator = any(
+        m.role in WRITE_ROLES for m in actor.in_organisation(procurement.organisation_id)
+    )
+    return form_page(
+        request, "evaluation/overview.html", form=forms.Form(),
+        overview=overview_of(actor, procurement), moderator=moderator,
+        sheets=selectors.tenderers_to_declare(procurement),
+    )  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def declare(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    actor = page_actor(request)
+    procurement, _ = selectors.access_evaluation(
+        actor=actor, procurement_id=procurement_id, act=selectors.Act.ASSESS
+    )
+    bound = request.method == "POST"
+    form = DeclarationForm(request.POST if bound else None)
+    error: ApplicationError | None = None
+    if bound and form.is_valid():
+        try:
+            services.declaration_record(
+                actor=actor, procurement_id=procurement_id,
+                conflict=form.cleaned_data["conflict"] == "yes",
+                details=form.cleaned_data["details"],
+                scores=not form.cleaned_data["moderate_only"], now=now(),
+            )  # fmt: skip
+            messages.success(request, "Your declaration is recorded.")
+            return redirect("evaluation:overview", procurement_id=procurement_id)
+        except ApplicationError as refused:
+            error = refused
+    _raise_hidden(error)
+    return form_page(
+        request, "evaluation/declare.html", form=form, error=error, procurement=procurement,
+        tenderers=selectors.tenderers_to_declare(procurement),
+        declarations=selectors.declarations_of(procurement, actor.user),
+    )  # fmt: skip
+
+
+def _score_entries(form: ScoresForm) -> list[services.ScoreEntry]:
+    return [
+        services.ScoreEntry(place.criterion, place.sub_criterion, score, text, key=f"_{i}")
+        for i, place, score, text in form.entries()
+    ]
+
+
+def _initial(places: list[selectors.Place], mine: dict[tuple[str, str], Any]) -> dict[str, str]:
+    """The evaluator's saved scores, to carry on from."""
+    initial: dict[str, str] = {}
+    for i, place in enumerate(places):
+        if (saved := mine.get(place.key)) is not None:
+            initial[f"score_{i}"] = services.number_text(saved.score)
+            initial[f"justification_{i}"] = saved.justification
+    return initial
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def score(request: HttpRequest, procurement_id: int, tenderer_id: int) -> HttpResponse:
+    """Score one tenderer, criterion by criterion; then submit (no change afterwards)."""
+    actor = page_actor(request)
+    procurement, _ = selectors.access_evaluation(actor=actor, procurement_id=procurement_id)
+    tenderer = selectors.access_tenderer(procurement=procurement, tenderer_id=tenderer_id)
+    places = selectors.score_places(procurement)
+    bound = request.method == "POST"
+    mine = {
+        (s.criterion, s.sub_criterion): s
+        for s in selectors.own_scores(procurement, actor.user, tenderer)
+    }
+    form = ScoresForm(
+        request.POST if bound else None, places=places, initial=_initial(places, mine)
+    )
+    error: ApplicationError | None = None
+    if bound and form.is_valid():
+        try:
+            if request.POST.get("action") == "submit":
+                services.scores_submit(
+                    actor=actor, procurement_id=procurement_id, tenderer_id=tenderer_id,
+                    now=now(),
+                )  # fmt: skip
+                messages.success(request, f"Your scores of {tenderer.name} are submitted.")
+            else:
+                services.scores_record(
+                    actor=actor, procurement_id=procurement_id, tenderer_id=tenderer_id,
+                    entries=_score_entries(form), now=now(),
+                )  # fmt: skip
+                messages.success(request, "Your scores are saved. Submit them when complete.")
+            return redirect(
+                "evaluation:score", procurement_id=procurement_id, tenderer_id=tenderer_id
+            )
+        except ApplicationError as refused:
+            error = refused
+    _raise_hidden(error)
+    return form_page(
+        request, "evaluation/score.html", form=form, error=error, procurement=procurement,
+        tenderer=tenderer, places=list(enumerate(places)),
+        scale_max=selectors.scale_max(procurement),
+        submitted=selectors.submitted(procurement, actor.user, tenderer),
+        visible=selectors.visible_scores(actor=actor, procurement=procurement, tenderer=tenderer),
+        versions=selectors.final_tenders(procurement, tenderer)
+        if selectors.may_read_tenders(actor.user, procurement) else [],
+    )  # fmt: skip
+
+
+MODERATION_FORMS: dict[str, type[forms.Form]] = {
+    "consensus": ConsensusForm,
+    "strengths": StrengthsForm,
+    "price": PriceForm,
+    "low": LowDecisionForm,
+}
+
+
+def _moderate(
+    request: HttpRequest, what: str, form: forms.Form, procurement_id: int, tenderer_id: int
+) -> str:
+    """Apply one moderation form; the message to show."""
+    actor, data, at = page_actor(request), form.cleaned_data, now()
+    ids: dict[str, Any] = {"procurement_id": procurement_id, "tenderer_id": tenderer_id}
+    if what == "consensus":
+        procurement, _ = selectors.access_evaluation(actor=actor, procurement_id=procurement_id)
+        places = selectors.score_places(procurement)
+        place = places[min(data["place"], len(places) - 1)]
+        services.consensus_record(
+            actor=actor, **ids, criterion=place.criterion, sub_criterion=place.sub_criterion,
+            score=data["score"], reason=data["reason"], now=at,
+        )  # fmt: skip
+        return f"Consensus on {place.label} recorded."
+    if what == "strengths":
+        services.strengths_record(actor=actor, **ids, text=data["text"], now=at)
+        return "Characteristics and relative advantages recorded."
+    if what == "price":
+        services.price_record(
+            actor=actor, **ids, price=data["price"], version_id=data["version_id"] or 0, now=at
+        )
+        return "Price recorded."
+    services.abnormally_low_decide(
+        actor=actor, **ids, decision=data["decision"], explanation=data["explanation"], now=at
+    )
+    return "Decision on the abnormally low tender recorded."
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def moderate(request: HttpRequest, procurement_id: int, tenderer_id: int) -> HttpResponse:
+    """One tenderer's moderation: scores side by side, consensus, strengths, price."""
+    actor = page_actor(request)
+    procurement = selectors.access_moderation(actor=actor, procurement_id=procurement_id)
+    tenderer = selectors.access_tenderer(procurement=procurement, tenderer_id=tenderer_id)
+    what = request.POST.get("form", "") if request.method == "POST" else ""
+    form_class = MODERATION_FORMS.get(what, ConsensusForm)
+    form = form_class(request.POST if what else None)
+    error: ApplicationError | None = None
+    if what and form.is_valid():
+        try:
+            messages.success(request, _moderate(request, what, form, procurement_id, tenderer_id))
+            return redirect(
+                "evaluation:moderate", procurement_id=procurement_id, tenderer_id=tenderer_id
+            )
+        except ApplicationError as refused:
+            error = refused
+    _raise_hidden(error)
+    flag = next((f for f in selectors.low_flags(procurement) if f.tenderer == tenderer), None)
+    return form_page(
+        request, "evaluation/moderate.html", form=form, error=error, procurement=procurement,
+        sheet=sheet_of(procurement, tenderer), flag=flag, forms=MODERATION_FORMS,
+        places=list(enumerate(selectors.score_places(procurement))),
+    )  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def results(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    """The ranking and what is missing; the tie choice and the sign-off."""
+    actor = page_actor(request)
+    procurement = selectors.access_results(actor=actor, procurement_id=procurement_id)
+    shown = results_of(procurement)
+    tied = [(t["id"], t["name"]) for t in (shown["tie"] or {}).get("tied", [])]
+    what = request.POST.get("form", "") if request.method == "POST" else ""
+    form = TieForm(request.POST if what == "tie" else None, tied=tied)
+    error: ApplicationError | None = None
+    if what in ("tie", "sign_off"):
+        try:
+            if what == "tie":
+                form.is_valid()
+                services.tie_choose(
+                    actor=actor, procurement_id=procurement_id,
+                    chosen=[int(pk) for pk in form.cleaned_data.get("chosen", [])],
+                    reason=form.cleaned_data.get("reason", ""), now=now(),
+                )  # fmt: skip
+            else:
+                services.evaluation_sign_off(actor=actor, procurement_id=procurement_id, now=now())
+                messages.success(request, "The evaluation is signed off.")
+            return redirect("evaluation:results", procurement_id=procurement_id)
+        except ApplicationError as refused:
+            error = refused
+    _raise_hidden(error)
+    return form_page(
+        request, "evaluation/results.html", form=form, error=error, procurement=procurement,
+        results=shown,
+    )  # fmt: skip

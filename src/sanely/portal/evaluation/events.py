@@ -1,0 +1,11 @@
+"""Audit event names written by the evaluation app."""
+
+CONFLICT_DECLARED = "evaluation.conflict_declared"
+SCORE_RECORDED = "evaluation.score_recorded"
+SCORES_SUBMITTED = "evaluation.scores_submitted"
+CONSENSUS_RECORDED = "evaluation.consensus_recorded"
+PRICE_RECORDED = "evaluation.price_recorded"
+ABNORMALLY_LOW_DECIDED = "evaluation.abnormally_low_decided"
+STRENGTHS_RECORDED = "evaluation.strengths_recorded"
+TIE_CHOSEN = "evaluation.tie_chosen"
+SIGNED_OFF = "evaluation.signed_off"
