@@ -69,7 +69,7 @@ def test_the_ranking_is_the_weighted_best_price_quality_ratio_worked_by_hand(c):
     assert [("Quality", "33.00"), ("Price", "27.69"), ("Social value", "5.00")] == [
         (b["criterion"], b["points"]) for b in heron
     ]
-    assert "lowest £360,000.00 / £390,000.00 x 30 = 27.69" == heron[1]["explanation"]
+    assert "lowest £360,000.00 \u00f7 £390,000.00 \u00d7 30 = 27.69" == heron[1]["explanation"]
     assert "Service design: Agreed at 6 after discussion." in heron[0]["reasons"]
 
 

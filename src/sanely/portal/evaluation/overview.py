@@ -8,6 +8,7 @@ from typing import Any
 
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
+from sanely.portal.core.errors import Conflict
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.selectors import tenderers
@@ -108,7 +109,10 @@ def results_of(procurement: Procurement) -> dict[str, Any]:
         ]  # fmt: skip
         tie = None
     else:
-        ranking = ranking_of(procurement)
+        try:
+            ranking = ranking_of(procurement)
+        except Conflict:
+            ranking = None  # what is missing says why
         lines = [
             {"tenderer": _organisation(line.tenderer), "rank": line.rank, "total": line.total,
              "price": line.price, "recommended": line.recommended, "breakdown": line.breakdown,

@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from sanely.portal.accounts.models import Organisation
+from sanely.portal.core.errors import Conflict
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.selectors import tenderers
-from sanely.procedure._scoring import (  # TEMP until exported
+from sanely.procedure import (
     PRICE_FORMULAS,
     AwardCriterion,
     SubCriterion,
@@ -24,6 +25,7 @@ from sanely.procedure._scoring import (  # TEMP until exported
 from .models import Consensus, Strengths
 from .selectors import (
     ABNORMALLY_LOW_LAW,
+    arithmetic,
     consensus_of,
     final_round_opened,
     low_flags,
@@ -135,16 +137,17 @@ def ranking_of(procurement: Procurement) -> Ranking | None:
     if not still_in or scores is None or set(prices) != set(still_in):
         return None
     award = section(procurement.design, "award")
-    computed = best_price_quality(
-        award_criteria(procurement),
-        scores,
-        {str(pk): p.price for pk, p in prices.items()},
-        scale_max=scale_max(procurement),
-        formula=award.price_formula,
-        max_cost=section(procurement.design, "purchase").max_cost,
-    )
-    ranked = rank({key: b.total for key, b in computed.items()})
-    recommendation = recommend(ranked, partners=partners_wanted(procurement))
+    with arithmetic():
+        computed = best_price_quality(
+            award_criteria(procurement),
+            scores,
+            {str(pk): p.price for pk, p in prices.items()},
+            scale_max=scale_max(procurement),
+            formula=award.price_formula,
+            max_cost=section(procurement.design, "purchase").max_cost,
+        )
+        ranked = rank({key: b.total for key, b in computed.items()})
+        recommendation = recommend(ranked, partners=partners_wanted(procurement))
     tie, chosen = _tie(procurement, recommendation, still_in)
     recommended = {int(k) for k in recommendation.recommended} | set(chosen)
     strengths = {s.tenderer_id: s.text for s in Strengths.objects.filter(procurement=procurement)}
@@ -214,7 +217,10 @@ def sign_off_missing(procurement: Procurement) -> list[str]:
         for f in low_flags(procurement)
         if f.decision is None
     ]
-    ranking = ranking_of(procurement) if not missing else None
+    try:
+        ranking = ranking_of(procurement) if not missing else None
+    except Conflict as refused:
+        return [refused.message]
     if ranking is not None and not ranking.tie_chosen and ranking.tie is not None:
         names = " and ".join(t.name for t in ranking.tie.tied)
         missing.append(

@@ -13,6 +13,8 @@ Reads for the evaluation, and the one place that decides who may see or do what 
 * anyone else, tenderers included, is told the procurement does not exist.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -34,6 +36,7 @@ from sanely.portal.tenders.models import (
     SubmissionVersion,
 )
 from sanely.portal.tenders.selectors import tenderers
+from sanely.procedure import abnormally_low
 
 from .models import (
     AbnormallyLowDecision,
@@ -86,6 +89,15 @@ def access_evaluation(
         if not memberships:
             raise PermissionDenied(_REFUSED[act])
     return procurement, memberships[0]
+
+
+@contextmanager
+def arithmetic() -> Iterator[None]:
+    """The scoring arithmetic refuses what it cannot compute: say so, never a server error."""
+    try:
+        yield
+    except ValueError as error:
+        raise Conflict(f"The evaluation cannot be worked out: {error}") from None
 
 
 # Declarations
@@ -375,13 +387,12 @@ def low_flags(procurement: Procurement) -> list[LowFlag]:
     The tenders still in whose price the published threshold flags as abnormally low, each
     with the decision taken on that price, if any.
     """
-    from sanely.procedure._scoring import abnormally_low  # TEMP
-
     prices = prices_of(procurement)
-    if not prices:
-        return []
     percent = section(procurement.design, "award").abnormally_low_percent
-    flagged = abnormally_low({str(k): p.price for k, p in prices.items()}, percent=percent)
+    if not prices or percent >= 100:  # no price is more than 100 % below another
+        return []
+    with arithmetic():
+        flagged = abnormally_low({str(k): p.price for k, p in prices.items()}, percent=percent)
     flags = []
     for key, reason in sorted(flagged.items()):
         price = prices[int(key)]

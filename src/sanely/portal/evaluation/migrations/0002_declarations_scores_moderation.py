@@ -6,168 +6,419 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_identifier_message'),
-        ('evaluation', '0001_initial'),
-        ('procurements', '0001_initial'),
-        ('tenders', '0003_letter_participant'),
+        ("accounts", "0002_identifier_message"),
+        ("evaluation", "0001_initial"),
+        ("procurements", "0001_initial"),
+        ("tenders", "0003_letter_participant"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConflictDeclaration',
+            name="ConflictDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tenderers', models.JSONField(default=list)),
-                ('conflict', models.BooleanField()),
-                ('details', models.TextField(blank=True)),
-                ('scores', models.BooleanField(default=True)),
-                ('declared_at', models.DateTimeField()),
-                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurements.procurement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tenderers", models.JSONField(default=list)),
+                ("conflict", models.BooleanField()),
+                ("details", models.TextField(blank=True)),
+                ("scores", models.BooleanField(default=True)),
+                ("declared_at", models.DateTimeField()),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurements.procurement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement_id', 'evaluator_id', 'declared_at', 'pk'],
+                "ordering": ["procurement_id", "evaluator_id", "declared_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Consensus',
+            name="Consensus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion', models.CharField(max_length=500)),
-                ('sub_criterion', models.CharField(blank=True, max_length=500)),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('reason', models.TextField()),
-                ('recorded_at', models.DateTimeField()),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurements.procurement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenderer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("criterion", models.CharField(max_length=500)),
+                ("sub_criterion", models.CharField(blank=True, max_length=500)),
+                ("score", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("reason", models.TextField()),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenderer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement_id', 'tenderer_id', 'pk'],
+                "ordering": ["procurement_id", "tenderer_id", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConsensusRevision',
+            name="ConsensusRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('reason', models.TextField()),
-                ('recorded_at', models.DateTimeField()),
-                ('consensus', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='evaluation.consensus')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "previous_score",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                ("score", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("reason", models.TextField()),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "consensus",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions",
+                        to="evaluation.consensus",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['consensus_id', 'recorded_at', 'pk'],
+                "ordering": ["consensus_id", "recorded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion', models.CharField(max_length=500)),
-                ('sub_criterion', models.CharField(blank=True, max_length=500)),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('justification', models.TextField()),
-                ('recorded_at', models.DateTimeField()),
-                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurements.procurement')),
-                ('tenderer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("criterion", models.CharField(max_length=500)),
+                ("sub_criterion", models.CharField(blank=True, max_length=500)),
+                ("score", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("justification", models.TextField()),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "tenderer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement_id', 'tenderer_id', 'evaluator_id', 'pk'],
+                "ordering": ["procurement_id", "tenderer_id", "evaluator_id", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ScoreSubmission',
+            name="ScoreSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_at', models.DateTimeField()),
-                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurements.procurement')),
-                ('tenderer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField()),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "tenderer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submitted_at', 'pk'],
+                "ordering": ["submitted_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Strengths',
+            name="Strengths",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('recorded_at', models.DateTimeField()),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurements.procurement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenderer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenderer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TenderPrice',
+            name="TenderPrice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('recorded_at', models.DateTimeField()),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurements.procurement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenderer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenders.submissionversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("price", models.DecimalField(decimal_places=2, max_digits=16)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenderer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenders.submissionversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement_id', 'price', 'pk'],
+                "ordering": ["procurement_id", "price", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TieChoice',
+            name="TieChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tied', models.JSONField(default=list)),
-                ('chosen', models.JSONField(default=list)),
-                ('reason', models.TextField()),
-                ('recorded_at', models.DateTimeField()),
-                ('procurement', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurements.procurement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tied", models.JSONField(default=list)),
+                ("chosen", models.JSONField(default=list)),
+                ("reason", models.TextField()),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "procurement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AbnormallyLowDecision',
+            name="AbnormallyLowDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('flag', models.TextField()),
-                ('decision', models.CharField(choices=[('accepted', 'Accepted: the explanation accounts for the low price'), ('rejected', 'Rejected: the explanation does not account for the low price')], max_length=10)),
-                ('explanation', models.TextField()),
-                ('decided_at', models.DateTimeField()),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurements.procurement')),
-                ('tenderer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("price", models.DecimalField(decimal_places=2, max_digits=16)),
+                ("flag", models.TextField()),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "Accepted: the explanation accounts for the low price"),
+                            (
+                                "rejected",
+                                "Rejected: the explanation does not account for the low price",
+                            ),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("explanation", models.TextField()),
+                ("decided_at", models.DateTimeField()),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "tenderer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement_id', 'decided_at', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('decision__in', ['accepted', 'rejected'])), name='evaluation_low_decision_valid')],
+                "ordering": ["procurement_id", "decided_at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("decision__in", ["accepted", "rejected"])),
+                        name="evaluation_low_decision_valid",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='consensus',
-            constraint=models.UniqueConstraint(fields=('procurement', 'tenderer', 'criterion', 'sub_criterion'), name='evaluation_consensus_unique'),
+            model_name="consensus",
+            constraint=models.UniqueConstraint(
+                fields=("procurement", "tenderer", "criterion", "sub_criterion"),
+                name="evaluation_consensus_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(fields=('procurement', 'evaluator', 'tenderer', 'criterion', 'sub_criterion'), name='evaluation_score_unique'),
+            model_name="score",
+            constraint=models.UniqueConstraint(
+                fields=("procurement", "evaluator", "tenderer", "criterion", "sub_criterion"),
+                name="evaluation_score_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresubmission',
-            constraint=models.UniqueConstraint(fields=('procurement', 'evaluator', 'tenderer'), name='evaluation_submission_unique'),
+            model_name="scoresubmission",
+            constraint=models.UniqueConstraint(
+                fields=("procurement", "evaluator", "tenderer"), name="evaluation_submission_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strengths',
-            constraint=models.UniqueConstraint(fields=('procurement', 'tenderer'), name='evaluation_strengths_unique'),
+            model_name="strengths",
+            constraint=models.UniqueConstraint(
+                fields=("procurement", "tenderer"), name="evaluation_strengths_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tenderprice',
-            constraint=models.UniqueConstraint(fields=('procurement', 'tenderer'), name='evaluation_price_unique'),
+            model_name="tenderprice",
+            constraint=models.UniqueConstraint(
+                fields=("procurement", "tenderer"), name="evaluation_price_unique"
+            ),
         ),
     ]
