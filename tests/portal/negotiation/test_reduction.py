@@ -1,0 +1,128 @@
+"""Staged reduction: by the published award criteria, only where announced, the rest told why."""
+
+import copy
+from decimal import Decimal
+
+import pytest
+from competition import DESIGN, PCR_COMMENCED_ON
+from portal.negotiation.world import negotiation
+
+from sanely.portal.accounts.models import Role
+from sanely.portal.core.clock import now
+from sanely.portal.core.errors import PermissionDenied, RuleRefused, ValidationFailed
+from sanely.portal.negotiation.models import Reduction
+from sanely.portal.negotiation.services import TenderScore, tenders_reduce
+from sanely.portal.tenders.models import Letter, Participant, Standing
+
+pytestmark = pytest.mark.django_db
+
+UNANNOUNCED = copy.deepcopy(DESIGN)
+UNANNOUNCED["award"]["staged_reduction_announced"] = False
+
+
+def marks(quality, social, price):
+    """DESIGN's criteria: Quality (two sub-criteria), Price, Social value; scale 0 to 10."""
+    return TenderScore(
+        scores={
+            "Quality": {"Service design": Decimal(quality), "Delivery plan": Decimal(quality)},
+            "Social value": {"": Decimal(social)},
+        },
+        price=Decimal(price),
+    )
+
+
+def scored(n, *rows):
+    return {t.organisation.pk: marks(*row) for t, row in zip(n.tenderers, rows, strict=True)}
+
+
+def reduce(actor, n, scores, keep=2, justification="", round_id=None):
+    return tenders_reduce(
+        actor=actor, procurement_id=n.procurement.pk, round_id=round_id or n.round.pk,
+        scores=scores, keep=keep, justification=justification, now=now(),
+    )  # fmt: skip
+
+
+def standings(n):
+    return {
+        p.organisation.name: p.standing
+        for p in Participant.objects.filter(procurement=n.procurement)
+    }
+
+
+@pytest.mark.parametrize("regime", ["neg", "pcr"])
+def test_the_lowest_ranked_leave_with_their_reason_and_a_letter(request, lead, regime):
+    n = request.getfixturevalue(regime)
+    reduction = reduce(lead, n, scored(n, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000)))
+    assert {
+        "Kestrel Mobility Ltd": Standing.INVITED, "Osprey Robotics Ltd": Standing.INVITED,
+        "Heron Transit CIC": Standing.REDUCED,
+    } == standings(n)  # fmt: skip
+    assert ["Kestrel Mobility Ltd", "Osprey Robotics Ltd", "Heron Transit CIC"] == [
+        row["name"] for row in reduction.ranking
+    ]
+    # Quality 60 * 9/10 = 54, price 30 * 280000/300000 = 28, social value 10 * 8/10 = 8.
+    assert "90.00" == reduction.ranking[0]["total"]
+    heron = str(n.tenderers[2].organisation.pk)
+    reason = reduction.reasons[heron]
+    assert reason.startswith("Staged reduction after tenders, round 1: ranked 3rd of 3 with")
+    assert "the 2 kept scored" in reason
+    letter = Letter.objects.get(kind="staged_reduction")
+    assert ("Heron Transit CIC", True) == (letter.recipient.name, reason in letter.body)
+    assert reason == Participant.objects.get(organisation=n.tenderers[2].organisation).reason
+
+
+def test_a_tie_at_the_boundary_keeps_every_tied_tenderer(neg, lead):
+    reduction = reduce(lead, neg, scored(neg, (9, 8, 300000), (7, 6, 300000), (7, 6, 300000)))
+    assert 3 == len(reduction.kept)
+    assert not Letter.objects.filter(kind="staged_reduction").exists()
+
+
+def test_under_the_act_an_unannounced_reduction_is_refused(wessex, lead):
+    n = negotiation(wessex, design=UNANNOUNCED)
+    with pytest.raises(RuleRefused) as refused:
+        reduce(lead, n, scored(n, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000)))
+    assert ("PA23-20-4", "Procurement Act 2023 s.20(4)") == (
+        refused.value.rule, refused.value.citation,
+    )  # fmt: skip
+    assert "did not announce a staged reduction" in refused.value.message
+    assert Standing.REDUCED not in standings(n).values()
+
+
+def test_under_the_regulations_the_engine_decides_an_unannounced_reduction(wessex, lead):
+    """PCR 2015 reg. 31(19) is a WARN rule until verified: it asks for a justification."""
+    n = negotiation(wessex, design=UNANNOUNCED, commenced_on=PCR_COMMENCED_ON)
+    rows = scored(n, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000))
+    with pytest.raises(RuleRefused) as refused:
+        reduce(lead, n, rows)
+    assert ("PCR15-31-19", "PCR 2015 reg. 31(19)") == (
+        refused.value.rule, refused.value.citation,
+    )  # fmt: skip
+    reduce(lead, n, rows, justification="The documents of round 1 announced it.")
+    assert 1 == Reduction.objects.count()
+
+
+def test_every_tenderer_and_criterion_must_be_scored_on_the_scale(neg, lead):
+    rows = scored(neg, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000))
+    heron = neg.tenderers[2].organisation.pk
+    with pytest.raises(ValidationFailed) as incomplete:
+        reduce(lead, neg, {k: v for k, v in rows.items() if k != heron}, keep=3)
+    assert {
+        "scores": ["Score every remaining tenderer; missing: Heron Transit CIC."],
+        "keep": ["Keep from 1 to 2 of the 3 remaining tenderers."],
+    } == incomplete.value.detail
+    with pytest.raises(ValidationFailed) as off_scale:
+        reduce(lead, neg, {**rows, heron: marks(11, 5, 320000)})
+    assert "Tenderer “Heron Transit CIC”" in off_scale.value.detail["scores"][0]
+    assert "give a score from 0 to 10" in off_scale.value.detail["scores"][0]
+    assert 0 == Reduction.objects.count()
+
+
+def test_only_an_opened_round_before_the_final_one(wessex, neg, lead):
+    with pytest.raises(ValidationFailed) as refused:
+        reduce(lead, neg, scored(neg, (9, 8, 1), (7, 6, 1), (5, 5, 1)), round_id=-1)
+    assert ["round_id"] == list(refused.value.detail)
+
+
+def test_only_commissioners_and_leads_reduce(wessex, neg):
+    with pytest.raises(PermissionDenied):
+        reduce(wessex.actor(Role.EVALUATOR), neg, {})
