@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "selection"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("procurements/<int:procurement_id>/", views.selection_page, name="selection"),
+    path("procurements/<int:procurement_id>/decide", views.decide_page, name="decide"),
+]
