@@ -5,8 +5,9 @@ Rulebooks (one TOML file per regime and effective date, shipped in `rulebooks/`)
 events, rules with citations and enforcement levels, statutory periods and notices. The engine
 takes a rulebook, the `Facts` of one procurement and `now`, and says which events are allowed,
 which are refused and why, which need a recorded justification, and what is due next. The same
-periods and calendars drive the public deadline calculator. Nothing here reads the clock or
-imports the portal.
+periods and calendars drive the public deadline calculator. The scoring arithmetic of the
+competition (selection, price formulas, best price-quality ratio, ranking) is here too, exact and
+explained. Nothing here reads the clock or imports the portal.
 """
 
 from sanely.procedure._calculator import KINDS, deadline_for
@@ -57,14 +58,39 @@ from sanely.procedure._rulebook import (
     rulebook_for,
     rulebook_ids,
 )
+from sanely.procedure._scoring import (
+    PRICE_FORMULAS,
+    AwardCriterion,
+    Breakdown,
+    CandidateResult,
+    Points,
+    Ranked,
+    Recommendation,
+    SelectionCriterion,
+    Shortlist,
+    SubCriterion,
+    abnormally_low,
+    assess_candidate,
+    best_price_quality,
+    price_points,
+    quality_points,
+    rank,
+    recommend,
+    shortlist,
+    staged_reduction,
+)
 
 __all__ = [
     "CHOICES",
     "KINDS",
     "LIFECYCLE_RULE",
     "PA_2023_COMMENCEMENT",
+    "PRICE_FORMULAS",
     "UK_ANY_PART",
+    "AwardCriterion",
+    "Breakdown",
     "CalendarRangeError",
+    "CandidateResult",
     "Criterion",
     "Deadline",
     "DeadlineError",
@@ -78,19 +104,28 @@ __all__ = [
     "Nation",
     "Occurrence",
     "Phase",
+    "Points",
     "Problem",
     "ProcedureError",
+    "Ranked",
+    "Recommendation",
     "Refusal",
     "Round",
     "Rule",
     "RuleWarning",
     "Rulebook",
     "RulebookError",
+    "SelectionCriterion",
+    "Shortlist",
+    "SubCriterion",
     "UnknownEventError",
     "UnknownRegionError",
     "UnknownRulebookError",
     "WorkingDays",
+    "abnormally_low",
+    "assess_candidate",
     "bank_holidays",
+    "best_price_quality",
     "check",
     "deadline_for",
     "easter_sunday",
@@ -100,7 +135,13 @@ __all__ = [
     "nation_working_days",
     "next_due",
     "next_state",
+    "price_points",
+    "quality_points",
+    "rank",
+    "recommend",
     "rulebook_for",
     "rulebook_ids",
+    "shortlist",
+    "staged_reduction",
     "validate_design",
 ]
