@@ -101,11 +101,12 @@ def moderate(procurement: Procurement, *, moderator: Actor, now: datetime) -> No
                 actor=moderator, procurement_id=procurement.pk, tenderer_id=tenderer.pk,
                 price=PRICES[index % len(PRICES)], version_id=versions[0].pk, now=now,
             )  # fmt: skip
-        strengths_record(
-            actor=moderator, procurement_id=procurement.pk, tenderer_id=tenderer.pk,
-            text=f"{tenderer.name}: a clear service design for rural trips, with a delivery"
-            " plan tested with local partners.", now=now,
-        )  # fmt: skip
+        if moderation_sheet(procurement, tenderer).strengths is None:
+            strengths_record(
+                actor=moderator, procurement_id=procurement.pk, tenderer_id=tenderer.pk,
+                text=f"{tenderer.name}: a clear service design for rural trips, with a delivery"
+                " plan tested with local partners.", now=now,
+            )  # fmt: skip
     for flag in low_flags(procurement):
         if flag.decision is None:
             abnormally_low_decide(
