@@ -153,3 +153,14 @@ def test_opening_the_requests_tells_everyone_who_expressed_interest(wessex, kest
     assert [("Kestrel Mobility Ltd", "round_invitation")] == [
         (letter.recipient.name, letter.kind) for letter in Letter.objects.all()
     ]
+
+
+def test_the_opportunity_publishes_the_criteria_and_the_price_formula(wessex, kestrel):
+    published = procurement_at(wessex, "participation", reference="IP-2026-CRIT")
+    page = kestrel.client(Role.SUPPLIER_MEMBER).get(f"/opportunities/{published.pk}/")
+    assert "Wheelchair accessible vehicles" in page.text
+    assert "R&amp;D track record: scored 0 to 5, weight 2, at least 2 to qualify" in page.text
+    assert "Service design: 50% of it" in page.text
+    assert "Price points = price weight × lowest tendered price ÷ this tender&#39;s price." in (
+        page.text
+    )

@@ -1,5 +1,6 @@
 """The Jinja2 environment: GOV.UK Frontend macros, Django's static and url helpers, UK time."""
 
+from decimal import Decimal
 from typing import Any
 
 import jinja2
@@ -23,6 +24,12 @@ def uk_time(value: Any, fmt: str = "%-d %B %Y, %-I:%M%p") -> str:
         return ""
     local = timezone.localtime(value)
     return local.strftime(fmt).replace("AM", "am").replace("PM", "pm")
+
+
+def number(value: Any) -> str:
+    """A decimal as people write it: 50, 2.5, 0.25 (no trailing zeros, no exponent)."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def choice_items(bound_field: Any) -> list[dict[str, Any]]:
@@ -57,4 +64,5 @@ def environment(**options: Any) -> jinja2.Environment:
         choice_items=choice_items,
     )
     env.filters["uk_time"] = uk_time
+    env.filters["number"] = number
     return env

@@ -12,7 +12,7 @@ Reads for sealed submissions, and the one place that decides who may see what:
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 
 from django.db.models import QuerySet
 
@@ -21,8 +21,10 @@ from sanely.portal.accounts.models import Membership, Organisation, Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES
+from sanely.procedure import PRICE_FORMULAS
 
 from . import events
 from .keys import master_key
@@ -62,6 +64,26 @@ def access_opportunity(*, procurement_id: int) -> Procurement:
 def need_summary(procurement: Procurement) -> str:
     need = procurement.design.get("need") if isinstance(procurement.design, dict) else None
     return str(need.get("need_statement", "")) if isinstance(need, dict) else ""
+
+
+@dataclass(frozen=True)
+class PublishedCriteria:
+    """What the notice fixed for every tenderer: requirements, criteria and the price formula."""
+
+    minimum_requirements: list[str]
+    selection: Any
+    award: Any
+    price_formula: str
+
+
+def published_criteria(procurement: Procurement) -> PublishedCriteria:
+    award = section(procurement.design, "award")
+    return PublishedCriteria(
+        minimum_requirements=list(section(procurement.design, "minimum_requirements").items),
+        selection=section(procurement.design, "selection"),
+        award=award,
+        price_formula=PRICE_FORMULAS[award.price_formula],
+    )
 
 
 def round_list(*, procurement: Procurement) -> QuerySet[SubmissionRound]:

@@ -97,6 +97,7 @@ def opportunity_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
         "procurement": procurement, "need": selectors.need_summary(procurement),
         "rounds": rounds, "suppliers": _suppliers(request), "authority": authority,
         "standings": _standings(request, procurement),
+        "criteria": selectors.published_criteria(procurement),
     })  # fmt: skip
 
 
