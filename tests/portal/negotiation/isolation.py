@@ -18,6 +18,7 @@ from sanely.portal.negotiation.services import (
     meeting_record,
     question_ask,
 )
+from sanely.portal.tenders.selectors import tenderers
 
 # Routes that hold no organisation's private data, and why.
 NEGOTIATION_PUBLIC: dict[str, str] = {}
@@ -186,6 +187,20 @@ def case_withdraw(wessex, mercia):
     _unchanged(w)
 
 
+def case_reduction(wessex, mercia):
+    w = world(wessex)
+    page = f"/negotiation/procurements/{w.procurement_id}/reduction"
+    api = f"/api/v1/negotiation/procurements/{w.procurement_id}/reductions"
+    body = {"round_id": w.n.round.pk, "keep": 1, "scores": []}
+    for browser, client in outsiders(w, mercia):
+        assert 404 == browser.get(page).status_code
+        assert 404 == browser.post(page, {"round_id": w.n.round.pk, "keep": 1}).status_code
+        assert 404 == client.get(api).status_code
+        assert 404 == _json(client, api, body).status_code
+    assert 3 == len(tenderers(w.n.procurement))
+    _unchanged(w)
+
+
 NEGOTIATION_CASES: dict[str, object] = {
     "negotiation:procurement": case_authority_reads,
     "negotiation:equal_treatment": case_authority_reads,
@@ -210,4 +225,7 @@ NEGOTIATION_CASES: dict[str, object] = {
     "api:negotiation_consent_give": case_tenderer,
     "negotiation:withdraw": case_withdraw,
     "api:negotiation_consent_withdraw": case_withdraw,
+    "negotiation:reduction_new": case_reduction,
+    "api:negotiation_reduction_list": case_reduction,
+    "api:negotiation_reduce": case_reduction,
 }

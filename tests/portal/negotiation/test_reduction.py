@@ -126,3 +126,50 @@ def test_only_an_opened_round_before_the_final_one(wessex, neg, lead):
 def test_only_commissioners_and_leads_reduce(wessex, neg):
     with pytest.raises(PermissionDenied):
         reduce(wessex.actor(Role.EVALUATOR), neg, {})
+
+
+def test_a_reduction_through_the_page(wessex, pcr):
+    page = wessex.client(Role.PROCUREMENT_LEAD)
+    url = f"/negotiation/procurements/{pcr.procurement.pk}/reduction"
+    shown = page.get(url)
+    assert "Quality: Service design" in shown.text
+    assert "Social value" in shown.text
+    form = {"round_id": pcr.round.pk, "keep": 2}
+    for tenderer, (quality, social, price) in zip(
+        pcr.tenderers, [(9, 8, 300000), (7, 6, 280000), (5, 5, 320000)], strict=True
+    ):
+        pk = tenderer.organisation.pk
+        form |= {f"t{pk}_0": quality, f"t{pk}_1": quality, f"t{pk}_2": social,
+                 f"t{pk}_price": price}  # fmt: skip
+    missing = page.post(url, {**form, f"t{pcr.tenderers[2].organisation.pk}_2": ""})
+    assert 400 == missing.status_code
+    assert "Heron Transit CIC" in missing.text
+    assert 302 == page.post(url, form).status_code
+    assert Standing.REDUCED == standings(pcr)["Heron Transit CIC"]
+    overview = page.get(f"/negotiation/procurements/{pcr.procurement.pk}/").text
+    assert "1. Kestrel Mobility Ltd (90.00)" in overview
+
+
+def test_a_reduction_through_the_api(wessex, neg):
+    api = wessex.token_client(Role.COMMISSIONER)
+    url = f"/api/v1/negotiation/procurements/{neg.procurement.pk}/reductions"
+    rows = [(9, 8, 300000), (7, 6, 280000), (5, 5, 320000)]
+    body = {
+        "round_id": neg.round.pk, "keep": 1,
+        "scores": [
+            {
+                "organisation_id": t.organisation.pk, "price": str(price),
+                "marks": [
+                    {"criterion": "Quality", "sub_criterion": "Service design", "score": q},
+                    {"criterion": "Quality", "sub_criterion": "Delivery plan", "score": q},
+                    {"criterion": "Social value", "score": social},
+                ],
+            }
+            for t, (q, social, price) in zip(neg.tenderers, rows, strict=True)
+        ],
+    }  # fmt: skip
+    made = api.post(url, body, content_type="application/json")
+    assert (201, [neg.kestrel.organisation.pk]) == (made.status_code, made.json()["kept"])
+    assert [made.json()["id"]] == [r["id"] for r in api.get(url).json()]
+    again = api.post(url, body, content_type="application/json")
+    assert (400, ["scores", "keep"]) == (again.status_code, list(again.json()["detail"]))

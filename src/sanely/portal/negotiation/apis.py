@@ -4,6 +4,7 @@ equal-treatment check and staged reduction. Paths start with /negotiation/.
 """
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,7 +14,7 @@ from sanely.portal.core.apis import ERRORS, InputSchema, actor_of
 from sanely.portal.core.clock import now
 
 from . import selectors, services
-from .models import Clarification, Consent, DocumentRevision, Meeting
+from .models import Clarification, Consent, DocumentRevision, Meeting, Reduction
 
 router = Router(tags=["negotiation"])
 
@@ -361,3 +362,69 @@ def equal_treatment(request: HttpRequest, procurement_id: int) -> dict[str, Any]
         "remaining": [o.name for o in check.remaining],
         "items": check.items,
     }
+
+
+class MarkIn(InputSchema):
+    criterion: str = Field(max_length=500, description="a published quality or social-value one")
+    sub_criterion: str = Field("", max_length=500, description="empty when it has none")
+    score: Decimal = Field(ge=0, le=100, max_digits=6, decimal_places=2)
+
+
+class TenderScoreIn(InputSchema):
+    organisation_id: int
+    marks: list[MarkIn] = Field(max_length=200)
+    price: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
+
+
+class ReductionIn(InputSchema):
+    round_id: int = Field(description="the opened tender round whose tenders are scored")
+    keep: int = Field(ge=1, le=50)
+    scores: list[TenderScoreIn] = Field(max_length=50)
+    justification: str = Field("", max_length=5000)
+
+    def tender_scores(self) -> dict[int, services.TenderScore]:
+        result = {}
+        for row in self.scores:
+            marks: dict[str, dict[str, Decimal]] = {}
+            for mark in row.marks:
+                marks.setdefault(mark.criterion, {})[mark.sub_criterion] = mark.score
+            result[row.organisation_id] = services.TenderScore(marks, row.price)
+        return result
+
+
+class ReductionOut(Schema):
+    id: int
+    round_id: int
+    keep: int
+    kept: list[int]
+    ranking: list[dict[str, Any]]
+    reasons: dict[str, str] = Field(description="organisation id: the reason it was told")
+    justification: str
+    decided_at: datetime
+
+
+@router.get(
+    "/negotiation/procurements/{procurement_id}/reductions",
+    response={200: list[ReductionOut], **ERRORS},
+    url_name="negotiation_reduction_list",
+)
+def reduction_list(request: HttpRequest, procurement_id: int) -> list[Reduction]:
+    procurement, _ = selectors.access_negotiation(
+        actor=actor_of(request), procurement_id=procurement_id
+    )
+    return list(selectors.reduction_list(procurement=procurement))
+
+
+@router.post(
+    "/negotiation/procurements/{procurement_id}/reductions",
+    response={201: ReductionOut, **ERRORS},
+    url_name="negotiation_reduce",
+)
+def reduce(request: HttpRequest, procurement_id: int, payload: ReductionIn) -> Status:
+    """Score the remaining tenders against the published award criteria; keep the best."""
+    reduction = services.tenders_reduce(
+        actor=actor_of(request), procurement_id=procurement_id, round_id=payload.round_id,
+        scores=payload.tender_scores(), keep=payload.keep, justification=payload.justification,
+        now=now(),
+    )  # fmt: skip
+    return Status(201, reduction)

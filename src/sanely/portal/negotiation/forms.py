@@ -1,10 +1,14 @@
 """Forms for the negotiation pages: every rule is the services'; these only parse."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
+from sanely.portal.accounts.models import Organisation
+
 from .models import Audience
+from .services import TenderScore
 
 CHANGES = [
     ("other", "Other parts of the documents"),
@@ -79,3 +83,66 @@ class ConsentForm(forms.Form):
     item = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
     recipient = forms.CharField(required=False, max_length=200)
     purpose = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
+
+
+def score_places(award: Any) -> list[tuple[str, str]]:
+    """(criterion, sub-criterion) for every score of the published award criteria; "" if none."""
+    places: list[tuple[str, str]] = []
+    for criterion in award.criteria:
+        if criterion.kind != "price":
+            subs = [(criterion.name, s.name) for s in criterion.sub_criteria]
+            places += subs or [(criterion.name, "")]
+    return places
+
+
+class ReductionForm(forms.Form):
+    """The round, how many to keep, and a score per tenderer per place on the scale, and a price."""
+
+    round_id = forms.TypedChoiceField(coerce=int, choices=())
+    keep = forms.IntegerField(min_value=1, max_value=50)
+    justification = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
+
+    def __init__(
+        self,
+        *args: Any,
+        rounds: list[tuple[int, str]],
+        tenderers: list[Organisation],
+        award: Any,
+        **kw: Any,
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["round_id"].choices = rounds  # type: ignore[attr-defined]
+        self.places = score_places(award)
+        self.priced = any(c.kind == "price" for c in award.criteria)
+        self.tenderers = tenderers
+        for tenderer in tenderers:
+            for i, _ in enumerate(self.places):
+                self.fields[f"t{tenderer.pk}_{i}"] = forms.DecimalField(
+                    required=False, min_value=0, max_value=100, decimal_places=2
+                )
+            if self.priced:
+                self.fields[f"t{tenderer.pk}_price"] = forms.DecimalField(
+                    required=False, min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+                )
+
+    def rows(self) -> list[tuple[Organisation, list[tuple[str, str]]]]:
+        """Each tenderer with its fields' (name, label), for the template."""
+        return [
+            (
+                t,
+                [(f"t{t.pk}_{i}", f"{c}: {s}" if s else c) for i, (c, s) in enumerate(self.places)]
+                + ([(f"t{t.pk}_price", "Price (£)")] if self.priced else []),
+            )
+            for t in self.tenderers
+        ]
+
+    def scores(self) -> dict[int, TenderScore]:
+        data = self.cleaned_data
+        result = {}
+        for tenderer in self.tenderers:
+            marks: dict[str, dict[str, Decimal]] = {}
+            for i, (criterion, sub) in enumerate(self.places):
+                if data.get(f"t{tenderer.pk}_{i}") is not None:
+                    marks.setdefault(criterion, {})[sub] = data[f"t{tenderer.pk}_{i}"]
+            result[tenderer.pk] = TenderScore(marks, data.get(f"t{tenderer.pk}_price"))
+        return result

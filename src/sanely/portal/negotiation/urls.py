@@ -25,6 +25,7 @@ urlpatterns = [
         views.equal_treatment,
         name="equal_treatment",
     ),
+    path("procurements/<int:procurement_id>/reduction", views.reduction_new, name="reduction_new"),
     path(
         "procurements/<int:procurement_id>/as/<int:organisation_id>/",
         views.tenderer_negotiation,

@@ -11,10 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, Conflict, ValidationFailed
 from sanely.portal.core.pages import form_page, page_actor, page_guard
+from sanely.portal.procurements.design import section
 from sanely.portal.tenders.selectors import tenderers
 
 from . import selectors, services
-from .forms import AnswerForm, ConsentForm, MeetingForm, QuestionForm, RevisionForm
+from .forms import (
+    AnswerForm,
+    ConsentForm,
+    MeetingForm,
+    QuestionForm,
+    ReductionForm,
+    RevisionForm,
+)
 
 
 @login_required
@@ -137,6 +145,43 @@ def equal_treatment(request: HttpRequest, procurement_id: int) -> HttpResponse:
     return render(
         request, "negotiation/equal_treatment.html", {"procurement": procurement, "check": check}
     )
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def reduction_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    """Score the remaining tenders against the published award criteria and keep the best."""
+    actor = page_actor(request)
+    procurement, _ = selectors.access_negotiation(
+        actor=actor, procurement_id=procurement_id, write=True
+    )
+    award = section(procurement.design, "award")
+    bound = request.method == "POST"
+    form = ReductionForm(
+        request.POST if bound else None,
+        rounds=[
+            (r.pk, r.label) for r in selectors.opened_tender_rounds(procurement) if not r.final
+        ],
+        tenderers=tenderers(procurement),
+        award=award,
+    )
+    error: ApplicationError | None = None
+    if bound and form.is_valid():
+        try:
+            services.tenders_reduce(
+                actor=actor, procurement_id=procurement_id,
+                round_id=form.cleaned_data["round_id"], scores=form.scores(),
+                keep=form.cleaned_data["keep"],
+                justification=form.cleaned_data["justification"], now=now(),
+            )  # fmt: skip
+            return redirect("negotiation:procurement", procurement_id=procurement_id)
+        except ApplicationError as refused:
+            error = refused
+    return form_page(
+        request, "negotiation/reduction_new.html", form=form, error=error,
+        procurement=procurement, award=award,
+    )  # fmt: skip
 
 
 def _tenderer_page(
