@@ -159,3 +159,40 @@ def test_a_supplier_and_the_finance_officer_are_kept_out(c):
     finance = c.authority.client(Role.FINANCE_OFFICER)
     assert 403 == finance.post(_page(c) + "declare", {"conflict": "no"}).status_code
     assert 3 == ConflictDeclaration.objects.count()
+
+
+def test_the_moderation_page_decides_on_an_abnormally_low_tender(c):
+    ready(c, {t.pk: s for t, s in zip(c.tenderers, SCORES, strict=True)},
+          {t.pk: p for t, p in zip(c.tenderers, ("400000", "360000", "250000"), strict=True)})  # fmt: skip
+    heron = c.tenderers[2]
+    browser = c.authority.client(Role.PROCUREMENT_LEAD)
+    url = f"{_page(c)}tenderers/{heron.pk}/moderation"
+    page = browser.get(url)
+    assert "£250,000.00: £250,000.00 is 34.2 % below the mean" in page.text
+    assert "Recorded: £250,000.00." in page.text
+    unexplained = browser.post(url, {"form": "low", "decision": "accepted", "explanation": ""})
+    assert 400 == unexplained.status_code
+    decided = browser.post(
+        url, {"form": "low", "decision": "accepted", "explanation": "Shared depots."}
+    )
+    assert 302 == decided.status_code
+    results = browser.get(f"{_page(c)}results").text
+    assert "Accepted: Shared depots." in results
+
+
+def test_the_results_page_records_the_choice_at_a_tie(c):
+    ready(c, {t.pk: s for t, s in zip(c.tenderers, [[8, 7, 6], [7, 7, 9], [8, 7, 6]], strict=True)},
+          {t.pk: p for t, p in zip(c.tenderers, ("400000", "360000", "400000"), strict=True)})  # fmt: skip
+    kestrel, _, heron = c.tenderers
+    browser = c.authority.client(Role.PROCUREMENT_LEAD)
+    url = f"{_page(c)}results"
+    page = browser.get(url)
+    assert "Choose 1 to recommend" in page.text
+    assert "tie at the partner boundary" in page.text
+    refused = browser.post(url, {"form": "tie", "chosen": [str(kestrel.pk)], "reason": ""})
+    assert 400 == refused.status_code
+    chosen = browser.post(
+        url, {"form": "tie", "chosen": [str(heron.pk)], "reason": "Tested in two villages."}
+    )
+    assert 302 == chosen.status_code
+    assert "tie at the partner boundary" not in browser.get(url).text
