@@ -95,3 +95,19 @@ def test_information_only_tenderers_who_left_received_is_not_flagged(wessex, neg
     check = equal_treatment_check(procurement=neg.procurement)
     assert check.clean
     assert ["Heron Transit CIC", "Kestrel Mobility Ltd"] == [o.name for o in check.remaining]
+
+
+def test_answering_a_clarification_to_all_with_the_same_fact_clears_the_flag(neg, lead):
+    meet(lead, neg, neg.kestrel, [DEPOT])
+    asked = question_ask(
+        actor=neg.osprey.actor("supplier_admin"), procurement_id=neg.procurement.pk,
+        organisation_id=neg.osprey.organisation.pk, question="When is the depot free?", now=now(),
+    )  # fmt: skip
+    clarification_answer(actor=lead, clarification_id=asked.pk, audience="all",
+                         answer=DEPOT, now=now())  # fmt: skip
+    check = equal_treatment_check(procurement=neg.procurement)
+    assert check.clean
+    [item] = check.items
+    assert ["Meeting with Kestrel Mobility Ltd", "Clarification answer"] == [
+        source.split(",")[0] for source in item.sources
+    ]

@@ -7,7 +7,7 @@ import pytest
 from sanely.portal.accounts.models import Role
 from sanely.portal.core.clock import now
 from sanely.portal.negotiation.models import Clarification, Consent, DocumentRevision, Meeting
-from sanely.portal.negotiation.services import meeting_record
+from sanely.portal.negotiation.services import document_revision_record, meeting_record
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,23 @@ def test_the_tenderer_reads_its_own_minutes_and_not_anothers(neg, lead):
         f"?organisation_id={neg.kestrel.organisation.pk}"
     )
     assert ["Kestrel's secret route plan."] == [m["minutes"] for m in mine.json()["meetings"]]
+
+
+def test_a_tenderer_never_learns_who_else_received_a_revision(wessex, neg, lead):
+    document_revision_record(
+        actor=lead, procurement_id=neg.procurement.pk, title="Spec v2", summary="New map.",
+        justification="Two weeks remain.", now=now(),
+    )  # fmt: skip
+    mine = (
+        neg.kestrel.token_client(Role.SUPPLIER_ADMIN)
+        .get(
+            f"/api/v1/negotiation/procurements/{neg.procurement.pk}/mine"
+            f"?organisation_id={neg.kestrel.organisation.pk}"
+        )
+        .json()
+    )
+    assert ["Spec v2"] == [r["title"] for r in mine["revisions"]]
+    assert "recipient_ids" not in mine["revisions"][0]
 
 
 def test_a_question_is_asked_and_answered_to_all_through_pages(wessex, neg):

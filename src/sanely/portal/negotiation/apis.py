@@ -199,19 +199,24 @@ class RevisionIn(InputSchema):
     extension_reason: str = Field("", max_length=5000)
 
 
-class RevisionOut(Schema):
+class TendererRevisionOut(Schema):
+    """A revision as a tenderer reads it: never who else received it."""
+
     id: int
     title: str
     summary: str
     affects: list[str]
     justification: str
     deadline_extended_to: datetime | None
-    recipient_ids: list[int]
     recorded_at: datetime
 
     @staticmethod
     def resolve_deadline_extended_to(obj: DocumentRevision) -> datetime | None:
         return obj.extension.new_deadline if obj.extension else None
+
+
+class RevisionOut(TendererRevisionOut):
+    recipient_ids: list[int]
 
     @staticmethod
     def resolve_recipient_ids(obj: DocumentRevision) -> list[int]:
@@ -302,7 +307,7 @@ class TendererNegotiationOut(Schema):
     tendering: bool
     meetings: list[MeetingOut]
     clarifications: list[TendererClarificationOut]
-    revisions: list[RevisionOut]
+    revisions: list[TendererRevisionOut]
     consents: list[ConsentOut]
 
 

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from sanely.portal.accounts.models import Membership, Organisation, Role
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.errors import NotFound, PermissionDenied
+from sanely.portal.procurements.engine import UK
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 from sanely.portal.tenders.models import Participant, RoundKind, SubmissionRound
@@ -258,7 +259,8 @@ def _pieces(procurement: Procurement) -> list[tuple[str, str, str, set[Organisat
     """(grouping key, text, source, recipients, justification) for every piece given."""
     pieces = []
     for meeting in meeting_list(procurement=procurement):
-        source = f"Meeting with {meeting.organisation.name}, {meeting.held_at:%-d %B %Y}"
+        held = meeting.held_at.astimezone(UK)
+        source = f"Meeting with {meeting.organisation.name}, {held:%-d %B %Y}"
         for line in meeting.information_given:
             pieces.append((_key(line), line, source, {meeting.organisation}, ""))
     for c in clarification_list(procurement=procurement).filter(answered_at__isnull=False):
@@ -275,7 +277,7 @@ def _pieces(procurement: Procurement) -> list[tuple[str, str, str, set[Organisat
             )
     for r in revision_list(procurement=procurement):
         text = f"{r.title}: {r.summary}"
-        pieces.append((_key(text), text, "Document revision", set(r.recipients.all()), ""))
+        pieces.append((_key(r.summary), text, "Document revision", set(r.recipients.all()), ""))
     return pieces
 
 
