@@ -4,7 +4,7 @@ moves, each is sent its invitation or regret letter with the reasons; or nothing
 """
 
 import pytest
-from competition import COMMENCED_ON, PCR_COMMENCED_ON
+from competition import COMMENCED_ON, DESIGN, PCR_COMMENCED_ON
 from portal.selection.world import mark, selecting
 
 from sanely.portal.accounts.models import Role
@@ -188,3 +188,27 @@ def test_the_board_lists_missing_marks_and_proposes_no_shortlist_until_complete(
     assert {"qualified": None, "invited": None, "rank": None} == {
         k: board.outcome(five[0].organisation)[k] for k in ("qualified", "invited", "rank")
     }
+
+
+def test_without_a_published_minimum_the_published_maximum_of_two_is_kept(wessex, five):
+    design = {**DESIGN, "partners": {"partner_model": "single", "max_candidates": 2}}
+    procurement = selecting(wessex, five[:3], design=design)
+    for candidate, track in zip(five[:3], ("5", "4", "3"), strict=True):
+        mark(wessex, procurement, candidate, track=track)
+    decision = _decide(wessex, procurement)
+    assert [c.organisation.pk for c in five[:2]] == decision.invited
+    assert "The 2 highest-scoring of 3 qualifying candidates are invited, the maximum." == (
+        decision.reason
+    )
+
+
+def test_criteria_the_scoring_cannot_apply_are_shown_and_refuse_the_decision(wessex, five):
+    selection = DESIGN["selection"]
+    twice = {**selection, "criteria": [*selection["criteria"], selection["criteria"][1]]}
+    procurement = selecting(wessex, five[:1], design={**DESIGN, "selection": twice})
+    mark(wessex, procurement, five[0])
+    page = wessex.client(Role.AUDITOR).get(f"/selection/procurements/{procurement.pk}/")
+    assert (200, True) == (page.status_code, "cannot be applied" in page.text)
+    with pytest.raises(Conflict, match="The selection criteria cannot be applied: "):
+        _decide(wessex, procurement)
+    _nothing_stored(procurement, "conditions_assessment")

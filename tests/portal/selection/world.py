@@ -6,6 +6,7 @@ isolation cases.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from cast import Org
 from competition import COMMENCED_ON, procurement_at
@@ -37,12 +38,15 @@ def selecting(
     commenced_on: date = COMMENCED_ON,
     opened: bool = True,
     reference: str = "IP-2026-SEL1",
+    design: dict[str, Any] | None = None,
 ) -> Procurement:
     """
     A procurement in selection: each candidate submitted a request to participate two days
     ago, before the deadline a day later; the round is opened now by two people (`opened`).
     """
-    procurement = procurement_at(wessex, "drafting", commenced_on=commenced_on, reference=reference)
+    procurement = procurement_at(
+        wessex, "drafting", commenced_on=commenced_on, reference=reference, design=design
+    )
     rulebook = rulebook_of(procurement)
     procurement.state = rulebook.event("invite_to_tender").sources[0]
     procurement.save()

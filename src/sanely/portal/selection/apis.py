@@ -102,6 +102,7 @@ class ShortlistOut(Schema):
     candidates: list[CandidateOut]
     decision: DecisionOut | None
     blocker: str | None = Field(description="why marking or deciding is not possible now")
+    problem: str | None = Field(description="why the marks cannot be applied to the design")
 
 
 @router.get(
@@ -124,6 +125,7 @@ def shortlist_proposed(request: HttpRequest, procurement_id: int) -> dict[str, A
         "candidates": [board.outcome(c) for c in board.candidates],
         "decision": board.decision,
         "blocker": board.blocker,
+        "problem": board.problem,
     }
 
 

@@ -174,6 +174,7 @@ class Board:
     maximum: int | None
     decision: ShortlistDecision | None
     blocker: str | None
+    problem: str | None  # why no shortlist can be proposed from complete marks
 
     def mark(self, candidate: Organisation, criterion: str) -> SelectionMark | None:
         return self.marks.get((candidate.pk, criterion))
@@ -253,23 +254,28 @@ def selection_board(*, procurement: Procurement) -> Board:
     }
     missing = [Missing(c, k.name) for c in people for k in published if (c.pk, k.name) not in marks]
     partners = section(procurement.design, "partners")
-    minimum = partners.min_candidates or DEFAULT_MINIMUM
+    # Without a published minimum, three (PCR 2015 reg. 65(2)), or the published maximum if lower.
+    minimum = partners.min_candidates or min(DEFAULT_MINIMUM, partners.max_candidates or DEFAULT_MINIMUM)
     results: dict[int, CandidateResult] = {}
-    proposed = None
+    proposed, problem = None, None
     if people and not missing:
-        scoring = [_scoring_criterion(k) for k in published]
-        results = {
-            c.pk: assess_candidate(
-                str(c.pk), scoring, _scoring_marks(c, published, marks), scale_max=scale_max
+        try:
+            scoring = [_scoring_criterion(k) for k in published]
+            results = {
+                c.pk: assess_candidate(
+                    str(c.pk), scoring, _scoring_marks(c, published, marks), scale_max=scale_max
+                )
+                for c in people
+            }
+            proposed = shortlist(
+                list(results.values()), minimum=minimum, maximum=partners.max_candidates
             )
-            for c in people
-        }
-        proposed = shortlist(
-            list(results.values()), minimum=minimum, maximum=partners.max_candidates
-        )
+        except ValueError as error:  # a design the scoring cannot apply: say what to fix
+            results, problem = {}, f"The selection criteria cannot be applied: {error}"
     return Board(
         procurement, published, scale_max, people, marks, missing, results, proposed,
         minimum, partners.max_candidates, decision_of(procurement), selection_blocker(procurement),
+        problem,
     )  # fmt: skip
 
 

@@ -50,6 +50,8 @@ def _entry_problems(
 ) -> dict[str, str]:
     """What is wrong with one mark, by field."""
     criterion = published.get(entry.criterion)
+    if not published:
+        return {"criterion": "The design publishes no selection criteria: add them first."}
     if criterion is None:
         names = ", ".join(published)
         return {
@@ -184,6 +186,8 @@ def shortlist_decide(
     board = selection_board(procurement=procurement)
     if not board.candidates:
         raise Conflict("Nobody submitted a request to participate: there is no shortlist.")
+    if board.problem:
+        raise Conflict(board.problem)
     if board.missing or board.proposed is None:
         raise Conflict(
             f"{board.missing_sentence} Record them before deciding the shortlist.",
