@@ -255,7 +255,8 @@ def selection_board(*, procurement: Procurement) -> Board:
     missing = [Missing(c, k.name) for c in people for k in published if (c.pk, k.name) not in marks]
     partners = section(procurement.design, "partners")
     # Without a published minimum, three (PCR 2015 reg. 65(2)), or the published maximum if lower.
-    minimum = partners.min_candidates or min(DEFAULT_MINIMUM, partners.max_candidates or DEFAULT_MINIMUM)
+    maximum = partners.max_candidates
+    minimum = partners.min_candidates or min(DEFAULT_MINIMUM, maximum or DEFAULT_MINIMUM)
     results: dict[int, CandidateResult] = {}
     proposed, problem = None, None
     if people and not missing:
@@ -267,14 +268,12 @@ def selection_board(*, procurement: Procurement) -> Board:
                 )
                 for c in people
             }
-            proposed = shortlist(
-                list(results.values()), minimum=minimum, maximum=partners.max_candidates
-            )
+            proposed = shortlist(list(results.values()), minimum=minimum, maximum=maximum)
         except ValueError as error:  # a design the scoring cannot apply: say what to fix
             results, problem = {}, f"The selection criteria cannot be applied: {error}"
     return Board(
         procurement, published, scale_max, people, marks, missing, results, proposed,
-        minimum, partners.max_candidates, decision_of(procurement), selection_blocker(procurement),
+        minimum, maximum, decision_of(procurement), selection_blocker(procurement),
         problem,
     )  # fmt: skip
 
