@@ -58,7 +58,7 @@ def test_a_consensus_and_every_change_need_a_reason_and_are_kept(c):
     _both_submit(c, c.tenderers[0])
     with pytest.raises(ValidationFailed) as refused:
         _consensus(c, 8, "")
-    assert ["Give the reason for the consensus on Quality: Service design."] == (
+    assert ["Give the reason for the consensus on Service design."] == (
         refused.value.detail["reason"]
     )
     _consensus(c, 8, "The phone booking evidence outweighs the untested app.")

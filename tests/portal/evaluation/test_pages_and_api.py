@@ -32,7 +32,7 @@ def test_through_the_api_an_evaluator_declares_scores_and_submits(c):
     refused = _post(evaluator, url, {**body, "score": 12})
     assert 400 == refused.status_code
     assert [
-        "Score Quality: Service design from 0 to 10; 12 is outside the published scale."
+        "Score Service design from 0 to 10; 12 is outside the published scale."
     ] == refused.json()["detail"]["score"]
     assert 200 == _post(evaluator, url, {**body, "score": 8}).status_code
     unknown = _post(evaluator, url, {**body, "score": 8, "weight": 3})
@@ -105,9 +105,7 @@ def test_the_pages_take_an_evaluator_from_declaration_to_submitted_scores(c):
     assert f"/tenders/submissions/{c.versions[kestrel.pk].pk}/content" in page.text
     outside = browser.post(url, {"score_0": "12", "justification_0": "Superb."})
     assert 400 == outside.status_code
-    assert "Score Quality: Service design from 0 to 10; 12 is outside the published scale." in (
-        outside.text
-    )
+    assert "Score Service design from 0 to 10; 12 is outside the published scale." in (outside.text)
     saved = browser.post(url, {
         "score_0": "8", "justification_0": "Phone booking tested.", "score_1": "7",
         "justification_1": "A plan with dates.", "score_2": "6", "justification_2": "Jobs.",

@@ -32,7 +32,7 @@ def test_a_score_outside_the_scale_is_refused_clearly(c):
     with pytest.raises(ValidationFailed) as refused:
         _one(c, 12)
     assert {
-        "score": ["Score Quality: Service design from 0 to 10; 12 is outside the published scale."]
+        "score": ["Score Service design from 0 to 10; 12 is outside the published scale."]
     } == refused.value.detail
     with pytest.raises(ValidationFailed):
         _one(c, -1)
@@ -43,7 +43,7 @@ def test_a_score_needs_a_written_justification(c):
     declare_all(c)
     with pytest.raises(ValidationFailed) as refused:
         _one(c, 7, justification=" ")
-    assert ["Justify the score of Quality: Service design in writing."] == refused.value.detail[
+    assert ["Justify the score of Service design in writing."] == refused.value.detail[
         "justification"
     ]
 
@@ -121,3 +121,24 @@ def test_a_scorer_who_later_declares_a_conflict_drops_out_of_the_scores_counted(
         details="Learned today that my partner works for Kestrel.", now=now(),
     )  # fmt: skip
     assert {"evaluator"} == {who for who, _, _ in _seen(c, Role.PROCUREMENT_LEAD, kestrel)}
+
+
+def test_a_sub_criterion_named_in_two_criteria_is_called_by_both_names(wessex):
+    from competition import DESIGN
+
+    from sanely.portal.evaluation.selectors import score_places
+
+    award = {
+        **DESIGN["award"],
+        "criteria": [
+            {"name": "Quality", "kind": "quality", "weight": "60", "sub_criteria": [
+                {"name": "Approach", "weight": "50"}, {"name": "Team", "weight": "50"}]},
+            {"name": "Price", "kind": "price", "weight": "30"},
+            {"name": "Social value", "kind": "social_value", "weight": "10", "sub_criteria": [
+                {"name": "Approach", "weight": "100"}]},
+        ],
+    }  # fmt: skip
+    twice = competition(wessex, design={**DESIGN, "award": award}, reference="IP-2026-EVAL3")
+    assert ["Quality: Approach", "Team", "Social value: Approach"] == [
+        p.name for p in score_places(twice.procurement)
+    ]

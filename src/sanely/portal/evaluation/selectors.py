@@ -176,10 +176,15 @@ def require_clean_declaration(procurement: Procurement, user: User, what: str) -
 
 @dataclass(frozen=True)
 class Place:
-    """One thing every tender is scored against: a criterion, or one of its sub-criteria."""
+    """
+    One thing every tender is scored against: a criterion, or one of its sub-criteria.
+    `name` is how messages call it: the sub-criterion alone when no other criterion has a
+    sub-criterion of that name.
+    """
 
     criterion: str
     sub_criterion: str = ""
+    name: str = field(default="", compare=False)
 
     @property
     def label(self) -> str:
@@ -192,13 +197,16 @@ class Place:
 
 def score_places(procurement: Procurement) -> list[Place]:
     """Every non-price criterion, split into its sub-criteria where it has any."""
-    places: list[Place] = []
+    keys: list[tuple[str, str]] = []
     for criterion in section(procurement.design, "award").criteria:
-        if criterion.kind == "price":
-            continue
-        subs = [s.name for s in criterion.sub_criteria] or [""]
-        places.extend(Place(criterion.name, sub) for sub in subs)
-    return places
+        if criterion.kind != "price":
+            subs = [s.name for s in criterion.sub_criteria] or [""]
+            keys.extend((criterion.name, sub) for sub in subs)
+    subs = [sub for _, sub in keys if sub]
+    return [
+        Place(c, sub, sub if sub and subs.count(sub) == 1 else Place(c, sub).label)
+        for c, sub in keys
+    ]
 
 
 def scale_max(procurement: Procurement) -> int:

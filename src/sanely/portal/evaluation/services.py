@@ -71,20 +71,20 @@ def _parse_score(raw: object, place: Place, top: int, field: str) -> Decimal:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
         raise validation_failed_from(
-            {field: [f"Score {place.label} with a number from 0 to {top}."]}
+            {field: [f"Score {place.name} with a number from 0 to {top}."]}
         ) from None
     if not value.is_finite() or value < 0 or value > top:
         shown = number_text(value) if value.is_finite() else str(raw)
         raise validation_failed_from(
             {
                 field: [
-                    f"Score {place.label} from 0 to {top}; {shown} is outside the published scale."
+                    f"Score {place.name} from 0 to {top}; {shown} is outside the published scale."
                 ]
             }
         )
     if value != value.quantize(Decimal("0.01")):
         raise validation_failed_from(
-            {field: [f"Score {place.label} to at most two decimal places."]}
+            {field: [f"Score {place.name} to at most two decimal places."]}
         )
     return value
 
@@ -109,12 +109,13 @@ def _tenderer(procurement: Procurement, tenderer_id: int) -> Organisation:
 def _place(procurement: Procurement, criterion: str, sub_criterion: str) -> Place:
     places = score_places(procurement)
     wanted = Place(criterion.strip(), sub_criterion.strip())
-    if wanted not in places:
+    found = next((p for p in places if p == wanted), None)
+    if found is None:
         names = "; ".join(p.label for p in places)
         raise validation_failed_from(
             {"criterion": [f"Choose one of the published criteria scored on the scale: {names}."]}
         )
-    return wanted
+    return found
 
 
 def _not_signed_off(procurement: Procurement) -> None:
@@ -230,7 +231,7 @@ def _entry_checked(
         return None
     text = entry.justification.strip()
     if not text:
-        problems[text_field] = [f"Justify the score of {place.label} in writing."]
+        problems[text_field] = [f"Justify the score of {place.name} in writing."]
     elif len(text) > LONGEST_TEXT:
         problems[text_field] = [f"Keep it within {LONGEST_TEXT:,} characters."]
     return (place, value) if not problems else None
@@ -399,7 +400,7 @@ def consensus_record(
     tenderer = _tenderer(procurement, tenderer_id)
     place = _place(procurement, criterion, sub_criterion)
     value = _parse_score(score, place, scale_max(procurement), "score")
-    reason = _text(reason, "reason", f"Give the reason for the consensus on {place.label}.")
+    reason = _text(reason, "reason", f"Give the reason for the consensus on {place.name}.")
     if not scoring_evaluators(procurement):
         raise Conflict("No evaluator has declared and scored yet: moderation follows their scores.")
     waiting = moderation_ready(procurement, tenderer)
