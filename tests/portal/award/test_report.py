@@ -7,8 +7,14 @@ import pytest
 from portal.award.record import NOT_SELECTED_REASON, SENT_AT, STRENGTHS
 
 from sanely.portal.accounts.models import Role
-from sanely.portal.award.report import NOT_RECORDED, procurement_report, report_markdown
+from sanely.portal.award.report import (
+    NOT_RECORDED,
+    WITHDRAWN,
+    procurement_report,
+    report_markdown,
+)
 from sanely.portal.award.services import award_notify, contracts_conclude
+from sanely.portal.evaluation.models import ConflictDeclaration
 from sanely.portal.tenders.models import Standing
 from sanely.portal.tenders.services import (
     participant_set,
@@ -118,8 +124,8 @@ def test_the_report_shows_conflicts_and_justifications_recorded(wessex, pcr):
     pcr.procurement.justifications = {"PCR15-31-10": "Two phases suit a pilot of this size."}
     pcr.procurement.save()
     report = procurement_report(pcr.procurement)
-    assert [("Evaluator of Wessex County Council", "Did not score Heron's tender")] == [
-        (c.person, c.mitigation) for c in report.conflicts
+    assert [("Evaluator of Wessex County Council", "Did not score Heron's tender", "design")] == [
+        (c.person, c.mitigation, c.source) for c in report.conflicts
     ]
     assert [("PCR15-31-10", "PCR 2015 reg. 31(10)", "Two phases suit a pilot of this size.")] == [
         (j.rule, j.citation, j.justification) for j in report.justifications
@@ -192,3 +198,25 @@ def test_selection_reasons_come_from_the_standing_history(wessex, pcr):
 def test_without_a_recorded_selection_reason_the_selection_is_not_recorded(wessex, pcr):
     item = checklist(procurement_report(awarded(wessex, pcr).procurement))["(b)(i)"]
     assert (False, NOT_RECORDED) == (item.recorded, item.value)
+
+
+def test_the_evaluators_declarations_are_reported_and_a_conflict_is_item_i(wessex, pcr):
+    for role, conflict, details in (
+        (Role.EVALUATOR, True, "My brother works for Osprey Robotics Ltd."),
+        (Role.COMMISSIONER, False, ""),
+    ):
+        ConflictDeclaration.objects.create(
+            procurement=pcr.procurement, evaluator=wessex.user(role), conflict=conflict,
+            details=details, scores=not conflict, declared_at=OPENED,
+            tenderers=[{"id": pcr.osprey.organisation.pk, "name": "Osprey Robotics Ltd"}],
+        )  # fmt: skip
+    report = procurement_report(pcr.procurement)
+    assert [
+        ("Evaluator of Wessex County Council", "My brother works for Osprey Robotics Ltd.",
+         WITHDRAWN, OPENED),
+        ("Commissioner of Wessex County Council", "No conflict with Osprey Robotics Ltd",
+         "none needed", OPENED),
+    ] == [(c.person, c.interest, c.mitigation, c.declared_at) for c in report.conflicts[1:]]  # fmt: skip
+    item = checklist(report)["(i)"].value
+    assert "My brother works for Osprey Robotics Ltd." in item
+    assert "Commissioner" not in item

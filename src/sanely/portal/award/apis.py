@@ -155,8 +155,11 @@ class OutcomeRecordOut(Schema):
 
 class ConflictOut(Schema):
     person: str
+    conflict: bool
     interest: str
     mitigation: str
+    declared_at: datetime | None
+    source: str = Field(description="design (the conflicts assessment) or evaluation")
 
 
 class JustificationOut(Schema):

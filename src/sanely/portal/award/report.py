@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.evaluation.selectors import declaration_list
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import UK, estimated_value, rulebook_of
 from sanely.portal.procurements.events import PROCUREMENT_ACTION_PREFIX
@@ -79,9 +80,14 @@ class OutcomeRecord:
 
 @dataclass(frozen=True)
 class ConflictRecord:
+    """An interest declared: in the design's conflicts assessment or by an evaluator."""
+
     person: str
+    conflict: bool
     interest: str
     mitigation: str
+    declared_at: datetime | None
+    source: str
 
 
 @dataclass(frozen=True)
@@ -258,12 +264,27 @@ def _outcomes(procurement: Procurement) -> list[OutcomeRecord]:
     ]
 
 
+# What the portal does once an evaluator declares a conflict (evaluation.may_read_tenders).
+WITHDRAWN = "Access to the tenders and scoring withdrawn by the portal on declaration"
+
+
 def _conflicts(procurement: Procurement) -> tuple[list[ConflictRecord], str]:
+    """The design's declarations, then every evaluator's declaration as made."""
     conflicts = section(procurement.design, "conflicts")
-    return [
-        ConflictRecord(d.person, d.interest, d.mitigation or NOT_RECORDED)
+    records = [
+        ConflictRecord(d.person, True, d.interest, d.mitigation or NOT_RECORDED, None, "design")
         for d in conflicts.declarations
-    ], conflicts.assessment_summary
+    ]
+    for d in declaration_list(procurement).order_by("declared_at", "pk"):
+        names = ", ".join(str(t.get("name", "")) for t in d.tenderers) or NOT_RECORDED
+        records.append(
+            ConflictRecord(
+                _name(d.evaluator), d.conflict,
+                d.details if d.conflict else f"No conflict with {names}",
+                WITHDRAWN if d.conflict else "none needed", d.declared_at, "evaluation",
+            )
+        )  # fmt: skip
+    return records, conflicts.assessment_summary
 
 
 def _justifications(procurement: Procurement, rulebook: Rulebook) -> list[JustificationRecord]:
@@ -394,7 +415,9 @@ def _checklist(report: Report, procurement: Procurement) -> list[ChecklistItem]:
         for o in report.successful
     )
     conflicts = "; ".join(
-        f"{c.person}: {c.interest} (measures: {c.mitigation})" for c in report.conflicts
+        f"{c.person}: {c.interest} (measures: {c.mitigation})"
+        for c in report.conflicts
+        if c.conflict
     ) or (f"None declared. {report.conflicts_summary}" if report.conflicts_summary else "")
     return [
         _item("(a)", "Name and address of the contracting authority, subject-matter and value",
@@ -423,7 +446,7 @@ def _checklist(report: Report, procurement: Procurement) -> list[ChecklistItem]:
               " through the portal." if submitted else "",
               "the sealed submissions and their receipts"),
         _item("(i)", "Conflicts of interest detected and the measures taken", conflicts,
-              "the design's conflicts of interest section"),
+              "the design's conflicts section and the evaluators' declarations"),
     ]  # fmt: skip
 
 
@@ -502,8 +525,9 @@ def report_sections(report: Report) -> list[tuple[str, list[str], list[list[str]
         ("Evaluation (signed off)",
          ["Rank", "Tenderer", "Total", "Price", "Successful", "Characteristics and advantages"],
          [_outcome_row(o) for o in report.outcomes]),
-        ("Conflicts of interest", ["Person", "Interest", "Measures"],
-         [[c.person, c.interest, c.mitigation] for c in report.conflicts]),
+        ("Conflicts of interest", ["Person", "Declared", "Interest", "Measures", "Where"],
+         [[c.person, _when(c.declared_at), c.interest, c.mitigation, c.source]
+          for c in report.conflicts]),
         ("Justifications recorded for rules that ask for one",
          ["Rule", "Citation", "Justification"],
          [[j.rule, j.citation, j.justification] for j in report.justifications]),
