@@ -120,6 +120,7 @@ def test_on_the_page_an_evaluator_marks_and_sees_the_grid_and_missing_marks(wess
     grid = browser.get(url)
     assert "3 marks missing: Osprey Robotics Ltd on" in grid.text
     assert "Two funded projects." in grid.text
+    assert "<strong>4 of 5</strong>" in grid.text
     assert "Mark Osprey Robotics Ltd" in grid.text
     assert "Decide the shortlist" not in grid.text
 

@@ -179,6 +179,12 @@ class Board:
     def mark(self, candidate: Organisation, criterion: str) -> SelectionMark | None:
         return self.marks.get((candidate.pk, criterion))
 
+    def shown(self, mark: SelectionMark) -> str:
+        """A mark as the grid shows it: Met, Not met, or 4.5 of 5."""
+        if mark.passed is not None:
+            return "Met" if mark.passed else "Not met"
+        return f"{number(mark.score or Decimal(0))} of {self.scale_max}"
+
     @property
     def missing_sentence(self) -> str:
         if not self.missing:
