@@ -212,8 +212,8 @@ def sign_off_missing(procurement: Procurement) -> list[str]:
         if tenderer.pk not in strengths:
             missing.append(f"Write the characteristics and relative advantages of {tenderer.name}.")
     missing += [
-        f"Decide on the abnormally low price of {f.tenderer.name} (£{f.price:,}):"
-        f" {f.reason} ({ABNORMALLY_LOW_LAW})."
+        f"Decide on the abnormally low price of {f.tenderer.name} ({ABNORMALLY_LOW_LAW}):"
+        f" {f.reason}"
         for f in low_flags(procurement)
         if f.decision is None
     ]

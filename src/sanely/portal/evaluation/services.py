@@ -534,7 +534,7 @@ def _rejection_letter(
         body=(
             f"{procurement.organisation.name} asked {decision.tenderer.name} to explain the price"
             f" of its tender for {procurement.reference} {procurement.title},"
-            f" £{decision.price:,}, which appeared abnormally low ({decision.flag}).\n\n"
+            f" £{decision.price:,}, which appeared abnormally low: {decision.flag}\n\n"
             "Having assessed the explanation, the authority rejects the tender"
             f" ({ABNORMALLY_LOW_LAW}). The reasons:\n\n{decision.explanation}"
         ),
