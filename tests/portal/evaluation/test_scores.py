@@ -8,7 +8,7 @@ from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, ValidationFailed
 from sanely.portal.evaluation.models import Score
-from sanely.portal.evaluation.selectors import visible_scores
+from sanely.portal.evaluation.selectors import access_scores
 from sanely.portal.evaluation.services import declaration_record, score_record
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def _one(c, value, justification="Well evidenced.", role=Role.EVALUATOR):
 
 
 def _seen(c, role, tenderer):
-    shown = visible_scores(actor=c.actor(role), procurement=c.procurement, tenderer=tenderer)
+    shown = access_scores(actor=c.actor(role), procurement=c.procurement, tenderer=tenderer)
     return sorted((s.evaluator.email.split("@")[0], s.criterion, s.sub_criterion) for s in shown)
 
 

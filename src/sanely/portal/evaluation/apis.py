@@ -140,7 +140,7 @@ def score_list(request: HttpRequest, procurement_id: int, tenderer_id: int) -> d
     return {
         "tenderer_id": tenderer.pk,
         "submitted": selectors.submitted(procurement, actor.user, tenderer),
-        "scores": selectors.visible_scores(actor=actor, procurement=procurement, tenderer=tenderer),
+        "scores": selectors.access_scores(actor=actor, procurement=procurement, tenderer=tenderer),
     }
 
 

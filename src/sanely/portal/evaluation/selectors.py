@@ -280,9 +280,7 @@ def _counted(procurement: Procurement, tenderer: Organisation) -> QuerySet[Score
     )
 
 
-def visible_scores(
-    *, actor: Actor, procurement: Procurement, tenderer: Organisation
-) -> list[Score]:
+def access_scores(*, actor: Actor, procurement: Procurement, tenderer: Organisation) -> list[Score]:
     """
     The scores of one tenderer the actor may see: their own always; others' submitted scores
     once they have submitted theirs (evaluators), at once for a moderator who does not score,

@@ -144,7 +144,7 @@ def score(request: HttpRequest, procurement_id: int, tenderer_id: int) -> HttpRe
         tenderer=tenderer, places=list(enumerate(places)),
         scale_max=selectors.scale_max(procurement),
         submitted=selectors.submitted(procurement, actor.user, tenderer),
-        visible=selectors.visible_scores(actor=actor, procurement=procurement, tenderer=tenderer),
+        visible=selectors.access_scores(actor=actor, procurement=procurement, tenderer=tenderer),
         versions=selectors.final_tenders(procurement, tenderer)
         if selectors.may_read_tenders(actor.user, procurement) else [],
     )  # fmt: skip
