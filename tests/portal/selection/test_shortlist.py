@@ -212,3 +212,10 @@ def test_criteria_the_scoring_cannot_apply_are_shown_and_refuse_the_decision(wes
     with pytest.raises(Conflict, match="The selection criteria cannot be applied: "):
         _decide(wessex, procurement)
     _nothing_stored(procurement, "conditions_assessment")
+
+
+def test_without_candidates_there_is_no_shortlist_to_decide(wessex):
+    procurement = selecting(wessex, [])
+    with pytest.raises(Conflict, match="Nobody submitted a request to participate"):
+        _decide(wessex, procurement)
+    _nothing_stored(procurement, "conditions_assessment")

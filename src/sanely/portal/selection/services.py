@@ -20,6 +20,7 @@ from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_act
 from sanely.portal.tenders.models import Standing
 from sanely.portal.tenders.services import participant_set
+from sanely.procedure import Shortlist
 
 from . import events, letters
 from .models import SelectionMark, ShortlistDecision
@@ -184,16 +185,7 @@ def shortlist_decide(
     procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
     ensure_selecting(procurement)
     board = selection_board(procurement=procurement)
-    if not board.candidates:
-        raise Conflict("Nobody submitted a request to participate: there is no shortlist.")
-    if board.problem:
-        raise Conflict(board.problem)
-    if board.missing or board.proposed is None:
-        raise Conflict(
-            f"{board.missing_sentence} Record them before deciding the shortlist.",
-            detail={"marks": [str(m) for m in board.missing]},
-        )
-    proposed = board.proposed
+    proposed = _decidable(board)
     procurement_act(
         actor=actor,
         procurement_id=procurement.pk,
@@ -236,6 +228,20 @@ def shortlist_decide(
     )
     _tell_candidates(actor, board, now)
     return decision
+
+
+def _decidable(board: Board) -> Shortlist:
+    """The proposed shortlist, or why it cannot be decided yet."""
+    if not board.candidates:
+        raise Conflict("Nobody submitted a request to participate: there is no shortlist.")
+    if board.problem:
+        raise Conflict(board.problem)
+    if board.missing or board.proposed is None:
+        raise Conflict(
+            f"{board.missing_sentence} Record them before deciding the shortlist.",
+            detail={"marks": [str(m) for m in board.missing]},
+        )
+    return board.proposed
 
 
 def _tell_candidates(actor: Actor, board: Board, now: datetime) -> None:
