@@ -225,3 +225,27 @@ def test_strengths_are_required_and_scoring_needs_every_evaluator(c):
     for tenderer in c.tenderers:
         strengths(c, tenderer)
     assert [1, 2, 3] == [o.rank for o in _sign_off(c)]
+
+
+def test_without_a_price_criterion_no_price_is_needed(wessex):
+    award = {
+        **DESIGN["award"],
+        "model": "fixed_price_quality",
+        "criteria": [
+            {"name": "Quality", "kind": "quality", "weight": "80"},
+            {"name": "Social value", "kind": "social_value", "weight": "20"},
+        ],
+    }
+    fixed = competition(wessex, design={**DESIGN, "award": award}, reference="IP-2026-EVAL4")
+    declare_all(fixed)
+    score_and_submit_all(fixed, _ids(fixed, ([8, 5], [6, 9], [7, 7])))
+    for tenderer, row in zip(fixed.tenderers, ([8, 5], [6, 9], [7, 7]), strict=True):
+        agree(fixed, tenderer, row)
+        strengths(fixed, tenderer)
+    close_tendering(fixed)
+    outcomes = _sign_off(fixed)
+    # Kestrel 80 x 8/10 + 20 x 5/10 = 74; Osprey 48 + 18 = 66; Heron 56 + 14 = 70.
+    assert [
+        ("Kestrel Mobility Ltd", Decimal("74.00"), None),
+        ("Heron Transit CIC", Decimal("70.00"), None),
+    ] == [(o.tenderer.name, o.total, o.price) for o in outcomes if o.recommended]

@@ -84,6 +84,11 @@ def award_criteria(procurement: Procurement) -> list[AwardCriterion]:
     ]
 
 
+def price_criterion(procurement: Procurement) -> bool:
+    """Whether a published criterion is price: only then is every tender's price needed."""
+    return any(c.kind == "price" for c in section(procurement.design, "award").criteria)
+
+
 def formula_sentence(procurement: Procurement) -> str:
     """The published price formula, in words, as the criteria show it."""
     return str(PRICE_FORMULAS[section(procurement.design, "award").price_formula])
@@ -134,7 +139,8 @@ def ranking_of(procurement: Procurement) -> Ranking | None:
     prices = prices_of(procurement)
     consensus = consensus_of(procurement)
     scores = _scores(procurement, list(still_in), consensus)
-    if not still_in or scores is None or set(prices) != set(still_in):
+    priced = not price_criterion(procurement) or set(prices) == set(still_in)
+    if not still_in or scores is None or not priced:
         return None
     award = section(procurement.design, "award")
     with arithmetic():
@@ -155,7 +161,7 @@ def ranking_of(procurement: Procurement) -> Ranking | None:
         Line(
             still_in[int(r.tenderer)],
             _breakdown(int(r.tenderer), computed[r.tenderer], consensus),
-            prices[int(r.tenderer)].price,
+            prices[int(r.tenderer)].price if int(r.tenderer) in prices else None,
             r.total,
             r.rank,
             int(r.tenderer) in recommended,
@@ -207,7 +213,7 @@ def sign_off_missing(procurement: Procurement) -> list[str]:
             for p in score_places(procurement)
             if (tenderer.pk, p.criterion, p.sub_criterion) not in consensus
         ]
-        if tenderer.pk not in prices:
+        if tenderer.pk not in prices and price_criterion(procurement):
             missing.append(f"No price recorded for {tenderer.name}.")
         if tenderer.pk not in strengths:
             missing.append(f"Write the characteristics and relative advantages of {tenderer.name}.")
