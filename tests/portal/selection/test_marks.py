@@ -113,3 +113,15 @@ def test_changing_a_mark_records_old_and_new_values(wessex, five):
     assert {"passed": None, "score": "4", "reason": "Track record worth 4."} == last.payload["new"]
     changed = SelectionMark.objects.get(criterion=TRACK_RECORD)
     assert (Decimal(4), wessex.user(Role.PROCUREMENT_LEAD)) == (changed.score, changed.assessor)
+
+
+def test_after_selection_the_refusal_names_the_state_without_a_hint_to_close_requests(wessex, five):
+    procurement = selecting(wessex, five[:1])
+    procurement.state = "tendering"
+    procurement.save()
+    with pytest.raises(Conflict) as refused:
+        mark(wessex, procurement, five[0])
+    assert (
+        "Candidates are selected while the procurement is at “Conditions of participation being"
+        " assessed”; it is at “Tender rounds with participating suppliers”."
+    ) == refused.value.message

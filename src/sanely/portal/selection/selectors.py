@@ -28,6 +28,7 @@ from sanely.portal.tenders.selectors import candidates
 from sanely.procedure import (
     CandidateResult,
     Ranked,
+    Rulebook,
     SelectionCriterion,
     Shortlist,
     assess_candidate,
@@ -105,10 +106,12 @@ def selection_blocker(procurement: Procurement) -> str | None:
     if procurement.state not in states:
         rulebook = rulebook_of(procurement)
         wanted = " or ".join(_state_label(rulebook, s) for s in states)
+        closing = rulebook.event("close_requests")
+        early = closing is not None and procurement.state in closing.sources
         return (
             f"Candidates are selected while the procurement is at “{wanted}”; it is at"
-            f" “{_state_label(rulebook, procurement.state)}”. Close the requests to participate"
-            " first."
+            f" “{_state_label(rulebook, procurement.state)}”."
+            + (" Close the requests to participate first." if early else "")
         )
     found = rtp_round(procurement)
     if found is None or not found.is_open:
@@ -119,7 +122,7 @@ def selection_blocker(procurement: Procurement) -> str | None:
     return None
 
 
-def _state_label(rulebook: Any, state_id: str) -> str:
+def _state_label(rulebook: Rulebook, state_id: str) -> str:
     state = rulebook.state(state_id)
     return str(state.label) if state is not None else state_id
 
