@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from sanely.portal.accounts.models import Membership, Organisation, Role
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied
+from sanely.portal.procurements.design import SelectionCriterion as PublishedCriterion
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import UK, rulebook_of
 from sanely.portal.procurements.models import Procurement
@@ -133,7 +134,7 @@ def ensure_selecting(procurement: Procurement) -> None:
         raise Conflict(blocker)
 
 
-def criteria(procurement: Procurement) -> tuple[list[Any], int]:
+def criteria(procurement: Procurement) -> tuple[list[PublishedCriterion], int]:
     """The published selection criteria, in order, and the top of the scoring scale."""
     selection = section(procurement.design, "selection")
     return list(selection.criteria), int(selection.scale_max)
@@ -161,12 +162,12 @@ class Missing:
 @dataclass(frozen=True)
 class Board:
     """
-    Everything the selection page and API show: the grid of candidates and criteria of marks, the
-    marks still missing and, once none is, each candidate's result and the proposed shortlist.
+    Everything the selection page and API show: the marks of each candidate on each criterion,
+    the marks still missing and, once none is, each candidate's result and the proposed shortlist.
     """
 
     procurement: Procurement
-    criteria: list[Any]
+    criteria: list[PublishedCriterion]
     scale_max: int
     candidates: list[Organisation]
     marks: dict[tuple[int, str], SelectionMark]
@@ -287,7 +288,7 @@ def selection_board(*, procurement: Procurement) -> Board:
     )  # fmt: skip
 
 
-def _scoring_criterion(criterion: Any) -> SelectionCriterion:
+def _scoring_criterion(criterion: PublishedCriterion) -> SelectionCriterion:
     return SelectionCriterion(
         criterion.name,
         criterion.assessment,
@@ -296,7 +297,7 @@ def _scoring_criterion(criterion: Any) -> SelectionCriterion:
     )
 
 
-def _fits(mark: SelectionMark, criterion: Any, scale_max: int) -> bool:
+def _fits(mark: SelectionMark, criterion: PublishedCriterion, scale_max: int) -> bool:
     """Whether a mark still fits its criterion as published (a design changed since is missed)."""
     if criterion.assessment == "pass_fail":
         return mark.passed is not None
@@ -309,6 +310,8 @@ def _value(mark: SelectionMark) -> bool | Decimal:
 
 
 def _scoring_marks(
-    candidate: Organisation, published: list[Any], marks: dict[tuple[int, str], SelectionMark]
+    candidate: Organisation,
+    published: list[PublishedCriterion],
+    marks: dict[tuple[int, str], SelectionMark],
 ) -> dict[str, bool | Decimal]:
     return {k.name: _value(marks[(candidate.pk, k.name)]) for k in published}

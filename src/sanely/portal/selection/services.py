@@ -16,6 +16,7 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import Conflict, validation_failed_from
 from sanely.portal.procurements.design import ActionIn
+from sanely.portal.procurements.design import SelectionCriterion as PublishedCriterion
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_act
 from sanely.portal.tenders.models import Standing
@@ -35,6 +36,9 @@ from .selectors import (
     selection_board,
 )
 
+# The published criteria by name.
+Published = dict[str, PublishedCriterion]
+
 
 @dataclass(frozen=True)
 class MarkEntry:
@@ -47,7 +51,7 @@ class MarkEntry:
 
 
 def _entry_problems(
-    entry: MarkEntry, published: dict[str, Any], scale_max: int, candidate: Organisation
+    entry: MarkEntry, published: Published, scale_max: int, candidate: Organisation
 ) -> dict[str, str]:
     """What is wrong with one mark, by field."""
     criterion = published.get(entry.criterion)
@@ -83,7 +87,7 @@ def _entry_problems(
 
 
 def _checked(
-    entries: list[MarkEntry], published: dict[str, Any], scale_max: int, candidate: Organisation
+    entries: list[MarkEntry], published: Published, scale_max: int, candidate: Organisation
 ) -> None:
     problems: dict[str, list[str]] = {}
     if not entries:
