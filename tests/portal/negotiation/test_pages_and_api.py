@@ -101,7 +101,10 @@ def test_a_question_is_asked_and_answered_to_all_through_pages(wessex, neg):
     asker = neg.kestrel.client(Role.SUPPLIER_MEMBER)
     mine = f"/negotiation/procurements/{neg.procurement.pk}/as/{neg.kestrel.organisation.pk}/"
     empty = asker.post(mine + "questions", {"question": " "})
-    assert (400, True) == (empty.status_code, "Write your question." in empty.text)
+    assert (400, True) == (
+        empty.status_code,
+        "Write your question, in at most 10000 characters." in empty.text,
+    )
     asked = asker.post(mine + "questions", {"question": "Is Kestrel's depot heated?"})
     assert 302 == asked.status_code
     asked = Clarification.objects.get()

@@ -238,11 +238,9 @@ def question_ask(
             f"{organisation.name} is no longer tendering in this procurement, so it cannot ask"
             " clarification questions."
         )
-    if not question.strip():
-        raise validation_failed_from({"question": ["Write your question."]})
-    if len(question) > LONG_TEXT:
+    if not question.strip() or len(question) > LONG_TEXT:
         raise validation_failed_from(
-            {"question": [f"Keep the question under {LONG_TEXT} characters."]}
+            {"question": [f"Write your question, in at most {LONG_TEXT} characters."]}
         )
     clarification = Clarification.objects.create(
         procurement=procurement,

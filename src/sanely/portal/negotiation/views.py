@@ -3,6 +3,8 @@ Pages for negotiation: the authority's overview, meeting, answer, revision, equa
 and reduction pages; a tenderer's own negotiation page with its questions and consents.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -217,37 +219,18 @@ def tenderer_negotiation(
     return _tenderer_page(request, procurement_id, organisation_id)
 
 
-@login_required
-@page_guard
-@require_POST
-def question_ask(request: HttpRequest, procurement_id: int, organisation_id: int) -> HttpResponse:
-    form = QuestionForm(request.POST)
+def _tenderer_post(
+    request: HttpRequest,
+    procurement_id: int,
+    organisation_id: int,
+    form: QuestionForm | ConsentForm,
+    act: Callable[..., object],
+) -> HttpResponse:
+    """One of the tenderer's forms sent: done, back to its page; refused, the page with why."""
     error: ApplicationError | None = None
     if form.is_valid():
         try:
-            services.question_ask(
-                actor=page_actor(request), procurement_id=procurement_id,
-                organisation_id=organisation_id, question=form.cleaned_data["question"],
-                now=now(),
-            )  # fmt: skip
-            return redirect(
-                "negotiation:tenderer", procurement_id=procurement_id,
-                organisation_id=organisation_id,
-            )  # fmt: skip
-        except ApplicationError as refused:
-            error = refused
-    return _tenderer_page(request, procurement_id, organisation_id, question_form=form, error=error)
-
-
-@login_required
-@page_guard
-@require_POST
-def consent_give(request: HttpRequest, procurement_id: int, organisation_id: int) -> HttpResponse:
-    form = ConsentForm(request.POST)
-    error: ApplicationError | None = None
-    if form.is_valid():
-        try:
-            services.consent_give(
+            act(
                 actor=page_actor(request), procurement_id=procurement_id,
                 organisation_id=organisation_id, now=now(), **form.cleaned_data,
             )  # fmt: skip
@@ -257,7 +240,27 @@ def consent_give(request: HttpRequest, procurement_id: int, organisation_id: int
             )  # fmt: skip
         except ApplicationError as refused:
             error = refused
-    return _tenderer_page(request, procurement_id, organisation_id, consent_form=form, error=error)
+    return _tenderer_page(
+        request, procurement_id, organisation_id, error=error,
+        question_form=form if isinstance(form, QuestionForm) else None,
+        consent_form=form if isinstance(form, ConsentForm) else None,
+    )  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_POST
+def question_ask(request: HttpRequest, procurement_id: int, organisation_id: int) -> HttpResponse:
+    form = QuestionForm(request.POST)
+    return _tenderer_post(request, procurement_id, organisation_id, form, services.question_ask)
+
+
+@login_required
+@page_guard
+@require_POST
+def consent_give(request: HttpRequest, procurement_id: int, organisation_id: int) -> HttpResponse:
+    form = ConsentForm(request.POST)
+    return _tenderer_post(request, procurement_id, organisation_id, form, services.consent_give)
 
 
 @login_required
