@@ -65,6 +65,9 @@ def test_the_api_names_the_field_of_a_score_outside_the_scale(wessex, five):
     )  # fmt: skip
     unknown = _post(wessex.token_client(Role.EVALUATOR), url, {"marks": [], "extra": 1})
     assert 422 == unknown.status_code
+    for odd in ("NaN", "1e1000", "Infinity"):
+        answer = _post(wessex.token_client(Role.EVALUATOR), url, _api_marks(odd))
+        assert (422, ["marks.1.score"]) == (answer.status_code, list(answer.json()["detail"]))
     assert 0 == SelectionMark.objects.count()
 
 

@@ -44,7 +44,9 @@ def mark_list(request: HttpRequest, procurement_id: int) -> list[SelectionMark]:
 class MarkIn(InputSchema):
     criterion: str = Field(max_length=200, description="a published selection criterion")
     passed: bool | None = Field(None, description="pass/fail criteria")
-    score: Decimal | None = Field(None, description="scored criteria: 0 to the scale's top")
+    score: Decimal | None = Field(
+        None, max_digits=8, description="scored criteria: 0 to the scale's top"
+    )
     reason: str = Field("", max_length=5000, description="required: why this mark")
 
 
