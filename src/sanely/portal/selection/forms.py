@@ -25,7 +25,9 @@ class MarksForm(forms.Form):
                     choices=PASSED_CHOICES, required=False
                 )
             else:
-                self.fields[f"marks.{index}.score"] = forms.DecimalField(required=False, max_digits=8)
+                self.fields[f"marks.{index}.score"] = forms.DecimalField(
+                    required=False, max_digits=8
+                )
             self.fields[f"marks.{index}.reason"] = forms.CharField(
                 widget=forms.Textarea, required=False, max_length=5000
             )
