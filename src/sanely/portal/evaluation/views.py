@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sanely.portal.core.clock import now
@@ -46,11 +46,9 @@ def overview(request: HttpRequest, procurement_id: int) -> HttpResponse:
     moderator = any(
         m.role in WRITE_ROLES for m in actor.in_organisation(procurement.organisation_id)
     )
-    return form_page(
-        request, "evaluation/overview.html", form=forms.Form(),
-        overview=overview_of(actor, procurement), moderator=moderator,
-        sheets=selectors.tenderers_to_declare(procurement),
-    )  # fmt: skip
+    return render(request, "evaluation/overview.html", {
+        "overview": overview_of(actor, procurement), "moderator": moderator,
+    })  # fmt: skip
 
 
 @login_required
