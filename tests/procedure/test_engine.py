@@ -169,6 +169,29 @@ def test_the_contract_cannot_be_concluded_on_the_last_day_of_the_standstill():
     assert (refusal.rule, refusal.fix) == ("PCR15-87-1", "wait until 2026-06-01 has ended")
 
 
+@pytest.mark.covers("PCR15-87-1")
+def test_a_uk_standstill_ends_at_midnight_uk_time_not_utc():
+    """In British Summer Time midnight in England is 23:00 UTC of the day before."""
+    sent = facts("standstill", nation="england", decision_notices_sent_on=date(2026, 5, 22))
+    last_minute = datetime(2026, 6, 1, 22, 59, tzinfo=UTC)  # 23:59 BST on the last day
+    midnight = datetime(2026, 6, 1, 23, 0, tzinfo=UTC)  # 00:00 BST the day after
+
+    refusal = check(PCR, sent, "conclude_contracts", last_minute)
+
+    assert check(PCR, sent, "conclude_contracts", midnight) is None
+    assert "PCR15-87-1" == refusal.rule
+
+
+def test_a_duty_is_overdue_from_the_day_after_it_in_uk_time():
+    concluded = facts(
+        "partnership", nation="england", contract_concluded_on=date(2026, 5, 20),
+        contract_award_notice_published_on=None,
+    )  # fmt: skip
+    due = next_due(PCR, concluded, datetime(2026, 6, 19, 22, 59, tzinfo=UTC))
+    later = next_due(PCR, concluded, datetime(2026, 6, 19, 23, 0, tzinfo=UTC))
+    assert (date(2026, 6, 19), False, True) == (due.date, due.overdue, later.overdue)
+
+
 @pytest.mark.covers("PA23-51")
 def test_pa_contracts_cannot_be_entered_into_during_a_standstill_over_christmas():
     published = facts("standstill", contract_award_notice_published_on=date(2026, 12, 17))

@@ -5,7 +5,8 @@ One function, `period_end`, serves the engine's guards, its due dates and the pu
 calculator, so that the calculator and the procedures can never disagree.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sanely.procedure._calendars import (
     UK_ANY_PART,
@@ -79,3 +80,15 @@ def period_for_kind(rulebook: Rulebook, key: str) -> Period:
         return period
     reason = rulebook.not_applicable.get(key, "the rulebook does not define this period")
     raise DeadlineError(f"no {key.replace('_', '-')} deadline under {rulebook.id}: {reason}")
+
+
+UK_TIME = ZoneInfo("Europe/London")
+
+
+def local_date(moment: datetime, nation: str | None) -> date:
+    """
+    The calendar date at `moment` where the authority is, which is how the law counts days:
+    UK time for an authority in one of the UK's nations; otherwise the moment's own date (so
+    pass it in the authority's time zone).
+    """
+    return moment.astimezone(UK_TIME).date() if nation is not None else moment.date()

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from sanely.procedure._calendars import WorkingDays
-from sanely.procedure._deadlines import period_end
+from sanely.procedure._deadlines import local_date, period_end
 from sanely.procedure._facts import Facts
 from sanely.procedure._model import Check, Rulebook
 
@@ -354,7 +354,7 @@ def period_over(g: GuardInput) -> tuple[Failure, ...]:
             f"record {period.from_text}",
         )
     last = period_end(period, start, g.days)
-    if g.now.date() > last:
+    if local_date(g.now, g.facts.nation) > last:
         return _OK
     return _fail(
         f"the period runs until the end of {last}",

@@ -10,7 +10,7 @@ capture (RECORD), each carrying its rule id and citation.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sanely.procedure._deadlines import period_end, working_days_for
+from sanely.procedure._deadlines import local_date, period_end, working_days_for
 from sanely.procedure._errors import ProcedureError, UnknownEventError
 from sanely.procedure._facts import Facts, Occurrence
 from sanely.procedure._guards import GUARDS, GuardInput
@@ -127,7 +127,8 @@ def next_due(rulebook: Rulebook, facts: Facts, now: datetime) -> Due | None:
                     if occurrence.ref == period.from_fact
                     else f"{spec.what}: {occurrence.ref}"
                 )
-                dues.append(Due(due_on, what, period.rule, citation, due_on < now.date()))
+                overdue = due_on < local_date(now, facts.nation)
+                dues.append(Due(due_on, what, period.rule, citation, overdue))
     return min(dues, key=lambda d: d.date, default=None)
 
 
