@@ -29,9 +29,10 @@ from portal.evaluation.world import (
     strengths,
 )
 
+from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
-from sanely.portal.core.errors import Conflict, ValidationFailed
+from sanely.portal.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sanely.portal.evaluation.models import AbnormallyLowDecision, EvaluationOutcome
 from sanely.portal.evaluation.ranking import ranking_of
 from sanely.portal.evaluation.selectors import low_flags
@@ -249,3 +250,23 @@ def test_without_a_price_criterion_no_price_is_needed(wessex):
         ("Kestrel Mobility Ltd", Decimal("74.00"), None),
         ("Heron Transit CIC", Decimal("70.00"), None),
     ] == [(o.tenderer.name, o.total, o.price) for o in outcomes if o.recommended]
+
+
+def test_only_a_commissioner_or_lead_signs_off_and_only_once(c):
+    ready(c, _ids(c, SCORES), _ids(c, PRICES))
+    close_tendering(c)
+    with pytest.raises(PermissionDenied):
+        evaluation_sign_off(
+            actor=c.authority.actor(Role.EVALUATOR), procurement_id=c.procurement.pk, now=now()
+        )
+    _sign_off(c)
+    with pytest.raises(Conflict, match="can no longer change"):
+        _sign_off(c)
+    assert 3 == EvaluationOutcome.objects.count()
+
+
+def test_no_price_before_the_final_tenders_are_opened(wessex):
+    closed = competition(wessex, opened=False)
+    declare_all(closed)
+    with pytest.raises(Conflict, match="open the final tender round first"):
+        price(closed, closed.tenderers[0], "400000")

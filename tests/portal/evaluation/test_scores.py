@@ -142,3 +142,24 @@ def test_a_sub_criterion_named_in_two_criteria_is_called_by_both_names(wessex):
     assert ["Quality: Approach", "Team", "Social value: Approach"] == [
         p.name for p in score_places(twice.procurement)
     ]
+
+
+def test_several_scores_are_stored_together_or_not_at_all(c):
+    from sanely.portal.evaluation.services import ScoreEntry, scores_record
+
+    declare_all(c)
+    entries = [
+        ScoreEntry("Quality", "Service design", 7, "Good.", key="_0"),
+        ScoreEntry("Quality", "Delivery plan", "seven", "Fine.", key="_1"),
+        ScoreEntry("Social value", "", 5, "", key="_2"),
+    ]
+    with pytest.raises(ValidationFailed) as refused:
+        scores_record(
+            actor=c.actor(Role.EVALUATOR), procurement_id=c.procurement.pk,
+            tenderer_id=c.tenderers[0].pk, entries=entries, now=now(),
+        )  # fmt: skip
+    assert {
+        "score_1": ["Score Delivery plan with a number from 0 to 10."],
+        "justification_2": ["Justify the score of Social value in writing."],
+    } == refused.value.detail
+    assert 0 == Score.objects.count()
