@@ -15,10 +15,10 @@ def test_the_demo_opens_requests_with_two_receipted_submissions_once():
     at = now()
     demo_load(now=at)
     demo_load(now=at)
-    submission_round = SubmissionRound.objects.get()
+    submission_round = SubmissionRound.objects.get(procurement__reference="WCC-IP-2026-001")
     assert ("WCC-IP-2026-001/rtp-1", False) == (submission_round.ref, submission_round.is_open)
     assert at < submission_round.deadline
-    versions = SubmissionVersion.objects.order_by("received_at")
+    versions = SubmissionVersion.objects.filter(round=submission_round).order_by("received_at")
     assert ["Kestrel Mobility Ltd", "Fenland Community Transport CIC"] == [
         v.organisation.name for v in versions
     ]

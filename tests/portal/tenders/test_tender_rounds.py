@@ -8,6 +8,7 @@ from competition import PCR_COMMENCED_ON, invite, procurement_at
 from portal.tenders.sealed_files import upload
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, RuleRefused, ValidationFailed
 from sanely.portal.tenders.models import Letter, Participant, Standing, SubmissionVersion
@@ -164,3 +165,47 @@ def test_the_opportunity_publishes_the_criteria_and_the_price_formula(wessex, ke
     assert "Price points = price weight × lowest tendered price ÷ this tender&#39;s price." in (
         page.text
     )
+
+
+def test_people_who_may_evaluate_read_a_tender_only_after_declaring_no_conflict(
+    wessex, kestrel, procurement
+):
+    from sanely.portal.evaluation.services import declaration_record
+    from sanely.portal.tenders.selectors import access_submission_content
+    from sanely.portal.tenders.services import round_opening_confirm, round_opening_request
+
+    start = now() - timedelta(days=3)
+    tenders = submission_round_open(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk, kind="tender",
+        number=1, deadline=start + timedelta(days=1), now=start,
+    )  # fmt: skip
+    version = submission_submit(
+        actor=kestrel.actor(Role.SUPPLIER_ADMIN), round_id=tenders.pk,
+        organisation_id=kestrel.organisation.pk, part="Tender", upload=upload(),
+        now=start + timedelta(hours=1),
+    )  # fmt: skip
+    round_opening_request(actor=wessex.actor(Role.PROCUREMENT_LEAD), round_id=tenders.pk, now=now())
+    round_opening_confirm(actor=wessex.actor(Role.COMMISSIONER), round_id=tenders.pk, now=now())
+
+    def read(role):
+        content = access_submission_content(
+            actor=wessex.actor(role), version_id=version.pk, route="test", now=now()
+        )
+        content.file.close()
+
+    with pytest.raises(PermissionDenied, match="Declare any conflict of interest"):
+        read(Role.EVALUATOR)
+    read(Role.AUDITOR)  # reviews the record, takes no part in the evaluation
+    declaration_record(
+        actor=wessex.actor(Role.EVALUATOR), procurement_id=procurement.pk, conflict=False,
+        now=now(),
+    )  # fmt: skip
+    read(Role.EVALUATOR)
+    declaration_record(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk, conflict=True,
+        details="My brother is Kestrel's finance director.", now=now(),
+    )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        read(Role.PROCUREMENT_LEAD)
+    refused = AuditEvent.objects.filter(action="security.sealed_access_refused")
+    assert 2 == refused.count()

@@ -14,6 +14,8 @@ from sanely.portal.pilots.demo import demo_evidence
 from sanely.portal.procurements.demo import demo_procurements
 from sanely.portal.tenders.demo import demo_tenders
 
+from .demo_competition import demo_competitions
+
 DEMO_PASSWORD = "sanely-demo-2026"  # noqa: S105 - printed for the demo, which runs on 127.0.0.1 only
 
 
@@ -127,4 +129,5 @@ def demo_load(*, now: datetime) -> list[tuple[str, str, str]]:
     demo_evidence(now=now)
     demo_procurements(now=now)
     demo_tenders(now=now)
+    demo_competitions(now=now)
     return logins

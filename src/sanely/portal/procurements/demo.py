@@ -1,9 +1,11 @@
 """
 Demo procurements under three regimes and in several states, with dates relative to `now`:
-Wessex County Council under the Procurement Act 2023 (one drafting, one open for requests) and
-under PCR 2015 (commenced in 2024, now tendering), and NHS Lothian under PCSR 2015 (requests
-open). Each is found by its reference first, so loading twice changes nothing. Its history is
-played through the same services as a person would use, at the moments it happened.
+Wessex County Council under the Procurement Act 2023 (one drafting, one open for requests, one
+in standstill) and under PCR 2015 (commenced in 2024: one negotiating its second round of
+tenders, one in moderation), and NHS Lothian under PCSR 2015 (requests open). The competition
+of the later-stage ones is played by `core/demo_competition.py`. Each is found by its
+reference first, so loading twice changes nothing. Its history is played through the same
+services as a person would use, at the moments it happened.
 """
 
 from dataclasses import dataclass, field
@@ -19,12 +21,6 @@ from .models import Procurement
 from .services import procurement_act, procurement_create, procurement_design_update
 
 JUSTIFICATION = "Reviewed with legal services; the reasons are in the procurement file."
-SUPPLIERS = [
-    "Kestrel Mobility Ltd",
-    "Fenland Community Transport CIC",
-    "Brightwater Analytics Ltd",
-    "Northgate Digital Services plc",
-]
 
 
 @dataclass(frozen=True)
@@ -90,12 +86,35 @@ PROCUREMENTS = [
         target=("Frozen-road incidents per 1,000 km, change", "<=", "-15"),
         commenced_on=date(2024, 10, 1),
         notice_days_ago=70,
-        steps=(
-            ("submit_notice", 70, {}),
-            ("close_requests", 34, {}),
-            ("invite_to_tender", 30, {"qualified": SUPPLIERS, "invited": SUPPLIERS}),
-            ("negotiate", 10, {"proposed_changes": ["other"]}),
-        ),
+        # The competition demo (core/demo_competition.py) plays the rest.
+        steps=(("submit_notice", 70, {}),),
+    ),
+    DemoProcurement(
+        reference="WCC-IP-2024-004",
+        authority="E10000099",
+        lead="procurement@wessex.example",
+        title="Home care visits scheduled around people",
+        need="Home care visits are scheduled around carers' rounds, so people wait in bed"
+        " for a morning call that comes at eleven.",
+        market="Rostering products optimise mileage, not the times people ask for.",
+        requirement="Every visit is within 30 minutes of the agreed time",
+        target=("Visits within 30 minutes of the agreed time, %", ">=", "90"),
+        commenced_on=date(2024, 11, 1),
+        notice_days_ago=150,
+        steps=(("submit_notice", 150, {}),),
+    ),
+    DemoProcurement(
+        reference="WCC-IP-2025-005",
+        authority="E10000099",
+        lead="procurement@wessex.example",
+        title="Hospital discharge to assess at home",
+        need="Patients medically fit to leave hospital wait days for a care assessment.",
+        market="Discharge tools on the market track beds, not the assessments people need.",
+        requirement="Assessment starts within 24 hours of discharge",
+        target=("Days from medically fit to discharge, change", "<=", "-1"),
+        commenced_on=date(2025, 6, 2),
+        notice_days_ago=120,
+        steps=(("publish_tender_notice", 120, {}),),
     ),
     DemoProcurement(
         reference="NHSL-IP-2026-001",
@@ -149,7 +168,12 @@ def _design(spec: DemoProcurement, notice_on: date) -> dict[str, Any]:
     if not spec.complete:
         return design
     return design | {
-        "partners": {"partner_model": "multiple", "max_partners": 3, "min_candidates": 3},
+        "partners": {
+            "partner_model": "multiple",
+            "max_partners": 2,
+            "min_candidates": 3,
+            "max_candidates": 4,
+        },
         "gates": {
             "termination_announced": True,
             "termination_conditions": "A phase's targets are missed and the gap cannot close.",
@@ -162,15 +186,38 @@ def _design(spec: DemoProcurement, notice_on: date) -> dict[str, Any]:
         },
         "confidentiality": {"terms": "Tenders and negotiations are confidential."},
         "selection": {
+            "scale_max": 5,
             "criteria": [
-                {"name": "Research and development record", "tag": "rd_capacity"},
-                {"name": "Innovations taken into service", "tag": "innovation_implementation"},
-            ]
+                {"name": "Insurance and financial standing", "tag": "other"},
+                {
+                    "name": "Research and development record",
+                    "tag": "rd_capacity",
+                    "assessment": "scored",
+                    "weight": "2",
+                    "minimum_score": "2",
+                },
+                {
+                    "name": "Innovations taken into service",
+                    "tag": "innovation_implementation",
+                    "assessment": "scored",
+                    "minimum_score": "1",
+                },
+            ],
         },
         "award": {
             "model": "price_quality",
+            "scale_max": 10,
+            "price_formula": "relative_to_lowest",
             "criteria": [
-                {"name": "Quality of the solution", "kind": "quality", "weight": "55"},
+                {
+                    "name": "Quality of the solution",
+                    "kind": "quality",
+                    "weight": "55",
+                    "sub_criteria": [
+                        {"name": "Service design", "weight": "60"},
+                        {"name": "Delivery and risk", "weight": "40"},
+                    ],
+                },
                 {"name": "Price", "kind": "price", "weight": "30"},
                 {"name": "Social value", "kind": "social_value", "weight": "15"},
             ],

@@ -17,7 +17,7 @@ from typing import IO, Any, NoReturn
 from django.db.models import QuerySet
 
 from sanely import vault
-from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind
+from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind, Role
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
@@ -309,6 +309,18 @@ class Content:
     file: IO[bytes]
 
 
+# Roles that may evaluate read tenders only after declaring no conflict of interest;
+# finance officers and auditors review the record and take no part in the evaluation.
+EVALUATING_ROLES = frozenset({Role.EVALUATOR, Role.COMMISSIONER, Role.PROCUREMENT_LEAD})
+
+
+def _cleared_to_read_tenders(actor: Actor, procurement: Procurement) -> bool:
+    from sanely.portal.evaluation.selectors import may_read_tenders  # evaluation reads tenders
+
+    roles = {m.role for m in actor.in_organisation(procurement.organisation_id)}
+    return not roles & EVALUATING_ROLES or may_read_tenders(actor.user, procurement)
+
+
 def access_submission_content(
     *, actor: Actor, version_id: int, route: str, now: datetime
 ) -> Content:
@@ -343,6 +355,13 @@ def access_submission_content(
             PermissionDenied(
                 "Only the authority's people read opened submissions; you have your file and"
                 " its receipt."
+            )
+        )
+    if found.kind == RoundKind.TENDER and not _cleared_to_read_tenders(actor, found.procurement):
+        refuse(
+            PermissionDenied(
+                "Declare any conflict of interest with the tenderers on the evaluation page"
+                " first: people who may evaluate read tenders only after declaring none."
             )
         )
     plain = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, closed by it
