@@ -210,3 +210,14 @@ def test_a_published_procurement_links_to_its_submission_rounds(
     assert 200 == acted.status_code, acted.content
     page = client.get(f"/procurements/{pid}/").text
     assert f"/tenders/procurements/{pid}/rounds" in page
+    assert f"/award/procurements/{pid}/report" in page
+
+
+def test_steps_with_their_own_page_are_taken_there_not_by_a_bare_button(wessex):
+    from competition import procurement_at
+
+    tendering = procurement_at(wessex, "tendering")
+    page = wessex.client(Role.PROCUREMENT_LEAD).get(f"/procurements/{tendering.pk}/").text
+    assert "Record negotiations on the negotiation page" in page
+    assert f"/procurements/{tendering.pk}/actions/negotiate" not in page
+    assert f"/procurements/{tendering.pk}/actions/close_tendering" in page

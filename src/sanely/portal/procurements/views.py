@@ -167,6 +167,21 @@ def _time_left(moment: datetime, at: datetime) -> str:
     return f"{span} left" if seconds > 0 else f"overdue by {span}"
 
 
+# Steps taken on a stage's own page, which records what the step needs (who is invited, the
+# letters, the contracts) and then applies the lifecycle action: (page, what to do there).
+STAGE_PAGES = {
+    "invite_to_tender": ("selection:selection", "Decide the shortlist on the selection page"),
+    "invite_final_tenders": ("tenders:rounds", "Open the final round on the rounds page"),
+    "negotiate": ("negotiation:procurement", "Record negotiations on the negotiation page"),
+    "amend_documents": ("negotiation:procurement", "Record a revision on the negotiation page"),
+    "reduce_tenders": ("negotiation:procurement", "Reduce tenders on the negotiation page"),
+    "notify_decision": ("award:procurement", "Send the decision notices on the award page"),
+    "publish_award_notice": ("award:procurement", "Send the summaries on the award page"),
+    "conclude_contracts": ("award:procurement", "Conclude the contracts on the award page"),
+    "enter_contracts": ("award:procurement", "Enter into the contracts on the award page"),
+}
+
+
 @login_required
 @page_guard
 @pinned_rules_guard
@@ -180,6 +195,7 @@ def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
     return render(request, "procurements/detail.html", {
         "procurement": procurement,
         "ahead": ahead,
+        "stage_pages": STAGE_PAGES,
         "time_left": ahead.deadline and _time_left(moment, ahead.deadline.passes_at),
         "can_write": membership.role in selectors.WRITE_ROLES,
         "sections": SECTIONS,
