@@ -97,12 +97,6 @@ class Recommendation:
     tie_at_boundary: tuple[str, ...]
     explanation: str
 
-    @property
-    def recommended(self) -> tuple[str, ...]:
-        """The same as `partners` (the name the evaluation ranking reads)."""
-        return self.partners
-
-
 @dataclass(frozen=True)
 class SelectionCriterion:
     """
@@ -127,12 +121,6 @@ class CandidateResult:
     qualifies: bool
     total: Decimal
     reasons: tuple[str, ...]
-
-    @property
-    def qualified(self) -> bool:
-        """The same as `qualifies` (the name the selection letters read)."""
-        return self.qualifies
-
 
 @dataclass(frozen=True)
 class Shortlist:

@@ -155,7 +155,7 @@ def ranking_of(procurement: Procurement) -> Ranking | None:
         ranked = rank({key: b.total for key, b in computed.items()})
         recommendation = recommend(ranked, partners=partners_wanted(procurement))
     tie, chosen = _tie(procurement, recommendation, still_in)
-    recommended = {int(k) for k in recommendation.recommended} | set(chosen)
+    recommended = {int(k) for k in recommendation.partners} | set(chosen)
     strengths = {s.tenderer_id: s.text for s in Strengths.objects.filter(procurement=procurement)}
     lines = [
         Line(
@@ -180,7 +180,7 @@ def _tie(
     if not boundary:
         return None, []
     tied = sorted((still_in[int(k)] for k in boundary), key=lambda o: o.name)
-    places = partners_wanted(procurement) - len(recommendation.recommended)
+    places = partners_wanted(procurement) - len(recommendation.partners)
     tie = Tie(tied, places)
     choice = tie_choice_of(procurement)
     if choice is None or sorted(choice.tied) != sorted(o.pk for o in tied):

@@ -200,7 +200,7 @@ class Board:
     @property
     def ranking(self) -> dict[str, Ranked]:
         """The qualifying candidates' places by total (the scoring's `rank`), by key."""
-        qualifying = {r.candidate: r.total for r in self.results.values() if r.qualified}
+        qualifying = {r.candidate: r.total for r in self.results.values() if r.qualifies}
         return {r.tenderer: r for r in rank(qualifying)}
 
     def named(self, text: str) -> str:
@@ -223,7 +223,7 @@ class Board:
         return {
             "id": candidate.pk,
             "name": candidate.name,
-            "qualified": result.qualified if result else None,
+            "qualified": result.qualifies if result else None,
             "total": result.total if result else None,
             "rank": place.rank if place else None,
             "invited": invited,
@@ -240,7 +240,7 @@ class Board:
                 [_scoring_criterion(c)],
                 _scoring_marks(candidate, [c], self.marks),
                 scale_max=self.scale_max,
-            ).qualified
+            ).qualifies
         ]
 
 

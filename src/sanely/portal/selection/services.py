@@ -196,7 +196,7 @@ def shortlist_decide(
         event="invite_to_tender",
         action=ActionIn.model_validate(
             {
-                "qualified": [r.candidate for r in board.results.values() if r.qualified],
+                "qualified": [r.candidate for r in board.results.values() if r.qualifies],
                 "invited": list(proposed.invited),
                 "justification": justification,
                 "evidence": board.reason,
