@@ -97,6 +97,7 @@ class Recommendation:
     tie_at_boundary: tuple[str, ...]
     explanation: str
 
+
 @dataclass(frozen=True)
 class SelectionCriterion:
     """
@@ -121,6 +122,7 @@ class CandidateResult:
     qualifies: bool
     total: Decimal
     reasons: tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class Shortlist:
