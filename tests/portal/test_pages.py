@@ -206,3 +206,13 @@ def test_unknown_pages_are_404_pages(db):
     response = Client().get("/nothing-here")
     assert 404 == response.status_code
     assert "Page not found" in response.text
+
+
+def test_a_step_not_yet_possible_is_a_page_with_its_reason_not_a_server_error(wessex):
+    from competition import procurement_at
+
+    evaluating = procurement_at(wessex, "evaluation")
+    page = wessex.client(Role.COMMISSIONER).get(f"/evaluation/procurements/{evaluating.pk}/results")
+    assert 409 == page.status_code
+    assert "This cannot be done yet" in page.text
+    assert "declared that you have no conflict of interest" in page.text

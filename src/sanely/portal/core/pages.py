@@ -75,9 +75,13 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def page_guard(view: Any) -> Any:
-    """Show NotFound and PermissionDenied from any selector as the standard error pages."""
+    """
+    Show NotFound and PermissionDenied from any selector as the standard error pages, and any
+    other refusal the page did not handle itself (a step not yet possible) as a page with its
+    message and status, never as a server error.
+    """
     from . import views
-    from .errors import NotFound, PermissionDenied
+    from .errors import ApplicationError, NotFound, PermissionDenied
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -87,6 +91,8 @@ def page_guard(view: Any) -> Any:
             return views.not_found(request)
         except PermissionDenied:
             return views.forbidden(request)
+        except ApplicationError as refused:
+            return views.refused(request, refused)
 
     return wrapper
 

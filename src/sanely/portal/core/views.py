@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from .clock import now
+from .errors import ApplicationError, RuleRefused
 from .models import WorkerHeartbeat
 from .pages import page_actor
 
@@ -68,6 +69,14 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
         "Your role does not allow this."
         " Ask your organisation's procurement lead or supplier admin.",
     )
+
+
+def refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    """A refusal the page did not place in a form: its own message, rule and citation."""
+    message = error.message
+    if isinstance(error, RuleRefused):
+        message += f" ({error.citation}; rule {error.rule})"
+    return _error(request, error.status, error.code, "This cannot be done yet", message)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
