@@ -152,8 +152,7 @@ def open_requests_round(c: Competition) -> None:
 def submit_to_round(c: Competition, slug: str, round_label: str, file_name: str) -> None:
     """The supplier finds the opportunity, follows its round's link and submits a file."""
     with c.supplier(slug) as page:
-        page.get_by_role("link", name="Opportunities").click()
-        page.get_by_role("link", name="Rural transport").click()
+        open_opportunity(page)
         row = page.get_by_role("row").filter(has_text=round_label)
         row.get_by_role("link", name=f"as {c.org(slug).name}").click()
         submit_file(page, file_name, f"{c.org(slug).name}: {round_label}.\n")
@@ -365,7 +364,10 @@ def moderate_every_tenderer(c: Competition) -> None:
             page.get_by_role("button", name="Save").click()
             assert "advantages recorded" in success_banner(page), error_summary(page)
             page.get_by_label("Price in pounds").fill(PRICES[slug])
-            page.get_by_label("Read from").select_option(index=0)
+            # The price is read from the final tender, the only version offered.
+            offered = page.get_by_label("Read from").locator("option").all_inner_texts()
+            assert 1 == len(offered)
+            assert offered[0].endswith(f", version 1 ({slug}-tender-3.txt)"), offered
             page.get_by_role("button", name="Record the price").click()
             assert "Price recorded." in success_banner(page), error_summary(page)
             if "moderation" not in c.journey.axe_checked:
