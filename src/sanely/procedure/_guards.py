@@ -357,7 +357,7 @@ def period_over(g: GuardInput) -> tuple[Failure, ...]:
     if local_date(g.now, g.facts.nation) > last:
         return _OK
     return _fail(
-        f"the period runs until the end of {last}",
+        f"the {g.param('period').replace('_', ' ')} runs until the end of {last}",
         f"wait until {last} has ended",
     )
 

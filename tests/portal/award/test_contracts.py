@@ -146,3 +146,13 @@ def test_a_partner_reads_its_own_contract_and_nobody_elses(wessex, mercia, pcr):
     with pytest.raises(NotFound):
         partner_contract_list(actor=kestrel, organisation_id=pcr.osprey.organisation.pk)
     assert ospreys == access_contract(actor=wessex.actor(Role.AUDITOR), contract_id=ospreys.pk)
+
+
+def test_a_partner_finds_its_contract_from_the_opportunity_page(wessex, pcr):
+    notified(wessex, pcr)
+    conclude(wessex, pcr, PCR_AFTER)
+    kestrels = Contract.objects.get(partner=pcr.kestrel.organisation)
+    page = pcr.kestrel.client(Role.SUPPLIER_MEMBER).get(f"/opportunities/{pcr.procurement.pk}/")
+    assert f'href="/award/contracts/{kestrels.pk}">Your partner contract</a>' in page.text
+    others = pcr.heron.client(Role.SUPPLIER_ADMIN).get(f"/opportunities/{pcr.procurement.pk}/")
+    assert "Your partner contract" not in others.text

@@ -56,7 +56,8 @@ def test_concluding_during_the_standstill_shows_the_rule_and_stores_nothing(wess
     lead.post(award_url(pcr, "notify"), {})
     page = lead.post(award_url(pcr, "conclude"))
     assert 409 == page.status_code
-    assert "The period runs until the end of" in page.text
+    assert "The standstill runs until the end of" in page.text
+    assert "(PCR 2015 reg. 87; rule PCR15-87-1)" in page.text
     assert 0 == Contract.objects.count()
 
 

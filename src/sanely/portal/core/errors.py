@@ -65,6 +65,11 @@ class RuleRefused(Conflict):
     def as_dict(self) -> dict[str, Any]:
         return {**super().as_dict(), "rule": self.rule, "citation": self.citation}
 
+    @property
+    def with_rule(self) -> str:
+        """The message as a page shows it: with the citation and the rule's id."""
+        return f"{self.message} ({self.citation}; rule {self.rule})"
+
 
 class TooManyAttempts(ApplicationError):
     """Too many failed attempts in a short time; try again later."""

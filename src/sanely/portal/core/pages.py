@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from sanely.portal.accounts.selectors import Actor
 
-from .errors import ApplicationError
+from .errors import ApplicationError, RuleRefused
 
 
 def errors_context(
@@ -29,9 +29,11 @@ def errors_context(
         )
     if error is not None:
         detail = error.detail if isinstance(error.detail, dict) else {}
-        problems.update({name: [str(m) for m in messages] for name, messages in detail.items()})
-        if not detail:
+        if isinstance(error, RuleRefused):
+            problems["__all__"] = [error.with_rule]
+        elif not detail:
             problems["__all__"] = [error.message]
+        problems.update({name: [str(m) for m in messages] for name, messages in detail.items()})
     for name, messages in problems.items():
         shown = form is not None and name in form.fields
         if shown:

@@ -73,9 +73,7 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     """A refusal the page did not place in a form: its own message, rule and citation."""
-    message = error.message
-    if isinstance(error, RuleRefused):
-        message += f" ({error.citation}; rule {error.rule})"
+    message = error.with_rule if isinstance(error, RuleRefused) else error.message
     return _error(request, error.status, error.code, "This cannot be done yet", message)
 
 

@@ -100,7 +100,7 @@ def page_errors(error: ValidationFailed | Conflict, *, within: str = "") -> dict
     summary: list[dict[str, str]] = []
     fields: dict[str, str] = {}
     if isinstance(error, RuleRefused):
-        summary.append({"text": f"{error.message} ({error.citation}; rule {error.rule})"})
+        summary.append({"text": error.with_rule})
     detail = error.detail if isinstance(error.detail, dict) else {}
     for path, problems in detail.items():
         ident = wizard.field_id(path.removeprefix(f"{within}."))

@@ -183,15 +183,17 @@ class SupplierStanding:
     organisation: Organisation
     participant: Participant | None
     letters: list[Letter]
+    contracts: list[Any]  # the award app's contracts it holds as a partner
 
 
 def supplier_standings(*, actor: Actor, procurement: Procurement) -> list[SupplierStanding]:
-    """For each supplier the actor acts for: its standing and its letters, oldest first."""
+    """For each supplier the actor acts for: its standing, letters and any contract."""
     return [
         SupplierStanding(
             m.organisation,
             participants(procurement).filter(organisation=m.organisation).first(),
             list(letter_list(procurement=procurement, organisation=m.organisation)),
+            list(m.organisation.partner_contracts.filter(procurement=procurement)),
         )
         for m in supplier_memberships(actor)
     ]
