@@ -294,9 +294,9 @@ def clarification_asked_and_answered(c: Competition) -> None:
 def final_tenders_are_not_negotiated(c: Competition, round_label: str) -> None:
     with c.authority(Role.PROCUREMENT_LEAD) as page:
         record_meeting(page, c, round_label, "kestrel")
-        assert "final tenders are not negotiated" in error_summary(page), error_summary(page)
-        # The error summary gives the refusal's words but not its rule and citation (the shared
-        # errors_context shows only the message): the procurement page names them.
+        summary = error_summary(page)
+        assert "final tenders are not negotiated" in summary, summary
+        assert "(PCR 2015 reg. 31(13); rule PCR15-31-13)" in summary, summary
         assert_blocked_by(page, "Negotiate tenders", "PCR 2015 reg. 31(13)", "PCR15-31-13")
 
 
@@ -410,8 +410,9 @@ def send_the_decision_notices(c: Competition) -> None:
         page.locator("form[action$='/notify'] button").click()
         assert "decision notices sent" in success_banner(page), error_summary(page)
         page.locator("form[action$='/conclude'] button").click()
-        assert "To fix: wait until" in error_summary(page), error_summary(page)
-        # As for the final round: the rule and citation are on the procurement page only.
+        summary = error_summary(page)
+        assert "The standstill runs until the end of" in summary, summary
+        assert "(PCR 2015 reg. 87; rule PCR15-87-1)" in summary, summary
         assert_blocked_by(page, "Conclude the partner contracts", "PCR 2015 reg. 87",
                           "PCR15-87-1")  # fmt: skip
 
@@ -425,12 +426,10 @@ def conclude_the_contracts(c: Competition) -> None:
 
 
 def a_partner_reads_its_contract(c: Competition) -> None:
-    contract = Contract.objects.get(procurement=c.procurement, partner=c.org("kestrel"))
     with c.supplier("kestrel") as page:
         open_opportunity(page)
         assert page.get_by_text("Partner", exact=True).is_visible()
-        # No supplier page links to a partner's contract yet: its address is typed.
-        page.goto(f"/award/contracts/{contract.pk}")
+        page.get_by_role("link", name="Your partner contract").click()
         assert page.get_by_role("heading", name="Partner contract: Kestrel").is_visible()
 
 
