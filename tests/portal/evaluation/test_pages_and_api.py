@@ -6,7 +6,12 @@ import pytest
 from portal.evaluation.world import close_tendering, declare_all, ready, score, submit
 
 from sanely.portal.accounts.models import Role
-from sanely.portal.evaluation.models import ConflictDeclaration, EvaluationOutcome, Score
+from sanely.portal.evaluation.models import (
+    ConflictDeclaration,
+    Consensus,
+    EvaluationOutcome,
+    Score,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +139,22 @@ def test_the_moderation_page_shows_the_scores_side_by_side_and_records_a_consens
     )
     assert 302 == agreed.status_code
     assert "Met in the middle." in browser.get(url).text
+
+
+def test_the_moderation_page_refuses_a_criterion_that_is_not_listed(c):
+    declare_all(c)
+    kestrel = c.tenderers[0]
+    for role, values in ((Role.EVALUATOR, [7, 6, 5]), (Role.COMMISSIONER, [9, 6, 4])):
+        score(c, role, kestrel, values)
+        submit(c, role, kestrel)
+    browser = c.authority.client(Role.PROCUREMENT_LEAD)
+    url = f"{_page(c)}tenderers/{kestrel.pk}/moderation"
+    refused = browser.post(
+        url, {"form": "consensus", "place": "99", "score": "8", "reason": "Agreed."}
+    )
+    assert 400 == refused.status_code
+    assert "Choose one of the criteria listed." in refused.text
+    assert not Consensus.objects.filter(procurement=c.procurement).exists()
 
 
 def test_the_results_page_signs_off(c):

@@ -6,6 +6,8 @@ the caller has decided access.
 
 from typing import Any
 
+from django.db.models import Count
+
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.errors import Conflict
@@ -14,8 +16,8 @@ from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.selectors import tenderers
 
 from . import selectors
-from .models import Score
-from .ranking import formula_sentence, ranking_of, sign_off_missing
+from .models import EvaluationOutcome, Score, ScoreSubmission
+from .ranking import Line, formula_sentence, ranking_of, sign_off_missing
 
 
 def _organisation(organisation: Organisation) -> dict[str, Any]:
@@ -26,14 +28,15 @@ def overview_of(actor: Actor, procurement: Procurement) -> dict[str, Any]:
     """The criteria and formula, the actor's declaration and their scoring, tenderer by tenderer."""
     award = section(procurement.design, "award")
     user = actor.user
+    own = Score.objects.filter(procurement=procurement, evaluator=user)
+    scored = dict(own.values_list("tenderer_id").annotate(n=Count("pk")).order_by())
+    done = set(
+        ScoreSubmission.objects.filter(procurement=procurement, evaluator=user).values_list(
+            "tenderer_id", flat=True
+        )
+    )
     mine = [
-        {
-            "tenderer": _organisation(t),
-            "scored": Score.objects.filter(
-                procurement=procurement, evaluator=user, tenderer=t
-            ).count(),
-            "submitted": selectors.submitted(procurement, user, t),
-        }
+        {"tenderer": _organisation(t), "scored": scored.get(t.pk, 0), "submitted": t.pk in done}
         for t in tenderers(procurement)
     ]
     return {
@@ -97,28 +100,27 @@ def _flag(flag: selectors.LowFlag) -> dict[str, Any]:
     }
 
 
+def _line(line: Line | EvaluationOutcome) -> dict[str, Any]:
+    """One place in the ranking, worked out now or frozen by the sign-off."""
+    return {
+        "tenderer": _organisation(line.tenderer), "rank": line.rank, "total": line.total,
+        "price": line.price, "recommended": line.recommended, "breakdown": line.breakdown,
+        "strengths": line.strengths,
+    }  # fmt: skip
+
+
 def results_of(procurement: Procurement) -> dict[str, Any]:
     """The flags, the ranking (frozen once signed off) and what is missing before the sign-off."""
     done = selectors.signed_off(procurement)
     if done:
-        lines = [
-            {"tenderer": _organisation(o.tenderer), "rank": o.rank, "total": o.total,
-             "price": o.price, "recommended": o.recommended, "breakdown": o.breakdown,
-             "strengths": o.strengths}
-            for o in selectors.outcome_list(procurement)
-        ]  # fmt: skip
+        lines = [_line(o) for o in selectors.outcome_list(procurement)]
         tie = None
     else:
         try:
             ranking = ranking_of(procurement)
         except Conflict:
             ranking = None  # what is missing says why
-        lines = [
-            {"tenderer": _organisation(line.tenderer), "rank": line.rank, "total": line.total,
-             "price": line.price, "recommended": line.recommended, "breakdown": line.breakdown,
-             "strengths": line.strengths}
-            for line in (ranking.lines if ranking else [])
-        ]  # fmt: skip
+        lines = [_line(line) for line in (ranking.lines if ranking else [])]
         tie = (
             {"tied": [_organisation(t) for t in ranking.tie.tied], "places": ranking.tie.places}
             if ranking and ranking.tie

@@ -399,16 +399,17 @@ def low_flags(procurement: Procurement) -> list[LowFlag]:
         return []
     with arithmetic():
         flagged = abnormally_low({str(k): p.price for k, p in prices.items()}, percent=percent)
+    # The latest decision on each price; a decision counts only for the price it was taken on.
+    decisions = {
+        (d.tenderer_id, d.price): d
+        for d in AbnormallyLowDecision.objects.filter(
+            procurement=procurement, tenderer_id__in=[int(k) for k in flagged]
+        ).select_related("decided_by")
+    }
     flags = []
     for key, reason in sorted(flagged.items()):
         price = prices[int(key)]
-        decision = (
-            AbnormallyLowDecision.objects.filter(
-                procurement=procurement, tenderer_id=int(key), price=price.price
-            )
-            .select_related("decided_by")
-            .last()
-        )
+        decision = decisions.get((price.tenderer_id, price.price))
         flags.append(LowFlag(price.tenderer, price.price, str(reason), decision))
     return flags
 

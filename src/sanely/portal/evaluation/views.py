@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sanely.portal.core.clock import now
-from sanely.portal.core.errors import ApplicationError
+from sanely.portal.core.errors import ApplicationError, validation_failed_from
 from sanely.portal.core.pages import form_page, page_actor, page_guard
+from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES
 
 from . import selectors, services
@@ -157,15 +158,16 @@ MODERATION_FORMS: dict[str, type[forms.Form]] = {
 
 
 def _moderate(
-    request: HttpRequest, what: str, form: forms.Form, procurement_id: int, tenderer_id: int
+    request: HttpRequest, what: str, form: forms.Form, procurement: Procurement, tenderer_id: int
 ) -> str:
     """Apply one moderation form; the message to show."""
     actor, data, at = page_actor(request), form.cleaned_data, now()
-    ids: dict[str, Any] = {"procurement_id": procurement_id, "tenderer_id": tenderer_id}
+    ids: dict[str, Any] = {"procurement_id": procurement.pk, "tenderer_id": tenderer_id}
     if what == "consensus":
-        procurement, _ = selectors.access_evaluation(actor=actor, procurement_id=procurement_id)
         places = selectors.score_places(procurement)
-        place = places[min(data["place"], len(places) - 1)]
+        if data["place"] >= len(places):
+            raise validation_failed_from({"place": ["Choose one of the criteria listed."]})
+        place = places[data["place"]]
         services.consensus_record(
             actor=actor, **ids, criterion=place.criterion, sub_criterion=place.sub_criterion,
             score=data["score"], reason=data["reason"], now=at,
@@ -199,7 +201,7 @@ def moderate(request: HttpRequest, procurement_id: int, tenderer_id: int) -> Htt
     error: ApplicationError | None = None
     if what and form.is_valid():
         try:
-            messages.success(request, _moderate(request, what, form, procurement_id, tenderer_id))
+            messages.success(request, _moderate(request, what, form, procurement, tenderer_id))
             return redirect(
                 "evaluation:moderate", procurement_id=procurement_id, tenderer_id=tenderer_id
             )
