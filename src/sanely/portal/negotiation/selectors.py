@@ -21,7 +21,12 @@ from sanely.portal.procurements.engine import UK
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 from sanely.portal.tenders.models import Participant, RoundKind, SubmissionRound
-from sanely.portal.tenders.selectors import access_opportunity, access_supplier, tenderers
+from sanely.portal.tenders.selectors import (
+    access_opportunity,
+    access_supplier,
+    is_tendering,
+    tenderers,
+)
 
 from .models import Audience, Clarification, Consent, DocumentRevision, Meeting, Reduction
 
@@ -325,5 +330,5 @@ def tenderer_negotiation(
         supplier_clarifications(procurement=procurement, organisation=organisation),
         list(revisions_received(procurement=procurement, organisation=organisation)),
         list(consent_list(procurement=procurement).filter(organisation=organisation)),
-        organisation in tenderers(procurement),
+        is_tendering(procurement, organisation),
     )
