@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from sanely.portal.accounts.models import Organisation
+from sanely.portal.evaluation.selectors import Place
 
 from .models import Audience
 from .services import TenderScore
@@ -85,16 +86,6 @@ class ConsentForm(forms.Form):
     purpose = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
 
 
-def score_places(award: Any) -> list[tuple[str, str]]:
-    """(criterion, sub-criterion) for every score of the published award criteria; "" if none."""
-    places: list[tuple[str, str]] = []
-    for criterion in award.criteria:
-        if criterion.kind != "price":
-            subs = [(criterion.name, s.name) for s in criterion.sub_criteria]
-            places += subs or [(criterion.name, "")]
-    return places
-
-
 class ReductionForm(forms.Form):
     """The round, how many to keep, and a score per tenderer per place on the scale, and a price."""
 
@@ -107,14 +98,13 @@ class ReductionForm(forms.Form):
         *args: Any,
         rounds: list[tuple[int, str]],
         tenderers: list[Organisation],
-        award: Any,
+        places: list[Place],
+        priced: bool,
         **kw: Any,
     ) -> None:
         super().__init__(*args, **kw)
         self.fields["round_id"].choices = rounds  # type: ignore[attr-defined]
-        self.places = score_places(award)
-        self.priced = any(c.kind == "price" for c in award.criteria)
-        self.tenderers = tenderers
+        self.places, self.priced, self.tenderers = places, priced, tenderers
         for tenderer in tenderers:
             for i, _ in enumerate(self.places):
                 self.fields[f"t{tenderer.pk}_{i}"] = forms.DecimalField(
@@ -130,7 +120,7 @@ class ReductionForm(forms.Form):
         return [
             (
                 t,
-                [(f"t{t.pk}_{i}", f"{c}: {s}" if s else c) for i, (c, s) in enumerate(self.places)]
+                [(f"t{t.pk}_{i}", place.label) for i, place in enumerate(self.places)]
                 + ([(f"t{t.pk}_price", "Price (£)")] if self.priced else []),
             )
             for t in self.tenderers
@@ -141,8 +131,8 @@ class ReductionForm(forms.Form):
         result = {}
         for tenderer in self.tenderers:
             marks: dict[str, dict[str, Decimal]] = {}
-            for i, (criterion, sub) in enumerate(self.places):
-                if data.get(f"t{tenderer.pk}_{i}") is not None:
-                    marks.setdefault(criterion, {})[sub] = data[f"t{tenderer.pk}_{i}"]
+            for i, place in enumerate(self.places):
+                if (mark := data.get(f"t{tenderer.pk}_{i}")) is not None:
+                    marks.setdefault(place.criterion, {})[place.sub_criterion] = mark
             result[tenderer.pk] = TenderScore(marks, data.get(f"t{tenderer.pk}_price"))
         return result

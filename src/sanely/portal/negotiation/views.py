@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, Conflict, ValidationFailed
 from sanely.portal.core.pages import form_page, page_actor, page_guard
+from sanely.portal.evaluation.ranking import price_criterion
+from sanely.portal.evaluation.selectors import score_places
 from sanely.portal.procurements.design import section
 from sanely.portal.tenders.selectors import tenderers
 
@@ -166,7 +168,8 @@ def reduction_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
             (r.pk, r.label) for r in selectors.opened_tender_rounds(procurement) if not r.final
         ],
         tenderers=tenderers(procurement),
-        award=award,
+        places=score_places(procurement),
+        priced=price_criterion(procurement),
     )
     error: ApplicationError | None = None
     if bound and form.is_valid():
