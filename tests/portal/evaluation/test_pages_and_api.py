@@ -141,7 +141,7 @@ def test_the_moderation_page_shows_the_scores_side_by_side_and_records_a_consens
     assert "Met in the middle." in browser.get(url).text
 
 
-def test_the_moderation_page_refuses_a_criterion_that_is_not_listed(c):
+def test_the_moderation_page_refuses_a_criterion_or_form_that_is_not_listed(c):
     declare_all(c)
     kestrel = c.tenderers[0]
     for role, values in ((Role.EVALUATOR, [7, 6, 5]), (Role.COMMISSIONER, [9, 6, 4])):
@@ -154,6 +154,12 @@ def test_the_moderation_page_refuses_a_criterion_that_is_not_listed(c):
     )
     assert 400 == refused.status_code
     assert "Choose one of the criteria listed." in refused.text
+    assert not Consensus.objects.filter(procurement=c.procurement).exists()
+    unknown = browser.post(
+        url, {"form": "verdict", "place": "0", "score": "8", "reason": "Agreed."}
+    )
+    assert 400 == unknown.status_code
+    assert "Send one of the moderation forms: consensus, strengths, price, low." in unknown.text
     assert not Consensus.objects.filter(procurement=c.procurement).exists()
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sanely.portal.core.clock import now
-from sanely.portal.core.errors import ApplicationError, validation_failed_from
+from sanely.portal.core.errors import ApplicationError, ValidationFailed, validation_failed_from
 from sanely.portal.core.pages import form_page, page_actor, page_guard
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES
@@ -196,8 +196,9 @@ def moderate(request: HttpRequest, procurement_id: int, tenderer_id: int) -> Htt
     procurement = selectors.access_moderation(actor=actor, procurement_id=procurement_id)
     tenderer = selectors.access_tenderer(procurement=procurement, tenderer_id=tenderer_id)
     what = request.POST.get("form", "") if request.method == "POST" else ""
-    form_class = MODERATION_FORMS.get(what, ConsensusForm)
-    form = form_class(request.POST if what else None)
+    if what and what not in MODERATION_FORMS:
+        raise ValidationFailed(f"Send one of the moderation forms: {', '.join(MODERATION_FORMS)}.")
+    form = MODERATION_FORMS.get(what, ConsensusForm)(request.POST if what else None)
     error: ApplicationError | None = None
     if what and form.is_valid():
         try:
