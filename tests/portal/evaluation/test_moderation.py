@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from portal.evaluation.world import agree, declare_all, score, submit
 
 from sanely.portal.accounts.models import Role
@@ -99,3 +101,21 @@ def test_only_a_commissioner_or_lead_with_a_clean_declaration_moderates(c):
     with pytest.raises(Conflict, match="declared a conflict"):
         agree(c, kestrel, [8, 6, 4])
     assert 0 == Consensus.objects.count()
+
+
+def test_the_moderation_page_reads_the_consensus_history_in_a_fixed_number_of_queries(c):
+    declare_all(c)
+    kestrel = c.tenderers[0]
+    _both_submit(c, kestrel)
+    browser = c.authority.client(Role.PROCUREMENT_LEAD)
+    url = f"/evaluation/procurements/{c.procurement.pk}/tenderers/{kestrel.pk}/moderation"
+    _consensus(c, 8, "Agreed.")
+    with CaptureQueriesContext(connection) as once:
+        assert "Agreed." in browser.get(url).text
+    _consensus(c, 7, "On reflection.")
+    _consensus(c, 6, "Lower still.", role=Role.COMMISSIONER)
+    with CaptureQueriesContext(connection) as thrice:
+        page = browser.get(url).text
+    assert "Lower still." in page
+    assert "On reflection." in page
+    assert len(once) == len(thrice)

@@ -195,7 +195,7 @@ class ConsensusOut(Schema):
 
     @staticmethod
     def resolve_revisions(obj: Any) -> list[Any]:
-        return list(obj.revisions.select_related("recorded_by"))
+        return list(obj.revisions.all())  # prefetched with their authors on the sheet
 
 
 class RowOut(Schema):

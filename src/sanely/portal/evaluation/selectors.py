@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from sanely.portal.accounts.models import Membership, Organisation, Role, User
 from sanely.portal.accounts.selectors import Actor
@@ -42,6 +42,7 @@ from .models import (
     AbnormallyLowDecision,
     ConflictDeclaration,
     Consensus,
+    ConsensusRevision,
     EvaluationOutcome,
     Score,
     ScoreSubmission,
@@ -346,7 +347,11 @@ def moderation_sheet(procurement: Procurement, tenderer: Organisation) -> Sheet:
     scores = [] if waiting else list(_counted(procurement, tenderer))
     consensus = {
         (c.criterion, c.sub_criterion): c
-        for c in Consensus.objects.filter(procurement=procurement, tenderer=tenderer)
+        for c in Consensus.objects.filter(
+            procurement=procurement, tenderer=tenderer
+        ).prefetch_related(
+            Prefetch("revisions", ConsensusRevision.objects.select_related("recorded_by"))
+        )
     }
     rows = [
         SheetRow(place, [s for s in scores if (s.criterion, s.sub_criterion) == place.key],
