@@ -13,7 +13,7 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.errors import Conflict
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.selectors import tenderers
+from sanely.portal.tenders.selectors import is_tendering, tenderers
 
 from . import selectors
 from .models import EvaluationOutcome, Score, ScoreSubmission
@@ -86,7 +86,7 @@ def sheet_of(procurement: Procurement, tenderer: Organisation) -> dict[str, Any]
         "price_version_id": price.version_id if price else None,
         "final_tender_versions": [v.pk for v in versions],
         "versions": versions,
-        "still_in": tenderer in tenderers(procurement),
+        "still_in": is_tendering(procurement, tenderer),
     }
 
 

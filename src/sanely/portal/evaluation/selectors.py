@@ -92,6 +92,11 @@ def access_evaluation(
     return procurement, memberships[0]
 
 
+def moderates(actor: Actor, procurement: Procurement) -> bool:
+    """Whether the actor is one of the authority's commissioners or procurement leads."""
+    return any(m.role in WRITE_ROLES for m in actor.in_organisation(procurement.organisation_id))
+
+
 @contextmanager
 def arithmetic() -> Iterator[None]:
     """The scoring arithmetic refuses what it cannot compute: say so, never a server error."""
@@ -291,12 +296,9 @@ def access_scores(*, actor: Actor, procurement: Procurement, tenderer: Organisat
     user = actor.user
     mine = own_scores(procurement, user, tenderer)
     scorer = user.pk in {u.pk for u in scoring_evaluators(procurement)}
-    moderator = any(
-        m.role in WRITE_ROLES for m in actor.in_organisation(procurement.organisation_id)
-    )
     if scorer:
         sees_others = submitted(procurement, user, tenderer)
-    elif moderator:
+    elif moderates(actor, procurement):
         sees_others = may_read_tenders(user, procurement)
     else:
         sees_others = signed_off(procurement)

@@ -17,7 +17,6 @@ from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, ValidationFailed, validation_failed_from
 from sanely.portal.core.pages import form_page, page_actor, page_guard
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.procurements.selectors import WRITE_ROLES
 
 from . import selectors, services
 from .forms import (
@@ -44,11 +43,9 @@ def _raise_hidden(error: ApplicationError | None) -> None:
 def overview(request: HttpRequest, procurement_id: int) -> HttpResponse:
     actor = page_actor(request)
     procurement, _ = selectors.access_evaluation(actor=actor, procurement_id=procurement_id)
-    moderator = any(
-        m.role in WRITE_ROLES for m in actor.in_organisation(procurement.organisation_id)
-    )
     return render(request, "evaluation/overview.html", {
-        "overview": overview_of(actor, procurement), "moderator": moderator,
+        "overview": overview_of(actor, procurement),
+        "moderator": selectors.moderates(actor, procurement),
     })  # fmt: skip
 
 
