@@ -113,8 +113,8 @@ def test_no_contract_before_the_decision_is_notified(wessex, pcr):
 @pytest.mark.parametrize(
     ("purchase", "missing"),
     [
-        ({"max_cost": "450000"}, "no performance levels"),
-        ({"performance_levels": ["95% of trips on time"]}, "no maximum cost"),
+        ({"max_cost": "450000"}, "No performance levels are agreed"),
+        ({"performance_levels": ["95% of trips on time"]}, "No maximum cost is agreed"),
     ],
 )
 def test_a_purchase_without_performance_levels_or_maximum_cost_is_refused(

@@ -18,7 +18,12 @@ from sanely.portal.procurements.events import PROCUREMENT_ACTION_PREFIX
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.events import PARTICIPANT_STANDING_CHANGED
 from sanely.portal.tenders.models import Participant, Standing, SubmissionVersion
-from sanely.portal.tenders.selectors import candidates, round_list, submitted_count
+from sanely.portal.tenders.selectors import (
+    candidates,
+    participants,
+    round_list,
+    submitted_count,
+)
 from sanely.procedure import Rulebook
 
 from .selectors import Standstill, contracts_of, decision_letters, outcomes_of, standstill
@@ -192,26 +197,22 @@ def _rounds(procurement: Procurement) -> list[RoundRecord]:
                     _name(e.recorded_by),
                     e.recorded_at,
                 )
-                for e in r.extensions.select_related("recorded_by")
+                for e in r.extensions.all()
             ],
             opening_requested_by=_name(r.opening_requested_by),
             opening_requested_at=r.opening_requested_at,
             opened_by=_name(r.opened_by),
             opened_at=r.opened_at,
         )
-        for r in round_list(procurement=procurement).select_related(
-            "opening_requested_by", "opened_by"
-        )
+        for r in round_list(procurement=procurement)
+        .select_related("opening_requested_by", "opened_by")
+        .prefetch_related("extensions__recorded_by")
     ]
 
 
 def _standings(procurement: Procurement) -> list[StandingRecord]:
     """Every participant with its standing and reason; a candidate with none says so."""
-    found = list(
-        Participant.objects.filter(procurement=procurement)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
+    found = list(participants(procurement).order_by("organisation__name"))
     known = {p.organisation_id for p in found}
     records = [
         StandingRecord(p.organisation.name, Standing(p.standing).label, p.reason or NOT_RECORDED)
@@ -227,10 +228,7 @@ def _standings(procurement: Procurement) -> list[StandingRecord]:
 
 def _standing_changes(procurement: Procurement) -> list[StandingChange]:
     """Every standing a supplier was given, with its reason, from the audit trail."""
-    participants = Participant.objects.filter(procurement=procurement).select_related(
-        "organisation"
-    )
-    names = {str(p.pk): p.organisation.name for p in participants}
+    names = {str(p.pk): p.organisation.name for p in participants(procurement)}
     events = AuditEvent.objects.filter(
         action=PARTICIPANT_STANDING_CHANGED,
         subject_type=Participant._meta.label_lower,
@@ -289,8 +287,10 @@ def _conflicts(procurement: Procurement) -> tuple[list[ConflictRecord], str]:
 
 def _justifications(procurement: Procurement, rulebook: Rulebook) -> list[JustificationRecord]:
     def citation(rule_id: str) -> str:
-        rule = next((r for r in rulebook.rules if r.id == rule_id), None)
-        return rule.citation if rule else ""
+        try:
+            return rulebook.rule(rule_id).citation
+        except KeyError:  # a justification kept for a rule this rulebook does not have
+            return ""
 
     return [
         JustificationRecord(rule_id, citation(rule_id), text)

@@ -21,6 +21,7 @@ from sanely.portal.procurements.engine import UK, rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 from sanely.portal.tenders.models import Letter, Participant, Standing
+from sanely.portal.tenders.selectors import participants
 from sanely.procedure import Rulebook, deadline_for
 
 from .models import DECISION_LETTER, Contract
@@ -101,8 +102,8 @@ def other_candidates(procurement: Procurement, tenderer_ids: set[int]) -> list[P
     """Candidates with no evaluated tender, told of the decision with their own reason."""
     return [
         p
-        for p in Participant.objects.filter(procurement=procurement, standing__in=EARLIER_STAGES)
-        .select_related("organisation")
+        for p in participants(procurement)
+        .filter(standing__in=EARLIER_STAGES)
         .order_by("organisation__name")
         if p.organisation_id not in tenderer_ids
     ]

@@ -8,7 +8,6 @@ cost is refused with the rule and its citation, and nothing is stored.
 """
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -16,15 +15,15 @@ from django.db import transaction
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
-from sanely.portal.core.errors import Conflict, RuleRefused
+from sanely.portal.core.errors import Conflict
 from sanely.portal.evaluation.models import EvaluationOutcome
 from sanely.portal.procurements.design import ActionIn, PurchaseSection, section
 from sanely.portal.procurements.engine import rulebook_of, uk_date
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_act
-from sanely.portal.tenders.models import Letter, Participant, Standing
+from sanely.portal.tenders.models import Letter, Standing
+from sanely.portal.tenders.selectors import participants
 from sanely.portal.tenders.services import letter_send, participant_set
-from sanely.procedure import Rulebook
 
 from . import events
 from .models import DECISION_LETTER, Contract
@@ -85,9 +84,9 @@ def _move_standings(
     actor: Actor, procurement: Procurement, outcomes: list[EvaluationOutcome], now: datetime
 ) -> None:
     rejected = set(
-        Participant.objects.filter(procurement=procurement, standing=Standing.REJECTED).values_list(
-            "organisation_id", flat=True
-        )
+        participants(procurement)
+        .filter(standing=Standing.REJECTED)
+        .values_list("organisation_id", flat=True)
     )
     for outcome in outcomes:
         if outcome.recommended:
@@ -181,9 +180,9 @@ def _phases(procurement: Procurement) -> list[dict[str, Any]]:
 
 def _partners(procurement: Procurement) -> list[EvaluationOutcome]:
     partner_ids = set(
-        Participant.objects.filter(procurement=procurement, standing=Standing.PARTNER).values_list(
-            "organisation_id", flat=True
-        )
+        participants(procurement)
+        .filter(standing=Standing.PARTNER)
+        .values_list("organisation_id", flat=True)
     )
     partners = [o for o in outcomes_of(procurement) if o.tenderer_id in partner_ids]
     if not partners:
@@ -192,34 +191,6 @@ def _partners(procurement: Procurement) -> list[EvaluationOutcome]:
             " tenderers become partners then."
         )
     return partners
-
-
-def _purchase_agreed(
-    procurement: Procurement, rulebook: Rulebook, event: str
-) -> tuple[PurchaseSection, Decimal]:
-    """The design's purchase and its maximum cost; refused, as the rulebook does, without both."""
-    purchase: PurchaseSection = section(procurement.design, "purchase")
-    missing = [
-        what
-        for what, absent in (
-            ("performance levels", not purchase.performance_levels),
-            ("maximum cost", purchase.max_cost is None),
-        )
-        if absent
-    ]
-    if purchase.max_cost is None or missing:
-        rule = next(
-            r
-            for r in rulebook.rules
-            if any(c.event == event and c.guard == "performance_and_max_cost_set" for c in r.checks)
-        )
-        raise RuleRefused(
-            f"The design sets no {' and no '.join(missing)} for the purchase, and every partner"
-            " contract must hold both. To fix: complete the purchase section of the design.",
-            rule=rule.id,
-            citation=rule.citation,
-        )
-    return purchase, purchase.max_cost
 
 
 @transaction.atomic
@@ -233,13 +204,17 @@ def contracts_conclude(*, actor: Actor, procurement_id: int, now: datetime) -> l
     if contracts_of(procurement).exists():
         raise Conflict("The partner contracts of this procurement are already concluded.")
     partners = _partners(procurement)
-    rulebook = rulebook_of(procurement)
-    event, _ = event_of(rulebook, CONCLUDE_EVENTS)
-    purchase, max_cost = _purchase_agreed(procurement, rulebook, event)
+    event, _ = event_of(rulebook_of(procurement), CONCLUDE_EVENTS)
+    # The rulebook refuses a purchase without performance levels and a maximum cost
+    # (guard `performance_and_max_cost_set`), before anything is stored.
     procurement = procurement_act(
         actor=actor, procurement_id=procurement.pk, event=event,
         action=ActionIn.model_validate({"partners": len(partners)}), now=now,
     )  # fmt: skip
+    purchase: PurchaseSection = section(procurement.design, "purchase")
+    max_cost = purchase.max_cost
+    if max_cost is None:  # only a rulebook without that guard lets this through
+        raise Conflict("The design sets no maximum cost for the purchase: complete it first.")
     contracts = []
     for outcome in partners:
         contract = Contract.objects.create(
