@@ -1,6 +1,7 @@
 """The selection through the API and the pages: marks, the proposed shortlist, the decision."""
 
 import pytest
+from competition import DESIGN
 from portal.selection.world import TRACK_RECORD, mark, selecting
 
 from sanely.portal.accounts.models import Role
@@ -189,3 +190,17 @@ def test_the_decide_page_shows_missing_marks_and_a_refusal(wessex, five):
     assert 409 == refused.status_code
     assert "Osprey Robotics Ltd on Insurance and finances" in refused.text
     assert not ShortlistDecision.objects.exists()
+
+
+def test_a_tie_at_the_maximum_is_explained_with_the_candidates_names(wessex, five):
+    design = {**DESIGN, "partners": {"partner_model": "single", "max_candidates": 2}}
+    procurement = selecting(wessex, five[:3], design=design)
+    for candidate, track in zip(five[:3], ("5", "4", "4"), strict=True):
+        mark(wessex, procurement, candidate, track=track)
+    tied = "“Osprey Robotics Ltd” and “Heron Transit CIC” tie on 11.00 points at the boundary"
+    base = f"/api/v1/procurements/{procurement.pk}/selection/shortlist"
+    proposed = wessex.token_client(Role.AUDITOR).get(base).json()["reason"]
+    assert tied in proposed
+    page = wessex.client(Role.PROCUREMENT_LEAD).get(f"/selection/procurements/{procurement.pk}/")
+    assert tied in page.text
+    assert f"“{five[1].organisation.pk}”" not in proposed + page.text

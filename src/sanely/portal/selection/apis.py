@@ -123,7 +123,7 @@ def shortlist_proposed(request: HttpRequest, procurement_id: int) -> dict[str, A
         "maximum": board.maximum,
         "missing": [str(m) for m in board.missing],
         "missing_sentence": board.missing_sentence,
-        "reason": board.proposed.reason if board.proposed else "",
+        "reason": board.reason,
         "candidates": [board.outcome(c) for c in board.candidates],
         "decision": board.decision,
         "blocker": board.blocker,

@@ -12,6 +12,7 @@ Reads for the selection, and the one place that decides who may see or do what i
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
@@ -62,19 +63,24 @@ def access_selection(
 ) -> tuple[Procurement, Membership]:
     """The procurement and the membership through which the actor reads, marks or decides."""
     procurement, _ = access_procurement(actor=actor, procurement_id=procurement_id)
-    memberships = actor.in_organisation(procurement.organisation_id)
-    if act != Act.READ:
-        roles = MARK_ROLES if act == Act.MARK else WRITE_ROLES
-        memberships = [m for m in memberships if m.role in roles]
-        if not memberships:
-            raise PermissionDenied(_REFUSED[act])
+    memberships = _acting(actor, procurement, act)
+    if not memberships:
+        raise PermissionDenied(_REFUSED[act])
     return procurement, memberships[0]
+
+
+def _acting(actor: Actor, procurement: Procurement, act: Act) -> list[Membership]:
+    """The actor's memberships of the procurement's authority that allow the act."""
+    memberships = actor.in_organisation(procurement.organisation_id)
+    if act == Act.READ:
+        return list(memberships)
+    roles = MARK_ROLES if act == Act.MARK else WRITE_ROLES
+    return [m for m in memberships if m.role in roles]
 
 
 def may(actor: Actor, procurement: Procurement, act: Act) -> bool:
     """Whether the actor may mark or decide in this procurement (to offer the forms)."""
-    roles = MARK_ROLES if act == Act.MARK else WRITE_ROLES
-    return any(m.role in roles for m in actor.in_organisation(procurement.organisation_id))
+    return bool(_acting(actor, procurement, act))
 
 
 def access_candidate(*, procurement: Procurement, organisation_id: int) -> Organisation:
@@ -197,7 +203,7 @@ class Board:
         listed = ", ".join(str(m) for m in self.missing)
         return f"{count} mark{'s' * (count != 1)} missing: {listed}."
 
-    @property
+    @cached_property
     def ranking(self) -> dict[str, Ranked]:
         """The qualifying candidates' places by total (the scoring's `rank`), by key."""
         qualifying = {r.candidate: r.total for r in self.results.values() if r.qualifies}

@@ -54,9 +54,9 @@ def _entry_problems(
     entry: MarkEntry, published: Published, scale_max: int, candidate: Organisation
 ) -> dict[str, str]:
     """What is wrong with one mark, by field."""
-    criterion = published.get(entry.criterion)
     if not published:
         return {"criterion": "The design publishes no selection criteria: add them first."}
+    criterion = published.get(entry.criterion)
     if criterion is None:
         names = ", ".join(published)
         return {
