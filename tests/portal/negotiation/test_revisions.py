@@ -68,10 +68,12 @@ def test_extending_the_open_rounds_deadline_in_the_same_step_answers_the_review(
     assert "extended to" in Letter.objects.filter(kind="document_revision").first().body
 
 
-def test_no_deadline_to_extend_when_no_round_is_open(pcr, lead):
+@pytest.mark.parametrize("justification", ["", "Ten days remain."])
+def test_no_deadline_to_extend_when_no_round_is_open(pcr, lead, justification):
     with pytest.raises(ValidationFailed) as refused:
-        revise(lead, pcr, new_deadline=now() + timedelta(days=5))
+        revise(lead, pcr, new_deadline=now() + timedelta(days=5), justification=justification)
     assert ["new_deadline"] == list(refused.value.detail)
+    assert 0 == DocumentRevision.objects.count()
 
 
 def test_an_earlier_deadline_is_refused_and_nothing_is_stored(pcr, lead):

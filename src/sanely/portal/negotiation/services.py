@@ -367,17 +367,8 @@ def _revision_problems(
 
 
 def _extension_justification(
-    submission_round: SubmissionRound | None, new_deadline: datetime, reason: str
+    submission_round: SubmissionRound, new_deadline: datetime, reason: str
 ) -> str:
-    if submission_round is None:
-        raise validation_failed_from(
-            {
-                "new_deadline": [
-                    "No tender round is open for submissions now, so there is no deadline to"
-                    " extend: record why the remaining time is enough instead."
-                ]
-            }
-        )
     return (
         f"The deadline of {submission_round.label.lower()} was extended to"
         f" {vault_time(new_deadline)} in the same step. {reason}".strip()
@@ -413,9 +404,19 @@ def document_revision_record(
     if not recipients:
         raise Conflict("No tenderer is still in the competition to send the revision to.")
     submission_round = open_tender_round(procurement, now)
+    if new_deadline is not None and submission_round is None:
+        raise validation_failed_from(
+            {
+                "new_deadline": [
+                    "No tender round is open for submissions now, so there is no deadline to"
+                    " extend: leave the new deadline empty and record why the remaining time"
+                    " is enough instead."
+                ]
+            }
+        )
     reason = extension_reason.strip() or f"The procurement documents were revised: {title.strip()}."
     review = justification.strip()
-    if new_deadline is not None:
+    if new_deadline is not None and submission_round is not None:
         review = review or _extension_justification(submission_round, new_deadline, reason)
     engine_step(
         actor=actor, procurement=procurement, event="amend_documents", proposed_changes=changes,
