@@ -49,14 +49,18 @@ def access_tenderer(
     procurement = access_opportunity(procurement_id=procurement_id)
     if not Participant.objects.filter(procurement=procurement, organisation=organisation).exists():
         raise NotFound("No such procurement.")
-    if admin and not any(
-        m.role == Role.SUPPLIER_ADMIN for m in actor.in_organisation(organisation_id)
-    ):
+    if admin and not supplier_admin(actor, organisation_id):
         raise PermissionDenied(f"Only a supplier admin of {organisation.name} can do this.")
     return procurement, organisation
 
 
-def _authority_reads(actor: Actor, procurement: Procurement) -> bool:
+def supplier_admin(actor: Actor, organisation_id: int) -> bool:
+    """Whether the actor is an admin of the supplier: only admins give or withdraw consents."""
+    return any(m.role == Role.SUPPLIER_ADMIN for m in actor.in_organisation(organisation_id))
+
+
+def authority_reads(actor: Actor, procurement: Procurement) -> bool:
+    """Whether the actor is one of the procurement's authority's people (any role)."""
     return bool(actor.in_organisation(procurement.organisation_id))
 
 
@@ -74,7 +78,7 @@ def access_meeting(*, actor: Actor, meeting_id: int) -> Meeting:
         .first()
     )
     if meeting is None or not (
-        _authority_reads(actor, meeting.procurement)
+        authority_reads(actor, meeting.procurement)
         or actor.in_organisation(meeting.organisation_id)
     ):
         raise NotFound("No such meeting.")
@@ -121,7 +125,7 @@ def access_clarification(
     if write:
         access_negotiation(actor=actor, procurement_id=found.procurement_id, write=True)
     elif not (
-        _authority_reads(actor, found.procurement) or actor.in_organisation(found.organisation_id)
+        authority_reads(actor, found.procurement) or actor.in_organisation(found.organisation_id)
     ):
         raise NotFound("No such clarification.")
     return found
@@ -182,7 +186,7 @@ def access_consent(*, actor: Actor, consent_id: int, write: bool = False) -> Con
         .first()
     )
     own = consent is not None and bool(actor.in_organisation(consent.organisation_id))
-    if consent is None or not (own or (not write and _authority_reads(actor, consent.procurement))):
+    if consent is None or not (own or (not write and authority_reads(actor, consent.procurement))):
         raise NotFound("No such consent.")
     if write:
         access_tenderer(

@@ -81,8 +81,9 @@ def meeting_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
 @require_GET
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """A meeting's record: for the authority and the tenderer it was with."""
-    meeting = selectors.access_meeting(actor=page_actor(request), meeting_id=meeting_id)
-    authority = bool(page_actor(request).in_organisation(meeting.procurement.organisation_id))
+    actor = page_actor(request)
+    meeting = selectors.access_meeting(actor=actor, meeting_id=meeting_id)
+    authority = selectors.authority_reads(actor, meeting.procurement)
     return render(request, "negotiation/meeting.html", {"meeting": meeting, "authority": authority})
 
 
@@ -205,7 +206,7 @@ def _tenderer_page(
     question_form = question_form or QuestionForm()
     consent_form = consent_form or ConsentForm()
     sent = question_form if question_form.is_bound else consent_form
-    admin = any(m.is_admin for m in page_actor(request).in_organisation(organisation_id))
+    admin = selectors.supplier_admin(page_actor(request), organisation_id)
     return form_page(
         request, "negotiation/tenderer.html", form=sent, error=error,
         question_form=question_form, consent_form=consent_form, admin=admin,
