@@ -12,10 +12,11 @@ from sanely.portal.accounts.models import Organisation, Role, User
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.models import RoundKind, SubmissionRound
+from sanely.portal.tenders.models import SubmissionRound
 from sanely.portal.tenders.selectors import tenderers
 
 from .models import Reduction
+from .selectors import opened_tender_rounds
 from .services import (
     TenderScore,
     clarification_answer,
@@ -99,11 +100,9 @@ def _demo_scores(procurement: Procurement) -> dict[int, TenderScore]:
 
 def reduce(procurement: Procurement, *, lead: Actor, keep: int, now: datetime) -> Reduction:
     """A staged reduction after the latest opened tender round, keeping the best `keep`."""
-    latest = SubmissionRound.objects.filter(
-        procurement=procurement, kind=RoundKind.TENDER, opened_at__isnull=False
-    ).latest("number")
+    latest = opened_tender_rounds(procurement).last()
     return tenders_reduce(
-        actor=lead, procurement_id=procurement.pk, round_id=latest.pk,
+        actor=lead, procurement_id=procurement.pk, round_id=latest.pk if latest else 0,
         scores=_demo_scores(procurement), keep=keep,
         justification="The tender notice announced a staged reduction after round 2.", now=now,
     )  # fmt: skip
