@@ -1,13 +1,18 @@
 """The demo's evaluation: two evaluators score a little apart, the lead moderates and signs off."""
 
 import pytest
-from portal.evaluation.world import close_tendering, competition
+from portal.evaluation.world import close_tendering, competition, ready
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
 from sanely.portal.evaluation import demo
-from sanely.portal.evaluation.models import ConflictDeclaration, EvaluationOutcome, Score
+from sanely.portal.evaluation.models import (
+    ConflictDeclaration,
+    EvaluationOutcome,
+    Score,
+    TieChoice,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +40,16 @@ def test_the_demo_declares_scores_moderates_and_signs_off_once(wessex):
     assert [1, 2, 3, 4] == [o.rank for o in outcomes]
     assert [True, True, False, False] == [o.recommended for o in outcomes]
     assert all(o.strengths and o.price for o in outcomes)
+
+
+def test_at_a_tie_the_demo_chooses_with_a_reason_before_signing_off(c):
+    ready(c, {t.pk: s for t, s in zip(c.tenderers, [[8, 7, 6], [7, 7, 9], [8, 7, 6]], strict=True)},
+          {t.pk: p for t, p in zip(c.tenderers, ("400000", "360000", "400000"), strict=True)})  # fmt: skip
+    kestrel, _, heron = c.tenderers
+    close_tendering(c)
+    demo.sign_off(c.procurement, lead=c.lead, now=now())
+    choice = TieChoice.objects.get(procurement=c.procurement)
+    assert (sorted([kestrel.pk, heron.pk]), [heron.pk]) == (sorted(choice.tied), choice.chosen)
+    recommended = EvaluationOutcome.objects.filter(procurement=c.procurement, recommended=True)
+    assert heron.pk in {o.tenderer_id for o in recommended}
+    assert kestrel.pk not in {o.tenderer_id for o in recommended}

@@ -140,7 +140,13 @@ def sign_off(procurement: Procurement, *, lead: Actor, now: datetime) -> None:
         return
     ranking = ranking_of(procurement)
     if ranking is not None and ranking.tie is not None and not ranking.tie_chosen:
-        chosen = [t.pk for t in ranking.tie.tied][: ranking.tie.places]
+        quality = {
+            line.tenderer.pk: sum(Decimal(p["points"]) for p in line.breakdown
+                                  if p["kind"] == "quality")
+            for line in ranking.lines
+        }  # fmt: skip
+        best = sorted(ranking.tie.tied, key=lambda t: (-quality[t.pk], t.name))
+        chosen = [t.pk for t in best[: ranking.tie.places]]
         tie_choose(
             actor=lead, procurement_id=procurement.pk, chosen=chosen,
             reason="Equal totals: the higher quality points decide, as the documents said.",
