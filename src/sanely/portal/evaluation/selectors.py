@@ -148,12 +148,9 @@ def tenderers_to_declare(procurement: Procurement) -> list[Organisation]:
 
 def scoring_evaluators(procurement: Procurement) -> list[User]:
     """The people whose latest declaration is clean and says they score tenders."""
-    latest: dict[int, ConflictDeclaration] = {}
-    for declaration in declaration_list(procurement):
-        latest[declaration.evaluator_id] = declaration
-    conflicted = set(
-        declaration_list(procurement).filter(conflict=True).values_list("evaluator_id", flat=True)
-    )
+    declarations = list(declaration_list(procurement))
+    latest = {d.evaluator_id: d for d in declarations}  # oldest first: the last one counts
+    conflicted = {d.evaluator_id for d in declarations if d.conflict}
     return sorted(
         (
             d.evaluator
