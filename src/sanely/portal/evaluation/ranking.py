@@ -99,8 +99,9 @@ def _scores(
 ) -> dict[str, dict[str, dict[str, Decimal]]] | None:
     """The moderated scores, {tenderer: {criterion: {sub: score}}}; None while one is missing."""
     scores: dict[str, dict[str, dict[str, Decimal]]] = {}
+    places = score_places(procurement)
     for pk in ids:
-        for place in score_places(procurement):
+        for place in places:
             found = consensus.get((pk, place.criterion, place.sub_criterion))
             if found is None:
                 return None
@@ -203,6 +204,7 @@ def sign_off_missing(procurement: Procurement) -> list[str]:
     strengths = set(
         Strengths.objects.filter(procurement=procurement).values_list("tenderer_id", flat=True)
     )
+    places, priced = score_places(procurement), price_criterion(procurement)
     for tenderer in still_in:
         missing += [
             f"{u.full_name} has not submitted their scores of {tenderer.name}."
@@ -210,10 +212,10 @@ def sign_off_missing(procurement: Procurement) -> list[str]:
         ]
         missing += [
             f"No consensus score of {tenderer.name} on {p.label}."
-            for p in score_places(procurement)
+            for p in places
             if (tenderer.pk, p.criterion, p.sub_criterion) not in consensus
         ]
-        if tenderer.pk not in prices and price_criterion(procurement):
+        if priced and tenderer.pk not in prices:
             missing.append(f"No price recorded for {tenderer.name}.")
         if tenderer.pk not in strengths:
             missing.append(f"Write the characteristics and relative advantages of {tenderer.name}.")
