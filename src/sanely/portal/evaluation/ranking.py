@@ -4,6 +4,7 @@ prices, worked out by `sanely.procedure` (never here), ranked, and the partners 
 per the published partner model; and what is still missing before the sign-off.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from sanely.portal.tenders.selectors import tenderers
 from sanely.procedure import (
     PRICE_FORMULAS,
     AwardCriterion,
+    Breakdown,
     SubCriterion,
     best_price_quality,
     rank,
@@ -31,7 +33,6 @@ from .selectors import (
     low_flags,
     moderation_ready,
     prices_of,
-    scale_max,
     score_places,
     scoring_evaluators,
     tie_choice_of,
@@ -82,6 +83,26 @@ def award_criteria(procurement: Procurement) -> list[AwardCriterion]:
         )
         for c in section(procurement.design, "award").criteria
     ]
+
+
+def price_quality(
+    procurement: Procurement,
+    scores: Mapping[str, Mapping[str, Mapping[str, Decimal]]],
+    prices: Mapping[str, Decimal],
+) -> dict[str, Breakdown]:
+    """
+    The best price-quality ratio of these marks and prices by the published criteria, scale,
+    price formula and maximum cost, worked out by `sanely.procedure`; ValueError if it cannot.
+    """
+    award = section(procurement.design, "award")
+    return best_price_quality(
+        award_criteria(procurement),
+        scores,
+        prices,
+        scale_max=award.scale_max,
+        formula=award.price_formula,
+        max_cost=section(procurement.design, "purchase").max_cost,
+    )
 
 
 def price_criterion(procurement: Procurement) -> bool:
@@ -143,15 +164,9 @@ def ranking_of(procurement: Procurement) -> Ranking | None:
     priced = not price_criterion(procurement) or set(prices) == set(still_in)
     if not still_in or scores is None or not priced:
         return None
-    award = section(procurement.design, "award")
     with arithmetic():
-        computed = best_price_quality(
-            award_criteria(procurement),
-            scores,
-            {str(pk): p.price for pk, p in prices.items()},
-            scale_max=scale_max(procurement),
-            formula=award.price_formula,
-            max_cost=section(procurement.design, "purchase").max_cost,
+        computed = price_quality(
+            procurement, scores, {str(pk): p.price for pk, p in prices.items()}
         )
         ranked = rank({key: b.total for key, b in computed.items()})
         recommendation = recommend(ranked, partners=partners_wanted(procurement))
