@@ -26,7 +26,7 @@ from sanely.portal.core.errors import (
     RuleRefused,
     validation_failed_from,
 )
-from sanely.portal.evaluation.ranking import award_criteria
+from sanely.portal.evaluation.ranking import price_quality
 from sanely.portal.procurements.design import ActionIn, section
 from sanely.portal.procurements.engine import facts_of, rulebook_of
 from sanely.portal.procurements.models import Procurement
@@ -43,7 +43,6 @@ from sanely.procedure import (
     Breakdown,
     Rule,
     Rulebook,
-    best_price_quality,
     evaluate,
     rank,
     staged_reduction,
@@ -655,15 +654,11 @@ def _computed(
     procurement: Procurement, remaining: list[Organisation], scores: Mapping[int, TenderScore]
 ) -> dict[str, Breakdown]:
     """The best price-quality ratio, by `sanely.procedure`; its refusals name the tenderer."""
-    award = section(procurement.design, "award")
     try:
-        return best_price_quality(
-            award_criteria(procurement),
+        return price_quality(
+            procurement,
             {str(pk): s.scores for pk, s in scores.items()},
             {str(pk): s.price for pk, s in scores.items() if s.price is not None},
-            scale_max=award.scale_max,
-            formula=award.price_formula,
-            max_cost=section(procurement.design, "purchase").max_cost,
         )
     except ValueError as error:
         message = str(error)
