@@ -8,6 +8,7 @@ from competition import PCR_COMMENCED_ON
 from portal.award.record import AWARD_DESIGN, SENT_AT, evaluated
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.audit.models import AuditEvent
 from sanely.portal.award.models import Contract
 from sanely.portal.award.selectors import access_contract, partner_contract_list
 from sanely.portal.award.services import award_notify, contracts_conclude
@@ -156,3 +157,13 @@ def test_a_partner_finds_its_contract_from_the_opportunity_page(wessex, pcr):
     assert f'href="/award/contracts/{kestrels.pk}">Your partner contract</a>' in page.text
     others = pcr.heron.client(Role.SUPPLIER_ADMIN).get(f"/opportunities/{pcr.procurement.pk}/")
     assert "Your partner contract" not in others.text
+
+
+def test_each_contract_is_audited_for_the_authority_with_its_partner(wessex, pcr):
+    notified(wessex, pcr)
+    contracts = conclude(wessex, pcr, PCR_AFTER)
+    events = AuditEvent.objects.filter(action="award.contract_concluded").order_by("sequence")
+    assert [(str(c.pk), wessex.organisation.pk, c.partner_id, "450000") for c in contracts] == [
+        (e.subject_id, e.organisation_id, e.payload["partner"], e.payload["max_cost"])
+        for e in events
+    ]
