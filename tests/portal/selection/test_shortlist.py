@@ -8,6 +8,7 @@ from competition import COMMENCED_ON, DESIGN, PCR_COMMENCED_ON
 from portal.selection.world import mark, selecting
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, RuleRefused
 from sanely.portal.procurements.models import Procurement
@@ -219,3 +220,15 @@ def test_without_candidates_there_is_no_shortlist_to_decide(wessex):
     with pytest.raises(Conflict, match="Nobody submitted a request to participate"):
         _decide(wessex, procurement)
     _nothing_stored(procurement, "conditions_assessment")
+
+
+def test_the_decision_is_audited_for_the_authority_with_who_is_invited(wessex, five):
+    procurement = selecting(wessex, five[:2])
+    mark(wessex, procurement, five[0])
+    mark(wessex, procurement, five[1], insured=False)
+    decision = _decide(wessex, procurement)
+    event = AuditEvent.objects.get(action="selection.shortlist_decided")
+    assert (str(decision.pk), wessex.organisation.pk, [five[0].organisation.pk]) == (
+        event.subject_id, event.organisation_id, event.payload["invited"]
+    )  # fmt: skip
+    assert [str(five[1].organisation.pk)] == list(event.payload["not_invited"])

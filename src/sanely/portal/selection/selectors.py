@@ -153,7 +153,11 @@ def mark_list(*, procurement: Procurement) -> QuerySet[SelectionMark]:
 
 
 def decision_of(procurement: Procurement) -> ShortlistDecision | None:
-    return ShortlistDecision.objects.filter(procurement=procurement).first()
+    return (
+        ShortlistDecision.objects.filter(procurement=procurement)
+        .select_related("decided_by")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
