@@ -266,7 +266,11 @@ def submitters(procurement: Procurement, tenderer: Organisation) -> set[int]:
 
 
 def own_scores(procurement: Procurement, user: User, tenderer: Organisation) -> list[Score]:
-    return list(Score.objects.filter(procurement=procurement, evaluator=user, tenderer=tenderer))
+    return list(
+        Score.objects.filter(
+            procurement=procurement, evaluator=user, tenderer=tenderer
+        ).select_related("evaluator")
+    )
 
 
 def _counted(procurement: Procurement, tenderer: Organisation) -> QuerySet[Score]:
