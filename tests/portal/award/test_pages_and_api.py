@@ -40,6 +40,16 @@ def test_every_authority_role_reads_the_award_page_and_report(wessex, pcr, role)
     assert (200, 200) == (page.status_code, report.status_code)
     assert "Kestrel Mobility Ltd" in page.text
     assert escape(NOT_SELECTED_REASON) in report.text
+    assert (False, True) == (
+        "Send the award decision notices" in page.text,
+        "A commissioner or procurement lead of the authority sends them." in page.text,
+    )
+
+
+def test_the_lead_is_offered_the_notices_form(wessex, pcr):
+    page = wessex.client(Role.PROCUREMENT_LEAD).get(award_url(pcr))
+    assert "Send the award decision notices" in page.text
+    assert f'action="/award/procurements/{pcr.procurement.pk}/notify"' in page.text
 
 
 def test_the_lead_sends_the_notices_from_the_page(wessex, pcr):

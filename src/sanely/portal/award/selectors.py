@@ -19,7 +19,7 @@ from sanely.portal.core.errors import Conflict, NotFound
 from sanely.portal.evaluation.models import EvaluationOutcome
 from sanely.portal.procurements.engine import UK, rulebook_of
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.procurements.selectors import access_procurement
+from sanely.portal.procurements.selectors import WRITE_ROLES, access_procurement
 from sanely.portal.tenders.models import Letter, Participant, Standing
 from sanely.portal.tenders.selectors import participants
 from sanely.procedure import Rulebook, deadline_for
@@ -50,6 +50,12 @@ def access_award(
 ) -> tuple[Procurement, Membership]:
     """A procurement of the actor's authority; `write` needs a commissioner or lead."""
     return access_procurement(actor=actor, procurement_id=procurement_id, write=write)
+
+
+def may_act(actor: Actor, procurement: Procurement) -> bool:
+    """Whether the actor may send the notices and conclude the contracts (to offer the forms)."""
+    memberships = actor.in_organisation(procurement.organisation_id)
+    return any(m.role in WRITE_ROLES for m in memberships)
 
 
 def access_partner(*, actor: Actor, organisation_id: int) -> Organisation:

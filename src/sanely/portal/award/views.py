@@ -33,13 +33,14 @@ def _award_page(
     return form_page(
         request, "award/procurement.html", form=form, error=error, overview=overview,
         time_left=_standstill_left(overview.standstill),
+        may_act=selectors.may_act(page_actor(request), procurement),
     )  # fmt: skip
 
 
 def _standstill_left(period: selectors.Standstill | None) -> str:
-    at = now()
     if period is None:
         return ""
+    at = now()
     return "it has ended" if period.over(at) else time_left(period.ends_at, at)
 
 
