@@ -103,9 +103,14 @@ def selection_states(procurement: Procurement) -> tuple[str, ...]:
     return event.sources if event is not None else ()
 
 
-def selection_blocker(procurement: Procurement) -> str | None:
-    """Why candidates cannot be marked (or the shortlist decided) now; None when they can."""
-    decision = decision_of(procurement)
+def selection_blocker(
+    procurement: Procurement, decision: ShortlistDecision | None = None
+) -> str | None:
+    """
+    Why candidates cannot be marked (or the shortlist decided) now; None when they can.
+    `decision` saves reading it again when the caller already has it.
+    """
+    decision = decision or decision_of(procurement)
     if decision is not None:
         decided = decision.decided_at.astimezone(UK)
         return f"The shortlist was decided on {decided:%-d %B %Y}; the marks can no longer change."
@@ -291,10 +296,10 @@ def selection_board(*, procurement: Procurement) -> Board:
             proposed = shortlist(list(results.values()), minimum=minimum, maximum=maximum)
         except ValueError as error:  # a design the scoring cannot apply: say what to fix
             results, problem = {}, f"The selection criteria cannot be applied: {error}"
+    decision = decision_of(procurement)
     return Board(
         procurement, published, scale_max, people, marks, missing, results, proposed,
-        minimum, maximum, decision_of(procurement), selection_blocker(procurement),
-        problem,
+        minimum, maximum, decision, selection_blocker(procurement, decision), problem,
     )  # fmt: skip
 
 
