@@ -9,8 +9,7 @@ from datetime import datetime
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.procurements.models import Procurement
 
-from .models import Contract
-from .selectors import decision_letters
+from .selectors import contracts_of, decision_letters
 from .services import award_notify, contracts_conclude
 
 JUSTIFICATION = (
@@ -28,6 +27,6 @@ def notify(procurement: Procurement, *, lead: Actor, now: datetime) -> None:
 
 def conclude(procurement: Procurement, *, lead: Actor, now: datetime) -> None:
     """Conclude one contract with each partner, once the standstill has ended (once)."""
-    if Contract.objects.filter(procurement=procurement).exists():
+    if contracts_of(procurement).exists():
         return
     contracts_conclude(actor=lead, procurement_id=procurement.pk, now=now)
