@@ -9,7 +9,7 @@ from portal.negotiation.world import negotiation
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.core.clock import now
-from sanely.portal.core.errors import PermissionDenied, RuleRefused, ValidationFailed
+from sanely.portal.core.errors import Conflict, PermissionDenied, RuleRefused, ValidationFailed
 from sanely.portal.negotiation.models import Reduction
 from sanely.portal.negotiation.services import TenderScore, tenders_reduce
 from sanely.portal.tenders.models import Letter, Participant, Standing
@@ -75,6 +75,15 @@ def test_a_tie_at_the_boundary_keeps_every_tied_tenderer(neg, lead):
     reduction = reduce(lead, neg, scored(neg, (9, 8, 300000), (7, 6, 300000), (7, 6, 300000)))
     assert 3 == len(reduction.kept)
     assert not Letter.objects.filter(kind="staged_reduction").exists()
+
+
+def test_with_one_tenderer_left_there_is_no_one_to_reduce(neg, lead):
+    reduce(lead, neg, scored(neg, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000)), keep=1)
+    kestrel = neg.tenderers[0].organisation
+    with pytest.raises(Conflict) as refused:
+        reduce(lead, neg, {kestrel.pk: marks(9, 8, 300000)}, keep=1)
+    assert "Kestrel Mobility Ltd alone is still in the competition" in refused.value.message
+    assert 1 == Reduction.objects.count()
 
 
 def test_under_the_act_an_unannounced_reduction_is_refused(wessex, lead):
@@ -172,4 +181,5 @@ def test_a_reduction_through_the_api(wessex, neg):
     assert (201, [neg.kestrel.organisation.pk]) == (made.status_code, made.json()["kept"])
     assert [made.json()["id"]] == [r["id"] for r in api.get(url).json()]
     again = api.post(url, body, content_type="application/json")
-    assert (400, ["scores", "keep"]) == (again.status_code, list(again.json()["detail"]))
+    assert 409 == again.status_code
+    assert "alone is still in the competition" in again.json()["message"]

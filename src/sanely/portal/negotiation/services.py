@@ -721,6 +721,9 @@ def tenders_reduce(
     _reduction_allowed(actor, procurement, justification, now)
     submission_round = _reduction_round(procurement, round_id)
     remaining = tenderers(procurement)
+    if len(remaining) < 2:
+        still = ", ".join(o.name for o in remaining) or "No tenderer"
+        raise Conflict(f"{still} alone is still in the competition: there is no one to reduce.")
     if problems := _scores_problems(remaining, scores, keep):
         raise validation_failed_from(problems)
     computed = _computed(procurement, remaining, scores)
