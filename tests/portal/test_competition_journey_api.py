@@ -17,12 +17,14 @@ from competition import suppliers
 from django.test import Client
 from portal.journey import journey_clock, lawful_design
 
+from sanely import vault
 from sanely.portal.accounts.models import Role
 from sanely.portal.accounts.services import token_create
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.audit.services import audit_verify
 from sanely.portal.award.models import Contract
 from sanely.portal.procurements.engine import uk_date
+from sanely.portal.tenders.keys import signing_key
 from sanely.portal.tenders.models import Participant, SubmissionRound
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +172,8 @@ def _clarification(people, tenderers, firms, pid):
         "organisation_id": firms[0].organisation.pk,
         "question": "Kestrel asks: may vehicles be shared with school transport?",
     })  # fmt: skip
+    receipt = vault.receipt_verify(asked["receipt"], signing_key().public_pem)
+    assert f"question-{asked['id']}" == receipt.submission_id
     people[Role.PROCUREMENT_LEAD].post(f"/negotiation/clarifications/{asked['id']}/answer", {
         "audience": "all", "answer": "Yes, outside school hours.",
         "published_question": "May vehicles be shared with school transport?",

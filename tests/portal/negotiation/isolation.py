@@ -145,6 +145,15 @@ def case_answer(wessex, mercia):
     _unchanged(w)
 
 
+def case_question_receipt(wessex, mercia):
+    w = world(wessex)
+    for browser, _ in outsiders(w, mercia):
+        response = browser.get(f"/negotiation/clarifications/{w.question.pk}/receipt")
+        assert 404 == response.status_code
+        assert SECRET not in response.text
+    _unchanged(w)
+
+
 def case_revision(wessex, mercia):
     w = world(wessex)
     body = {"title": "Spec v3", "summary": "Changed.", "justification": "Enough time."}
@@ -202,6 +211,7 @@ def case_reduction(wessex, mercia):
 
 
 NEGOTIATION_CASES: dict[str, object] = {
+    "negotiation:question_receipt": case_question_receipt,
     "negotiation:procurement": case_authority_reads,
     "negotiation:equal_treatment": case_authority_reads,
     "api:negotiation_meeting_list": case_authority_reads,

@@ -1,5 +1,7 @@
 """Clarifications: the question stays with its asker; the answer goes to all, or justified to one."""
 
+import hashlib
+
 import pytest
 
 from sanely.portal.accounts.models import Role
@@ -119,3 +121,23 @@ def test_only_commissioners_and_leads_answer(wessex, mercia, neg):
         with pytest.raises(NotFound):
             answer(outsider, asked, audience="all", answer="Yes.")
     assert not Clarification.objects.get().answered
+
+
+def test_the_asker_keeps_a_signed_receipt_of_its_question_that_verifies_offline(neg):
+    from sanely import vault
+    from sanely.portal.tenders.keys import signing_key
+
+    asked = ask(neg)
+    receipt = vault.receipt_verify(asked.receipt, signing_key().public_pem)
+    file = receipt.files[0]
+    assert (f"question-{asked.pk}", asked.asked_at, len(QUESTION.encode())) == (
+        receipt.submission_id, receipt.received_at, file.size,
+    )  # fmt: skip
+    assert hashlib.sha256(QUESTION.encode()).hexdigest() == file.sha256
+    page = neg.kestrel.client(Role.SUPPLIER_MEMBER)
+    downloaded = page.get(f"/negotiation/clarifications/{asked.pk}/receipt")
+    assert (200, asked.receipt.encode()) == (downloaded.status_code, downloaded.content)
+    other = neg.osprey.client(Role.SUPPLIER_ADMIN).get(
+        f"/negotiation/clarifications/{asked.pk}/receipt"
+    )
+    assert 404 == other.status_code

@@ -156,6 +156,7 @@ class TendererClarificationOut(Schema):
     audience: str
     asked_at: datetime | None
     answered_at: datetime | None
+    receipt: str = Field(description="own questions: the signed receipt, verifiable offline")
 
 
 def _tenderer_clarification(seen: selectors.SupplierClarification) -> dict[str, Any]:
@@ -163,7 +164,7 @@ def _tenderer_clarification(seen: selectors.SupplierClarification) -> dict[str, 
     return {
         "id": c.pk, "own": seen.own, "question": seen.question, "answer": c.answer,
         "audience": c.audience, "asked_at": c.asked_at if seen.own else None,
-        "answered_at": c.answered_at,
+        "answered_at": c.answered_at, "receipt": c.receipt if seen.own else "",
     }  # fmt: skip
 
 

@@ -68,6 +68,8 @@ class Clarification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     asked_at = models.DateTimeField()
+    # The signed receipt the asker keeps (verifiable offline, like a submission's).
+    receipt = models.TextField(blank=True)
     audience = models.CharField(max_length=10, choices=Audience.choices, blank=True)
     published_question = models.TextField(blank=True)
     answer = models.TextField(blank=True)

@@ -37,6 +37,7 @@ from sanely.portal.tenders.services import (
     letter_send,
     participant_set,
     submission_round_extend,
+    text_receipt,
     vault_time,
 )
 from sanely.procedure import (
@@ -248,6 +249,12 @@ def question_ask(
         asked_by=actor.user,
         asked_at=now,
     )
+    clarification.receipt = text_receipt(
+        procurement=procurement, organisation=organisation,
+        ref=f"question-{clarification.pk}", file_name="clarification-question.txt",
+        text=clarification.question, received_at=now,
+    )  # fmt: skip
+    clarification.save(update_fields=["receipt"])
     audit_record(
         action=events.QUESTION_ASKED,
         subject=clarification,

@@ -42,4 +42,9 @@ urlpatterns = [
         name="consent",
     ),
     path("consents/<int:consent_id>/withdraw", views.consent_withdraw, name="withdraw"),
+    path(
+        "clarifications/<int:clarification_id>/receipt",
+        views.question_receipt,
+        name="question_receipt",
+    ),
 ]

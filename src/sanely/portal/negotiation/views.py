@@ -17,6 +17,7 @@ from sanely.portal.evaluation.ranking import price_criterion
 from sanely.portal.evaluation.selectors import score_places
 from sanely.portal.procurements.design import section
 from sanely.portal.tenders.selectors import tenderers
+from sanely.portal.tenders.views import receipt_response
 
 from . import selectors, services
 from .forms import (
@@ -282,3 +283,14 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
         "negotiation:tenderer", procurement_id=consent.procurement_id,
         organisation_id=consent.organisation_id,
     )  # fmt: skip
+
+
+@login_required
+@page_guard
+@require_GET
+def question_receipt(request: HttpRequest, clarification_id: int) -> HttpResponse:
+    """The signed receipt of a question, for its asker (and the authority), as issued."""
+    found = selectors.access_clarification(
+        actor=page_actor(request), clarification_id=clarification_id
+    )
+    return receipt_response(found.receipt, f"question-{found.pk}")

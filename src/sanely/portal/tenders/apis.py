@@ -379,9 +379,8 @@ def round_submission_list(request: HttpRequest, round_id: int):  # type: ignore[
 )
 def receipt_download(request: HttpRequest, version_id: int) -> HttpResponse:
     """Your signed receipt, byte for byte as issued: check it with `sanely vault verify-receipt`."""
-    return receipt_response(
-        selectors.access_receipt(actor=actor_of(request), version_id=version_id)
-    )
+    version = selectors.access_receipt(actor=actor_of(request), version_id=version_id)
+    return receipt_response(version.receipt, version.submission_id)
 
 
 @router.get(

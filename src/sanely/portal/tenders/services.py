@@ -6,6 +6,7 @@ Each refusal says what to change; a refused submission leaves nothing stored and
 supplier's earlier versions untouched.
 """
 
+import hashlib
 import secrets
 import tempfile
 from collections.abc import Iterator
@@ -786,6 +787,33 @@ def upload_finish(*, actor: Actor, upload_id: int, now: datetime) -> SubmissionV
 def _discard(upload: ChunkedUpload) -> None:
     _spool(upload).unlink(missing_ok=True)
     upload.delete()
+
+
+def text_receipt(
+    *,
+    procurement: Procurement,
+    organisation: Organisation,
+    ref: str,
+    file_name: str,
+    text: str,
+    received_at: datetime,
+) -> str:
+    """
+    A signed receipt for something a supplier submits as text (a clarification question):
+    the same receipt as for a sealed file, naming `file_name` with the text's UTF-8 SHA-256,
+    so that `sanely vault verify-receipt RECEIPT --file FILE` checks it offline.
+    """
+    data = text.encode()
+    return vault.receipt_issue(
+        signing_key(),
+        submission_id=ref,
+        procurement_ref=procurement.reference,
+        round_ref=f"{procurement.reference}/{file_name.rsplit('.', 1)[0]}",
+        supplier_ref=supplier_ref(organisation),
+        files=[vault.ReceiptFile(file_name, len(data), hashlib.sha256(data).hexdigest())],
+        received_at=received_at,
+        version=1,
+    )
 
 
 def participant_set(

@@ -21,7 +21,6 @@ from sanely.portal.procurements.selectors import access_procurement
 from . import selectors, services
 from .forms import ExtensionForm, RoundForm, SubmitForm
 from .keys import signing_key
-from .models import SubmissionVersion
 
 
 def time_left(deadline: datetime, at: datetime) -> str:
@@ -39,10 +38,10 @@ def time_left(deadline: datetime, at: datetime) -> str:
     return f"{minutes} minute{'s' * (minutes != 1)} left" if minutes else "Less than a minute left"
 
 
-def receipt_response(version: SubmissionVersion) -> HttpResponse:
-    """The receipt exactly as issued, as a file to keep."""
-    response = HttpResponse(version.receipt.encode("ascii"), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="receipt-{version.submission_id}.json"'
+def receipt_response(receipt: str, receipt_id: str) -> HttpResponse:
+    """A signed receipt exactly as issued, as a file to keep."""
+    response = HttpResponse(receipt.encode("ascii"), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{receipt_id}.json"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -171,9 +170,8 @@ def submission_page(request: HttpRequest, round_id: int, organisation_id: int) -
 @page_guard
 @require_GET
 def receipt_download(request: HttpRequest, version_id: int) -> HttpResponse:
-    return receipt_response(
-        selectors.access_receipt(actor=page_actor(request), version_id=version_id)
-    )
+    version = selectors.access_receipt(actor=page_actor(request), version_id=version_id)
+    return receipt_response(version.receipt, version.submission_id)
 
 
 @login_required
