@@ -30,7 +30,11 @@ from sanely.portal.evaluation.ranking import price_quality
 from sanely.portal.procurements.design import ActionIn, section
 from sanely.portal.procurements.engine import facts_of, rulebook_of
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.procurements.services import procurement_act
+from sanely.portal.procurements.services import (
+    procurement_act,
+    require_justification,
+    sentence,
+)
 from sanely.portal.tenders.models import Standing, SubmissionRound
 from sanely.portal.tenders.selectors import is_tendering, tenderers
 from sanely.portal.tenders.services import (
@@ -64,10 +68,6 @@ CHANGES = ("minimum_requirements", "award_criteria", "other")
 LONG_TEXT = 10000
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:].rstrip(".") + "."
-
-
 def _lines(lines: list[str]) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
@@ -89,16 +89,7 @@ def engine_step(
     rulebook = rulebook_of(procurement)
     facts = facts_of(procurement, proposed_changes=frozenset(proposed_changes), justifications={})
     warnings = [w for w in evaluate(rulebook, facts, now).warnings if w.event == event]
-    if warnings and not justification.strip():
-        raise RuleRefused(
-            "Record a justification first: "
-            + " ".join(f"{_sentence(w.message)} ({w.citation})" for w in warnings),
-            rule=warnings[0].rule,
-            citation=warnings[0].citation,
-            detail={
-                "justification": [f"{w.citation}: {_sentence(w.justification)}" for w in warnings]
-            },
-        )
+    require_justification(warnings, justification)
     procurement_act(
         actor=actor,
         procurement_id=procurement.pk,
@@ -616,7 +607,7 @@ def _reduction_allowed(
         rule = _rounds_and_rules_rule(rulebook)
         raise RuleRefused(
             "The tender notice and documents did not announce a staged reduction, so the number"
-            f" of tenderers cannot be reduced ({rule.citation}: {_sentence(rule.summary)}) To"
+            f" of tenderers cannot be reduced ({rule.citation}: {sentence(rule.summary)}) To"
             " fix: continue negotiating with every remaining tenderer.",
             rule=rule.id,
             citation=rule.citation,

@@ -7,6 +7,7 @@ only then does the state move and the dated fact the action creates get stored.
 """
 
 import secrets
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -27,6 +28,7 @@ from sanely.procedure import (
     Round,
     Rule,
     Rulebook,
+    RuleWarning,
     check,
     evaluate,
     next_due,
@@ -49,8 +51,23 @@ def _for_change(actor: Actor, procurement_id: int) -> tuple[Procurement, Members
     return Procurement.objects.select_for_update().get(pk=procurement.pk), membership
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
+    """An engine phrase as a sentence: capital first, one full stop."""
     return text[:1].upper() + text[1:].rstrip(".") + "."
+
+
+def require_justification(warnings: Sequence[RuleWarning], justification: str) -> None:
+    """Refuse an action until a justification is given for the WARN rules it raises."""
+    if warnings and not justification.strip():
+        raise RuleRefused(
+            "Record a justification first: "
+            + " ".join(f"{sentence(w.message)} ({w.citation})" for w in warnings),
+            rule=warnings[0].rule,
+            citation=warnings[0].citation,
+            detail={
+                "justification": [f"{w.citation}: {sentence(w.justification)}" for w in warnings]
+            },
+        )
 
 
 def _next_check_at(rulebook: Rulebook, procurement: Procurement, now: datetime) -> datetime | None:
@@ -90,7 +107,7 @@ def procurement_create(
     try:
         rulebook = rulebook_for(organisation.nation, commenced_on)
     except ProcedureError as error:
-        raise validation_failed_from({"commenced_on": [_sentence(str(error))]}) from None
+        raise validation_failed_from({"commenced_on": [sentence(str(error))]}) from None
     procurement = Procurement.objects.create(
         organisation=organisation,
         reference=reference or f"IP-{commenced_on:%Y}-{secrets.token_hex(3).upper()}",
@@ -272,23 +289,14 @@ def procurement_act(
     refusal = check(rulebook, facts, event, now)
     if refusal is not None:
         raise RuleRefused(
-            f"{_sentence(refusal.message)} To fix: {refusal.fix}.",
+            f"{sentence(refusal.message)} To fix: {refusal.fix}.",
             rule=refusal.rule,
             citation=refusal.citation,
         )
     outcome = evaluate(rulebook, facts, now)
     warnings = [w for w in outcome.warnings if w.event == event]
     justification = action.justification.strip()
-    if warnings and not justification:
-        raise RuleRefused(
-            "Record a justification first: "
-            + " ".join(f"{_sentence(w.message)} ({w.citation})" for w in warnings),
-            rule=warnings[0].rule,
-            citation=warnings[0].citation,
-            detail={
-                "justification": [f"{w.citation}: {_sentence(w.justification)}" for w in warnings]
-            },
-        )
+    require_justification(warnings, justification)
     previous = procurement.state
     procurement.state = next_state(rulebook, event)
     _store(procurement, event, created, action)

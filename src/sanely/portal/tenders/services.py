@@ -35,7 +35,7 @@ from sanely.portal.procurements.design import ActionIn
 from sanely.portal.procurements.engine import UK, facts_of, rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
-from sanely.portal.procurements.services import procurement_act
+from sanely.portal.procurements.services import procurement_act, require_justification
 from sanely.procedure import check, evaluate
 
 from . import events
@@ -254,13 +254,7 @@ def _revised_round_allowed(procurement: Procurement, justification: str, now: da
             citation=refusal.citation,
         )
     warnings = [w for w in evaluate(rulebook, facts, now).warnings if w.event == "negotiate"]
-    if warnings and not justification.strip():
-        raise RuleRefused(
-            f"Record a justification first: {warnings[0].message} ({warnings[0].citation}).",
-            rule=warnings[0].rule,
-            citation=warnings[0].citation,
-            detail={"justification": [w.justification for w in warnings]},
-        )
+    require_justification(warnings, justification)
 
 
 def _tender_round_in_lifecycle(
