@@ -44,11 +44,14 @@ check: bootstrap ## ruff, ruff format --check, mypy, import-linter
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Suites run on both cores (pytest-xdist); each database gets its own test database per worker.
+XDIST := -n 2 --dist loadfile
+
 test: check system-deps ## Quality gates, then pytest on SQLite and PostgreSQL, then browser journeys
-	$(BIN)/pytest --cov --cov-report=term --cov-report=xml:var/coverage.xml
+	$(BIN)/pytest $(XDIST) --cov --cov-report=term --cov-report=xml:var/coverage.xml
 	$(BIN)/coverage report --fail-under=100 --include='$(PURE_INCLUDE)'
 	@url=$$(scripts/postgres-url); rc=$$?; \
-	if [ $$rc = 0 ]; then echo "PostgreSQL run: $$url"; DATABASE_URL=$$url $(BIN)/pytest tests/portal -q; \
+	if [ $$rc = 0 ]; then echo "PostgreSQL run: $$url"; DATABASE_URL=$$url $(BIN)/pytest $(XDIST) tests/portal -q; \
 	elif [ $$rc != 1 ]; then exit $$rc; fi
 	$(BIN)/pytest -m browser tests/browser -q
 

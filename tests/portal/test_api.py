@@ -226,3 +226,24 @@ def test_an_id_beyond_the_database_range_is_a_client_error(wessex):
     page = wessex.client(Role.AUDITOR).get(f"/evidence/{huge}/")
     assert page.status_code in {400, 404}
     assert "Traceback" not in page.text
+
+
+def test_the_openapi_schema_is_built_once_and_served_from_then_on(client, monkeypatch) -> None:
+    from ninja import NinjaAPI
+
+    from sanely.portal.config.api import api
+
+    builds: list[object] = []
+    build = NinjaAPI.get_openapi_schema
+
+    def counted(self: NinjaAPI, **options: object) -> object:
+        builds.append(options)
+        return build(self, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(NinjaAPI, "get_openapi_schema", counted)
+    monkeypatch.setattr(api, "_schemas", {})
+    first = client.get("/api/openapi.json")
+    second = client.get("/api/openapi.json")
+    assert (200, 200) == (first.status_code, second.status_code)
+    assert first.json() == second.json()
+    assert 1 == len(builds)

@@ -101,6 +101,15 @@ def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
     )
 
 
+def email_addresses(organisation: Organisation) -> list[str]:
+    """The addresses of everyone in an organisation, each once, sorted: who a letter reaches."""
+    return sorted(
+        Membership.objects.filter(organisation=organisation)
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
 def token_list_for(*, user: User) -> QuerySet[ApiToken]:
     return (
         ApiToken.objects.filter(membership__user=user)

@@ -29,11 +29,19 @@ from .models import DECISION_LETTER, Contract
 # The same steps are named differently by the regimes: PCR 2015, PCSR 2016 and the
 # Directive notify the decision and conclude; the Procurement Act 2023 publishes the
 # contract award notice (after the assessment summaries) and enters into contracts.
-SUMMARIES_EVENT = "publish_award_notice"  # after the assessment summaries (PA 2023 s.50)
-NOTIFY_EVENTS = ("notify_decision", SUMMARIES_EVENT)
+NOTIFY_EVENTS = ("notify_decision", "publish_award_notice")
 CONCLUDE_EVENTS = ("conclude_contracts", "enter_contracts")
 # Candidates told of the decision although they have no evaluated tender.
 EARLIER_STAGES = (Standing.NOT_SELECTED, Standing.REDUCED, Standing.REJECTED, Standing.INVITED)
+
+
+def follows_assessment_summaries(rulebook: Rulebook, event: str) -> bool:
+    """
+    Whether the rulebook's award step reads the day assessment summaries were sent (PA 2023
+    s.50): then the letters are assessment summaries, not decision notices.
+    """
+    found = rulebook.event(event)
+    return found is not None and "action.summaries_sent_on" in found.effects.sets.values()
 
 
 def event_of(rulebook: Rulebook, choices: tuple[str, ...]) -> tuple[str, str]:

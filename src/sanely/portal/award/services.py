@@ -32,10 +32,10 @@ from .notices import Decision, candidate_content, decision_body, decision_subjec
 from .selectors import (
     CONCLUDE_EVENTS,
     NOTIFY_EVENTS,
-    SUMMARIES_EVENT,
     access_award,
     contracts_of,
     event_of,
+    follows_assessment_summaries,
     other_candidates,
     outcomes_of,
     standstill,
@@ -66,9 +66,9 @@ def _signed_off(procurement: Procurement) -> list[EvaluationOutcome]:
     return outcomes
 
 
-def _notify_action(event: str, justification: str, now: datetime) -> Action:
+def _notify_action(summaries: bool, justification: str, now: datetime) -> Action:
     # Every notice is sent in this same transaction, so nobody is left without one.
-    if event == SUMMARIES_EVENT:
+    if summaries:
         return Action(justification=justification, summaries_sent_on=uk_date(now))
     return Action(justification=justification)
 
@@ -123,16 +123,15 @@ def award_notify(
     outcomes = _signed_off(procurement)
     rulebook = rulebook_of(procurement)
     event, _ = event_of(rulebook, NOTIFY_EVENTS)
+    summaries = follows_assessment_summaries(rulebook, event)
     procurement = procurement_act(
         actor=actor, procurement_id=procurement.pk, event=event,
-        action=_notify_action(event, justification, now), now=now,
+        action=_notify_action(summaries, justification, now), now=now,
     )  # fmt: skip
     period = standstill(procurement)
     if period is None:  # the rulebook's step did not record the date the standstill counts from
         raise Conflict(f"{rulebook.title} starts no standstill at {event}.")
-    decision = Decision(
-        procurement, rulebook.title, event == SUMMARIES_EVENT, outcomes, period, actor.user
-    )
+    decision = Decision(procurement, rulebook.title, summaries, outcomes, period, actor.user)
     letters = [
         _send(actor, decision, tenderer_content(decision, o), o.tenderer, now) for o in outcomes
     ]

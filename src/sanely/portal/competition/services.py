@@ -6,7 +6,7 @@ a supplier's standing, a letter sent, a conflict-of-interest declaration.
 from datetime import datetime
 
 from sanely.portal.accounts.models import Organisation
-from sanely.portal.accounts.selectors import Actor
+from sanely.portal.accounts.selectors import Actor, email_addresses
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.email import email_send
 from sanely.portal.procurements.models import Procurement
@@ -69,7 +69,7 @@ def letter_send(
         sent_by=actor.user,
         sent_at=now,
     )
-    people = sorted(recipient.memberships.values_list("user__email", flat=True).distinct())
+    people = email_addresses(recipient)
     if people:
         email_send(to=people, subject=f"{procurement.reference}: {subject}", body=body)
     audit_record(

@@ -1,6 +1,9 @@
 """The JSON API: one NinjaAPI, version 1, with each app's router mounted under /api/v1/."""
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from sanely.portal.accounts.actors import SignedInSession, TokenAuth
 from sanely.portal.accounts.apis import router as accounts_router
@@ -14,7 +17,25 @@ from sanely.portal.selection.apis import router as selection_router
 from sanely.portal.tenders.apis import router as tenders_router
 from sanely.portal.web.apis import install_error_handlers
 
-api = NinjaAPI(
+
+class SanelyAPI(NinjaAPI):
+    """The API, whose OpenAPI schema is built once per root path: the routes never change while
+    the process runs, and building it takes about a second."""
+
+    _schemas: dict[str, OpenAPISchema]
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schemas = self.__dict__.setdefault("_schemas", {})
+        if path_prefix not in schemas:
+            schemas[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return schemas[path_prefix]
+
+
+api = SanelyAPI(
     title="sanely API",
     version="1",
     description=(

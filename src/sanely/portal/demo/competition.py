@@ -30,6 +30,7 @@ from sanely.portal.procurements.engine import requests_close
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_act
 from sanely.portal.tenders.models import RoundKind, SubmissionRound
+from sanely.portal.tenders.selectors import round_list
 from sanely.portal.tenders.services import (
     round_opening_confirm,
     round_opening_request,
@@ -136,7 +137,7 @@ def _tender_round(
     final: bool = False,
 ) -> SubmissionRound:
     """A round opened `opened` days ago; once closed, everyone has tendered and it is open."""
-    number = procurement.submission_rounds.filter(kind=RoundKind.TENDER).count() + 1
+    number = round_list(procurement=procurement).filter(kind=RoundKind.TENDER).count() + 1
     submission_round = submission_round_open(
         actor=team.lead, procurement_id=procurement.pk, kind=RoundKind.TENDER, number=number,
         final=final, deadline=_days(now, closes), parts=["Tender"], justification=JUSTIFICATION,
@@ -198,6 +199,6 @@ def demo_competitions(*, now: datetime) -> None:
     """Play the competitions that have not been played yet."""
     for reference, play in COMPETITIONS.items():
         procurement = Procurement.objects.filter(reference=reference).first()
-        if procurement is None or procurement.submission_rounds.exists():
+        if procurement is None or round_list(procurement=procurement).exists():
             continue
         play(procurement, Team.of(procurement), now)

@@ -21,7 +21,12 @@ from sanely.portal.accounts.models import Membership, Organisation, Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.competition.models import Letter, Participant
-from sanely.portal.competition.selectors import is_tendering, letter_list, participants
+from sanely.portal.competition.selectors import (
+    is_tendering,
+    letter_list,
+    may_read_tenders,
+    participants,
+)
 from sanely.portal.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
@@ -277,8 +282,6 @@ EVALUATING_ROLES = frozenset({Role.EVALUATOR, Role.COMMISSIONER, Role.PROCUREMEN
 
 
 def _cleared_to_read_tenders(actor: Actor, procurement: Procurement) -> bool:
-    from sanely.portal.competition.selectors import may_read_tenders
-
     roles = {m.role for m in actor.in_organisation(procurement.organisation_id)}
     return not roles & EVALUATING_ROLES or may_read_tenders(actor.user, procurement)
 
