@@ -190,7 +190,7 @@ class _Merge:
         self.refuse_unless_empty(node, key, "an object")
         child = {}
         self.merge_object(child, value, rules, _NO_SKIP)
-        if child or sets_a_path(value, rules, _NO_SKIP):
+        if child or sets_a_null(value, rules, _NO_SKIP):
             node[key] = child
 
     def merge_array(self, node: Json, key: str, items: list[Json], rules: Rules) -> None:
@@ -211,7 +211,7 @@ class _Merge:
             if has_id and not entry and self.versioned:
                 self.add_version(entry, "id", None, None)  # as the reference versions a null id
             self.merge_object(entry, item, rules, _ITEM_SKIP)
-            if entry or has_id or sets_a_path(item, rules, _ITEM_SKIP):
+            if entry or has_id or sets_a_null(item, rules, _ITEM_SKIP):
                 by_id[identifier] = entry
                 array.append(entry)
         if array:
@@ -228,22 +228,15 @@ class _Merge:
             )
 
 
-def sets_a_path(obj: Json, rules: Rules, skip: frozenset[str]) -> bool:
-    """Whether merging `obj` sets any path, even to null (an empty object still appears)."""
-    for key, value in obj.items():
-        rule, below = rules.get(key) or (None, _NO_RULES)
-        if rule == OMIT or key in skip:
-            continue
-        if rule == WHOLE or type(value) not in (dict, list):
-            return True
-        if type(value) is dict and sets_a_path(value, below, _NO_SKIP):
-            return True
-        if type(value) is list and value:
-            if any(type(item) is not dict for item in value):
-                return True
-            if any("id" in item or sets_a_path(item, below, _ITEM_SKIP) for item in value):
-                return True
-    return False
+def sets_a_null(obj: Json, rules: Rules, skip: frozenset[str]) -> bool:
+    """Whether `obj` sets a field to null: its object then still appears, empty.
+
+    Asked only when merging `obj` left a new object empty; anything else it set would show.
+    """
+    return any(
+        value is None and key not in skip and (rules.get(key) or (None,))[0] != OMIT
+        for key, value in obj.items()
+    )
 
 
 def compiled_release(ocid: str, releases: list[Json], rules: Rules) -> Json:
