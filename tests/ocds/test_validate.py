@@ -120,3 +120,16 @@ def test_the_selection_criteria_null_type_slip_is_tolerated() -> None:
     bad = packages()[1]
     bad["releases"][0]["tender"]["selectionCriteria"]["criteria"][0]["minimum"] = 3
     assert any("minimum" in problem for problem in validator.problems(bad))
+
+
+def test_repeated_releases_are_reported() -> None:
+    package = packages()[-1]
+    package["extensions"] = [url for url in package["extensions"] if url in AVAILABLE]
+    validator = PackageValidator(SCHEMA_DIR, package["extensions"])
+    package["releases"].append(dict(package["releases"][0]))
+    assert ["package at /releases: release 21 repeats release 0"] == validator.problems(package)
+    package["releases"][21]["tag"] = ["planningUpdate"]  # same id, different release: allowed
+    del package["releases"][5]["id"]
+    assert ["release 5 (no id) at /: "] == [p[:24] for p in validator.problems(package)]
+    package["releases"] = "none"
+    assert ['package at /releases: "none" is not of type "array"'] == validator.problems(package)

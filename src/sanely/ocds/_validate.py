@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
+import orjson
 
 from sanely.ocds._errors import ReleaseInvalid, SchemaUnavailable
 from sanely.ocds._extensions import BY_URL
@@ -70,33 +71,59 @@ def patched_release_schema(schema_dir: Path, extensions: Sequence[str]) -> dict[
 
 
 class PackageValidator:
-    """Checks release packages that declare one given list of extensions."""
+    """Checks release packages that declare one given list of extensions.
+
+    The patched release schema is embedded in the package schema, so that a whole package
+    is checked in one call into jsonschema-rs; errors under `/releases/N` name release N.
+    """
 
     def __init__(self, schema_dir: Path, extensions: Sequence[str]) -> None:
         package_schema = _load(schema_dir / CORE / "release-package-schema.json")
-        # Releases are checked one by one below, so that each error can name its release.
-        package_schema["properties"]["releases"]["items"] = {}
-        self._package = jsonschema_rs.Draft4Validator(package_schema, validate_formats=True)
-        self._release = jsonschema_rs.Draft4Validator(
-            patched_release_schema(schema_dir, extensions), validate_formats=True
-        )
+        release_schema = patched_release_schema(schema_dir, extensions)
+        package_schema["definitions"] = release_schema.pop("definitions")
+        # Without its own `id`, the embedded schema's `#/definitions/...` resolve at the root.
+        release_schema.pop("id", None)
+        release_schema.pop("$schema", None)
+        releases = package_schema["properties"]["releases"]
+        releases["items"] = release_schema
+        # `uniqueItems` is checked below, mostly by ids: comparing whole releases costs more
+        # than the rest of the validation together.
+        self._unique = releases.pop("uniqueItems", False)
+        self._validator = jsonschema_rs.Draft4Validator(package_schema, validate_formats=True)
 
     def problems(self, package: dict[str, Any]) -> list[str]:
-        """Every schema error, as 'where: what' lines; empty when the package is valid."""
-        found = [_line("package", error) for error in self._package.iter_errors(package)]
-        for index, release in enumerate(package.get("releases") or []):
-            name = (
-                f"release {index} ({release.get('id', 'no id')})"
-                if isinstance(release, dict)
-                else f"release {index}"
-            )
-            found += [_line(name, error) for error in self._release.iter_errors(release)]
+        """Every schema error, as 'where at /path: what' lines; empty when the package is valid."""
+        found = [] if self._validator.is_valid(package) else [
+            _line(package, error) for error in self._validator.iter_errors(package)
+        ]  # fmt: skip
+        releases = package.get("releases")
+        if self._unique and isinstance(releases, list):
+            found += _repeated_releases(releases)
         return found
 
 
-def _line(where: str, error: jsonschema_rs.ValidationError) -> str:
-    path = "/".join(str(part) for part in error.instance_path)
-    return f"{where} at /{path}: {error.message}"
+def _repeated_releases(releases: list[Any]) -> list[str]:
+    ids = [release.get("id") if isinstance(release, dict) else None for release in releases]
+    if None not in ids and len(set(map(str, ids))) == len(ids):
+        return []  # distinct ids: no two releases can be the same
+    seen: dict[bytes, int] = {}
+    found = []
+    for index, release in enumerate(releases):
+        first = seen.setdefault(orjson.dumps(release, option=orjson.OPT_SORT_KEYS), index)
+        if first != index:
+            found.append(f"package at /releases: release {index} repeats release {first}")
+    return found
+
+
+def _line(package: dict[str, Any], error: jsonschema_rs.ValidationError) -> str:
+    path = list(error.instance_path)
+    where = "package"
+    if len(path) >= 2 and path[0] == "releases":
+        release = package["releases"][path[1]]
+        name = release.get("id", "no id") if isinstance(release, dict) else None
+        where = f"release {path[1]}" + (f" ({name})" if name else "")
+        path = path[2:]
+    return f"{where} at /{'/'.join(str(part) for part in path)}: {error.message}"
 
 
 @cache
