@@ -20,6 +20,8 @@ from typing import Any, Literal, get_args, get_origin
 from sanely.ocds._errors import FactRefused
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+# Ids become parts of ocids and release ids: keep them to URL-safe characters.
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class _Checked:
@@ -79,6 +81,11 @@ def _check_value(fact: str, field: str, hint: Any, value: object, required: bool
         raise FactRefused(fact, field, "is required and must not be blank")
     elif isinstance(value, Decimal) and not value.is_finite():
         raise FactRefused(fact, field, f"{value} is not a finite number")
+
+
+def _check_identifier(fact: "_Checked", identifier: str) -> None:
+    if not _IDENTIFIER.fullmatch(identifier):
+        fact._refuse("id", f"{identifier!r}: use letters, digits, '.', '_' and '-' only")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -154,8 +161,7 @@ class Procurement(_Checked):
     internal_notes: str = ""
 
     def _check(self) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", self.id):
-            self._refuse("id", f"{self.id!r}: use letters, digits, '.', '_' and '-' only")
+        _check_identifier(self, self.id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,8 +172,7 @@ class _Event(_Checked):
     date: datetime
 
     def _check(self) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", self.id):
-            self._refuse("id", f"{self.id!r}: use letters, digits, '.', '_' and '-' only")
+        _check_identifier(self, self.id)
 
 
 # Planning and tender
