@@ -25,17 +25,12 @@ WHOLE = "whole"
 Json = dict[str, Any]
 
 
-class Rules(dict[str, tuple[str | None, "Rules"]]):
-    """Field -> (rule or None, the rules below it); `omitted` lists this level's omitted fields."""
-
-    omitted: frozenset[str] = frozenset()
-
-    def seal(self) -> "Rules":
-        self.omitted = frozenset(key for key, (rule, _) in self.items() if rule == OMIT)
-        return self
+# field -> (rule or None, the rules below it); fields with neither are absent
+Rules = dict[str, tuple[str | None, "Rules"]]
 
 
-_NO_RULES = Rules()
+_NO_RULES: Rules = {}
+_NO_RULE: tuple[None, Rules] = (None, _NO_RULES)
 # Values that need more than a plain copy when merged.
 _SPECIAL_TYPES = frozenset({dict, list, type(None)})
 _CONTAINER_TYPES = frozenset({dict, list})
@@ -65,7 +60,7 @@ def _types(node: Json) -> list[str]:
 
 
 def _rules(properties: Json, root: Json) -> Rules:
-    rules = Rules()
+    rules: Rules = {}
     for key, raw in properties.items():
         node = _resolve(raw, root)
         types = _types(node)
@@ -79,7 +74,7 @@ def _rules(properties: Json, root: Json) -> Rules:
             rules[key] = (None, _rules(node["properties"], root))
         elif "array" in types and "items" in node:
             rules[key] = _array_rule(_resolve(node["items"], root), root)
-    return rules.seal()
+    return rules
 
 
 def _array_rule(items: Json, root: Json) -> tuple[str | None, Rules]:
@@ -121,11 +116,14 @@ class _Merge:
         self.merge_object(self.tree, release, self.rules, _TOP_SKIP)
 
     def merge_object(self, node: Json, obj: Json, rules: Rules, skip: frozenset[str]) -> None:
-        if not self.versioned and self.copy_plain_values(node, obj, rules, skip):
+        # Try the plain copy only where the schema defines no rule (and no object or array)
+        # below: then nothing is omitted either.
+        if not (rules or self.versioned) and self.copy_plain_values(node, obj, skip):
             return
         index = self.index
+        rule_of = rules.get
         for key, value in obj.items():
-            rule, below = rules.get(key) or (None, _NO_RULES)
+            rule, below = rule_of(key) or _NO_RULE
             if rule == OMIT or key in skip:
                 continue
             kind = type(value)
@@ -150,11 +148,9 @@ class _Merge:
             else:
                 node[key] = value
 
-    def copy_plain_values(self, node: Json, obj: Json, rules: Rules, skip: frozenset[str]) -> bool:
+    def copy_plain_values(self, node: Json, obj: Json, skip: frozenset[str]) -> bool:
         """The common case done in C: only plain values in, no object or array in the way."""
         if skip is _TOP_SKIP or _SPECIAL_TYPES.intersection(map(type, obj.values())):
-            return False
-        if not rules.omitted.isdisjoint(obj):
             return False
         if _CONTAINER_TYPES.intersection(map(type, node.values())):
             return False
