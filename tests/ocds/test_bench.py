@@ -99,7 +99,7 @@ def _compiled(path: Path) -> list[dict]:
 def test_compile_against_peers_and_the_floor(tmp_path: Path) -> None:
     small, feed = tmp_path / "small.jsonl", tmp_path / "feed.jsonl"
     for path, ocids in ((small, 1_000), (feed, 10_000)):
-        code = f"from ocds.feed import write_feed; write_feed({str(path)!r}, ocids={ocids}, per_ocid=10, seed=7)"
+        code = f"from pathlib import Path; from ocds.feed import write_feed; write_feed(Path({str(path)!r}), ocids={ocids}, per_ocid=10, seed=7)"
         subprocess.run(  # noqa: S603 - our interpreter, our arguments
             [sys.executable, "-c", code],
             check=True,

@@ -217,7 +217,7 @@ def test_bad_input_is_refused_naming_the_first_bad_release(tmp_path: Path) -> No
     )
     _refused(
         [_write(tmp_path / "h", '{\n "releases": [{"ocid": "o", "date": "d"}, {"oc\n')],
-        r"h: not JSON after release 1",
+        r"h: not JSON \(after 1 release\(s\)\)",
     )
     _refused([tmp_path / "missing"], r"missing: cannot read")
     huge_number = json.dumps(
@@ -225,7 +225,7 @@ def test_bad_input_is_refused_naming_the_first_bad_release(tmp_path: Path) -> No
     )
     _refused(
         [_write(tmp_path / "i", huge_number)],
-        r"i: not JSON after release 0: parse error: integer overflow",
+        r"i: not JSON \(after 0 release\(s\)\): parse error: integer overflow",
     )
 
 

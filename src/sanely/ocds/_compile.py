@@ -104,7 +104,7 @@ def _stream_releases(path: Path, stream: IO[bytes]) -> Iterator[tuple[str, Json]
         ):
             yield from _releases_of(document, f"{path} document {index + 1}")
     except ijson.JSONError as error:
-        raise CompileRefused(f"{path}: not JSON after release {found}: {error}") from None
+        raise CompileRefused(f"{path}: not JSON (after {found} release(s)): {error}") from None
 
 
 def _checked(where: str, release: object) -> tuple[str, str]:
