@@ -70,6 +70,12 @@ def test_many_buckets_give_the_same_releases_in_ocid_order(feed: Path) -> None:
     one_bucket = _compile([feed])
     many = _compile([feed], limits=Limits(bucket_bytes=100_000))
     assert one_bucket == many == _reference([feed])
+    sink = feed.parent / "parallel.jsonl"
+    with open(sink, "wb") as out:
+        assert 80 == compile_releases(
+            [feed], RULES, out, PLAIN, Limits(bucket_bytes=300_000), jobs=2
+        )
+    assert many == [json.loads(line) for line in sink.read_text().splitlines()]
     assert sorted(r["ocid"] for r in many) == [r["ocid"] for r in many]
 
 

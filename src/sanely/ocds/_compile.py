@@ -15,11 +15,14 @@ Peak memory is about one bucket plus one ocid's releases.
 
 import heapq
 import math
+import multiprocessing
 import tempfile
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -185,22 +188,35 @@ def compile_releases(
     sink: IO[bytes],
     output: Output,
     limits: Limits,
+    jobs: int = 1,
 ) -> int:
-    """Write one merged release (or record) per ocid, a JSON document per line, in ocid order."""
-    count = 0
+    """Write one merged release (or record) per ocid, a JSON document per line, in ocid order.
+
+    With `jobs` above 1, buckets are merged by that many worker processes at once (each holds
+    one bucket), then interleaved here as before.
+    """
     with tempfile.TemporaryDirectory(prefix="sanely-ocds-") as work:
         buckets = _spill(paths, limits, Path(work))
-        sorted_outputs = []
-        for bucket in buckets:
-            target = Path(f"{bucket}.out")
-            with open(target, "wb") as bucket_sink:
-                for key, releases in _groups(bucket):
-                    merged = output.shape(orjson.loads(key), releases, rules)
-                    bucket_sink.write(key + b"\t" + orjson.dumps(merged) + b"\n")
-                    count += 1
-            sorted_outputs.append(target)
-        _merge_sorted(sorted_outputs, sink)
-    return count
+        if jobs > 1 and len(buckets) > 1:
+            context = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(min(jobs, len(buckets)), mp_context=context) as pool:
+                done = list(pool.map(_compile_bucket, buckets, repeat(rules), repeat(output)))
+        else:
+            done = [_compile_bucket(bucket, rules, output) for bucket in buckets]
+        _merge_sorted([target for target, _ in done], sink)
+    return sum(count for _, count in done)
+
+
+def _compile_bucket(bucket: Path, rules: Rules, output: Output) -> tuple[Path, int]:
+    """Pass 2 for one bucket: its merged releases, sorted by ocid, keyed for pass 3."""
+    target = Path(f"{bucket}.out")
+    count = 0
+    with open(target, "wb") as sink:
+        for key, releases in _groups(bucket):
+            merged = output.shape(orjson.loads(key), releases, rules)
+            sink.write(key + b"\t" + orjson.dumps(merged) + b"\n")
+            count += 1
+    return target, count
 
 
 def _merge_sorted(files: Sequence[Path], sink: IO[bytes]) -> None:

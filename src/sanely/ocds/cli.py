@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
         "--bucket-bytes", type=int, default=Limits().bucket_bytes,
         help="bytes of releases grouped in memory at once (memory stays about this order)",
     )  # fmt: skip
+    compile_.add_argument(
+        "--jobs", type=int, default=1, metavar="N",
+        help="merge N buckets at once in worker processes (each holds one bucket in memory)",
+    )  # fmt: skip
     validate = commands.add_parser(
         "validate",
         help="validate release packages against OCDS 1.1.5 and their declared extensions",
@@ -93,7 +97,7 @@ def _compile(args: argparse.Namespace, sink: IO[bytes]) -> int:
     limits = Limits(args.max_document_bytes, args.bucket_bytes)
     output = Output(versioned=args.versioned, records=args.package)
     if not args.package:
-        count = compile_releases(args.files, rules, sink, output, limits)
+        count = compile_releases(args.files, rules, sink, output, limits, args.jobs)
     else:
         header = {
             "uri": args.uri,
@@ -102,7 +106,7 @@ def _compile(args: argparse.Namespace, sink: IO[bytes]) -> int:
             "publisher": {"name": args.publisher_name},
         }
         package = _RecordPackage(sink, header)
-        count = compile_releases(args.files, rules, package, output, limits)  # type: ignore[arg-type]
+        count = compile_releases(args.files, rules, package, output, limits, args.jobs)  # type: ignore[arg-type]
         package.close()
     print(f"{count} contracting process(es) compiled", file=sys.stderr)
     return 0
