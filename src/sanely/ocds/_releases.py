@@ -10,7 +10,7 @@ same id) and unique (fact ids are unique within a procurement, ocids across them
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sanely.ocds import _facts as f
 from sanely.ocds._allowlist import redact
@@ -319,8 +319,7 @@ def _statistic(b: _Builder, statistic: f.BidStatistic) -> Json:
 def _contract(b: _Builder, fact: f.Contract) -> Built:
     b.party(fact.partner, "supplier")
     contract: Json = {
-        "id": fact.contract_id,
-        "awardID": fact.award_id,
+        **_contract_of(fact),
         "title": fact.title,
         "status": "active",
         "period": period(fact.period),
@@ -350,7 +349,15 @@ def _agreed_metric(kpi: f.Kpi) -> Json:
     }
 
 
-def _contract_of(fact: f.ImplementationSchedule | f.TargetVerdict | f.GateDecision) -> Json:
+class _OfContract(Protocol):
+    @property
+    def contract_id(self) -> str: ...
+    @property
+    def award_id(self) -> str: ...
+
+
+def _contract_of(fact: _OfContract) -> Json:
+    """The part of a release's contract that says which contract a change is to."""
     return {"id": fact.contract_id, "awardID": fact.award_id}
 
 
@@ -395,7 +402,7 @@ def _payment(b: _Builder, fact: f.InstalmentPaid) -> Built:
     }
     milestone = b.milestone(fact.milestone, "met", dateMet=date(fact.date))
     implementation = {"milestones": [milestone], "transactions": [transaction]}
-    contract = {"id": fact.contract_id, "awardID": fact.award_id, "implementation": implementation}
+    contract = {**_contract_of(fact), "implementation": implementation}
     return b.release(["implementationUpdate"], {"contracts": [contract]})
 
 
@@ -413,7 +420,7 @@ def _assessment(b: _Builder, fact: f.KpiAssessment) -> Built:
     implementation: Json = {"metrics": [metric]}
     if fact.documents:
         implementation["documents"] = b.documents(fact.documents)
-    contract = {"id": fact.contract_id, "awardID": fact.award_id, "implementation": implementation}
+    contract = {**_contract_of(fact), "implementation": implementation}
     return b.release(["implementationUpdate"], {"contracts": [contract]})
 
 
@@ -423,8 +430,7 @@ def _purchase(b: _Builder, fact: f.PurchaseStarted) -> Built:
     if fact.documents:
         implementation["documents"] = b.documents(fact.documents)
     contract = {
-        "id": fact.contract_id,
-        "awardID": fact.award_id,
+        **_contract_of(fact),
         "value": value(fact.contract_value),
         "implementation": implementation,
     }
@@ -442,8 +448,7 @@ def _amendment(b: _Builder, fact: f.ContractAmendment) -> Built:
     if fact.classifications:
         amendment["rationaleClassifications"] = [_classification(c) for c in fact.classifications]
     contract: Json = {
-        "id": fact.contract_id,
-        "awardID": fact.award_id,
+        **_contract_of(fact),
         "value": value(fact.value_after),
         "amendments": [amendment],
     }
@@ -465,8 +470,7 @@ def _classification(classification: f.Classification) -> Json:
 def _termination(b: _Builder, fact: f.ContractTermination) -> Built:
     b.uses.update({"uk", "contract_completion"})
     contract: Json = {
-        "id": fact.contract_id,
-        "awardID": fact.award_id,
+        **_contract_of(fact),
         "status": "terminated",
         "terminationRationaleClassifications": [_classification(c) for c in fact.reasons],
         "implementation": {
