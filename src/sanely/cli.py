@@ -2,7 +2,7 @@
 The `sanely` command.
 
 The first word picks a command. Commands of the pure packages (`evidence`, `deadline`,
-`rulebook`, `vault`) run without Django; the others start Django and hand over to a
+`rulebook`, `vault`, `ocds`) run without Django; the others start Django and hand over to a
 management command of the portal. Each command module is imported only when it is used,
 so `sanely deadline` does not pay for loading Django or numpy.
 """
@@ -18,6 +18,7 @@ PURE_COMMANDS: dict[str, tuple[str, str]] = {
     "deadline": ("sanely.procedure.cli", "compute a statutory deadline"),
     "rulebook": ("sanely.procedure.rulebook_cli", "lint rulebooks and write their docs"),
     "vault": ("sanely.vault.cli", "verify a submission receipt offline"),
+    "ocds": ("sanely.ocds.cli", "compile or validate open contracting data (OCDS)"),
 }
 
 # command -> (Django management command, one line of help)

@@ -1,0 +1,43 @@
+"""The typed facts `sanely.ocds` publishes, for `from sanely.ocds import facts as f`."""
+
+from sanely.ocds._facts import (
+    Award,
+    AwardCriterion,
+    BidStatistic,
+    Classification,
+    Contract,
+    ContractAmendment,
+    ContractTermination,
+    Document,
+    Fact,
+    GateDecision,
+    ImplementationSchedule,
+    InstalmentPaid,
+    Kpi,
+    KpiAssessment,
+    Lot,
+    Money,
+    Organisation,
+    Period,
+    Planning,
+    Procurement,
+    PurchaseStarted,
+    ScheduledMilestone,
+    SelectionCriterion,
+    SubmissionTerms,
+    TargetVerdict,
+    Tender,
+    TenderAmendment,
+    TenderCancellation,
+    TendererScore,
+    TenderUpdate,
+)
+
+__all__ = [
+    "Award", "AwardCriterion", "BidStatistic", "Classification", "Contract", "ContractAmendment",
+    "ContractTermination", "Document", "Fact", "GateDecision", "ImplementationSchedule",
+    "InstalmentPaid", "Kpi", "KpiAssessment", "Lot", "Money", "Organisation", "Period", "Planning",
+    "Procurement", "PurchaseStarted", "ScheduledMilestone", "SelectionCriterion",
+    "SubmissionTerms", "TargetVerdict", "Tender", "TenderAmendment", "TenderCancellation",
+    "TenderUpdate", "TendererScore",
+]  # fmt: skip
