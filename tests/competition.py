@@ -2,6 +2,8 @@
 A Wessex procurement at any stage of the competition, for the selection, negotiation,
 evaluation and award tests: pinned to the real rulebook, with a full design (scored selection,
 award criteria with sub-criteria, a published price formula) and its suppliers' standings.
+The need, minimum requirements and partners are those of the demo's design of the same
+service (demo/designs/WCC-IP-2026-001.json); the competition sections are the tests' own.
 
 States are set directly so that each stage is tested on its own; the journey tests
 (tests/portal/test_competition_journey.py) run every stage through the API and the pages.
@@ -15,25 +17,16 @@ from cast import SUPPLIER_ROLES, Org, make_org
 from sanely.portal.accounts.models import Role
 from sanely.portal.competition.models import Participant, Standing
 from sanely.portal.core.clock import now
+from sanely.portal.demo.procurements import demo_design
 from sanely.portal.procurements.models import Procurement
 from sanely.procedure import rulebook_for
 
 COMMENCED_ON = date(2026, 10, 1)  # under the Procurement Act 2023 in England
 PCR_COMMENCED_ON = date(2024, 10, 1)  # under the Public Contracts Regulations 2015
 
+RURAL_TRANSPORT = demo_design("WCC-IP-2026-001")
 DESIGN: dict[str, Any] = {
-    "need": {
-        "need_statement": "Rural residents cannot reach appointments without a car.",
-        "market_unavailability": "No demand-responsive service works at this density.",
-        "outcomes": ["Shorter journeys to appointments"],
-    },
-    "minimum_requirements": {"items": ["Wheelchair accessible vehicles"]},
-    "partners": {
-        "partner_model": "multiple",
-        "max_partners": 2,
-        "min_candidates": 3,
-        "max_candidates": 4,
-    },
+    **{name: RURAL_TRANSPORT[name] for name in ("need", "minimum_requirements", "partners")},
     "gates": {
         "termination_announced": True,
         "termination_conditions": "Targets missed at a gate.",

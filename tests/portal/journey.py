@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from competition import DESIGN
+from competition import DESIGN, RURAL_TRANSPORT
 
 JOURNEY_STARTS = datetime(2024, 9, 2, 9, 0, tzinfo=UTC)  # a Monday, under PCR 2015
 
@@ -34,32 +34,12 @@ def journey_clock(monkeypatch: Any, start: datetime = JOURNEY_STARTS) -> Clock:
 
 
 def lawful_design(notice_on: date, requests_days: int = 30) -> dict[str, Any]:
-    """Every section a rulebook asks for, with the notice on `notice_on`."""
+    """
+    Every section a rulebook asks for, with the notice on `notice_on`: the phases, intellectual
+    property and confidentiality of the demo's design of the same service.
+    """
     return DESIGN | {
-        "phases": {
-            "items": [
-                {
-                    "name": name,
-                    "purpose": purpose,
-                    "duration_months": months,
-                    "max_value": value,
-                    "targets": [
-                        {
-                            "metric": "Mean wait for a booked trip, minutes",
-                            "comparator": "<=",
-                            "threshold": "20",
-                        }
-                    ],
-                    "instalments": [{"description": f"On {name.lower()} targets", "amount": value}],
-                }
-                for name, purpose, months, value in (
-                    ("Design", "Design and test the service with residents", 4, "80000"),
-                    ("Pilot", "Run it in ten villages and measure the targets", 9, "250000"),
-                )
-            ]
-        },
-        "ipr": {"model": "partner_owns_with_licence", "terms": "A free perpetual licence."},
-        "confidentiality": {"terms": "Tenders and negotiations are confidential."},
+        **{name: RURAL_TRANSPORT[name] for name in ("phases", "ipr", "confidentiality")},
         "conflicts": {"assessment_complete": True, "assessment_summary": "No conflicts."},
         "timeline": {
             "notice_on": notice_on.isoformat(),

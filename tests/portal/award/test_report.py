@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from competition import DESIGN
 from portal.award.record import NOT_SELECTED_REASON, SENT_AT, STRENGTHS
 
 from sanely.portal.accounts.models import Role
@@ -65,7 +66,7 @@ def test_the_report_names_the_authority_the_rulebook_and_the_subject(wessex, pcr
         report.purchase_value,
         report.max_cost,
     )
-    assert "Rural residents cannot reach appointments without a car." == report.subject
+    assert DESIGN["need"]["need_statement"] == report.subject
 
 
 def test_the_report_holds_the_standings_outcomes_notices_standstill_and_contracts(wessex, pcr):

@@ -31,6 +31,11 @@ BEFORE_AFTER = {
     "comparator": "<=", "threshold": "-2", "confidence": "0.95", "standard": "ci_bound",
     "method": "analytic",
 }  # fmt: skip
+THRESHOLD_SPEC = {
+    "columns": {"value": "waiting_minutes"},
+    "design": {"kind": "threshold"},
+    "metric": {"statistic": "median"},
+}
 
 
 def upload(text=WAITING_CSV, name="waiting.csv"):
@@ -171,18 +176,13 @@ def test_suppliers_have_no_evidence_pages_yet(kestrel):
 
 def test_the_api_takes_a_file_and_a_json_spec(wessex, django_capture_on_commit_callbacks):
     client = wessex.token_client(Role.PROCUREMENT_LEAD)
-    spec = {
-        "columns": {"value": "waiting_minutes"},
-        "design": {"kind": "threshold"},
-        "metric": {"statistic": "median"},
-    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/api/v1/assessments",
             {
                 "organisation_id": wessex.organisation.pk,
                 "title": "Medians",
-                "spec": json.dumps(spec),
+                "spec": json.dumps(THRESHOLD_SPEC),
                 "data": upload(),
             },
         )
@@ -226,30 +226,83 @@ def test_an_assessment_opened_from_a_procurement_target_is_judged_against_it(
     phases = {
         "items": [{"name": "Pilot", "duration_months": 6, "max_value": "1000", "targets": [target]}]
     }
-    procurement_design_update(
+    procurement = procurement_design_update(
         actor=actor, procurement_id=procurement.pk, sections={"phases": phases}, now=NOW
     )
+    key = procurement.design["phases"]["items"][0]["targets"][0]["key"]
     client = wessex.client(Role.COMMISSIONER)
-    field = "phases.items[0].targets[0]"
-    form = client.get(f"/evidence/new?procurement={procurement.pk}&target={field}")
+    form = client.get(f"/evidence/new?procurement={procurement.pk}&target={key}")
     assert 'value="-2.0"' in form.text or 'value="-2"' in form.text
-    assert f'name="target_field" value="{field}"' in form.text
+    assert f'name="target_key" value="{key}"' in form.text
+    assert "target waiting time (Pilot phase)" in form.text
     post_form(
         client,
         wessex.organisation,
         django_capture_on_commit_callbacks,
         procurement_id=procurement.pk,
-        target_field=field,
+        target_key=key,
     )
     assessment = OutcomeAssessment.objects.get()
-    assert (procurement.pk, field) == (assessment.procurement_id, assessment.target_field)
-    assert procurement.reference in client.get(f"/evidence/{assessment.pk}/").text
-    assert (
-        404
-        == client.get(
-            f"/evidence/new?procurement={procurement.pk}&target=phases.items[3].targets[0]"
-        ).status_code
+    assert (procurement.pk, key) == (assessment.procurement_id, assessment.target_key)
+    page = client.get(f"/evidence/{assessment.pk}/").text
+    assert procurement.reference in page
+    assert "the target waiting time (Pilot phase)" in page
+    assert key not in page
+
+
+def test_an_assessment_follows_its_target_when_phases_change(
+    wessex, django_capture_on_commit_callbacks
+):
+    from sanely.portal.procurements.services import procurement_create, procurement_design_update
+
+    actor = wessex.actor(Role.COMMISSIONER)
+    procurement = procurement_create(
+        actor=actor, organisation_id=wessex.organisation.pk, title="Rural transport", now=NOW
     )
+    waiting = {"key": "waiting", "metric": "waiting time", "comparator": "<=", "threshold": "-2"}
+    pilot = {"name": "Pilot", "duration_months": 6, "max_value": "1000", "targets": [waiting]}
+    bookings = {"metric": "bookings", "comparator": ">=", "threshold": "10"}
+    design = {"name": "Design", "duration_months": 3, "max_value": "500", "targets": [bookings]}
+    update = {"actor": actor, "procurement_id": procurement.pk, "now": NOW}
+    procurement_design_update(**update, sections={"phases": {"items": [pilot]}})
+    client = wessex.client(Role.COMMISSIONER)
+    post_form(
+        client,
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        procurement_id=procurement.pk,
+        target_key="waiting",
+    )
+    procurement_design_update(**update, sections={"phases": {"items": [design, pilot]}})
+    page = client.get(f"/evidence/{OutcomeAssessment.objects.get().pk}/").text
+    assert "the target waiting time (Pilot phase)" in page
+
+
+def test_an_unknown_target_key_is_not_found_and_refused_naming_the_field(wessex):
+    from sanely.portal.procurements.services import procurement_create
+
+    procurement = procurement_create(
+        actor=wessex.actor(Role.COMMISSIONER),
+        organisation_id=wessex.organisation.pk,
+        title="X",
+        now=NOW,
+    )
+    client = wessex.client(Role.COMMISSIONER)
+    url = f"/evidence/new?procurement={procurement.pk}&target=phases.items[0].targets[0]"
+    assert 404 == client.get(url).status_code
+    response = wessex.token_client(Role.PROCUREMENT_LEAD).post(
+        "/api/v1/assessments",
+        {
+            "organisation_id": wessex.organisation.pk,
+            "title": "x",
+            "spec": json.dumps(THRESHOLD_SPEC),
+            "data": upload(),
+            "procurement_id": procurement.pk,
+            "target_key": "nowhere",
+        },
+    )
+    assert 400 == response.status_code
+    assert ["target_key"] == list(response.json()["detail"])
 
 
 def test_a_target_of_another_authority_is_not_found(wessex, mercia):
@@ -262,6 +315,6 @@ def test_a_target_of_another_authority_is_not_found(wessex, mercia):
         now=NOW,
     )
     response = wessex.client(Role.COMMISSIONER).get(
-        f"/evidence/new?procurement={procurement.pk}&target=phases.items[0].targets[0]"
+        f"/evidence/new?procurement={procurement.pk}&target=target-1"
     )
     assert 404 == response.status_code

@@ -326,3 +326,38 @@ def test_a_pa_2023_standstill_across_christmas_holds_the_contracts_until_it_ends
     monkeypatch.setattr(apis, "now", lambda: datetime(2026, 12, 31, 9, tzinfo=UTC))
     entered = act(api, lead, pid, "enter_contracts", JUSTIFY | {"partners": 2})
     assert ("partnership", 2) == (entered.json()["state"], entered.json()["active_partners"])
+
+
+def test_phases_targets_and_instalments_get_keys_that_edits_keep(make_procurement, lead, api):
+    pid = make_procurement()
+    url = f"/api/v1/procurements/{pid}"
+    phases = api(lead, "get", url).json()["design"]["phases"]
+    [phase] = phases["items"]
+    keys = [phase["key"], phase["targets"][0]["key"], phase["instalments"][0]["key"]]
+    assert all(keys)
+    assert len(set(keys)) == 3
+    target = {"metric": "Users", "comparator": ">=", "threshold": "100"}
+    added = {"name": "Scale", "duration_months": 6, "max_value": "1000", "targets": [target]}
+    saved = api(lead, "patch", url, {"phases": {"items": [added, phase]}})
+    assert 200 == saved.status_code, saved.content
+    first, second = saved.json()["design"]["phases"]["items"]
+    assert phase == second
+    assert first["key"] not in keys
+    assert first["targets"][0]["key"] not in keys
+    planned = [p["target_key"] for p in saved.json()["target_planning"]]
+    assert [first["targets"][0]["key"], phase["targets"][0]["key"]] == planned
+
+
+def test_a_key_used_twice_is_refused_naming_the_field(make_procurement, lead, api):
+    pid = make_procurement()
+    url = f"/api/v1/procurements/{pid}"
+    [phase] = api(lead, "get", url).json()["design"]["phases"]["items"]
+    twice = {**phase, "instalments": [{**phase["instalments"][0], "key": phase["key"]}]}
+    response = api(lead, "patch", url, {"phases": {"items": [twice]}})
+    assert 400 == response.status_code
+    assert ["phases.items[0].instalments[0].key"] == list(response.json()["detail"])
+    badly_formed = {**phase, "key": "Phase One"}
+    response = api(lead, "patch", url, {"phases": {"items": [badly_formed]}})
+    assert 422 == response.status_code
+    assert ["phases.items.0.key"] == list(response.json()["detail"])  # the schema check's path
+    assert [phase] == api(lead, "get", url).json()["design"]["phases"]["items"]

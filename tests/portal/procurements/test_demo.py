@@ -4,6 +4,8 @@ import pytest
 
 from sanely.portal.core.clock import now
 from sanely.portal.demo.load import demo_load
+from sanely.portal.demo.procurements import demo_design
+from sanely.portal.procurements.design import PhasesSection, section
 from sanely.portal.procurements.models import Procurement
 
 pytestmark = pytest.mark.django_db
@@ -20,3 +22,14 @@ def test_the_demo_has_procurements_in_several_states_under_three_regimes():
         ("WCC-IP-2025-005", "pa-2023-cfp-ip", "standstill"),
         ("NHSL-IP-2026-001", "pcsr-2015-reg32", "requests_open"),
     } == set(Procurement.objects.values_list("reference", "rulebook_id", "state"))
+
+
+def _keys(design):
+    phases: PhasesSection = section(design, "phases")
+    return [item.key for _, item in phases.keyed()]
+
+
+def test_each_demo_procurement_keeps_the_keys_of_its_design_file():
+    demo_load(now=now())
+    for procurement in Procurement.objects.all():
+        assert _keys(demo_design(procurement.reference)) == _keys(procurement.design)

@@ -71,6 +71,44 @@ def test_a_question_page_saves_rows_and_drops_the_empty_one(make_procurement, we
     ]
 
 
+def test_a_question_page_keeps_each_row_key_and_never_shows_it(make_procurement, wessex):
+    pid = make_procurement()
+    [phase] = Procurement.objects.get(pk=pid).design["phases"]["items"]
+    target_key = phase["targets"][0]["key"]
+    client = wessex.client(Role.PROCUREMENT_LEAD)
+    page = client.get(f"/procurements/{pid}/design/phases").text
+    assert f'type="hidden" name="items-0-targets-0-key" value="{target_key}"' in page
+    assert 'type="hidden" name="items-1-key" value=""' in page  # the empty row gets one on saving
+    response = client.post(
+        f"/procurements/{pid}/design/phases",
+        {
+            "items-0-name": "Discovery",
+            "items-0-duration_months": "2",
+            "items-0-max_value": "10000",
+            "items-0-targets-0-metric": "Interviews",
+            "items-0-targets-0-comparator": ">=",
+            "items-0-targets-0-threshold": "12",
+            "items-1-key": phase["key"],
+            "items-1-name": "Prototype",
+            "items-1-duration_months": "6",
+            "items-1-max_value": "200000",
+            "items-1-targets-0-key": target_key,
+            "items-1-targets-0-metric": "Median wait",
+            "items-1-targets-0-comparator": "<=",
+            "items-1-targets-0-threshold": "20",
+            "items-1-targets-1-key": "left-empty",
+            "items-1-targets-1-comparator": "",
+        },
+    )
+    assert 302 == response.status_code, response.text
+    discovery, prototype = Procurement.objects.get(pk=pid).design["phases"]["items"]
+    assert (phase["key"], [target_key]) == (prototype["key"], [prototype["targets"][0]["key"]])
+    assert discovery["key"] not in {"", phase["key"]}
+    check = client.get(f"/procurements/{pid}/check").text
+    assert f"target={target_key}" in check  # the link to assess outcome data against it
+    assert target_key not in check.replace(f"target={target_key}", "")
+
+
 def test_contradictions_on_a_question_page_point_to_their_fields(make_procurement, wessex):
     pid = make_procurement()
     before = Procurement.objects.get(pk=pid).design

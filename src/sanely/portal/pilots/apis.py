@@ -25,7 +25,7 @@ class AssessmentOut(Schema):
     organisation_id: int
     title: str
     procurement_id: int | None
-    target_field: str
+    target_key: str
     status: str
     requested_at: datetime
     started_at: datetime | None
@@ -59,12 +59,12 @@ def assessment_create(
     spec: Form[str],
     data: File[UploadedFile],
     procurement_id: Form[int | None] = None,
-    target_field: Form[str] = "",
+    target_key: Form[str] = "",
 ) -> Status:
     """
     Upload a data file with a spec (the tables of SPEC.toml as a JSON object, see
     docs/evidence.md); the assessment runs in the background: poll its `status`. Name a
-    procurement and a target of its phase plan (`phases.items[0].targets[0]`) to judge the
+    procurement and the `key` of one of its targets (as in its `target_planning`) to judge the
     data against that target.
     """
     try:
@@ -81,6 +81,6 @@ def assessment_create(
         spec=spec_mapping,
         now=now(),
         procurement_id=procurement_id,
-        target_field=target_field,
+        target_key=target_key,
     )
     return Status(201, assessment)

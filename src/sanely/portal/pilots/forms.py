@@ -73,7 +73,7 @@ class AssessmentForm(forms.Form):
     replicates = forms.IntegerField(required=False, min_value=100, max_value=100_000)
     seed = forms.IntegerField(required=False, min_value=0)
     procurement_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    target_field = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+    target_key = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -29,7 +29,7 @@ class OutcomeAssessment(models.Model):
         on_delete=models.PROTECT,
         related_name="assessments",
     )
-    target_field = models.CharField(max_length=60, blank=True)
+    target_key = models.CharField(max_length=60, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

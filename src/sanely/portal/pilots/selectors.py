@@ -8,7 +8,7 @@ from sanely import evidence
 from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind
 from sanely.portal.accounts.selectors import Actor, access_organisation
 from sanely.portal.core.errors import NotFound
-from sanely.portal.procurements.planning import assessment_answers, target_at
+from sanely.portal.procurements.planning import assessment_answers, target_at, target_name
 from sanely.portal.procurements.selectors import access_procurement
 
 from .models import OutcomeAssessment
@@ -77,21 +77,30 @@ def assessment_chart(assessment: OutcomeAssessment) -> evidence.Chart | None:
     )
 
 
-def answers_for_target(*, actor: Actor, procurement_id: str, target_field: str) -> dict[str, Any]:
+def answers_for_target(*, actor: Actor, procurement_id: str, target_key: str) -> dict[str, Any]:
     """
     The evidence form's starting answers when it is opened from a procurement's target
-    (`?procurement=ID&target=FIELD`); nothing when the link names no target.
+    (`?procurement=ID&target=KEY`), with the target's name; nothing when the link names no target.
     """
-    if not procurement_id.isdigit() or not target_field:
+    if not procurement_id.isdigit() or not target_key:
         return {}
     procurement, _ = access_procurement(actor=actor, procurement_id=int(procurement_id))
-    target = target_at(procurement.design, target_field)
-    if target is None:
+    found = target_at(procurement.design, target_key)
+    if found is None:
         raise NotFound("No such target.")
+    target = found[1]
     return {
+        "target_name": target_name(procurement.design, target_key),
         **assessment_answers(target),
         "title": f"{procurement.reference}: {target.metric}",
         "organisation_id": procurement.organisation_id,
         "procurement_id": procurement.pk,
-        "target_field": target_field,
+        "target_key": target_key,
     }
+
+
+def assessment_target_name(assessment: OutcomeAssessment) -> str | None:
+    """The name of the procurement target the assessment is judged against, while it exists."""
+    if assessment.procurement is None:
+        return None
+    return target_name(assessment.procurement.design, assessment.target_key)

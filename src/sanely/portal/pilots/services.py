@@ -55,16 +55,19 @@ def _check_upload(upload: UploadedFile | None) -> list[str]:
 
 
 def _target_problems(
-    actor: Actor, organisation_id: int, procurement_id: int | None, target_field: str
+    actor: Actor, organisation_id: int, procurement_id: int | None, target_key: str
 ) -> tuple[Procurement | None, list[str]]:
     """The procurement whose target is named, or why it cannot be used."""
     if procurement_id is None:
-        return None, ["Say which procurement the target belongs to."] if target_field else []
+        return None, ["Say which procurement the target belongs to."] if target_key else []
     procurement, _ = access_procurement(actor=actor, procurement_id=procurement_id)
     if procurement.organisation_id != organisation_id:
         return None, ["The procurement belongs to another authority than the assessment."]
-    if target_at(procurement.design, target_field) is None:
-        return None, [f"{procurement.reference} has no target at {target_field!r}."]
+    if target_at(procurement.design, target_key) is None:
+        return None, [
+            f"{procurement.reference} has no target with the key {target_key!r}: use the"
+            " target_key of one of its targets."
+        ]
     return procurement, []
 
 
@@ -78,7 +81,7 @@ def assessment_request(
     spec: dict[str, Any],
     now: datetime,
     procurement_id: int | None = None,
-    target_field: str = "",
+    target_key: str = "",
 ) -> OutcomeAssessment:
     """
     Check the spec and the file, store both, and queue the assessment for the worker.
@@ -96,9 +99,9 @@ def assessment_request(
         evidence.parse_spec(spec)
     except evidence.SpecError as error:
         errors["spec"] = [str(error)]
-    procurement, problems = _target_problems(actor, organisation_id, procurement_id, target_field)
+    procurement, problems = _target_problems(actor, organisation_id, procurement_id, target_key)
     if problems:
-        errors["target_field"] = problems
+        errors["target_key"] = problems
     if errors or data is None:
         raise validation_failed_from(errors)
     assessment = OutcomeAssessment(
@@ -111,7 +114,7 @@ def assessment_request(
         data_sha256=_sha256(data),
         spec=spec,
         procurement=procurement,
-        target_field=target_field if procurement else "",
+        target_key=target_key if procurement else "",
     )
     assessment.data_file.save(assessment.data_name, data, save=False)
     assessment.save()
@@ -126,7 +129,7 @@ def assessment_request(
             "data_sha256": assessment.data_sha256,
             "spec": spec,
             "procurement": procurement.reference if procurement else None,
-            "target": assessment.target_field,
+            "target": assessment.target_key,
         },
     )
     transaction.on_commit(lambda: assessment_run_task.enqueue(assessment_id=assessment.pk))

@@ -34,15 +34,17 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     if not organisations:
         raise PermissionDenied("Only people of an authority who may make changes can do this.")
     bound = request.method == "POST"
+    initial = selectors.answers_for_target(
+        actor=actor,
+        procurement_id=request.GET.get("procurement", ""),
+        target_key=request.GET.get("target", ""),
+    )
+    target_name = initial.pop("target_name", None)
     form = AssessmentForm(
         request.POST if bound else None,
         request.FILES if bound else None,
         organisations=organisations,
-        initial=selectors.answers_for_target(
-            actor=actor,
-            procurement_id=request.GET.get("procurement", ""),
-            target_field=request.GET.get("target", ""),
-        ),
+        initial=initial,
     )
     if bound and form.is_valid():
         try:
@@ -54,19 +56,28 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
                 spec=form.spec_mapping(),
                 now=now(),
                 procurement_id=form.cleaned_data["procurement_id"],
-                target_field=form.cleaned_data["target_field"],
+                target_key=form.cleaned_data["target_key"],
             )
             return redirect("pilots:detail", assessment_id=assessment.pk)
         except ValidationError as error:
             form.add_error(None, error)
         except ApplicationError as error:
-            return form_page(request, "pilots/new.html", form=form, error=error)
-    return form_page(request, "pilots/new.html", form=form)
+            return form_page(
+                request, "pilots/new.html", form=form, error=error, target_name=target_name
+            )
+    return form_page(request, "pilots/new.html", form=form, target_name=target_name)
 
 
 @login_required
 @page_guard
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(actor=page_actor(request), assessment_id=assessment_id)
-    chart = selectors.assessment_chart(assessment)
-    return render(request, "pilots/detail.html", {"assessment": assessment, "chart": chart})
+    return render(
+        request,
+        "pilots/detail.html",
+        {
+            "assessment": assessment,
+            "chart": selectors.assessment_chart(assessment),
+            "target_name": selectors.assessment_target_name(assessment),
+        },
+    )

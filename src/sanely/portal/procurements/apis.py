@@ -98,7 +98,7 @@ class ProcurementSummaryOut(Schema):
 
 
 class TargetPlanOut(Schema):
-    field: str
+    target_key: str
     phase: str
     metric: str
     explanation: str

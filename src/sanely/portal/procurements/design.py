@@ -8,7 +8,8 @@ Whether the whole design is lawful is the engine's call (`validate_design`), mad
 check-your-answers page and before publication.
 """
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -23,6 +24,18 @@ Text = Annotated[str, Field(max_length=5000)]
 Line = Annotated[str, Field(min_length=1, max_length=500)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Lines = Annotated[list[Line], Field(max_length=50)]
+# A phase's, target's or instalment's identity within its procurement: given once at design time
+# and kept through every edit, so an assessment still names the same target after the phase list
+# changes. Never shown to people, who see names.
+Key = Annotated[
+    str,
+    Field(
+        max_length=40,
+        pattern=r"^([a-z0-9][a-z0-9-]*)?$",
+        description="Stable identifier, unique within the procurement: send it back unchanged;"
+        " leave it out for a new item and one is assigned",
+    ),
+]
 
 
 class NeedSection(InputSchema):
@@ -71,11 +84,13 @@ class Target(InputSchema):
     expected_value: float | None = Field(
         None, description="Planning: what the metric is expected to be without the pilot"
     )
+    key: Key = ""
 
 
 class Instalment(InputSchema):
     description: Line
     amount: Money
+    key: Key = ""
 
 
 class PhaseIn(InputSchema):
@@ -85,10 +100,38 @@ class PhaseIn(InputSchema):
     max_value: Money
     targets: Annotated[list[Target], Field(max_length=20)] = Field(default_factory=list)
     instalments: Annotated[list[Instalment], Field(max_length=20)] = Field(default_factory=list)
+    key: Key = ""
 
 
 class PhasesSection(InputSchema):
     items: Annotated[list[PhaseIn], Field(max_length=12)] = Field(default_factory=list)
+
+    def keyed(self) -> Iterator[tuple[str, PhaseIn | Target | Instalment]]:
+        """Every phase, target and instalment with the path of its field, in design order."""
+        for i, phase in enumerate(self.items):
+            yield f"phases.items[{i}]", phase
+            for j, target in enumerate(phase.targets):
+                yield f"phases.items[{i}].targets[{j}]", target
+            for j, instalment in enumerate(phase.instalments):
+                yield f"phases.items[{i}].instalments[{j}]", instalment
+
+    def with_keys(self) -> "PhasesSection":
+        """The section with a fresh key for each item that has none (changed in place)."""
+        taken = {item.key for _, item in self.keyed() if item.key}
+        for _, item in self.keyed():
+            if not item.key:
+                item.key = _fresh_key(_KEY_PREFIXES[type(item)], taken)
+                taken.add(item.key)
+        return self
+
+
+_KEY_PREFIXES: dict[type, str] = {PhaseIn: "phase", Target: "target", Instalment: "instalment"}
+
+
+def _fresh_key(prefix: str, taken: set[str]) -> str:
+    while (key := f"{prefix}-{secrets.token_hex(4)}") in taken:
+        pass
+    return key
 
 
 class GatesSection(InputSchema):
@@ -265,6 +308,15 @@ class ActionIn(InputSchema):
 
 def _phases(s: PhasesSection) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
+    first_use: dict[str, str] = {}
+    for path, item in s.keyed():
+        if item.key in first_use:
+            problems[f"{path}.key"] = [
+                f"The key {item.key!r} is already used at {first_use[item.key]}: give each phase,"
+                " target and instalment a key of its own."
+            ]
+        elif item.key:
+            first_use[item.key] = path
     for i, phase in enumerate(s.items):
         if not phase.targets:
             problems[f"phases.items[{i}].targets"] = [

@@ -4,13 +4,12 @@ effect) run on the phase plan, so a commissioner learns at design time that a ph
 short, not at the gate.
 """
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from sanely import evidence
 
-from .design import PhasesSection, Target, section
+from .design import PhaseIn, PhasesSection, Target, section
 
 MISSING_INPUTS = (
     "Give the expected standard deviation and observations per month to check that the phase"
@@ -20,9 +19,9 @@ MISSING_INPUTS = (
 
 @dataclass(frozen=True)
 class TargetPlan:
-    """The planning check of one target: where it is, and what the engine says about it."""
+    """The planning check of one target: which it is, and what the engine says about it."""
 
-    field: str
+    target_key: str
     phase: str
     metric: str
     explanation: str
@@ -74,38 +73,39 @@ def target_plans(design: dict[str, Any]) -> list[TargetPlan]:
     """The planning check of every target of every phase, in order."""
     phases: PhasesSection = section(design, "phases")
     plans = []
-    for i, phase in enumerate(phases.items):
-        for j, target in enumerate(phase.targets):
-            where = f"phases.items[{i}].targets[{j}]"
-            plans.append(_target_plan(where, phase.name, target, phase.duration_months))
+    for phase in phases.items:
+        for target in phase.targets:
+            plans.append(_target_plan(phase.name, target, phase.duration_months))
     return plans
 
 
-def _target_plan(where: str, phase: str, target: Target, months: int) -> TargetPlan:
+def _target_plan(phase: str, target: Target, months: int) -> TargetPlan:
+    key, metric = target.key, target.metric
     if target.expected_sd is None or target.observations_per_month is None:
-        return TargetPlan(where, phase, target.metric, MISSING_INPUTS, None, None)
+        return TargetPlan(key, phase, metric, MISSING_INPUTS, None, None)
     try:
         plan = _plan(target, months)
     except evidence.SpecError as error:
-        return TargetPlan(where, phase, target.metric, str(error), str(error), None)
+        return TargetPlan(key, phase, metric, str(error), str(error), None)
     return TargetPlan(
-        where, phase, target.metric, plan.explanation, plan.warning, plan.minimum_detectable_effect
+        key, phase, metric, plan.explanation, plan.warning, plan.minimum_detectable_effect
     )
 
 
-_TARGET_FIELD = re.compile(r"phases\.items\[(\d+)\]\.targets\[(\d+)\]")
-
-
-def target_at(design: dict[str, Any], field: str) -> Target | None:
-    """The target a field path such as `phases.items[0].targets[1]` names, if there is one."""
-    found = _TARGET_FIELD.fullmatch(field)
+def target_at(design: dict[str, Any], key: str) -> tuple[PhaseIn, Target] | None:
+    """The target with this key and its phase, if the design has it."""
     phases: PhasesSection = section(design, "phases")
-    if found is None:
-        return None
-    phase, index = (int(part) for part in found.groups())
-    if phase >= len(phases.items) or index >= len(phases.items[phase].targets):
-        return None
-    return phases.items[phase].targets[index]
+    for phase in phases.items:
+        for target in phase.targets:
+            if key and target.key == key:
+                return phase, target
+    return None
+
+
+def target_name(design: dict[str, Any], key: str) -> str | None:
+    """How people know the target with this key: its metric and its phase."""
+    found = target_at(design, key)
+    return f"{found[1].metric} ({found[0].name} phase)" if found else None
 
 
 def assessment_answers(target: Target) -> dict[str, Any]:

@@ -9,7 +9,7 @@ only then does the state move and the dated fact the action creates get stored.
 import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -41,7 +41,7 @@ from sanely.procedure import (
 
 from . import events
 from .actions import Action
-from .design import LOCKED_AT_PUBLICATION, parse_sections
+from .design import LOCKED_AT_PUBLICATION, PhasesSection, parse_sections
 from .engine import UK, facts_of, rulebook_of, uk_date
 from .models import Procurement
 from .selectors import WRITE_ROLES, access_procurement
@@ -160,6 +160,8 @@ def procurement_design_update(
     """
     procurement, membership = _for_change(actor, procurement_id)
     parsed = parse_sections(sections)
+    if "phases" in parsed:
+        parsed["phases"] = cast(PhasesSection, parsed["phases"]).with_keys()
     rulebook = rulebook_of(procurement)
     state = rulebook.state(procurement.state)
     if state is None or state.terminal:

@@ -4,7 +4,8 @@ reads the posted answers back, and places each problem next to its field.
 
 Repeating items (phases, targets, criteria…) are rows named `<field>-<index>-<name>`, with one
 empty row after the filled ones; a row left empty is dropped, which is how a row is removed.
-No JavaScript is needed.
+A row's `key` (its identity, see design.Key) travels in a hidden field, so it survives every
+edit; the empty row has none, and the service assigns one. No JavaScript is needed.
 """
 
 import types
@@ -136,7 +137,12 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _kind(field: FieldInfo) -> tuple[str, Any]:
+KEY = "key"
+
+
+def _kind(name: str, field: FieldInfo) -> tuple[str, Any]:
+    if name == KEY:
+        return "hidden", None
     annotation = _unwrap(field.annotation)
     if get_origin(annotation) is list:
         inner = _unwrap(get_args(annotation)[0])
@@ -179,7 +185,7 @@ def widgets(
         if only is not None and name not in only:
             continue
         key = prefix + name
-        kind, inner = _kind(field)
+        kind, inner = _kind(name, field)
         value = values.get(name)
         widget: dict[str, Any] = {
             "kind": kind,
@@ -223,7 +229,7 @@ def _filled(schema: type[BaseModel], row: dict[str, Any]) -> bool:
     return any(
         row.get(name)
         for name, field in schema.model_fields.items()
-        if _kind(field)[0] not in ("select", "checkbox", "checkboxes")
+        if _kind(name, field)[0] not in ("hidden", "select", "checkbox", "checkboxes")
     )
 
 
@@ -240,7 +246,7 @@ def parse(
         if only is not None and name not in only:
             continue
         key = prefix + name
-        kind, inner = _kind(field)
+        kind, inner = _kind(name, field)
         if kind == "rows":
             rows = []
             index = 0
