@@ -17,7 +17,7 @@ from typing import Any
 
 from sanely.portal.accounts.models import Organisation, User
 from sanely.portal.accounts.selectors import Actor
-from sanely.portal.procurements.design import ActionIn
+from sanely.portal.procurements.actions import Action
 from sanely.portal.procurements.engine import uk_date
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import (
@@ -147,6 +147,6 @@ def demo_procurements(*, now: datetime) -> None:
                 actor=actor,
                 procurement_id=procurement.pk,
                 event=event,
-                action=ActionIn(justification=JUSTIFICATION, **answers).to_action(),
+                action=Action(justification=JUSTIFICATION, **answers),
                 now=now - timedelta(days=days_ago),
             )
