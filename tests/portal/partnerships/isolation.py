@@ -14,24 +14,34 @@ PARTNERSHIPS_PUBLIC: dict[str, str] = {}
 
 def case_partnership(wessex, mercia):
     w = world(wessex)
-    for _, client in outsiders(w, mercia)[:2]:
-        assert 404 == client.get(f"/api/v1/partnerships/{w.procurement_id}").status_code
-    heron = w.record.heron.token_client(Role.SUPPLIER_ADMIN)
-    assert 404 == heron.get(f"/api/v1/partnerships/{w.procurement_id}").status_code
+    heron = w.record.heron
+    for browser, client in [
+        *outsiders(w, mercia)[:2],
+        (heron.client(Role.SUPPLIER_ADMIN), heron.token_client(Role.SUPPLIER_ADMIN)),
+    ]:
+        page = browser.get(f"/partnerships/procurements/{w.procurement_id}/")
+        api = client.get(f"/api/v1/partnerships/{w.procurement_id}")
+        assert {404} == {page.status_code, api.status_code}
 
 
 def case_plan(wessex, mercia):
     w = world(wessex)
     osprey = Contract.objects.get(partner=w.record.osprey.organisation)
-    clients = [client for _, client in outsiders(w, mercia)]  # Kestrel, the other partner, last
-    clients.append(w.record.heron.token_client(Role.SUPPLIER_ADMIN))
-    for client in clients:
-        response = client.get(f"/api/v1/contracts/{osprey.pk}/plan")
-        assert 404 == response.status_code
-        assert "phase-prototype" not in response.text
+    heron = w.record.heron
+    # Kestrel, the other partner, is the last of the outsiders.
+    for browser, client in [
+        *outsiders(w, mercia),
+        (heron.client(Role.SUPPLIER_ADMIN), heron.token_client(Role.SUPPLIER_ADMIN)),
+    ]:
+        page = browser.get(f"/partnerships/contracts/{osprey.pk}/plan")
+        api = client.get(f"/api/v1/contracts/{osprey.pk}/plan")
+        assert {404} == {page.status_code, api.status_code}
+        assert "Prototype" not in page.text + api.text
 
 
 PARTNERSHIPS_CASES: dict[str, object] = {
+    "partnerships:partnership": case_partnership,
     "api:partnership_detail": case_partnership,
+    "partnerships:plan": case_plan,
     "api:plan_detail": case_plan,
 }

@@ -116,3 +116,23 @@ def test_no_partnership_before_the_contracts_are_concluded(wessex) -> None:
     award_notify(actor=lead, procurement_id=w.procurement_id, now=now())
     with pytest.raises(NotFound):
         access_partnership(actor=lead, procurement_id=w.procurement_id)
+
+
+def test_the_pages_show_the_authority_every_plan_and_a_partner_its_own(wessex) -> None:
+    w = world(wessex)
+    kestrel, osprey = (
+        Contract.objects.get(partner=org.organisation)
+        for org in (w.record.kestrel, w.record.osprey)
+    )
+    overview = wessex.client(Role.COMMISSIONER).get(
+        f"/partnerships/procurements/{w.procurement_id}/"
+    )
+    assert 200 == overview.status_code
+    assert f"/partnerships/contracts/{kestrel.pk}/plan" in overview.text
+    assert f"/partnerships/contracts/{osprey.pk}/plan" in overview.text
+    page = w.record.kestrel.client(Role.SUPPLIER_ADMIN).get(
+        f"/partnerships/contracts/{kestrel.pk}/plan"
+    )
+    assert 200 == page.status_code
+    assert "Prototype" in page.text and "on_time_share" in page.text
+    assert "phase-prototype" not in page.text  # keys are never shown to people

@@ -73,15 +73,23 @@ def _first_version(
     now: datetime,
 ) -> PlanVersion:
     version = PlanVersion.objects.create(
-        partnership=partnership, contract=contract, number=1, reason=AS_CONCLUDED,
-        created_at=now, created_by=actor.user,
-    )  # fmt: skip
+        partnership=partnership,
+        contract=contract,
+        number=1,
+        reason=AS_CONCLUDED,
+        created_at=now,
+        created_by=actor.user,
+    )
     for position, designed in enumerate(phases):
         phase = Phase.objects.create(
-            version=version, key=designed.key, position=position, name=designed.name,
-            purpose=designed.purpose, duration_months=designed.duration_months,
+            version=version,
+            key=designed.key,
+            position=position,
+            name=designed.name,
+            purpose=designed.purpose,
+            duration_months=designed.duration_months,
             max_value=designed.max_value,
-        )  # fmt: skip
+        )
         Target.objects.bulk_create(
             Target(
                 phase=phase,
@@ -90,7 +98,7 @@ def _first_version(
                 metric=t.metric,
                 spec=target_spec(t),
                 spec_sha256=spec_fingerprint(target_spec(t)),
-            )  # fmt: skip
+            )
             for i, t in enumerate(designed.targets)
         )
         Instalment.objects.bulk_create(
