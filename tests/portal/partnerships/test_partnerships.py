@@ -134,5 +134,6 @@ def test_the_pages_show_the_authority_every_plan_and_a_partner_its_own(wessex) -
         f"/partnerships/contracts/{kestrel.pk}/plan"
     )
     assert 200 == page.status_code
-    assert "Prototype" in page.text and "on_time_share" in page.text
+    assert "Prototype" in page.text
+    assert "on_time_share" in page.text
     assert "phase-prototype" not in page.text  # keys are never shown to people
