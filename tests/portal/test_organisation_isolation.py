@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from portal.award.isolation import AWARD_CASES, AWARD_PUBLIC
 from portal.evaluation.isolation import EVALUATION_CASES, EVALUATION_PUBLIC
 from portal.negotiation.isolation import NEGOTIATION_CASES, NEGOTIATION_PUBLIC
+from portal.partnerships.isolation import PARTNERSHIPS_CASES, PARTNERSHIPS_PUBLIC
 from portal.selection.isolation import SELECTION_CASES, SELECTION_PUBLIC
 from portal.tenders.isolation import TENDERS_CASES, TENDERS_PUBLIC
 
@@ -38,6 +39,7 @@ NO_ORGANISATION_DATA = {
     **NEGOTIATION_PUBLIC,
     **EVALUATION_PUBLIC,
     **AWARD_PUBLIC,
+    **PARTNERSHIPS_PUBLIC,
 }
 
 
@@ -469,6 +471,7 @@ CASES = {
     **NEGOTIATION_CASES,
     **EVALUATION_CASES,
     **AWARD_CASES,
+    **PARTNERSHIPS_CASES,
 }
 
 

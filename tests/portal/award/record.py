@@ -25,13 +25,25 @@ AWARD_DESIGN: dict[str, Any] = {
     "phases": {
         "items": [
             {
+                "key": "phase-prototype",
                 "name": "Prototype",
                 "duration_months": 6,
                 "max_value": "120000",
-                "targets": [{"metric": "on_time_share", "comparator": ">=", "threshold": "0.9"}],
+                "targets": [
+                    {
+                        "key": "target-on-time",
+                        "metric": "on_time_share",
+                        "comparator": ">=",
+                        "threshold": "0.9",
+                    }
+                ],
                 "instalments": [
-                    {"description": "Prototype accepted", "amount": "80000"},
-                    {"description": "Pilot report", "amount": "40000"},
+                    {
+                        "key": "instalment-accepted",
+                        "description": "Prototype accepted",
+                        "amount": "80000",
+                    },
+                    {"key": "instalment-report", "description": "Pilot report", "amount": "40000"},
                 ],
             }
         ]

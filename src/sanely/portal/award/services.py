@@ -26,7 +26,7 @@ from sanely.portal.procurements.engine import rulebook_of, uk_date
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_act
 
-from . import events
+from . import events, signals
 from .models import DECISION_LETTER, Contract
 from .notices import Decision, candidate_content, decision_body, decision_subject, tenderer_content
 from .selectors import (
@@ -230,4 +230,7 @@ def contracts_conclude(*, actor: Actor, procurement_id: int, now: datetime) -> l
             },
         )
         contracts.append(contract)
+    signals.contracts_concluded.send(
+        sender=Contract, procurement=procurement, contracts=contracts, actor=actor, now=now
+    )
     return contracts

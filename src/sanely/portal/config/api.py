@@ -11,6 +11,7 @@ from sanely.portal.audit.apis import router as audit_router
 from sanely.portal.award.apis import router as award_router
 from sanely.portal.evaluation.apis import router as evaluation_router
 from sanely.portal.negotiation.apis import router as negotiation_router
+from sanely.portal.partnerships.apis import router as partnerships_router
 from sanely.portal.pilots.apis import router as pilots_router
 from sanely.portal.procurements.apis import router as procurements_router
 from sanely.portal.selection.apis import router as selection_router
@@ -59,3 +60,4 @@ api.add_router("/v1/", selection_router)
 api.add_router("/v1/", negotiation_router)
 api.add_router("/v1/", evaluation_router)
 api.add_router("/v1/", award_router)
+api.add_router("/v1/", partnerships_router)

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "sanely.portal.negotiation",
     "sanely.portal.evaluation",
     "sanely.portal.award",
+    "sanely.portal.partnerships",
     "sanely.portal.demo",
 ]
 

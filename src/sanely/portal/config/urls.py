@@ -24,6 +24,7 @@ urlpatterns = [
     path("negotiation/", include("sanely.portal.negotiation.urls")),
     path("evaluation/", include("sanely.portal.evaluation.urls")),
     path("award/", include("sanely.portal.award.urls")),
+    path("partnerships/", include("sanely.portal.partnerships.urls")),
 ]
 
 handler400 = "sanely.portal.web.views.bad_request"

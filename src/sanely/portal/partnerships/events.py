@@ -1,0 +1,3 @@
+"""Audit event names written by the partnerships app."""
+
+PARTNERSHIP_BEGAN = "partnership.began"
