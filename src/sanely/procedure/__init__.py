@@ -10,7 +10,7 @@ competition (selection, price formulas, best price-quality ratio, ranking) is he
 explained. Nothing here reads the clock or imports the portal.
 """
 
-from sanely.procedure._calculator import KINDS, deadline_for
+from sanely.procedure._calculator import CIRCUMSTANCES, KINDS, deadline_for
 from sanely.procedure._calendars import (
     UK_ANY_PART,
     Nation,
@@ -32,8 +32,10 @@ from sanely.procedure._errors import (
 )
 from sanely.procedure._facts import CHOICES, Criterion, Facts, Occurrence, Phase, Round
 from sanely.procedure._machine import (
+    DESIGN_CHANGE,
     LIFECYCLE_RULE,
     check,
+    design_change_refusal,
     evaluate,
     next_due,
     next_state,
@@ -41,10 +43,12 @@ from sanely.procedure._machine import (
 )
 from sanely.procedure._model import (
     Deadline,
+    DesignLock,
     Due,
     Evaluation,
     Evidence,
     Level,
+    PeriodRow,
     Problem,
     Refusal,
     Rule,
@@ -82,6 +86,8 @@ from sanely.procedure._scoring import (
 
 __all__ = [
     "CHOICES",
+    "CIRCUMSTANCES",
+    "DESIGN_CHANGE",
     "KINDS",
     "LIFECYCLE_RULE",
     "PA_2023_COMMENCEMENT",
@@ -94,6 +100,7 @@ __all__ = [
     "Criterion",
     "Deadline",
     "DeadlineError",
+    "DesignLock",
     "Due",
     "Evaluation",
     "Evidence",
@@ -103,6 +110,7 @@ __all__ = [
     "Level",
     "Nation",
     "Occurrence",
+    "PeriodRow",
     "Phase",
     "Points",
     "Problem",
@@ -128,6 +136,7 @@ __all__ = [
     "best_price_quality",
     "check",
     "deadline_for",
+    "design_change_refusal",
     "easter_sunday",
     "evaluate",
     "load_pinned",

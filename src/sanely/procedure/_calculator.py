@@ -5,11 +5,12 @@ It reads the same rulebook periods and calendars as the engine, so the calculato
 procedures can never disagree.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from sanely.procedure._deadlines import describe, period_end, period_for_kind, working_days_for
 from sanely.procedure._errors import DeadlineError
-from sanely.procedure._model import Deadline
+from sanely.procedure._model import Deadline, Period
 from sanely.procedure._rulebook import load_rulebook
 
 # Command-line kind -> rulebook period key.
@@ -24,26 +25,75 @@ KINDS: dict[str, str] = {
 }
 
 
-def deadline_for(kind: str, regime: str, start: date, nation: str | None = None) -> Deadline:
+# The circumstances of PA 2023 s.54(3)-(4) that choose a row of its tables, as command-line
+# options (with a leading "--" and "-" for "_") and what each claims.
+CIRCUMSTANCES: dict[str, str] = {
+    "documents_not_all_at_once": "the tender notice and associated tender documents are not all "
+    "provided at the same time",
+    "not_electronic": "tenders may not be submitted electronically",
+    "preselected_only": "tenders may be submitted only by pre-selected suppliers",
+    "central_government": "the contracting authority is a central government authority",
+    "utilities_contract": "the contract being awarded is a utilities contract",
+    "urgent": "the authority considers there to be a state of urgency that makes the longer "
+    "minimum impractical",
+    "planned_procurement_notice": "a qualifying planned procurement notice has been issued",
+    "dynamic_market": "the contract is awarded by reference to membership of a dynamic market",
+    "light_touch": "the contract being awarded is a light touch contract",
+    "negotiated_tendering_period": "the tendering period is agreed with the pre-selected "
+    "suppliers (a negotiated tendering period)",
+}
+
+
+def option(name: str) -> str:
+    """The command-line option of a circumstance."""
+    return "--" + name.replace("_", "-")
+
+
+def _check_circumstances(period: Period, rulebook_id: str, claimed: frozenset[str]) -> None:
+    unknown = sorted(claimed - set(CIRCUMSTANCES))
+    if unknown:
+        raise DeadlineError(
+            f"unknown circumstance {unknown[0]!r}: use one of {', '.join(CIRCUMSTANCES)}"
+        )
+    misplaced = sorted(claimed - period.circumstances)
+    if misplaced:
+        applicable = ", ".join(option(n) for n in sorted(period.circumstances)) or "none"
+        raise DeadlineError(
+            f"{option(misplaced[0])} does not apply to the {period.key.replace('_', '-')} "
+            f"period under {rulebook_id}; the options that apply are: {applicable}"
+        )
+
+
+def deadline_for(
+    kind: str,
+    regime: str,
+    start: date,
+    nation: str | None = None,
+    circumstances: Iterable[str] = (),
+) -> Deadline:
     """
     The statutory date of `kind` under rulebook `regime`, counted from the fact dated `start`.
 
     The date is the earliest lawful deadline for a minimum period (requests to participate,
     tendering), the last day of a standstill, or the due date of a notice or payment. The
-    rulebook version is the one in force on `start`. Raises DeadlineError (or a RulebookError)
-    with a message that says what to change.
+    rulebook version is the one in force on `start`. `circumstances` (names in CIRCUMSTANCES)
+    choose the row of a statutory table such as PA 2023 s.54(4); the answer names the row.
+    Raises DeadlineError (or a RulebookError) with a message that says what to change.
     """
     key = KINDS.get(kind)
     if key is None:
         raise DeadlineError(f"unknown deadline kind {kind!r}: use one of {', '.join(KINDS)}")
     rulebook = load_rulebook(regime, start)
     period = period_for_kind(rulebook, key)
+    claimed = frozenset(circumstances)
+    _check_circumstances(period, rulebook.id, claimed)
     days = working_days_for(rulebook, nation)
-    end = period_end(period, start, days)
+    end = period_end(period, start, days, claimed)
     return Deadline(
         date=end,
-        meaning=describe(period, start, end, days),
+        meaning=describe(period, start, end, days, claimed),
         counted=f"{period.counted} days",
         rule=period.rule,
         citation=rulebook.rule(period.rule).citation,
+        row=period.row_for(claimed).circumstance,
     )

@@ -21,15 +21,23 @@ CHOICES: dict[str, frozenset[str]] = {
     "award_model": frozenset(
         {"price_quality", "fixed_price_quality", "lowest_price", "lowest_cost"}
     ),
+    # How the relative importance of the award criteria is given: points adding up to 100, a
+    # range per criterion (PCR reg 67(10)), a decreasing order of importance (reg 67(11);
+    # PA s.23(3)(b)(ii)) or described in another way (PA s.23(3)(b)(iii)).
+    "weighting": frozenset({"points", "ranges", "order", "described"}),
 }
 
 
 @dataclass(frozen=True)
 class Criterion:
-    """One published award criterion and its weight in percent."""
+    """
+    One published award criterion and its weight in percent; with range weighting, `weight` is
+    the bottom of the range and `weight_max` its top.
+    """
 
     name: str
-    weight: Decimal
+    weight: Decimal = Decimal(0)
+    weight_max: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -43,10 +51,18 @@ class Phase:
 
 @dataclass(frozen=True)
 class Round:
-    """One tendering round; `final` marks the round for final tenders."""
+    """
+    One tendering round: `final` marks the round for final tenders, `invited_on` the day the
+    invitation to tender was sent, `deadline` the time tenders are due (in the authority's time
+    zone), `closed` whether its tenders have been received and the round is over. A None is a
+    fact the caller has not recorded; the guards that need it check nothing until it is.
+    """
 
     number: int
     final: bool = False
+    invited_on: date | None = None
+    deadline: datetime | None = None
+    closed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,8 @@ class Facts:
     phases: tuple[Phase, ...] = ()
     award_model: str = "price_quality"
     award_criteria: tuple[Criterion, ...] = ()
+    weighting: str = "points"
+    weighting_reason: str = ""
     termination_option_announced: bool = False
     reduction_option_announced: bool = False
     staged_reduction_announced: bool = False
@@ -96,6 +114,13 @@ class Facts:
     pme_notice_published: bool = False
     pme_reasons: str = ""
     kpis: tuple[str, ...] = ()
+    kpis_not_appropriate_reason: str = ""
+    partner_contract_values: tuple[Decimal, ...] = ()
+    refinement_reserved: bool = False
+    refinement_would_readmit: frozenset[str] = frozenset()
+    # The circumstances that choose the row of a table of minimum periods (PA 2023 s.54(3)-(4)),
+    # by the names of sanely.procedure.CIRCUMSTANCES.
+    circumstances: frozenset[str] = frozenset()
     performance_levels: tuple[str, ...] = ()
     max_cost: Decimal | None = None
     # Dated facts and the state of play.
