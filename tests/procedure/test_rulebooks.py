@@ -162,8 +162,10 @@ def test_lint_catches_an_edited_file_a_stray_pin_a_misnamed_file_and_a_broken_on
         "pcr-2015-reg31/2017-01-01.toml: (top): 'design_event' is a required property"
     )
     assert "lock.json pins gone/2020-01-01.toml, which is not shipped" == problems[3]
-    assert "corrected.json names gone/2019-01-01.toml, which is not shipped" == problems[4]
-    assert f"corrected.json lists the current hash of {PCR_PATH}" == problems[5]
+    assert {
+        "corrected.json names gone/2019-01-01.toml, which is not shipped",
+        f"corrected.json lists the current hash of {PCR_PATH}",
+    } == set(problems[4:])
     assert 6 == len(problems)
 
 

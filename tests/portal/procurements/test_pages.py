@@ -130,7 +130,7 @@ def test_a_refused_action_is_in_the_error_summary_with_rule_and_citation(make_pr
     response = client.post(url, {"justification": "Reviewed by legal services."})
     assert 409 == response.status_code
     assert "govuk-error-summary" in response.text
-    assert "PCR 2015 reg. 31(5); rule PCR15-31-5" in response.text
+    assert "PCR 2015 reg. 31(5), 2(3)(b), 2(4); rule PCR15-31-5" in response.text
     assert "drafting" == Procurement.objects.get(pk=pid).state
 
 
