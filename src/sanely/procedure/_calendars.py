@@ -193,8 +193,8 @@ def nation_working_days(nation: Nation) -> WorkingDays:
 # "bank holiday within the meaning of" the 1971 Act, with no territorial limit.
 UK_ANY_PART = WorkingDays(
     frozenset(REGIONS),
-    "not a Saturday or Sunday, nor a bank holiday in any part of the UK under the Banking and "
-    "Financial Dealings Act 1971 (Christmas Day and Good Friday among them)",
+    "not a Saturday, Sunday or bank holiday in any part of the UK, Christmas Day and Good Friday "
+    "included",
 )
 
 WEEKENDS_ONLY = WorkingDays(frozenset(), "not a Saturday or Sunday")
