@@ -744,6 +744,14 @@ def test_a_tie_at_the_maximum_invites_every_tied_candidate_and_says_so():
     } == chosen.not_invited
 
 
+def test_the_shortlist_names_tied_candidates_by_the_names_given():
+    results = [_result("1", "20"), _result("2", "15"), _result("3", "15")]
+
+    chosen = shortlist(results, minimum=1, maximum=2, names={"2": "Heron CIC", "3": "Osprey Ltd"})
+
+    assert "but “Heron CIC” and “Osprey Ltd” tie on 15.00 points" in chosen.reason
+
+
 def test_one_invited_is_named_in_the_singular():
     chosen = shortlist([_result("a", "20"), _result("b", "10")], minimum=1, maximum=1)
 

@@ -36,7 +36,7 @@ from sanely.portal.tenders.models import (
     SubmissionVersion,
 )
 from sanely.portal.tenders.selectors import tenderers
-from sanely.procedure import abnormally_low
+from sanely.procedure import ScoringError, abnormally_low
 
 from .models import (
     AbnormallyLowDecision,
@@ -102,7 +102,7 @@ def arithmetic() -> Iterator[None]:
     """The scoring arithmetic refuses what it cannot compute: say so, never a server error."""
     try:
         yield
-    except ValueError as error:
+    except ScoringError as error:
         raise Conflict(f"The evaluation cannot be worked out: {error}") from None
 
 

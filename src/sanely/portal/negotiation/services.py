@@ -48,6 +48,7 @@ from sanely.procedure import (
     Breakdown,
     Rule,
     Rulebook,
+    ScoringError,
     evaluate,
     rank,
     staged_reduction,
@@ -658,11 +659,9 @@ def _computed(
             {str(pk): s.scores for pk, s in scores.items()},
             {str(pk): s.price for pk, s in scores.items() if s.price is not None},
         )
-    except ValueError as error:
-        message = str(error)
-        for organisation in remaining:
-            message = message.replace(f"“{organisation.pk}”", f"“{organisation.name}”")
-        raise validation_failed_from({"scores": [message]}) from None
+    except ScoringError as error:
+        names = {str(organisation.pk): organisation.name for organisation in remaining}
+        raise validation_failed_from({"scores": [error.naming(names)]}) from None
 
 
 def _ranking(

@@ -159,12 +159,14 @@ def shortlist(
     *,
     minimum: int,
     maximum: int | None,
+    names: Mapping[str, str] | None = None,
 ) -> Shortlist:
     """
     The candidates invited to tender: the qualifying ones by total, up to `maximum` (None: no
     limit). A tie at the maximum invites every tied candidate, because treating equals
     equally outweighs the exact number; fewer qualifying than `minimum` invites all who
     qualify (the procedure may go on with fewer). Each candidate left out gets its reason.
+    `names` (key -> name) is how the sentences name candidates; a key without one is quoted.
     """
     check_count("The minimum number of candidates", minimum)
     if maximum is not None and maximum < minimum:
@@ -196,7 +198,7 @@ def shortlist(
         inside, tied, outside = cut(qualifying, maximum)
         kept = inside + tied
         invited = [r.tenderer for r in kept]
-        reason = _over_maximum(count, maximum, tied, len(kept))
+        reason = _over_maximum(count, maximum, tied, len(kept), names or {})
         scored = [r.total for r in kept]
         for r in outside:
             not_invited[r.tenderer] = (
@@ -219,7 +221,9 @@ def _too_few(count: int, minimum: int) -> str:
     )
 
 
-def _over_maximum(count: int, maximum: int, tied: list[Ranked], invited: int) -> str:
+def _over_maximum(
+    count: int, maximum: int, tied: list[Ranked], invited: int, names: Mapping[str, str]
+) -> str:
     if len(tied) == 0:
         return (
             f"The {maximum} highest-scoring of {count} qualifying candidates {is_or_are(maximum)}"
@@ -227,7 +231,8 @@ def _over_maximum(count: int, maximum: int, tied: list[Ranked], invited: int) ->
         )
     return (
         f"{invited} of {count} qualifying candidates are invited: the maximum is {maximum},"
-        f" but {listed(r.tenderer for r in tied)} tie on {shown(tied[0].total)} points at the"
+        f" but {listed(names.get(r.tenderer, r.tenderer) for r in tied)} tie on"
+        f" {shown(tied[0].total)} points at the"
         " boundary, so every tied candidate is invited."
     )
 
