@@ -12,7 +12,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sanely.procedure import Criterion, Facts, Phase, Round
+from sanely.procedure import Criterion, Facts, Phase, Round, load_rulebook
+
+PCR = load_rulebook("pcr-2015-reg31")
+PA = load_rulebook("pa-2023-cfp-ip")
+EU = load_rulebook("eu-2014-24-art31")
+PCSR = load_rulebook("pcsr-2015-reg32")
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 NOTICE_ON = date(2026, 3, 2)

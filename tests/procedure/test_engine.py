@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from procedure.scenarios import CASES, GOOD, NOTICE_ON, NOW, facts
+from procedure.scenarios import CASES, EU, GOOD, NOTICE_ON, NOW, PA, PCR, PCSR, facts
 from sanely.procedure import (
     LIFECYCLE_RULE,
     Criterion,
@@ -23,11 +23,6 @@ from sanely.procedure import (
     rulebook_ids,
     validate_design,
 )
-
-PCR = load_rulebook("pcr-2015-reg31")
-PA = load_rulebook("pa-2023-cfp-ip")
-EU = load_rulebook("eu-2014-24-art31")
-PCSR = load_rulebook("pcsr-2015-reg32")
 
 
 def _first_source(rulebook, event_id):

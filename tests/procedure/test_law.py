@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from procedure.scenarios import FINAL_ROUND, GOOD, NOW, facts
+from procedure.scenarios import EU, FINAL_ROUND, GOOD, NOW, PA, PCR, PCSR, facts
 from sanely.procedure import (
     DESIGN_CHANGE,
     Criterion,
@@ -29,10 +29,6 @@ from sanely.procedure import (
 )
 from sanely.procedure.cli import main
 
-PCR = load_rulebook("pcr-2015-reg31")
-PA = load_rulebook("pa-2023-cfp-ip")
-EU = load_rulebook("eu-2014-24-art31")
-PCSR = load_rulebook("pcsr-2015-reg32")
 BY_ID = {book.id: book for book in (PCR, PA, EU, PCSR)}
 
 
