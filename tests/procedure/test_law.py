@@ -18,6 +18,7 @@ from sanely.procedure import (
     DESIGN_CHANGE,
     Criterion,
     DeadlineError,
+    InvalidFactsError,
     Round,
     check,
     deadline_for,
@@ -512,6 +513,11 @@ def test_every_locked_section_cites_a_guard_and_unlisted_sections_stay_editable(
     assert {"minimum_requirements", "award", "phases", "gates", "purchase"} <= {
         lock.section for lock in EU.design_locks
     }
+
+
+def test_facts_with_an_unknown_circumstance_are_refused_naming_the_choices():
+    with pytest.raises(InvalidFactsError, match="circumstances include urgency; use names from"):
+        facts(circumstances=frozenset({"urgency"}))
 
 
 def test_good_is_lawful_under_every_rulebook_at_the_design_event():

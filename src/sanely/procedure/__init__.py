@@ -10,7 +10,7 @@ competition (selection, price formulas, best price-quality ratio, ranking) is he
 explained. Nothing here reads the clock or imports the portal.
 """
 
-from sanely.procedure._calculator import CIRCUMSTANCES, KINDS, deadline_for
+from sanely.procedure._calculator import KINDS, deadline_for
 from sanely.procedure._calendars import (
     UK_ANY_PART,
     Nation,
@@ -33,7 +33,15 @@ from sanely.procedure._errors import (
     UnknownRegionError,
     UnknownRulebookError,
 )
-from sanely.procedure._facts import CHOICES, Criterion, Facts, Occurrence, Phase, Round
+from sanely.procedure._facts import (
+    CHOICES,
+    CIRCUMSTANCES,
+    Criterion,
+    Facts,
+    Occurrence,
+    Phase,
+    Round,
+)
 from sanely.procedure._machine import (
     DESIGN_CHANGE,
     LIFECYCLE_RULE,

@@ -10,6 +10,7 @@ from datetime import date
 
 from sanely.procedure._deadlines import describe, period_end, period_for_kind, working_days_for
 from sanely.procedure._errors import DeadlineError
+from sanely.procedure._facts import CIRCUMSTANCES
 from sanely.procedure._model import Deadline, Period
 from sanely.procedure._rulebook import load_rulebook
 
@@ -22,25 +23,6 @@ KINDS: dict[str, str] = {
     "contract-details-notice": "contract_details_notice",
     "termination-notice": "termination_notice",
     "invoice-payment": "invoice_payment",
-}
-
-
-# The circumstances of PA 2023 s.54(3)-(4) that choose a row of its tables, as command-line
-# options (with a leading "--" and "-" for "_") and what each claims.
-CIRCUMSTANCES: dict[str, str] = {
-    "documents_not_all_at_once": "the tender notice and associated tender documents are not all "
-    "provided at the same time",
-    "not_electronic": "tenders may not be submitted electronically",
-    "preselected_only": "tenders may be submitted only by pre-selected suppliers",
-    "central_government": "the contracting authority is a central government authority",
-    "utilities_contract": "the contract being awarded is a utilities contract",
-    "urgent": "the authority considers there to be a state of urgency that makes the longer "
-    "minimum impractical",
-    "planned_procurement_notice": "a qualifying planned procurement notice has been issued",
-    "dynamic_market": "the contract is awarded by reference to membership of a dynamic market",
-    "light_touch": "the contract being awarded is a light touch contract",
-    "negotiated_tendering_period": "the tendering period is agreed with the pre-selected "
-    "suppliers (a negotiated tendering period)",
 }
 
 

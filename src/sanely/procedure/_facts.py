@@ -28,6 +28,25 @@ CHOICES: dict[str, frozenset[str]] = {
 }
 
 
+# The circumstances of PA 2023 s.54(3)-(4) that choose a row of its tables, as command-line
+# options (with a leading "--" and "-" for "_") and what each claims.
+CIRCUMSTANCES: dict[str, str] = {
+    "documents_not_all_at_once": "the tender notice and associated tender documents are not all "
+    "provided at the same time",
+    "not_electronic": "tenders may not be submitted electronically",
+    "preselected_only": "tenders may be submitted only by pre-selected suppliers",
+    "central_government": "the contracting authority is a central government authority",
+    "utilities_contract": "the contract being awarded is a utilities contract",
+    "urgent": "the authority considers there to be a state of urgency that makes the longer "
+    "minimum impractical",
+    "planned_procurement_notice": "a qualifying planned procurement notice has been issued",
+    "dynamic_market": "the contract is awarded by reference to membership of a dynamic market",
+    "light_touch": "the contract being awarded is a light touch contract",
+    "negotiated_tendering_period": "the tendering period is agreed with the pre-selected "
+    "suppliers (a negotiated tendering period)",
+}
+
+
 @dataclass(frozen=True)
 class Criterion:
     """
@@ -119,7 +138,7 @@ class Facts:
     refinement_reserved: bool = False
     refinement_would_readmit: frozenset[str] = frozenset()
     # The circumstances that choose the row of a table of minimum periods (PA 2023 s.54(3)-(4)),
-    # by the names of sanely.procedure.CIRCUMSTANCES.
+    # by the names of CIRCUMSTANCES.
     circumstances: frozenset[str] = frozenset()
     performance_levels: tuple[str, ...] = ()
     max_cost: Decimal | None = None
@@ -149,5 +168,11 @@ class Facts:
             for name, allowed in CHOICES.items()
             if getattr(self, name) not in allowed
         ]
+        unknown = sorted(self.circumstances - set(CIRCUMSTANCES))
+        if unknown:
+            problems.append(
+                f"circumstances include {', '.join(unknown)}; use names from "
+                f"{', '.join(CIRCUMSTANCES)}"
+            )
         if problems:
             raise InvalidFactsError("; ".join(problems))

@@ -11,9 +11,10 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
-from sanely.procedure._calculator import CIRCUMSTANCES, KINDS, deadline_for, option
+from sanely.procedure._calculator import KINDS, deadline_for, option
 from sanely.procedure._calendars import Nation
 from sanely.procedure._errors import ProcedureError
+from sanely.procedure._facts import CIRCUMSTANCES
 from sanely.procedure._rulebook import rulebook_ids
 
 
