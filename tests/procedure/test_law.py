@@ -16,6 +16,7 @@ import pytest
 from procedure.scenarios import EU, FINAL_ROUND, GOOD, NOW, PA, PCR, PCSR, facts
 from sanely.procedure import (
     DESIGN_CHANGE,
+    CircumstanceError,
     Criterion,
     DeadlineError,
     InvalidFactsError,
@@ -278,7 +279,7 @@ def test_pa23_54_pp_the_participation_period_table(circumstances, earliest):
 
 
 def test_an_option_that_does_not_apply_to_the_period_is_refused_naming_what_applies():
-    with pytest.raises(DeadlineError) as not_pa:
+    with pytest.raises(CircumstanceError) as not_pa:
         deadline_for("requests-to-participate", "pcr-2015-reg31", INVITED, None, ["urgent"])
     with pytest.raises(DeadlineError) as not_requests:
         deadline_for("requests-to-participate", "pa-2023-cfp-ip", INVITED, None, ["not_electronic"])

@@ -21,6 +21,7 @@ from sanely.procedure._calendars import (
 )
 from sanely.procedure._errors import (
     CalendarRangeError,
+    CircumstanceError,
     DeadlineError,
     InvalidFactsError,
     InvalidRulebookError,
@@ -108,6 +109,7 @@ __all__ = [
     "Breakdown",
     "CalendarRangeError",
     "CandidateResult",
+    "CircumstanceError",
     "Criterion",
     "Deadline",
     "DeadlineError",

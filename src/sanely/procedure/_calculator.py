@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sanely.procedure._deadlines import describe, period_end, period_for_kind, working_days_for
-from sanely.procedure._errors import DeadlineError
+from sanely.procedure._errors import CircumstanceError, DeadlineError
 from sanely.procedure._facts import CIRCUMSTANCES
 from sanely.procedure._model import Deadline, Period
 from sanely.procedure._rulebook import load_rulebook
@@ -34,13 +34,13 @@ def option(name: str) -> str:
 def _check_circumstances(period: Period, rulebook_id: str, claimed: frozenset[str]) -> None:
     unknown = sorted(claimed - set(CIRCUMSTANCES))
     if unknown:
-        raise DeadlineError(
+        raise CircumstanceError(
             f"unknown circumstance {unknown[0]!r}: use one of {', '.join(CIRCUMSTANCES)}"
         )
     misplaced = sorted(claimed - period.circumstances)
     if misplaced:
         applicable = ", ".join(option(n) for n in sorted(period.circumstances)) or "none"
-        raise DeadlineError(
+        raise CircumstanceError(
             f"{option(misplaced[0])} does not apply to the {period.key.replace('_', '-')} "
             f"period under {rulebook_id}; the options that apply are: {applicable}"
         )

@@ -44,6 +44,10 @@ class DeadlineError(ProcedureError):
     """A deadline that cannot be computed for the given kind, regime or nation."""
 
 
+class CircumstanceError(DeadlineError):
+    """A circumstance (a row of a statutory table) that the regime's period does not use."""
+
+
 def listed(names: Iterable[str]) -> str:
     """Names quoted and joined as in a sentence: “A”, “A and B”, “A, B and C”."""
     quoted = [f"“{name}”" for name in names]

@@ -305,10 +305,25 @@ def test_the_deadline_endpoint_is_public_and_names_the_question_it_cannot_answer
         ("standstill?regime=nowhere&from=2024-03-01", "regime"),
         ("standstill?regime=pcr-2015-reg31&from=2024-03-01&nation=mars", "nation"),
         ("standstill?regime=pcr-2015-reg31&from=2040-03-01", "from"),
+        (
+            "requests-to-participate?regime=pcr-2015-reg31&from=2024-03-01&circumstance=urgent",
+            "circumstances",
+        ),
     ]:
         response = client.get(f"/api/v1/deadlines/{query}")
         assert 400 == response.status_code, query
         assert [field] == list(response.json()["detail"]), query
+
+
+def test_the_deadline_endpoint_takes_the_s54_circumstances_and_names_the_row(client):
+    # An invitation to tender on Mon 1 Mar 2027, tenders only from pre-selected suppliers, by an
+    # authority other than central government: 10 days (s.54(4)), so Thu 11 Mar.
+    answer = client.get(
+        "/api/v1/deadlines/tendering?regime=pa-2023-cfp-ip&from=2027-03-01"
+        "&circumstance=preselected_only"
+    ).json()
+    assert ("2027-03-11", ["preselected_only"]) == (answer["date"], answer["circumstances"])
+    assert answer["row"].startswith("awarded by a contracting authority that is not a central")
 
 
 def test_a_pinned_procurement_never_runs_under_changed_rules(make_procurement, lead, api):

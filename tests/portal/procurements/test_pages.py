@@ -175,6 +175,19 @@ def test_the_deadline_calculator_is_public(client):
     )
     assert 400 == refused.status_code
     assert 'href="#kind"' in refused.text
+    late_documents = client.get(
+        "/deadlines",
+        {
+            "kind": "tendering",
+            "regime": "pa-2023-cfp-ip",
+            "start": "2027-03-01",
+            "circumstances": ["documents_not_all_at_once"],
+        },
+    )
+    assert "31 March 2027" in late_documents.text
+    assert "Row of the table applied: tenders may be submitted electronically, but" in (
+        late_documents.text
+    )
 
 
 def test_a_procurement_whose_pinned_rules_changed_is_a_clash_not_a_crash(make_procurement, wessex):
