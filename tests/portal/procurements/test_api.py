@@ -169,8 +169,9 @@ def test_pa_2023_locks_award_criteria_under_its_change_rule(make_procurement, le
     pid = make_procurement()
     assert 200 == act(api, lead, pid, "publish_tender_notice").status_code
     changed = {"award": {"model": "price_quality", "criteria": []}}
-    refused(api(lead, "patch", f"/api/v1/procurements/{pid}", changed), "PA23-31",
-            "Procurement Act 2023 s.31(1)-(6)")  # fmt: skip
+    body = refused(api(lead, "patch", f"/api/v1/procurements/{pid}", changed), "PA23-31/design",
+                   "Procurement Act 2023 s.31(1)-(6)")  # fmt: skip
+    assert "modify the notice under s.31 and republish or notify every supplier" in body["message"]
 
 
 def test_a_warning_needs_a_justification_which_is_then_recorded(make_procurement, lead, api):
