@@ -374,8 +374,12 @@ def earlier_rounds_closed(g: GuardInput) -> tuple[Failure, ...]:
     )
 
 
-def _opening_round(facts: Facts) -> Round | None:
-    return facts.rounds[-1] if facts.rounds else None
+def _dated_opening_round(facts: Facts) -> tuple[Round, date, date] | None:
+    """The round being opened (the last one), its invitation day and deadline day, if recorded."""
+    opening = facts.rounds[-1] if facts.rounds else None
+    if opening is None or opening.invited_on is None or opening.deadline is None:
+        return None
+    return opening, opening.invited_on, _day(opening.deadline)
 
 
 @_guard
@@ -386,17 +390,18 @@ def round_deadline_respects_period(g: GuardInput) -> tuple[Failure, ...]:
     date and deadline are recorded.
     """
     period = g.rulebook.periods[g.param("period")]
-    opening = _opening_round(g.facts)
-    if opening is None or opening.invited_on is None or opening.deadline is None:
+    dated = _dated_opening_round(g.facts)
+    if dated is None:
         return _OK
+    opening, invited_on, deadline = dated
     row = period.row_for(g.facts.circumstances)
-    earliest = period_end(period, opening.invited_on, g.days, g.facts.circumstances)
-    if _day(opening.deadline) >= earliest:
+    earliest = period_end(period, invited_on, g.days, g.facts.circumstances)
+    if deadline >= earliest:
         return _OK
     return _fail(
-        f"round {opening.number}'s deadline {_day(opening.deadline)} is earlier than "
-        f"{earliest}, the end of the minimum tendering period of {row.days} days from the "
-        f"invitation on {opening.invited_on} ({row.circumstance})",
+        f"round {opening.number}'s deadline {deadline} is earlier than {earliest}, the end of "
+        f"the minimum tendering period of {row.days} days from the invitation on {invited_on} "
+        f"({row.circumstance})",
         f"move the deadline to {earliest} or later, or record the circumstances that allow a "
         "shorter period",
     )
@@ -409,15 +414,16 @@ def round_deadline_allows_time(g: GuardInput) -> tuple[Failure, ...]:
     shorter time allows for the complexity of the tender (a judgement, PCR 2015 reg 47(1)).
     """
     days: int = g.param("days")
-    opening = _opening_round(g.facts)
-    if opening is None or opening.invited_on is None or opening.deadline is None:
+    dated = _dated_opening_round(g.facts)
+    if dated is None:
         return _OK
-    given = (_day(opening.deadline) - opening.invited_on).days
+    opening, invited_on, deadline = dated
+    given = (deadline - invited_on).days
     if given >= days:
         return _OK
     return _fail(
-        f"round {opening.number} gives tenderers {given} days (invitation {opening.invited_on}, "
-        f"deadline {_day(opening.deadline)}), less than the {days} days sanely asks a reason for",
+        f"round {opening.number} gives tenderers {given} days (invitation {invited_on}, "
+        f"deadline {deadline}), less than the {days} days sanely asks a reason for",
         "record why this time allows for the complexity of the contract and the time needed "
         "to draw up tenders, or move the deadline",
     )
