@@ -413,7 +413,7 @@ def send_the_decision_notices(c: Competition) -> None:
         page.locator("form[action$='/conclude'] button").click()
         summary = error_summary(page)
         assert "The standstill runs until the end of" in summary, summary
-        assert "(PCR 2015 reg. 87; rule PCR15-87-1)" in summary, summary
+        assert "(PCR 2015 reg. 87(1), (2), (4), 2(4); rule PCR15-87-1)" in summary, summary
         assert_blocked_by(page, "Conclude the partner contracts", "PCR 2015 reg. 87",
                           "PCR15-87-1")  # fmt: skip
 

@@ -12,7 +12,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sanely.procedure import Criterion, Facts, Phase, Round
+from sanely.procedure import Criterion, Facts, Phase, Round, load_rulebook
+
+PCR = load_rulebook("pcr-2015-reg31")
+PA = load_rulebook("pa-2023-cfp-ip")
+EU = load_rulebook("eu-2014-24-art31")
+PCSR = load_rulebook("pcsr-2015-reg32")
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 NOTICE_ON = date(2026, 3, 2)
@@ -43,7 +48,10 @@ GOOD = Facts(
     rtp_deadline=datetime(2026, 4, 1, 12, 0, tzinfo=UTC),
     qualified=frozenset({"acme", "bolt", "cora", "dyna"}),
     invited=frozenset({"acme", "bolt", "cora"}),
-    rounds=(Round(1),),
+    rounds=(
+        Round(1, invited_on=date(2026, 4, 20), deadline=datetime(2026, 5, 20, 12, tzinfo=UTC)),
+    ),
+    refinement_reserved=True,
     decision_notices_sent_on=date(2026, 5, 1),
     contract_award_notice_published_on=date(2026, 5, 1),
     gate_targets_assessed=True,
@@ -52,7 +60,16 @@ GOOD = Facts(
     purchase_price=Decimal(900_000),
 )
 
-FINAL_ROUND = (Round(1), Round(2, final=True))
+FINAL_ROUND = (
+    Round(1, closed=True),
+    Round(
+        2, final=True, invited_on=date(2026, 5, 21), deadline=datetime(2026, 6, 22, 12, tzinfo=UTC)
+    ),
+)
+# A round invited on 20 April 2026 whose tenders are due five days later.
+SHORT_ROUND = (
+    Round(1, invited_on=date(2026, 4, 20), deadline=datetime(2026, 4, 25, 12, tzinfo=UTC)),
+)
 
 # guard -> (changes that put the procurement where the guard applies, changes that break it)
 CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -61,7 +78,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "minimum_requirements_stated": ({}, {"minimum_requirements": ()}),
     "deadline_respects_period": ({}, {"rtp_deadline": datetime(2026, 3, 26, 12, tzinfo=UTC)}),
     "award_model_not_price_only": ({}, {"award_model": "lowest_price"}),
-    "award_weights_total_100": (
+    "award_importance_stated": (
         {},
         {"award_criteria": (Criterion("quality", Decimal(60)), Criterion("price", Decimal(30)))},
     ),
@@ -76,6 +93,14 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "invited_only_qualified": ({}, {"invited": frozenset({"acme", "bolt", "cora", "zeta"})}),
     "round_not_final": ({}, {"rounds": FINAL_ROUND}),
     "final_round_held": ({"rounds": FINAL_ROUND}, {"rounds": (Round(1),)}),
+    "earlier_rounds_closed": (
+        {"rounds": FINAL_ROUND},
+        {"rounds": (Round(1, closed=False), *FINAL_ROUND[1:])},
+    ),
+    "round_deadline_respects_period": ({}, {"rounds": SHORT_ROUND}),
+    "round_deadline_allows_time": ({}, {"rounds": SHORT_ROUND}),
+    "refinement_reserved": ({}, {"refinement_reserved": False}),
+    "refinement_readmits_nobody": ({}, {"refinement_would_readmit": frozenset({"dyna"})}),
     "locked_items_unchanged": (
         {"proposed_changes": frozenset({"specification"})},
         {"proposed_changes": frozenset({"specification", "award_criteria"})},

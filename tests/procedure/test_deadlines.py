@@ -17,12 +17,18 @@ from sanely.procedure.cli import main
 
 
 @pytest.mark.covers("PCR15-31-5")
-def test_pcr_requests_to_participate_deadline_is_30_calendar_days_after_the_notice():
+def test_pcr15_31_5_a_period_ending_on_easter_sunday_2024_runs_to_the_end_of_tuesday():
+    # Notice sent Fri 1 Mar 2024; the day of sending is not counted (reg 2(3)(b)), so day 30 is
+    # Sun 31 Mar, Easter Sunday; reg 2(4) ends the period at the end of the next working day:
+    # Mon 1 Apr is Easter Monday, so Tue 2 Apr.
     deadline = deadline_for("requests-to-participate", "pcr-2015-reg31", date(2024, 3, 1))
 
-    assert date(2024, 3, 31) == deadline.date
+    assert date(2024, 4, 2) == deadline.date
     assert deadline.counted == "calendar days"
-    assert (deadline.rule, deadline.citation) == ("PCR15-31-5", "PCR 2015 reg. 31(5)")
+    assert (deadline.rule, deadline.citation) == (
+        "PCR15-31-5",
+        "PCR 2015 reg. 31(5), 2(3)(b), 2(4)",
+    )
 
 
 @pytest.mark.covers("PA23-51")
@@ -33,7 +39,10 @@ def test_pa_standstill_counts_eight_working_days_across_christmas_and_new_year()
 
     assert date(2026, 12, 30) == deadline.date
     assert deadline.counted == "working days"
-    assert (deadline.rule, deadline.citation) == ("PA23-51", "Procurement Act 2023 s.51")
+    assert (deadline.rule, deadline.citation) == (
+        "PA23-51",
+        "Procurement Act 2023 s.51(1)-(2), s.123(1)",
+    )
 
 
 @pytest.mark.covers("PA23-51")
@@ -167,7 +176,7 @@ def test_command_prints_one_json_object(capsys):
 
     printed = json.loads(capsys.readouterr().out)
     assert status == 0
-    assert {"date", "meaning", "counted", "rule", "citation"} == set(printed)
+    assert {"date", "meaning", "counted", "rule", "citation", "row"} == set(printed)
     assert (
         printed["date"],
         printed["counted"],
@@ -180,7 +189,9 @@ def test_command_prints_the_date_and_its_meaning_in_words(capsys):
 
     out = capsys.readouterr().out
     assert status == 0
-    assert out.startswith("2024-03-31  (calendar days; PCR 2015 reg. 31(5), PCR15-31-5)\n")
+    assert out.startswith(
+        "2024-04-02  (calendar days; PCR 2015 reg. 31(5), 2(3)(b), 2(4), PCR15-31-5)\n"
+    )
 
 
 def test_command_with_a_bad_date_names_the_argument_and_exits_2(capsys):

@@ -22,7 +22,7 @@ from sanely.procedure import (
     rulebook_ids,
 )
 from sanely.procedure._effects import Effects, effects_of, effects_problems
-from sanely.procedure._rulebook import parse_rulebook, superseded_hashes
+from sanely.procedure._rulebook import corrected_hashes, parse_rulebook
 
 RULEBOOKS = Path(__file__).parents[2] / "src/sanely/procedure/rulebooks"
 TODAY = date(2026, 3, 2)
@@ -174,10 +174,12 @@ def test_a_rulebook_declaring_an_unknown_fact_is_refused() -> None:
 
 
 @pytest.mark.parametrize("rulebook_id", rulebook_ids())
-def test_a_procurement_pinned_to_an_earlier_printing_loads_the_current_file(
+def test_a_procurement_pinned_to_any_earlier_edition_loads_the_current_file(
     rulebook_id: str,
 ) -> None:
     current = load_rulebook(rulebook_id)
     path = f"{rulebook_id}/{current.effective_from.isoformat()}.toml"
-    for earlier in superseded_hashes()[path]:
-        assert current == load_pinned(rulebook_id, current.effective_from, earlier)
+    earlier = [h for h, entry in corrected_hashes().items() if entry["file"] == path]
+    assert 2 == len(earlier)  # as first shipped, and with the events' effects declared
+    for pinned in earlier:
+        assert current == load_pinned(rulebook_id, current.effective_from, pinned)

@@ -22,6 +22,7 @@ from sanely.procedure._docs import render
 from sanely.procedure._lint import lifecycle_problems, lint_all, rule_problems
 from sanely.procedure._rulebook import (
     content_hash,
+    corrected_hashes,
     parse_rulebook,
     pinned_hashes,
     rulebook_files,
@@ -104,10 +105,10 @@ def test_the_docs_show_citations_levels_and_the_state_diagram():
     assert "stateDiagram-v2" in page
     assert "    drafting --> requests_open: submit_notice" in page
     assert (
-        "| PCR15-31-5 | PCR 2015 reg. 31(5) | GUARD | yes | yes | `close_requests`, `submit_notice` |"
-        in page
+        "| PCR15-31-5 | PCR 2015 reg. 31(5), 2(3)(b), 2(4) | GUARD | yes | yes | "
+        "`close_requests`, `submit_notice` |" in page
     )
-    assert "| PCR15-31-10 | PCR 2015 reg. 31(10) | WARN (→ GUARD when verified) | **no** |" in page
+    assert "| PCR15-31-10 | PCR 2015 reg. 31(10) | GUARD | yes | yes |" in page
 
 
 def test_lint_command_reports_no_problems(capsys):
@@ -142,8 +143,13 @@ def test_lint_catches_an_edited_file_a_stray_pin_a_misnamed_file_and_a_broken_on
         "pcr-2015-reg31/2017-01-01.toml": content_hash(b"id = 1\n"),
         "gone/2020-01-01.toml": "0" * 64,
     }
+    corrected = {
+        "1" * 64: {"file": "gone/2019-01-01.toml"},
+        content_hash(_pcr_bytes()): {"file": PCR_PATH},
+    }
     monkeypatch.setattr(_lint, "rulebook_files", lambda: iter(files))
     monkeypatch.setattr(_lint, "pinned_hashes", lambda: pins)
+    monkeypatch.setattr(_lint, "corrected_hashes", lambda: corrected)
 
     problems = lint_all()
 
@@ -156,7 +162,11 @@ def test_lint_catches_an_edited_file_a_stray_pin_a_misnamed_file_and_a_broken_on
         "pcr-2015-reg31/2017-01-01.toml: (top): 'design_event' is a required property"
     )
     assert "lock.json pins gone/2020-01-01.toml, which is not shipped" == problems[3]
-    assert 4 == len(problems)
+    assert {
+        "corrected.json names gone/2019-01-01.toml, which is not shipped",
+        f"corrected.json lists the current hash of {PCR_PATH}",
+    } == set(problems[4:])
+    assert 6 == len(problems)
 
 
 def test_an_unreachable_state_and_a_dead_end_are_found():
@@ -180,25 +190,56 @@ def test_a_blocking_rule_with_nothing_to_check_is_found():
     )
 
     assert [
-        "rule PCR15-50-1 (GUARD) has no check and no period: it can never apply"
+        "rule PCR15-50-1 (GUARD) has no check, period or design lock: it can never apply"
     ] == rule_problems(rulebook)
 
 
+def test_a_design_lock_must_cite_a_declared_guard_once_per_section():
+    text = _pcr_bytes().decode()
+    text = text.replace('rule = "PCR15-31-9"\nroute', 'rule = "PCR15-31-3"\nroute', 1)
+    text = text.replace('rule = "PCR15-31-24"\nroute', 'rule = "PCR15-99"\nroute', 1)
+    text = text.replace('section = "gates"', 'section = "phases"', 1)
+
+    with pytest.raises(InvalidRulebookError) as error:
+        parse_rulebook(text.encode())
+
+    assert (
+        "design section 'phases' is locked twice; "
+        "design section 'phases' is locked twice; "
+        "design lock 'purchase' cites PCR15-31-3, which is not a GUARD; "
+        "design lock 'ipr' cites unknown rule 'PCR15-99'"
+    ) in str(error.value)
+
+
+def test_a_table_of_minimum_periods_with_a_gap_is_refused():
+    text = (
+        next(f for rid, _, f in rulebook_files() if rid == "pa-2023-cfp-ip")
+        .read_bytes()
+        .decode()
+        .replace('when = ["!light_touch", "!urgent"], days = 25', 'when = ["!urgent"], days = 25')
+        .replace(
+            'when = ["light_touch"], days = 0 },\n  { circumstance = "a state',
+            'when = ["light_touch", "urgent"], days = 0 },\n  { circumstance = "a state',
+            1,
+        )
+        .replace(
+            'when = ["urgent"], days = 10 },\n  { circumstance = "neither',
+            'when = ["dynamic_market"], days = 10 },\n  { circumstance = "neither',
+            1,
+        )
+    )
+
+    with pytest.raises(InvalidRulebookError, match="period 'requests_to_participate' has no row"):
+        parse_rulebook(text.encode())
+
+
 def test_an_unverified_guard_is_refused_by_the_loader():
-    data = _edited(
-        'id = "PCR15-31-5"\ncitation = "PCR 2015 reg. 31(5)"',
-        'id = "PCR15-31-5"\ncitation = "PCR 2015 reg. 31(5)"\nlevel_when_verified = "GUARD"',
-    )
-    data = data.replace(
-        b'summary = "The deadline for requests',
-        b'verified_by = ""\nsummary = "The deadline for requests',
-        1,
-    )
-    text = data.decode().replace(
-        'level = "GUARD"\nverified = true\nsource = "legislation.gov.uk reg 31 text as at 2021-06-11 (LAW.md \u00a71.1)"\nverified_by = "LAW.md rule research (not yet signed off by a lawyer)"\nchecks = [\n  { event = "submit_notice", guard = "deadline_respects_period"',
-        'level = "GUARD"\nverified = false\nsource = "x"\nchecks = [\n  { event = "submit_notice", guard = "deadline_respects_period"',
-        1,
-    )
+    text = _edited(
+        'id = "PCR15-31-5"\ncitation = "PCR 2015 reg. 31(5), 2(3)(b), 2(4)"',
+        'id = "PCR15-31-5"\ncitation = "PCR 2015 reg. 31(5), 2(3)(b), 2(4)"\nlevel_when_verified = "GUARD"',
+    ).decode()
+    start = text.index("verified = true", text.index('id = "PCR15-31-5"'))
+    text = text[:start] + "verified = false" + text[start + len("verified = true") :]
 
     with pytest.raises(
         InvalidRulebookError, match="rule PCR15-31-5 is a GUARD but not verified: make it a WARN"
@@ -321,6 +362,24 @@ def test_an_in_flight_procurement_reloads_exactly_the_rules_it_started_under():
     again = load_pinned(started.id, started.effective_from, started.content_hash)
 
     assert started == again
+
+
+def test_a_procurement_pinned_to_a_corrected_edition_reloads_the_corrected_rules():
+    before_issue_10 = "259b75d27300fd809c812c7aa0bbeac685f83f885ac698c8f0c9399e37341f2e"
+    current = load_rulebook("pcr-2015-reg31", date(2024, 6, 1))
+
+    reloaded = load_pinned("pcr-2015-reg31", date(2015, 2, 26), before_issue_10)
+
+    assert reloaded == current
+    assert reloaded.content_hash != before_issue_10
+    assert "pcr-2015-reg31/2015-02-26.toml" == corrected_hashes()[before_issue_10]["file"]
+
+
+def test_a_corrected_hash_of_another_file_is_refused():
+    pa_before_issue_10 = "f25a12864a008060f4b3b02154a85452ae03478b6f46fab54ba172f702d98443"
+
+    with pytest.raises(UnknownRulebookError, match="is not shipped in this version"):
+        load_pinned("pcr-2015-reg31", date(2015, 2, 26), pa_before_issue_10)
 
 
 def test_a_pinned_hash_that_no_longer_matches_is_refused():

@@ -16,8 +16,12 @@ from sanely.procedure import (
     Breakdown,
     CandidateResult,
     Points,
+    ProcedureError,
     Ranked,
     Recommendation,
+    ScoringDesignError,
+    ScoringError,
+    ScoringInputError,
     SelectionCriterion,
     Shortlist,
     SubCriterion,
@@ -31,7 +35,8 @@ from sanely.procedure import (
     shortlist,
     staged_reduction,
 )
-from sanely.procedure._scoring import _names, _ordinal
+from sanely.procedure._scoring._common import listed as _names
+from sanely.procedure._scoring._common import ordinal as _ordinal
 
 D = Decimal
 
@@ -127,7 +132,7 @@ def test_linear_to_max_cost_gives_every_price_at_the_maximum_the_full_weight_not
 
 def test_linear_to_max_cost_refuses_a_price_above_the_maximum_naming_the_tenderer():
     with pytest.raises(
-        ValueError, match=r"The price of “b”, £101\.00, is above the maximum cost £100\.00"
+        ScoringError, match=r"The price of “b”, £101\.00, is above the maximum cost £100\.00"
     ):
         price_points(
             {"a": D(90), "b": D(101)}, formula="linear_to_max_cost", weight=D(40), max_cost=D(100)
@@ -136,7 +141,7 @@ def test_linear_to_max_cost_refuses_a_price_above_the_maximum_naming_the_tendere
 
 @pytest.mark.parametrize("max_cost", [None, D(0), D("NaN")])
 def test_linear_to_max_cost_needs_a_positive_maximum_cost(max_cost):
-    with pytest.raises(ValueError, match="needs the published maximum cost"):
+    with pytest.raises(ScoringError, match="needs the published maximum cost"):
         price_points({"a": D(90)}, formula="linear_to_max_cost", weight=D(40), max_cost=max_cost)
 
 
@@ -146,7 +151,7 @@ def test_no_prices_score_nothing():
 
 def test_an_unknown_formula_is_refused_with_the_known_ones():
     with pytest.raises(
-        ValueError,
+        ScoringError,
         match="Unknown price formula 'cheapest_wins': use one of relative_to_lowest, linear_to_max_cost",
     ):
         price_points({"a": D(1)}, formula="cheapest_wins", weight=D(30))
@@ -155,7 +160,7 @@ def test_an_unknown_formula_is_refused_with_the_known_ones():
 @pytest.mark.parametrize("price", [D(0), D(-5), D("Infinity"), D("NaN")])
 def test_a_price_that_is_not_a_positive_amount_is_refused(price):
     with pytest.raises(
-        ValueError, match=r"The price of “a” is .*: a price must be a positive amount"
+        ScoringError, match=r"The price of “a” is .*: a price must be a positive amount"
     ):
         price_points({"a": price}, formula="relative_to_lowest", weight=D(30))
 
@@ -163,7 +168,7 @@ def test_a_price_that_is_not_a_positive_amount_is_refused(price):
 @pytest.mark.parametrize("weight", [D(0), D(-1), D("100.01"), D("NaN")])
 def test_a_price_weight_outside_0_to_100_is_refused(weight):
     with pytest.raises(
-        ValueError, match=r"The weight of the price criterion is .*: give it a percentage above 0"
+        ScoringError, match=r"The weight of the price criterion is .*: give it a percentage above 0"
     ):
         price_points({"a": D(1)}, formula="relative_to_lowest", weight=weight)
 
@@ -216,49 +221,51 @@ def test_a_criterion_without_sub_criteria_accepts_one_score_under_the_empty_name
 
 def test_sub_scores_for_a_criterion_without_sub_criteria_are_refused():
     with pytest.raises(
-        ValueError, match="“Social value” has no sub-criteria but was given scores for “Reach”"
+        ScoringError, match="“Social value” has no sub-criteria but was given scores for “Reach”"
     ):
         quality_points(SOCIAL, {"Reach": D(3)}, scale_max=5)
 
 
 def test_one_score_for_a_criterion_with_sub_criteria_is_refused():
     with pytest.raises(
-        ValueError, match="give a score for each of “Method” and “Team”, not one score"
+        ScoringError, match="give a score for each of “Method” and “Team”, not one score"
     ):
         quality_points(APPROACH, D(3), scale_max=5)
 
 
 def test_every_sub_criterion_must_be_scored():
-    with pytest.raises(ValueError, match="No score on “Team” of “Approach”"):
+    with pytest.raises(ScoringError, match="No score on “Team” of “Approach”"):
         quality_points(APPROACH, {"Method": D(3)}, scale_max=5)
 
 
 def test_a_score_on_an_unknown_sub_criterion_is_refused():
-    with pytest.raises(ValueError, match="“Budget” is not a sub-criterion of “Approach”"):
+    with pytest.raises(ScoringError, match="“Budget” is not a sub-criterion of “Approach”"):
         quality_points(APPROACH, {"Method": D(3), "Team": D(3), "Budget": D(1)}, scale_max=5)
 
 
 @pytest.mark.parametrize("score", [D(-1), D(6), D("NaN")])
 def test_a_score_outside_the_scale_is_refused(score):
-    with pytest.raises(ValueError, match="on “Fit” is outside the scale: give a score from 0 to 5"):
+    with pytest.raises(
+        ScoringError, match="on “Fit” is outside the scale: give a score from 0 to 5"
+    ):
         quality_points(AwardCriterion("Fit", "quality", D(40)), score, scale_max=5)
 
 
 def test_a_sub_score_outside_the_scale_is_refused_naming_the_sub_criterion():
     with pytest.raises(
-        ValueError, match="The score 7 on “Team” of “Approach” is outside the scale"
+        ScoringError, match="The score 7 on “Team” of “Approach” is outside the scale"
     ):
         quality_points(APPROACH, {"Method": D(3), "Team": D(7)}, scale_max=5)
 
 
 def test_a_scale_below_1_is_refused():
-    with pytest.raises(ValueError, match="The scoring scale maximum is 0"):
+    with pytest.raises(ScoringError, match="The scoring scale maximum is 0"):
         quality_points(SOCIAL, D(0), scale_max=0)
 
 
 def test_the_price_criterion_is_not_scored_as_quality():
     with pytest.raises(
-        ValueError, match="“Price” is the price criterion: score it with price_points"
+        ScoringError, match="“Price” is the price criterion: score it with price_points"
     ):
         quality_points(PRICE, D(3), scale_max=5)
 
@@ -296,7 +303,7 @@ def test_the_price_criterion_is_not_scored_as_quality():
     ],
 )
 def test_an_invalid_criterion_is_refused_saying_what_to_change(criterion, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ScoringError, match=message):
         quality_points(criterion, D(1), scale_max=5)
 
 
@@ -375,14 +382,14 @@ def test_price_alone_scores_tenderers_without_scores():
 
 def test_a_tenderer_without_a_price_is_named():
     with pytest.raises(
-        ValueError,
+        ScoringError,
         match="No price for “b”: every tenderer needs a price under the criterion “Price”",
     ):
         best_price_quality(CRITERIA, SCORES, {"a": D(1)}, scale_max=5, formula="relative_to_lowest")
 
 
 def test_a_priced_tenderer_without_scores_is_named_with_the_criterion():
-    with pytest.raises(ValueError, match="Tenderer “c” has no score on “Approach”"):
+    with pytest.raises(ScoringError, match="Tenderer “c” has no score on “Approach”"):
         best_price_quality(
             CRITERIA, SCORES, {**PRICES, "c": D(1)}, scale_max=5, formula="relative_to_lowest"
         )
@@ -392,7 +399,8 @@ def test_a_score_error_names_the_tenderer():
     scores = {**SCORES, "b": {"Approach": {"Method": D(9), "Team": D(5)}, "Social value": D(2)}}
 
     with pytest.raises(
-        ValueError, match="Tenderer “b”: The score 9 on “Method” of “Approach” is outside the scale"
+        ScoringError,
+        match="Tenderer “b”: The score 9 on “Method” of “Approach” is outside the scale",
     ):
         best_price_quality(CRITERIA, scores, PRICES, scale_max=5, formula="relative_to_lowest")
 
@@ -401,14 +409,14 @@ def test_a_score_on_a_criterion_not_published_is_refused():
     scores = {**SCORES, "a": {**SCORES["a"], "Price": D(3)}}
 
     with pytest.raises(
-        ValueError,
+        ScoringError,
         match="Tenderer “a” has scores on “Price”, which is not a scored award criterion",
     ):
         best_price_quality(CRITERIA, scores, PRICES, scale_max=5, formula="relative_to_lowest")
 
 
 def test_best_price_quality_refuses_an_unknown_formula_even_without_a_price_criterion():
-    with pytest.raises(ValueError, match="Unknown price formula 'lowest'"):
+    with pytest.raises(ScoringError, match="Unknown price formula 'lowest'"):
         best_price_quality(
             [AwardCriterion("Fit", "quality", D(100))], {}, {}, scale_max=5, formula="lowest"
         )
@@ -431,12 +439,12 @@ def test_best_price_quality_refuses_an_unknown_formula_even_without_a_price_crit
     ],
 )
 def test_an_invalid_set_of_award_criteria_is_refused(criteria, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ScoringError, match=message):
         best_price_quality(criteria, {}, {}, scale_max=5, formula="relative_to_lowest")
 
 
 def test_best_price_quality_refuses_a_scale_below_1():
-    with pytest.raises(ValueError, match="The scoring scale maximum is -1"):
+    with pytest.raises(ScoringError, match="The scoring scale maximum is -1"):
         best_price_quality(CRITERIA, SCORES, PRICES, scale_max=-1, formula="relative_to_lowest")
 
 
@@ -485,12 +493,12 @@ def test_one_tender_cannot_be_abnormally_low():
 
 @pytest.mark.parametrize("percent", [D(-1), D(100), D("NaN")])
 def test_a_threshold_outside_0_to_100_is_refused(percent):
-    with pytest.raises(ValueError, match="The abnormally low threshold is"):
+    with pytest.raises(ScoringError, match="The abnormally low threshold is"):
         abnormally_low({"a": D(1), "b": D(2)}, percent=percent)
 
 
 def test_abnormally_low_refuses_a_zero_price():
-    with pytest.raises(ValueError, match="The price of “b” is 0"):
+    with pytest.raises(ScoringError, match="The price of “b” is 0"):
         abnormally_low({"a": D(1), "b": D(0)}, percent=D(20))
 
 
@@ -513,7 +521,7 @@ def test_nothing_to_rank_ranks_nothing():
 
 
 def test_a_total_that_is_not_a_number_is_refused():
-    with pytest.raises(ValueError, match="The total of “a” is NaN"):
+    with pytest.raises(ScoringError, match="The total of “a” is NaN"):
         rank({"a": D("NaN")})
 
 
@@ -593,7 +601,7 @@ def test_nothing_ranked_recommends_nobody():
 
 
 def test_recommend_needs_at_least_one_partnership():
-    with pytest.raises(ValueError, match="The number of partnerships is 0: it must be 1 or more"):
+    with pytest.raises(ScoringError, match="The number of partnerships is 0: it must be 1 or more"):
         recommend([], partners=0)
 
 
@@ -689,12 +697,12 @@ def test_a_score_at_the_minimum_qualifies():
     ],
 )
 def test_invalid_marks_or_criteria_are_refused(criteria, marks, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ScoringError, match=message):
         assess_candidate("x", criteria, marks, scale_max=5)
 
 
 def test_assess_candidate_refuses_a_scale_below_1():
-    with pytest.raises(ValueError, match="The scoring scale maximum is 0"):
+    with pytest.raises(ScoringError, match="The scoring scale maximum is 0"):
         assess_candidate("x", [INSURANCE], {"Insurance": True}, scale_max=0)
 
 
@@ -734,6 +742,14 @@ def test_a_tie_at_the_maximum_invites_every_tied_candidate_and_says_so():
     assert {
         "d": "ranked 4th of 4 qualifying candidates with 10.00 points; the 3 invited scored 15.00 to 20.00"
     } == chosen.not_invited
+
+
+def test_the_shortlist_names_tied_candidates_by_the_names_given():
+    results = [_result("1", "20"), _result("2", "15"), _result("3", "15")]
+
+    chosen = shortlist(results, minimum=1, maximum=2, names={"2": "Heron CIC", "3": "Osprey Ltd"})
+
+    assert "but “Heron CIC” and “Osprey Ltd” tie on 15.00 points" in chosen.reason
 
 
 def test_one_invited_is_named_in_the_singular():
@@ -818,7 +834,7 @@ def test_fewer_qualifying_than_the_minimum_invites_all_who_qualify(qualifying, r
     ],
 )
 def test_an_invalid_shortlist_request_is_refused(results, minimum, maximum, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ScoringError, match=message):
         shortlist(results, minimum=minimum, maximum=maximum)
 
 
@@ -858,7 +874,7 @@ def test_staged_reduction_keeps_everyone_when_few_enough():
 
 
 def test_staged_reduction_must_keep_someone():
-    with pytest.raises(ValueError, match="The number of tenderers to keep is 0"):
+    with pytest.raises(ScoringError, match="The number of tenderers to keep is 0"):
         staged_reduction([], keep=0)
 
 
@@ -956,4 +972,30 @@ def test_recommend_never_chooses_more_than_the_partnerships_or_breaks_a_tie(give
     assert not set(recommendation.partners) & set(recommendation.tie_at_boundary)
     assert len(recommendation.partners) + len(recommendation.tie_at_boundary) >= min(
         partners, len(given_totals)
+    )
+
+
+def test_a_published_design_and_an_entered_figure_fail_with_their_own_error_class():
+    criteria = [AwardCriterion("Quality", "quality", Decimal(60))]
+
+    with pytest.raises(ScoringDesignError, match="weigh 60 % in all"):
+        best_price_quality(criteria, {}, {}, scale_max=10, formula="relative_to_lowest")
+    with pytest.raises(ScoringInputError) as entered:
+        rank({"42": Decimal("NaN")})
+
+    assert isinstance(entered.value, ProcedureError)
+    assert not isinstance(entered.value, ValueError)
+    assert "The total of “42” is NaN: give a number." == str(entered.value)
+
+
+def test_an_error_about_a_tenderer_can_name_it_without_editing_the_sentence():
+    criteria = [AwardCriterion("Quality", "quality", Decimal(100))]
+    scores = {"7": {"Quality": Decimal(11)}}
+
+    with pytest.raises(ScoringInputError) as error:
+        best_price_quality(criteria, scores, {}, scale_max=10, formula="relative_to_lowest")
+
+    assert ("7",) == error.value.parties
+    assert error.value.naming({"7": "Osprey Robotics Ltd"}).startswith(
+        "Tenderer “Osprey Robotics Ltd”: The score 11 on “Quality” is outside the scale"
     )

@@ -4,9 +4,10 @@ Working days in the parts of the United Kingdom.
 The holidays come from `calendars/uk-bank-holidays.toml`: yearly rules (fixed dates, Easter-based
 dates, nth Monday of a month) plus one-off days by royal proclamation. This module only applies
 them; it never reads the clock. A `WorkingDays` value says which regions' holidays count as
-non-working, so the same arithmetic serves the PCR 2015 (one nation's holidays), the Procurement
-Act 2023 (a bank holiday in *any* part of the UK, s.123) and EU regimes (weekends only, because the
-member state's holidays are not shipped).
+non-working, so the same arithmetic serves PCSR 2015 (Scotland's holidays, reg 2(1)), the
+Procurement Act 2023 (a bank holiday in *any* part of the UK, s.123(1)), PCR 2015 (reg 2(1) read
+the same way: see rulebooks/README.md) and EU regimes (weekends only, because the member state's
+holidays are not shipped).
 """
 
 import tomllib
@@ -185,12 +186,15 @@ def nation_working_days(nation: Nation) -> WorkingDays:
     )
 
 
-# Procurement Act 2023 s.123: a working day is not a Saturday, Sunday, Christmas Day, Good Friday
-# or a bank holiday in any part of the United Kingdom under the Banking and Financial Dealings
-# Act 1971. Christmas Day and Good Friday are in every region's list above, so the union suffices.
+# Procurement Act 2023 s.123(1): "'working day' means a day other than (a) a Saturday or Sunday,
+# or (b) a day which is a bank holiday in any part of the United Kingdom under the Banking and
+# Financial Dealings Act 1971". Christmas Day and Good Friday are not named there; they count
+# because they are bank holidays in Scotland under the 1971 Act. PCR 2015 reg 2(1) names them and
+# "bank holiday within the meaning of" the 1971 Act, with no territorial limit.
 UK_ANY_PART = WorkingDays(
     frozenset(REGIONS),
-    "not a Saturday, Sunday, Christmas Day, Good Friday or a bank holiday in any part of the UK",
+    "not a Saturday, Sunday or bank holiday in any part of the UK, Christmas Day and Good Friday "
+    "included",
 )
 
 WEEKENDS_ONLY = WorkingDays(frozenset(), "not a Saturday or Sunday")

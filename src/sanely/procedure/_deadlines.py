@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from sanely.procedure._calendars import (
     UK_ANY_PART,
     WEEKENDS_ONLY,
-    Nation,
     WorkingDays,
     nation_named,
     nation_working_days,
@@ -26,18 +25,13 @@ def working_days_for(rulebook: Rulebook, nation: str | None) -> WorkingDays:
 
     Raises DeadlineError when the rulebook does not apply in that nation.
     """
+    chosen = nation_named(nation) if nation else None
     if rulebook.working_days == "uk-any-part":
-        # PA 2023 s.123 counts the same working days everywhere in the UK, and UK-wide bodies
-        # in Scotland use the Act for reserved matters, so any UK nation is accepted here.
-        if nation:
-            nation_named(nation)
-        return UK_ANY_PART
-    if rulebook.working_days == "nation":
-        authority_nation = nation_named(nation or str(rulebook.default_nation))
-        chosen: Nation | None = authority_nation
-        days = nation_working_days(authority_nation)
+        days = UK_ANY_PART
+    elif rulebook.working_days == "nation":
+        chosen = chosen or nation_named(str(rulebook.default_nation))
+        days = nation_working_days(chosen)
     else:
-        chosen = nation_named(nation) if nation else None
         days = WEEKENDS_ONLY
     if chosen is not None and chosen.value not in rulebook.jurisdictions:
         where = ", ".join(rulebook.jurisdictions)
@@ -48,29 +42,43 @@ def working_days_for(rulebook: Rulebook, nation: str | None) -> WorkingDays:
     return days
 
 
-def period_end(period: Period, start: date, days: WorkingDays) -> date:
+def period_end(
+    period: Period, start: date, days: WorkingDays, circumstances: frozenset[str] = frozenset()
+) -> date:
     """
-    The last day of `period` counted from the fact dated `start`.
+    The last day of `period` counted from the fact dated `start`, in `circumstances` where the
+    period is a statutory table (PA 2023 s.54).
 
     For a minimum period this is the earliest lawful deadline; for a standstill, its last day;
-    for a notice or a payment, the due date.
+    for a notice or a payment, the due date. A period with `roll` that would end on a day that
+    is not a working day ends on the next working day (PCR 2015 reg 2(4), PCSR 2015 reg 2(4)(c),
+    Regulation 1182/71 art 3(4)).
     """
+    length = period.row_for(circumstances).days
     if period.counted == "working":
         first = start if period.count == "beginning-with" else start + timedelta(days=1)
-        return days.nth_beginning_with(first, period.days)
-    offset = period.days if period.count == "after" else period.days - 1
-    end = start + timedelta(days=offset)
+        return days.nth_beginning_with(first, length)
+    offset = length if period.count == "after" else length - 1
+    end = start + timedelta(days=max(offset, 0))
     return days.on_or_after(end) if period.roll else end
 
 
-def describe(period: Period, start: date, end: date, days: WorkingDays) -> str:
+def describe(
+    period: Period,
+    start: date,
+    end: date,
+    days: WorkingDays,
+    circumstances: frozenset[str] = frozenset(),
+) -> str:
     """The sentence that says what the date means, filled from the rulebook's template."""
-    return period.meaning.format(
+    row = period.row_for(circumstances)
+    sentence = period.meaning.format(
         date=end.isoformat(),
         start=start.isoformat(),
-        days=period.days,
+        days=row.days,
         working_day=days.description,
     )
+    return f"{sentence} Row applied: {row.circumstance}." if row.circumstance else sentence
 
 
 def period_for_kind(rulebook: Rulebook, key: str) -> Period:

@@ -87,6 +87,18 @@ def render(rulebook: Rulebook) -> str:
             for p in rulebook.periods.values()
         ),
     ]
+    for period in (p for p in rulebook.periods.values() if p.circumstances):
+        lines += [
+            "",
+            f"The minimum of `{period.key}` is the shortest row that applies ({period.rule}):",
+            "",
+            "| circumstance | conditions | minimum days |",
+            "|---|---|---|",
+            *(
+                f"| {_cell(row.circumstance)} | {', '.join(row.when)} | {row.days} |"
+                for row in period.rows
+            ),
+        ]
     lines += ["", "Periods this regime does not have:", ""]
     lines += [f"- {key}: {_cell(why)}" for key, why in rulebook.not_applicable.items()] or [
         "- none"
@@ -98,6 +110,17 @@ def render(rulebook: Rulebook) -> str:
         "| event | notice | rule |",
         "|---|---|---|",
         *(f"| `{n.event}` | {_cell(n.notice)} | {n.rule} |" for n in rulebook.notices),
+    ]
+    lines += [
+        "",
+        "## Design fixed at publication",
+        "",
+        "| section | what | rule | how it may still change |",
+        "|---|---|---|---|",
+        *(
+            f"| `{lock.section}` | {_cell(lock.what)} | {lock.rule} | {_cell(lock.route)} |"
+            for lock in rulebook.design_locks
+        ),
     ]
     if rulebook.thresholds:
         lines += ["", "## Thresholds", "", "| from | amounts | source |", "|---|---|---|"]

@@ -21,15 +21,42 @@ CHOICES: dict[str, frozenset[str]] = {
     "award_model": frozenset(
         {"price_quality", "fixed_price_quality", "lowest_price", "lowest_cost"}
     ),
+    # How the relative importance of the award criteria is given: points adding up to 100, a
+    # range per criterion (PCR reg 67(10)), a decreasing order of importance (reg 67(11);
+    # PA s.23(3)(b)(ii)) or described in another way (PA s.23(3)(b)(iii)).
+    "weighting": frozenset({"points", "ranges", "order", "described"}),
+}
+
+
+# The circumstances of PA 2023 s.54(3)-(4) that choose a row of its tables, as command-line
+# options (with a leading "--" and "-" for "_") and what each claims.
+CIRCUMSTANCES: dict[str, str] = {
+    "documents_not_all_at_once": "the tender notice and associated tender documents are not all "
+    "provided at the same time",
+    "not_electronic": "tenders may not be submitted electronically",
+    "preselected_only": "tenders may be submitted only by pre-selected suppliers",
+    "central_government": "the contracting authority is a central government authority",
+    "utilities_contract": "the contract being awarded is a utilities contract",
+    "urgent": "the authority considers there to be a state of urgency that makes the longer "
+    "minimum impractical",
+    "planned_procurement_notice": "a qualifying planned procurement notice has been issued",
+    "dynamic_market": "the contract is awarded by reference to membership of a dynamic market",
+    "light_touch": "the contract being awarded is a light touch contract",
+    "negotiated_tendering_period": "the tendering period is agreed with the pre-selected "
+    "suppliers (a negotiated tendering period)",
 }
 
 
 @dataclass(frozen=True)
 class Criterion:
-    """One published award criterion and its weight in percent."""
+    """
+    One published award criterion and its weight in percent; with range weighting, `weight` is
+    the bottom of the range and `weight_max` its top.
+    """
 
     name: str
-    weight: Decimal
+    weight: Decimal = Decimal(0)
+    weight_max: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -43,10 +70,18 @@ class Phase:
 
 @dataclass(frozen=True)
 class Round:
-    """One tendering round; `final` marks the round for final tenders."""
+    """
+    One tendering round: `final` marks the round for final tenders, `invited_on` the day the
+    invitation to tender was sent, `deadline` the time tenders are due (in the authority's time
+    zone), `closed` whether its tenders have been received and the round is over. A None is a
+    fact the caller has not recorded; the guards that need it check nothing until it is.
+    """
 
     number: int
     final: bool = False
+    invited_on: date | None = None
+    deadline: datetime | None = None
+    closed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +118,8 @@ class Facts:
     phases: tuple[Phase, ...] = ()
     award_model: str = "price_quality"
     award_criteria: tuple[Criterion, ...] = ()
+    weighting: str = "points"
+    weighting_reason: str = ""
     termination_option_announced: bool = False
     reduction_option_announced: bool = False
     staged_reduction_announced: bool = False
@@ -96,6 +133,13 @@ class Facts:
     pme_notice_published: bool = False
     pme_reasons: str = ""
     kpis: tuple[str, ...] = ()
+    kpis_not_appropriate_reason: str = ""
+    partner_contract_values: tuple[Decimal, ...] = ()
+    refinement_reserved: bool = False
+    refinement_would_readmit: frozenset[str] = frozenset()
+    # The circumstances that choose the row of a table of minimum periods (PA 2023 s.54(3)-(4)),
+    # by the names of CIRCUMSTANCES.
+    circumstances: frozenset[str] = frozenset()
     performance_levels: tuple[str, ...] = ()
     max_cost: Decimal | None = None
     # Dated facts and the state of play.
@@ -125,5 +169,11 @@ class Facts:
             for name, allowed in CHOICES.items()
             if getattr(self, name) not in allowed
         ]
+        unknown = sorted(self.circumstances - set(CIRCUMSTANCES))
+        if unknown:
+            problems.append(
+                f"circumstances include {', '.join(unknown)}; use names from "
+                f"{', '.join(CIRCUMSTANCES)}"
+            )
         if problems:
             raise InvalidFactsError("; ".join(problems))

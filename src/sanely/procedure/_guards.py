@@ -8,13 +8,13 @@ about and what would fix it. Guards are pure: `now` and the working-day calendar
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sanely.procedure._calendars import WorkingDays
 from sanely.procedure._deadlines import local_date, period_end
-from sanely.procedure._facts import Facts
+from sanely.procedure._facts import Criterion, Facts, Round
 from sanely.procedure._model import Check, Rulebook
 
 
@@ -120,15 +120,18 @@ def deadline_respects_period(g: GuardInput) -> tuple[Failure, ...]:
         )
     if deadline is None:
         return _fail("no deadline is set", "set the deadline")
-    earliest = period_end(period, start, g.days)
+    earliest = period_end(period, start, g.days, g.facts.circumstances)
     if _day(deadline) >= earliest:
         return _OK
     gap = (_day(deadline) - start).days
     relation = f"{gap} days after" if gap >= 0 else f"{-gap} days before"
+    length = period.row_for(g.facts.circumstances).days
+    moved = earliest > start + timedelta(days=length)
+    rolled = ", ending on the next working day" if moved else ""
     return _fail(
         f"the deadline {_day(deadline)} is {relation} {period.from_text} ({start}); "
-        f"the minimum is {period.days} {period.counted} days, so the earliest lawful deadline "
-        f"is {earliest}",
+        f"the minimum is {length} {period.counted} days{rolled}, so the earliest lawful "
+        f"deadline is {earliest}",
         f"move the deadline to {earliest} or later",
     )
 
@@ -145,12 +148,7 @@ def award_model_not_price_only(g: GuardInput) -> tuple[Failure, ...]:
     )
 
 
-@_guard
-def award_weights_total_100(g: GuardInput) -> tuple[Failure, ...]:
-    """Every award criterion has a positive weight and the weights add up to 100."""
-    criteria = g.facts.award_criteria
-    if not criteria:
-        return _fail("no award criteria are set", "add the award criteria with their weights")
+def _points_failures(criteria: tuple[Criterion, ...]) -> list[Failure]:
     failures = [
         Failure(
             f"criterion {c.name!r} has weight {c.weight}; weights must be above 0",
@@ -168,7 +166,52 @@ def award_weights_total_100(g: GuardInput) -> tuple[Failure, ...]:
                 "adjust the weights so that they add up to 100",
             )
         )
-    return tuple(failures)
+    return failures
+
+
+def _range_failures(criteria: tuple[Criterion, ...]) -> list[Failure]:
+    return [
+        Failure(
+            f"criterion {c.name!r} has the range {c.weight} to {c.weight_max}; a range runs from "
+            "a weight above 0 to a higher or equal one",
+            "give the criterion a range such as 20 to 30",
+            f"award_criteria[{i}].weight_max",
+        )
+        for i, c in enumerate(criteria)
+        if c.weight_max is None or not 0 < c.weight <= c.weight_max
+    ]
+
+
+@_guard
+def award_importance_stated(g: GuardInput) -> tuple[Failure, ...]:
+    """
+    The relative importance of the award criteria is given in a way the regime allows
+    (`methods`): points adding up to 100, ranges, a decreasing order of importance, or a
+    description. `reason_for` names the methods that need a recorded reason or description.
+    """
+    criteria = g.facts.award_criteria
+    if not criteria:
+        return _fail("no award criteria are set", "add the award criteria with their weights")
+    methods: list[str] = g.param("methods")
+    method = g.facts.weighting
+    if method not in methods:
+        return _fail(
+            f"the relative importance is given as {method}, which this regime does not provide for",
+            f"give it as one of: {', '.join(methods)}",
+            "weighting",
+        )
+    if method in g.param("reason_for") and not g.facts.weighting_reason.strip():
+        return _fail(
+            f"the relative importance is given as {method} without the recorded reason or "
+            "description",
+            g.param("reason_fix"),
+            "weighting_reason",
+        )
+    if method == "points":
+        return tuple(_points_failures(criteria))
+    if method == "ranges":
+        return tuple(_range_failures(criteria))
+    return _OK
 
 
 @_guard
@@ -258,14 +301,23 @@ def deadline_passed(g: GuardInput) -> tuple[Failure, ...]:
 
 @_guard
 def invited_enough(g: GuardInput) -> tuple[Failure, ...]:
-    """At least the announced minimum is invited, or every qualified candidate if fewer."""
+    """
+    At least the announced minimum is invited, or every qualified candidate if fewer; with no
+    announced minimum the number cannot be limited, so every qualified candidate is invited.
+    """
     qualified = len(g.facts.qualified)
-    needed = min(g.facts.min_candidates or 1, qualified) or 1
+    announced = g.facts.min_candidates
+    needed = (min(announced, qualified) if announced is not None else qualified) or 1
     if len(g.facts.invited) >= needed:
         return _OK
+    why = (
+        f"({qualified} qualified)"
+        if announced is not None
+        else f"({qualified} qualified, and with no minimum announced in the notice the number "
+        "cannot be limited)"
+    )
     return _fail(
-        f"{len(g.facts.invited)} candidates are invited; at least {needed} must be "
-        f"({qualified} qualified)",
+        f"{len(g.facts.invited)} candidates are invited; at least {needed} must be {why}",
         f"invite at least {needed} qualified candidates",
     )
 
@@ -306,6 +358,101 @@ def final_round_held(g: GuardInput) -> tuple[Failure, ...]:
     return _fail(
         "final tenders have not been invited",
         "invite final tenders and close negotiations first",
+    )
+
+
+@_guard
+def earlier_rounds_closed(g: GuardInput) -> tuple[Failure, ...]:
+    """The final-tender round opens only once every earlier round is closed."""
+    still_open = [r.number for r in g.facts.rounds[:-1] if r.closed is False]
+    if not still_open:
+        return _OK
+    return _fail(
+        f"round {', '.join(map(str, still_open))} is still open: final tenders cannot be invited "
+        "while an earlier round runs",
+        "close the earlier round (receive its tenders) before inviting final tenders",
+    )
+
+
+def _dated_opening_round(facts: Facts) -> tuple[Round, date, date] | None:
+    """The round being opened (the last one), its invitation day and deadline day, if recorded."""
+    opening = facts.rounds[-1] if facts.rounds else None
+    if opening is None or opening.invited_on is None or opening.deadline is None:
+        return None
+    return opening, opening.invited_on, _day(opening.deadline)
+
+
+@_guard
+def round_deadline_respects_period(g: GuardInput) -> tuple[Failure, ...]:
+    """
+    The round being opened (the last of `rounds`) gives at least the statutory tendering period
+    (PA 2023 s.54(4)) in the recorded circumstances; nothing to check until both its invitation
+    date and deadline are recorded.
+    """
+    period = g.rulebook.periods[g.param("period")]
+    dated = _dated_opening_round(g.facts)
+    if dated is None:
+        return _OK
+    opening, invited_on, deadline = dated
+    row = period.row_for(g.facts.circumstances)
+    earliest = period_end(period, invited_on, g.days, g.facts.circumstances)
+    if deadline >= earliest:
+        return _OK
+    return _fail(
+        f"round {opening.number}'s deadline {deadline} is earlier than {earliest}, the end of "
+        f"the minimum tendering period of {row.days} days from the invitation on {invited_on} "
+        f"({row.circumstance})",
+        f"move the deadline to {earliest} or later, or record the circumstances that allow a "
+        "shorter period",
+    )
+
+
+@_guard
+def round_deadline_allows_time(g: GuardInput) -> tuple[Failure, ...]:
+    """
+    A round's deadline leaves tenderers at least `days` days, or the authority records why the
+    shorter time allows for the complexity of the tender (a judgement, PCR 2015 reg 47(1)).
+    """
+    days: int = g.param("days")
+    dated = _dated_opening_round(g.facts)
+    if dated is None:
+        return _OK
+    opening, invited_on, deadline = dated
+    given = (deadline - invited_on).days
+    if given >= days:
+        return _OK
+    return _fail(
+        f"round {opening.number} gives tenderers {given} days (invitation {invited_on}, "
+        f"deadline {deadline}), less than the {days} days sanely asks a reason for",
+        "record why this time allows for the complexity of the contract and the time needed "
+        "to draw up tenders, or move the deadline",
+    )
+
+
+@_guard
+def refinement_reserved(g: GuardInput) -> tuple[Failure, ...]:
+    """Award criteria are refined only if the tender notice or documents provide for it."""
+    if g.facts.refinement_reserved:
+        return _OK
+    return _fail(
+        "the tender notice and associated tender documents do not provide for refining the "
+        "award criteria",
+        "keep the award criteria as published",
+        "refinement_reserved",
+    )
+
+
+@_guard
+def refinement_readmits_nobody(g: GuardInput) -> tuple[Failure, ...]:
+    """A refinement would not have let a supplier that did not progress earlier through."""
+    readmitted = sorted(g.facts.refinement_would_readmit)
+    if not readmitted:
+        return _OK
+    return _fail(
+        f"had the refined criteria been used earlier, {', '.join(readmitted)} would have "
+        "progressed beyond an earlier round",
+        "refine the criteria so that no earlier result would change, or keep them",
+        "refinement_would_readmit",
     )
 
 
@@ -487,14 +634,22 @@ def award_notice_published(g: GuardInput) -> tuple[Failure, ...]:
 
 @_guard
 def kpis_set_above(g: GuardInput) -> tuple[Failure, ...]:
-    """Above a value, at least three key performance indicators are set."""
+    """
+    Before entering into a contract worth more than `amount`, at least three KPIs are set, unless
+    the authority recorded that performance could not appropriately be assessed by KPIs. Each
+    partner contract counts on its own value; the estimated value stands in until they are known.
+    """
     amount = Decimal(g.param("amount"))
-    value = g.facts.estimated_value
-    if value is None or value <= amount or len(g.facts.kpis) >= 3:
+    known = g.facts.partner_contract_values
+    values = known or ((g.facts.estimated_value,) if g.facts.estimated_value is not None else ())
+    above = [v for v in values if v > amount]
+    if not above or len(g.facts.kpis) >= 3 or g.facts.kpis_not_appropriate_reason.strip():
         return _OK
+    which = "a partner contract" if known else "the estimated value"
     return _fail(
-        f"the estimated value {value} is above {amount} but only {len(g.facts.kpis)} KPIs are set",
-        "set at least three key performance indicators",
+        f"{which} is worth {max(above)}, above {amount}, but only {len(g.facts.kpis)} KPIs are set",
+        "set at least three key performance indicators, or record why the supplier's "
+        "performance could not appropriately be assessed by KPIs",
     )
 
 

@@ -8,7 +8,13 @@ file in force has changed since it was pinned in `lock.json`.
 
 from sanely.procedure._errors import InvalidRulebookError
 from sanely.procedure._model import Level, Rulebook
-from sanely.procedure._rulebook import content_hash, parse_rulebook, pinned_hashes, rulebook_files
+from sanely.procedure._rulebook import (
+    content_hash,
+    corrected_hashes,
+    parse_rulebook,
+    pinned_hashes,
+    rulebook_files,
+)
 
 
 def _targets(rulebook: Rulebook, state: str) -> set[str]:
@@ -33,10 +39,11 @@ def lifecycle_problems(rulebook: Rulebook) -> list[str]:
 
 
 def rule_problems(rulebook: Rulebook) -> list[str]:
-    """Rules that do nothing: a GUARD or WARN with no check and no period that uses it."""
+    """Rules that do nothing: a GUARD or WARN with no check, period or design lock using it."""
     used_by_periods = {p.rule for p in rulebook.periods.values()}
+    used_by_periods |= {lock.rule for lock in rulebook.design_locks}
     return [
-        f"rule {rule.id} ({rule.level}) has no check and no period: it can never apply"
+        f"rule {rule.id} ({rule.level}) has no check, period or design lock: it can never apply"
         for rule in rulebook.rules
         if rule.level is not Level.RECORD and not rule.checks and rule.id not in used_by_periods
     ]
@@ -56,8 +63,9 @@ def lint_all() -> list[str]:
             problems.append(f"{path}: not pinned in lock.json")
         elif pinned != content_hash(data):
             problems.append(
-                f"{path}: changed after it was pinned in lock.json; a rulebook in force is never "
-                "edited: restore it and add a file with a later effective date"
+                f"{path}: changed after it was pinned in lock.json: for a change of the law, "
+                "restore it and add a file with a later effective date; for a correction, list "
+                "the old hash in corrected.json and pin the new one (rulebooks/README.md)"
             )
         try:
             rulebook = parse_rulebook(data)
@@ -70,4 +78,9 @@ def lint_all() -> list[str]:
     problems += [
         f"lock.json pins {path}, which is not shipped" for path in sorted(set(pins) - shipped)
     ]
+    for old_hash, correction in sorted(corrected_hashes().items()):
+        if correction["file"] not in shipped:
+            problems.append(f"corrected.json names {correction['file']}, which is not shipped")
+        elif pins.get(correction["file"]) == old_hash:
+            problems.append(f"corrected.json lists the current hash of {correction['file']}")
     return problems

@@ -193,3 +193,28 @@ def next_state(rulebook: Rulebook, event: str) -> str:
     if found is None:
         raise UnknownEventError(f"{rulebook.id} has no event {event!r}")
     return found.target
+
+
+DESIGN_CHANGE = "change_design"
+
+
+def design_change_refusal(rulebook: Rulebook, facts: Facts, section: str) -> Refusal | None:
+    """
+    None when design `section` may still be edited, else the refusal citing the rule that fixed
+    it when the call for competition was published, with the lawful route to change it.
+    """
+    _require_state(rulebook, facts)
+    if facts.state == rulebook.initial_state:
+        return None
+    lock = next((lock for lock in rulebook.design_locks if lock.section == section), None)
+    if lock is None:
+        return None
+    rule = rulebook.rule(lock.rule)
+    return Refusal(
+        DESIGN_CHANGE,
+        rule.id,
+        rule.citation,
+        f"{lock.what} were fixed when the call for competition was published",
+        lock.route,
+        section,
+    )

@@ -71,6 +71,26 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class PeriodRow:
+    """
+    One row of a statutory table of minimum periods (PA 2023 s.54(3)-(4)): the circumstance in
+    the Act's words, the circumstance names that must hold (a leading "!" means must not hold),
+    and the minimum in days (0 where the Act sets no minimum period).
+    """
+
+    circumstance: str
+    when: tuple[str, ...]
+    days: int
+
+    def applies(self, circumstances: frozenset[str]) -> bool:
+        """True when every condition of the row holds for `circumstances`."""
+        return all(
+            (name[1:] not in circumstances) if name.startswith("!") else (name in circumstances)
+            for name in self.when
+        )
+
+
+@dataclass(frozen=True)
 class Period:
     """
     A statutory period: how many days, counted how, from which fact.
@@ -78,7 +98,8 @@ class Period:
     `count` is "after" (the day of the fact is not counted: a 30-day period after day D ends on
     D+30) or "beginning-with" (the day of the fact is day 1: it ends on D+29, or for working days
     on the N-th working day counting D itself when D is a working day). `roll` moves an end that
-    falls on a non-working day to the next working day.
+    falls on a non-working day to the next working day. `rows` is the statute's table where the
+    minimum depends on the circumstances; `days` is then the minimum when none is claimed.
     """
 
     key: str
@@ -91,6 +112,21 @@ class Period:
     from_text: str
     rule: str
     meaning: str
+    rows: tuple[PeriodRow, ...]
+
+    @property
+    def circumstances(self) -> frozenset[str]:
+        """The circumstance names the rows of this period depend on."""
+        return frozenset(name.lstrip("!") for row in self.rows for name in row.when)
+
+    def row_for(self, circumstances: frozenset[str]) -> PeriodRow:
+        """
+        The row that sets the minimum: "the shortest minimum period ... that applies to the
+        circumstances of the case" (PA 2023 s.54(3)-(4)). A period without a table has one row.
+        """
+        return min(
+            (row for row in self.rows if row.applies(circumstances)), key=lambda row: row.days
+        )
 
 
 @dataclass(frozen=True)
@@ -110,6 +146,19 @@ class NoticeSpec:
     event: str
     notice: str
     rule: str
+
+
+@dataclass(frozen=True)
+class DesignLock:
+    """
+    A design section the call for competition fixed: after publication it changes only by the
+    lawful `route` (a document revision with notice to all, or a contract change after award).
+    """
+
+    section: str
+    what: str
+    rule: str
+    route: str
 
 
 @dataclass(frozen=True)
@@ -144,6 +193,7 @@ class Rulebook:
     not_applicable: Mapping[str, str]
     dues: tuple[DueSpec, ...]
     notices: tuple[NoticeSpec, ...]
+    design_locks: tuple[DesignLock, ...]
     thresholds: tuple[Threshold, ...]
     open_questions: tuple[str, ...]
 
@@ -263,3 +313,4 @@ class Deadline:
     counted: str
     rule: str
     citation: str
+    row: str = ""

@@ -26,11 +26,13 @@ from sanely.procedure._errors import InvalidRulebookError, UnknownRulebookError
 from sanely.procedure._guards import GUARDS
 from sanely.procedure._model import (
     Check,
+    DesignLock,
     DueSpec,
     Event,
     Level,
     NoticeSpec,
     Period,
+    PeriodRow,
     Rule,
     Rulebook,
     State,
@@ -70,12 +72,17 @@ def pinned_hashes() -> dict[str, str]:
     return pins
 
 
-def superseded_hashes() -> dict[str, dict[str, str]]:
-    """`superseded.json`: relative path -> {earlier SHA-256: why the current file replaces it}."""
-    earlier: dict[str, dict[str, str]] = json.loads(
-        _root().joinpath("superseded.json").read_text(encoding="utf-8")
+def corrected_hashes() -> dict[str, dict[str, str]]:
+    """
+    `corrected.json`: the SHA-256 of each superseded edition of a file corrected in place ->
+    the file (relative path), the day of the correction and why. A procurement pinned to such a
+    hash is reloaded with the corrected file, because the correction states the law that was in
+    force all along (rulebooks/README.md, "Correcting an error").
+    """
+    corrected: dict[str, dict[str, str]] = json.loads(
+        _root().joinpath("corrected.json").read_text(encoding="utf-8")
     )
-    return earlier
+    return corrected
 
 
 @cache
@@ -122,10 +129,15 @@ def _rule(raw: Mapping[str, Any]) -> Rule:
 
 
 def _period(key: str, raw: Mapping[str, Any]) -> Period:
+    rows = tuple(
+        PeriodRow(r["circumstance"], tuple(r.get("when", ())), r["days"])
+        for r in raw.get("rows", ())
+    ) or (PeriodRow("", (), raw["days"]),)
+    usual = [row.days for row in rows if row.applies(frozenset())]
     return Period(
         key=key,
         kind=raw["kind"],
-        days=raw["days"],
+        days=min(usual, default=0),
         counted=raw["counted"],
         count=raw["count"],
         roll=raw.get("roll", False),
@@ -133,6 +145,7 @@ def _period(key: str, raw: Mapping[str, Any]) -> Period:
         from_text=raw["from_text"],
         rule=raw["rule"],
         meaning=raw["meaning"],
+        rows=rows,
     )
 
 
@@ -173,6 +186,10 @@ def parse_rulebook(data: bytes) -> Rulebook:
             for d in raw.get("dues", ())
         ),
         notices=tuple(NoticeSpec(n["event"], n["notice"], n["rule"]) for n in raw["notices"]),
+        design_locks=tuple(
+            DesignLock(lock["section"], lock["what"], lock["rule"], lock["route"])
+            for lock in raw.get("design_locks", ())
+        ),
         thresholds=tuple(
             Threshold(
                 t["from"],
@@ -189,6 +206,16 @@ def parse_rulebook(data: bytes) -> Rulebook:
     if problems:
         raise InvalidRulebookError("; ".join(problems))
     return rulebook
+
+
+def _table_gaps(period: Period) -> list[str]:
+    """A table of minimum periods must give a minimum in every combination of circumstances."""
+    names = sorted(period.circumstances)
+    for mask in range(2 ** len(names)):
+        claimed = frozenset(n for i, n in enumerate(names) if mask >> i & 1)
+        if not any(row.applies(claimed) for row in period.rows):
+            return [f"period {period.key!r} has no row for the circumstances {sorted(claimed)}"]
+    return []
 
 
 def consistency_problems(rulebook: Rulebook) -> list[str]:
@@ -233,6 +260,15 @@ def consistency_problems(rulebook: Rulebook) -> list[str]:
     for period in rulebook.periods.values():
         if period.rule not in rule_ids:
             problems.append(f"period {period.key!r} cites unknown rule {period.rule!r}")
+        problems += _table_gaps(period)
+    sections = [lock.section for lock in rulebook.design_locks]
+    for lock in rulebook.design_locks:
+        if lock.rule not in rule_ids:
+            problems.append(f"design lock {lock.section!r} cites unknown rule {lock.rule!r}")
+        elif rulebook.rule(lock.rule).level is not Level.GUARD:
+            problems.append(f"design lock {lock.section!r} cites {lock.rule}, which is not a GUARD")
+        if sections.count(lock.section) > 1:
+            problems.append(f"design section {lock.section!r} is locked twice")
     for due in rulebook.dues:
         if due.period not in rulebook.periods:
             problems.append(f"due {due.what!r} uses unknown period {due.period!r}")
@@ -279,14 +315,17 @@ def load_pinned(rulebook_id: str, effective_from: date, expected_hash: str) -> R
     """
     The exact rulebook a procurement recorded, refusing a file whose bytes have changed.
 
-    This is how the portal reloads an in-flight procurement: by id, effective date and hash.
-    A hash that `superseded.json` lists for the file is an earlier printing of the same law
-    (a change that alters no rule's effect, recorded with its reason), and loads the file.
+    This is how the portal reloads an in-flight procurement: by id, effective date and hash. A
+    hash of an edition later corrected in place (corrected.json) loads the corrected file: its
+    `content_hash` then differs from `expected_hash`, so the caller can record the correction
+    and pin the new hash.
     """
     rulebook = load_rulebook(rulebook_id, effective_from)
-    path = f"{rulebook_id}/{rulebook.effective_from.isoformat()}.toml"
-    accepted = {rulebook.content_hash, *superseded_hashes().get(path, {})}
-    if rulebook.effective_from != effective_from or expected_hash not in accepted:
+    path = f"{rulebook_id}/{effective_from.isoformat()}.toml"
+    superseded = corrected_hashes().get(expected_hash, {}).get("file") == path
+    if rulebook.effective_from != effective_from or (
+        rulebook.content_hash != expected_hash and not superseded
+    ):
         raise UnknownRulebookError(
             f"rulebook {rulebook_id!r} of {effective_from} with hash {expected_hash[:12]}… is not "
             "shipped in this version of sanely: install the release the procurement started under"

@@ -2,6 +2,7 @@
 `sanely deadline`: compute a statutory deadline from the shipped rulebooks and calendars.
 
     sanely deadline standstill --regime pa-2023-cfp-ip --from 2026-12-17 --json
+    sanely deadline tendering --regime pa-2023-cfp-ip --from 2027-03-01 --documents-not-all-at-once
 """
 
 import argparse
@@ -10,9 +11,10 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
-from sanely.procedure._calculator import KINDS, deadline_for
+from sanely.procedure._calculator import KINDS, deadline_for, option
 from sanely.procedure._calendars import Nation
 from sanely.procedure._errors import ProcedureError
+from sanely.procedure._facts import CIRCUMSTANCES
 from sanely.procedure._rulebook import rulebook_ids
 
 
@@ -36,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
         choices=[n.value for n in Nation],
         help="the buying authority's nation (sets the bank holidays where the regime uses them)",
     )
+    for name, claim in CIRCUMSTANCES.items():
+        parser.add_argument(
+            option(name),
+            dest="circumstances",
+            action="append_const",
+            const=name,
+            help=f"{claim} (PA 2023 s.54 tables)",
+        )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -49,7 +59,9 @@ def main(argv: Sequence[str]) -> int:
     except ValueError:
         parser.error(f"argument --from: {args.start!r} is not a date; write it as YYYY-MM-DD")
     try:
-        deadline = deadline_for(args.kind, args.regime, start, args.nation)
+        deadline = deadline_for(
+            args.kind, args.regime, start, args.nation, args.circumstances or ()
+        )
     except ProcedureError as error:
         print(f"sanely deadline: error: {error}", file=sys.stderr)
         return 2
@@ -62,6 +74,7 @@ def main(argv: Sequence[str]) -> int:
                     "counted": deadline.counted,
                     "rule": deadline.rule,
                     "citation": deadline.citation,
+                    "row": deadline.row,
                 }
             )
         )

@@ -57,7 +57,10 @@ def test_the_lead_sends_the_notices_from_the_page(wessex, pcr):
     assert (302, award_url(pcr)) == (response.status_code, response.url)
     assert 5 == Letter.objects.filter(procurement=pcr.procurement).count()
     page = wessex.client(Role.AUDITOR).get(award_url(pcr))
-    assert "No contract can be concluded before then (PCR 2015 reg. 87)" in page.text
+    assert (
+        "No contract can be concluded before then (PCR 2015 reg. 87(1), (2), (4), 2(4))"
+        in page.text
+    )
     assert "left)" in page.text
 
 
@@ -67,7 +70,7 @@ def test_concluding_during_the_standstill_shows_the_rule_and_stores_nothing(wess
     page = lead.post(award_url(pcr, "conclude"))
     assert 409 == page.status_code
     assert "The standstill runs until the end of" in page.text
-    assert "(PCR 2015 reg. 87; rule PCR15-87-1)" in page.text
+    assert "(PCR 2015 reg. 87(1), (2), (4), 2(4); rule PCR15-87-1)" in page.text
     assert 0 == Contract.objects.count()
 
 
@@ -110,7 +113,7 @@ def test_the_api_refuses_a_contract_in_the_standstill_with_rule_and_citation(wes
     client = wessex.token_client(Role.PROCUREMENT_LEAD)
     client.post(api_url(pa, "/notices"), {}, content_type="application/json")
     refused = client.post(api_url(pa, "/contracts"))
-    assert (409, "PA23-51", "Procurement Act 2023 s.51") == (
+    assert (409, "PA23-51", "Procurement Act 2023 s.51(1)-(2), s.123(1)") == (
         refused.status_code,
         refused.json()["rule"],
         refused.json()["citation"],

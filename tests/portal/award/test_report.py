@@ -79,7 +79,7 @@ def test_the_report_holds_the_standings_outcomes_notices_standstill_and_contract
     ]  # fmt: skip
     assert list(STRENGTHS) == [o.strengths for o in report.successful]
     assert 5 == len(report.notices)
-    assert (date(2027, 3, 19), date(2027, 3, 30), "PCR 2015 reg. 87") == (
+    assert (date(2027, 3, 19), date(2027, 3, 30), "PCR 2015 reg. 87(1), (2), (4), 2(4)") == (
         report.decision_notices_sent_on,
         report.standstill_last_day,
         report.standstill_rule,
@@ -151,7 +151,7 @@ def test_the_checklist_after_the_award_cites_its_sources(wessex, pcr):
 
 def test_the_pa_report_counts_its_own_standstill(wessex, pa):
     report = procurement_report(awarded(wessex, pa).procurement)
-    assert (date(2027, 4, 1), "Procurement Act 2023 s.51") == (
+    assert (date(2027, 4, 1), "Procurement Act 2023 s.51(1)-(2), s.123(1)") == (
         report.standstill_last_day,
         report.standstill_rule,
     )

@@ -91,7 +91,7 @@ def test_under_the_act_negotiating_final_tenders_needs_a_justification_each_time
     )
     with pytest.raises(RuleRefused) as refused:
         record(lead, neg, round_id=final.pk)
-    assert ("PA23-20-4", "Procurement Act 2023 s.20(4)") == (
+    assert ("PA23-20-4", "Procurement Act 2023 s.20(1)") == (
         refused.value.rule, refused.value.citation,
     )  # fmt: skip
     record(lead, neg, round_id=final.pk, justification="The notice reserved a clarification.")

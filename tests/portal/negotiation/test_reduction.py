@@ -90,24 +90,23 @@ def test_under_the_act_an_unannounced_reduction_is_refused(wessex, lead):
     n = negotiation(wessex, design=UNANNOUNCED)
     with pytest.raises(RuleRefused) as refused:
         reduce(lead, n, scored(n, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000)))
-    assert ("PA23-20-4", "Procurement Act 2023 s.20(4)") == (
+    assert ("PA23-20-4", "Procurement Act 2023 s.20(1)") == (
         refused.value.rule, refused.value.citation,
     )  # fmt: skip
     assert "did not announce a staged reduction" in refused.value.message
     assert Standing.REDUCED not in standings(n).values()
 
 
-def test_under_the_regulations_the_engine_decides_an_unannounced_reduction(wessex, lead):
-    """PCR 2015 reg. 31(19) is a WARN rule until verified: it asks for a justification."""
+def test_under_the_regulations_the_engine_refuses_an_unannounced_reduction(wessex, lead):
+    """PCR 2015 reg. 31(19), verified (issue 10), is a GUARD: no justification lets it through."""
     n = negotiation(wessex, design=UNANNOUNCED, commenced_on=PCR_COMMENCED_ON)
     rows = scored(n, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000))
     with pytest.raises(RuleRefused) as refused:
-        reduce(lead, n, rows)
+        reduce(lead, n, rows, justification="The documents of round 1 announced it.")
     assert ("PCR15-31-19", "PCR 2015 reg. 31(19)") == (
         refused.value.rule, refused.value.citation,
     )  # fmt: skip
-    reduce(lead, n, rows, justification="The documents of round 1 announced it.")
-    assert 1 == Reduction.objects.count()
+    assert 0 == Reduction.objects.count()
 
 
 def test_every_tenderer_and_criterion_must_be_scored_on_the_scale(neg, lead):

@@ -6,10 +6,20 @@ import pytest
 from sanely.portal.accounts.models import Role
 from sanely.portal.core.clock import now
 from sanely.portal.procurements.engine import uk_date
+from sanely.procedure import deadline_for
 
 
-def _lawful_design(notice_on: date, deadline_days: int = 30) -> dict:
-    """A design every rulebook accepts, with the notice on `notice_on`."""
+def _lawful_design(notice_on: date, deadline_days: int | None = None) -> dict:
+    """
+    A design every rulebook accepts, with the notice on `notice_on`; the requests deadline is
+    `deadline_days` after it, or by default the earliest that PCR 2015 (the longest period,
+    rolled off non-working days) allows.
+    """
+    deadline = (
+        notice_on + timedelta(days=deadline_days)
+        if deadline_days is not None
+        else deadline_for("requests-to-participate", "pcr-2015-reg31", notice_on).date
+    )
     return {
         "need": {
             "need_statement": "Rural residents cannot reach appointments without a car.",
@@ -67,7 +77,7 @@ def _lawful_design(notice_on: date, deadline_days: int = 30) -> dict:
         "conflicts": {"assessment_complete": True, "assessment_summary": "No conflicts."},
         "timeline": {
             "notice_on": notice_on.isoformat(),
-            "requests_deadline": (notice_on + timedelta(days=deadline_days)).isoformat(),
+            "requests_deadline": deadline.isoformat(),
             "procedure_description": "Two rounds, then final tenders; three phases with gates.",
         },
     }
@@ -103,7 +113,7 @@ def lead(wessex):
 def make_procurement(lead, wessex, today):
     """A procurement of Wessex through the API, with a lawful design saved."""
 
-    def make(commenced_on=None, deadline_days=30, **changes):
+    def make(commenced_on=None, deadline_days=None, **changes):
         body = {"organisation_id": wessex.organisation.pk, "title": "Rural transport"}
         if commenced_on:
             body["commenced_on"] = commenced_on.isoformat()

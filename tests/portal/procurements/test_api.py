@@ -37,11 +37,13 @@ def test_requests_deadline_29_days_after_the_notice_is_refused_under_pcr_and_30_
     make_procurement, lead, api
 ):
     early = make_procurement(commenced_on=IN_2024, deadline_days=29)
-    body = refused(act(api, lead, early, "submit_notice"), "PCR15-31-5", "PCR 2015 reg. 31(5)")
+    body = refused(
+        act(api, lead, early, "submit_notice"), "PCR15-31-5", "PCR 2015 reg. 31(5), 2(3)(b), 2(4)"
+    )
     assert "29 days after" in body["message"]
     assert "drafting" == Procurement.objects.get(pk=early).state
 
-    lawful = make_procurement(commenced_on=IN_2024, deadline_days=30)
+    lawful = make_procurement(commenced_on=IN_2024)
     response = act(api, lead, lawful, "submit_notice")
     assert 200 == response.status_code, response.content
     assert "requests_open" == response.json()["state"]
@@ -68,7 +70,7 @@ def test_contracts_are_refused_while_the_pa_2023_standstill_runs(
         pid, "standstill", decision_notices_sent_on=today, contract_award_notice_published_on=today
     )
     refused(act(api, lead, pid, "enter_contracts", JUSTIFY | {"partners": 2}), "PA23-51",
-            "Procurement Act 2023 s.51")  # fmt: skip
+            "Procurement Act 2023 s.51(1)-(2), s.123(1)")  # fmt: skip
 
 
 def test_a_price_only_award_model_is_refused_under_pcr(make_procurement, lead, api):
@@ -93,14 +95,24 @@ def test_negotiating_in_the_final_tender_round_is_refused(make_procurement, lead
     refused(act(api, lead, pid, "negotiate"), "PCR15-31-13", "PCR 2015 reg. 31(13)")
 
 
-@pytest.mark.parametrize(("commenced_on", "rule"), [(IN_2024, "PCR15-31-12"), (None, "PA23-S8-1")])
-def test_reducing_partners_when_not_announced_is_refused(
-    make_procurement, lead, commenced_on, rule, api
-):
-    pid = make_procurement(commenced_on=commenced_on)
+def test_reducing_partners_when_not_announced_is_refused(make_procurement, lead, api):
+    pid = make_procurement(commenced_on=IN_2024)
     put_in_state(pid, "gate_review", active_partners=3)
     body = JUSTIFY | {"partners": 2, "targets_assessment": "Partner C missed its target."}
-    assert rule == refused(act(api, lead, pid, "reduce_partners", body), rule)["rule"]
+    refused(act(api, lead, pid, "reduce_partners", body), "PCR15-31-12")
+
+
+def test_under_the_act_reducing_partners_unannounced_needs_the_contracts_right(
+    make_procurement, lead, api
+):
+    # Ending partner contracts is termination under the contract, not a Sch 8 modification: the
+    # Act does not refuse it, so the authority justifies the contractual right it relies on.
+    pid = make_procurement()
+    put_in_state(pid, "gate_review", active_partners=3)
+    body = JUSTIFY | {"partners": 2, "targets_assessment": "Partner C missed its target."}
+    response = act(api, lead, pid, "reduce_partners", body)
+    assert 200 == response.status_code, response.content
+    assert JUSTIFY["justification"] == response.json()["justifications"]["PA23-GATE-EXIT"]
 
 
 def test_negotiating_a_minimum_requirement_is_refused(make_procurement, lead, api):
@@ -157,8 +169,9 @@ def test_pa_2023_locks_award_criteria_under_its_change_rule(make_procurement, le
     pid = make_procurement()
     assert 200 == act(api, lead, pid, "publish_tender_notice").status_code
     changed = {"award": {"model": "price_quality", "criteria": []}}
-    refused(api(lead, "patch", f"/api/v1/procurements/{pid}", changed), "PA23-31",
-            "Procurement Act 2023 s.31")  # fmt: skip
+    body = refused(api(lead, "patch", f"/api/v1/procurements/{pid}", changed), "PA23-31/design",
+                   "Procurement Act 2023 s.31(1)-(6)")  # fmt: skip
+    assert "modify the notice under s.31 and republish or notify every supplier" in body["message"]
 
 
 def test_a_warning_needs_a_justification_which_is_then_recorded(make_procurement, lead, api):
@@ -205,7 +218,7 @@ def test_what_happens_next_gives_state_actions_deadline_and_blockers(
     assert "drafting" == ahead["state"]
     assert "publish_tender_notice" not in [a["event"] for a in ahead["allowed"]]
     blocker = next(r for r in ahead["refusals"] if r["event"] == "publish_tender_notice")
-    assert ("PA23-83", "Procurement Act 2023 s.83") == (blocker["rule"], blocker["citation"])
+    assert ("PA23-83", "Procurement Act 2023 s.83(1)") == (blocker["rule"], blocker["citation"])
     assert "PA23-83" in {p["rule"] for p in ahead["design_problems"]}
     assert "abandon" in [a["event"] for a in ahead["allowed"]]
 
@@ -214,9 +227,10 @@ def test_what_happens_next_gives_state_actions_deadline_and_blockers(
     ahead = api(lead, "get", f"/api/v1/procurements/{published}/next").json()
     deadline = ahead["next_deadline"]
     assert ("Requests to participate close", "PA23-54-PP") == (deadline["what"], deadline["rule"])
-    assert 29 * 86400 < deadline["seconds_left"] < 31 * 86400
-    # The participation period is a WARN rule until verified: closing early needs a reason.
-    assert "close_requests" in {w["event"] for w in ahead["warnings"]}
+    # The design's deadline is the earliest PCR allows (30 days, rolled off non-working days).
+    assert 29 * 86400 < deadline["seconds_left"] < 35 * 86400
+    # The participation period is verified (issue 10), so closing early is refused.
+    assert ("close_requests", "PA23-54-PP") in {(r["event"], r["rule"]) for r in ahead["refusals"]}
 
 
 def test_every_write_is_an_audit_event(make_procurement, lead, wessex, api):
@@ -282,17 +296,35 @@ def test_the_deadline_endpoint_is_public_and_names_the_question_it_cannot_answer
     ok = client.get(
         "/api/v1/deadlines/requests-to-participate?regime=pcr-2015-reg31&from=2024-03-01"
     )
-    assert ("2024-03-31", "PCR 2015 reg. 31(5)") == (ok.json()["date"], ok.json()["citation"])
+    assert ("2024-04-02", "PCR 2015 reg. 31(5), 2(3)(b), 2(4)") == (
+        ok.json()["date"],
+        ok.json()["citation"],
+    )
     for query, field in [
         ("tendering?regime=pcr-2015-reg31&from=2024-03-01", "kind"),
         ("nonsense?regime=pcr-2015-reg31&from=2024-03-01", "kind"),
         ("standstill?regime=nowhere&from=2024-03-01", "regime"),
         ("standstill?regime=pcr-2015-reg31&from=2024-03-01&nation=mars", "nation"),
         ("standstill?regime=pcr-2015-reg31&from=2040-03-01", "from"),
+        (
+            "requests-to-participate?regime=pcr-2015-reg31&from=2024-03-01&circumstance=urgent",
+            "circumstances",
+        ),
     ]:
         response = client.get(f"/api/v1/deadlines/{query}")
         assert 400 == response.status_code, query
         assert [field] == list(response.json()["detail"]), query
+
+
+def test_the_deadline_endpoint_takes_the_s54_circumstances_and_names_the_row(client):
+    # An invitation to tender on Mon 1 Mar 2027, tenders only from pre-selected suppliers, by an
+    # authority other than central government: 10 days (s.54(4)), so Thu 11 Mar.
+    answer = client.get(
+        "/api/v1/deadlines/tendering?regime=pa-2023-cfp-ip&from=2027-03-01"
+        "&circumstance=preselected_only"
+    ).json()
+    assert ("2027-03-11", ["preselected_only"]) == (answer["date"], answer["circumstances"])
+    assert answer["row"].startswith("awarded by a contracting authority that is not a central")
 
 
 def test_a_pinned_procurement_never_runs_under_changed_rules(make_procurement, lead, api):

@@ -168,7 +168,7 @@ def test_a_refused_action_is_in_the_error_summary_with_rule_and_citation(make_pr
     response = client.post(url, {"justification": "Reviewed by legal services."})
     assert 409 == response.status_code
     assert "govuk-error-summary" in response.text
-    assert "PCR 2015 reg. 31(5); rule PCR15-31-5" in response.text
+    assert "PCR 2015 reg. 31(5), 2(3)(b), 2(4); rule PCR15-31-5" in response.text
     assert "drafting" == Procurement.objects.get(pk=pid).state
 
 
@@ -213,6 +213,19 @@ def test_the_deadline_calculator_is_public(client):
     )
     assert 400 == refused.status_code
     assert 'href="#kind"' in refused.text
+    late_documents = client.get(
+        "/deadlines",
+        {
+            "kind": "tendering",
+            "regime": "pa-2023-cfp-ip",
+            "start": "2027-03-01",
+            "circumstances": ["documents_not_all_at_once"],
+        },
+    )
+    assert "31 March 2027" in late_documents.text
+    assert "Row of the table applied: tenders may be submitted electronically, but" in (
+        late_documents.text
+    )
 
 
 def test_a_procurement_whose_pinned_rules_changed_is_a_clash_not_a_crash(make_procurement, wessex):

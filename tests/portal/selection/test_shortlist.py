@@ -153,7 +153,10 @@ def test_an_engine_refusal_reaches_the_user_unchanged_and_stores_nothing(wessex,
     monkeypatch.setattr(selectors, "shortlist", lambda *a, **k: only_one)
     with pytest.raises(RuleRefused) as refused:
         _decide(wessex, procurement)
-    assert ("PCR15-65-5", "PCR 2015 reg. 65") == (refused.value.rule, refused.value.citation)
+    assert ("PCR15-65-5", "PCR 2015 reg. 65(1)-(2), 65(6)-(7)") == (
+        refused.value.rule,
+        refused.value.citation,
+    )
     assert "at least 3 must be" in refused.value.message
     _nothing_stored(procurement, "selection")
 

@@ -92,7 +92,7 @@ def price_quality(
 ) -> dict[str, Breakdown]:
     """
     The best price-quality ratio of these marks and prices by the published criteria, scale,
-    price formula and maximum cost, worked out by `sanely.procedure`; ValueError if it cannot.
+    price formula and maximum cost, worked out by `sanely.procedure`; ScoringError if it cannot.
     """
     award = section(procurement.design, "award")
     return best_price_quality(

@@ -36,7 +36,7 @@ from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES, access_procurement
 from sanely.portal.tenders.models import RoundKind, SubmissionRound, SubmissionVersion
-from sanely.procedure import abnormally_low
+from sanely.procedure import ScoringError, abnormally_low
 
 from .models import (
     AbnormallyLowDecision,
@@ -93,7 +93,7 @@ def arithmetic() -> Iterator[None]:
     """The scoring arithmetic refuses what it cannot compute: say so, never a server error."""
     try:
         yield
-    except ValueError as error:
+    except ScoringError as error:
         raise Conflict(f"The evaluation cannot be worked out: {error}") from None
 
 

@@ -293,6 +293,8 @@ class DeadlineOut(Schema):
     counted: str
     rule: str
     citation: str
+    circumstances: list[str]
+    row: str
 
 
 @router.get("/deadlines/{kind}", response={200: DeadlineOut, **ERRORS}, auth=None)
@@ -302,6 +304,13 @@ def deadline(
     regime: str,
     start: date = Query(..., alias="from"),  # noqa: B008
     nation: str | None = None,
+    circumstance: list[str] = Query([]),  # noqa: B008
 ) -> dict[str, Any]:
-    """Public: the statutory deadline of `kind` under `regime`, counted from the date `from`."""
-    return selectors.deadline_answer(kind=kind, regime=regime, start=start, nation=nation)
+    """
+    Public: the statutory deadline of `kind` under `regime`, counted from the date `from`;
+    each `circumstance` (repeatable, e.g. preselected_only) chooses the row of the PA 2023 s.54
+    tables, and the answer names the row.
+    """
+    return selectors.deadline_answer(
+        kind=kind, regime=regime, start=start, nation=nation, circumstances=circumstance
+    )

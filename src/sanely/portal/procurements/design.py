@@ -246,12 +246,10 @@ SECTIONS: dict[str, tuple[str, type[InputSchema]]] = {
     "conflicts": ("Conflicts of interest", ConflictsSection),
     "timeline": ("Timeline", TimelineSection),
 }
-# Sections fixed by the notice, and the engine guard whose rule forbids changing them later.
-LOCKED_AT_PUBLICATION = {
-    "minimum_requirements": "locked_items_unchanged",
-    "award": "locked_items_unchanged",
-    "gates": "reduction_option_announced",
-}
+# Sections the portal refuses to edit after publication; the rulebook's design locks say which
+# rule fixed each and the lawful route (sanely.procedure.design_change_refusal). The other
+# locked sections need a route through a document revision first.
+LOCKED_AT_PUBLICATION = frozenset({"minimum_requirements", "award", "gates"})
 
 
 class ActionIn(InputSchema):

@@ -5,6 +5,7 @@ Every authority role of the owning organisation reads a procurement; commissione
 procurement leads change it. Anyone else is told it does not exist.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.errors import NotFound, PermissionDenied, validation_failed_from
 from sanely.procedure import (
     CalendarRangeError,
+    CircumstanceError,
     DeadlineError,
     Evaluation,
     Problem,
@@ -135,6 +137,7 @@ def what_next(*, procurement: Procurement, now: datetime) -> WhatNext:
 
 # Which question of the calculator a refusal of the engine is about.
 _ERROR_FIELDS: tuple[tuple[type[ProcedureError], str], ...] = (
+    (CircumstanceError, "circumstances"),
     (UnknownRegionError, "nation"),
     (CalendarRangeError, "from"),
     (RulebookError, "regime"),
@@ -142,12 +145,24 @@ _ERROR_FIELDS: tuple[tuple[type[ProcedureError], str], ...] = (
 )
 
 
-def deadline_answer(*, kind: str, regime: str, start: date, nation: str | None) -> dict[str, Any]:
-    """The calculator's answer; a question it cannot answer names the field to change."""
+def deadline_answer(
+    *, kind: str, regime: str, start: date, nation: str | None, circumstances: Sequence[str] = ()
+) -> dict[str, Any]:
+    """
+    The calculator's answer; a question it cannot answer names the field to change.
+    `circumstances` choose the row of a statutory table (PA 2023 s.54), named in the answer.
+    """
     try:
-        deadline = deadline_for(kind, regime, start, nation or None)
+        deadline = deadline_for(kind, regime, start, nation or None, circumstances)
     except ProcedureError as error:
         field = next((name for kind_, name in _ERROR_FIELDS if isinstance(error, kind_)), "kind")
         message = str(error)
         raise validation_failed_from({field: [message[:1].upper() + message[1:] + "."]}) from None
-    return {"kind": kind, "regime": regime, "start": start, "nation": nation, **deadline.__dict__}
+    return {
+        "kind": kind,
+        "regime": regime,
+        "start": start,
+        "nation": nation,
+        "circumstances": sorted(circumstances),
+        **deadline.__dict__,
+    }

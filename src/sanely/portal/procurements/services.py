@@ -28,11 +28,11 @@ from sanely.procedure import (
     Facts,
     ProcedureError,
     Round,
-    Rule,
     Rulebook,
     RuleWarning,
     action_facts,
     decide,
+    design_change_refusal,
     missing_requirements,
     next_due,
     next_state,
@@ -141,15 +141,6 @@ def procurement_create(
     return procurement
 
 
-def _lock_rule(rulebook: Rulebook, guard: str) -> Rule:
-    """The rule that fixes a design section at publication in this rulebook."""
-    for rule in rulebook.rules:
-        if any(c.guard == guard for c in rule.checks):
-            return rule
-    # The Procurement Act 2023 has no "not negotiable" rule; s.31 restricts changes instead.
-    return next(r for r in rulebook.rules if any(c.event == "amend_documents" for c in r.checks))
-
-
 @transaction.atomic
 def procurement_design_update(
     *, actor: Actor, procurement_id: int, sections: dict[str, Any], now: datetime
@@ -170,16 +161,14 @@ def procurement_design_update(
     changed = sorted(
         name for name, value in stored.items() if procurement.design.get(name) != value
     )
-    if procurement.published_at is not None:
-        for name in changed:
-            if name in LOCKED_AT_PUBLICATION:
-                rule = _lock_rule(rulebook, LOCKED_AT_PUBLICATION[name])
-                raise RuleRefused(
-                    f"The {name.replace('_', ' ')} were fixed when the notice was published and"
-                    " cannot change now. To fix: leave them as published.",
-                    rule=rule.id,
-                    citation=rule.citation,
-                )
+    for name in (n for n in changed if n in LOCKED_AT_PUBLICATION):
+        refusal = design_change_refusal(rulebook, Facts(state=procurement.state), name)
+        if refusal is not None:
+            raise RuleRefused(
+                f"{sentence(refusal.message)} To change them: {sentence(refusal.fix)}",
+                rule=refusal.rule,
+                citation=refusal.citation,
+            )
     procurement.design = {**procurement.design, **stored}
     procurement.updated_at = now
     procurement.next_check_at = _next_check_at(rulebook, procurement, now)

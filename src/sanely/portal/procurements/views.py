@@ -27,7 +27,7 @@ from sanely.portal.core.errors import (
     validation_failed_from,
 )
 from sanely.portal.web.pages import errors_context, page_guard
-from sanely.procedure import KINDS, rulebook_ids
+from sanely.procedure import CIRCUMSTANCES, KINDS, rulebook_ids
 
 from . import selectors, services, wizard
 from .design import LOCKED_AT_PUBLICATION, SECTIONS, ActionIn, section
@@ -350,6 +350,10 @@ class DeadlineForm(forms.Form):
         choices=[("", "Not needed (or an EU member state)")]
         + [(n.value, n.label) for n in Nation if n != Nation.EU],
     )
+    circumstances = forms.MultipleChoiceField(
+        required=False,
+        choices=[(name, claim[:1].upper() + claim[1:]) for name, claim in CIRCUMSTANCES.items()],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -369,10 +373,16 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
                 regime=form.cleaned_data["regime"],
                 start=form.cleaned_data["start"],
                 nation=form.cleaned_data["nation"],
+                circumstances=form.cleaned_data["circumstances"],
             )
         except ValidationFailed as error:
             detail = {("start" if k == "from" else k): v for k, v in error.detail.items()}
             errors = errors_context(form=form, error=ValidationFailed(error.message, detail=detail))
+    chosen = set(form["circumstances"].value() or ())
+    circumstance_items = [
+        {"value": name, "text": label, "checked": name in chosen}
+        for name, label in form.fields["circumstances"].choices  # type: ignore[attr-defined]
+    ]
     return render(request, "procurements/deadlines.html", {
-        "form": form, "answer": answer, **errors,
+        "form": form, "answer": answer, "circumstance_items": circumstance_items, **errors,
     }, status=400 if errors else 200)  # fmt: skip

@@ -31,6 +31,7 @@ from sanely.procedure import (
     CandidateResult,
     Ranked,
     Rulebook,
+    ScoringError,
     SelectionCriterion,
     Shortlist,
     assess_candidate,
@@ -218,15 +219,9 @@ class Board:
         qualifying = {r.candidate: r.total for r in self.results.values() if r.qualifies}
         return {r.tenderer: r for r in rank(qualifying)}
 
-    def named(self, text: str) -> str:
-        """A sentence of the scoring, with each candidate's key (its id) replaced by its name."""
-        for candidate in self.candidates:
-            text = text.replace(f"“{candidate.pk}”", f"“{candidate.name}”")
-        return text
-
     @property
     def reason(self) -> str:
-        return self.named(self.proposed.reason) if self.proposed else ""
+        return self.proposed.reason if self.proposed else ""
 
     def outcome(self, candidate: Organisation) -> dict[str, Any]:
         """One candidate's result and proposed outcome; None values while a mark is missing."""
@@ -242,7 +237,7 @@ class Board:
             "total": result.total if result else None,
             "rank": place.rank if place else None,
             "invited": invited,
-            "reason": sentence(self.named(why)) if why else "",
+            "reason": sentence(why) if why else "",
         }
 
     def failed(self, candidate: Organisation) -> list[str]:
@@ -284,6 +279,7 @@ def selection_board(*, procurement: Procurement) -> Board:
     minimum = partners.min_candidates or min(DEFAULT_MINIMUM, maximum or DEFAULT_MINIMUM)
     results: dict[int, CandidateResult] = {}
     proposed, problem = None, None
+    names = {str(c.pk): c.name for c in people}
     if people and not missing:
         try:
             scoring = [_scoring_criterion(k) for k in published]
@@ -293,9 +289,14 @@ def selection_board(*, procurement: Procurement) -> Board:
                 )
                 for c in people
             }
-            proposed = shortlist(list(results.values()), minimum=minimum, maximum=maximum)
-        except ValueError as error:  # a design the scoring cannot apply: say what to fix
-            results, problem = {}, f"The selection criteria cannot be applied: {error}"
+            proposed = shortlist(
+                list(results.values()), minimum=minimum, maximum=maximum, names=names
+            )
+        except ScoringError as error:  # a design the scoring cannot apply: say what to fix
+            results, problem = (
+                {},
+                f"The selection criteria cannot be applied: {error.naming(names)}",
+            )
     decision = decision_of(procurement)
     return Board(
         procurement, published, scale_max, people, marks, missing, results, proposed,

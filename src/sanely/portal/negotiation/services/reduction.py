@@ -21,7 +21,7 @@ from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import sentence
 from sanely.portal.tenders.models import SubmissionRound
-from sanely.procedure import Breakdown, Rule, Rulebook, rank, staged_reduction
+from sanely.procedure import Breakdown, Rule, Rulebook, ScoringError, rank, staged_reduction
 
 from .. import events
 from ..models import Reduction
@@ -120,11 +120,9 @@ def _computed(
             {str(pk): s.scores for pk, s in scores.items()},
             {str(pk): s.price for pk, s in scores.items() if s.price is not None},
         )
-    except ValueError as error:
-        message = str(error)
-        for organisation in remaining:
-            message = message.replace(f"“{organisation.pk}”", f"“{organisation.name}”")
-        raise validation_failed_from({"scores": [message]}) from None
+    except ScoringError as error:
+        names = {str(organisation.pk): organisation.name for organisation in remaining}
+        raise validation_failed_from({"scores": [error.naming(names)]}) from None
 
 
 def _ranking(
