@@ -196,9 +196,9 @@ def round_list(request: HttpRequest, procurement_id: int) -> HttpResponse:
             return redirect("tenders:rounds", procurement_id=procurement_id)
         except ApplicationError as refused:
             error = refused
-    at = now()
+    at, submitted = now(), selectors.submitted_counts(procurement=procurement)
     rounds = [
-        (r, time_left(r.deadline, at), selectors.submitted_count(round=r))
+        (r, time_left(r.deadline, at), submitted.get(r.pk, 0))
         for r in selectors.round_list(procurement=procurement)
     ]
     return form_page(
