@@ -307,17 +307,22 @@ def _evaluation(wessex: Org, suppliers: list[Org], people: list[User]) -> Compet
 
 def _award(wessex: Org, suppliers: list[Org], scale: int) -> tuple[Procurement, Contract, Letter]:
     """
-    Signed off with two partners and every other supplier ranked, notified 20 days ago (a
-    letter each, and `scale` more to the first), and the partners' contracts concluded.
+    `scale` tender rounds opened, then signed off with two partners and every other supplier
+    ranked, notified 20 days ago (a letter each, and `scale` more to the first), and the
+    partners' contracts concluded.
     """
     procurement = procurement_at(
         wessex,
-        "evaluation",
+        "tendering",
         reference="IP-BUDGET-AWARD",
         design=AWARD_DESIGN,
         commenced_on=PCR_COMMENCED_ON,
     )
     invite(procurement, *suppliers)
+    for number in range(1, scale + 1):
+        opened_round(wessex, procurement, number)
+    procurement.state = "evaluation"
+    procurement.save()
     _, _, total, price, _, quality, points, social = RANKING[0]
     for rank, supplier in enumerate(suppliers, start=1):
         EvaluationOutcome.objects.create(
