@@ -21,10 +21,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from portal.budget_world import World, build
-from portal.routes import route_names
+from portal.routes import route_names, routes
 
 from sanely.portal.accounts.events import MEMBERSHIP_ADDED
 from sanely.portal.accounts.models import Role
+from sanely.portal.config.api import api as api_root
 
 LEAD, COMMISSIONER, EVALUATOR, AUDITOR = (
     Role.PROCUREMENT_LEAD,
@@ -355,6 +356,27 @@ def test_every_page_and_list_has_a_budget():
     assert set() == routes - set(CASES) - set(NOT_A_PAGE_NOR_A_LIST)
     assert set() == (set(CASES) | set(NOT_A_PAGE_NOR_A_LIST)) - routes
     assert set() == set(CASES) & set(NOT_A_PAGE_NOR_A_LIST)
+
+
+def _api_list_paths() -> set[str]:
+    """The paths of the API's GET operations that answer a list, paged or not."""
+    schema = api_root.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    found = set()
+    for path, operations in schema["paths"].items():
+        answer = operations.get("get", {}).get("responses", {}).get(200, {})  # ninja: int keys
+        body = answer.get("content", {}).get("application/json", {}).get("schema", {})
+        if "$ref" in body:
+            body = components[body["$ref"].rsplit("/", 1)[1]]
+        if body.get("type") == "array" or "items" in body.get("properties", {}):
+            found.add(path)
+    return found
+
+
+def test_no_api_list_is_exempted():
+    """Every API route whose answer is a list is requested by a case, whatever its name says."""
+    measured_paths = {path for name, path in routes() if name in CASES}
+    assert set() == _api_list_paths() - measured_paths
 
 
 @pytest.mark.parametrize("route", sorted(CASES))
