@@ -184,6 +184,33 @@ def supplier_standings(*, actor: Actor, procurement: Procurement) -> list[Suppli
 
 
 @dataclass(frozen=True)
+class OpportunityPage:
+    """An opportunity as its page shows it to a visitor, a supplier's people or the authority's."""
+
+    procurement: Procurement
+    need: str
+    rounds: list[SubmissionRound]
+    criteria: PublishedCriteria
+    suppliers: list[Organisation]  # those the visitor may submit for
+    standings: list[SupplierStanding]
+    authority: bool  # the visitor is one of the authority's people
+
+
+def opportunity_page(*, procurement_id: int, actor: Actor | None) -> OpportunityPage:
+    """The page of a published procurement; `actor` is None for a visitor not signed in."""
+    procurement = access_opportunity(procurement_id=procurement_id)
+    return OpportunityPage(
+        procurement,
+        need_summary(procurement),
+        list(round_list(procurement=procurement)),
+        published_criteria(procurement),
+        [m.organisation for m in supplier_memberships(actor)] if actor else [],
+        supplier_standings(actor=actor, procurement=procurement) if actor else [],
+        actor is not None and bool(actor.in_organisation(procurement.organisation_id)),
+    )
+
+
+@dataclass(frozen=True)
 class PartStatus:
     part: str
     latest: SubmissionVersion | None
