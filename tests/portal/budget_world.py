@@ -307,27 +307,52 @@ def _evaluation(wessex: Org, suppliers: list[Org], people: list[User]) -> Compet
 
 def _award(wessex: Org, suppliers: list[Org], scale: int) -> tuple[Procurement, Contract, Letter]:
     """
-    `scale` tender rounds opened, then signed off with two partners and every other supplier
-    ranked, notified 20 days ago (a letter each, and `scale` more to the first), and the
-    partners' contracts concluded.
+    The award of every supplier's competition after `scale` tender rounds (`scale` more
+    letters to the first supplier), and `scale - 1` smaller ones the first supplier also won.
+    """
+    procurement, contracts = _concluded(wessex, suppliers, "IP-BUDGET-AWARD", rounds=scale)
+    for i in range(1, scale):
+        _concluded(wessex, suppliers[:2], f"IP-BUDGET-AWARD{i}", rounds=0)
+    letters = [
+        letter_send(
+            actor=wessex.actor(Role.PROCUREMENT_LEAD),
+            procurement=procurement,
+            recipient=suppliers[0].organisation,
+            kind="regret",
+            subject=f"Update {i}",
+            body="Our reasons.",
+            now=now(),
+        )
+        for i in range(scale)
+    ]
+    return procurement, contracts[0], letters[0]
+
+
+def _concluded(
+    wessex: Org, tenderers: list[Org], reference: str, *, rounds: int
+) -> tuple[Procurement, list[Contract]]:
+    """
+    `rounds` tender rounds opened, then signed off with the first two tenderers as partners
+    and the others ranked after them, notified 20 days ago (a letter each), and the partners'
+    contracts concluded.
     """
     procurement = procurement_at(
         wessex,
         "tendering",
-        reference="IP-BUDGET-AWARD",
+        reference=reference,
         design=AWARD_DESIGN,
         commenced_on=PCR_COMMENCED_ON,
     )
-    invite(procurement, *suppliers)
-    for number in range(1, scale + 1):
+    invite(procurement, *tenderers)
+    for number in range(1, rounds + 1):
         opened_round(wessex, procurement, number)
     procurement.state = "evaluation"
     procurement.save()
     _, _, total, price, _, quality, points, social = RANKING[0]
-    for rank, supplier in enumerate(suppliers, start=1):
+    for rank, tenderer in enumerate(tenderers, start=1):
         EvaluationOutcome.objects.create(
             procurement=procurement,
-            tenderer=supplier.organisation,
+            tenderer=tenderer.organisation,
             breakdown=_breakdown(quality, points, social),
             price=Decimal(price),
             total=Decimal(total) - rank,
@@ -339,17 +364,4 @@ def _award(wessex: Org, suppliers: list[Org], scale: int) -> tuple[Procurement, 
         )
     lead = wessex.actor(Role.PROCUREMENT_LEAD)
     award_notify(actor=lead, procurement_id=procurement.pk, now=now() - timedelta(20))
-    contracts = contracts_conclude(actor=lead, procurement_id=procurement.pk, now=now())
-    letters = [
-        letter_send(
-            actor=lead,
-            procurement=procurement,
-            recipient=suppliers[0].organisation,
-            kind="regret",
-            subject=f"Update {i}",
-            body="Our reasons.",
-            now=now(),
-        )
-        for i in range(scale)
-    ]
-    return procurement, contracts[0], letters[0]
+    return procurement, contracts_conclude(actor=lead, procurement_id=procurement.pk, now=now())

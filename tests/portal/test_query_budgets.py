@@ -235,7 +235,7 @@ CASES: dict[str, Case] = {
     "api:award_detail": api(lambda w: f"/award/procurements/{_award(w)}"),
     "api:award_report": api(lambda w: f"/award/procurements/{_award(w)}/report"),
     "api:award_partner_contract_list": supplier_api(
-        lambda w: f"/award/contracts?organisation_id={_kestrel(w)}", grows=False
+        lambda w: f"/award/contracts?organisation_id={_kestrel(w)}"
     ),
 }
 
