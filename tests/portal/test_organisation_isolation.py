@@ -8,11 +8,11 @@ import json
 
 import pytest
 from cast import NOW, membership_of
-from django.urls import URLPattern, URLResolver, get_resolver
 from portal.award.isolation import AWARD_CASES, AWARD_PUBLIC
 from portal.evaluation.isolation import EVALUATION_CASES, EVALUATION_PUBLIC
 from portal.negotiation.isolation import NEGOTIATION_CASES, NEGOTIATION_PUBLIC
 from portal.partnerships.isolation import PARTNERSHIPS_CASES, PARTNERSHIPS_PUBLIC
+from portal.routes import route_names
 from portal.selection.isolation import SELECTION_CASES, SELECTION_PUBLIC
 from portal.tenders.isolation import TENDERS_CASES, TENDERS_PUBLIC
 
@@ -41,19 +41,6 @@ NO_ORGANISATION_DATA = {
     **AWARD_PUBLIC,
     **PARTNERSHIPS_PUBLIC,
 }
-
-
-def route_names(patterns=None, namespace=""):
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = (
-                f"{namespace}:{pattern.namespace}"
-                if namespace and pattern.namespace
-                else (pattern.namespace or namespace)
-            )
-            yield from route_names(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
 
 def wessex_token(wessex):

@@ -63,12 +63,16 @@ def competition(
     design: dict[str, Any] | None = None,
     opened: bool = True,
     count: int = 3,
+    orgs: list[Org] | None = None,
 ) -> Competition:
-    """The competition, tendering, with its final round submitted to and (if `opened`) opened."""
+    """
+    The competition, tendering, with its final round submitted to and (if `opened`) opened;
+    its tenderers are `count` new suppliers, or `orgs`.
+    """
     procurement = procurement_at(
         wessex, "tendering", reference=reference, commenced_on=commenced_on, design=design
     )
-    orgs = suppliers(count)
+    orgs = suppliers(count) if orgs is None else orgs
     invite(procurement, *orgs)
     made = Competition(wessex, procurement, orgs)
     start = now() - timedelta(days=2)

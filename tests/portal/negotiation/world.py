@@ -60,13 +60,16 @@ def negotiation(
     *,
     commenced_on: date = COMMENCED_ON,
     reference: str = "IP-2026-NEG1",
+    orgs: list[Org] | None = None,
     **fields,
 ) -> Negotiation:
+    """Three tenderers of five suppliers, or every one of `orgs` (with no outsiders)."""
     procurement = procurement_at(
         authority, "tendering", commenced_on=commenced_on, reference=reference, **fields
     )
-    everyone = suppliers(5)
-    invite(procurement, *everyone[:3])
+    everyone = suppliers(5) if orgs is None else orgs
+    invited = everyone[:3] if orgs is None else orgs
+    invite(procurement, *invited)
     return Negotiation(
-        procurement, opened_round(authority, procurement), everyone[:3], everyone[3:]
+        procurement, opened_round(authority, procurement), invited, everyone[len(invited) :]
     )

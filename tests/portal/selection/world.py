@@ -55,11 +55,13 @@ def selecting(
         actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk, kind="rtp",
         number=1, deadline=start + timedelta(days=1), now=start,
     )  # fmt: skip
-    for hours, candidate in enumerate(candidates, start=1):
+    # An hour apart, closer when there are so many that a day would not hold them.
+    step = min(timedelta(hours=1), timedelta(days=1) / (len(candidates) + 1))
+    for place, candidate in enumerate(candidates, start=1):
         submission_submit(
             actor=candidate.actor(Role.SUPPLIER_ADMIN), round_id=rtp.pk,
             organisation_id=candidate.organisation.pk, part="Request to participate",
-            upload=upload(), now=start + timedelta(hours=hours),
+            upload=upload(), now=start + step * place,
         )  # fmt: skip
     if opened:
         round_opening_request(actor=wessex.actor(Role.PROCUREMENT_LEAD), round_id=rtp.pk, now=now())

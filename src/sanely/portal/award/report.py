@@ -19,7 +19,7 @@ from sanely.portal.procurements.engine import UK, estimated_value, rulebook_of
 from sanely.portal.procurements.events import PROCUREMENT_ACTION_PREFIX
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.models import SubmissionVersion
-from sanely.portal.tenders.selectors import candidates, round_list, submitted_count
+from sanely.portal.tenders.selectors import candidates, round_list, submitted_counts
 from sanely.procedure import Rulebook
 
 from .selectors import Standstill, contracts_of, decision_letters, outcomes_of, standstill
@@ -179,11 +179,12 @@ def _name(user: object) -> str:
 
 
 def _rounds(procurement: Procurement) -> list[RoundRecord]:
+    submitted = submitted_counts(procurement=procurement)
     return [
         RoundRecord(
             label=r.label,
             deadline=r.deadline,
-            submitted=submitted_count(round=r),
+            submitted=submitted.get(r.pk, 0),
             extensions=[
                 Extension(
                     e.previous_deadline,

@@ -31,10 +31,10 @@ from .selectors import (
     consensus_of,
     final_round_opened,
     low_flags,
-    moderation_ready,
     prices_of,
     score_places,
     scoring_evaluators,
+    submitters_by_tenderer,
     tie_choice_of,
 )
 
@@ -212,7 +212,8 @@ def sign_off_missing(procurement: Procurement) -> list[str]:
     if not final_round_opened(procurement):
         return ["Open the final tender round: the evaluation scores the final tenders."]
     missing: list[str] = []
-    if not scoring_evaluators(procurement):
+    scorers, submitted = scoring_evaluators(procurement), submitters_by_tenderer(procurement)
+    if not scorers:
         missing.append("No evaluator has declared no conflict of interest and scored.")
     consensus = consensus_of(procurement)
     prices = prices_of(procurement)
@@ -223,7 +224,8 @@ def sign_off_missing(procurement: Procurement) -> list[str]:
     for tenderer in still_in:
         missing += [
             f"{u.full_name} has not submitted their scores of {tenderer.name}."
-            for u in moderation_ready(procurement, tenderer)
+            for u in scorers
+            if u.pk not in submitted.get(tenderer.pk, set())
         ]
         missing += [
             f"No consensus score of {tenderer.name} on {p.label}."

@@ -206,6 +206,17 @@ def submitters(procurement: Procurement, tenderer: Organisation) -> set[int]:
     )
 
 
+def submitters_by_tenderer(procurement: Procurement) -> dict[int, set[int]]:
+    """`submitters` of every tenderer of the procurement (by tenderer id), in one query."""
+    found: dict[int, set[int]] = {}
+    rows = ScoreSubmission.objects.filter(procurement=procurement).values_list(
+        "tenderer_id", "evaluator_id"
+    )
+    for tenderer_id, evaluator_id in rows:
+        found.setdefault(tenderer_id, set()).add(evaluator_id)
+    return found
+
+
 def own_scores(procurement: Procurement, user: User, tenderer: Organisation) -> list[Score]:
     return list(
         Score.objects.filter(

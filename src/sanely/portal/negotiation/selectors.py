@@ -309,6 +309,31 @@ def equal_treatment_check(*, procurement: Procurement) -> EqualTreatmentCheck:
 
 
 @dataclass(frozen=True)
+class AuthorityNegotiation:
+    """The authority's overview of a negotiation, each list read in one query."""
+
+    procurement: Procurement
+    tenderers: list[Organisation]
+    meetings: list[Meeting]
+    clarifications: list[Clarification]
+    revisions: list[DocumentRevision]
+    consents: list[Consent]
+    reductions: list[Reduction]
+
+
+def authority_negotiation(*, procurement: Procurement) -> AuthorityNegotiation:
+    return AuthorityNegotiation(
+        procurement,
+        tenderers(procurement),
+        list(meeting_list(procurement=procurement)),
+        list(clarification_list(procurement=procurement)),
+        list(revision_list(procurement=procurement)),
+        list(consent_list(procurement=procurement)),
+        list(reduction_list(procurement=procurement)),
+    )
+
+
+@dataclass(frozen=True)
 class TendererNegotiation:
     """What one tenderer sees of the negotiation: its own records and what it was sent."""
 

@@ -34,12 +34,7 @@ def procurement_negotiation(request: HttpRequest, procurement_id: int) -> HttpRe
     )
     return render(request, "negotiation/procurement.html", {
         "procurement": procurement,
-        "meetings": selectors.meeting_list(procurement=procurement),
-        "clarifications": selectors.clarification_list(procurement=procurement),
-        "revisions": selectors.revision_list(procurement=procurement),
-        "consents": selectors.consent_list(procurement=procurement),
-        "reductions": selectors.reduction_list(procurement=procurement),
-        "tenderers": tenderers(procurement),
+        "negotiation": selectors.authority_negotiation(procurement=procurement),
     })  # fmt: skip
 
 

@@ -51,7 +51,7 @@ class OpportunityOut(Schema):
 
     @staticmethod
     def resolve_rounds(obj: Procurement) -> list[SubmissionRound]:
-        return list(selectors.round_list(procurement=obj))
+        return list(obj.submission_rounds.all())  # in order; prefetched by opportunity_list
 
 
 @router.get("/opportunities", response={200: list[OpportunityOut], **ERRORS}, auth=None)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any, NoReturn
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from sanely import vault
 from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind, Role
@@ -44,17 +44,21 @@ SEALED = (
 )
 
 
+def _published() -> QuerySet[Procurement]:
+    return Procurement.objects.filter(published_at__isnull=False).select_related("organisation")
+
+
 def opportunity_list() -> QuerySet[Procurement]:
-    """Published procurements, newest first: anyone may read them."""
+    """Published procurements, newest first, with their rounds: anyone may read them."""
     return (
-        Procurement.objects.filter(published_at__isnull=False)
-        .select_related("organisation")
+        _published()
+        .prefetch_related(Prefetch("submission_rounds", queryset=_rounds_in_order()))
         .order_by("-published_at", "-pk")
     )
 
 
 def access_opportunity(*, procurement_id: int) -> Procurement:
-    procurement = opportunity_list().filter(pk=procurement_id).first()
+    procurement = _published().filter(pk=procurement_id).first()
     if procurement is None:
         raise NotFound("No such opportunity.")
     return procurement
@@ -85,8 +89,12 @@ def published_criteria(procurement: Procurement) -> PublishedCriteria:
     )
 
 
+def _rounds_in_order() -> QuerySet[SubmissionRound]:
+    return SubmissionRound.objects.order_by("kind", "number")
+
+
 def round_list(*, procurement: Procurement) -> QuerySet[SubmissionRound]:
-    return SubmissionRound.objects.filter(procurement=procurement).order_by("kind", "number")
+    return _rounds_in_order().filter(procurement=procurement)
 
 
 def supplier_memberships(actor: Actor) -> list[Membership]:
@@ -181,6 +189,33 @@ def supplier_standings(*, actor: Actor, procurement: Procurement) -> list[Suppli
 
 
 @dataclass(frozen=True)
+class OpportunityPage:
+    """An opportunity as its page shows it to a visitor, a supplier's people or the authority's."""
+
+    procurement: Procurement
+    need: str
+    rounds: list[SubmissionRound]
+    criteria: PublishedCriteria
+    suppliers: list[Organisation]  # those the visitor may submit for
+    standings: list[SupplierStanding]
+    authority: bool  # the visitor is one of the authority's people
+
+
+def opportunity_page(*, procurement_id: int, actor: Actor | None) -> OpportunityPage:
+    """The page of a published procurement; `actor` is None for a visitor not signed in."""
+    procurement = access_opportunity(procurement_id=procurement_id)
+    return OpportunityPage(
+        procurement,
+        need_summary(procurement),
+        list(round_list(procurement=procurement)),
+        published_criteria(procurement),
+        [m.organisation for m in supplier_memberships(actor)] if actor else [],
+        supplier_standings(actor=actor, procurement=procurement) if actor else [],
+        actor is not None and bool(actor.in_organisation(procurement.organisation_id)),
+    )
+
+
+@dataclass(frozen=True)
 class PartStatus:
     part: str
     latest: SubmissionVersion | None
@@ -219,6 +254,17 @@ def completeness(*, round: SubmissionRound, organisation: Organisation) -> Compl
 def submitted_count(*, round: SubmissionRound) -> int:
     """How many suppliers have submitted something: all the authority learns before opening."""
     return SubmissionVersion.objects.filter(round=round).values("organisation").distinct().count()
+
+
+def submitted_counts(*, procurement: Procurement) -> dict[int, int]:
+    """`submitted_count` of every round of the procurement (by round id), in one query."""
+    rows = (
+        SubmissionVersion.objects.filter(round__procurement=procurement)
+        .values("round_id")
+        .annotate(suppliers=Count("organisation", distinct=True))
+        .order_by()  # no default ordering in the GROUP BY
+    )
+    return {row["round_id"]: row["suppliers"] for row in rows}
 
 
 def access_receipt(*, actor: Actor, version_id: int) -> SubmissionVersion:

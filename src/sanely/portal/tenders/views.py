@@ -16,7 +16,6 @@ from sanely.portal.accounts.actors import page_actor
 from sanely.portal.competition import selectors as competition_selectors
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError
-from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 from sanely.portal.web.pages import form_page, page_guard
 
@@ -73,33 +72,15 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def _suppliers(request: HttpRequest) -> list:
-    if not request.user.is_authenticated:
-        return []
-    return [m.organisation for m in selectors.supplier_memberships(page_actor(request))]
-
-
-def _standings(request: HttpRequest, procurement: Procurement) -> list:
-    if not request.user.is_authenticated:
-        return []
-    return selectors.supplier_standings(actor=page_actor(request), procurement=procurement)
-
-
 @page_guard
 @require_GET
 def opportunity_detail(request: HttpRequest, procurement_id: int) -> HttpResponse:
-    procurement = selectors.access_opportunity(procurement_id=procurement_id)
+    actor = page_actor(request) if request.user.is_authenticated else None
+    page = selectors.opportunity_page(procurement_id=procurement_id, actor=actor)
     at = now()
-    rounds = [(r, time_left(r.deadline, at)) for r in selectors.round_list(procurement=procurement)]
-    authority = request.user.is_authenticated and bool(
-        page_actor(request).in_organisation(procurement.organisation_id)
-    )
-    return render(request, "tenders/opportunity.html", {
-        "procurement": procurement, "need": selectors.need_summary(procurement),
-        "rounds": rounds, "suppliers": _suppliers(request), "authority": authority,
-        "standings": _standings(request, procurement),
-        "criteria": selectors.published_criteria(procurement),
-    })  # fmt: skip
+    # The page's fields by name (a shallow copy), each round with its time left.
+    rounds = [(r, time_left(r.deadline, at)) for r in page.rounds]
+    return render(request, "tenders/opportunity.html", {**vars(page), "rounds": rounds})
 
 
 @login_required
@@ -196,9 +177,9 @@ def round_list(request: HttpRequest, procurement_id: int) -> HttpResponse:
             return redirect("tenders:rounds", procurement_id=procurement_id)
         except ApplicationError as refused:
             error = refused
-    at = now()
+    at, submitted = now(), selectors.submitted_counts(procurement=procurement)
     rounds = [
-        (r, time_left(r.deadline, at), selectors.submitted_count(round=r))
+        (r, time_left(r.deadline, at), submitted.get(r.pk, 0))
         for r in selectors.round_list(procurement=procurement)
     ]
     return form_page(
