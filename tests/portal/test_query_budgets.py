@@ -183,9 +183,20 @@ CASES: dict[str, Case] = {
     "award:report": page(lambda w: f"/award/procurements/{_award(w)}/report"),
     "award:report_download": page(lambda w: f"/award/procurements/{_award(w)}/report.md"),
     "award:contract": supplier_page(lambda w: f"/award/contracts/{w.contract.pk}", grows=False),
+    # The world's awards conclude two partners at every scale: one list that cannot grow.
+    "partnerships:partnership": page(
+        lambda w: f"/partnerships/procurements/{w.contract.procurement_id}/", grows=False
+    ),
+    "partnerships:plan": supplier_page(
+        lambda w: f"/partnerships/contracts/{w.contract.pk}/plan", grows=False
+    ),
     # API lists
     # A token acts in one organisation: it lists that one membership.
     "api:me": api(lambda w: "/me", COMMISSIONER, grows=False),
+    "api:partnership_detail": api(
+        lambda w: f"/partnerships/{w.contract.procurement_id}", grows=False
+    ),
+    "api:plan_detail": supplier_api(lambda w: f"/contracts/{w.contract.pk}/plan", grows=False),
     "api:organisation_list": api(lambda w: "/organisations", COMMISSIONER, grows=False),
     "api:member_list": api(lambda w: f"/organisations/{_org(w)}/members"),
     "api:token_list": api(lambda w: "/tokens", COMMISSIONER),
