@@ -9,13 +9,14 @@ from typing import Any
 
 from ._bootstrap import bootstrap
 from ._errors import SpecError
-from ._estimate import Result, contrast
+from ._estimate import contrast
 from ._inference import holm
 from ._ingest import read_table
 from ._models import fixed_effects, its, paired, quantile_threshold
 from ._sample import Sample, aggregate_unit_period, build_sample
 from ._spec import Spec, parse_spec
 from ._table import IngestReport, Table
+from ._toolbox import Result
 from ._verdict import Verdict, describe_metric, explain, judge
 
 

@@ -6,9 +6,9 @@ from typing import Any
 import numpy as np
 
 from ._errors import DataError, SpecError
-from ._estimate import error_kind
 from ._spec import Spec
 from ._table import Factor, IngestReport, Summary, Table
+from ._toolbox import error_kind
 
 # Parquet files with more rows than this are summarised by DuckDB instead of loaded.
 LARGE_ROWS = 2_000_000

@@ -4,32 +4,20 @@ import numpy as np
 from scipy import stats
 
 from ._errors import AnalysisError, SpecError
-from ._estimate import (
+from ._sample import Sample
+from ._spec import Spec
+from ._table import Floats
+from ._toolbox import (
     Result,
     Sums,
     cr1,
     error_kind,
     moments_of,
     reference_of,
-    require_positive,
     residual_dof,
     sums_of,
+    t_result,
 )
-from ._inference import t_interval, t_p_value
-from ._sample import Sample
-from ._spec import Spec
-from ._table import Floats
-
-
-def _t_result(
-    estimate: float, se: float, df: float, spec: Spec, described: str, **details: float
-) -> Result:
-    se = require_positive(se, repr(spec.columns.value))
-    confidence = spec.inference.confidence
-    low, high = t_interval(estimate, se, df, confidence)
-    p_value = t_p_value(estimate, se, df, reference_of(spec))
-    method = f"{described}; {confidence:.0%} t interval with {df:.4g} degrees of freedom"
-    return Result(estimate, se, low, high, p_value, method, details)
 
 
 def unit_changes(sums: Sums, total: bool) -> Floats:
@@ -65,7 +53,7 @@ def paired(sample: Sample, spec: Spec) -> Result:
     described = f"paired by {spec.columns.unit}: {units} units with data before and after"
     if left_out:
         described += f" ({left_out} without both left out)"
-    return _t_result(estimate, se, units - 1, spec, described)
+    return t_result(estimate, se, units - 1, spec, described)
 
 
 def fixed_effects(sample: Sample, spec: Spec) -> Result:
@@ -129,7 +117,7 @@ def fixed_effects(sample: Sample, spec: Spec) -> Result:
             "two-way fixed effects (unit and period); standard error clustered by "
             f"{spec.columns.unit} (CR1, {sample.n_clusters} clusters)"
         )
-    return _t_result(float(beta[0]), float(np.sqrt(variance[0, 0])), df, spec, described)
+    return t_result(float(beta[0]), float(np.sqrt(variance[0, 0])), df, spec, described)
 
 
 def its(sample: Sample, spec: Spec) -> Result:
@@ -190,7 +178,7 @@ def its(sample: Sample, spec: Spec) -> Result:
         + f"; {errors} standard error"
     )
     slope_change = float(beta[3])
-    return _t_result(
+    return t_result(
         float(beta[2]),
         float(np.sqrt(variance[2, 2])),
         periods - k,
