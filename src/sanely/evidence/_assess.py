@@ -18,6 +18,7 @@ from ._spec import Spec, parse_spec
 from ._table import IngestReport, Table
 from ._toolbox import Result
 from ._verdict import Verdict, describe_metric, explain, judge
+from ._wild import few_clusters, wild
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ def prepare(data: str | Path | Table, spec: Spec | Mapping[str, Any]) -> Sample:
 def _estimate(sample: Sample, spec: Spec) -> Result:
     design = spec.design
     is_paired = design.kind == "before_after" and spec.columns.unit is not None
+    if spec.inference.method == "wild" or few_clusters(sample, spec):
+        return wild(sample, spec)
     if spec.inference.method == "bootstrap":
         return bootstrap(sample, spec, is_paired)
     if design.kind == "its":
@@ -150,8 +153,13 @@ def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) ->
         n=sample.n_table,
         method=f"{what[0].upper()}{what[1:]}; {result.method}.",
         verdict=verdict,
-        explanation=explain(
-            spec, result.estimate, result.ci_low, result.ci_high, confidence, verdict
+        explanation=" ".join(
+            part
+            for part in (
+                explain(spec, result.estimate, result.ci_low, result.ci_high, confidence, verdict),
+                result.why,
+            )
+            if part
         ),
         details=result.details,
         warnings=_warnings(sample.report),

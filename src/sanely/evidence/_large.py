@@ -85,7 +85,7 @@ def read_summary(path: Path, spec: Spec, rows: int) -> Table:
         aggregates.append(f"sum({y}){where_valid} AS sy")
         if exposure:
             aggregates.append(f"sum({x}){where_valid} AS sx")
-        if spec.inference.method == "analytic" and error_kind(spec) != "cluster":
+        if spec.inference.method != "bootstrap" and error_kind(spec) != "cluster":
             aggregates += [
                 f"var_pop({y}){where_valid} AS vyy",
                 f"covar_pop({y}, {x}){where_valid} AS vxy",

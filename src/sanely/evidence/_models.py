@@ -56,20 +56,16 @@ def paired(sample: Sample, spec: Spec) -> Result:
     return t_result(estimate, se, units - 1, spec, described)
 
 
-def fixed_effects(sample: Sample, spec: Spec) -> Result:
-    """Difference in differences with unit and period fixed effects (two-way FE).
+def within_units(sample: Sample, spec: Spec) -> tuple[Floats, Floats, Floats, float]:
+    """The two-way fixed-effects regression on unit x period cells, unit effects absorbed.
 
-    y_it = a_i + g_t + δ D_it + e_it with D = pilot unit in an after period. Unit effects are
-    absorbed by demeaning within unit (Frisch-Waugh-Lovell), which on unit x period cells
-    gives the same δ and the same sandwich as OLS with unit dummies; CR1 uses K = G + P
-    parameters, as statsmodels does for that regression (Wooldridge 2010, §10.5).
+    Returns the rows per cell n (G x P), the regressors z̃ (G x P x P: the treatment indicator,
+    then period dummies) and cell means ỹ (G x P), both demeaned within unit with weights n,
+    and Σ(y - cell mean)² over rows. Demeaning within unit (Frisch-Waugh-Lovell) gives the
+    same δ and the same scores as OLS with unit dummies (Wooldridge 2010, §10.5).
     """
-    kind = error_kind(spec)
-    if kind == "robust" or spec.metric.statistic not in ("mean", "proportion"):
-        raise SpecError(
-            "design.fixed_effects supports metric.statistic = 'mean' or 'proportion' with "
-            "inference.errors = 'cluster' or 'classical'."
-        )
+    if spec.metric.statistic not in ("mean", "proportion"):
+        raise SpecError("design.fixed_effects supports metric.statistic = 'mean' or 'proportion'.")
     moments = moments_of(sample)
     periods = sample.n_cells // 2
     treated = moments.n[:, periods:].sum(axis=1) > 0
@@ -80,10 +76,8 @@ def fixed_effects(sample: Sample, spec: Spec) -> Result:
         )
     n = moments.n[:, :periods] + moments.n[:, periods:]
     y = moments.y[:, :periods] + moments.y[:, periods:]
-    qyy = moments.qyy.sum()
     after = np.zeros(periods, dtype=bool)
     after[[sample.cell_labels.index(f"treated, {p}") - periods for p in spec.design.after]] = True
-    # Regressors per unit x period cell: the treatment indicator, then period dummies.
     z = np.zeros((*n.shape, periods))
     z[..., 0] = treated[:, None] & after[None, :]
     z[..., 1:] = np.eye(periods)[1:].T[None, :, :]
@@ -91,15 +85,37 @@ def fixed_effects(sample: Sample, spec: Spec) -> Result:
     mean_y = np.where(n > 0, y / np.maximum(n, 1), 0)
     y_tilde = mean_y - (y.sum(axis=1) / weight_total)[:, None]
     z_tilde = z - (np.einsum("gp,gpk->gk", n, z) / weight_total[:, None])[:, None, :]
-    a = np.einsum("gp,gpk,gpl->kl", n, z_tilde, z_tilde)
-    b = np.einsum("gp,gpk,gp->k", n, z_tilde, y_tilde)
+    return n, z_tilde, y_tilde, float(moments.qyy.sum())
+
+
+def fixed_effects_inverse(gram: Floats) -> Floats:
+    """(Z̃'N Z̃)⁻¹, or an `AnalysisError` when the treatment is collinear with the effects."""
     try:
-        inverse = np.linalg.inv(a)
+        return np.linalg.inv(gram)
     except np.linalg.LinAlgError:
         raise AnalysisError(
             "The treatment indicator is collinear with the fixed effects: the pilot units "
             "need data both before and after; check design.before and design.after."
         ) from None
+
+
+def fixed_effects(sample: Sample, spec: Spec) -> Result:
+    """Difference in differences with unit and period fixed effects (two-way FE).
+
+    y_it = a_i + g_t + δ D_it + e_it with D = pilot unit in an after period, fitted on the
+    regression of `within_units`; CR1 uses K = G + P parameters, as statsmodels does for the
+    regression with unit dummies.
+    """
+    kind = error_kind(spec)
+    if kind == "robust":
+        raise SpecError(
+            "design.fixed_effects supports inference.errors = 'cluster' or 'classical'."
+        )
+    n, z_tilde, y_tilde, qyy = within_units(sample, spec)
+    periods = n.shape[1]
+    a = np.einsum("gp,gpk,gpl->kl", n, z_tilde, z_tilde)
+    b = np.einsum("gp,gpk,gp->k", n, z_tilde, y_tilde)
+    inverse = fixed_effects_inverse(a)
     beta = inverse @ b
     residual = y_tilde - z_tilde @ beta
     total_n = float(n.sum())

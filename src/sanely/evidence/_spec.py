@@ -12,7 +12,8 @@ DesignKind = Literal["threshold", "before_after", "two_group", "did", "its"]
 Statistic = Literal["mean", "proportion", "total", "rate", "ratio", "median", "percentile"]
 Comparator = Literal[">=", ">", "<=", "<"]
 Standard = Literal["estimate", "ci_bound"]
-Method = Literal["analytic", "bootstrap"]
+Method = Literal["auto", "analytic", "bootstrap", "wild"]
+WildWeights = Literal["auto", "rademacher", "webb"]
 Errors = Literal["auto", "classical", "robust", "cluster", "hac"]
 Interval = Literal["bca", "percentile"]
 Aggregate = Literal["none", "unit_period"]
@@ -71,13 +72,14 @@ class Target:
 class Inference:
     """How uncertainty is computed (`[inference]`)."""
 
-    method: Method = "analytic"
+    method: Method = "auto"
     errors: Errors = "auto"
     interval: Interval = "bca"
     replicates: int = 2000
     seed: int = 0
     confidence: float = 0.95
     lags: int | None = None
+    wild_weights: WildWeights = "auto"
 
 
 @dataclass(frozen=True)
@@ -269,22 +271,29 @@ def _target(raw: Mapping[str, Any]) -> Target | None:
 
 def _inference(raw: Mapping[str, Any], columns: Columns, target: Target | None) -> Inference:
     keys = ("method", "errors", "interval", "replicates", "seed", "confidence", "lags")
-    table = _table(raw, "inference", keys)
+    table = _table(raw, "inference", (*keys, "wild_weights"))
     errors = _choice(table, "inference", "errors", Errors, "auto")
     if errors == "cluster" and columns.unit is None:
         raise SpecError("inference.errors = 'cluster' needs columns.unit (the clusters).")
+    method = _choice(table, "inference", "method", Method, "auto")
+    if method == "wild" and (columns.unit is None or errors not in ("auto", "cluster")):
+        raise SpecError(
+            "inference.method = 'wild' resamples clusters: it needs columns.unit and "
+            "inference.errors = 'cluster' (or left out)."
+        )
     default_confidence = target.confidence if target else 0.95
     confidence = _confidence(table, "inference", default_confidence)
     if target and "confidence" in table and confidence != target.confidence:
         raise SpecError("inference.confidence and target.confidence differ; give only one.")
     return Inference(
-        method=_choice(table, "inference", "method", Method, "analytic"),
+        method=method,
         errors=errors,
         interval=_choice(table, "inference", "interval", Interval, "bca"),
         replicates=_integer(table, "inference", "replicates", 2000, 100),
         seed=_integer(table, "inference", "seed", 0, 0),
         confidence=confidence,
         lags=_integer(table, "inference", "lags", 0, 0) if "lags" in table else None,
+        wild_weights=_choice(table, "inference", "wild_weights", WildWeights, "auto"),
     )
 
 
@@ -325,11 +334,18 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         inference=_inference(raw, columns, target),
         data=_data(raw),
     )
+    if spec.inference.method == "wild" and (
+        design.kind not in ("two_group", "did") or metric.statistic in ("median", "percentile")
+    ):
+        raise SpecError(
+            "inference.method = 'wild' applies to design.kind = 'two_group' or 'did' (with or "
+            "without fixed effects) and to means, proportions, totals, rates and ratios."
+        )
     if (spec.inference.errors == "hac" or spec.inference.lags is not None) and design.kind != "its":
         raise SpecError("inference.errors = 'hac' and inference.lags apply to design.kind = 'its'.")
     if (
         metric.statistic in ("median", "percentile")
-        and spec.inference.method == "analytic"
+        and spec.inference.method != "bootstrap"
         and design.kind != "threshold"
     ):
         raise SpecError(

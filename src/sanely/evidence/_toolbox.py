@@ -25,6 +25,7 @@ class Result:
     p_value: float
     method: str
     details: dict[str, float] = field(default_factory=dict)
+    why: str = ""  # why this method was chosen, when the engine chose it
 
 
 @dataclass(frozen=True)
