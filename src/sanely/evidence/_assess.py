@@ -13,8 +13,11 @@ from ._estimate import contrast
 from ._inference import holm
 from ._ingest import read_table
 from ._models import fixed_effects, its, paired, quantile_threshold
+from ._panel import panel_explanation
 from ._sample import Sample, aggregate_unit_period, build_sample
 from ._spec import Spec, parse_spec
+from ._staggered import staggered
+from ._synthetic import synthetic_control
 from ._table import IngestReport, Table
 from ._toolbox import Result
 from ._verdict import Verdict, describe_metric, explain, judge
@@ -44,6 +47,7 @@ class Assessment:
     details: Mapping[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     report: IngestReport = field(default_factory=IngestReport)
+    series: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (dicts, lists, numbers, text and None)."""
@@ -63,7 +67,10 @@ _WHAT = {
     "two_group": "difference in {metric}, pilot minus comparison",
     "did": "difference in differences of {metric} (after minus before, pilot minus comparison)",
     "its": "change in level of {metric} at the start of the pilot",
+    "synthetic_control": "mean gap in {metric} after the change, pilot unit minus its synthetic",
+    "staggered": "average effect on {metric} of the units in the pilot, over their pilot periods",
 }
+_PANEL_DESIGNS = {"synthetic_control": synthetic_control, "staggered": staggered}
 
 
 def _analysed(spec: Spec) -> Spec:
@@ -128,6 +135,36 @@ def _warnings(report: IngestReport) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _assess_panel(data: str | Path | Table | Sample, spec: Spec) -> Assessment:
+    """Synthetic control and staggered adoption: designs on a unit-by-period panel."""
+    if isinstance(data, Sample):
+        raise SpecError(f"kind = {spec.design.kind!r} reads a file or a Table, not a Sample.")
+    table = data if isinstance(data, Table) else read_table(data, spec)
+    outcome = _PANEL_DESIGNS[spec.design.kind](table, spec)
+    result, confidence = outcome.result, spec.inference.confidence
+    verdict = judge(spec.target, result.estimate, result.ci_low, result.ci_high)
+    if outcome.fit_problem and spec.target is not None:
+        verdict = "inconclusive"
+    what = _WHAT[spec.design.kind].format(metric=describe_metric(spec))
+    sentence = explain(spec, result.estimate, result.ci_low, result.ci_high, confidence, verdict)
+    return Assessment(
+        estimate=result.estimate,
+        std_error=result.std_error,
+        ci_low=result.ci_low,
+        ci_high=result.ci_high,
+        confidence=confidence,
+        p_value=result.p_value,
+        n=outcome.n_table,
+        method=f"{what[0].upper()}{what[1:]}; {result.method}.",
+        verdict=verdict,
+        explanation=f"{sentence} {panel_explanation(outcome)}",
+        details=result.details,
+        warnings=_warnings(table.report) + outcome.warnings,
+        report=table.report,
+        series=outcome.series,
+    )
+
+
 def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) -> Assessment:
     """Assess a target from data: estimate, interval, p-value, verdict and explanation.
 
@@ -138,6 +175,8 @@ def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) ->
     with a message saying what to change; never reads the clock.
     """
     spec = spec if isinstance(spec, Spec) else parse_spec(spec)
+    if spec.design.kind in _PANEL_DESIGNS:
+        return _assess_panel(data, spec)
     sample = data if isinstance(data, Sample) else prepare(data, spec)
     result = _estimate(sample, _analysed(spec))
     confidence = spec.inference.confidence

@@ -8,7 +8,10 @@ from typing import Any, Literal, get_args
 
 from ._errors import SpecError
 
-DesignKind = Literal["threshold", "before_after", "two_group", "did", "its"]
+DesignKind = Literal[
+    "threshold", "before_after", "two_group", "did", "its", "synthetic_control", "staggered"
+]
+Comparison = Literal["never_treated", "not_yet_treated"]
 Statistic = Literal["mean", "proportion", "total", "rate", "ratio", "median", "percentile"]
 Comparator = Literal[">=", ">", "<=", "<"]
 Standard = Literal["estimate", "ci_bound"]
@@ -45,6 +48,9 @@ class Design:
     after: tuple[str, ...] = ()
     fixed_effects: bool = False
     season_length: int = 0
+    change_at: str | None = None
+    comparison: Comparison = "never_treated"
+    never_treated: tuple[str, ...] = ("0",)
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,8 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "two_group": ("group",),
     "did": ("group", "period"),
     "its": ("period",),
+    "synthetic_control": ("unit", "period"),
+    "staggered": ("unit", "period", "group"),
 }
 
 
@@ -153,6 +161,13 @@ def _texts(table: Mapping[str, Any], section: str, key: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _period(table: Mapping[str, Any], section: str, key: str) -> str | None:
+    value = table.get(key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(table, section, key)
+
+
 def _number(table: Mapping[str, Any], section: str, key: str, default: float | None) -> float:
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -190,10 +205,11 @@ def _columns(raw: Mapping[str, Any]) -> Columns:
 
 def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
     keys = ("kind", "treated", "control", "before", "after", "fixed_effects", "season_length")
-    table = _table(raw, "design", keys)
+    table = _table(raw, "design", (*keys, "change_at", "comparison", "never_treated"))
     if "kind" not in table:
         raise SpecError(
-            "design.kind is required: threshold | before_after | two_group | did | its."
+            "design.kind is required: threshold | before_after | two_group | did | its | "
+            "synthetic_control | staggered."
         )
     kind = _choice(table, "design", "kind", DesignKind, "threshold")
     for needed in _NEEDS[kind]:
@@ -213,7 +229,11 @@ def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
         after=_texts(table, "design", "after"),
         fixed_effects=fixed_effects,
         season_length=_integer(table, "design", "season_length", 0, 0),
+        change_at=_period(table, "design", "change_at"),
+        comparison=_choice(table, "design", "comparison", Comparison, "never_treated"),
+        never_treated=_texts(table, "design", "never_treated") or ("0",),
     )
+    _check_panel_design(design, table)
     if kind in ("two_group", "did"):
         for key in ("treated", "control"):
             if not getattr(design, key):
@@ -231,6 +251,36 @@ def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
     if design.season_length == 1 or (design.season_length and kind != "its"):
         raise SpecError("design.season_length applies to kind = 'its' and must be at least 2.")
     return design
+
+
+def _check_panel_design(design: Design, table: Mapping[str, Any]) -> None:
+    """Keys of synthetic_control and staggered (docs/evidence.md), and only theirs."""
+    kind = design.kind
+    if kind == "synthetic_control":
+        if len(design.treated) != 1:
+            raise SpecError(
+                "design.treated must name exactly one unit (a value of columns.unit) for "
+                "kind = 'synthetic_control'; with several pilot units use 'did' or 'staggered'."
+            )
+        if design.treated[0] in design.control:
+            raise SpecError("design.control (the donors) must not list the pilot unit.")
+        if (design.change_at is not None) == bool(design.before or design.after):
+            raise SpecError(
+                "kind = 'synthetic_control' needs the change: give design.change_at (the first "
+                "period of the pilot), or design.before and design.after, not both."
+            )
+    elif design.change_at is not None:
+        raise SpecError("design.change_at applies to kind = 'synthetic_control'.")
+    own = {"comparison", "never_treated"} & set(table)
+    if kind == "staggered":
+        used = {"treated", "control", "before", "after"} & set(table)
+        if used:
+            raise SpecError(
+                f"design.{sorted(used)[0]} does not apply to kind = 'staggered': columns.group "
+                "gives each unit's first period of the pilot; leave it out."
+            )
+    elif own:
+        raise SpecError(f"design.{sorted(own)[0]} applies to kind = 'staggered'.")
 
 
 def _metric(raw: Mapping[str, Any], columns: Columns) -> Metric:
@@ -341,6 +391,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             "inference.method = 'wild' applies to design.kind = 'two_group' or 'did' (with or "
             "without fixed effects) and to means, proportions, totals, rates and ratios."
         )
+    _check_panel_inference(spec)
     if (spec.inference.errors == "hac" or spec.inference.lags is not None) and design.kind != "its":
         raise SpecError("inference.errors = 'hac' and inference.lags apply to design.kind = 'its'.")
     if (
@@ -353,6 +404,25 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             "design.kind = 'threshold'; set inference.method = 'bootstrap'."
         )
     return spec
+
+
+def _check_panel_inference(spec: Spec) -> None:
+    """Synthetic control and staggered adoption bring their own inference (docs/evidence.md)."""
+    kind, inference = spec.design.kind, spec.inference
+    if kind not in ("synthetic_control", "staggered"):
+        return
+    methods = ("auto", "analytic", "bootstrap") if kind == "staggered" else ("auto", "analytic")
+    if inference.errors != "auto" or inference.method not in methods:
+        raise SpecError(
+            f"kind = {kind!r} computes its own errors (placebo fits for synthetic control, "
+            "influence functions for staggered adoption, which also takes inference.method = "
+            "'bootstrap'); leave out inference.errors and inference.method."
+        )
+    if spec.metric.statistic in ("median", "percentile"):
+        raise SpecError(
+            f"kind = {kind!r} compares means, proportions, totals, rates or ratios per unit "
+            "and period; change metric.statistic."
+        )
 
 
 def load_spec(path: str | Path) -> Spec:

@@ -79,9 +79,15 @@ class _Words:
         self.kind = spec.design.kind
         self.metric = describe_metric(spec)
         self.units = f" {spec.metric.units}" if spec.metric.units else ""
+        treated = spec.design.treated
+        comparison = spec.design.comparison.replace("_", "-").replace("-treated", " treated")
         self.subject = {
             "did": f"relative to the comparison group, {self.metric}",
             "its": f"at the start of the pilot, the level of {self.metric}",
+            "synthetic_control": (
+                f"relative to its synthetic control, {self.metric} in {', '.join(treated)}"
+            ),
+            "staggered": f"relative to {comparison} units, {self.metric} in the pilot units",
         }.get(self.kind, self.metric)
 
     def amount(self, value: float) -> str:
