@@ -392,6 +392,13 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             "without fixed effects) and to means, proportions, totals, rates and ratios."
         )
     _check_panel_inference(spec)
+    if spec.inference.method == "wild" and (
+        design.kind not in ("two_group", "did") or metric.statistic in ("median", "percentile")
+    ):
+        raise SpecError(
+            "inference.method = 'wild' applies to design.kind = 'two_group' or 'did' (with or "
+            "without fixed effects) and to means, proportions, totals, rates and ratios."
+        )
     if (spec.inference.errors == "hac" or spec.inference.lags is not None) and design.kind != "its":
         raise SpecError("inference.errors = 'hac' and inference.lags apply to design.kind = 'its'.")
     if (

@@ -21,7 +21,12 @@ STANDARDS = [
     ("ci_bound", "The whole confidence interval must clear the threshold"),
     ("estimate", "The estimate must clear the threshold"),
 ]
-METHODS = [("analytic", "Analytic (formulas)"), ("bootstrap", "Bootstrap (resampling)")]
+METHODS = [
+    ("auto", "Chosen for the data (wild cluster bootstrap below 50 clusters, else formulas)"),
+    ("analytic", "Analytic (formulas)"),
+    ("bootstrap", "Bootstrap (resampling units)"),
+    ("wild", "Wild cluster bootstrap (for few clusters)"),
+]
 
 # form field -> (spec table, key, is a comma-separated list)
 SPEC_FIELDS: dict[str, tuple[str, str, bool]] = {
@@ -69,7 +74,7 @@ class AssessmentForm(forms.Form):
     threshold = forms.FloatField(required=False)
     confidence = forms.FloatField(required=False, min_value=0.5, max_value=0.999, initial=0.95)
     standard = forms.ChoiceField(choices=STANDARDS, initial="ci_bound")
-    method = forms.ChoiceField(choices=METHODS, initial="analytic")
+    method = forms.ChoiceField(choices=METHODS, initial="auto")
     replicates = forms.IntegerField(required=False, min_value=100, max_value=100_000)
     seed = forms.IntegerField(required=False, min_value=0)
     procurement_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
