@@ -49,7 +49,7 @@ def connect() -> Any:
     """A DuckDB connection with a bounded memory and no extension downloads."""
     import duckdb
 
-    return duckdb.connect(
+    connection = duckdb.connect(
         config={
             "memory_limit": MEMORY_LIMIT,
             "threads": 2,
@@ -57,6 +57,8 @@ def connect() -> Any:
             "autoload_known_extensions": False,
         }
     )
+    connection.execute("SET enable_progress_bar = false")
+    return connection
 
 
 def run(connection: Any, source: Source, query: str) -> Any:

@@ -104,15 +104,17 @@ def _lenient(column: str) -> str:
 def number_of(column: str, kind: str, flag: bool) -> str:
     """A cell as a number (NULL when it is not one); a flag also reads yes/no, true/false."""
     if kind == "VARCHAR":
-        parts = [f"TRY_CAST({column} AS DOUBLE)"]
+        fast = f"TRY_CAST({column} AS DOUBLE)"
+        slow = [_lenient(column)]
         if flag:
             word = f"lower(trim({column}))"
-            parts.append(
+            slow.insert(
+                0,
                 f"CASE WHEN {word} IN {text_list(TRUE_WORDS)} THEN 1.0 "
-                f"WHEN {word} IN {text_list(FALSE_WORDS)} THEN 0.0 END"
+                f"WHEN {word} IN {text_list(FALSE_WORDS)} THEN 0.0 END",
             )
-        parts.append(_lenient(column))
-        return f"coalesce({', '.join(parts)})"
+        # CASE, unlike coalesce, leaves the slow forms to the cells the fast cast refused.
+        return f"CASE WHEN {fast} IS NOT NULL THEN {fast} ELSE coalesce({', '.join(slow)}) END"
     if kind.startswith(_NUMERIC) or kind == "BOOLEAN":
         return f"CAST({column} AS DOUBLE)"
     return "CAST(NULL AS DOUBLE)"
@@ -126,7 +128,7 @@ def usable(number: str, flag: bool) -> str:
 
 def numbers_among(tokens: str) -> str:
     """A query counting the texts of the list parameter `tokens` that read as numbers."""
-    number = number_of("cell", "VARCHAR", False)
+    number = usable(number_of("cell", "VARCHAR", False), False)
     return f"SELECT count(*) FROM unnest(${tokens}) AS t(cell) WHERE {number} IS NOT NULL"
 
 

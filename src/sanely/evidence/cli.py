@@ -3,14 +3,19 @@
 import argparse
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ._assess import Assessment, assess, assess_phase
 from ._charts import comparison_chart
 from ._errors import EvidenceError
-from ._planning import plan
 from ._spec import Spec, load_spec
 from ._verdict import describe_metric, number
+
+# The estimators (numpy, scipy) and the reader (DuckDB) load only when a command runs them.
+if TYPE_CHECKING:
+    from ._assess import Assessment
+    from ._table import Table
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _text(result: Assessment) -> str:
+def _text(result: "Assessment") -> str:
     se = "-" if result.std_error is None else number(result.std_error)
     lines = [
         result.explanation,
@@ -66,7 +71,7 @@ def _text(result: Assessment) -> str:
     return "\n".join(lines)
 
 
-def _write_charts(path: Path, specs: list[Spec], results: Sequence[Assessment]) -> None:
+def _write_charts(path: Path, specs: list[Spec], results: Sequence["Assessment"]) -> None:
     first = specs[0]
     chart = comparison_chart(
         [describe_metric(spec) for spec in specs],
@@ -80,9 +85,30 @@ def _write_charts(path: Path, specs: list[Spec], results: Sequence[Assessment]) 
     path.write_text(chart.svg, encoding="utf-8")
 
 
+def _read(data: str, spec: Spec) -> "Table":
+    from ._ingest import read_table
+
+    return read_table(data, spec)
+
+
+def _assess_one(data: str, spec: Spec) -> "Assessment":
+    """Read the file in a second thread while the estimators load: DuckDB works outside
+    Python's global lock, so reading the file overlaps loading scipy."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        table = pool.submit(_read, data, spec)
+        from ._assess import assess
+
+        return assess(table.result(), spec)
+
+
 def _assess(args: argparse.Namespace) -> None:
     specs = [load_spec(path) for path in args.spec]
-    results = assess_phase(args.data, specs) if len(specs) > 1 else (assess(args.data, specs[0]),)
+    if len(specs) == 1:
+        results: Sequence[Assessment] = (_assess_one(args.data, specs[0]),)
+    else:
+        from ._assess import assess_phase
+
+        results = assess_phase(args.data, specs)
     if args.chart:
         _write_charts(Path(args.chart), specs, results)
     for result in results:
@@ -90,6 +116,8 @@ def _assess(args: argparse.Namespace) -> None:
 
 
 def _plan(args: argparse.Namespace) -> None:
+    from ._planning import plan
+
     result = plan(
         load_spec(args.spec),
         sd=args.sd,
