@@ -15,6 +15,7 @@ from ._ingest import read_table
 from ._models import fixed_effects, its, paired, quantile_threshold
 from ._panel import panel_explanation
 from ._sample import Sample, aggregate_unit_period, build_sample
+from ._sequential import judge_look
 from ._spec import Spec, parse_spec
 from ._staggered import staggered
 from ._synthetic import synthetic_control
@@ -165,6 +166,23 @@ def _assess_panel(data: str | Path | Table | Sample, spec: Spec) -> Assessment:
     )
 
 
+def _judged(spec: Spec, result: Result) -> tuple[Verdict, str, dict[str, float]]:
+    """The verdict, its explanation and details: against the target's interval, or at the
+    look of a group-sequential plan (the interval is then reported, the boundary judges)."""
+    interval = (result.estimate, result.ci_low, result.ci_high, spec.inference.confidence)
+    plan, target = spec.sequential, spec.target
+    if plan is None or target is None:
+        verdict = judge(target, result.estimate, result.ci_low, result.ci_high)
+        sentences = [explain(spec, *interval, verdict), result.why]
+        return verdict, " ".join(s for s in sentences if s), result.details
+    replicates = result.details.get("replicates")
+    bootstrapped = None if replicates is None else int(replicates)
+    look = judge_look(plan, target, result.estimate, result.p_value, bootstrapped)
+    sentences = [explain(replace(spec, target=None), *interval, look.verdict), look.sentence]
+    sentences += [result.why] if result.why else []
+    return look.verdict, " ".join(sentences), {**result.details, **look.details}
+
+
 def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) -> Assessment:
     """Assess a target from data: estimate, interval, p-value, verdict and explanation.
 
@@ -179,28 +197,20 @@ def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) ->
         return _assess_panel(data, spec)
     sample = data if isinstance(data, Sample) else prepare(data, spec)
     result = _estimate(sample, _analysed(spec))
-    confidence = spec.inference.confidence
-    verdict = judge(spec.target, result.estimate, result.ci_low, result.ci_high)
+    verdict, explanation, details = _judged(spec, result)
     what = _WHAT[spec.design.kind].format(metric=describe_metric(spec))
     return Assessment(
         estimate=result.estimate,
         std_error=result.std_error if math.isfinite(result.std_error) else None,
         ci_low=result.ci_low,
         ci_high=result.ci_high,
-        confidence=confidence,
+        confidence=spec.inference.confidence,
         p_value=result.p_value,
         n=sample.n_table,
         method=f"{what[0].upper()}{what[1:]}; {result.method}.",
         verdict=verdict,
-        explanation=" ".join(
-            part
-            for part in (
-                explain(spec, result.estimate, result.ci_low, result.ci_high, confidence, verdict),
-                result.why,
-            )
-            if part
-        ),
-        details=result.details,
+        explanation=explanation,
+        details=details,
         warnings=_warnings(sample.report),
         report=sample.report,
     )

@@ -194,4 +194,5 @@ def bootstrap(sample: Sample, spec: Spec, paired: bool) -> Result:
         high,
         bootstrap_p_value(replicates, reference_of(spec)),
         method,
+        {"replicates": float(spec.inference.replicates)},
     )

@@ -126,8 +126,9 @@ def require_positive(se: float, what: str) -> float:
 
 
 def reference_of(spec: Spec) -> float:
-    """The value a p-value tests against: the threshold for a threshold design, else zero."""
-    if spec.design.kind == "threshold" and spec.target is not None:
+    """The value a p-value tests against: the threshold for a threshold design or a look of a
+    group-sequential plan (whose boundaries test the threshold), else zero."""
+    if spec.target is not None and (spec.design.kind == "threshold" or spec.sequential):
         return spec.target.threshold
     return 0.0
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ._spec import Comparator, Spec, Target
 
-Verdict = Literal["met", "not met", "inconclusive", "no target"]
+Verdict = Literal["met", "not met", "inconclusive", "futile", "no target"]
 
 _HOLDS: dict[Comparator, Callable[[float, float], bool]] = {
     ">=": operator.ge,
