@@ -11,8 +11,16 @@ import pytest
 import statsmodels.formula.api as smf
 from csdid.att_gt import ATTgt
 
-from sanely.evidence import AnalysisError, SpecError, assess, parse_spec, table_from_arrays
-from sanely.evidence._staggered import bacon_decomposition
+from sanely.evidence import (
+    AnalysisError,
+    ChartError,
+    SpecError,
+    assess,
+    parse_spec,
+    table_from_arrays,
+)
+from sanely.evidence._panel_charts import event_time_chart
+from sanely.evidence._staggered import bacon_decomposition, moments_of
 
 Run = Callable[[Path, dict[str, Any]], dict[str, Any]]
 
@@ -161,7 +169,7 @@ def test_bacon_weights_sum_to_one_and_reproduce_the_twfe_regression() -> None:
     values = frame["y"].to_numpy().reshape(120, 6)
     cohorts = frame.groupby("id")["g"].first().to_numpy() - 1
     cohorts[cohorts < 0] = -1
-    bacon = bacon_decomposition(values, cohorts, tuple(str(t) for t in range(1, 7)))
+    bacon = bacon_decomposition(moments_of(values, cohorts), tuple(str(t) for t in range(1, 7)))
     frame["d"] = ((frame["g"] > 0) & (frame["t"] >= frame["g"])).astype(float)
     ols = smf.ols("y ~ d + C(id) + C(t)", data=frame).fit()
     assert bacon.estimate == pytest.approx(ols.params["d"], abs=1e-10)
@@ -309,3 +317,22 @@ def test_rates_are_computed_per_unit_and_period() -> None:
     zero = table_from_arrays(frame["y"], frame["hours"] * 0, frame["id"], frame["t"], frame["g"])
     with pytest.raises(AnalysisError, match="adds up to zero or less"):
         assess(zero, spec)
+
+
+def test_the_chart_is_the_event_time_plot(tmp_path: Path, run_command: Any) -> None:
+    chart = tmp_path / "effects.svg"
+    status, _, err = run_command(MPDTA, mpdta_spec(), "--chart", str(chart))
+    assert (status, err) == (0, "")
+    svg = chart.read_text(encoding="utf-8")
+    assert "Effect on log teen employment, by periods since joining the pilot" in svg
+    assert "-3: 0.0305 (from 0.00104 to 0.06); " in svg
+    assert "Joins the pilot" in svg
+
+
+def test_an_event_time_chart_needs_matching_event_times() -> None:
+    with pytest.raises(ChartError, match="the same event times"):
+        event_time_chart({"0": 1.0}, {"1": 0.0}, {"0": 2.0}, "Effect")
+    chart = event_time_chart({"1": 1.0}, {"1": 0.5}, {"1": 1.5}, "Effect", "minutes")
+    assert "Joins the pilot" not in chart.svg
+    assert chart.alt_text.endswith("1: 1 (from 0.5 to 1.5) minutes.")
+    assert chart.table[1] == ("1", "1", "0.5", "1.5")

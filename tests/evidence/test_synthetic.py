@@ -19,7 +19,8 @@ from sanely.evidence import (
     prepare,
     table_from_arrays,
 )
-from sanely.evidence._synthetic import simplex_weights
+from sanely.evidence._panel_charts import design_chart
+from sanely.evidence._synthetic import _constrained, simplex_weights
 
 Run = Callable[[Path, dict[str, Any]], dict[str, Any]]
 
@@ -340,3 +341,30 @@ def test_a_prepared_sample_is_refused_for_panel_designs() -> None:
     sample = prepare(table, {"columns": {"value": "v"}, "design": {"kind": "threshold"}})
     with pytest.raises(SpecError, match="reads a file or a Table, not a Sample"):
         assess(sample, spec)
+
+
+def test_the_chart_is_the_gap_series(tmp_path: Path, run_command: Any) -> None:
+    chart = tmp_path / "gap.svg"
+    status, _, err = run_command(prop99_csv(tmp_path), PROP99, "--chart", str(chart))
+    assert (status, err) == (0, "")
+    svg = chart.read_text(encoding="utf-8")
+    assert '<title id="chart-title">California minus its synthetic control</title>' in svg
+    assert "31 periods from 1970 to 2000; the pilot starts in 1989." in svg
+
+
+def test_other_designs_keep_the_comparison_chart() -> None:
+    assert (
+        design_chart(
+            {}, {}, parse_spec({"columns": {"value": "v"}, "design": {"kind": "threshold"}})
+        )
+        is None
+    )
+
+
+def test_collinear_active_donors_are_solved_by_least_squares() -> None:
+    # Two identical donors make the KKT system singular; the weights still sum to one.
+    history = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [3.0, 1.0, 2.0]])
+    gram = history @ history.T
+    weights = _constrained(gram, gram[:, 2] * 0.5 + gram[:, 0] * 0.5, [0, 1])
+    assert weights.sum() == pytest.approx(1.0)
+    assert weights[0] == pytest.approx(weights[1])

@@ -12,7 +12,7 @@ import numpy as np
 from ._errors import AnalysisError, SpecError
 from ._sample import exposure_of, period_order, required
 from ._spec import Spec
-from ._table import Floats, Table
+from ._table import Codes, Floats, Table
 from ._toolbox import Result
 
 
@@ -20,13 +20,15 @@ from ._toolbox import Result
 class Panel:
     """The metric of each unit in each period (NaN where a unit has no rows in a period).
 
-    `periods` are in time order; `rows` counts the file rows behind each value.
+    `periods` are in time order; `rows` counts the file rows behind each value;
+    `unit_codes` are the units' codes in the table's unit column.
     """
 
     values: Floats
     rows: Floats
     units: tuple[str, ...]
     periods: tuple[str, ...]
+    unit_codes: Codes
 
 
 @dataclass(frozen=True)
@@ -75,15 +77,16 @@ def panel_of(table: Table, spec: Spec) -> Panel:
         divisor = rows
     with np.errstate(invalid="ignore", divide="ignore"):
         values = np.where(rows > 0, sums / np.where(rows > 0, divisor, 1), np.nan)
-    units_seen = rows.sum(axis=1) > 0
+    units_seen = np.flatnonzero(rows.sum(axis=1) > 0)
     periods_seen = np.flatnonzero(rows.sum(axis=0) > 0)
     labels = tuple(period.labels[i] for i in periods_seen)
     order = periods_seen[period_order(labels)]
     return Panel(
         values=values[units_seen][:, order],
         rows=rows[units_seen][:, order],
-        units=tuple(label for label, seen in zip(unit.labels, units_seen, strict=True) if seen),
+        units=tuple(unit.labels[i] for i in units_seen),
         periods=tuple(period.labels[i] for i in order),
+        unit_codes=units_seen,
     )
 
 

@@ -24,13 +24,55 @@ NEVER = -1
 
 
 @dataclass(frozen=True)
+class Moments:
+    """What every estimate and error needs from a balanced panel, per cohort level.
+
+    `levels` are the distinct cohort codes; per level: the number of units, the mean
+    outcome in each period, and the (population) covariance of a unit's outcomes across
+    periods. Influence functions are linear in a unit's outcomes within a cohort, so their
+    sums of squares follow from these moments without touching the units again.
+    """
+
+    levels: Codes
+    counts: Floats
+    means: Floats
+    covariances: Floats
+
+    @property
+    def units(self) -> float:
+        return float(self.counts.sum())
+
+
+def moments_of(values: Floats, cohorts: Codes) -> Moments:
+    """Per cohort: count, mean by period and the centred cross-products (two passes)."""
+    levels, index = np.unique(cohorts, return_inverse=True)
+    counts = np.bincount(index).astype(float)
+    means = np.array([np.bincount(index, column) for column in values.T]).T / counts[:, None]
+    covariances = np.empty((len(levels), values.shape[1], values.shape[1]))
+    for level in range(len(levels)):
+        centred = values[index == level] - means[level]
+        covariances[level] = centred.T @ centred / counts[level]
+    return Moments(levels, counts, means, covariances)
+
+
+@dataclass(frozen=True)
+class Influence:
+    """Influence functions of several estimates, each linear within a cohort level:
+    ψ_i = B[level(i)] · Y_i + D[level(i)], stored as B (estimates x levels x periods) and
+    D (estimates x levels)."""
+
+    slopes: Floats
+    offsets: Floats
+
+
+@dataclass(frozen=True)
 class Cells:
-    """ATT(g,t) of each cohort g and period t, with per-unit influence functions (columns)."""
+    """ATT(g,t) of each cohort g and period t, with their influence functions."""
 
     cohort: Codes
     period: Codes
     att: Floats
-    influence: Floats
+    influence: Influence
 
 
 def _cohorts(table: Table, panel: Panel, spec: Spec) -> tuple[Codes, list[str]]:
@@ -40,31 +82,32 @@ def _cohorts(table: Table, panel: Panel, spec: Spec) -> tuple[Codes, list[str]]:
     with; they are marked -2 and left out, as are first periods before the data start.
     """
     unit, group = required(table, "unit"), required(table, "group")
-    pairs = np.unique(unit.codes * len(group.labels) + group.codes)
-    owners, labels = pairs // len(group.labels), pairs % len(group.labels)
-    if len(owners) != len(np.unique(owners)):
-        twice = unit.labels[int(owners[np.flatnonzero(np.diff(owners) == 0)[0]])]
+    first = np.zeros(len(unit.labels), dtype=np.intp)
+    first[unit.codes[::-1]] = group.codes[::-1]  # each unit's value on its first row
+    differs = np.flatnonzero(group.codes != first[unit.codes])
+    if len(differs):
         raise AnalysisError(
-            f"Unit {twice!r} has more than one value in column {spec.columns.group!r}; each "
-            "unit needs one first pilot period (the same on all its rows)."
+            f"Unit {unit.labels[unit.codes[differs[0]]]!r} has more than one value in column "
+            f"{spec.columns.group!r}; each unit needs one first pilot period (the same on all "
+            "its rows)."
         )
-    first = {unit.labels[o]: group.labels[g] for o, g in zip(owners, labels, strict=True)}
     never = set(spec.design.never_treated)
-    starts = sorted({first[u] for u in panel.units} - never)
+    labels = [group.labels[code] for code in np.unique(first[panel.unit_codes])]
+    starts = [label for label in labels if label not in never]
     union = panel.periods + tuple(s for s in starts if s not in panel.periods)
     rank = {label: position for position, label in enumerate(union[i] for i in period_order(union))}
     last, notes = rank[panel.periods[-1]], []
-    code: dict[str, int] = {}
+    code = np.full(len(group.labels), NEVER, dtype=np.intp)
     for start in starts:
+        where = group.labels.index(start)
         if start in panel.periods:
-            code[start] = panel.periods.index(start) or -2
+            code[where] = panel.periods.index(start) or -2
         elif rank[start] > last:
-            code[start] = NEVER
             notes.append(
                 f"Units joining the pilot in {start} (after the data end) count as never treated."
             )
         elif rank[start] < rank[panel.periods[0]]:
-            code[start] = -2
+            code[where] = -2
         else:
             raise SpecError(
                 f"Column {spec.columns.group!r} holds {start!r}, which is not a period of the "
@@ -72,7 +115,7 @@ def _cohorts(table: Table, panel: Panel, spec: Spec) -> tuple[Codes, list[str]]:
                 f"or one of design.never_treated ({', '.join(sorted(never))}) for units never "
                 "in it."
             )
-    cohorts = np.array([NEVER if first[u] in never else code[first[u]] for u in panel.units])
+    cohorts = code[first[panel.unit_codes]]
     early = int(np.sum(cohorts == -2))
     if early:
         notes.append(
@@ -82,25 +125,25 @@ def _cohorts(table: Table, panel: Panel, spec: Spec) -> tuple[Codes, list[str]]:
     return cohorts, notes
 
 
-def _complete(panel: Panel, cohorts: Codes) -> tuple[Panel, Codes, list[str]]:
-    """Keep units with data in every period (the panel must be balanced), saying how many."""
-    keep = ~np.isnan(panel.values).any(axis=1) & (cohorts != -2)
-    dropped = [u for u, k, c in zip(panel.units, keep, cohorts, strict=True) if not k and c != -2]
+def _complete(panel: Panel, cohorts: Codes) -> tuple[Floats, Codes, Floats, list[str]]:
+    """Values, cohorts and rows of the units with data in every period (the panel must be
+    balanced), and a note saying how many others were left out."""
+    gaps = np.isnan(panel.values).any(axis=1) & (cohorts != -2)
+    keep = ~gaps & (cohorts != -2)
+    dropped = np.flatnonzero(gaps)
     notes = (
         [
             f"{len(dropped)} unit(s) without data in every period were left out (first: "
-            f"{', '.join(repr(u) for u in dropped[:3])}); add their missing periods to use them."
+            f"{', '.join(repr(panel.units[u]) for u in dropped[:3])}); add their missing "
+            "periods to use them."
         ]
-        if dropped
+        if len(dropped)
         else []
     )
-    kept = Panel(
-        panel.values[keep], panel.rows[keep], tuple(np.asarray(panel.units)[keep]), panel.periods
-    )
-    return kept, cohorts[keep], notes
+    return panel.values[keep], cohorts[keep], panel.rows[keep], notes
 
 
-def group_time_effects(values: Floats, cohorts: Codes, not_yet: bool) -> Cells:
+def group_time_effects(moments: Moments, not_yet: bool) -> Cells:
     """ATT(g,t) for every cohort g and period t ≥ 1, without covariates (unconditional).
 
     ATT(g,t) = mean over cohort g of (Y_t - Y_b) minus the same over the comparison units,
@@ -110,21 +153,25 @@ def group_time_effects(values: Floats, cohorts: Codes, not_yet: bool) -> Cells:
     -n/n_c (ΔY_i - mean_c) among the comparisons (Callaway & Sant'Anna 2021, §4).
     Cells without comparison units are left out.
     """
-    n, periods = values.shape
-    found: list[tuple[int, int, float, Floats]] = []
-    for g in np.unique(cohorts[cohorts > 0]):
-        treated = cohorts == g
+    levels, counts, means = moments.levels, moments.counts, moments.means
+    n, periods = moments.units, means.shape[1]
+    found: list[tuple[int, int, float, Floats, Floats]] = []
+    for g in levels[levels > 0]:
         for t in range(1, periods):
             base = g - 1 if t >= g else t - 1
-            control = (cohorts == NEVER) | (not_yet & (cohorts > max(t, base)) & (cohorts != g))
+            control = (levels == NEVER) | (not_yet & (levels > max(t, base)) & (levels != g))
             if not control.any():
                 continue
-            change = values[:, t] - values[:, base]
-            mean_t, mean_c = change[treated].mean(), change[control].mean()
-            influence = np.zeros(n)
-            influence[treated] = n / treated.sum() * (change[treated] - mean_t)
-            influence[control] = -n / control.sum() * (change[control] - mean_c)
-            found.append((int(g), t, float(mean_t - mean_c), influence))
+            change = means[:, t] - means[:, base]
+            treated = levels == g
+            mean_t = float(change[treated][0])
+            mean_c = float(counts[control] @ change[control] / counts[control].sum())
+            scale = np.where(treated, n / counts[treated].sum(), 0.0)
+            scale[control] = -n / counts[control].sum()
+            slopes = np.zeros((len(levels), periods))
+            slopes[:, t], slopes[:, base] = scale, -scale
+            offsets = -scale * np.where(treated, mean_t, mean_c)
+            found.append((int(g), t, mean_t - mean_c, slopes, offsets))
     if not found:
         raise AnalysisError(
             "No unit can serve as a comparison: none is never treated"
@@ -141,26 +188,32 @@ def group_time_effects(values: Floats, cohorts: Codes, not_yet: bool) -> Cells:
         np.array([cell[0] for cell in found]),
         np.array([cell[1] for cell in found]),
         np.array([cell[2] for cell in found]),
-        np.column_stack([cell[3] for cell in found]),
+        Influence(np.array([cell[3] for cell in found]), np.array([cell[4] for cell in found])),
     )
 
 
-def _weight_influence(cohorts: Codes, groups: Codes, shares: Floats) -> Floats:
-    """Influence of estimating the aggregation weights P(G = g) (the did package's `wif`)."""
-    indicator: Floats = (cohorts[:, None] == groups[None, :]) - shares[None, :]
+def _combine(
+    influence: Influence, weights: Floats, moments: Moments, groups: Codes, estimates: Floats
+) -> tuple[Floats, Floats]:
+    """Σ w ψ over estimates, plus the influence of estimating weights ∝ P(G = g) from the
+    data (the did package's `wif`): its value depends only on a unit's cohort."""
+    slopes = np.tensordot(weights, influence.slopes, axes=1)
+    offsets = weights @ influence.offsets
+    shares = np.array([moments.counts[moments.levels == g].sum() for g in groups]) / moments.units
+    indicator = (moments.levels[:, None] == groups[None, :]) - shares[None, :]
     total = float(shares.sum())
     spread: Floats = indicator.sum(axis=1, keepdims=True) * shares[None, :] / total**2
-    return indicator / total - spread
+    return slopes, offsets + (indicator / total - spread) @ estimates
 
 
-def _aggregate(cells: Cells, chosen: Codes, cohorts: Codes) -> tuple[float, Floats]:
-    """Σ w ATT(g,t) over the chosen cells, weights ∝ cohort size, and its influence function."""
+def _aggregate(cells: Cells, chosen: Codes, moments: Moments) -> tuple[float, Floats, Floats]:
+    """Σ w ATT(g,t) over the chosen cells, weights ∝ cohort size, and its influence."""
     groups = cells.cohort[chosen]
-    shares = np.array([np.mean(cohorts == g) for g in groups])
-    weights = shares / shares.sum()
-    influence = cells.influence[:, chosen] @ weights
-    influence += _weight_influence(cohorts, groups, shares) @ cells.att[chosen]
-    return float(weights @ cells.att[chosen]), influence
+    sizes = np.array([moments.counts[moments.levels == g].sum() for g in groups])
+    weights = sizes / sizes.sum()
+    part = Influence(cells.influence.slopes[chosen], cells.influence.offsets[chosen])
+    slopes, offsets = _combine(part, weights, moments, groups, cells.att[chosen])
+    return float(weights @ cells.att[chosen]), slopes, offsets
 
 
 @dataclass(frozen=True)
@@ -169,62 +222,71 @@ class Aggregations:
 
     labels: list[str]
     estimates: Floats
-    influence: Floats
+    influence: Influence
 
 
-def aggregations(cells: Cells, cohorts: Codes, periods: tuple[str, ...]) -> Aggregations:
+def aggregations(cells: Cells, moments: Moments, periods: tuple[str, ...]) -> Aggregations:
     """Simple; each cohort's average over its pilot periods; each event time e = t - g; and
     the cohort and event-time overall averages (as `aggte` in the R did package)."""
     post = np.flatnonzero(cells.period >= cells.cohort)
-    labels, estimates, influences = ["simple"], [], []
-    simple = _aggregate(cells, post, cohorts)
-    found = [simple]
     groups = np.unique(cells.cohort[post])
-    by_group = [_aggregate(cells, post[cells.cohort[post] == g], cohorts) for g in groups]
-    shares = np.array([np.mean(cohorts == g) for g in groups])
-    weights = shares / shares.sum()
-    group_estimates = np.array([estimate for estimate, _ in by_group])
-    group_influence = np.column_stack([influence for _, influence in by_group])
-    overall_group = group_influence @ weights + _weight_influence(cohorts, groups, shares) @ (
-        group_estimates
+    by_group = [_aggregate(cells, post[cells.cohort[post] == g], moments) for g in groups]
+    group_estimates = np.array([item[0] for item in by_group])
+    group_influence = Influence(
+        np.array([item[1] for item in by_group]), np.array([item[2] for item in by_group])
     )
-    labels += ["cohort average", *(f"cohort {periods[g]}" for g in groups)]
-    found += [(float(weights @ group_estimates), overall_group), *by_group]
+    sizes = np.array([moments.counts[moments.levels == g].sum() for g in groups])
+    weights = sizes / sizes.sum()
+    overall = _combine(group_influence, weights, moments, groups, group_estimates)
     events = cells.period - cells.cohort
-    by_event = [_aggregate(cells, np.flatnonzero(events == e), cohorts) for e in np.unique(events)]
-    after = [item for e, item in zip(np.unique(events), by_event, strict=True) if e >= 0]
-    labels += ["event-time average", *(f"event {e}" for e in np.unique(events))]
-    found += [
+    times = np.unique(events)
+    by_event = [_aggregate(cells, np.flatnonzero(events == e), moments) for e in times]
+    after = [item for e, item in zip(times, by_event, strict=True) if e >= 0]
+    found = [
+        _aggregate(cells, post, moments),
+        (float(weights @ group_estimates), *overall),
+        *by_group,
         (
-            float(np.mean([estimate for estimate, _ in after])),
-            np.mean([influence for _, influence in after], axis=0),
+            float(np.mean([item[0] for item in after])),
+            np.mean([item[1] for item in after], axis=0),
+            np.mean([item[2] for item in after], axis=0),
         ),
         *by_event,
     ]
-    for estimate, influence in found:
-        estimates.append(estimate)
-        influences.append(influence)
-    return Aggregations(labels, np.array(estimates), np.column_stack(influences))
+    labels = ["simple", "cohort average", *(f"cohort {periods[g]}" for g in groups)]
+    labels += ["event-time average", *(f"event {e}" for e in times)]
+    return Aggregations(
+        labels,
+        np.array([item[0] for item in found]),
+        Influence(np.array([item[1] for item in found]), np.array([item[2] for item in found])),
+    )
 
 
-def standard_errors(influence: Floats, spec: Spec) -> tuple[Floats, str]:
-    """Analytic: √(Σ ψ²)/n per column; bootstrap: the multiplier bootstrap with Mammen's
-    weights and the did package's robust scale, IQR / (z.75 - z.25)."""
-    n = influence.shape[0]
+def standard_errors(
+    influence: Influence, moments: Moments, values: Floats, cohorts: Codes, spec: Spec
+) -> tuple[Floats, str]:
+    """Analytic: √(Σ ψ²)/n, where within a cohort Σ ψ² = n_c (b'Σ_c b + (b'ȳ_c + d)²);
+    bootstrap: the multiplier bootstrap over units with Mammen's weights and the did
+    package's robust scale, IQR / (z.75 - z.25)."""
+    n = moments.units
+    slopes, offsets = influence.slopes, influence.offsets
     if spec.inference.method != "bootstrap":
-        return np.sqrt(np.sum(influence**2, axis=0)) / n, "analytic (influence function)"
-    rng = np.random.default_rng(spec.inference.seed)
+        spread = np.einsum("alt,lts,als->al", slopes, moments.covariances, slopes)
+        level = np.einsum("alt,lt->al", slopes, moments.means) + offsets
+        return np.sqrt((spread + level**2) @ moments.counts) / n, "analytic (influence function)"
+    index = np.searchsorted(moments.levels, cohorts)
+    psi = np.einsum("nt,ant->na", values, slopes[:, index]) + offsets[:, index].T
+    inference = spec.inference
+    rng = np.random.default_rng(inference.seed)
     root5 = np.sqrt(5.0)
     low, high = (1 - root5) / 2, (1 + root5) / 2
     draws = []
-    for start in range(0, spec.inference.replicates, 250):
-        size = min(250, spec.inference.replicates - start)
-        weights = np.where(rng.random((size, n)) < (root5 + 1) / (2 * root5), low, high)
-        draws.append(weights @ influence / n)
-    replicates = np.vstack(draws)
-    q25, q75 = np.percentile(replicates, [25, 75], axis=0)
+    for start in range(0, inference.replicates, 250):
+        size = min(250, inference.replicates - start)
+        weights = np.where(rng.random((size, len(psi))) < (root5 + 1) / (2 * root5), low, high)
+        draws.append(weights @ psi / n)
+    q25, q75 = np.percentile(np.vstack(draws), [25, 75], axis=0)
     scale = float(stats.norm.ppf(0.75) - stats.norm.ppf(0.25))
-    inference = spec.inference
     described = f"multiplier bootstrap ({inference.replicates} Mammen draws, seed {inference.seed})"
     return (q75 - q25) / scale, described
 
@@ -238,53 +300,48 @@ class Bacon:
     later_vs_earlier: float
 
 
-def _window_change(values: Floats, rows: Codes, before: slice, after: slice) -> float:
-    return float(values[rows][:, after].mean() - values[rows][:, before].mean())
-
-
-def bacon_decomposition(values: Floats, cohorts: Codes, periods: tuple[str, ...]) -> Bacon:
+def bacon_decomposition(moments: Moments, periods: tuple[str, ...]) -> Bacon:
     """β of y = unit + period + β·D on the balanced panel, and Theorem 1 of Goodman-Bacon
     (2021): β = Σ s·β₂ₓ₂ over timing-group-versus-never (kU), earlier-versus-later (k vs l,
     before l starts) and later-versus-earlier (l vs k, after k started) comparisons, with the
-    weights of equations (10a-c): (sample share)² x variance of the demeaned treatment."""
-    count = values.shape[1]
-    treatment = (cohorts[:, None] >= 0) & (np.arange(count)[None, :] >= cohorts[:, None])
-    demeaned = treatment - treatment.mean(1, keepdims=True) - treatment.mean(0) + treatment.mean()
-    estimate = float(np.sum(demeaned * values) / np.sum(demeaned**2))
-    share = {g: np.mean(cohorts == g) for g in np.unique(cohorts)}
-    exposed = {g: (count - g) / count for g in share if g >= 0}
+    weights of equations (10a-c): (sample share)² x variance of the demeaned treatment.
+    On a balanced panel all of it follows from the cohorts' mean outcomes by period."""
+    levels, means = moments.levels, moments.means
+    share = moments.counts / moments.units
+    count = means.shape[1]
+    treatment = (levels[:, None] >= 0) & (np.arange(count)[None, :] >= levels[:, None])
+    rows = treatment.mean(1)
+    demeaned = treatment - rows[:, None] - (share @ treatment)[None, :] + share @ rows
+    estimate = float(share @ np.sum(demeaned * means, 1) / (share @ np.sum(demeaned**2, 1)))
+    exposed = {int(g): (count - g) / count for g in levels if g >= 0}
+
+    def change(level: int, before: slice, after: slice) -> float:
+        row = means[list(levels).index(level)]
+        return float(row[after].mean() - row[before].mean())
+
+    size = dict(zip(levels.tolist(), share.tolist(), strict=True))
     parts: dict[str, tuple[float, float]] = {}
-    never = np.flatnonzero(cohorts == NEVER)
-    starts = sorted(exposed)
-    for k in starts:
-        members = np.flatnonzero(cohorts == k)
-        if len(never):
-            pair = share[k] / (share[k] + share[NEVER])
-            weight = (
-                (share[k] + share[NEVER]) ** 2 * pair * (1 - pair) * exposed[k] * (1 - exposed[k])
+    for k in sorted(exposed):
+        window = (slice(0, k), slice(k, count))
+        if NEVER in size:
+            pair = size[k] / (size[k] + size[NEVER])
+            dk = exposed[k]
+            weight = (size[k] + size[NEVER]) ** 2 * pair * (1 - pair) * dk * (1 - dk)
+            parts[f"{periods[k]} vs never treated"] = (
+                weight,
+                change(k, *window) - change(NEVER, *window),
             )
-            change = _window_change(values, members, slice(0, k), slice(k, count))
-            change -= _window_change(values, never, slice(0, k), slice(k, count))
-            parts[f"{periods[k]} vs never treated"] = (weight, change)
-        for later in (g for g in starts if g > k):
-            others = np.flatnonzero(cohorts == later)
-            size = share[k] + share[later]
-            pair = share[k] / size
+        for later in (g for g in sorted(exposed) if g > k):
+            both = size[k] + size[later]
+            pair = size[k] / both
             dk, dl = exposed[k], exposed[later]
             early = (
-                (size * (1 - dl)) ** 2
-                * pair
-                * (1 - pair)
-                * (dk - dl)
-                / (1 - dl)
-                * (1 - dk)
-                / (1 - dl)
+                (both * (1 - dl)) ** 2 * pair * (1 - pair) * (dk - dl) * (1 - dk) / (1 - dl) ** 2
             )
-            late = (size * dk) ** 2 * pair * (1 - pair) * dl / dk * (dk - dl) / dk
-            first = _window_change(values, members, slice(0, k), slice(k, later))
-            first -= _window_change(values, others, slice(0, k), slice(k, later))
-            second = _window_change(values, others, slice(k, later), slice(later, count))
-            second -= _window_change(values, members, slice(k, later), slice(later, count))
+            late = (both * dk) ** 2 * pair * (1 - pair) * dl / dk * (dk - dl) / dk
+            middle, rest = slice(k, later), slice(later, count)
+            first = change(k, slice(0, k), middle) - change(later, slice(0, k), middle)
+            second = change(later, middle, rest) - change(k, middle, rest)
             parts[f"{periods[k]} vs {periods[later]} (before {periods[later]})"] = (early, first)
             parts[f"{periods[later]} vs {periods[k]} (already treated)"] = (late, second)
     total = sum(weight for weight, _ in parts.values())
@@ -322,7 +379,7 @@ def staggered(table: Table, spec: Spec) -> PanelOutcome:
     """
     panel = panel_of(table, spec)
     cohorts, notes = _cohorts(table, panel, spec)
-    panel, cohorts, dropped = _complete(panel, cohorts)
+    values, cohorts, rows, dropped = _complete(panel, cohorts)
     if not (cohorts > 0).any():
         raise AnalysisError(
             f"No unit joins the pilot during the data (column {spec.columns.group!r} gives "
@@ -337,9 +394,10 @@ def staggered(table: Table, spec: Spec) -> PanelOutcome:
             f"that join later, or add never-treated units (values of design.never_treated: "
             f"{', '.join(spec.design.never_treated)})."
         )
-    cells = group_time_effects(panel.values, cohorts, not_yet)
-    summary = aggregations(cells, cohorts, panel.periods)
-    errors, described = standard_errors(summary.influence, spec)
+    moments = moments_of(values, cohorts)
+    cells = group_time_effects(moments, not_yet)
+    summary = aggregations(cells, moments, panel.periods)
+    errors, described = standard_errors(summary.influence, moments, values, cohorts, spec)
     confidence = spec.inference.confidence
     z = float(stats.norm.ppf((1 + confidence) / 2))
     estimate = float(summary.estimates[0])
@@ -358,7 +416,7 @@ def staggered(table: Table, spec: Spec) -> PanelOutcome:
         f"{label} std_error": float(e) for label, e in zip(summary.labels, errors, strict=True)
     }
     result = Result(estimate, se, estimate - z * se, estimate + z * se, p_value, method, details)
-    bacon = bacon_decomposition(panel.values, cohorts, panel.periods)
+    bacon = bacon_decomposition(moments, panel.periods)
     details["twfe_estimate"] = bacon.estimate
     details["twfe_weight_already_treated"] = bacon.later_vs_earlier
     units = f" {spec.metric.units}" if spec.metric.units else ""
@@ -380,7 +438,7 @@ def staggered(table: Table, spec: Spec) -> PanelOutcome:
     }
     n_table = {
         (f"joining {panel.periods[g]}" if g > 0 else "never treated"): counts_by_period(
-            panel.rows[cohorts == g], panel.periods
+            rows[cohorts == g], panel.periods
         )
         for g in np.unique(cohorts)
     }

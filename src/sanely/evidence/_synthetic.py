@@ -37,30 +37,49 @@ def simplex_weights(gram: Floats, cross: Floats, blocked: list[int]) -> Floats:
     weights = np.zeros(len(cross))
     weights[active] = 1.0
     tolerance = 1e-10 * float(np.max(np.diag(gram)))
-    while (entering := _entering(gram, cross, weights, active + blocked, tolerance)) >= 0:
+    while (entering := _entering(gram, cross, weights, active, blocked, tolerance)) >= 0:
         active = _settle(gram, cross, weights, [*active, entering])
     return weights
 
 
 def _entering(
-    gram: Floats, cross: Floats, weights: Floats, excluded: list[int], tolerance: float
+    gram: Floats,
+    cross: Floats,
+    weights: Floats,
+    active: list[int],
+    blocked: list[int],
+    tolerance: float,
 ) -> int:
     """The donor whose gradient most undercuts the multiplier, or -1 when the KKT conditions
     hold: every donor's gradient is at least the active donors' common value."""
-    active = np.flatnonzero(weights)
-    gradient = gram[:, active] @ weights[active] - cross
+    gradient = weights[active] @ gram[active] - cross  # rows: G is symmetric
     slack = gradient - gradient[active].mean()
-    slack[excluded] = np.inf
+    slack[active] = np.inf
+    slack[blocked] = np.inf
     entering = int(np.argmin(slack))
     return entering if slack[entering] < -tolerance else -1
+
+
+def _constrained(gram: Floats, cross: Floats, active: list[int]) -> Floats:
+    """The least-squares weights on the active donors that sum to one (their KKT system);
+    by least squares when the active donors are collinear."""
+    size = len(active)
+    kkt = np.ones((size + 1, size + 1))
+    kkt[:size, :size] = gram[np.ix_(active, active)]
+    kkt[size, size] = 0.0
+    right = np.ones(size + 1)
+    right[:size] = cross[active]
+    try:
+        solution: Floats = np.linalg.solve(kkt, right)[:size]
+    except np.linalg.LinAlgError:
+        solution = np.linalg.lstsq(kkt, right, rcond=None)[0][:size]
+    return solution
 
 
 def _settle(gram: Floats, cross: Floats, weights: Floats, active: list[int]) -> list[int]:
     """Move `weights` (in place) to the best point on the active donors that stays ≥ 0."""
     while True:
-        block = gram[np.ix_(active, active)]
-        kkt = np.block([[block, np.ones((len(active), 1))], [np.ones((1, len(active))), 0]])
-        solution = np.linalg.lstsq(kkt, np.append(cross[active], 1.0), rcond=None)[0][:-1]
+        solution = _constrained(gram, cross, active)
         if (solution > 0).all():
             weights[active] = solution
             return active

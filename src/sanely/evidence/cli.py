@@ -72,8 +72,12 @@ def _text(result: "Assessment") -> str:
 
 
 def _write_charts(path: Path, specs: list[Spec], results: Sequence["Assessment"]) -> None:
+    from ._panel_charts import design_chart
+
     first = specs[0]
-    chart = comparison_chart(
+    # One synthetic control or staggered target: its gap series or event-time plot.
+    chart = design_chart(results[0].series, results[0].details, first) if len(specs) == 1 else None
+    chart = chart or comparison_chart(
         [describe_metric(spec) for spec in specs],
         [r.estimate for r in results],
         [r.ci_low for r in results],
