@@ -21,6 +21,7 @@ from sanely.evidence import (
 )
 from sanely.evidence._panel_charts import design_chart
 from sanely.evidence._synthetic import _constrained, simplex_weights
+from sanely.evidence.cli import main
 
 Run = Callable[[Path, dict[str, Any]], dict[str, Any]]
 
@@ -368,3 +369,15 @@ def test_collinear_active_donors_are_solved_by_least_squares() -> None:
     weights = _constrained(gram, gram[:, 2] * 0.5 + gram[:, 0] * 0.5, [0, 1])
     assert weights.sum() == pytest.approx(1.0)
     assert weights[0] == pytest.approx(weights[1])
+
+
+def test_the_help_lists_the_keys_of_the_panel_designs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["assess", "--help"])
+    shown = capsys.readouterr().out
+    for key in (
+        "synthetic_control | staggered",
+        "change_at = first pilot period",
+        "not_yet_treated",
+    ):
+        assert key in shown

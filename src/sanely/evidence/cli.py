@@ -18,12 +18,43 @@ if TYPE_CHECKING:
     from ._table import Table
 
 
+SPEC_KEYS = """SPEC.toml keys (docs/evidence.md explains each):
+  [columns]    value, exposure, unit, period, group
+  [design]     kind = threshold | before_after | two_group | did | its |
+                      synthetic_control | staggered
+               treated, control, before, after, fixed_effects, season_length
+               synthetic_control: treated = the one pilot unit, control = donors
+                 (default: all other units), change_at = first pilot period
+                 (or before and after)
+               staggered: columns.group = each unit's first pilot period;
+                 comparison = never_treated | not_yet_treated,
+                 never_treated = group values meaning never (default ["0"])
+  [metric]     statistic = mean | proportion | total | rate | ratio | median |
+               percentile; percentile, aggregate = none | unit_period, label, units
+  [target]     comparator = >= | > | <= | <, threshold, confidence,
+               standard = ci_bound | estimate
+  [inference]  method = auto | analytic | bootstrap | wild, errors = auto |
+               classical | robust | cluster | hac, interval = bca | percentile,
+               replicates, seed, confidence, lags, wild_weights = auto |
+               rademacher | webb
+  [data]       missing, on_missing = drop | error, duplicates = keep | drop |
+               error, sheet, where
+  [sequential] looks, look, spending = obrien_fleming | pocock, futility,
+               futility_spending, power, fractions
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sanely evidence", description="Assess pilot outcome data against a target."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("assess", help="assess DATA against the target in SPEC")
+    run = commands.add_parser(
+        "assess",
+        help="assess DATA against the target in SPEC",
+        epilog=SPEC_KEYS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("data", metavar="DATA", help="CSV, XLSX, Parquet or JSON Lines file")
     run.add_argument(
         "--spec",
