@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -365,3 +366,59 @@ def test_an_unreadable_file_is_a_data_error(
     monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(DataError, match=r"Cannot read locked\.csv: Permission denied\."):
         read_table(path, with_data())
+
+
+def refuse_to_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make calamine fail the test if it is asked to parse the workbook."""
+    import python_calamine
+
+    def parse(path: str) -> None:
+        raise AssertionError(f"{path} was parsed")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", parse)
+
+
+def test_a_zip_bomb_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 13: a 725 KB workbook held the worker for 7 minutes at 2.4 GB.
+    path = tmp_path / "bomb.xlsx"
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet,
+    ):
+        sheet.write(b'<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>')
+        for _ in range(300):
+            sheet.write(b" " * 2**20)
+        sheet.write(b"</t></is></c></row></sheetData></worksheet>")
+    refuse_to_parse(monkeypatch)
+    with pytest.raises(DataError, match=r"bomb.xlsx holds more than 256 MB once uncompressed"):
+        read_table(path, with_data())
+    assert path.stat().st_size < 1_000_000
+
+
+def test_a_sheet_of_more_rows_than_excel_allows_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "rows.xlsx"
+    rows = b"".join(b'<row r="%d"/>' % number for number in range(1, 1_048_578))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<sheetData>" + rows + b"</sheetData>")
+    refuse_to_parse(monkeypatch)
+    with pytest.raises(DataError, match=r"holds more than 1,048,576 rows in a sheet"):
+        read_table(path, with_data())
+
+
+def test_a_damaged_part_or_a_zip_that_is_no_workbook_is_a_data_error(tmp_path: Path) -> None:
+    path = tmp_path / "crc.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<sheetData>" + b"x" * 100 + b"</sheetData>")
+    damaged = path.read_bytes().replace(b"x" * 100, b"y" * 100)
+    path.write_bytes(damaged)
+    with pytest.raises(DataError, match=r"crc.xlsx is not a readable XLSX workbook \(Bad CRC"):
+        read_table(path, with_data())
+    other = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("notes.txt", "not a workbook")
+    with pytest.raises(DataError, match=r"other.xlsx is not a readable XLSX workbook \("):
+        read_table(other, with_data())

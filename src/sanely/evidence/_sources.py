@@ -278,12 +278,14 @@ def check_workbook(path: Path) -> None:
     total = 0
     with archive:
         for member in archive.infolist():
-            rows = 0
+            rows, tail = 0, b""
             try:
                 with archive.open(member) as part:
                     while chunk := part.read(_CHUNK):
                         total += len(chunk)
-                        rows += chunk.count(b"<row ") + chunk.count(b"<row>")
+                        # The previous chunk's last bytes: a row tag cut in two counts once.
+                        window, tail = tail + chunk, chunk[-4:]
+                        rows += window.count(b"<row ") + window.count(b"<row>")
                         if total > MAX_WORKBOOK_BYTES or rows > MAX_SHEET_ROWS:
                             raise _too_large(path, total, rows)
             except (zipfile.BadZipFile, OSError, EOFError) as error:
