@@ -150,14 +150,19 @@ def pre_period_loss(wide: pd.DataFrame, weights: pd.Series, pre: int) -> float:
     return float(np.sum((history["pilot"] - history[weights.index] @ weights) ** 2))
 
 
+def ours_and_pysyncon(seed: int, donors: int) -> tuple[Any, pd.DataFrame, pd.Series, float]:
+    """Our assessment of a random panel, the panel (periods x units), pysyncon's weights
+    and effect."""
+    table, spec = synthetic_panel(seed, donors, 20, effect=6.0)
+    values = table.value.reshape(donors + 1, 20).T
+    wide = pd.DataFrame(values, columns=["pilot", *(f"d{i:03d}" for i in range(donors))])
+    return assess(table, spec), wide, *pysyncon_fit(wide, "pilot", 15)
+
+
 @pytest.mark.parametrize(("seed", "donors"), [(1, 8), (2, 12), (3, 14)])
 def test_weights_equal_pysyncon_on_random_panels(seed: int, donors: int) -> None:
     # Fewer donors than pre-periods: the weights are unique, so they must agree.
-    table, spec = synthetic_panel(seed, donors, 20, effect=6.0)
-    result = assess(table, spec)
-    values = table.value.reshape(donors + 1, 20).T
-    wide = pd.DataFrame(values, columns=["pilot", *(f"d{i:03d}" for i in range(donors))])
-    weights, effect = pysyncon_fit(wide, "pilot", 15)
+    result, _, weights, effect = ours_and_pysyncon(seed, donors)
     ours = pd.Series(result.series["weights"])[weights.index]
     assert np.abs(ours - weights).max() < 2e-3
     assert result.estimate == pytest.approx(effect, abs=2e-3)
@@ -170,11 +175,7 @@ def test_weights_equal_pysyncon_on_random_panels(seed: int, donors: int) -> None
 @pytest.mark.parametrize(("seed", "donors"), [(4, 30), (5, 60)])
 def test_with_many_donors_the_fit_is_at_least_as_close_as_pysyncons(seed: int, donors: int) -> None:
     # More donors than pre-periods: many weightings may fit, so compare the objective.
-    table, spec = synthetic_panel(seed, donors, 20, effect=6.0)
-    result = assess(table, spec)
-    values = table.value.reshape(donors + 1, 20).T
-    wide = pd.DataFrame(values, columns=["pilot", *(f"d{i:03d}" for i in range(donors))])
-    weights, _ = pysyncon_fit(wide, "pilot", 15)
+    result, wide, weights, _ = ours_and_pysyncon(seed, donors)
     ours = pd.Series(result.series["weights"])[weights.index]
     assert pre_period_loss(wide, ours, 15) <= pre_period_loss(wide, weights, 15) + 1e-9
 
