@@ -212,10 +212,13 @@ def test_the_explanation_names_the_comparison_and_the_method(assess_json: Run) -
     result = assess_json(MPDTA, spec)
     assert result["verdict"] == "met"
     assert result["explanation"].startswith(
-        "We are 95% confident that relative to never treated units, log teen employment in "
-        "the pilot units fell by between 0.0164 and 0.0635; the target was no rise: met."
+        "We are 95% confident that relative to units never in the pilot, log teen employment "
+        "in its units fell by between 0.0164 and 0.0635; the target was no rise: met."
     )
-    assert "units joining the pilot in 2004, 2006, 2007" in result["explanation"]
+    assert (
+        "units joining the pilot in 2004, 2006 and 2007 with the same change in units never"
+        in (result["explanation"])
+    )
     assert (
         "(the event-time estimates before joining should be near zero: -3: 0.0305"
         in (result["explanation"])

@@ -403,10 +403,10 @@ def staggered(table: Table, spec: Spec) -> PanelOutcome:
     estimate = float(summary.estimates[0])
     se = require_positive(float(errors[0]), repr(spec.columns.value))
     p_value = float(2 * stats.norm.sf(abs(estimate) / se))
-    comparison = "never treated" if not not_yet else "not yet treated"
+    comparison = "not yet in the pilot" if not_yet else "never in the pilot"
     method = (
-        f"group-time average treatment effects (Callaway & Sant'Anna 2021) against {comparison} "
-        f"units, averaged over the pilot periods of {int(np.sum(cohorts > 0))} pilot units; "
+        f"group-time average treatment effects (Callaway & Sant'Anna 2021) against units "
+        f"{comparison}, averaged over the pilot periods of {int(np.sum(cohorts > 0))} pilot units; "
         f"standard error {described}; {confidence:.0%} normal interval"
     )
     details = {
@@ -444,13 +444,14 @@ def staggered(table: Table, spec: Spec) -> PanelOutcome:
     }
     leads = "; ".join(f"{e}: {number(v)}" for e, v in series["event_time"].items() if int(e) < 0)
     leads = leads or "there are none"
-    starts = ", ".join(panel.periods[g] for g in np.unique(cohorts[cohorts > 0]))
+    first = [panel.periods[g] for g in np.unique(cohorts[cohorts > 0])]
+    starts = " and ".join([", ".join(first[:-1]), first[-1]] if len(first) > 1 else first)
     return PanelOutcome(
         result=result,
         n_table=n_table,
         compared=(
             f"the change in {describe_metric(spec)} of the units joining the pilot in {starts} "
-            f"with the same change in {comparison} units, cohort by cohort and period by period"
+            f"with the same change in units {comparison}, cohort by cohort and period by period"
         ),
         why=(
             "Callaway and Sant'Anna's group-time effects, because units joined at different "

@@ -80,14 +80,14 @@ class _Words:
         self.metric = describe_metric(spec)
         self.units = f" {spec.metric.units}" if spec.metric.units else ""
         treated = spec.design.treated
-        comparison = spec.design.comparison.replace("_", "-").replace("-treated", " treated")
+        comparison = "not yet" if spec.design.comparison == "not_yet_treated" else "never"
         self.subject = {
             "did": f"relative to the comparison group, {self.metric}",
             "its": f"at the start of the pilot, the level of {self.metric}",
             "synthetic_control": (
                 f"relative to its synthetic control, {self.metric} in {', '.join(treated)}"
             ),
-            "staggered": f"relative to {comparison} units, {self.metric} in the pilot units",
+            "staggered": f"relative to units {comparison} in the pilot, {self.metric} in its units",
         }.get(self.kind, self.metric)
 
     def amount(self, value: float) -> str:
