@@ -221,7 +221,10 @@ def test_its_refuses_cluster_errors_and_short_series() -> None:
     clustered = table_from_arrays([1.0, 2, 3, 5], unit=[1, 2, 1, 2], period=["1", "2", "3", "4"])
     with pytest.raises(SpecError, match=r"'its' supports"):
         assess(clustered, its_spec("cluster", before=["1", "2"], after=["3", "4"]))
-    with pytest.raises(AnalysisError, match=r"has 4 periods but the segmented regression has 4"):
+    with pytest.raises(
+        AnalysisError,
+        match=r"has 4 periods, 2 before the change, but the segmented regression has 4",
+    ):
         assess(table, its_spec(before=["1", "2"], after=["3", "4"]))
 
 

@@ -67,7 +67,7 @@ _WHAT = {
     "before_after": "change in {metric}, after minus before",
     "two_group": "difference in {metric}, pilot minus comparison",
     "did": "difference in differences of {metric} (after minus before, pilot minus comparison)",
-    "its": "change in level of {metric} at the start of the pilot",
+    "its": "change in level of {metric} at the change",
     "synthetic_control": "mean gap in {metric} after the change, pilot unit minus its synthetic",
     "staggered": "average effect on {metric} of the units in the pilot, over their pilot periods",
 }
@@ -199,6 +199,8 @@ def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) ->
     result = _estimate(sample, _analysed(spec))
     verdict, explanation, details = _judged(spec, result)
     what = _WHAT[spec.design.kind].format(metric=describe_metric(spec))
+    if spec.design.kind == "its" and spec.design.treated:
+        what += ", pilot series minus comparison series"
     return Assessment(
         estimate=result.estimate,
         std_error=result.std_error if math.isfinite(result.std_error) else None,

@@ -6,8 +6,9 @@ from scipy import stats
 from ._errors import AnalysisError, SpecError
 from ._sample import Sample
 from ._spec import Spec
-from ._table import Floats
+from ._table import Codes, Floats
 from ._toolbox import (
+    ErrorKind,
     Result,
     Sums,
     cr1,
@@ -136,15 +137,62 @@ def fixed_effects(sample: Sample, spec: Spec) -> Result:
     return t_result(float(beta[0]), float(np.sqrt(variance[0, 0])), df, spec, described)
 
 
+def _change_index(labels: tuple[str, ...], spec: Spec) -> int:
+    """How many of the time-ordered periods come before the change."""
+    change_at = spec.design.change_at
+    if change_at is None:
+        return len(spec.design.before)
+    if change_at not in labels:
+        raise SpecError(
+            f"design.change_at = {change_at!r} is not a period of the data (periods run from "
+            f"{labels[0]!r} to {labels[-1]!r}); give the first period of the pilot as written."
+        )
+    return labels.index(change_at)
+
+
+def _segmented(periods: int, start: int, season: int) -> Floats:
+    """Columns 1, t, post_t, (t - t0) post_t, then season dummies, for t = 0..periods-1."""
+    t = np.arange(periods, dtype=np.float64)
+    post = (t >= start).astype(np.float64)
+    columns = [np.ones(periods), t, post, (t - start) * post]
+    columns += [(t % season == s).astype(np.float64) for s in range(1, season)]
+    return np.column_stack(columns)
+
+
+def _series_variance(
+    design: Floats, residual: Floats, time: Codes, kind: ErrorKind, lags: int
+) -> tuple[Floats, str]:
+    """Classical, HC1 or Newey-West covariance; HAC sums each period's scores over series
+    first (Driscoll & Kraay 1998), which for one series is Newey & West (1987)."""
+    rows, k = design.shape
+    inverse = np.linalg.inv(design.T @ design)
+    if kind == "classical":
+        return float(residual @ residual) / (rows - k) * inverse, "classical"
+    scores = design * residual[:, None]
+    if kind == "robust":
+        return rows / (rows - k) * inverse @ (scores.T @ scores) @ inverse, "HC1 robust"
+    by_period = np.zeros((int(time.max()) + 1, k))
+    np.add.at(by_period, time, scores)
+    meat = by_period.T @ by_period
+    for lag in range(1, lags + 1):
+        cross = by_period[lag:].T @ by_period[:-lag]
+        meat += (1 - lag / (lags + 1)) * (cross + cross.T)
+    return inverse @ meat @ inverse, f"Newey-West HAC ({lags} lags)"
+
+
 def its(sample: Sample, spec: Spec) -> Result:
     """Interrupted time series: segmented regression on the per-period statistic.
 
     R_t = β0 + β1 t + β2 post_t + β3 (t - t0) post_t + seasonal dummies + e_t, with t the
     period's position in time order and t0 the first after period (Wagner et al. 2002).
     The estimate is β2, the change in level at the intervention; β3 is reported as the
-    change in slope. Errors: classical OLS, HC1 robust, or Newey-West HAC for autocorrelated
-    series (Bartlett weights 1 - l/(L+1), L = inference.lags or floor(4 (T/100)^(2/9));
-    Newey & West 1987, 1994), as statsmodels computes them.
+    change in slope. Comparative (design.treated and design.control): the pilot and the
+    comparison series are fitted together with the four segment terms also interacted with
+    the pilot series Z (common seasons; Linden 2015), and the estimate is the coefficient
+    of Z post_t, the pilot's change in level beyond the comparison's (Z (t - t0) post_t, the
+    extra change in slope, is reported). Errors: classical OLS, HC1 robust, or Newey-West HAC
+    for autocorrelated series (Bartlett weights 1 - l/(L+1), L = inference.lags or
+    floor(4 (T/100)^(2/9)); Newey & West 1987, 1994), as statsmodels computes them.
     """
     kind = error_kind(spec)
     if kind == "cluster":
@@ -153,55 +201,50 @@ def its(sample: Sample, spec: Spec) -> Result:
         )
     sums = sums_of(sample)
     n, y, x = sums.n.sum(0), sums.y.sum(0), sums.x.sum(0)
-    series = y if spec.metric.statistic == "total" else y / x
-    periods = len(series)
-    t = np.arange(periods, dtype=np.float64)
-    start = len(spec.design.before)
-    post = (t >= start).astype(np.float64)
-    columns = [np.ones(periods), t, post, (t - start) * post]
+    values = y if spec.metric.statistic == "total" else y / x
+    comparative = bool(spec.design.treated)
+    arms = 2 if comparative else 1
+    periods = len(values) // arms
+    labels = tuple(label.removeprefix("control, ") for label in sample.cell_labels[:periods])
+    start = _change_index(labels, spec)
     season = spec.design.season_length
-    columns += [(t % season == s).astype(np.float64) for s in range(1, season)]
-    design = np.column_stack(columns)
-    k = design.shape[1]
-    if periods <= k:
+    base = _segmented(periods, start, season)
+    design = base
+    if comparative:
+        pilot = np.zeros_like(base[:, :4])
+        design = np.block([[base, pilot], [base, base[:, :4]]])
+    rows, k = design.shape
+    if rows <= k or not 0 < start < periods:
         raise AnalysisError(
-            f"The series has {periods} periods but the segmented regression has {k} "
-            "parameters; add periods to design.before and design.after (or reduce "
-            "design.season_length)."
+            f"The series has {periods} periods, {start} before the change, but the segmented "
+            f"regression has {k} parameters and needs periods before and after the change; "
+            "add periods (or reduce design.season_length)."
         )
-    beta, *_ = np.linalg.lstsq(design, series, rcond=None)
-    residual = series - design @ beta
-    inverse = np.linalg.inv(design.T @ design)
-    scores = design * residual[:, None]
-    if kind == "classical":
-        variance = float(residual @ residual) / (periods - k) * inverse
-        errors = "classical"
-    elif kind == "robust":
-        variance = periods / (periods - k) * inverse @ (scores.T @ scores) @ inverse
-        errors = "HC1 robust"
-    else:
-        lags = spec.inference.lags
-        lags = int(4 * (periods / 100) ** (2 / 9)) if lags is None else lags
-        meat = scores.T @ scores
-        for lag in range(1, lags + 1):
-            cross = scores[lag:].T @ scores[:-lag]
-            meat += (1 - lag / (lags + 1)) * (cross + cross.T)
-        variance = inverse @ meat @ inverse
-        errors = f"Newey-West HAC ({lags} lags)"
+    beta, *_ = np.linalg.lstsq(design, values, rcond=None)
+    residual = values - design @ beta
+    lags = spec.inference.lags
+    lags = int(4 * (periods / 100) ** (2 / 9)) if lags is None else lags
+    time = np.tile(np.arange(periods), arms)
+    variance, errors = _series_variance(design, residual, time, kind, lags)
+    level = k - 2 if comparative else 2
     described = (
-        f"segmented regression on {periods} periods ({start} before)"
+        (
+            "comparative segmented regression of the pilot series against the comparison series"
+            if comparative
+            else "segmented regression"
+        )
+        + f" on {periods} periods ({start} before the change)"
         + (f" with {season} seasons" if season else "")
         + f"; {errors} standard error"
     )
-    slope_change = float(beta[3])
     return t_result(
-        float(beta[2]),
-        float(np.sqrt(variance[2, 2])),
-        periods - k,
+        float(beta[level]),
+        float(np.sqrt(variance[level, level])),
+        rows - k,
         spec,
         described,
-        slope_change=slope_change,
-        slope_change_se=float(np.sqrt(variance[3, 3])),
+        slope_change=float(beta[level + 1]),
+        slope_change_se=float(np.sqrt(variance[level + 1, level + 1])),
         rows=float(n.sum()),
     )
 

@@ -200,7 +200,9 @@ def build_sample(table: Table, spec: Spec) -> Sample:
     n = len(table.value)
     keep = np.ones(n, dtype=bool)
     arm = np.zeros(n, dtype=np.intp)
-    if design.kind in ("two_group", "did"):
+    # A comparative interrupted time series: a pilot and a comparison series.
+    comparative = design.kind == "its" and bool(design.treated)
+    if design.kind in ("two_group", "did") or comparative:
         arm = _lookup(
             required(table, "group"),
             [("design.control", design.control), ("design.treated", design.treated)],
@@ -211,7 +213,8 @@ def build_sample(table: Table, spec: Spec) -> Sample:
     period_labels: tuple[str, ...] = ()
     if design.kind in ("before_after", "did", "its"):
         if design.kind == "its" or design.fixed_effects:
-            listed = design.before + design.after
+            # design.change_at (its) uses every period of the data.
+            listed = design.before + design.after or required(table, "period").labels
             order = period_order(listed) if design.kind == "its" else list(range(len(listed)))
             period_labels = tuple(listed[i] for i in order)
             if design.kind == "its" and set(period_labels[: len(design.before)]) != set(
@@ -237,7 +240,7 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         cell, labels = arm, arm_names
     elif design.kind == "before_after":
         cell, labels = post, ("before", "after")
-    elif design.kind == "its":
+    elif design.kind == "its" and not comparative:
         cell, labels = post, period_labels
     else:
         periods = period_labels or ("before", "after")

@@ -23,8 +23,6 @@ Aggregate = Literal["none", "unit_period"]
 OnMissing = Literal["drop", "error"]
 Duplicates = Literal["keep", "drop", "error"]
 SpendingName = Literal["obrien_fleming", "pocock"]
-SpendingName = Literal["obrien_fleming", "pocock"]
-SpendingName = Literal["obrien_fleming", "pocock"]
 
 DEFAULT_MISSING = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "-", ".")
 
@@ -116,32 +114,6 @@ class Sequential:
 
 
 @dataclass(frozen=True)
-class Sequential:
-    """One look of a group-sequential plan for the target across gates (`[sequential]`)."""
-
-    looks: int
-    look: int
-    spending: SpendingName = "obrien_fleming"
-    futility: bool = False
-    futility_spending: SpendingName = "obrien_fleming"
-    power: float = 0.8
-    fractions: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True)
-class Sequential:
-    """One look of a group-sequential plan for the target across gates (`[sequential]`)."""
-
-    looks: int
-    look: int
-    spending: SpendingName = "obrien_fleming"
-    futility: bool = False
-    futility_spending: SpendingName = "obrien_fleming"
-    power: float = 0.8
-    fractions: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True)
 class Spec:
     """A complete assessment spec, as read from SPEC.toml or built by the portal."""
 
@@ -151,8 +123,6 @@ class Spec:
     target: Target | None = None
     inference: Inference = Inference()
     data: DataPolicy = DataPolicy()
-    sequential: Sequential | None = None
-    sequential: Sequential | None = None
     sequential: Sequential | None = None
 
 
@@ -279,13 +249,25 @@ def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
         never_treated=_texts(table, "design", "never_treated") or ("0",),
     )
     _check_panel_design(design, table)
-    if kind in ("two_group", "did"):
+    comparative = kind == "its" and bool(design.treated or design.control)
+    if comparative and columns.group is None:
+        raise SpecError(
+            "design.treated and design.control make kind = 'its' comparative: add "
+            "columns.group, naming the column that tells the pilot series from the comparison."
+        )
+    if kind in ("two_group", "did") or comparative:
         for key in ("treated", "control"):
             if not getattr(design, key):
                 raise SpecError(f"design.{key} must list the values of {columns.group!r} for it.")
         if set(design.treated) & set(design.control):
             raise SpecError("design.treated and design.control share a value; make them disjoint.")
-    if kind in ("before_after", "did", "its"):
+    if kind == "its" and design.change_at is not None:
+        if design.before or design.after:
+            raise SpecError(
+                "design.change_at gives the first period of the pilot: leave out design.before "
+                "and design.after (every period of the data is used)."
+            )
+    elif kind in ("before_after", "did", "its"):
         for key in ("before", "after"):
             if not getattr(design, key):
                 raise SpecError(f"design.{key} must list the values of {columns.period!r} for it.")
@@ -314,8 +296,8 @@ def _check_panel_design(design: Design, table: Mapping[str, Any]) -> None:
                 "kind = 'synthetic_control' needs the change: give design.change_at (the first "
                 "period of the pilot), or design.before and design.after, not both."
             )
-    elif design.change_at is not None:
-        raise SpecError("design.change_at applies to kind = 'synthetic_control'.")
+    elif design.change_at is not None and kind != "its":
+        raise SpecError("design.change_at applies to kind = 'synthetic_control' or 'its'.")
     own = {"comparison", "never_treated"} & set(table)
     if kind == "staggered":
         used = {"treated", "control", "before", "after"} & set(table)
@@ -449,92 +431,6 @@ def _sequential(raw: Mapping[str, Any], target: Target | None) -> Sequential | N
     )
 
 
-def _sequential(raw: Mapping[str, Any], target: Target | None) -> Sequential | None:
-    if "sequential" not in raw:
-        return None
-    keys = ("looks", "look", "spending", "futility", "futility_spending", "power", "fractions")
-    table = _table(raw, "sequential", keys)
-    if target is None or target.standard != "ci_bound":
-        raise SpecError(
-            "[sequential] judges a target at each look: it needs [target] with "
-            "standard = 'ci_bound' (the plan's boundaries replace the single interval)."
-        )
-    looks = _integer(table, "sequential", "looks", 0, 2)
-    look = _integer(table, "sequential", "look", 0, 1)
-    if look > looks:
-        raise SpecError(f"sequential.look must be between 1 and sequential.looks ({looks}).")
-    futility = table.get("futility", False)
-    if not isinstance(futility, bool):
-        raise SpecError("sequential.futility must be true or false.")
-    power = _number(table, "sequential", "power", 0.8)
-    if not 0.5 <= power < 1:
-        raise SpecError("sequential.power must be between 0.5 and 1, e.g. 0.8.")
-    fractions = table.get("fractions", [])
-    if not isinstance(fractions, list) or not all(
-        isinstance(f, int | float) and not isinstance(f, bool) for f in fractions
-    ):
-        raise SpecError("sequential.fractions must be a list of numbers, e.g. [0.3, 0.6, 1].")
-    steps = [b - a for a, b in zip([0.0, *fractions], fractions, strict=False)]
-    if fractions and (len(fractions) != looks or min(steps) <= 0 or fractions[-1] != 1):
-        raise SpecError(
-            "sequential.fractions must give one increasing information fraction per look, "
-            "ending at 1, e.g. [0.3, 0.6, 1]."
-        )
-    spending = _choice(table, "sequential", "spending", SpendingName, "obrien_fleming")
-    return Sequential(
-        looks=looks,
-        look=look,
-        spending=spending,
-        futility=futility,
-        futility_spending=_choice(table, "sequential", "futility_spending", SpendingName, spending),
-        power=power,
-        fractions=tuple(float(f) for f in fractions),
-    )
-
-
-def _sequential(raw: Mapping[str, Any], target: Target | None) -> Sequential | None:
-    if "sequential" not in raw:
-        return None
-    keys = ("looks", "look", "spending", "futility", "futility_spending", "power", "fractions")
-    table = _table(raw, "sequential", keys)
-    if target is None or target.standard != "ci_bound":
-        raise SpecError(
-            "[sequential] judges a target at each look: it needs [target] with "
-            "standard = 'ci_bound' (the plan's boundaries replace the single interval)."
-        )
-    looks = _integer(table, "sequential", "looks", 0, 2)
-    look = _integer(table, "sequential", "look", 0, 1)
-    if look > looks:
-        raise SpecError(f"sequential.look must be between 1 and sequential.looks ({looks}).")
-    futility = table.get("futility", False)
-    if not isinstance(futility, bool):
-        raise SpecError("sequential.futility must be true or false.")
-    power = _number(table, "sequential", "power", 0.8)
-    if not 0.5 <= power < 1:
-        raise SpecError("sequential.power must be between 0.5 and 1, e.g. 0.8.")
-    fractions = table.get("fractions", [])
-    if not isinstance(fractions, list) or not all(
-        isinstance(f, int | float) and not isinstance(f, bool) for f in fractions
-    ):
-        raise SpecError("sequential.fractions must be a list of numbers, e.g. [0.3, 0.6, 1].")
-    steps = [b - a for a, b in zip([0.0, *fractions], fractions, strict=False)]
-    if fractions and (len(fractions) != looks or min(steps) <= 0 or fractions[-1] != 1):
-        raise SpecError(
-            "sequential.fractions must give one increasing information fraction per look, "
-            "ending at 1, e.g. [0.3, 0.6, 1]."
-        )
-    spending = _choice(table, "sequential", "spending", SpendingName, "obrien_fleming")
-    return Sequential(
-        looks=looks,
-        look=look,
-        spending=spending,
-        futility=futility,
-        futility_spending=_choice(table, "sequential", "futility_spending", SpendingName, spending),
-        power=power,
-        fractions=tuple(float(f) for f in fractions),
-    )
-
-
 def parse_spec(raw: Mapping[str, Any]) -> Spec:
     """Validate a spec given as nested mappings (as read from TOML) and return a `Spec`.
 
@@ -568,16 +464,6 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             "without fixed effects) and to means, proportions, totals, rates and ratios."
         )
     _check_panel_inference(spec)
-    if spec.sequential and design.kind in ("synthetic_control", "staggered"):
-        raise SpecError(
-            "[sequential] applies to the threshold, before_after, two_group, did and its "
-            "designs; remove it for synthetic_control and staggered."
-        )
-    if spec.sequential and design.kind in ("synthetic_control", "staggered"):
-        raise SpecError(
-            "[sequential] applies to the threshold, before_after, two_group, did and its "
-            "designs; remove it for synthetic_control and staggered."
-        )
     if spec.sequential and design.kind in ("synthetic_control", "staggered"):
         raise SpecError(
             "[sequential] applies to the threshold, before_after, two_group, did and its "

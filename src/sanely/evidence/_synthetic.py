@@ -92,7 +92,7 @@ def _settle(gram: Floats, cross: Floats, weights: Floats, active: list[int]) -> 
         active = [a for a, k in zip(active, keep, strict=True) if k]
 
 
-def _complete(panel: Panel, units: list[int], role: str, fix: str) -> None:
+def _complete(panel: Panel, units: list[int], role: str) -> None:
     """An `AnalysisError` naming the first units (of `role`) without data in every period."""
     gaps = [(panel.units[u], np.isnan(panel.values[u])) for u in units]
     incomplete = [(name, missing) for name, missing in gaps if missing.any()]
@@ -104,7 +104,8 @@ def _complete(panel: Panel, units: list[int], role: str, fix: str) -> None:
         )
         raise AnalysisError(
             f"Synthetic control needs every {role} in every period, but {shown}"
-            f"{' (and more)' if len(incomplete) > 5 else ''}; add the missing rows, or {fix}."
+            f"{' (and more)' if len(incomplete) > 5 else ''}; add the missing rows, or "
+            "list in design.control only donors with complete data."
         )
 
 
@@ -130,8 +131,8 @@ def _units(panel: Panel, spec: Spec) -> tuple[int, list[int]]:
             f"Synthetic control needs at least two comparison units (donors), but there "
             f"{'is' if len(donors) == 1 else 'are'} {len(donors)}; add data from more units."
         )
-    _complete(panel, [treated], "pilot unit", "keep only periods with its data (data.where)")
-    _complete(panel, donors, "donor", "list in design.control only donors with complete data")
+    _complete(panel, [treated], "pilot unit")
+    _complete(panel, donors, "donor")
     return treated, donors
 
 

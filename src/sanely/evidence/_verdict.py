@@ -72,6 +72,13 @@ def describe_metric(spec: Spec) -> str:
     }[spec.metric.statistic]
 
 
+def _at_the_change(spec: Spec) -> str:
+    """When the level changed (from design.change_at, or at the start of the pilot) and the
+    comparison series, if any."""
+    when = f"from {spec.design.change_at}" if spec.design.change_at else "at the start of the pilot"
+    return f"relative to the comparison series {when}" if spec.design.treated else when
+
+
 class _Words:
     """How a design talks about a signed quantity: changes, group differences or levels."""
 
@@ -83,7 +90,7 @@ class _Words:
         comparison = "not yet" if spec.design.comparison == "not_yet_treated" else "never"
         self.subject = {
             "did": f"relative to the comparison group, {self.metric}",
-            "its": f"at the start of the pilot, the level of {self.metric}",
+            "its": f"{_at_the_change(spec)}, the level of {self.metric}",
             "synthetic_control": (
                 f"relative to its synthetic control, {self.metric} in {', '.join(treated)}"
             ),
