@@ -167,7 +167,6 @@ def test_weights_equal_pysyncon_on_random_panels(seed: int, donors: int) -> None
     assert np.abs(ours - weights).max() < 2e-3
     assert result.estimate == pytest.approx(effect, abs=2e-3)
     assert result.estimate == pytest.approx(6.0, abs=0.5)
-    assert result.verdict == "met"
     assert sum(result.series["weights"].values()) == pytest.approx(1.0)
     assert min(result.series["weights"].values()) >= 0
 
@@ -188,10 +187,17 @@ def test_a_pilot_unit_the_donors_cannot_reproduce_is_inconclusive_whatever_the_i
     assert "does not reproduce pilot before the change" in result.explanation
 
 
-def test_with_few_donors_the_sentence_says_the_p_value_has_a_floor() -> None:
-    table, spec = synthetic_panel(5, 8, 20, effect=3.0)
+def test_too_few_donors_for_the_confidence_level_are_inconclusive_and_say_so() -> None:
+    table, spec = synthetic_panel(1, 8, 20, effect=6.0)
     result = assess(table, spec)
-    assert "with 8 donors the p-value cannot fall below 0.111" in result.explanation
+    assert result.ci_low > 1.0  # the interval alone would say "met"
+    assert result.verdict == "inconclusive"
+    assert (
+        "with 8 donors the placebo comparison cannot support 95% confidence (no p-value below "
+        "0.111); it needs at least 19 donors"
+    ) in result.explanation
+    spec["target"]["confidence"] = 0.8
+    assert assess(table, spec).verdict == "met"
 
 
 def test_an_exact_pre_period_fit_gives_a_finite_ratio_and_a_result() -> None:
@@ -236,16 +242,17 @@ def test_too_few_periods_before_the_change_are_refused_with_the_fix() -> None:
     assert "has 4 period(s) before the change; synthetic control needs at least 5" in message
 
 
-def test_donors_with_missing_periods_are_named_with_their_periods() -> None:
+def test_donors_or_a_pilot_with_missing_periods_are_named_with_those_periods() -> None:
     table, _ = synthetic_panel(8, 6, 20)
-    keep = ~((np.asarray(table.unit.labels)[table.unit.codes] == "d002") & (table.value < 1e9))
-    keep[np.flatnonzero(keep)[0]] = True
     missing = np.ones(len(table.value), dtype=bool)
     rows = np.flatnonzero(np.asarray(table.unit.labels)[table.unit.codes] == "d002")
     missing[rows[[3, 7]]] = False
     message = bad({}, table.select(missing))
     assert "'d002' has no rows for '2003', '2007'" in message
     assert "list in design.control only donors with complete data" in message
+    message = bad({}, table.select(np.arange(len(table.value)) != 4))  # the pilot's 2004
+    assert "every pilot unit in every period, but 'pilot' has no rows for '2004'" in message
+    assert "keep only periods with its data (data.where)" in message
 
 
 @pytest.mark.parametrize(

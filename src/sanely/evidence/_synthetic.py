@@ -2,6 +2,8 @@
 Hainmueller 2010), with placebo inference over every donor (Arkhangelsky et al. 2021).
 """
 
+import math
+
 import numpy as np
 from scipy import stats
 
@@ -92,7 +94,7 @@ def _settle(gram: Floats, cross: Floats, weights: Floats, active: list[int]) -> 
         active = [a for a, k in zip(active, keep, strict=True) if k]
 
 
-def _complete(panel: Panel, units: list[int], role: str) -> None:
+def _complete(panel: Panel, units: list[int], role: str, fix: str) -> None:
     """An `AnalysisError` naming the first units (of `role`) without data in every period."""
     gaps = [(panel.units[u], np.isnan(panel.values[u])) for u in units]
     incomplete = [(name, missing) for name, missing in gaps if missing.any()]
@@ -104,8 +106,7 @@ def _complete(panel: Panel, units: list[int], role: str) -> None:
         )
         raise AnalysisError(
             f"Synthetic control needs every {role} in every period, but {shown}"
-            f"{' (and more)' if len(incomplete) > 5 else ''}; add the missing rows, or "
-            "list in design.control only donors with complete data."
+            f"{' (and more)' if len(incomplete) > 5 else ''}; add the missing rows, or {fix}."
         )
 
 
@@ -131,8 +132,8 @@ def _units(panel: Panel, spec: Spec) -> tuple[int, list[int]]:
             f"Synthetic control needs at least two comparison units (donors), but there "
             f"{'is' if len(donors) == 1 else 'are'} {len(donors)}; add data from more units."
         )
-    _complete(panel, [treated], "pilot unit")
-    _complete(panel, donors, "donor")
+    _complete(panel, [treated], "pilot unit", "keep only periods with its data (data.where)")
+    _complete(panel, donors, "donor", "list in design.control only donors with complete data")
     return treated, donors
 
 
@@ -204,21 +205,7 @@ def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
     named = {panel.units[d]: float(w) for d, w in zip(donors, weights[0], strict=True)}
     heaviest = sorted((w, d) for d, w in named.items() if w >= 0.005)[::-1]
     mix = ", ".join(f"{d} {number(w)}" for w, d in heaviest[:5])
-    fit_problem = None
-    typical = float(np.median(pre_mspe[1:]))
-    if pre_mspe[0] > POOR_FIT_MSPE_RATIO * typical:
-        fit_problem = (
-            f"the synthetic {name} does not reproduce {name} before the change (its gap, "
-            f"{number(details['pre_rmspe'])}{units} on average, is more than "
-            f"{np.sqrt(POOR_FIT_MSPE_RATIO):.3g} times the typical donor's), so the gap after "
-            "it cannot be read as the pilot's effect"
-        )
-    stronger = f"more periods before the change (there are {pre}) and more comparison units" + (
-        f" (with {len(donors)} donors the p-value cannot fall below "
-        f"{number(1 / (len(donors) + 1))})"
-        if (len(donors) + 1) * (1 - confidence) < 1
-        else ""
-    )
+    stronger = f"more periods before the change (there are {pre}) and more comparison units"
     return PanelOutcome(
         result=Result(estimate, se, estimate - half, estimate + half, p_value, method, details),
         n_table={"pilot": counts_by_period(panel.rows[[treated]], periods)}
@@ -239,5 +226,28 @@ def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
                 panel.units[d]: float(e) for d, e in zip(donors, effects[1:], strict=True)
             },
         },
-        fit_problem=fit_problem,
+        fit_problem=_cannot_judge(name, pre_mspe, len(donors), confidence, units),
     )
+
+
+def _cannot_judge(
+    name: str, pre_mspe: Floats, donors: int, confidence: float, units: str
+) -> str | None:
+    """Why the result cannot support a verdict, if it cannot: the synthetic unit does not
+    reproduce the pilot before the change (ADH's 5x MSPE rule against the median placebo),
+    or too few donors for the placebo comparison to reach the confidence level."""
+    if pre_mspe[0] > POOR_FIT_MSPE_RATIO * float(np.median(pre_mspe[1:])):
+        return (
+            f"the synthetic {name} does not reproduce {name} before the change (its gap, "
+            f"{number(float(np.sqrt(pre_mspe[0])))}{units} on average, is more than "
+            f"{np.sqrt(POOR_FIT_MSPE_RATIO):.3g} times the typical donor's), so the gap after "
+            "it cannot be read as the pilot's effect"
+        )
+    needed = math.ceil(1 / (1 - confidence) - 1e-9) - 1
+    if donors < needed:
+        return (
+            f"with {donors} donors the placebo comparison cannot support {confidence:.0%} "
+            f"confidence (no p-value below {number(1 / (donors + 1))}); it needs at least "
+            f"{needed} donors"
+        )
+    return None
