@@ -22,6 +22,9 @@ from ._verdict import describe_metric, number
 NEVER = -1
 """Cohort code of units never in the pilot (or joining after the data end)."""
 
+ALREADY = -2
+"""Cohort code of units in the pilot from the first period: no period before to compare."""
+
 
 @dataclass(frozen=True)
 class Moments:
@@ -79,7 +82,7 @@ def _cohorts(table: Table, panel: Panel, spec: Spec) -> tuple[Codes, list[str]]:
     """Each panel unit's first pilot period as a period index (NEVER for never), and notes.
 
     Units already in the pilot in the first period have no period before it to compare
-    with; they are marked -2 and left out, as are first periods before the data start.
+    with; they are marked ALREADY and left out, as are first periods before the data start.
     """
     unit, group = required(table, "unit"), required(table, "group")
     first = np.zeros(len(unit.labels), dtype=np.intp)
@@ -101,13 +104,13 @@ def _cohorts(table: Table, panel: Panel, spec: Spec) -> tuple[Codes, list[str]]:
     for start in starts:
         where = group.labels.index(start)
         if start in panel.periods:
-            code[where] = panel.periods.index(start) or -2
+            code[where] = panel.periods.index(start) or ALREADY
         elif rank[start] > last:
             notes.append(
                 f"Units joining the pilot in {start} (after the data end) count as never treated."
             )
         elif rank[start] < rank[panel.periods[0]]:
-            code[where] = -2
+            code[where] = ALREADY
         else:
             raise SpecError(
                 f"Column {spec.columns.group!r} holds {start!r}, which is not a period of the "
@@ -116,7 +119,7 @@ def _cohorts(table: Table, panel: Panel, spec: Spec) -> tuple[Codes, list[str]]:
                 "in it."
             )
     cohorts = code[first[panel.unit_codes]]
-    early = int(np.sum(cohorts == -2))
+    early = int(np.sum(cohorts == ALREADY))
     if early:
         notes.append(
             f"{early} unit(s) were in the pilot from the first period, with no period before "
@@ -128,8 +131,8 @@ def _cohorts(table: Table, panel: Panel, spec: Spec) -> tuple[Codes, list[str]]:
 def _complete(panel: Panel, cohorts: Codes) -> tuple[Floats, Codes, Floats, list[str]]:
     """Values, cohorts and rows of the units with data in every period (the panel must be
     balanced), and a note saying how many others were left out."""
-    gaps = np.isnan(panel.values).any(axis=1) & (cohorts != -2)
-    keep = ~gaps & (cohorts != -2)
+    gaps = np.isnan(panel.values).any(axis=1) & (cohorts != ALREADY)
+    keep = ~gaps & (cohorts != ALREADY)
     dropped = np.flatnonzero(gaps)
     notes = (
         [
@@ -380,20 +383,8 @@ def staggered(table: Table, spec: Spec) -> PanelOutcome:
     panel = panel_of(table, spec)
     cohorts, notes = _cohorts(table, panel, spec)
     values, cohorts, rows, dropped = _complete(panel, cohorts)
-    if not (cohorts > 0).any():
-        raise AnalysisError(
-            f"No unit joins the pilot during the data (column {spec.columns.group!r} gives "
-            "only never-treated values or periods outside the data); check columns.group and "
-            "design.never_treated."
-        )
     not_yet = spec.design.comparison == "not_yet_treated"
-    if not not_yet and not (cohorts == NEVER).any():
-        raise AnalysisError(
-            "No unit stays out of the pilot, so design.comparison = 'never_treated' has no "
-            "comparison units; set design.comparison = 'not_yet_treated' to compare with units "
-            f"that join later, or add never-treated units (values of design.never_treated: "
-            f"{', '.join(spec.design.never_treated)})."
-        )
+    _require_comparisons(cohorts, not_yet, spec)
     moments = moments_of(values, cohorts)
     cells = group_time_effects(moments, not_yet)
     summary = aggregations(cells, moments, panel.periods)
@@ -409,33 +400,20 @@ def staggered(table: Table, spec: Spec) -> PanelOutcome:
         f"{comparison}, averaged over the pilot periods of {int(np.sum(cohorts > 0))} pilot units; "
         f"standard error {described}; {confidence:.0%} normal interval"
     )
+    bacon = bacon_decomposition(moments, panel.periods)
     details = {
         label: float(value) for label, value in zip(summary.labels, summary.estimates, strict=True)
     }
     details |= {
         f"{label} std_error": float(e) for label, e in zip(summary.labels, errors, strict=True)
     }
-    result = Result(estimate, se, estimate - z * se, estimate + z * se, p_value, method, details)
-    bacon = bacon_decomposition(moments, panel.periods)
-    details["twfe_estimate"] = bacon.estimate
-    details["twfe_weight_already_treated"] = bacon.later_vs_earlier
-    units = f" {spec.metric.units}" if spec.metric.units else ""
-    events = [i for i, label in enumerate(summary.labels) if label.startswith("event ")]
-    series = {
-        "event_time": {summary.labels[i][6:]: float(summary.estimates[i]) for i in events},
-        "event_time_low": {
-            summary.labels[i][6:]: float(summary.estimates[i] - z * errors[i]) for i in events
-        },
-        "event_time_high": {
-            summary.labels[i][6:]: float(summary.estimates[i] + z * errors[i]) for i in events
-        },
-        "group_time": {
-            f"{panel.periods[g]}, {panel.periods[t]}": float(a)
-            for g, t, a in zip(cells.cohort, cells.period, cells.att, strict=True)
-        },
-        "bacon_weights": {label: w for label, (w, _) in bacon.comparisons.items()},
-        "bacon_estimates": {label: b for label, (_, b) in bacon.comparisons.items()},
+    details |= {
+        "twfe_estimate": bacon.estimate,
+        "twfe_weight_already_treated": bacon.later_vs_earlier,
     }
+    result = Result(estimate, se, estimate - z * se, estimate + z * se, p_value, method, details)
+    units = f" {spec.metric.units}" if spec.metric.units else ""
+    series = _series(summary, errors * z, cells, bacon, panel.periods)
     n_table = {
         (f"joining {panel.periods[g]}" if g > 0 else "never treated"): counts_by_period(
             rows[cohorts == g], panel.periods
@@ -465,3 +443,42 @@ def staggered(table: Table, spec: Spec) -> PanelOutcome:
         series=series,
         warnings=tuple(notes + dropped + _bacon_warning(bacon, result, units)),
     )
+
+
+def _require_comparisons(cohorts: Codes, not_yet: bool, spec: Spec) -> None:
+    """An `AnalysisError` when no unit joins during the data, or none stays out of it for a
+    never-treated comparison."""
+    if not (cohorts > 0).any():
+        raise AnalysisError(
+            f"No unit joins the pilot during the data (column {spec.columns.group!r} gives "
+            "only never-treated values or periods outside the data); check columns.group and "
+            "design.never_treated."
+        )
+    if not not_yet and not (cohorts == NEVER).any():
+        raise AnalysisError(
+            "No unit stays out of the pilot, so design.comparison = 'never_treated' has no "
+            "comparison units; set design.comparison = 'not_yet_treated' to compare with units "
+            f"that join later, or add never-treated units (values of design.never_treated: "
+            f"{', '.join(spec.design.never_treated)})."
+        )
+
+
+def _series(
+    summary: Aggregations, half_widths: Floats, cells: Cells, bacon: Bacon, periods: tuple[str, ...]
+) -> dict[str, dict[str, float]]:
+    """What the chart and result page draw: event-time effects with their interval bounds,
+    the group-time effects, and the Goodman-Bacon weights and 2x2 estimates."""
+    events = [i for i, label in enumerate(summary.labels) if label.startswith("event ")]
+    labels = [summary.labels[i].removeprefix("event ") for i in events]
+    estimates, widths = summary.estimates[events], half_widths[events]
+    return {
+        "event_time": dict(zip(labels, map(float, estimates), strict=True)),
+        "event_time_low": dict(zip(labels, map(float, estimates - widths), strict=True)),
+        "event_time_high": dict(zip(labels, map(float, estimates + widths), strict=True)),
+        "group_time": {
+            f"{periods[g]}, {periods[t]}": float(a)
+            for g, t, a in zip(cells.cohort, cells.period, cells.att, strict=True)
+        },
+        "bacon_weights": {label: w for label, (w, _) in bacon.comparisons.items()},
+        "bacon_estimates": {label: b for label, (_, b) in bacon.comparisons.items()},
+    }
