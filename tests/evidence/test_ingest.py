@@ -422,3 +422,82 @@ def test_a_damaged_part_or_a_zip_that_is_no_workbook_is_a_data_error(tmp_path: P
         archive.writestr("notes.txt", "not a workbook")
     with pytest.raises(DataError, match=r"other.xlsx is not a readable XLSX workbook \("):
         read_table(other, with_data())
+
+
+def test_short_rows_among_cells_with_line_breaks_are_read(tmp_path: Path) -> None:
+    # DuckDB's parallel reader cannot pad short rows when quoted cells hold line breaks.
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        'arm,minutes,note\npilot\npilot,3,"two\nlines"\ncomparison,4,x\n', encoding="utf-8"
+    )
+    table = read_table(path, with_data())
+    assert ({"pilot": 3.0, "comparison": 4.0}, {"minutes": 1}) == (
+        by_group(table),
+        dict(table.report.missing_dropped),
+    )
+
+
+def test_bad_exposures_are_named_by_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "trips.csv"
+    path.write_text("arm,trips,hours\npilot,12,x\ncomparison,y,z\npilot,3,2\n", "utf-8")
+    spec = parse_spec(
+        {
+            **BASE,
+            "columns": {"value": "trips", "exposure": "hours", "group": "arm"},
+            "metric": {"statistic": "rate"},
+        }
+    )
+    with pytest.raises(DataError) as caught:
+        read_table(path, spec)
+    assert [
+        (2, "hours", "'x' is not a number"),
+        (3, "trips", "'y' is not a number"),
+        (3, "hours", "'z' is not a number"),
+    ] == [(i.row, i.column, i.message) for i in caught.value.issues]
+    assert {"not a number": 3} == caught.value.counts
+
+
+def test_parquet_true_false_keys_and_values_that_are_no_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "d.parquet"
+    table = pa.table(
+        {
+            "arm": pa.array([True, True, False]),
+            "minutes": pa.array([3.0, 5.0, 4.0]),
+            "when": pa.array([dt.date(2025, 1, 1)] * 3),
+        }
+    )
+    pq.write_table(table, path)
+    spec = parse_spec(
+        {**BASE, "design": {**BASE["design"], "treated": ["true"], "control": ["false"]}}
+    )
+    assert {"true": 8.0, "false": 4.0} == by_group(read_table(path, spec))
+    dated = parse_spec({**BASE, "columns": {"value": "when", "group": "arm"}})
+    with pytest.raises(DataError, match=r"row 2, column 'when': '2025-01-01' is not a number"):
+        read_table(path, dated)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    import sanely.evidence
+
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        _ = sanely.evidence.nothing  # type: ignore[attr-defined]
+
+
+def test_a_missing_token_that_reads_as_a_number_is_missing_in_value_and_exposure(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "trips.csv"
+    path.write_text("arm,trips,hours\npilot,12,-99\ncomparison,-99,2\npilot,3,2\n", "utf-8")
+    spec = parse_spec(
+        {
+            **BASE,
+            "columns": {"value": "trips", "exposure": "hours", "group": "arm"},
+            "metric": {"statistic": "rate"},
+            "data": {"missing": ["", "-99"]},
+        }
+    )
+    table = read_table(path, spec)
+    assert ({"pilot": 3.0}, {"trips": 1, "hours": 1}) == (
+        by_group(table),
+        dict(table.report.missing_dropped),
+    )

@@ -189,7 +189,14 @@ class Checks:
                 f"WHEN e IS NULL THEN {BAD_EXPOSURE}",
             ]
         whens.append(f"WHEN v IS NULL THEN {BAD_VALUE}")
-        kind = f"CAST(CASE {' '.join(whens)} ELSE {OK} END AS TINYINT) AS kind"
+        # Most rows are usable: one test settles them before the checks of the rest.
+        usable_row = "v IS NOT NULL" + (" AND e IS NOT NULL" if self.exposure else "")
+        if self.numeric_tokens:
+            usable_row += f" AND NOT ({self._missing(self.spec.columns.value, 'v')})"
+            if self.exposure:
+                usable_row += f" AND NOT ({self._missing(self.exposure, 'e')})"
+        checks = f"CASE {' '.join(whens)} ELSE {OK} END"
+        kind = f"CAST(CASE WHEN {usable_row} THEN {OK} ELSE {checks} END AS TINYINT) AS kind"
         numbers = (
             f"SELECT *, {', '.join(usable_sql)} FROM (SELECT *, {', '.join(raw)} FROM ({rows}))"
         )
@@ -208,17 +215,19 @@ class Checks:
         cells = [self.source.column(name)[0] for name in self._named()]
         if self.spec.data.duplicates == "keep":
             rows = "SELECT *, 1 AS copies FROM {scan}"
+            counted = "count(*)"
         else:  # each distinct row once, with its number of copies
             every = ", ".join(self.source.columns)
             rows = f"SELECT {every}, count(*) AS copies FROM {{scan}} GROUP BY ALL"
+            counted = "sum(copies)"
         sums = (
             ["sy"] + (["sx"] if self.exposure else []) + (["qyy", "qxy", "qxx"] if moments else [])
         )
         aggregates = {
-            "rows": "sum(copies)",
+            "rows": counted,
             "n": "count(*)",
-            "sy": "fsum(v)",
-            "sx": "fsum(e)",
+            "sy": "sum(v)",
+            "sx": "sum(e)",
             "qyy": "var_pop(v) * count(*)",
             "qxy": "covar_pop(v, e) * count(*)",
             "qxx": "var_pop(e) * count(*)",
