@@ -180,3 +180,11 @@ def test_groups_with_a_missing_key_are_left_out_and_counted(tmp_path: Path) -> N
         dict(result.report.missing_dropped),
         result.n,
     )
+
+
+def test_a_summary_read_for_means_is_refused_for_medians(parquet: Path) -> None:
+    from sanely.evidence import parse_spec
+
+    table = read_table(parquet, parse_spec(spec("threshold")))
+    with pytest.raises(SpecError, match="medians, percentiles and bootstraps"):
+        assess(table, spec("threshold", "median"))

@@ -12,7 +12,7 @@ summary `Table` (`summary_table`) or, for statistics that need every row, the ro
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,20 +62,10 @@ def connect() -> Any:
 
 
 def run(connection: Any, source: Source, query: str) -> Any:
-    """Execute a query over the source; DuckDB's complaints about the file become
-    `DataError`s naming the file. A CSV file with line breaks inside quoted cells and short
-    rows is read again without DuckDB's parallel reader, which cannot pad such rows."""
-    import duckdb
-
+    """Execute a query over the source (its rows are fetched by the caller)."""
     for name, table in source.arrow.items():
         connection.register(name, table)
-    try:
-        return connection.execute(query.replace("{scan}", source.scan), source.params)
-    except duckdb.InvalidInputException as error:
-        message = str(error)
-        if source.serial_scan and "parallel=false" in message:
-            return connection.execute(query.replace("{scan}", source.serial_scan), source.params)
-        raise _unreadable(source, message) from None
+    return connection.execute(query.replace("{scan}", source.scan), source.params)
 
 
 def _unreadable(source: Source, message: str) -> DataError:
@@ -112,11 +102,25 @@ def numeric_tokens(connection: Any, spec: Spec) -> bool:
     return bool(found[0][0])
 
 
-def scan_groups(connection: Any, source: Source, checks: Checks, moments: bool) -> dict[str, Any]:
-    """The file in one pass: counts and sums per key cells and kind of row."""
-    groups = run(connection, source, checks.grouped_query(moments)).fetchnumpy()
+def scan_groups(
+    connection: Any, source: Source, checks: Checks, moments: bool
+) -> tuple[dict[str, Any], Source]:
+    """The file in one pass: counts and sums per key cells and kind of row; and the source
+    as it could be read. DuckDB's complaints about the file become `DataError`s. A CSV file
+    with short rows among quoted cells that hold line breaks is read again without DuckDB's
+    parallel reader, which cannot pad such rows."""
+    import duckdb
+
+    query = checks.grouped_query(moments)
+    try:
+        groups = run(connection, source, query).fetchnumpy()
+    except duckdb.Error as error:
+        if not (source.serial_scan and "parallel=false" in str(error)):
+            raise _unreadable(source, str(error)) from None
+        source = replace(source, scan=source.serial_scan, serial_scan="")
+        groups = run(connection, source, query).fetchnumpy()
     # Sums of groups without a usable row are NULL: zero, as bincount would give.
-    return {name: np.ma.filled(column, 0.0) for name, column in groups.items()}
+    return {name: np.ma.filled(column, 0.0) for name, column in groups.items()}, source
 
 
 @dataclass(frozen=True)
@@ -382,7 +386,7 @@ def read_table(path: str | Path, spec: Spec) -> Table:
         source = open_source(path, spec.data.sheet, connection, stack)
         check_header(source, spec, path.name)
         checks = Checks(source, spec, numeric_tokens(connection, spec))
-        groups = scan_groups(connection, source, checks, _needs_moments(spec))
+        groups, source = scan_groups(connection, source, checks, _needs_moments(spec))
         found = tally(groups, source, checks)
         if found.problems:
             raise locate_problems(connection, source, checks, found, path.name)

@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import tempfile
 import zipfile
@@ -136,7 +137,7 @@ def _csv(path: Path, stack: ExitStack) -> Source:
         raise DataError(f"{path.name} is empty: it has no header row.")
     columns = _positional(len(header))
     quote_char = dialect.quotechar or '"'
-    escape = quote_char if dialect.doublequote else (dialect.escapechar or "")
+    escape = dialect.escapechar or quote_char  # a quote is escaped by doubling it
     options = {
         "header": "false",
         "auto_detect": "false",
@@ -183,18 +184,16 @@ def _csv_rows(
     # Any cell of a line DuckDB read (at most 2 MB) must be readable here too.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
     wanted = set(positions)
-    found: dict[int, int] = {}
     with path.open(encoding="utf-8-sig", newline="") as file:
         reader = csv.reader(file, dialect)
-        position = 0
-        for index, record in enumerate(reader, start=1):
-            if index <= skip or not record:
-                continue
-            position += 1
-            if position in wanted:
-                found[position] = reader.line_num
-                if len(found) == len(wanted):
-                    break
+        # DuckDB's rows, numbered from 1, with the line each ends on; read up to the last wanted.
+        lines = (
+            reader.line_num
+            for index, record in enumerate(reader, start=1)
+            if index > skip and record
+        )
+        hits = ((p, line) for p, line in enumerate(lines, start=1) if p in wanted)
+        found = dict(itertools.islice(hits, len(wanted)))
     return [found[p] for p in positions]
 
 
