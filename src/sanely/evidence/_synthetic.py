@@ -151,6 +151,22 @@ def _fits(panel: Panel, treated: int, donors: list[int], pre: int) -> tuple[Floa
     return weights[:, 1:], values - weights @ values
 
 
+def _periods_before(periods: tuple[str, ...], spec: Spec, name: str) -> int:
+    """How many periods come before the change; enough of them, and at least one after."""
+    pre = split_periods(periods, spec)
+    if pre < MIN_PRE_PERIODS:
+        raise AnalysisError(
+            f"The pilot unit {name!r} has {pre} period(s) before the change; synthetic control "
+            f"needs at least {MIN_PRE_PERIODS} to show that a weighted mix of other units "
+            "tracks it: add earlier periods, or use kind = 'did' with several pilot units."
+        )
+    if pre == len(periods):
+        raise SpecError(
+            "There is no period after the change; check design.change_at (or design.after)."
+        )
+    return pre
+
+
 def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
     """The effect on one pilot unit: its post-period values minus its synthetic control's.
 
@@ -164,18 +180,8 @@ def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
     """
     panel = panel_of(table, spec)
     treated, donors = _units(panel, spec)
-    pre = split_periods(panel.periods, spec)
     name, periods = panel.units[treated], panel.periods
-    if pre < MIN_PRE_PERIODS:
-        raise AnalysisError(
-            f"The pilot unit {name!r} has {pre} period(s) before the change; synthetic control "
-            f"needs at least {MIN_PRE_PERIODS} to show that a weighted mix of other units "
-            "tracks it: add earlier periods, or use kind = 'did' with several pilot units."
-        )
-    if pre == len(periods):
-        raise SpecError(
-            "There is no period after the change; check design.change_at (or design.after)."
-        )
+    pre = _periods_before(periods, spec, name)
     weights, gaps = _fits(panel, treated, donors, pre)
     effects = gaps[:, pre:].mean(axis=1)
     se = require_positive(float(np.std(effects[1:])), repr(spec.columns.value))
@@ -205,7 +211,6 @@ def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
     named = {panel.units[d]: float(w) for d, w in zip(donors, weights[0], strict=True)}
     heaviest = sorted((w, d) for d, w in named.items() if w >= 0.005)[::-1]
     mix = ", ".join(f"{d} {number(w)}" for w, d in heaviest[:5])
-    stronger = f"more periods before the change (there are {pre}) and more comparison units"
     return PanelOutcome(
         result=Result(estimate, se, estimate - half, estimate + half, p_value, method, details),
         n_table={"pilot": counts_by_period(panel.rows[[treated]], periods)}
@@ -218,7 +223,7 @@ def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
             "synthetic control, because there is one pilot unit, for which a difference in "
             "differences cannot give an honest interval"
         ),
-        stronger=stronger,
+        stronger=f"more periods before the change (there are {pre}) and more comparison units",
         series={
             "gap": dict(zip(periods, map(float, gaps[0]), strict=True)),
             "weights": named,
