@@ -76,7 +76,7 @@ def test_california_proposition_99_weights_and_effect_equal_pysyncon(
     }
 
 
-def test_california_proposition_99_matches_arkhangelsky_et_al_2021_table_1(
+def test_california_proposition_99_against_arkhangelsky_et_al_2021_table_1_and_its_solver(
     tmp_path: Path, assess_json: Run
 ) -> None:
     # Arkhangelsky, Athey, Hirshberg, Imbens & Wager (2021), Table 1, column SC: -19.6 with
