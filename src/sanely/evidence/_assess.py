@@ -21,7 +21,7 @@ from ._staggered import staggered
 from ._synthetic import synthetic_control
 from ._table import IngestReport, Table
 from ._toolbox import Result
-from ._verdict import Verdict, describe_metric, explain, judge
+from ._verdict import Verdict, describe_metric, explain, judge, strengthen
 from ._wild import few_clusters, wild
 
 
@@ -174,6 +174,8 @@ def _judged(spec: Spec, result: Result) -> tuple[Verdict, str, dict[str, float]]
     if plan is None or target is None:
         verdict = judge(target, result.estimate, result.ci_low, result.ci_high)
         sentences = [explain(spec, *interval, verdict), result.why]
+        if verdict == "inconclusive" and target is not None:
+            sentences.append(strengthen(spec, target, *interval[:3]))
         return verdict, " ".join(s for s in sentences if s), result.details
     replicates = result.details.get("replicates")
     bootstrapped = None if replicates is None else int(replicates)

@@ -153,6 +153,23 @@ class _Words:
         return f"a {'rise' if upward else 'fall'} of {quantifier} {size}"
 
 
+def strengthen(spec: Spec, target: Target, estimate: float, low: float, high: float) -> str:
+    """What would decide an inconclusive target: how much narrower the interval must be, and
+    about how much more data that takes if the estimate held (width falls as 1/√data)."""
+    gap = abs(estimate - target.threshold)
+    if not _HOLDS[target.comparator](estimate, target.threshold) or gap == 0:
+        return (
+            "The estimate itself falls short of the target, so more data would more likely "
+            "show it not met than met."
+        )
+    more = ((high - low) / 2 / gap) ** 2
+    what = "units (more clusters, not more rows per unit)" if spec.columns.unit else "data"
+    return (
+        f"To decide it, the interval must narrow to ±{number(gap)}{_Words(spec).units} around "
+        f"the estimate: about {number(more)} times as many {what}, if the estimate held."
+    )
+
+
 def explain(
     spec: Spec, estimate: float, low: float, high: float, confidence: float, verdict: Verdict
 ) -> str:
