@@ -260,3 +260,20 @@ def test_the_demo_bus_pilot_is_judged_by_the_wild_bootstrap_through_the_command(
     assert "wild cluster bootstrap" in result["method"]
     assert "only 12 village clusters" in result["explanation"]
     assert result["verdict"] in ("met", "inconclusive")
+
+
+def test_with_few_clusters_the_wild_bootstrap_keeps_its_size_where_cr1_does_not() -> None:
+    # 400 seeded data sets with no effect: 8 villages of unequal size, 3 in the pilot,
+    # village shocks and heavy-tailed rows. A 5% test should reject about 20 of them.
+    rng = np.random.default_rng(11)
+    wild = spec("two_group", method="wild", replicates=399, wild_weights="webb")
+    cr1 = spec("two_group", method="analytic")
+    rejected = {"wild": 0, "cr1": 0}
+    for _ in range(400):
+        unit = np.repeat(np.arange(8), rng.integers(5, 200, 8))
+        y = rng.normal(size=8)[unit] + rng.standard_t(3, size=len(unit))
+        table = table_from_arrays(y, unit=unit, group=(unit < 3).astype(int))
+        rejected["wild"] += assess(table, wild).p_value < 0.05
+        rejected["cr1"] += assess(table, cr1).p_value < 0.05
+    assert rejected["cr1"] / 400 > 0.09, rejected  # t(7) with CR1: 47 of 400
+    assert rejected["wild"] / 400 < 0.08, rejected  # the wild bootstrap: 26 of 400
