@@ -389,3 +389,13 @@ def test_the_help_lists_the_keys_of_the_panel_designs(capsys: pytest.CaptureFixt
         "not_yet_treated",
     ):
         assert key in shown
+
+
+def test_donors_that_copy_one_another_give_no_placebo_spread_and_say_so() -> None:
+    table, spec = synthetic_panel(12, 3, 20)
+    values = table.value.reshape(4, 20)
+    copies = np.vstack([values[0], np.repeat(values[1:], 3, axis=0)])
+    units = np.repeat(["pilot", *(f"d{i}" for i in range(9))], 20)
+    period = np.tile(np.arange(2000, 2020), 10)
+    with pytest.raises(AnalysisError, match="Every placebo fit gives the same effect"):
+        assess(table_from_arrays(copies.ravel(), None, units, period), spec)

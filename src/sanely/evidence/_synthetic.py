@@ -11,7 +11,7 @@ from ._errors import AnalysisError, SpecError
 from ._panel import Panel, PanelOutcome, counts_by_period, panel_of, split_periods
 from ._spec import Spec
 from ._table import Floats, Table
-from ._toolbox import Result, require_positive
+from ._toolbox import Result
 from ._verdict import describe_metric, number
 
 MIN_PRE_PERIODS = 5
@@ -184,7 +184,13 @@ def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
     pre = _periods_before(periods, spec, name)
     weights, gaps = _fits(panel, treated, donors, pre)
     effects = gaps[:, pre:].mean(axis=1)
-    se = require_positive(float(np.std(effects[1:])), repr(spec.columns.value))
+    se = float(np.std(effects[1:]))
+    if not se > 0:
+        raise AnalysisError(
+            "Every placebo fit gives the same effect (the donors reproduce one another "
+            "exactly), so there is no spread to take a standard error from; use donors that "
+            "differ from one another."
+        )
     pre_mspe = np.mean(gaps[:, :pre] ** 2, axis=1)
     post_mspe = np.mean(gaps[:, pre:] ** 2, axis=1)
     # An exact pre-period fit leaves rounding error: floor it at the data's scale times eps.
