@@ -339,3 +339,13 @@ def test_an_event_time_chart_needs_matching_event_times() -> None:
     assert "Joins the pilot" not in chart.svg
     assert chart.alt_text.endswith("1: 1 (from 0.5 to 1.5) minutes.")
     assert chart.table[1] == ("1", "1", "0.5", "1.5")
+
+
+@pytest.mark.parametrize(
+    ("pilot_units", "message"),
+    [(1, "Only one unit joins the pilot"), (9, "Only one unit stays out of the pilot")],
+)
+def test_a_single_unit_on_either_side_is_refused(pilot_units: int, message: str) -> None:
+    frame = staggered_frame(15, units=10, starts=(3,))
+    frame["g"] = np.where(frame["id"] < pilot_units, 3, 0)
+    assert message in refused(frame)

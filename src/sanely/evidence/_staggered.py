@@ -461,6 +461,17 @@ def _require_comparisons(cohorts: Codes, not_yet: bool, spec: Spec) -> None:
             f"that join later, or add never-treated units (values of design.never_treated: "
             f"{', '.join(spec.design.never_treated)})."
         )
+    # One unit on a side has no spread of its own: its errors would look far too small.
+    if np.sum(cohorts > 0) < 2:
+        raise AnalysisError(
+            "Only one unit joins the pilot; group-time effects need several to estimate their "
+            "uncertainty. With one pilot unit use kind = 'synthetic_control'."
+        )
+    if not not_yet and np.sum(cohorts == NEVER) < 2:
+        raise AnalysisError(
+            "Only one unit stays out of the pilot, too few to estimate the uncertainty of the "
+            "comparison; add never-treated units or set design.comparison = 'not_yet_treated'."
+        )
 
 
 def _series(
