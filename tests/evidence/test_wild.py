@@ -202,6 +202,10 @@ def test_few_clusters_make_the_wild_bootstrap_the_default_and_the_sentence_says_
     assert analytic.std_error == pytest.approx(default.std_error)
     y, unit, post, arm = panel(1, units=FEW_CLUSTERS, rows=5000)
     many = assess(table_from_arrays(y, None, unit, post, arm), spec())
+    assert many.explanation.endswith(
+        f"with {FEW_CLUSTERS} clusters (at least 50) a t reference holds, so the wild cluster "
+        "bootstrap was not needed."
+    )
     assert "CR1" in many.method
     assert "wild" not in many.method
 

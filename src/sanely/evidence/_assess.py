@@ -15,14 +15,11 @@ from ._ingest import read_table
 from ._models import fixed_effects, its, paired, quantile_threshold
 from ._panel import panel_explanation
 from ._sample import Sample, aggregate_unit_period, build_sample
-from ._sequential import judge_look
 from ._spec import Spec, parse_spec
-from ._staggered import staggered
-from ._synthetic import synthetic_control
 from ._table import IngestReport, Table
 from ._toolbox import Result
 from ._verdict import Verdict, describe_metric, explain, judge, strengthen
-from ._wild import few_clusters, wild
+from ._wild import enough_clusters, few_clusters, wild
 
 
 @dataclass(frozen=True)
@@ -71,7 +68,8 @@ _WHAT = {
     "synthetic_control": "mean gap in {metric} after the change, pilot unit minus its synthetic",
     "staggered": "average effect on {metric} of the units in the pilot, over their pilot periods",
 }
-_PANEL_DESIGNS = {"synthetic_control": synthetic_control, "staggered": staggered}
+# Loaded when used, as is the sequential plan: their scipy modules take a second to load.
+_PANEL_DESIGNS = ("synthetic_control", "staggered")
 
 
 def _analysed(spec: Spec) -> Spec:
@@ -141,7 +139,11 @@ def _assess_panel(data: str | Path | Table | Sample, spec: Spec) -> Assessment:
     if isinstance(data, Sample):
         raise SpecError(f"kind = {spec.design.kind!r} reads a file or a Table, not a Sample.")
     table = data if isinstance(data, Table) else read_table(data, spec)
-    outcome = _PANEL_DESIGNS[spec.design.kind](table, spec)
+    if spec.design.kind == "staggered":
+        from ._staggered import staggered as design
+    else:
+        from ._synthetic import synthetic_control as design
+    outcome = design(table, spec)
     result, confidence = outcome.result, spec.inference.confidence
     verdict = judge(spec.target, result.estimate, result.ci_low, result.ci_high)
     if outcome.fit_problem and spec.target is not None:
@@ -179,6 +181,8 @@ def _judged(spec: Spec, result: Result) -> tuple[Verdict, str, dict[str, float]]
         return verdict, " ".join(s for s in sentences if s), result.details
     replicates = result.details.get("replicates")
     bootstrapped = None if replicates is None else int(replicates)
+    from ._sequential import judge_look
+
     look = judge_look(plan, target, result.estimate, result.p_value, bootstrapped)
     sentences = [explain(replace(spec, target=None), *interval, look.verdict), look.sentence]
     sentences += [result.why] if result.why else []
@@ -199,6 +203,8 @@ def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) ->
         return _assess_panel(data, spec)
     sample = data if isinstance(data, Sample) else prepare(data, spec)
     result = _estimate(sample, _analysed(spec))
+    if not result.why:
+        result = replace(result, why=enough_clusters(sample, _analysed(spec)))
     verdict, explanation, details = _judged(spec, result)
     what = _WHAT[spec.design.kind].format(metric=describe_metric(spec))
     if spec.design.kind == "its" and spec.design.treated:

@@ -217,18 +217,31 @@ def fixed_effects_regression(sample: Sample, spec: Spec) -> ClusteredRegression:
     return ClusteredRegression(gram, moment, restriction, factor)
 
 
-def few_clusters(sample: Sample, spec: Spec) -> bool:
-    """Whether the wild cluster bootstrap is the default: clustered errors, few clusters.
-
-    It is, for two-group and DiD comparisons of moment statistics with cluster-robust errors
-    and from 2 to FEW_CLUSTERS - 1 clusters (one cluster is an error either way).
-    """
+def _clustered_comparison(spec: Spec) -> bool:
+    """A two-group or DiD comparison of moment statistics with cluster-robust errors, its
+    inference left to the engine."""
     return (
         spec.inference.method == "auto"
         and spec.design.kind in ("two_group", "did")
         and spec.metric.statistic not in ("median", "percentile")
         and error_kind(spec) == "cluster"
-        and 2 <= sample.n_clusters < FEW_CLUSTERS
+    )
+
+
+def few_clusters(sample: Sample, spec: Spec) -> bool:
+    """Whether the wild cluster bootstrap is the default: a clustered comparison with from 2
+    to FEW_CLUSTERS - 1 clusters (one cluster is an error either way)."""
+    return _clustered_comparison(spec) and 2 <= sample.n_clusters < FEW_CLUSTERS
+
+
+def enough_clusters(sample: Sample, spec: Spec) -> str:
+    """Why a clustered comparison kept CR1 errors with a t reference, or nothing."""
+    if not (_clustered_comparison(spec) and sample.n_clusters >= FEW_CLUSTERS):
+        return ""
+    return (
+        f"Standard errors are clustered by {spec.columns.unit} because rows of one unit are "
+        f"not independent; with {sample.n_clusters} clusters (at least {FEW_CLUSTERS}) a t "
+        "reference holds, so the wild cluster bootstrap was not needed."
     )
 
 
