@@ -23,6 +23,8 @@ SPEC_KEYS = """SPEC.toml keys (docs/evidence.md explains each):
   [design]     kind = threshold | before_after | two_group | did | its |
                       synthetic_control | staggered
                treated, control, before, after, fixed_effects, season_length
+               its: change_at = first pilot period (or before and after);
+                 treated and control = pilot and comparison series (comparative)
                synthetic_control: treated = the one pilot unit, control = donors
                  (default: all other units), change_at = first pilot period
                  (or before and after)
