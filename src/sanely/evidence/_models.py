@@ -1,7 +1,6 @@
 """Estimators beyond a contrast of cell statistics: paired, fixed effects, ITS, quantiles."""
 
 import numpy as np
-from scipy import stats
 
 from ._errors import AnalysisError, SpecError
 from ._sample import Sample
@@ -257,6 +256,8 @@ def quantile_threshold(sample: Sample, spec: Spec) -> Result:
     least the confidence level; the p-value is the exact quantile (sign) test at the
     threshold (Conover 1999, section 3.2; scipy.stats.quantile_test). No standard error.
     """
+    from scipy import stats  # loaded only for quantiles: it takes a second to load
+
     q = spec.metric.percentile / 100
     test = stats.quantile_test(sample.y, q=reference_of(spec), p=q)
     interval = test.confidence_interval(spec.inference.confidence)
