@@ -15,11 +15,11 @@ from sanely.evidence import (
     AnalysisError,
     SpecError,
     assess,
+    design_chart,
     parse_spec,
     prepare,
     table_from_arrays,
 )
-from sanely.evidence._panel_charts import design_chart
 from sanely.evidence._synthetic import _constrained, simplex_weights
 from sanely.evidence.cli import main
 

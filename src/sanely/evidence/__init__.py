@@ -18,6 +18,7 @@ _HOMES = {
     "_errors": ("AnalysisError", "ChartError", "DataError", "EvidenceError", "Issue", "SpecError"),
     "_inference": ("holm", "newcombe", "wilson"),
     "_ingest": ("read_table",),
+    "_panel_charts": ("design_chart", "event_time_chart", "gap_chart"),
     "_planning": ("Plan", "plan"),
     "_sample": ("Sample", "period_order"),
     "_spec": (
@@ -64,6 +65,9 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from ._inference import newcombe as newcombe
     from ._inference import wilson as wilson
     from ._ingest import read_table as read_table
+    from ._panel_charts import design_chart as design_chart
+    from ._panel_charts import event_time_chart as event_time_chart
+    from ._panel_charts import gap_chart as gap_chart
     from ._planning import Plan as Plan
     from ._planning import plan as plan
     from ._sample import Sample as Sample
