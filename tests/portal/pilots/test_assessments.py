@@ -1,6 +1,7 @@
 """Pilot evidence in the portal: upload, run in the worker, read the verdict, reproduce."""
 
 import json
+from pathlib import Path
 
 import pytest
 from cast import NOW
@@ -65,6 +66,26 @@ def test_a_commissioner_gets_a_verdict_with_its_sentence(
         subject_type="pilots.outcomeassessment", subject_id=str(assessment.pk)
     ).values_list("action", flat=True)
     assert ["assessment.requested", "assessment.completed"] == list(actions)
+
+
+def test_a_staggered_design_shows_its_event_time_plot(wessex, django_capture_on_commit_callbacks):
+    spec = (
+        b'[columns]\nvalue = "lemp"\nunit = "countyreal"\nperiod = "year"\n'
+        b'group = "first.treat"\n[design]\nkind = "staggered"\n[metric]\n'
+        b'label = "log teen employment"\n[target]\ncomparator = "<"\nthreshold = 0\n'
+    )
+    mpdta = Path(__file__).parents[2] / "evidence" / "data" / "mpdta.csv"
+    response = post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        spec_file=SimpleUploadedFile("spec.toml", spec),
+        data_file=SimpleUploadedFile("mpdta.csv", mpdta.read_bytes(), content_type="text/csv"),
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert "met" == assessment.result["verdict"]
+    page = wessex.client(Role.COMMISSIONER).get(response.headers["Location"]).text
+    assert "Effect on log teen employment, by periods since joining the pilot" in page
 
 
 def test_a_spec_file_replaces_the_questions(wessex, django_capture_on_commit_callbacks):
