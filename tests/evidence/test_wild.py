@@ -263,6 +263,7 @@ def test_the_demo_bus_pilot_is_judged_by_the_wild_bootstrap_through_the_command(
     result = assess_json(data, SPEC)
     assert "wild cluster bootstrap" in result["method"]
     assert "only 12 village clusters" in result["explanation"]
+    assert result["p_value"] == 1 / 2001  # no replicate as extreme: 1 / (B + 1), not 0
     assert result["verdict"] in ("met", "inconclusive")
 
 

@@ -177,7 +177,8 @@ def wild_cluster_bootstrap(problem: ClusteredRegression, spec: Spec, clusters: s
         bootstrap.std_error,
         low,
         high,
-        bootstrap.p_value(reference_of(spec)),
+        # B replicates cannot show a p-value below 1 / (B + 1): never report 0.
+        max(bootstrap.p_value(reference_of(spec)), 1 / (weights.shape[1] + 1)),
         method,
         {"clusters": float(count), "replicates": float(weights.shape[1])},
     )
