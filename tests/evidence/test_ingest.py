@@ -24,6 +24,12 @@ def with_data(**data: Any) -> Any:
     return parse_spec({**BASE, "data": data})
 
 
+def rate_spec(**data: Any) -> Any:
+    """Trips per hour by arm (a rate: value over exposure)."""
+    columns = {"value": "trips", "exposure": "hours", "group": "arm"}
+    return parse_spec({**BASE, "columns": columns, "metric": {"statistic": "rate"}, "data": data})
+
+
 def by_group(table: Table, values: Any = None) -> dict[str, float]:
     """Sums of the value (or `values`) per group: the table holds per-group sums."""
     assert table.group is not None
@@ -315,13 +321,7 @@ def test_damaged_parquet_is_a_data_error(tmp_path: Path) -> None:
 def test_rates_read_the_exposure_column(tmp_path: Path) -> None:
     path = tmp_path / "trips.csv"
     path.write_text('arm,trips,hours\npilot,12,"1,000.5"\ncomparison,3,2\n', "utf-8")
-    spec = parse_spec(
-        {
-            **BASE,
-            "columns": {"value": "trips", "exposure": "hours", "group": "arm"},
-            "metric": {"statistic": "rate"},
-        }
-    )
+    spec = rate_spec()
     table = read_table(path, spec)
     assert {"pilot": 1000.5, "comparison": 2.0} == by_group(table, table.exposure)
 
@@ -440,13 +440,7 @@ def test_short_rows_among_cells_with_line_breaks_are_read(tmp_path: Path) -> Non
 def test_bad_exposures_are_named_by_row_and_column(tmp_path: Path) -> None:
     path = tmp_path / "trips.csv"
     path.write_text("arm,trips,hours\npilot,12,x\ncomparison,y,z\npilot,3,2\n", "utf-8")
-    spec = parse_spec(
-        {
-            **BASE,
-            "columns": {"value": "trips", "exposure": "hours", "group": "arm"},
-            "metric": {"statistic": "rate"},
-        }
-    )
+    spec = rate_spec()
     with pytest.raises(DataError) as caught:
         read_table(path, spec)
     assert [
@@ -488,14 +482,7 @@ def test_a_missing_token_that_reads_as_a_number_is_missing_in_value_and_exposure
 ) -> None:
     path = tmp_path / "trips.csv"
     path.write_text("arm,trips,hours\npilot,12,-99\ncomparison,-99,2\npilot,3,2\n", "utf-8")
-    spec = parse_spec(
-        {
-            **BASE,
-            "columns": {"value": "trips", "exposure": "hours", "group": "arm"},
-            "metric": {"statistic": "rate"},
-            "data": {"missing": ["", "-99"]},
-        }
-    )
+    spec = rate_spec(missing=["", "-99"])
     table = read_table(path, spec)
     assert ({"pilot": 3.0}, {"trips": 1, "hours": 1}) == (
         by_group(table),
