@@ -11,6 +11,13 @@ DESIGNS = [
     ("two_group", "Pilot against a comparison group"),
     ("did", "Difference in differences"),
     ("its", "Interrupted time series"),
+    ("synthetic_control", "Synthetic control (one pilot unit against a mix of others)"),
+    ("staggered", "Staggered adoption (units join the pilot at different times)"),
+]
+COMPARISONS = [
+    ("", "Not a staggered adoption"),
+    ("never_treated", "Units never in the pilot"),
+    ("not_yet_treated", "Units never in the pilot, and those not yet in it"),
 ]
 STATISTICS = [
     ("mean", "Mean"), ("proportion", "Proportion (0/1 values)"), ("total", "Total"),
@@ -40,6 +47,8 @@ SPEC_FIELDS: dict[str, tuple[str, str, bool]] = {
     "control": ("design", "control", True),
     "before": ("design", "before", True),
     "after": ("design", "after", True),
+    "change_at": ("design", "change_at", False),
+    "comparison": ("design", "comparison", False),
     "statistic": ("metric", "statistic", False),
     "label": ("metric", "label", False),
     "comparator": ("target", "comparator", False),
@@ -68,6 +77,8 @@ class AssessmentForm(forms.Form):
     control = forms.CharField(required=False)
     before = forms.CharField(required=False)
     after = forms.CharField(required=False)
+    change_at = forms.CharField(required=False, max_length=60)
+    comparison = forms.ChoiceField(choices=COMPARISONS, required=False)
     statistic = forms.ChoiceField(choices=STATISTICS, initial="mean")
     label = forms.CharField(required=False, max_length=200)
     comparator = forms.ChoiceField(choices=[("", "No target"), *COMPARATORS], required=False)
