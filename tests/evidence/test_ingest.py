@@ -2,16 +2,16 @@
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from sanely.evidence import DataError, SpecError, parse_spec, read_table
+from sanely.evidence import DataError, SpecError, Table, parse_spec, read_table
 
 BASE: dict[str, Any] = {
     "columns": {"value": "minutes", "group": "arm"},
@@ -24,12 +24,30 @@ def with_data(**data: Any) -> Any:
     return parse_spec({**BASE, "data": data})
 
 
+def rate_spec(**data: Any) -> Any:
+    """Trips per hour by arm (a rate: value over exposure)."""
+    columns = {"value": "trips", "exposure": "hours", "group": "arm"}
+    return parse_spec({**BASE, "columns": columns, "metric": {"statistic": "rate"}, "data": data})
+
+
+def by_group(table: Table, values: Any = None) -> dict[str, float]:
+    """Sums of the value (or `values`) per group: the table holds per-group sums."""
+    assert table.group is not None
+    totals: dict[str, float] = {}
+    for code, value in zip(
+        table.group.codes, table.value if values is None else values, strict=True
+    ):
+        label = table.group.labels[code]
+        totals[label] = totals.get(label, 0.0) + float(value)
+    return totals
+
+
 def test_byte_order_mark_and_thousands_separators_are_read(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     path.write_bytes('\ufeffarm,minutes\npilot,"1,234.5"\ncomparison,£7\n'.encode())
     table = read_table(path, with_data())
-    assert ([1234.5, 7.0], "UTF-8 with byte-order mark") == (
-        table.value.tolist(),
+    assert ({"pilot": 1234.5, "comparison": 7.0}, "UTF-8 with byte-order mark") == (
+        by_group(table),
         table.report.encoding,
     )
 
@@ -38,7 +56,10 @@ def test_latin_1_file_is_read_and_reported(tmp_path: Path) -> None:
     path = tmp_path / "latin.csv"
     path.write_bytes("arm;minutes;note\npilot;3;café\ncomparison;4;naïve\n".encode("cp1252"))
     table = read_table(path, with_data())
-    assert ([3.0, 4.0], "Latin-1 (Windows-1252)") == (table.value.tolist(), table.report.encoding)
+    assert ({"pilot": 3.0, "comparison": 4.0}, "Latin-1 (Windows-1252)") == (
+        by_group(table),
+        table.report.encoding,
+    )
 
 
 def test_bytes_outside_windows_1252_fall_back_to_iso_8859_1(tmp_path: Path) -> None:
@@ -50,26 +71,36 @@ def test_bytes_outside_windows_1252_fall_back_to_iso_8859_1(tmp_path: Path) -> N
 def test_utf_16_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "wide.csv"
     path.write_bytes("arm,minutes\npilot,3\ncomparison,4\n".encode("utf-16"))
-    assert [3.0, 4.0] == read_table(path, with_data()).value.tolist()
+    assert {"pilot": 3.0, "comparison": 4.0} == by_group(read_table(path, with_data()))
 
 
-def test_blank_lines_and_duplicates_are_counted_and_kept_by_default(tmp_path: Path) -> None:
+def test_blank_rows_are_counted_empty_lines_skipped_and_repeats_kept_by_default(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "dirty.csv"
-    path.write_text("\narm,minutes\npilot,3\n\npilot,3\n,\ncomparison,4\n", encoding="utf-8")
+    path.write_text(
+        "\n ,\narm,minutes\npilot,3\n\npilot,3\n,\n  ,  \ncomparison,4\n", encoding="utf-8"
+    )
     report = read_table(path, with_data()).report
-    assert (3, 1, 0, 3) == (
+    # Rows of empty cells are counted (one before the header); empty lines are skipped.
+    assert (3, 0, 3, 3) == (
         report.blank_lines,
         report.duplicate_rows,
-        report.duplicates_dropped,
+        report.rows_read,
         report.rows_used,
     )
 
 
-def test_duplicates_can_be_dropped(tmp_path: Path) -> None:
+def test_duplicates_can_be_dropped_and_are_counted(tmp_path: Path) -> None:
     path = tmp_path / "dup.csv"
-    path.write_text("arm,minutes\npilot,3\npilot,3\ncomparison,4\n", encoding="utf-8")
+    path.write_text("arm,minutes\npilot,3\npilot,3\ncomparison,4\npilot,3\n", encoding="utf-8")
     table = read_table(path, with_data(duplicates="drop"))
-    assert ([3.0, 4.0], 1) == (table.value.tolist(), table.report.duplicates_dropped)
+    assert ({"pilot": 3.0, "comparison": 4.0}, 2, 2, 4) == (
+        by_group(table),
+        table.report.duplicate_rows,
+        table.report.duplicates_dropped,
+        table.report.rows_read,
+    )
 
 
 def test_duplicates_can_be_errors_naming_the_row(tmp_path: Path) -> None:
@@ -84,8 +115,8 @@ def test_missing_values_are_dropped_and_counted_by_column(tmp_path: Path) -> Non
     path = tmp_path / "missing.csv"
     path.write_text("arm,minutes\npilot,NA\npilot,3\n,5\ncomparison,4\n", encoding="utf-8")
     table = read_table(path, with_data())
-    assert ([3.0, 4.0], {"minutes": 1, "arm": 1}) == (
-        table.value.tolist(),
+    assert ({"pilot": 3.0, "comparison": 4.0}, {"minutes": 1, "arm": 1}) == (
+        by_group(table),
         dict(table.report.missing_dropped),
     )
 
@@ -127,7 +158,12 @@ def test_yes_no_flags_are_coded_one_and_zero(tmp_path: Path) -> None:
     spec = parse_spec(
         {**BASE, "columns": {"value": "ok", "group": "arm"}, "metric": {"statistic": "proportion"}}
     )
-    assert [1.0, 0.0, 0.0, 1.0] == read_table(path, spec).value.tolist()
+    table = read_table(path, spec)
+    assert table.summary is not None
+    assert ({"pilot": 1.0, "comparison": 1.0}, {"pilot": 2.0, "comparison": 2.0}) == (
+        by_group(table),
+        by_group(table, table.summary.count),
+    )
 
 
 def test_a_spec_naming_a_missing_column_lists_the_columns(tmp_path: Path) -> None:
@@ -145,7 +181,7 @@ def test_rows_are_kept_by_data_where(tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
     path.write_text("arm,minutes,area\npilot,3,north\npilot,9,south\ncomparison,4,north\n", "utf-8")
     table = read_table(path, with_data(where={"area": ["north"]}))
-    assert ([3.0, 4.0], 1) == (table.value.tolist(), table.report.filtered_out)
+    assert ({"pilot": 3.0, "comparison": 4.0}, 1) == (by_group(table), table.report.filtered_out)
 
 
 @pytest.mark.parametrize(
@@ -207,10 +243,9 @@ def test_xlsx_cells_become_text_as_displayed(tmp_path: Path) -> None:
     table = read_table(path, spec)
     assert table.period is not None
     assert table.group is not None
-    assert ([3.0, 4.5], ("2025-01-31", "2025-02-01T09:30:00"), ("comparison", "pilot"), 2) == (
-        table.value.tolist(),
+    assert ({"pilot": 3.0, "comparison": 4.5}, ("2025-01-31", "2025-02-01T09:30:00"), 2) == (
+        by_group(table),
         table.period.labels,
-        table.group.labels,
         table.report.blank_lines,
     )
     assert {"when": 1} == table.report.missing_dropped
@@ -244,8 +279,8 @@ def test_json_lines_with_blank_lines_nulls_and_booleans(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     path.write_text(text, encoding="utf-8")
     table = read_table(path, with_data(where={"flag": ["true", ""]}))
-    assert ([3.0, 4.5], 1, {"minutes": 1}) == (
-        table.value.tolist(),
+    assert ({"pilot": 3.0, "comparison": 4.5}, 1, {"minutes": 1}) == (
+        by_group(table),
         table.report.blank_lines,
         dict(table.report.missing_dropped),
     )
@@ -271,11 +306,10 @@ def test_parquet_columns_of_any_type_are_read(tmp_path: Path) -> None:
     pq.write_table(table, path)
     spec = parse_spec({**BASE, "design": {**BASE["design"], "treated": ["1"], "control": ["0"]}})
     result = read_table(path, spec)
-    assert ([3.0, 4.0], {"minutes": 1}) == (
-        result.value.tolist(),
+    assert ({"1": 3.0, "0": 4.0}, {"minutes": 1}) == (
+        by_group(result),
         dict(result.report.missing_dropped),
     )
-    assert np.array_equal([1, 0], result.group.codes if result.group else [])
 
 
 def test_damaged_parquet_is_a_data_error(tmp_path: Path) -> None:
@@ -287,21 +321,23 @@ def test_damaged_parquet_is_a_data_error(tmp_path: Path) -> None:
 def test_rates_read_the_exposure_column(tmp_path: Path) -> None:
     path = tmp_path / "trips.csv"
     path.write_text('arm,trips,hours\npilot,12,"1,000.5"\ncomparison,3,2\n', "utf-8")
-    spec = parse_spec(
-        {
-            **BASE,
-            "columns": {"value": "trips", "exposure": "hours", "group": "arm"},
-            "metric": {"statistic": "rate"},
-        }
-    )
+    spec = rate_spec()
     table = read_table(path, spec)
-    assert [1000.5, 2.0] == (table.exposure.tolist() if table.exposure is not None else [])
+    assert {"pilot": 1000.5, "comparison": 2.0} == by_group(table, table.exposure)
 
 
 def test_a_csv_row_that_cannot_be_parsed_names_the_row(tmp_path: Path) -> None:
     path = tmp_path / "huge.csv"
-    path.write_text("arm,minutes\npilot,3\npilot," + "9" * 200_000 + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"huge.csv: row 3 cannot be read as CSV \(field larger"):
+    path.write_text("arm,minutes\npilot,3\npilot," + "9" * 3_000_000 + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"huge.csv: row 3 cannot be read as CSV \(Maximum line"):
+        read_table(path, with_data())
+
+
+def test_problems_after_a_long_cell_are_located_by_row(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    long_note = "x" * 200_000  # longer than Python's csv module reads by default
+    path.write_text(f"arm,minutes,note\npilot,3,{long_note}\n\ncomparison,4x,\n", "utf-8")
+    with pytest.raises(DataError, match=r"row 4, column 'minutes': '4x' is not a number"):
         read_table(path, with_data())
 
 
@@ -315,7 +351,7 @@ def test_a_broken_utf_16_file_is_a_data_error(tmp_path: Path) -> None:
 def test_old_mac_line_ends_are_read(tmp_path: Path) -> None:
     path = tmp_path / "mac.csv"
     path.write_bytes(b"arm,minutes\rpilot,3\rcomparison,4\r")
-    assert [3.0, 4.0] == read_table(path, with_data()).value.tolist()
+    assert {"pilot": 3.0, "comparison": 4.0} == by_group(read_table(path, with_data()))
 
 
 def test_an_unreadable_file_is_a_data_error(
@@ -324,9 +360,131 @@ def test_an_unreadable_file_is_a_data_error(
     path = tmp_path / "locked.csv"
     path.write_text("arm,minutes\n", encoding="utf-8")
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(DataError, match=r"Cannot read locked\.csv: Permission denied\."):
         read_table(path, with_data())
+
+
+def refuse_to_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make calamine fail the test if it is asked to parse the workbook."""
+    import python_calamine
+
+    def parse(path: str) -> None:
+        raise AssertionError(f"{path} was parsed")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", parse)
+
+
+def test_a_zip_bomb_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 13: a 725 KB workbook held the worker for 7 minutes at 2.4 GB.
+    path = tmp_path / "bomb.xlsx"
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet,
+    ):
+        sheet.write(b'<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>')
+        for _ in range(300):
+            sheet.write(b" " * 2**20)
+        sheet.write(b"</t></is></c></row></sheetData></worksheet>")
+    refuse_to_parse(monkeypatch)
+    with pytest.raises(DataError, match=r"bomb.xlsx holds more than 256 MB once uncompressed"):
+        read_table(path, with_data())
+    assert path.stat().st_size < 1_000_000
+
+
+def test_a_sheet_of_more_rows_than_excel_allows_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "rows.xlsx"
+    rows = b"".join(b'<row r="%d"/>' % number for number in range(1, 1_048_578))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<sheetData>" + rows + b"</sheetData>")
+    refuse_to_parse(monkeypatch)
+    with pytest.raises(DataError, match=r"holds more than 1,048,576 rows in a sheet"):
+        read_table(path, with_data())
+
+
+def test_a_damaged_part_or_a_zip_that_is_no_workbook_is_a_data_error(tmp_path: Path) -> None:
+    path = tmp_path / "crc.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<sheetData>" + b"x" * 100 + b"</sheetData>")
+    damaged = path.read_bytes().replace(b"x" * 100, b"y" * 100)
+    path.write_bytes(damaged)
+    with pytest.raises(DataError, match=r"crc.xlsx is not a readable XLSX workbook \(Bad CRC"):
+        read_table(path, with_data())
+    other = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("notes.txt", "not a workbook")
+    with pytest.raises(DataError, match=r"other.xlsx is not a readable XLSX workbook \("):
+        read_table(other, with_data())
+
+
+def test_short_rows_among_cells_with_line_breaks_are_read(tmp_path: Path) -> None:
+    # DuckDB's parallel reader cannot pad short rows when quoted cells hold line breaks.
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        'arm,minutes,note\npilot\npilot,3,"two\nlines"\ncomparison,4,x\n', encoding="utf-8"
+    )
+    table = read_table(path, with_data())
+    assert ({"pilot": 3.0, "comparison": 4.0}, {"minutes": 1}) == (
+        by_group(table),
+        dict(table.report.missing_dropped),
+    )
+
+
+def test_bad_exposures_are_named_by_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "trips.csv"
+    path.write_text("arm,trips,hours\npilot,12,x\ncomparison,y,z\npilot,3,2\n", "utf-8")
+    spec = rate_spec()
+    with pytest.raises(DataError) as caught:
+        read_table(path, spec)
+    assert [
+        (2, "hours", "'x' is not a number"),
+        (3, "trips", "'y' is not a number"),
+        (3, "hours", "'z' is not a number"),
+    ] == [(i.row, i.column, i.message) for i in caught.value.issues]
+    assert {"not a number": 3} == caught.value.counts
+
+
+def test_parquet_true_false_keys_and_values_that_are_no_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "d.parquet"
+    table = pa.table(
+        {
+            "arm": pa.array([True, True, False]),
+            "minutes": pa.array([3.0, 5.0, 4.0]),
+            "when": pa.array([dt.date(2025, 1, 1)] * 3),
+        }
+    )
+    pq.write_table(table, path)
+    spec = parse_spec(
+        {**BASE, "design": {**BASE["design"], "treated": ["true"], "control": ["false"]}}
+    )
+    assert {"true": 8.0, "false": 4.0} == by_group(read_table(path, spec))
+    dated = parse_spec({**BASE, "columns": {"value": "when", "group": "arm"}})
+    with pytest.raises(DataError, match=r"row 2, column 'when': '2025-01-01' is not a number"):
+        read_table(path, dated)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    import sanely.evidence
+
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        _ = sanely.evidence.nothing  # type: ignore[attr-defined]
+
+
+def test_a_missing_token_that_reads_as_a_number_is_missing_in_value_and_exposure(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "trips.csv"
+    path.write_text("arm,trips,hours\npilot,12,-99\ncomparison,-99,2\npilot,3,2\n", "utf-8")
+    spec = rate_spec(missing=["", "-99"])
+    table = read_table(path, spec)
+    assert ({"pilot": 3.0}, {"trips": 1, "hours": 1}) == (
+        by_group(table),
+        dict(table.report.missing_dropped),
+    )

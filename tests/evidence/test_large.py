@@ -1,14 +1,15 @@
-"""Parquet files larger than memory are summarised by DuckDB with the same results."""
+"""Every file takes one path: DuckDB sums it per group, with the results of rows in memory."""
 
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
 
-from sanely.evidence import DataError, SpecError, _ingest, assess, read_table
+from sanely.evidence import DataError, SpecError, _ingest, assess, read_table, table_from_arrays
 
 
 @pytest.fixture
@@ -73,50 +74,80 @@ CASES = [
     spec("threshold", "ratio", data={"where": {"area": ["north"]}}),
     spec("did", metric={"aggregate": "unit_period"}),
     spec("two_group", inference={"method": "bootstrap", "replicates": 200}),
+    spec("threshold", "median", columns={"unit": None}),
 ]
 
 
+def rows_in_memory(path: Path, raw: dict[str, Any]) -> Any:
+    """The file's rows as arrays, cleaned by hand as the data dictionary says."""
+    data = pq.read_table(path).to_pydict()
+    columns = raw["columns"]
+    keep = ~np.isnan(np.array(data[columns["value"]], dtype=float))
+    for name, values in raw.get("data", {}).get("where", {}).items():
+        keep &= np.isin(np.array(data[name], dtype=str), values)
+
+    def column(name: str | None, text: bool = True) -> Any:
+        # Keys as the file's text, so that units are numbered in the same (text) order.
+        return None if name is None else np.array(data[name], dtype=str if text else float)[keep]
+
+    rate = raw["metric"]["statistic"] in ("rate", "ratio")
+    return table_from_arrays(
+        column(columns["value"], text=False),
+        column(columns["exposure"], text=False) if rate else None,
+        column(columns.get("unit")),
+        column(columns["period"]),
+        column(columns["group"]),
+    )
+
+
 @pytest.mark.parametrize("raw", CASES)
-def test_summarised_file_gives_the_same_assessment_as_rows_in_memory(
-    parquet: Path, raw: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("form", ["parquet", "csv"])
+def test_a_file_gives_the_assessment_of_its_rows_in_memory(
+    parquet: Path, raw: dict[str, Any], form: str
 ) -> None:
-    expected = assess(parquet, raw)
-    monkeypatch.setattr(_ingest, "LARGE_ROWS", 100)
-    actual = assess(parquet, raw)
-    assert actual.report.source == "Parquet (summarised by DuckDB)"
-    assert (expected.estimate, expected.std_error, expected.n) == (
+    raw["columns"] = {k: v for k, v in raw["columns"].items() if v is not None}
+    path = parquet
+    if form == "csv":
+        path = parquet.with_suffix(".csv")
+        pcsv.write_csv(pq.read_table(parquet), path)
+    expected = assess(rows_in_memory(parquet, raw), raw)
+    actual = assess(path, raw)
+    assert (expected.estimate, expected.ci_low, expected.ci_high, expected.n) == (
         pytest.approx(actual.estimate, rel=1e-10),
-        pytest.approx(actual.std_error, rel=1e-9),
+        pytest.approx(actual.ci_low, rel=1e-9),
+        pytest.approx(actual.ci_high, rel=1e-9),
         actual.n,
     )
 
 
-@pytest.fixture
-def large(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_ingest, "LARGE_ROWS", 100)
-
-
-@pytest.mark.usefixtures("large")
-def test_missing_values_are_counted_and_duplicates_are_not_checked(parquet: Path) -> None:
+def test_missing_values_are_counted_and_repeats_are_not_looked_for_by_default(
+    parquet: Path,
+) -> None:
     from sanely.evidence import parse_spec
 
     report = read_table(parquet, parse_spec(spec("did"))).report
-    assert ({"value": 1}, 3999, 4000) == (
+    assert ({"value": 1}, 3999, 4000, 0, "Parquet") == (
         dict(report.missing_dropped),
         report.rows_used,
         report.rows_read,
+        report.duplicate_rows,
+        report.source,
     )
-    assert "Duplicated rows are not checked" in report.notes[0]
 
 
-@pytest.mark.usefixtures("large")
+@pytest.fixture
+def few_rows_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_ingest, "ROWS_IN_MEMORY", 100)
+
+
+@pytest.mark.usefixtures("few_rows_in_memory")
 @pytest.mark.parametrize(
     ("raw", "error", "message"),
     [
         (spec("did", columns={"unit": "village"}), SpecError, "columns.unit names 'village'"),
-        (spec("did", columns={"value": "arm"}), DataError, "column 'arm' has type VARCHAR"),
-        (spec("did", "proportion", columns={"value": "trips"}), DataError, "are not 0 or 1"),
-        (spec("did", data={"on_missing": "error"}), DataError, "values are missing"),
+        (spec("did", columns={"value": "arm"}), DataError, "row 2, column 'arm': 'pilot' is not a"),
+        (spec("did", "proportion", columns={"value": "trips"}), DataError, "is not 0 or 1"),
+        (spec("did", data={"on_missing": "error"}), DataError, "row 7, column 'value': is missing"),
         (spec("did", data={"where": {"area": ["east"]}}), DataError, "has no usable rows"),
         (spec("threshold", "median"), SpecError, "medians, percentiles and bootstraps"),
         (
@@ -126,7 +157,7 @@ def test_missing_values_are_counted_and_duplicates_are_not_checked(parquet: Path
         ),
     ],
 )
-def test_problems_with_large_files_say_what_to_change(
+def test_problems_with_files_say_what_to_change(
     parquet: Path, raw: dict[str, Any], error: type[Exception], message: str
 ) -> None:
     raw["columns"] = {k: v for k, v in raw["columns"].items() if v is not None}
@@ -134,7 +165,6 @@ def test_problems_with_large_files_say_what_to_change(
         assess(parquet, raw)
 
 
-@pytest.mark.usefixtures("large")
 def test_groups_with_a_missing_key_are_left_out_and_counted(tmp_path: Path) -> None:
     table = pa.table(
         {
@@ -150,3 +180,11 @@ def test_groups_with_a_missing_key_are_left_out_and_counted(tmp_path: Path) -> N
         dict(result.report.missing_dropped),
         result.n,
     )
+
+
+def test_a_summary_read_for_means_is_refused_for_medians(parquet: Path) -> None:
+    from sanely.evidence import parse_spec
+
+    table = read_table(parquet, parse_spec(spec("threshold")))
+    with pytest.raises(SpecError, match="medians, percentiles and bootstraps"):
+        assess(table, spec("threshold", "median"))

@@ -6,6 +6,7 @@ import pytest
 from statsmodels.stats.power import NormalIndPower
 
 from sanely.evidence import SpecError, parse_spec, plan
+from sanely.evidence._sequential import boundaries as sequential_boundaries
 
 
 def spec_for(kind: str = "two_group", threshold: float = -2.0, **target: Any) -> Any:
@@ -82,3 +83,28 @@ def test_planning_inputs_are_checked(spec: Any, arguments: dict[str, Any], messa
     values = {"sd": 1.0, "rows_per_period": 10.0, "periods": 2} | arguments
     with pytest.raises(SpecError, match=message):
         plan(spec, **values)
+
+
+def test_a_group_sequential_plan_shows_its_boundaries_and_needs_more_data() -> None:
+    single = spec_for("did")
+    raw = {
+        "columns": {"value": "v", "group": "g", "period": "p"},
+        "design": {"kind": "did", "treated": ["t"], "control": ["c"]}
+        | {"before": ["1"], "after": ["2"]},
+        "metric": {"units": "minutes"},
+        "target": {"comparator": "<=", "threshold": -2.0},
+        "sequential": {"looks": 3, "look": 1, "futility": True},
+    }
+    looks = plan(parse_spec(raw), sd=6.0, rows_per_period=20, periods=2)
+    fixed = plan(single, sd=6.0, rows_per_period=20, periods=2)
+    boundaries = sequential_boundaries(3, 0.025, "obrien_fleming", futility="obrien_fleming")
+    assert looks.minimum_detectable_effect == pytest.approx(
+        fixed.minimum_detectable_effect * boundaries.inflation**0.5
+    )
+    assert looks.required_periods is not None
+    assert fixed.required_periods is not None
+    assert looks.required_periods > fixed.required_periods
+    assert "look 1 at 33% of the data: met at z >= 3.710, futile at z <= " in looks.explanation
+    assert f"needs {boundaries.inflation:.3f} times the data of a single look" in (
+        looks.explanation
+    )

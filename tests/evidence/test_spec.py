@@ -49,7 +49,7 @@ def test_a_complete_spec_is_read_with_defaults(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     spec = load_spec(path)
-    assert (0.95, "analytic", "auto", 50.0, None) == (
+    assert (0.95, "auto", "auto", 50.0, None) == (
         spec.inference.confidence,
         spec.inference.method,
         spec.inference.errors,

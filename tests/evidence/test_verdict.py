@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from sanely.evidence import Target, judge, parse_spec
+from sanely.evidence import Target, assess, judge, parse_spec, table_from_arrays
 from sanely.evidence._verdict import explain, number
 
 
@@ -256,3 +256,43 @@ def test_threshold_comparators_in_words() -> None:
     assert ["more than 5", "at most 5", "less than 5"] == [
         t.split("target was ")[1].split(":")[0] for t in texts
     ]
+
+
+def inconclusive_data() -> Any:
+    # Two groups of 8 units; the pilot is 0.3 higher, with noise that leaves it undecided.
+    values = [1.0, 1.4, 0.8, 1.2, 0.9, 1.3, 1.1, 0.7, 1.5, 1.0, 1.6, 1.2, 1.1, 1.7, 1.3, 0.9]
+    return table_from_arrays(values, unit=list(range(16)), group=[0] * 8 + [1] * 8)
+
+
+def strengthen_spec(threshold: float, unit: bool = True) -> Any:
+    columns = {"value": "v", "group": "g"} | ({"unit": "u"} if unit else {})
+    return {
+        "columns": columns,
+        "design": {"kind": "two_group", "treated": ["1"], "control": ["0"]},
+        "metric": {"statistic": "mean", "units": "minutes"},
+        "target": {"comparator": ">=", "threshold": threshold},
+        "inference": {"method": "analytic"},
+    }
+
+
+def test_an_inconclusive_result_says_how_much_more_data_would_decide_it() -> None:
+    result = assess(inconclusive_data(), strengthen_spec(0.0))
+    assert result.verdict == "inconclusive"
+    half_width = (result.ci_high - result.ci_low) / 2
+    times = number((half_width / result.estimate) ** 2)
+    assert result.explanation.endswith(
+        f"To decide it, the interval must narrow to ±{number(result.estimate)} minutes around "
+        f"the estimate: about {times} times as many units (more clusters, not more rows per "
+        "unit), if the estimate held."
+    )
+    rows = assess(inconclusive_data(), strengthen_spec(0.0, unit=False))
+    assert rows.explanation.endswith("times as many data, if the estimate held.")
+
+
+def test_an_estimate_short_of_the_target_is_not_promised_a_met_by_more_data() -> None:
+    result = assess(inconclusive_data(), strengthen_spec(0.4))
+    assert result.verdict == "inconclusive"
+    assert result.explanation.endswith(
+        "The estimate itself falls short of the target, so more data would more likely show "
+        "it not met than met."
+    )

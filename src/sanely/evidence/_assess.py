@@ -9,14 +9,17 @@ from typing import Any
 
 from ._bootstrap import bootstrap
 from ._errors import SpecError
-from ._estimate import Result, contrast
+from ._estimate import contrast
 from ._inference import holm
 from ._ingest import read_table
 from ._models import fixed_effects, its, paired, quantile_threshold
+from ._panel import panel_explanation
 from ._sample import Sample, aggregate_unit_period, build_sample
 from ._spec import Spec, parse_spec
 from ._table import IngestReport, Table
-from ._verdict import Verdict, describe_metric, explain, judge
+from ._toolbox import Result
+from ._verdict import Verdict, describe_metric, explain, judge, strengthen
+from ._wild import enough_clusters, few_clusters, wild
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Assessment:
     details: Mapping[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     report: IngestReport = field(default_factory=IngestReport)
+    series: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (dicts, lists, numbers, text and None)."""
@@ -60,8 +64,12 @@ _WHAT = {
     "before_after": "change in {metric}, after minus before",
     "two_group": "difference in {metric}, pilot minus comparison",
     "did": "difference in differences of {metric} (after minus before, pilot minus comparison)",
-    "its": "change in level of {metric} at the start of the pilot",
+    "its": "change in level of {metric} at the change",
+    "synthetic_control": "mean gap in {metric} after the change, pilot unit minus its synthetic",
+    "staggered": "average effect on {metric} of the units in the pilot, over their pilot periods",
 }
+# Loaded when used, as is the sequential plan: their scipy modules take a second to load.
+_PANEL_DESIGNS = ("synthetic_control", "staggered")
 
 
 def _analysed(spec: Spec) -> Spec:
@@ -97,6 +105,8 @@ def prepare(data: str | Path | Table, spec: Spec | Mapping[str, Any]) -> Sample:
 def _estimate(sample: Sample, spec: Spec) -> Result:
     design = spec.design
     is_paired = design.kind == "before_after" and spec.columns.unit is not None
+    if spec.inference.method == "wild" or few_clusters(sample, spec):
+        return wild(sample, spec)
     if spec.inference.method == "bootstrap":
         return bootstrap(sample, spec, is_paired)
     if design.kind == "its":
@@ -124,6 +134,61 @@ def _warnings(report: IngestReport) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _assess_panel(data: str | Path | Table | Sample, spec: Spec) -> Assessment:
+    """Synthetic control and staggered adoption: designs on a unit-by-period panel."""
+    if isinstance(data, Sample):
+        raise SpecError(f"kind = {spec.design.kind!r} reads a file or a Table, not a Sample.")
+    table = data if isinstance(data, Table) else read_table(data, spec)
+    if spec.design.kind == "staggered":
+        from ._staggered import staggered as design
+    else:
+        from ._synthetic import synthetic_control as design
+    outcome = design(table, spec)
+    result, confidence = outcome.result, spec.inference.confidence
+    verdict = judge(spec.target, result.estimate, result.ci_low, result.ci_high)
+    if outcome.fit_problem and spec.target is not None:
+        verdict = "inconclusive"
+    what = _WHAT[spec.design.kind].format(metric=describe_metric(spec))
+    sentence = explain(spec, result.estimate, result.ci_low, result.ci_high, confidence, verdict)
+    return Assessment(
+        estimate=result.estimate,
+        std_error=result.std_error,
+        ci_low=result.ci_low,
+        ci_high=result.ci_high,
+        confidence=confidence,
+        p_value=result.p_value,
+        n=outcome.n_table,
+        method=f"{what[0].upper()}{what[1:]}; {result.method}.",
+        verdict=verdict,
+        explanation=f"{sentence} {panel_explanation(outcome)}",
+        details=result.details,
+        warnings=_warnings(table.report) + outcome.warnings,
+        report=table.report,
+        series=outcome.series,
+    )
+
+
+def _judged(spec: Spec, result: Result) -> tuple[Verdict, str, dict[str, float]]:
+    """The verdict, its explanation and details: against the target's interval, or at the
+    look of a group-sequential plan (the interval is then reported, the boundary judges)."""
+    interval = (result.estimate, result.ci_low, result.ci_high, spec.inference.confidence)
+    plan, target = spec.sequential, spec.target
+    if plan is None or target is None:
+        verdict = judge(target, result.estimate, result.ci_low, result.ci_high)
+        sentences = [explain(spec, *interval, verdict), result.why]
+        if verdict == "inconclusive" and target is not None:
+            sentences.append(strengthen(spec, target, *interval[:3]))
+        return verdict, " ".join(s for s in sentences if s), result.details
+    replicates = result.details.get("replicates")
+    bootstrapped = None if replicates is None else int(replicates)
+    from ._sequential import judge_look
+
+    look = judge_look(plan, target, result.estimate, result.p_value, bootstrapped)
+    sentences = [explain(replace(spec, target=None), *interval, look.verdict), look.sentence]
+    sentences += [result.why] if result.why else []
+    return look.verdict, " ".join(sentences), {**result.details, **look.details}
+
+
 def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) -> Assessment:
     """Assess a target from data: estimate, interval, p-value, verdict and explanation.
 
@@ -134,25 +199,28 @@ def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) ->
     with a message saying what to change; never reads the clock.
     """
     spec = spec if isinstance(spec, Spec) else parse_spec(spec)
+    if spec.design.kind in _PANEL_DESIGNS:
+        return _assess_panel(data, spec)
     sample = data if isinstance(data, Sample) else prepare(data, spec)
     result = _estimate(sample, _analysed(spec))
-    confidence = spec.inference.confidence
-    verdict = judge(spec.target, result.estimate, result.ci_low, result.ci_high)
+    if not result.why:
+        result = replace(result, why=enough_clusters(sample, _analysed(spec)))
+    verdict, explanation, details = _judged(spec, result)
     what = _WHAT[spec.design.kind].format(metric=describe_metric(spec))
+    if spec.design.kind == "its" and spec.design.treated:
+        what += ", pilot series minus comparison series"
     return Assessment(
         estimate=result.estimate,
         std_error=result.std_error if math.isfinite(result.std_error) else None,
         ci_low=result.ci_low,
         ci_high=result.ci_high,
-        confidence=confidence,
+        confidence=spec.inference.confidence,
         p_value=result.p_value,
         n=sample.n_table,
         method=f"{what[0].upper()}{what[1:]}; {result.method}.",
         verdict=verdict,
-        explanation=explain(
-            spec, result.estimate, result.ci_low, result.ci_high, confidence, verdict
-        ),
-        details=result.details,
+        explanation=explanation,
+        details=details,
         warnings=_warnings(sample.report),
         report=sample.report,
     )

@@ -8,12 +8,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import AnalysisError, SpecError
-from ._estimate import Result, Sums, reference_of, sums_of
 from ._inference import bootstrap_interval, bootstrap_p_value
 from ._models import unit_changes
 from ._sample import Sample
 from ._spec import Spec
 from ._table import Codes, Floats
+from ._toolbox import Result, Sums, reference_of, sums_of
 
 _THREADS = 2
 # Leave-one-out quantiles cost a pass over the rows per cluster; beyond this many clusters
@@ -194,4 +194,5 @@ def bootstrap(sample: Sample, spec: Spec, paired: bool) -> Result:
         high,
         bootstrap_p_value(replicates, reference_of(spec)),
         method,
+        {"replicates": float(spec.inference.replicates)},
     )

@@ -1,389 +1,404 @@
-"""Reading CSV, XLSX, Parquet and JSON Lines against the spec's data dictionary."""
+"""Reading a data file against the spec's data dictionary: one path for every size.
 
-import csv
-import datetime as dt
-import io
-import json
+`read_table` runs named steps: open the file as a DuckDB source (`open_source`), check
+its header (`check_header`), scan it once into counts and sums per group and kind of row
+(`scan_groups`), decide what each group of rows is — used, blank, filtered out, missing or
+not a number (`fates`) — and count the dirt (`tally`); when something must be corrected,
+find the first problems by row and column (`locate_problems`); else return the groups as a
+summary `Table` (`summary_table`) or, for statistics that need every row, the rows
+(`row_table`).
+"""
+
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ._errors import DataError, Issue, SpecError
-from ._large import LARGE_ROWS, parquet_rows, read_summary
+from ._scan import (
+    BAD_BOTH,
+    BAD_EXPOSURE,
+    BAD_VALUE,
+    BLANK,
+    MEMORY_LIMIT,
+    MISSING_EXPOSURE,
+    MISSING_VALUE,
+    Checks,
+    Source,
+    numbers_among,
+)
+from ._sources import open_source
 from ._spec import Spec
-from ._table import Factor, IngestReport, Table
+from ._table import Factor, IngestReport, Summary, Table
 
 MAX_ISSUES = 100
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-_TRUE = {"1", "true", "yes", "y", "t"}
-_FALSE = {"0", "false", "no", "n", "f"}
+# Medians, percentiles and row bootstraps hold every row in memory; above this they are
+# refused (every other statistic is computed from per-group sums, whatever the file's size).
+ROWS_IN_MEMORY = 2_000_000
+# What becomes of a row (or a group of rows): the order is the order of the checks.
+USED, SKIPPED, FILTERED, MISSING, NOT_A_NUMBER = range(5)
+_BATCH = 65536
 
 
-@dataclass(frozen=True)
-class _Raw:
-    """A file as text: the header, and each data row with its row number in the file."""
+def connect() -> Any:
+    """A DuckDB connection with a bounded memory and no extension downloads."""
+    import duckdb
 
-    header: tuple[str, ...]
-    rows: list[tuple[int, tuple[str, ...]]]
-    source: str
-    encoding: str = ""
-    blank_lines: int = 0
-
-
-class _Issues:
-    """Collects data problems: the first MAX_ISSUES in full, and counts of every kind."""
-
-    def __init__(self) -> None:
-        self.first: list[Issue] = []
-        self.counts: dict[str, int] = {}
-
-    def add(self, row: int, column: str, kind: str, message: str) -> None:
-        self.counts[kind] = self.counts.get(kind, 0) + 1
-        if len(self.first) < MAX_ISSUES:
-            self.first.append(Issue(row, column, kind, message))
-
-    def raise_if_any(self, path: Path) -> None:
-        if self.counts:
-            raise DataError(
-                f"{path.name}: some values do not match the data dictionary; correct them "
-                "in the file (or declare them in data.missing) and run again.",
-                tuple(self.first),
-                self.counts,
-            )
+    connection = duckdb.connect(
+        config={
+            "memory_limit": MEMORY_LIMIT,
+            "threads": 2,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        }
+    )
+    connection.execute("SET enable_progress_bar = false")
+    return connection
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without byte-order mark), UTF-16, else Latin-1."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:
-            raise DataError(
-                f"{path.name} starts like a UTF-16 file but is not valid UTF-16; save it "
-                "again as UTF-8 (CSV UTF-8 in spreadsheet programs)."
-            ) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 with byte-order mark"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        # Windows-1252 is what spreadsheet exports labelled Latin-1 nearly always are.
-        try:
-            return data.decode("cp1252"), "Latin-1 (Windows-1252)"
-        except UnicodeDecodeError:
-            return data.decode("latin-1"), "Latin-1 (ISO 8859-1)"
+def run(connection: Any, source: Source, query: str) -> Any:
+    """Execute a query over the source (its rows are fetched by the caller)."""
+    for name, table in source.arrow.items():
+        connection.register(name, table)
+    return connection.execute(query.replace("{scan}", source.scan), source.params)
 
 
-def _read_csv(path: Path) -> _Raw:
-    text, encoding = _decode(path.read_bytes(), path)
-    sample = text[:65536]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    header: tuple[str, ...] | None = None
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    blank = 0
-    try:
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                blank += 1
-            elif header is None:
-                header = tuple(cell.strip() for cell in record)
-            else:
-                rows.append((reader.line_num, tuple(record)))
-    except csv.Error as error:
-        raise DataError(
-            f"{path.name}: row {reader.line_num} cannot be read as CSV ({error}); "
-            "check its quotes and line ends."
-        ) from None
-    if header is None:
-        raise DataError(f"{path.name} is empty: it has no header row.")
-    return _Raw(header, rows, "CSV", encoding, blank)
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):  # openpyxl reads every date cell as a datetime
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(path: Path, sheet: str | None) -> _Raw:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise DataError(f"{path.name} is not a readable XLSX workbook ({error}).") from None
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise SpecError(
-                f"data.sheet = {sheet!r} is not a sheet of {path.name}; "
-                f"its sheets are: {', '.join(book.sheetnames)}."
-            )
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        header: tuple[str, ...] | None = None
-        rows: list[tuple[int, tuple[str, ...]]] = []
-        blank = 0
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            cells = tuple(_cell_text(value) for value in values)
-            if not any(cell.strip() for cell in cells):
-                blank += 1
-            elif header is None:
-                header = tuple(cell.strip() for cell in cells)
-            else:
-                rows.append((number, cells))
-    finally:
-        book.close()
-    if header is None:
-        raise DataError(f"{path.name} is empty: its sheet has no header row.")
-    return _Raw(header, rows, "XLSX", "", blank)
-
-
-def _json_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _cell_text(value)
-
-
-def _read_jsonl(path: Path) -> _Raw:
-    text, encoding = _decode(path.read_bytes(), path)
-    header: dict[str, None] = {}
-    records: list[tuple[int, dict[str, object]]] = []
-    blank = 0
-    issues = _Issues()
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            blank += 1
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            issues.add(number, "", "invalid JSON", f"not a JSON object ({error.msg})")
-            continue
-        if not isinstance(record, dict):
-            issues.add(number, "", "invalid JSON", "each line must be one JSON object")
-            continue
-        header.update(dict.fromkeys(record))
-        records.append((number, record))
-    issues.raise_if_any(path)
-    names = tuple(header)
-    rows = [(n, tuple(_json_text(r.get(name)) for name in names)) for n, r in records]
-    return _Raw(names, rows, "JSON Lines", encoding, blank)
-
-
-def _read_parquet(path: Path, needed: list[str]) -> _Raw:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    try:
-        schema = pq.read_schema(path)
-    except (pa.ArrowInvalid, OSError) as error:
-        raise DataError(f"{path.name} is not a readable Parquet file ({error}).") from None
-    header = tuple(schema.names)
-    present = [name for name in dict.fromkeys(needed) if name in header]
-    table = pq.read_table(path, columns=present)
-    columns: list[list[str]] = []
-    for name in present:
-        column = table.column(name)
-        if pa.types.is_floating(column.type):
-            values = [_cell_text(v) for v in column.to_pylist()]
-        else:
-            values = [_cell_text(v) for v in pc.cast(column, pa.string()).to_pylist()]
-        columns.append(values)
-    rows = [(i + 2, cells) for i, cells in enumerate(zip(*columns, strict=True))]
-    return _Raw(tuple(present), rows, "Parquet")
-
-
-def read_raw(path: Path, spec: Spec, needed: list[str]) -> _Raw:
-    """Read a file of any supported format as text rows (chosen by the file's suffix)."""
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise DataError(f"{path} does not exist or is not a file.")
-    try:
-        if suffix in (".csv", ".tsv", ".txt"):
-            return _read_csv(path)
-        if suffix in (".xlsx", ".xlsm"):
-            return _read_xlsx(path, spec.data.sheet)
-        if suffix in (".jsonl", ".ndjson"):
-            return _read_jsonl(path)
-        if suffix in (".parquet", ".pq"):
-            return _read_parquet(path, needed)
-    except OSError as error:
-        raise DataError(f"Cannot read {path.name}: {error.strerror or error}.") from None
-    raise DataError(
-        f"{path.name}: unknown file type {suffix!r}; use .csv, .xlsx, .parquet or .jsonl."
+def _unreadable(source: Source, message: str) -> DataError:
+    """DuckDB's reason for refusing a file, with the row it names."""
+    lines = [line.strip() for line in message.splitlines()]
+    reason = next((line for line in lines[1:] if line and not line.startswith("Original")), "")
+    row = re.search(r"Line: (\d+)", lines[0])
+    where = f"row {row[1]}" if row else "it"
+    return DataError(
+        f"{source.name}: {where} cannot be read as {source.label} ({reason or lines[0]}); "
+        "check its quotes and line ends."
     )
 
 
-def parse_number(text: str) -> float | None:
-    """A number as written in a spreadsheet export, or None: allows '1,234.5', '£3', ' 7 '."""
-    cleaned = text.strip().lstrip("£$€").replace("\u2212", "-").replace(" ", "")
-    if _THOUSANDS.fullmatch(cleaned):
-        cleaned = cleaned.replace(",", "")
-    try:
-        number = float(cleaned)
-    except ValueError:
-        return None
-    return number if np.isfinite(number) else None
-
-
-def _parse_flag(text: str) -> float | None:
-    lowered = text.strip().lower()
-    if lowered in _TRUE:
-        return 1.0
-    if lowered in _FALSE:
-        return 0.0
-    number = parse_number(text)
-    return number if number in (0.0, 1.0) else None
-
-
-def needed_columns(spec: Spec) -> list[str]:
-    """The columns the spec reads: its declared columns, then those used by data.where."""
-    declared = [getattr(spec.columns, key) for key in ("value", "exposure", "unit", "period")]
-    declared.append(spec.columns.group)
-    return [name for name in declared if name is not None] + list(spec.data.where)
-
-
-def _check_header(raw: _Raw, spec: Spec, path: Path) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for position, name in enumerate(raw.header):
-        positions.setdefault(name, position)
+def check_header(source: Source, spec: Spec, name: str) -> None:
+    """Every column the spec names must be in the file; else a `SpecError` listing them."""
     keys = [
         (f"columns.{key}", getattr(spec.columns, key)) for key in spec.columns.__dataclass_fields__
     ]
-    keys += [(f"data.where.{name}", name) for name in spec.data.where]
-    for key, name in keys:
-        if name is not None and name not in positions:
-            listed = ", ".join(repr(column) for column in raw.header[:30])
+    keys += [(f"data.where.{column}", column) for column in spec.data.where]
+    for key, column in keys:
+        if column is not None and column not in source.names:
+            listed = ", ".join(repr(c) for c in source.names[:30])
             raise SpecError(
-                f"{key} names {name!r}, which is not a column of {path.name} "
+                f"{key} names {column!r}, which is not a column of {name} "
                 f"(its columns are: {listed}); change {key} to one of them."
             )
-    return positions
 
 
-def _rows(
-    raw: _Raw, spec: Spec, positions: dict[str, int]
-) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """Data rows padded to the header's width and kept by data.where."""
-    width = len(raw.header)
-    where = [(positions[name], set(values)) for name, values in spec.data.where.items()]
-    for number, cells in raw.rows:
-        padded = cells + ("",) * (width - len(cells))
-        if all(padded[position].strip() in values for position, values in where):
-            yield number, padded
+def numeric_tokens(connection: Any, spec: Spec) -> bool:
+    """Whether a declared missing token (data.missing) reads as a number, e.g. -99."""
+    tokens = list(spec.data.missing)
+    found = connection.execute(numbers_among("tokens"), {"tokens": tokens}).fetchall()
+    return bool(found[0][0])
 
 
-def _large_rows(path: Path) -> int:
-    """Rows of a Parquet file; 0 when its footer is unreadable (the reader then says why)."""
-    import pyarrow as pa
+def scan_groups(
+    connection: Any, source: Source, checks: Checks, moments: bool
+) -> tuple[dict[str, Any], Source]:
+    """The file in one pass: counts and sums per key cells and kind of row; and the source
+    as it could be read. DuckDB's complaints about the file become `DataError`s. A CSV file
+    with short rows among quoted cells that hold line breaks is read again without DuckDB's
+    parallel reader, which cannot pad such rows."""
+    import duckdb
 
+    query = checks.grouped_query(moments)
     try:
-        return parquet_rows(path)
-    except (pa.ArrowInvalid, OSError):
-        return 0
+        groups = run(connection, source, query).fetchnumpy()
+    except duckdb.Error as error:
+        if not (source.serial_scan and "parallel=false" in str(error)):
+            raise _unreadable(source, str(error)) from None
+        source = replace(source, scan=source.serial_scan, serial_scan="")
+        groups = run(connection, source, query).fetchnumpy()
+    # Sums of groups without a usable row are NULL: zero, as bincount would give.
+    return {name: np.ma.filled(column, 0.0) for name, column in groups.items()}, source
+
+
+@dataclass(frozen=True)
+class Fates:
+    """What becomes of each row or group: a fate (USED...) and the column to blame."""
+
+    fate: npt.NDArray[np.int8]
+    column: npt.NDArray[np.object_]
+
+
+def fates(kind: npt.NDArray[Any], texts: Sequence[npt.NDArray[Any]], checks: Checks) -> Fates:
+    """Decide rows' (or groups') fates from their kind and key texts, as the checks run:
+    blank rows are skipped; data.where filters; then a missing value, exposure or key (in
+    that order) is missing; then text that is not a number; else the row is used."""
+    spec = checks.spec
+    named = list(dict.fromkeys(checks.keys + list(spec.data.where)))
+    kept = np.ones(len(kind), dtype=bool)
+    for column, values in spec.data.where.items():
+        kept &= np.isin(texts[named.index(column)], list(values))
+    blame = np.full(len(kind), "", dtype=object)
+    missing = (kind == MISSING_VALUE) | (kind == MISSING_EXPOSURE)
+    blame[kind == MISSING_VALUE] = spec.columns.value
+    blame[kind == MISSING_EXPOSURE] = checks.exposure
+    tokens = list(spec.data.missing)
+    for index, key in enumerate(checks.keys):
+        absent = ~missing & np.isin(texts[index], tokens)
+        blame[absent] = key
+        missing |= absent
+    bad = kind >= BAD_VALUE
+    blame[bad & (kind != BAD_EXPOSURE)] = spec.columns.value
+    blame[kind == BAD_EXPOSURE] = checks.exposure
+    fate = np.select(
+        [kind == BLANK, ~kept, missing, bad], [SKIPPED, FILTERED, MISSING, NOT_A_NUMBER], USED
+    ).astype(np.int8)
+    return Fates(fate, blame)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The dirt in a file, counted: the report's figures and the problems to correct."""
+
+    report: IngestReport
+    problems: dict[str, int] = field(default_factory=dict)
+    repeats: int = 0
+
+
+def tally(groups: dict[str, Any], source: Source, checks: Checks) -> Tally:
+    """Count rows read, used, blank, filtered out, repeated, missing by column, and the
+    problems the spec makes errors of (repeats, missing values, text that is not a number)."""
+    spec = checks.spec
+    verdict = fates(groups["kind"], _texts(groups, checks), checks)
+    rows, distinct = groups["rows"], groups["n"]
+    counted = (verdict.fate != SKIPPED) & (verdict.fate != FILTERED)
+    repeats = int((rows - distinct)[counted].sum())
+    missing: dict[str, int] = {}
+    is_missing = verdict.fate == MISSING
+    for column in dict.fromkeys(verdict.column[is_missing]):
+        missing[str(column)] = int(distinct[is_missing & (verdict.column == column)].sum())
+    bad = verdict.fate == NOT_A_NUMBER
+    problems: dict[str, int] = {}
+    if repeats and spec.data.duplicates == "error":
+        problems["duplicated row"] = repeats
+    elif int(distinct[bad].sum()):
+        problems["not a number"] = int(
+            distinct[bad].sum() + distinct[groups["kind"] == BAD_BOTH].sum()
+        )
+    if not problems and missing and spec.data.on_missing == "error":
+        problems["missing value"] = sum(missing.values())
+    report = IngestReport(
+        source=source.label,
+        encoding=source.encoding,
+        rows_read=int(rows[verdict.fate != SKIPPED].sum()),
+        rows_used=int(distinct[verdict.fate == USED].sum()),
+        blank_lines=source.blank_rows + int(rows[verdict.fate == SKIPPED].sum()),
+        duplicate_rows=repeats,
+        duplicates_dropped=repeats if spec.data.duplicates == "drop" else 0,
+        filtered_out=int(rows[verdict.fate == FILTERED].sum()),
+        missing_dropped=missing,
+    )
+    return Tally(report, problems, repeats)
+
+
+def _texts(columns: dict[str, Any], checks: Checks) -> list[npt.NDArray[Any]]:
+    named = dict.fromkeys(checks.keys + list(checks.spec.data.where))
+    return [np.asarray(columns[f"k{index}"], dtype=object) for index in range(len(named))]
+
+
+def _row_batches(
+    connection: Any, source: Source, checks: Checks, repeats: bool
+) -> Iterator[dict[str, Any]]:
+    """The row query's result a batch at a time, as numpy columns."""
+    result = run(connection, source, checks.row_query(repeats))
+    names = [column[0] for column in result.description]
+    while batch := result.fetchmany(_BATCH):
+        columns = list(zip(*batch, strict=True))
+        yield {
+            name: np.array(values, dtype=object)
+            for name, values in zip(names, columns, strict=True)
+        }
+
+
+def locate_problems(
+    connection: Any, source: Source, checks: Checks, found: Tally, name: str
+) -> DataError:
+    """The first MAX_ISSUES problems by row and column, with the counts of every kind."""
+    issues: list[tuple[int, str, str, str]] = []
+    repeats = "duplicated row" in found.problems
+    for batch in _row_batches(connection, source, checks, repeats):
+        kind = batch["kind"].astype(np.int8)
+        verdict = fates(kind, _texts(batch, checks), checks)
+        counted = (verdict.fate != SKIPPED) & (verdict.fate != FILTERED)
+        for index in np.flatnonzero(counted):
+            issues += _issues_of(batch, int(index), int(kind[index]), verdict, checks, repeats)
+        if len(issues) >= MAX_ISSUES:
+            break
+    issues = issues[:MAX_ISSUES]
+    rows = source.rows_of([position for position, *_ in issues])
+    located = tuple(Issue(row, *rest) for row, (_, *rest) in zip(rows, issues, strict=True))
+    what = (
+        "some rows repeat earlier rows exactly (data.duplicates = 'error'); remove them"
+        if repeats
+        else "some values do not match the data dictionary; correct them"
+    )
+    return DataError(
+        f"{name}: {what} in the file (or declare them in data.missing) and run again.",
+        located,
+        found.problems,
+    )
+
+
+def _issues_of(
+    batch: dict[str, Any], index: int, kind: int, verdict: Fates, checks: Checks, repeats: bool
+) -> list[tuple[int, str, str, str]]:
+    """The problems of one row: (position, column, kind, message)."""
+    spec = checks.spec
+    position = int(batch["position"][index])
+    if repeats:
+        if batch["repeated"][index]:
+            return [(position, "", "duplicated row", "repeats an earlier row exactly")]
+        return []
+    fate = verdict.fate[index]
+    if fate == MISSING and spec.data.on_missing == "error":
+        return [
+            (position, str(verdict.column[index]), "missing value", "is missing (data.on_missing)")
+        ]
+    if fate != NOT_A_NUMBER:
+        return []
+    flag = spec.metric.statistic == "proportion"
+    found = []
+    if kind in (BAD_VALUE, BAD_BOTH):
+        wanted = "0 or 1 (or yes/no, true/false)" if flag else "a number"
+        found.append(
+            (
+                position,
+                spec.columns.value,
+                "not a number",
+                f"{batch['vcell'][index] or ''!r} is not {wanted}",
+            )
+        )
+    if kind in (BAD_EXPOSURE, BAD_BOTH):
+        found.append(
+            (
+                position,
+                str(checks.exposure),
+                "not a number",
+                f"{batch['ecell'][index] or ''!r} is not a number",
+            )
+        )
+    return found
+
+
+def needs_rows(spec: Spec) -> bool:
+    """Whether the analysis needs every row: medians, percentiles, a row bootstrap."""
+    statistic = spec.metric.statistic
+    row_bootstrap = spec.inference.method == "bootstrap" and spec.columns.unit is None
+    return statistic in ("median", "percentile") or row_bootstrap
+
+
+def summary_table(groups: dict[str, Any], checks: Checks, report: IngestReport) -> Table:
+    """The used groups as a summary `Table`: sums, counts and second moments per group."""
+    verdict = fates(groups["kind"], _texts(groups, checks), checks)
+    used = verdict.fate == USED
+    count = groups["n"][used].astype(np.float64)
+
+    def column(name: str) -> npt.NDArray[np.float64]:
+        return (
+            np.asarray(groups[name], dtype=np.float64)[used]
+            if name in groups
+            else np.zeros(len(count))
+        )
+
+    summary = Summary(count, column("qyy"), column("qxy"), column("qxx"))
+    exposure = column("sx") if checks.exposure else None
+    return _keyed_table(groups, checks, used, column("sy"), exposure, report, summary)
+
+
+def _keyed_table(
+    columns: dict[str, Any],
+    checks: Checks,
+    used: npt.NDArray[np.bool_],
+    value: npt.NDArray[np.float64],
+    exposure: npt.NDArray[np.float64] | None,
+    report: IngestReport,
+    summary: Summary | None = None,
+) -> Table:
+    """A `Table` of the used rows or groups, its keys coded from their text."""
+    texts = _texts(columns, checks)
+
+    def factor(name: str | None) -> Factor | None:
+        if name is None:
+            return None
+        return Factor.from_values(texts[checks.keys.index(name)][used].astype(str))
+
+    declared = checks.spec.columns
+    return Table(
+        value=value,
+        exposure=exposure,
+        unit=factor(declared.unit),
+        period=factor(declared.period),
+        group=factor(declared.group),
+        report=report,
+        summary=summary,
+    )
+
+
+def row_table(
+    connection: Any, source: Source, checks: Checks, report: IngestReport, name: str
+) -> Table:
+    """Every used row (each once when data.duplicates = 'drop'), for statistics of rows."""
+    if report.rows_used > ROWS_IN_MEMORY:
+        raise SpecError(
+            f"{name} has {report.rows_used:,} usable rows; medians, percentiles and bootstraps "
+            f"without columns.unit hold every row in memory, up to {ROWS_IN_MEMORY:,}. Use a mean, "
+            "proportion, total, rate or ratio, or declare columns.unit."
+        )
+    drop = checks.spec.data.duplicates == "drop"
+    parts: list[dict[str, Any]] = []
+    for batch in _row_batches(connection, source, checks, drop):
+        verdict = fates(batch["kind"].astype(np.int8), _texts(batch, checks), checks)
+        used = verdict.fate == USED
+        if drop:
+            used &= ~batch["repeated"].astype(bool)
+        parts.append({key: values[used] for key, values in batch.items()})
+    rows = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    every = np.ones(len(rows["v"]), dtype=bool)
+    exposure = rows["e"].astype(np.float64) if checks.exposure else None
+    return _keyed_table(rows, checks, every, rows["v"].astype(np.float64), exposure, report)
 
 
 def read_table(path: str | Path, spec: Spec) -> Table:
-    """Read DATA and check it against the spec's data dictionary, returning a clean `Table`.
+    """Read DATA and check it against the spec's data dictionary, returning a `Table`.
 
-    Handles byte-order marks, Latin-1 files, thousands separators, blank lines, duplicated
-    rows (data.duplicates) and missing values (data.missing, data.on_missing). Parquet files
-    of over LARGE_ROWS rows are summarised by DuckDB (`read_summary`) instead. Raises
-    `DataError` listing the first 100 problems by row and column, with counts by kind.
+    CSV, XLSX, Parquet and JSON Lines files are read by DuckDB in one streaming pass,
+    whatever their size. Handles byte-order marks, Latin-1 files, thousands separators,
+    blank lines, duplicated rows (data.duplicates), missing values (data.missing,
+    data.on_missing) and data.where. The table holds per-group sums (`Table.summary`), or
+    every row for medians, percentiles and row bootstraps. Raises `DataError` listing the
+    first 100 problems by row and column, with counts by kind.
     """
     path = Path(path)
-    if path.suffix.lower() in (".parquet", ".pq") and path.is_file():
-        rows = _large_rows(path)
-        if rows > LARGE_ROWS:
-            return read_summary(path, spec, rows)
-    raw = read_raw(path, spec, needed_columns(spec))
-    positions = _check_header(raw, spec, path)
-    kept = list(_rows(raw, spec, positions))
-    filtered_out = len(raw.rows) - len(kept)
+    with ExitStack() as stack:
+        connection = stack.enter_context(connect())
+        source = open_source(path, spec.data.sheet, connection, stack)
+        check_header(source, spec, path.name)
+        checks = Checks(source, spec, numeric_tokens(connection, spec))
+        groups, source = scan_groups(connection, source, checks, _needs_moments(spec))
+        found = tally(groups, source, checks)
+        if found.problems:
+            raise locate_problems(connection, source, checks, found, path.name)
+        if not found.report.rows_used:
+            raise DataError(f"{path.name} has no usable rows after filtering and missing values.")
+        if needs_rows(spec):
+            return row_table(connection, source, checks, found.report, path.name)
+        return summary_table(groups, checks, found.report)
 
-    seen: set[tuple[str, ...]] = set()
-    duplicates = 0
-    unique: list[tuple[int, tuple[str, ...]]] = []
-    issues = _Issues()
-    for number, cells in kept:
-        if cells in seen:
-            duplicates += 1
-            if spec.data.duplicates == "error":
-                issues.add(number, "", "duplicated row", "repeats an earlier row exactly")
-            if spec.data.duplicates != "keep":
-                continue
-        seen.add(cells)
-        unique.append((number, cells))
-    issues.raise_if_any(path)
 
-    missing = set(spec.data.missing)
-    numeric = {spec.columns.value: spec.metric.statistic == "proportion"}
-    if spec.columns.exposure is not None:
-        numeric[spec.columns.exposure] = False
-    keys = [name for name in (spec.columns.unit, spec.columns.period, spec.columns.group) if name]
-    dropped = dict.fromkeys([*numeric, *keys], 0)
-    parsed: dict[str, list[float]] = {name: [] for name in numeric}
-    texts: dict[str, list[str]] = {name: [] for name in keys}
-    for number, cells in unique:
-        absent = [name for name in dropped if cells[positions[name]].strip() in missing]
-        if absent:
-            if spec.data.on_missing == "error":
-                for name in absent:
-                    issues.add(number, name, "missing value", "is missing (data.on_missing)")
-            else:
-                dropped[absent[0]] += 1
-            continue
-        values: dict[str, float] = {}
-        for name, is_flag in numeric.items():
-            text = cells[positions[name]]
-            value = _parse_flag(text) if is_flag else parse_number(text)
-            if value is None:
-                wanted = "0 or 1 (or yes/no, true/false)" if is_flag else "a number"
-                issues.add(number, name, "not a number", f"{text!r} is not {wanted}")
-            else:
-                values[name] = value
-        if len(values) == len(numeric):
-            for name, value in values.items():
-                parsed[name].append(value)
-            for name in keys:
-                texts[name].append(cells[positions[name]].strip())
-    issues.raise_if_any(path)
+def _needs_moments(spec: Spec) -> bool:
+    """Whether the errors need within-group second moments, not only sums."""
+    from ._toolbox import error_kind
 
-    report = IngestReport(
-        source=raw.source,
-        encoding=raw.encoding,
-        rows_read=len(raw.rows),
-        rows_used=len(parsed[spec.columns.value]),
-        blank_lines=raw.blank_lines,
-        duplicate_rows=duplicates,
-        duplicates_dropped=duplicates if spec.data.duplicates == "drop" else 0,
-        filtered_out=filtered_out,
-        missing_dropped={name: count for name, count in dropped.items() if count},
-    )
-    if not report.rows_used:
-        raise DataError(f"{path.name} has no usable rows after filtering and missing values.")
-
-    def factor(name: str | None) -> Factor | None:
-        return None if name is None else Factor.from_values(np.array(texts[name], dtype=object))
-
-    return Table(
-        value=np.array(parsed[spec.columns.value]),
-        exposure=None if spec.columns.exposure is None else np.array(parsed[spec.columns.exposure]),
-        unit=factor(spec.columns.unit),
-        period=factor(spec.columns.period),
-        group=factor(spec.columns.group),
-        report=report,
-    )
+    return spec.inference.method != "bootstrap" and error_kind(spec) != "cluster"

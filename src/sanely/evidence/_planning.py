@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from scipy import stats
 
 from ._errors import SpecError
+from ._sequential import Boundaries, plan_of
 from ._spec import Spec
 from ._verdict import number
 
@@ -33,6 +34,20 @@ def _standard_error(cells: int, sd: float, rows: float, units: int | None, icc: 
     per_unit = rows / units if units else 1.0
     design_effect = 1 + (per_unit - 1) * icc
     return sd * math.sqrt(cells / rows * design_effect)
+
+
+def _looks_text(looks: Boundaries) -> str:
+    """The plan's boundaries look by look, and the data it needs against a single look."""
+    parts = []
+    for k, (fraction, bound) in enumerate(zip(looks.fractions, looks.efficacy, strict=True)):
+        futility = "" if looks.futility is None else f", futile at z <= {looks.futility[k]:.3f}"
+        parts.append(
+            f"look {k + 1} at {fraction:.0%} of the data: met at z >= {bound:.3f}{futility}"
+        )
+    return (
+        f"The group-sequential plan needs {looks.inflation:.3f} times the data of a single look "
+        f"(included above); its boundaries are {'; '.join(parts)}."
+    )
 
 
 def plan(
@@ -68,9 +83,12 @@ def plan(
     alpha = 1 - spec.target.confidence
     multiplier = float(stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power))
     distance = abs(spec.target.threshold - (expected or 0.0))
+    looks = None if spec.sequential is None else plan_of(spec.sequential, spec.target.confidence)
+    # A group-sequential plan needs `inflation` times a single look's data for the same power.
+    inflation = 1.0 if looks is None else looks.inflation
 
     def mde(length: int) -> float:
-        rows = rows_per_period * length
+        rows = rows_per_period * length / inflation
         return multiplier * _standard_error(_CELLS[kind], sd, rows, units, icc)
 
     detectable = mde(periods)
@@ -92,4 +110,6 @@ def plan(
         )
         warning = f"This phase is too short to decide its target: {needed}."
     explanation = f"{summary}. " + (warning or "The phase is long enough to decide it.")
+    if looks is not None:
+        explanation += " " + _looks_text(looks)
     return Plan(detectable, distance, periods, required, decidable, warning, explanation)

@@ -182,111 +182,147 @@ def _n_table(table: Table) -> dict[str, dict[str, int]]:
     }
 
 
-def build_sample(table: Table, spec: Spec) -> Sample:
-    """Select the rows the design uses and code each by design cell and cluster.
-
-    Raises `SpecError` for spec values that never occur and `AnalysisError` for design
-    cells without data.
-    """
-    columns, design = spec.columns, spec.design
-    exposure = exposure_of(table) if spec.metric.statistic in ("rate", "ratio") else None
+def _check_flags(table: Table, spec: Spec) -> None:
+    """A proportion's rows must be 0 or 1 (a file's flags are checked as it is read)."""
     if spec.metric.statistic == "proportion" and table.summary is None:
         flags = table.value
         if not np.all((flags == 0) | (flags == 1)):
             raise DataError(
-                f"A proportion needs values of 0 or 1 in {columns.value!r}; found "
+                f"A proportion needs values of 0 or 1 in {spec.columns.value!r}; found "
                 f"{float(flags[(flags != 0) & (flags != 1)][0])!r}."
             )
-    n = len(table.value)
-    keep = np.ones(n, dtype=bool)
-    arm = np.zeros(n, dtype=np.intp)
-    if design.kind in ("two_group", "did"):
-        arm = _lookup(
-            required(table, "group"),
-            [("design.control", design.control), ("design.treated", design.treated)],
-            str(columns.group),
-        )
-        keep &= arm >= 0
-    post = np.zeros(n, dtype=np.intp)
-    period_labels: tuple[str, ...] = ()
-    if design.kind in ("before_after", "did", "its"):
-        if design.kind == "its" or design.fixed_effects:
-            listed = design.before + design.after
-            order = period_order(listed) if design.kind == "its" else list(range(len(listed)))
-            period_labels = tuple(listed[i] for i in order)
-            if design.kind == "its" and set(period_labels[: len(design.before)]) != set(
-                design.before
-            ):
-                raise SpecError("design.after must list periods that all come after design.before.")
-            groups: list[tuple[str, tuple[str, ...]]] = [
-                ("design.before/after", (label,)) for label in period_labels
-            ]
-        else:
-            groups = [("design.before", design.before), ("design.after", design.after)]
-        post = _lookup(required(table, "period"), groups, str(columns.period))
-        keep &= post >= 0
-    if not keep.all():
-        table, arm, post = table.select(keep), arm[keep], post[keep]
-        exposure = None if exposure is None else exposure[keep]
 
+
+def _comparative(spec: Spec) -> bool:
+    """A comparative interrupted time series: a pilot and a comparison series."""
+    return spec.design.kind == "its" and bool(spec.design.treated)
+
+
+def design_arms(table: Table, spec: Spec) -> Codes:
+    """Per row: 0 comparison, 1 pilot, -1 outside the design (all 0 without arms)."""
+    design = spec.design
+    if design.kind not in ("two_group", "did") and not _comparative(spec):
+        return np.zeros(len(table.value), dtype=np.intp)
+    return _lookup(
+        required(table, "group"),
+        [("design.control", design.control), ("design.treated", design.treated)],
+        str(spec.columns.group),
+    )
+
+
+def design_periods(table: Table, spec: Spec) -> tuple[Codes, tuple[str, ...]]:
+    """Per row: 0 before and 1 after (or the period's place in time order for its and fixed
+    effects), -1 outside the design; and the period labels in that order."""
+    design = spec.design
+    if design.kind not in ("before_after", "did", "its"):
+        return np.zeros(len(table.value), dtype=np.intp), ()
+    if not (design.kind == "its" or design.fixed_effects):
+        groups = [("design.before", design.before), ("design.after", design.after)]
+        return _lookup(required(table, "period"), groups, str(spec.columns.period)), ()
+    # design.change_at (its) uses every period of the data.
+    listed = design.before + design.after or required(table, "period").labels
+    order = period_order(listed) if design.kind == "its" else list(range(len(listed)))
+    labels = tuple(listed[i] for i in order)
+    if design.kind == "its" and set(labels[: len(design.before)]) != set(design.before):
+        raise SpecError("design.after must list periods that all come after design.before.")
+    each = [("design.before/after", (label,)) for label in labels]
+    return _lookup(required(table, "period"), each, str(spec.columns.period)), labels
+
+
+def design_cells(
+    spec: Spec, arm: Codes, post: Codes, period_labels: tuple[str, ...]
+) -> tuple[Codes, tuple[str, ...]]:
+    """Each row's design cell and the cells' labels."""
+    kind = spec.design.kind
     arm_names = ("control", "treated")
-    labels: tuple[str, ...]
-    if design.kind == "threshold":
-        cell, labels = np.zeros(len(table.value), dtype=np.intp), ("all",)
-    elif design.kind == "two_group":
-        cell, labels = arm, arm_names
-    elif design.kind == "before_after":
-        cell, labels = post, ("before", "after")
-    elif design.kind == "its":
-        cell, labels = post, period_labels
-    else:
-        periods = period_labels or ("before", "after")
-        cell = arm * len(periods) + post
-        labels = tuple(f"{a}, {p}" for a in arm_names for p in periods)
-    contrast = {
-        "threshold": [1.0],
-        "two_group": [-1.0, 1.0],
-        "before_after": [-1.0, 1.0],
-        "did": [1.0, -1.0, -1.0, 1.0],
-    }.get(design.kind, [])
-    n_cells = len(labels)
-    if columns.unit is not None:
+    if kind == "threshold":
+        return np.zeros(len(arm), dtype=np.intp), ("all",)
+    if kind == "two_group":
+        return arm, arm_names
+    if kind == "before_after":
+        return post, ("before", "after")
+    if kind == "its" and not _comparative(spec):
+        return post, period_labels
+    periods = period_labels or ("before", "after")
+    return arm * len(periods) + post, tuple(f"{a}, {p}" for a in arm_names for p in periods)
+
+
+def cluster_key(
+    table: Table, cell: Codes, n_cells: int, spec: Spec
+) -> tuple[Codes, tuple[str, ...]]:
+    """cluster * n_cells + cell for each row, and the labels of the clusters (units) with
+    rows in the design, numbered 0..G-1 in linear time (no sort); one cluster without units."""
+    if spec.columns.unit is not None:
         required(table, "unit")
-    cluster_labels: tuple[str, ...] = ("all",)
     if table.unit is None:
-        key = cell
-    else:
-        # Renumber the units that have rows in the design 0..G-1 (linear time, no sort).
-        present = np.flatnonzero(np.bincount(table.unit.codes, minlength=len(table.unit.labels)))
-        dense = np.zeros(len(table.unit.labels), dtype=np.intp)
-        dense[present] = np.arange(len(present))
-        cluster_labels = tuple(table.unit.labels[i] for i in present)
-        key = dense[table.unit.codes] * n_cells + cell
-    weights = None if table.summary is None else table.summary.count
-    counts = np.bincount(key, weights, minlength=n_cells * len(cluster_labels)).astype(float)
-    per_cell = counts.reshape(-1, n_cells).sum(axis=0)
+        return cell, ("all",)
+    present = np.flatnonzero(np.bincount(table.unit.codes, minlength=len(table.unit.labels)))
+    dense = np.zeros(len(table.unit.labels), dtype=np.intp)
+    dense[present] = np.arange(len(present))
+    return dense[table.unit.codes] * n_cells + cell, tuple(table.unit.labels[i] for i in present)
+
+
+def _check_cells(counts: Floats, labels: tuple[str, ...]) -> None:
+    per_cell = counts.reshape(-1, len(labels)).sum(axis=0)
     if not per_cell.all():
         empty = labels[int(np.argmin(per_cell))]
         raise AnalysisError(
             f"There are no rows for {empty!r} in the design; check design.treated, "
             "design.control, design.before and design.after against the data."
         )
-    if exposure is not None:
-        # Every ratio divides by an exposure total of a unit (or all units) in a cell.
-        totals = np.bincount(key, exposure, minlength=len(counts))
-        bad = np.flatnonzero((counts > 0) & (totals <= 0))
-        if len(bad):
-            where = f"{labels[bad[0] % n_cells]!r} of {cluster_labels[bad[0] // n_cells]!r}"
-            raise AnalysisError(
-                f"The exposure ({columns.exposure!r}) adds up to zero or less for {where}; "
-                "a rate or ratio needs a positive total exposure: check columns.exposure."
-            )
-    return Sample(
+
+
+def _check_exposure(sample: Sample, spec: Spec) -> None:
+    """Every ratio divides by an exposure total of a unit (or all units) in a cell."""
+    if sample.x is None:
+        return
+    totals = np.bincount(sample.key, sample.x, minlength=len(sample.counts))
+    bad = np.flatnonzero((sample.counts > 0) & (totals <= 0))
+    if len(bad):
+        cell, cluster = bad[0] % sample.n_cells, bad[0] // sample.n_cells
+        where = f"{sample.cell_labels[cell]!r} of {sample.cluster_labels[cluster]!r}"
+        raise AnalysisError(
+            f"The exposure ({spec.columns.exposure!r}) adds up to zero or less for {where}; "
+            "a rate or ratio needs a positive total exposure: check columns.exposure."
+        )
+
+
+_CONTRASTS = {
+    "threshold": [1.0],
+    "two_group": [-1.0, 1.0],
+    "before_after": [-1.0, 1.0],
+    "did": [1.0, -1.0, -1.0, 1.0],
+}
+
+
+def build_sample(table: Table, spec: Spec) -> Sample:
+    """Select the rows the design uses and code each by design cell and cluster.
+
+    Steps: check a proportion's flags; find each row's arm and period (`design_arms`,
+    `design_periods`) and keep the rows inside the design; code design cells
+    (`design_cells`) and clusters (`cluster_key`); count rows per cluster and cell; check
+    that every cell has rows and every ratio a positive exposure. Raises `SpecError` for spec
+    values that never occur and `AnalysisError` for design cells without data.
+    """
+    _check_flags(table, spec)
+    exposure = exposure_of(table) if spec.metric.statistic in ("rate", "ratio") else None
+    arm = design_arms(table, spec)
+    post, period_labels = design_periods(table, spec)
+    keep = (arm >= 0) & (post >= 0)
+    if not keep.all():
+        table, arm, post = table.select(keep), arm[keep], post[keep]
+        exposure = None if exposure is None else exposure[keep]
+    cell, labels = design_cells(spec, arm, post, period_labels)
+    key, cluster_labels = cluster_key(table, cell, len(labels), spec)
+    weights = None if table.summary is None else table.summary.count
+    counts = np.bincount(key, weights, minlength=len(labels) * len(cluster_labels)).astype(float)
+    _check_cells(counts, labels)
+    sample = Sample(
         y=table.value,
         x=exposure,
         cell=cell,
         cell_labels=labels,
-        weights=np.array(contrast, dtype=np.float64),
+        weights=np.array(_CONTRASTS.get(spec.design.kind, []), dtype=np.float64),
         cluster_labels=cluster_labels,
         key=key,
         counts=counts,
@@ -294,3 +330,5 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         summary=table.summary,
         report=table.report,
     )
+    _check_exposure(sample, spec)
+    return sample

@@ -8,16 +8,21 @@ from typing import Any, Literal, get_args
 
 from ._errors import SpecError
 
-DesignKind = Literal["threshold", "before_after", "two_group", "did", "its"]
+DesignKind = Literal[
+    "threshold", "before_after", "two_group", "did", "its", "synthetic_control", "staggered"
+]
+Comparison = Literal["never_treated", "not_yet_treated"]
 Statistic = Literal["mean", "proportion", "total", "rate", "ratio", "median", "percentile"]
 Comparator = Literal[">=", ">", "<=", "<"]
 Standard = Literal["estimate", "ci_bound"]
-Method = Literal["analytic", "bootstrap"]
+Method = Literal["auto", "analytic", "bootstrap", "wild"]
+WildWeights = Literal["auto", "rademacher", "webb"]
 Errors = Literal["auto", "classical", "robust", "cluster", "hac"]
 Interval = Literal["bca", "percentile"]
 Aggregate = Literal["none", "unit_period"]
 OnMissing = Literal["drop", "error"]
 Duplicates = Literal["keep", "drop", "error"]
+SpendingName = Literal["obrien_fleming", "pocock"]
 
 DEFAULT_MISSING = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "-", ".")
 
@@ -44,6 +49,9 @@ class Design:
     after: tuple[str, ...] = ()
     fixed_effects: bool = False
     season_length: int = 0
+    change_at: str | None = None
+    comparison: Comparison = "never_treated"
+    never_treated: tuple[str, ...] = ("0",)
 
 
 @dataclass(frozen=True)
@@ -71,13 +79,14 @@ class Target:
 class Inference:
     """How uncertainty is computed (`[inference]`)."""
 
-    method: Method = "analytic"
+    method: Method = "auto"
     errors: Errors = "auto"
     interval: Interval = "bca"
     replicates: int = 2000
     seed: int = 0
     confidence: float = 0.95
     lags: int | None = None
+    wild_weights: WildWeights = "auto"
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,19 @@ class DataPolicy:
 
 
 @dataclass(frozen=True)
+class Sequential:
+    """One look of a group-sequential plan for the target across gates (`[sequential]`)."""
+
+    looks: int
+    look: int
+    spending: SpendingName = "obrien_fleming"
+    futility: bool = False
+    futility_spending: SpendingName = "obrien_fleming"
+    power: float = 0.8
+    fractions: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class Spec:
     """A complete assessment spec, as read from SPEC.toml or built by the portal."""
 
@@ -101,6 +123,7 @@ class Spec:
     target: Target | None = None
     inference: Inference = Inference()
     data: DataPolicy = DataPolicy()
+    sequential: Sequential | None = None
 
 
 _NEEDS: dict[str, tuple[str, ...]] = {
@@ -109,6 +132,8 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "two_group": ("group",),
     "did": ("group", "period"),
     "its": ("period",),
+    "synthetic_control": ("unit", "period"),
+    "staggered": ("unit", "period", "group"),
 }
 
 
@@ -151,6 +176,13 @@ def _texts(table: Mapping[str, Any], section: str, key: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _period(table: Mapping[str, Any], section: str, key: str) -> str | None:
+    value = table.get(key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(table, section, key)
+
+
 def _number(table: Mapping[str, Any], section: str, key: str, default: float | None) -> float:
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -188,10 +220,11 @@ def _columns(raw: Mapping[str, Any]) -> Columns:
 
 def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
     keys = ("kind", "treated", "control", "before", "after", "fixed_effects", "season_length")
-    table = _table(raw, "design", keys)
+    table = _table(raw, "design", (*keys, "change_at", "comparison", "never_treated"))
     if "kind" not in table:
         raise SpecError(
-            "design.kind is required: threshold | before_after | two_group | did | its."
+            "design.kind is required: threshold | before_after | two_group | did | its | "
+            "synthetic_control | staggered."
         )
     kind = _choice(table, "design", "kind", DesignKind, "threshold")
     for needed in _NEEDS[kind]:
@@ -211,14 +244,30 @@ def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
         after=_texts(table, "design", "after"),
         fixed_effects=fixed_effects,
         season_length=_integer(table, "design", "season_length", 0, 0),
+        change_at=_period(table, "design", "change_at"),
+        comparison=_choice(table, "design", "comparison", Comparison, "never_treated"),
+        never_treated=_texts(table, "design", "never_treated") or ("0",),
     )
-    if kind in ("two_group", "did"):
+    _check_panel_design(design, table)
+    comparative = kind == "its" and bool(design.treated or design.control)
+    if comparative and columns.group is None:
+        raise SpecError(
+            "design.treated and design.control make kind = 'its' comparative: add "
+            "columns.group, naming the column that tells the pilot series from the comparison."
+        )
+    if kind in ("two_group", "did") or comparative:
         for key in ("treated", "control"):
             if not getattr(design, key):
                 raise SpecError(f"design.{key} must list the values of {columns.group!r} for it.")
         if set(design.treated) & set(design.control):
             raise SpecError("design.treated and design.control share a value; make them disjoint.")
-    if kind in ("before_after", "did", "its"):
+    if kind == "its" and design.change_at is not None:
+        if design.before or design.after:
+            raise SpecError(
+                "design.change_at gives the first period of the pilot: leave out design.before "
+                "and design.after (every period of the data is used)."
+            )
+    elif kind in ("before_after", "did", "its"):
         for key in ("before", "after"):
             if not getattr(design, key):
                 raise SpecError(f"design.{key} must list the values of {columns.period!r} for it.")
@@ -229,6 +278,36 @@ def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
     if design.season_length == 1 or (design.season_length and kind != "its"):
         raise SpecError("design.season_length applies to kind = 'its' and must be at least 2.")
     return design
+
+
+def _check_panel_design(design: Design, table: Mapping[str, Any]) -> None:
+    """Keys of synthetic_control and staggered (docs/evidence.md), and only theirs."""
+    kind = design.kind
+    if kind == "synthetic_control":
+        if len(design.treated) != 1:
+            raise SpecError(
+                "design.treated must name exactly one unit (a value of columns.unit) for "
+                "kind = 'synthetic_control'; with several pilot units use 'did' or 'staggered'."
+            )
+        if design.treated[0] in design.control:
+            raise SpecError("design.control (the donors) must not list the pilot unit.")
+        if (design.change_at is not None) == bool(design.before or design.after):
+            raise SpecError(
+                "kind = 'synthetic_control' needs the change: give design.change_at (the first "
+                "period of the pilot), or design.before and design.after, not both."
+            )
+    elif design.change_at is not None and kind != "its":
+        raise SpecError("design.change_at applies to kind = 'synthetic_control' or 'its'.")
+    own = {"comparison", "never_treated"} & set(table)
+    if kind == "staggered":
+        used = {"treated", "control", "before", "after"} & set(table)
+        if used:
+            raise SpecError(
+                f"design.{sorted(used)[0]} does not apply to kind = 'staggered': columns.group "
+                "gives each unit's first period of the pilot; leave it out."
+            )
+    elif own:
+        raise SpecError(f"design.{sorted(own)[0]} applies to kind = 'staggered'.")
 
 
 def _metric(raw: Mapping[str, Any], columns: Columns) -> Metric:
@@ -269,22 +348,29 @@ def _target(raw: Mapping[str, Any]) -> Target | None:
 
 def _inference(raw: Mapping[str, Any], columns: Columns, target: Target | None) -> Inference:
     keys = ("method", "errors", "interval", "replicates", "seed", "confidence", "lags")
-    table = _table(raw, "inference", keys)
+    table = _table(raw, "inference", (*keys, "wild_weights"))
     errors = _choice(table, "inference", "errors", Errors, "auto")
     if errors == "cluster" and columns.unit is None:
         raise SpecError("inference.errors = 'cluster' needs columns.unit (the clusters).")
+    method = _choice(table, "inference", "method", Method, "auto")
+    if method == "wild" and (columns.unit is None or errors not in ("auto", "cluster")):
+        raise SpecError(
+            "inference.method = 'wild' resamples clusters: it needs columns.unit and "
+            "inference.errors = 'cluster' (or left out)."
+        )
     default_confidence = target.confidence if target else 0.95
     confidence = _confidence(table, "inference", default_confidence)
     if target and "confidence" in table and confidence != target.confidence:
         raise SpecError("inference.confidence and target.confidence differ; give only one.")
     return Inference(
-        method=_choice(table, "inference", "method", Method, "analytic"),
+        method=method,
         errors=errors,
         interval=_choice(table, "inference", "interval", Interval, "bca"),
         replicates=_integer(table, "inference", "replicates", 2000, 100),
         seed=_integer(table, "inference", "seed", 0, 0),
         confidence=confidence,
         lags=_integer(table, "inference", "lags", 0, 0) if "lags" in table else None,
+        wild_weights=_choice(table, "inference", "wild_weights", WildWeights, "auto"),
     )
 
 
@@ -302,16 +388,60 @@ def _data(raw: Mapping[str, Any]) -> DataPolicy:
     )
 
 
+def _sequential(raw: Mapping[str, Any], target: Target | None) -> Sequential | None:
+    if "sequential" not in raw:
+        return None
+    keys = ("looks", "look", "spending", "futility", "futility_spending", "power", "fractions")
+    table = _table(raw, "sequential", keys)
+    if target is None or target.standard != "ci_bound":
+        raise SpecError(
+            "[sequential] judges a target at each look: it needs [target] with "
+            "standard = 'ci_bound' (the plan's boundaries replace the single interval)."
+        )
+    looks = _integer(table, "sequential", "looks", 0, 2)
+    look = _integer(table, "sequential", "look", 0, 1)
+    if look > looks:
+        raise SpecError(f"sequential.look must be between 1 and sequential.looks ({looks}).")
+    futility = table.get("futility", False)
+    if not isinstance(futility, bool):
+        raise SpecError("sequential.futility must be true or false.")
+    power = _number(table, "sequential", "power", 0.8)
+    if not 0.5 <= power < 1:
+        raise SpecError("sequential.power must be between 0.5 and 1, e.g. 0.8.")
+    fractions = table.get("fractions", [])
+    if not isinstance(fractions, list) or not all(
+        isinstance(f, int | float) and not isinstance(f, bool) for f in fractions
+    ):
+        raise SpecError("sequential.fractions must be a list of numbers, e.g. [0.3, 0.6, 1].")
+    steps = [b - a for a, b in zip([0.0, *fractions], fractions, strict=False)]
+    if fractions and (len(fractions) != looks or min(steps) <= 0 or fractions[-1] != 1):
+        raise SpecError(
+            "sequential.fractions must give one increasing information fraction per look, "
+            "ending at 1, e.g. [0.3, 0.6, 1]."
+        )
+    spending = _choice(table, "sequential", "spending", SpendingName, "obrien_fleming")
+    return Sequential(
+        looks=looks,
+        look=look,
+        spending=spending,
+        futility=futility,
+        futility_spending=_choice(table, "sequential", "futility_spending", SpendingName, spending),
+        power=power,
+        fractions=tuple(float(f) for f in fractions),
+    )
+
+
 def parse_spec(raw: Mapping[str, Any]) -> Spec:
     """Validate a spec given as nested mappings (as read from TOML) and return a `Spec`.
 
     Every key is documented in docs/evidence.md. Raises `SpecError` naming the key to change.
     """
-    unknown = sorted(set(raw) - {"columns", "design", "metric", "target", "inference", "data"})
+    tables = {"columns", "design", "metric", "target", "inference", "data", "sequential"}
+    unknown = sorted(set(raw) - tables)
     if unknown:
         raise SpecError(
             f"[{unknown[0]}] is not a known table; use columns, design, metric, target, "
-            "inference and data."
+            "inference, data and sequential."
         )
     columns = _columns(raw)
     design = _design(raw, columns)
@@ -324,12 +454,26 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         target=target,
         inference=_inference(raw, columns, target),
         data=_data(raw),
+        sequential=_sequential(raw, target),
     )
+    if spec.inference.method == "wild" and (
+        design.kind not in ("two_group", "did") or metric.statistic in ("median", "percentile")
+    ):
+        raise SpecError(
+            "inference.method = 'wild' applies to design.kind = 'two_group' or 'did' (with or "
+            "without fixed effects) and to means, proportions, totals, rates and ratios."
+        )
+    _check_panel_inference(spec)
+    if spec.sequential and design.kind in ("synthetic_control", "staggered"):
+        raise SpecError(
+            "[sequential] applies to the threshold, before_after, two_group, did and its "
+            "designs; remove it for synthetic_control and staggered."
+        )
     if (spec.inference.errors == "hac" or spec.inference.lags is not None) and design.kind != "its":
         raise SpecError("inference.errors = 'hac' and inference.lags apply to design.kind = 'its'.")
     if (
         metric.statistic in ("median", "percentile")
-        and spec.inference.method == "analytic"
+        and spec.inference.method != "bootstrap"
         and design.kind != "threshold"
     ):
         raise SpecError(
@@ -337,6 +481,25 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             "design.kind = 'threshold'; set inference.method = 'bootstrap'."
         )
     return spec
+
+
+def _check_panel_inference(spec: Spec) -> None:
+    """Synthetic control and staggered adoption bring their own inference (docs/evidence.md)."""
+    kind, inference = spec.design.kind, spec.inference
+    if kind not in ("synthetic_control", "staggered"):
+        return
+    methods = ("auto", "analytic", "bootstrap") if kind == "staggered" else ("auto", "analytic")
+    if inference.errors != "auto" or inference.method not in methods:
+        raise SpecError(
+            f"kind = {kind!r} computes its own errors (placebo fits for synthetic control, "
+            "influence functions for staggered adoption, which also takes inference.method = "
+            "'bootstrap'); leave out inference.errors and inference.method."
+        )
+    if spec.metric.statistic in ("median", "percentile"):
+        raise SpecError(
+            f"kind = {kind!r} compares means, proportions, totals, rates or ratios per unit "
+            "and period; change metric.statistic."
+        )
 
 
 def load_spec(path: str | Path) -> Spec:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ._spec import Comparator, Spec, Target
 
-Verdict = Literal["met", "not met", "inconclusive", "no target"]
+Verdict = Literal["met", "not met", "inconclusive", "futile", "no target"]
 
 _HOLDS: dict[Comparator, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -72,6 +72,13 @@ def describe_metric(spec: Spec) -> str:
     }[spec.metric.statistic]
 
 
+def _at_the_change(spec: Spec) -> str:
+    """When the level changed (from design.change_at, or at the start of the pilot) and the
+    comparison series, if any."""
+    when = f"from {spec.design.change_at}" if spec.design.change_at else "at the start of the pilot"
+    return f"relative to the comparison series {when}" if spec.design.treated else when
+
+
 class _Words:
     """How a design talks about a signed quantity: changes, group differences or levels."""
 
@@ -79,9 +86,15 @@ class _Words:
         self.kind = spec.design.kind
         self.metric = describe_metric(spec)
         self.units = f" {spec.metric.units}" if spec.metric.units else ""
+        treated = spec.design.treated
+        comparison = "not yet" if spec.design.comparison == "not_yet_treated" else "never"
         self.subject = {
             "did": f"relative to the comparison group, {self.metric}",
-            "its": f"at the start of the pilot, the level of {self.metric}",
+            "its": f"{_at_the_change(spec)}, the level of {self.metric}",
+            "synthetic_control": (
+                f"relative to its synthetic control, {self.metric} in {', '.join(treated)}"
+            ),
+            "staggered": f"relative to units {comparison} in the pilot, {self.metric} in its units",
         }.get(self.kind, self.metric)
 
     def amount(self, value: float) -> str:
@@ -138,6 +151,23 @@ class _Words:
                 f"for the pilot group to be {quantifier} {size} {'higher' if upward else 'lower'}"
             )
         return f"a {'rise' if upward else 'fall'} of {quantifier} {size}"
+
+
+def strengthen(spec: Spec, target: Target, estimate: float, low: float, high: float) -> str:
+    """What would decide an inconclusive target: how much narrower the interval must be, and
+    about how much more data that takes if the estimate held (width falls as 1/√data)."""
+    gap = abs(estimate - target.threshold)
+    if not _HOLDS[target.comparator](estimate, target.threshold) or gap == 0:
+        return (
+            "The estimate itself falls short of the target, so more data would more likely "
+            "show it not met than met."
+        )
+    more = ((high - low) / 2 / gap) ** 2
+    what = "units (more clusters, not more rows per unit)" if spec.columns.unit else "data"
+    return (
+        f"To decide it, the interval must narrow to ±{number(gap)}{_Words(spec).units} around "
+        f"the estimate: about {number(more)} times as many {what}, if the estimate held."
+    )
 
 
 def explain(

@@ -3,14 +3,47 @@
 import argparse
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ._assess import Assessment, assess, assess_phase
 from ._charts import comparison_chart
 from ._errors import EvidenceError
-from ._planning import plan
 from ._spec import Spec, load_spec
 from ._verdict import describe_metric, number
+
+# The estimators (numpy, scipy) and the reader (DuckDB) load only when a command runs them.
+if TYPE_CHECKING:
+    from ._assess import Assessment
+    from ._table import Table
+
+
+SPEC_KEYS = """SPEC.toml keys (docs/evidence.md explains each):
+  [columns]    value, exposure, unit, period, group
+  [design]     kind = threshold | before_after | two_group | did | its |
+                      synthetic_control | staggered
+               treated, control, before, after, fixed_effects, season_length
+               its: change_at = first pilot period (or before and after);
+                 treated and control = pilot and comparison series (comparative)
+               synthetic_control: treated = the one pilot unit, control = donors
+                 (default: all other units), change_at = first pilot period
+                 (or before and after)
+               staggered: columns.group = each unit's first pilot period;
+                 comparison = never_treated | not_yet_treated,
+                 never_treated = group values meaning never (default ["0"])
+  [metric]     statistic = mean | proportion | total | rate | ratio | median |
+               percentile; percentile, aggregate = none | unit_period, label, units
+  [target]     comparator = >= | > | <= | <, threshold, confidence,
+               standard = ci_bound | estimate
+  [inference]  method = auto | analytic | bootstrap | wild, errors = auto |
+               classical | robust | cluster | hac, interval = bca | percentile,
+               replicates, seed, confidence, lags, wild_weights = auto |
+               rademacher | webb
+  [data]       missing, on_missing = drop | error, duplicates = keep | drop |
+               error, sheet, where
+  [sequential] looks, look, spending = obrien_fleming | pocock, futility,
+               futility_spending, power, fractions
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,7 +51,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="sanely evidence", description="Assess pilot outcome data against a target."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("assess", help="assess DATA against the target in SPEC")
+    run = commands.add_parser(
+        "assess",
+        help="assess DATA against the target in SPEC",
+        epilog=SPEC_KEYS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("data", metavar="DATA", help="CSV, XLSX, Parquet or JSON Lines file")
     run.add_argument(
         "--spec",
@@ -41,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _text(result: Assessment) -> str:
+def _text(result: "Assessment") -> str:
     se = "-" if result.std_error is None else number(result.std_error)
     lines = [
         result.explanation,
@@ -66,9 +104,13 @@ def _text(result: Assessment) -> str:
     return "\n".join(lines)
 
 
-def _write_charts(path: Path, specs: list[Spec], results: Sequence[Assessment]) -> None:
+def _write_charts(path: Path, specs: list[Spec], results: Sequence["Assessment"]) -> None:
+    from ._panel_charts import design_chart
+
     first = specs[0]
-    chart = comparison_chart(
+    # One synthetic control or staggered target: its gap series or event-time plot.
+    chart = design_chart(results[0].series, results[0].details, first) if len(specs) == 1 else None
+    chart = chart or comparison_chart(
         [describe_metric(spec) for spec in specs],
         [r.estimate for r in results],
         [r.ci_low for r in results],
@@ -80,9 +122,30 @@ def _write_charts(path: Path, specs: list[Spec], results: Sequence[Assessment]) 
     path.write_text(chart.svg, encoding="utf-8")
 
 
+def _read(data: str, spec: Spec) -> "Table":
+    from ._ingest import read_table
+
+    return read_table(data, spec)
+
+
+def _assess_one(data: str, spec: Spec) -> "Assessment":
+    """Read the file in a second thread while the estimators load: DuckDB works outside
+    Python's global lock, so reading the file overlaps loading scipy."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        table = pool.submit(_read, data, spec)
+        from ._assess import assess
+
+        return assess(table.result(), spec)
+
+
 def _assess(args: argparse.Namespace) -> None:
     specs = [load_spec(path) for path in args.spec]
-    results = assess_phase(args.data, specs) if len(specs) > 1 else (assess(args.data, specs[0]),)
+    if len(specs) == 1:
+        results: Sequence[Assessment] = (_assess_one(args.data, specs[0]),)
+    else:
+        from ._assess import assess_phase
+
+        results = assess_phase(args.data, specs)
     if args.chart:
         _write_charts(Path(args.chart), specs, results)
     for result in results:
@@ -90,6 +153,8 @@ def _assess(args: argparse.Namespace) -> None:
 
 
 def _plan(args: argparse.Namespace) -> None:
+    from ._planning import plan
+
     result = plan(
         load_spec(args.spec),
         sd=args.sd,

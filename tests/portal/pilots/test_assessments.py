@@ -1,8 +1,10 @@
 """Pilot evidence in the portal: upload, run in the worker, read the verdict, reproduce."""
 
 import json
+from pathlib import Path
 
 import pytest
+import synthdid
 from cast import NOW
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -70,6 +72,46 @@ def test_a_commissioner_gets_a_verdict_with_its_sentence(
         subject_type="pilots.outcomeassessment", subject_id=str(assessment.pk)
     ).values_list("action", flat=True)
     assert ["assessment.requested", "assessment.completed"] == list(actions)
+
+
+def test_a_staggered_design_shows_its_event_time_plot(wessex, django_capture_on_commit_callbacks):
+    spec = (
+        b'[columns]\nvalue = "lemp"\nunit = "countyreal"\nperiod = "year"\n'
+        b'group = "first.treat"\n[design]\nkind = "staggered"\n[metric]\n'
+        b'label = "log teen employment"\n[target]\ncomparator = "<"\nthreshold = 0\n'
+    )
+    mpdta = Path(__file__).parents[2] / "evidence" / "data" / "mpdta.csv"
+    response = post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        spec_file=SimpleUploadedFile("spec.toml", spec),
+        data_file=SimpleUploadedFile("mpdta.csv", mpdta.read_bytes(), content_type="text/csv"),
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert "met" == assessment.result["verdict"]
+    page = wessex.client(Role.COMMISSIONER).get(response.headers["Location"]).text
+    assert "Effect on log teen employment, by periods since joining the pilot" in page
+
+
+def test_a_synthetic_control_from_the_questions_shows_its_gap_series(
+    wessex, django_capture_on_commit_callbacks
+):
+    prop99 = synthdid.load_california_prop99().to_csv(index=False)
+    response = post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        data_file=upload(prop99, "prop99.csv"),
+        value="PacksPerCapita", unit="State", period="Year", design="synthetic_control",
+        treated="California", change_at="1989", before=None, after=None,
+        label="cigarette sales per head", comparator="<=", threshold="-5",
+    )  # fmt: skip
+    assessment = OutcomeAssessment.objects.get()
+    assert "inconclusive" == assessment.result["verdict"]
+    assert "1989" == assessment.spec["design"]["change_at"]
+    page = wessex.client(Role.COMMISSIONER).get(response.headers["Location"]).text
+    assert "California minus its synthetic control" in page
 
 
 def test_a_spec_file_replaces_the_questions(wessex, django_capture_on_commit_callbacks):

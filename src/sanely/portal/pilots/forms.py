@@ -11,6 +11,13 @@ DESIGNS = [
     ("two_group", "Pilot against a comparison group"),
     ("did", "Difference in differences"),
     ("its", "Interrupted time series"),
+    ("synthetic_control", "Synthetic control (one pilot unit against a mix of others)"),
+    ("staggered", "Staggered adoption (units join the pilot at different times)"),
+]
+COMPARISONS = [
+    ("", "Not a staggered adoption"),
+    ("never_treated", "Units never in the pilot"),
+    ("not_yet_treated", "Units never in the pilot, and those not yet in it"),
 ]
 STATISTICS = [
     ("mean", "Mean"), ("proportion", "Proportion (0/1 values)"), ("total", "Total"),
@@ -21,7 +28,12 @@ STANDARDS = [
     ("ci_bound", "The whole confidence interval must clear the threshold"),
     ("estimate", "The estimate must clear the threshold"),
 ]
-METHODS = [("analytic", "Analytic (formulas)"), ("bootstrap", "Bootstrap (resampling)")]
+METHODS = [
+    ("auto", "Chosen for the data (wild cluster bootstrap below 50 clusters, else formulas)"),
+    ("analytic", "Analytic (formulas)"),
+    ("bootstrap", "Bootstrap (resampling units)"),
+    ("wild", "Wild cluster bootstrap (for few clusters)"),
+]
 
 # form field -> (spec table, key, is a comma-separated list)
 SPEC_FIELDS: dict[str, tuple[str, str, bool]] = {
@@ -35,6 +47,8 @@ SPEC_FIELDS: dict[str, tuple[str, str, bool]] = {
     "control": ("design", "control", True),
     "before": ("design", "before", True),
     "after": ("design", "after", True),
+    "change_at": ("design", "change_at", False),
+    "comparison": ("design", "comparison", False),
     "statistic": ("metric", "statistic", False),
     "label": ("metric", "label", False),
     "comparator": ("target", "comparator", False),
@@ -63,13 +77,15 @@ class AssessmentForm(forms.Form):
     control = forms.CharField(required=False)
     before = forms.CharField(required=False)
     after = forms.CharField(required=False)
+    change_at = forms.CharField(required=False, max_length=60)
+    comparison = forms.ChoiceField(choices=COMPARISONS, required=False)
     statistic = forms.ChoiceField(choices=STATISTICS, initial="mean")
     label = forms.CharField(required=False, max_length=200)
     comparator = forms.ChoiceField(choices=[("", "No target"), *COMPARATORS], required=False)
     threshold = forms.FloatField(required=False)
     confidence = forms.FloatField(required=False, min_value=0.5, max_value=0.999, initial=0.95)
     standard = forms.ChoiceField(choices=STANDARDS, initial="ci_bound")
-    method = forms.ChoiceField(choices=METHODS, initial="analytic")
+    method = forms.ChoiceField(choices=METHODS, initial="auto")
     replicates = forms.IntegerField(required=False, min_value=100, max_value=100_000)
     seed = forms.IntegerField(required=False, min_value=0)
     procurement_id = forms.IntegerField(required=False, widget=forms.HiddenInput)

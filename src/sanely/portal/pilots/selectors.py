@@ -60,10 +60,16 @@ def assessment_list_for(*, actor: Actor) -> QuerySet[OutcomeAssessment]:
 
 
 def assessment_chart(assessment: OutcomeAssessment) -> evidence.Chart | None:
-    """The estimate and its interval against the target, for a finished assessment."""
+    """The chart of a finished assessment: its design's own chart (synthetic control,
+    staggered adoption), else the estimate and its interval against the target."""
     result = assessment.result
     if not result or result.get("ci_low") is None or result.get("ci_high") is None:
         return None
+    # A synthetic control's gap series, or a staggered design's event-time plot.
+    spec = evidence.parse_spec(assessment.spec)
+    design = evidence.design_chart(result.get("series", {}), result.get("details", {}), spec)
+    if design is not None:
+        return design
     metric = assessment.spec.get("metric", {})
     target = assessment.spec.get("target", {})
     return evidence.comparison_chart(

@@ -33,7 +33,7 @@ from .selectors import access_assessment_organisation
 
 logger = logging.getLogger(__name__)
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".parquet", ".pq")
-ENGINE_PACKAGES = ("sanely", "numpy", "scipy", "duckdb", "pyarrow", "openpyxl")
+ENGINE_PACKAGES = ("sanely", "numpy", "scipy", "duckdb", "pyarrow", "python-calamine")
 
 
 def _sha256(upload: UploadedFile) -> str:
