@@ -256,7 +256,7 @@ def test_wild_specs_that_cannot_work_name_the_key(change: dict[str, Any], messag
 def test_the_demo_bus_pilot_is_judged_by_the_wild_bootstrap_through_the_command(
     tmp_path: Path, assess_json: Callable[..., dict[str, Any]]
 ) -> None:
-    from sanely.portal.pilots.demo import SPEC, demo_csv  # the demo's data and spec
+    from sanely.portal.demo.pilots import SPEC, demo_csv  # the demo's data and spec
 
     data = tmp_path / "waits.csv"
     data.write_bytes(demo_csv())
