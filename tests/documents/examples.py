@@ -1,8 +1,8 @@
 """One realistic set of facts for every kind of letter, as the portal would pass them."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sanely.documents.letters import (
     award_decision,
@@ -76,36 +76,24 @@ INVITED = Shortlisted(
     shortlist_reason="The notice said up to 3 candidates would be invited.",
 )
 
-REGRETTED = Shortlisted(
-    authority=AUTHORITY,
+REGRETTED = replace(
+    INVITED,
     candidate="Curlew Transit CIC",
-    reference=REFERENCE,
-    title=TITLE,
-    opportunity="/opportunities/7/",
     marks=MARKS,
     qualified=False,
     total=Decimal("22.75"),
     rank=None,
-    qualifying=3,
     invited=False,
     reason="Did not meet the minimum score for Delivery record.",
-    shortlist_reason="The notice said up to 3 candidates would be invited.",
 )
-
-BELOW_THE_CUT = Shortlisted(
-    authority=AUTHORITY,
+BELOW_THE_CUT = replace(
+    INVITED,
     candidate="Merlin Autonomy Ltd",
-    reference=REFERENCE,
-    title=TITLE,
-    opportunity="/opportunities/7/",
-    marks=MARKS[:2],
-    qualified=True,
     total=Decimal("12.50"),
     rank=4,
     qualifying=4,
     invited=False,
     reason="Ranked 4 of 4 qualifying candidates; 3 are invited.",
-    shortlist_reason="The notice said up to 3 candidates would be invited.",
 )
 
 QUALITY = award_decision.Points("Quality", "quality", "60", "54.00", "9 of 10 × 60", "Clear plan.")
@@ -142,33 +130,30 @@ STANDSTILL = award_decision.Standstill(
 CONTACT = award_decision.Contact("Priya Shah", "procurement_lead@wessex.example", AUTHORITY)
 
 
-def decision(**changes: Any) -> award_decision.Decision:
-    facts = {
-        "summary": False,
-        "regime": "Public Contracts Regulations 2015",
-        "reference": REFERENCE,
-        "title": TITLE,
-        "authority": AUTHORITY,
-        "recipient": "Kestrel Mobility Ltd",
-        "result": award_decision.SUCCESSFUL,
-        "tender": award_decision.Tender((QUALITY, PRICE), Decimal("81.00"), 1),
-        "reason": "",
-        "tenders_ranked": 3,
-        "criteria": CRITERIA,
-        "successful": WINNERS,
-        "standstill": STANDSTILL,
-        "contact": CONTACT,
-    }
-    return award_decision.Decision(**{**facts, **changes})
-
-
-WON = decision()
-LOST = decision(
+WON = award_decision.Decision(
+    summary=False,
+    regime="Public Contracts Regulations 2015",
+    reference=REFERENCE,
+    title=TITLE,
+    authority=AUTHORITY,
+    recipient="Kestrel Mobility Ltd",
+    result=award_decision.SUCCESSFUL,
+    tender=award_decision.Tender((QUALITY, PRICE), Decimal("81.00"), 1),
+    reason="",
+    tenders_ranked=3,
+    criteria=CRITERIA,
+    successful=WINNERS,
+    standstill=STANDSTILL,
+    contact=CONTACT,
+)
+LOST = replace(
+    WON,
     recipient="Heron Transit CIC",
     result=award_decision.UNSUCCESSFUL,
     tender=award_decision.Tender((LOSER_QUALITY,), Decimal("70.25"), 3),
 )
-LEFT_OUT = decision(
+LEFT_OUT = replace(
+    WON,
     summary=True,
     regime="Procurement Act 2023",
     recipient="Merlin Autonomy Ltd",
