@@ -13,9 +13,9 @@ from typing import Any
 from cast import SUPPLIER_ROLES, Org, make_org
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.competition.models import Participant, Standing
 from sanely.portal.core.clock import now
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.models import Participant, Standing
 from sanely.procedure import rulebook_for
 
 COMMENCED_ON = date(2026, 10, 1)  # under the Procurement Act 2023 in England

@@ -33,8 +33,9 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.audit.services import audit_verify
 from sanely.portal.award.models import Contract
+from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.models import Letter, Participant, RoundKind, Standing, SubmissionRound
+from sanely.portal.tenders.models import RoundKind, SubmissionRound
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

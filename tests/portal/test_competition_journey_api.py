@@ -23,9 +23,10 @@ from sanely.portal.accounts.services import token_create
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.audit.services import audit_verify
 from sanely.portal.award.models import Contract
+from sanely.portal.competition.models import Participant
 from sanely.portal.procurements.engine import uk_date
 from sanely.portal.tenders.keys import signing_key
-from sanely.portal.tenders.models import Participant, SubmissionRound
+from sanely.portal.tenders.models import SubmissionRound
 
 pytestmark = pytest.mark.django_db
 

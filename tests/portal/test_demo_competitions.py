@@ -5,12 +5,13 @@ standstill, each played through the services at past moments; loading twice adds
 
 import pytest
 
+from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.core.clock import now
-from sanely.portal.core.demo import demo_load
+from sanely.portal.demo.load import demo_load
 from sanely.portal.evaluation.models import Consensus, EvaluationOutcome, ScoreSubmission
 from sanely.portal.negotiation.models import Meeting, Reduction
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.models import Letter, Participant, Standing, SubmissionRound
+from sanely.portal.tenders.models import SubmissionRound
 
 pytestmark = pytest.mark.django_db
 

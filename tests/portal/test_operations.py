@@ -39,7 +39,7 @@ def test_healthz_reports_the_heartbeat_age_and_staleness(db):
 
 
 def test_healthz_is_503_when_the_database_is_down(db, monkeypatch):
-    from sanely.portal.core import views
+    from sanely.portal.web import views
 
     monkeypatch.setattr(views, "_database_ok", lambda: False)
     response = Client().get("/healthz")
@@ -72,7 +72,7 @@ def test_demo_loads_once_and_a_second_run_adds_nothing(capsys):
 
 
 def test_every_printed_demo_login_signs_in(settings):
-    from sanely.portal.core.demo import DEMO_PASSWORD, demo_load
+    from sanely.portal.demo.load import DEMO_PASSWORD, demo_load
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     logins = demo_load(now=timezone.now())

@@ -19,6 +19,7 @@ from sanely.procedure._calendars import (
     easter_sunday,
     nation_working_days,
 )
+from sanely.procedure._effects import ActionFacts, Effects, action_facts, missing_requirements
 from sanely.procedure._errors import (
     CalendarRangeError,
     DeadlineError,
@@ -34,6 +35,7 @@ from sanely.procedure._facts import CHOICES, Criterion, Facts, Occurrence, Phase
 from sanely.procedure._machine import (
     LIFECYCLE_RULE,
     check,
+    decide,
     evaluate,
     next_due,
     next_state,
@@ -41,6 +43,7 @@ from sanely.procedure._machine import (
 )
 from sanely.procedure._model import (
     Deadline,
+    Decision,
     Due,
     Evaluation,
     Evidence,
@@ -87,6 +90,7 @@ __all__ = [
     "PA_2023_COMMENCEMENT",
     "PRICE_FORMULAS",
     "UK_ANY_PART",
+    "ActionFacts",
     "AwardCriterion",
     "Breakdown",
     "CalendarRangeError",
@@ -94,7 +98,9 @@ __all__ = [
     "Criterion",
     "Deadline",
     "DeadlineError",
+    "Decision",
     "Due",
+    "Effects",
     "Evaluation",
     "Evidence",
     "Facts",
@@ -123,15 +129,18 @@ __all__ = [
     "UnknownRulebookError",
     "WorkingDays",
     "abnormally_low",
+    "action_facts",
     "assess_candidate",
     "bank_holidays",
     "best_price_quality",
     "check",
     "deadline_for",
+    "decide",
     "easter_sunday",
     "evaluate",
     "load_pinned",
     "load_rulebook",
+    "missing_requirements",
     "nation_working_days",
     "next_due",
     "next_state",

@@ -110,6 +110,7 @@ class Facts:
     contract_award_notice_published_on: date | None = None
     contract_concluded_on: date | None = None
     contract_details_notice_published_on: date | None = None
+    current_phase: int = 0  # the phase in progress, counted from 0
     gate_targets_assessed: bool = False
     active_partners: int = 0
     performance_levels_met: bool = False

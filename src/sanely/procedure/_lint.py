@@ -8,12 +8,7 @@ file in force has changed since it was pinned in `lock.json`.
 
 from sanely.procedure._errors import InvalidRulebookError
 from sanely.procedure._model import Level, Rulebook
-from sanely.procedure._rulebook import (
-    content_hash,
-    parse_rulebook,
-    pinned_hashes,
-    rulebook_files,
-)
+from sanely.procedure._rulebook import content_hash, parse_rulebook, pinned_hashes, rulebook_files
 
 
 def _targets(rulebook: Rulebook, state: str) -> set[str]:

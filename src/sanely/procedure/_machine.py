@@ -15,6 +15,7 @@ from sanely.procedure._errors import ProcedureError, UnknownEventError
 from sanely.procedure._facts import Facts, Occurrence
 from sanely.procedure._guards import GUARDS, GuardInput
 from sanely.procedure._model import (
+    Decision,
     Due,
     Evaluation,
     Event,
@@ -85,20 +86,30 @@ def _require_state(rulebook: Rulebook, facts: Facts) -> None:
         raise ProcedureError(f"unknown state {facts.state!r} for {rulebook.id}: use one of {known}")
 
 
-def check(rulebook: Rulebook, facts: Facts, event: str, now: datetime) -> Refusal | None:
+def decide(rulebook: Rulebook, facts: Facts, event: str, now: datetime) -> Decision:
     """
-    None when `event` may happen now, else the first refusal (rule id, citation, reason, fix).
-
-    WARN rules never refuse: read `evaluate(...).warnings` for the justifications to record.
+    One event assessed once: its first refusal (rule id, citation, reason, fix), or none and the
+    WARN rules whose justification must be recorded when it is applied.
     """
     _require_state(rulebook, facts)
     found = rulebook.event(event)
     if found is None:
         raise UnknownEventError(f"{rulebook.id} has no event {event!r}")
     if not rulebook.leaves(found, facts.state):
-        return _state_refusal(rulebook, facts, found)
-    refusals = _assess(rulebook, facts, found, now).refusals
-    return refusals[0] if refusals else None
+        return Decision(_state_refusal(rulebook, facts, found), ())
+    outcome = _assess(rulebook, facts, found, now)
+    if outcome.refusals:
+        return Decision(outcome.refusals[0], ())
+    return Decision(None, tuple(outcome.warnings))
+
+
+def check(rulebook: Rulebook, facts: Facts, event: str, now: datetime) -> Refusal | None:
+    """
+    None when `event` may happen now, else the first refusal (rule id, citation, reason, fix).
+
+    WARN rules never refuse: read `decide(...).warnings` for the justifications to record.
+    """
+    return decide(rulebook, facts, event, now).refusal
 
 
 def _occurrences(facts: Facts, start_fact: str, done_fact: str) -> list[Occurrence]:

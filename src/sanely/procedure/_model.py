@@ -12,6 +12,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from sanely.procedure._effects import NO_EFFECTS, Effects
+
 
 class Level(StrEnum):
     """What sanely does about a rule."""
@@ -38,6 +40,7 @@ class Event:
     label: str
     sources: tuple[str, ...]
     target: str
+    effects: Effects = NO_EFFECTS
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,14 @@ class Evaluation:
     warnings: tuple[RuleWarning, ...]
     evidence: tuple[Evidence, ...]
     next_due: Due | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One event assessed: refused, or allowed once these warnings are justified."""
+
+    refusal: Refusal | None
+    warnings: tuple[RuleWarning, ...]
 
 
 @dataclass(frozen=True)

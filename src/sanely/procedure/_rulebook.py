@@ -21,6 +21,7 @@ from typing import Any
 
 import jsonschema
 
+from sanely.procedure._effects import effects_of, effects_problems
 from sanely.procedure._errors import InvalidRulebookError, UnknownRulebookError
 from sanely.procedure._guards import GUARDS
 from sanely.procedure._model import (
@@ -67,6 +68,14 @@ def pinned_hashes() -> dict[str, str]:
     """`lock.json`: relative path -> SHA-256 of every rulebook file in force."""
     pins: dict[str, str] = json.loads(_root().joinpath("lock.json").read_text(encoding="utf-8"))
     return pins
+
+
+def superseded_hashes() -> dict[str, dict[str, str]]:
+    """`superseded.json`: relative path -> {earlier SHA-256: why the current file replaces it}."""
+    earlier: dict[str, dict[str, str]] = json.loads(
+        _root().joinpath("superseded.json").read_text(encoding="utf-8")
+    )
+    return earlier
 
 
 @cache
@@ -152,7 +161,10 @@ def parse_rulebook(data: bytes) -> Rulebook:
         initial_state=raw["initial_state"],
         design_event=raw["design_event"],
         states=tuple(State(s["id"], s["label"], s.get("terminal", False)) for s in raw["states"]),
-        events=tuple(Event(e["id"], e["label"], tuple(e["from"]), e["to"]) for e in raw["events"]),
+        events=tuple(
+            Event(e["id"], e["label"], tuple(e["from"]), e["to"], effects_of(e))
+            for e in raw["events"]
+        ),
         rules=tuple(_rule(r) for r in raw["rules"]),
         periods=MappingProxyType({k: _period(k, v) for k, v in raw["periods"].items()}),
         not_applicable=MappingProxyType(dict(raw.get("not_applicable", {}))),
@@ -202,6 +214,7 @@ def consistency_problems(rulebook: Rulebook) -> list[str]:
         for name in (*event.sources, event.target):
             if name != "*" and name not in state_ids:
                 problems.append(f"event {event.id!r} names unknown state {name!r}")
+        problems += effects_problems(event.id, event.effects)
     for rule in rulebook.rules:
         if rule.level is Level.GUARD and not rule.verified:
             problems.append(f"rule {rule.id} is a GUARD but not verified: make it a WARN")
@@ -267,9 +280,13 @@ def load_pinned(rulebook_id: str, effective_from: date, expected_hash: str) -> R
     The exact rulebook a procurement recorded, refusing a file whose bytes have changed.
 
     This is how the portal reloads an in-flight procurement: by id, effective date and hash.
+    A hash that `superseded.json` lists for the file is an earlier printing of the same law
+    (a change that alters no rule's effect, recorded with its reason), and loads the file.
     """
     rulebook = load_rulebook(rulebook_id, effective_from)
-    if rulebook.effective_from != effective_from or rulebook.content_hash != expected_hash:
+    path = f"{rulebook_id}/{rulebook.effective_from.isoformat()}.toml"
+    accepted = {rulebook.content_hash, *superseded_hashes().get(path, {})}
+    if rulebook.effective_from != effective_from or expected_hash not in accepted:
         raise UnknownRulebookError(
             f"rulebook {rulebook_id!r} of {effective_from} with hash {expected_hash[:12]}… is not "
             "shipped in this version of sanely: install the release the procurement started under"

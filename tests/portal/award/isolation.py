@@ -13,8 +13,8 @@ from cast import SUPPLIER_ROLES, Org, make_org
 from sanely.portal.accounts.models import Role
 from sanely.portal.award.models import Contract
 from sanely.portal.award.services import award_notify, contracts_conclude
+from sanely.portal.competition.models import Letter
 from sanely.portal.core.clock import now
-from sanely.portal.tenders.models import Letter
 
 from .record import Evaluated, evaluated
 

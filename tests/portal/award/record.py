@@ -13,9 +13,9 @@ from cast import Org
 from competition import COMMENCED_ON, DESIGN, invite, procurement_at, suppliers
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.competition.models import Participant, Standing
 from sanely.portal.evaluation.models import EvaluationOutcome
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.models import Participant, Standing
 
 # Friday 19 March 2027: Good Friday is the 26th and Easter Monday the 29th.
 SENT_AT = datetime(2027, 3, 19, 10, 0, tzinfo=UTC)

@@ -6,9 +6,9 @@ import pytest
 from portal.award.record import SENT_AT
 
 from sanely.portal.accounts.models import Role
-from sanely.portal.award.demo import conclude, notify
 from sanely.portal.award.models import Contract
-from sanely.portal.tenders.models import Letter
+from sanely.portal.competition.models import Letter
+from sanely.portal.demo.award import conclude, notify
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.award.selectors import standstill
 from sanely.portal.award.services import award_notify
+from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied, RuleRefused
 from sanely.portal.evaluation.models import EvaluationOutcome
 from sanely.portal.procurements.engine import UK
-from sanely.portal.tenders.models import Letter, Participant, Standing
 
 pytestmark = pytest.mark.django_db
 

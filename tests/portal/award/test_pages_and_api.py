@@ -9,8 +9,8 @@ from portal.award.record import NOT_SELECTED_REASON
 from sanely.portal.accounts.models import Role
 from sanely.portal.award.models import Contract
 from sanely.portal.award.services import award_notify
+from sanely.portal.competition.models import Letter
 from sanely.portal.core.clock import now
-from sanely.portal.tenders.models import Letter
 
 pytestmark = pytest.mark.django_db
 

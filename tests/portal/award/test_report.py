@@ -7,17 +7,11 @@ import pytest
 from portal.award.record import NOT_SELECTED_REASON, SENT_AT, STRENGTHS
 
 from sanely.portal.accounts.models import Role
-from sanely.portal.award.report import (
-    NOT_RECORDED,
-    WITHDRAWN,
-    procurement_report,
-    report_markdown,
-)
+from sanely.portal.award.report import NOT_RECORDED, WITHDRAWN, procurement_report, report_markdown
 from sanely.portal.award.services import award_notify, contracts_conclude
-from sanely.portal.evaluation.models import ConflictDeclaration
-from sanely.portal.tenders.models import Standing
+from sanely.portal.competition.models import ConflictDeclaration, Standing
+from sanely.portal.competition.services import participant_set
 from sanely.portal.tenders.services import (
-    participant_set,
     round_opening_confirm,
     round_opening_request,
     submission_round_extend,

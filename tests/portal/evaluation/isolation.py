@@ -10,13 +10,14 @@ from cast import SUPPLIER_ROLES, make_org
 from portal.evaluation.world import Competition, close_tendering, competition, ready
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.competition.models import ConflictDeclaration
 from sanely.portal.evaluation import models
 
 # Routes that hold no organisation's private data, and why.
 EVALUATION_PUBLIC: dict[str, str] = {}
 
 MODELS = (
-    models.ConflictDeclaration,
+    ConflictDeclaration,
     models.Score,
     models.ScoreSubmission,
     models.Consensus,

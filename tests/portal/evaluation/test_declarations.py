@@ -5,13 +5,13 @@ from portal.evaluation.world import score
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.competition.models import ConflictDeclaration, DeclarationsAreKept, Standing
+from sanely.portal.competition.selectors import may_read_tenders
+from sanely.portal.competition.services import participant_set
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, ValidationFailed
-from sanely.portal.evaluation.models import ConflictDeclaration, DeclarationsAreKept
-from sanely.portal.evaluation.selectors import may_read_tenders, scoring_evaluators
+from sanely.portal.evaluation.selectors import scoring_evaluators
 from sanely.portal.evaluation.services import declaration_record
-from sanely.portal.tenders.models import Standing
-from sanely.portal.tenders.services import participant_set
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,10 @@ from portal.evaluation.world import close_tendering, competition, ready
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.competition.models import ConflictDeclaration
 from sanely.portal.core.clock import now
-from sanely.portal.evaluation import demo
-from sanely.portal.evaluation.models import (
-    ConflictDeclaration,
-    EvaluationOutcome,
-    Score,
-    TieChoice,
-)
+from sanely.portal.demo import evaluation as demo
+from sanely.portal.evaluation.models import EvaluationOutcome, Score, TieChoice
 
 pytestmark = pytest.mark.django_db
 

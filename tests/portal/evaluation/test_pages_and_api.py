@@ -6,12 +6,8 @@ import pytest
 from portal.evaluation.world import close_tendering, declare_all, ready, score, submit
 
 from sanely.portal.accounts.models import Role
-from sanely.portal.evaluation.models import (
-    ConflictDeclaration,
-    Consensus,
-    EvaluationOutcome,
-    Score,
-)
+from sanely.portal.competition.models import ConflictDeclaration
+from sanely.portal.evaluation.models import Consensus, EvaluationOutcome, Score
 
 pytestmark = pytest.mark.django_db
 

@@ -31,6 +31,7 @@ from portal.evaluation.world import (
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sanely.portal.evaluation.models import AbnormallyLowDecision, EvaluationOutcome
@@ -42,7 +43,6 @@ from sanely.portal.evaluation.services import (
     price_record,
     tie_choose,
 )
-from sanely.portal.tenders.models import Letter, Participant, Standing
 
 pytestmark = pytest.mark.django_db
 

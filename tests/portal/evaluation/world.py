@@ -21,7 +21,7 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.clock import now
 from sanely.portal.evaluation import services
 from sanely.portal.evaluation.selectors import score_places
-from sanely.portal.procurements.design import ActionIn
+from sanely.portal.procurements.actions import Action
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_act
 from sanely.portal.tenders.models import SubmissionRound, SubmissionVersion
@@ -95,7 +95,7 @@ def competition(
 def close_tendering(c: Competition) -> None:
     procurement_act(
         actor=c.lead, procurement_id=c.procurement.pk, event="close_tendering",
-        action=ActionIn.model_validate({"justification": "Final tenders received and opened."}),
+        action=Action(justification="Final tenders received and opened."),
         now=now(),
     )  # fmt: skip
     c.procurement.refresh_from_db()

@@ -10,6 +10,7 @@ from datetime import timedelta
 from portal.negotiation.world import Negotiation, negotiation
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.competition.selectors import tenderers
 from sanely.portal.core.clock import now
 from sanely.portal.negotiation.models import Clarification, Consent, DocumentRevision, Meeting
 from sanely.portal.negotiation.services import (
@@ -18,7 +19,6 @@ from sanely.portal.negotiation.services import (
     meeting_record,
     question_ask,
 )
-from sanely.portal.tenders.selectors import tenderers
 
 # Routes that hold no organisation's private data, and why.
 NEGOTIATION_PUBLIC: dict[str, str] = {}

@@ -5,13 +5,13 @@ import hashlib
 import pytest
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.competition.models import Letter, Standing
+from sanely.portal.competition.services import participant_set
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sanely.portal.negotiation.models import Clarification
 from sanely.portal.negotiation.selectors import access_clarification, supplier_clarifications
 from sanely.portal.negotiation.services import clarification_answer, question_ask
-from sanely.portal.tenders.models import Letter, Standing
-from sanely.portal.tenders.services import participant_set
 
 pytestmark = pytest.mark.django_db
 

@@ -2,12 +2,12 @@
 
 import pytest
 
+from sanely.portal.competition.models import Letter, Standing
+from sanely.portal.competition.selectors import tenderers
 from sanely.portal.core.clock import now
-from sanely.portal.negotiation import demo
+from sanely.portal.demo import negotiation as demo
 from sanely.portal.negotiation.models import Clarification, DocumentRevision, Meeting
 from sanely.portal.negotiation.selectors import equal_treatment_check
-from sanely.portal.tenders.models import Letter, Standing
-from sanely.portal.tenders.selectors import tenderers
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from sanely.portal.competition.models import Standing
+from sanely.portal.competition.services import participant_set
 from sanely.portal.core.clock import now
 from sanely.portal.negotiation.selectors import equal_treatment_check
 from sanely.portal.negotiation.services import (
@@ -12,8 +14,6 @@ from sanely.portal.negotiation.services import (
     meeting_record,
     question_ask,
 )
-from sanely.portal.tenders.models import Standing
-from sanely.portal.tenders.services import participant_set
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from competition import DESIGN, PCR_COMMENCED_ON
 from portal.negotiation.world import negotiation
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, RuleRefused, ValidationFailed
 from sanely.portal.negotiation.models import Reduction
 from sanely.portal.negotiation.services import TenderScore, tenders_reduce
-from sanely.portal.tenders.models import Letter, Participant, Standing
 
 pytestmark = pytest.mark.django_db
 

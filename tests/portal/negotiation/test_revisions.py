@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
+from sanely.portal.competition.models import Letter
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, RuleRefused, ValidationFailed
 from sanely.portal.negotiation.models import DocumentRevision
 from sanely.portal.negotiation.services import document_revision_record
-from sanely.portal.tenders.models import Letter
 from sanely.portal.tenders.services import submission_round_open
 
 pytestmark = pytest.mark.django_db

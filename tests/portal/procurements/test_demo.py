@@ -3,7 +3,7 @@
 import pytest
 
 from sanely.portal.core.clock import now
-from sanely.portal.core.demo import demo_load
+from sanely.portal.demo.load import demo_load
 from sanely.portal.procurements.models import Procurement
 
 pytestmark = pytest.mark.django_db

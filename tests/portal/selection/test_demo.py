@@ -5,10 +5,10 @@ from competition import COMMENCED_ON, PCR_COMMENCED_ON
 from portal.selection.world import selecting
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.competition.models import Letter
 from sanely.portal.core.clock import now
-from sanely.portal.selection.demo import FAIL_REASON, select
+from sanely.portal.demo.selection import FAIL_REASON, select
 from sanely.portal.selection.models import SelectionMark, ShortlistDecision
-from sanely.portal.tenders.models import Letter
 
 pytestmark = pytest.mark.django_db
 

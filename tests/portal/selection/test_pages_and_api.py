@@ -5,8 +5,8 @@ from competition import DESIGN
 from portal.selection.world import TRACK_RECORD, mark, selecting
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.competition.models import Letter
 from sanely.portal.selection.models import SelectionMark, ShortlistDecision
-from sanely.portal.tenders.models import Letter
 
 pytestmark = pytest.mark.django_db
 

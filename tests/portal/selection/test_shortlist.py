@@ -9,13 +9,13 @@ from portal.selection.world import mark, selecting
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, RuleRefused
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.selection.models import ShortlistDecision
 from sanely.portal.selection.selectors import selection_board
 from sanely.portal.selection.services import shortlist_decide
-from sanely.portal.tenders.models import Letter, Participant, Standing
 
 pytestmark = pytest.mark.django_db
 

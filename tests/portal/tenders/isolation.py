@@ -11,10 +11,11 @@ from competition import invite, procurement_at
 from portal.tenders.sealed_files import SECRET, upload
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.competition.services import letter_send
 from sanely.portal.core.clock import now
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.models import Interest, SubmissionRound, SubmissionVersion
-from sanely.portal.tenders.services import letter_send, submission_round_open, submission_submit
+from sanely.portal.tenders.services import submission_round_open, submission_submit
 
 # Public routes, and why they hold no organisation's private data.
 TENDERS_PUBLIC = {

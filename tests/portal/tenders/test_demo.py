@@ -4,7 +4,7 @@ import pytest
 
 from sanely import vault
 from sanely.portal.core.clock import now
-from sanely.portal.core.demo import demo_load
+from sanely.portal.demo.load import demo_load
 from sanely.portal.tenders.keys import signing_key
 from sanely.portal.tenders.models import SubmissionRound, SubmissionVersion
 

@@ -177,7 +177,7 @@ def test_an_infected_file_is_refused_naming_the_signature(kestrel, open_round, m
         def scan(self, stream):
             return vault.ScanResult(vault.ScanStatus.INFECTED, "clamd", "Eicar-Test-Signature")
 
-    monkeypatch.setattr("sanely.portal.tenders.services.scanner", Infected)
+    monkeypatch.setattr("sanely.portal.tenders.services.submissions.scanner", Infected)
     with pytest.raises(ValidationFailed) as refused:
         submit(kestrel, open_round, now())
     assert "Eicar-Test-Signature" in refused.value.detail["file"][0]
@@ -206,7 +206,7 @@ def test_a_failure_while_recording_removes_the_sealed_blob(kestrel, open_round, 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("sanely.portal.tenders.services.audit_record", broken)
+    monkeypatch.setattr("sanely.portal.tenders.services.submissions.audit_record", broken)
     with pytest.raises(RuntimeError):
         submit(kestrel, open_round, now())
     assert (0, set()) == (SubmissionVersion.objects.count(), stored_blobs())

@@ -9,15 +9,12 @@ from portal.tenders.sealed_files import upload
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.competition.models import Letter, Participant, Standing
+from sanely.portal.competition.services import letter_send, participant_set
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, RuleRefused, ValidationFailed
-from sanely.portal.tenders.models import Letter, Participant, Standing, SubmissionVersion
-from sanely.portal.tenders.services import (
-    letter_send,
-    participant_set,
-    submission_round_open,
-    submission_submit,
-)
+from sanely.portal.tenders.models import SubmissionVersion
+from sanely.portal.tenders.services import submission_round_open, submission_submit
 
 pytestmark = pytest.mark.django_db
 

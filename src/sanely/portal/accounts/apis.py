@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sanely.portal.core.apis import ERRORS, CursorPagination, InputSchema, actor_of
+from sanely.portal.accounts.actors import actor_of
 from sanely.portal.core.clock import now
+from sanely.portal.web.apis import ERRORS, CursorPagination, InputSchema
 
 from . import selectors, services
 from .models import ApiToken, Membership, Organisation, User

@@ -18,9 +18,10 @@ from django.utils.http import (
 )
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sanely.portal.accounts.actors import page_actor
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError
-from sanely.portal.core.pages import form_page, page_actor, page_guard
+from sanely.portal.web.pages import form_page, page_guard
 
 from . import selectors, services
 from .forms import (

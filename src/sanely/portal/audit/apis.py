@@ -8,7 +8,8 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from sanely.portal.core.apis import ERRORS, CursorPagination, actor_of
+from sanely.portal.accounts.actors import actor_of
+from sanely.portal.web.apis import ERRORS, CursorPagination
 
 from .selectors import AuditFilter, audit_event_list
 

@@ -4,9 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sanely.portal.core.apis import cursor_decode, cursor_encode
+from sanely.portal.accounts.actors import page_actor
 from sanely.portal.core.errors import ApplicationError
-from sanely.portal.core.pages import errors_context, page_actor, page_guard
+from sanely.portal.web.apis import cursor_decode, cursor_encode
+from sanely.portal.web.pages import errors_context, page_guard
 
 from .forms import AuditFilterForm
 from .selectors import AuditFilter, audit_event_list

@@ -7,9 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from sanely.portal.core.apis import ERRORS, InputSchema, actor_of
+from sanely.portal.accounts.actors import actor_of
 from sanely.portal.core.clock import now
 from sanely.portal.tenders.apis import LetterOut
+from sanely.portal.web.apis import ERRORS, InputSchema
 
 from . import selectors, services
 from .report import Report, procurement_report

@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from sanely.portal.accounts.models import Organisation, User
+from sanely.portal.competition.models import Participant, Standing
 from sanely.portal.evaluation.models import EvaluationOutcome
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.models import Participant, Standing
 
 from .selectors import Standstill
 

@@ -11,19 +11,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sanely.portal.audit.models import AuditEvent
-from sanely.portal.evaluation.selectors import declaration_list
+from sanely.portal.competition.events import PARTICIPANT_STANDING_CHANGED
+from sanely.portal.competition.models import Participant, Standing
+from sanely.portal.competition.selectors import declaration_list, participants
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import UK, estimated_value, rulebook_of
 from sanely.portal.procurements.events import PROCUREMENT_ACTION_PREFIX
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.events import PARTICIPANT_STANDING_CHANGED
-from sanely.portal.tenders.models import Participant, Standing, SubmissionVersion
-from sanely.portal.tenders.selectors import (
-    candidates,
-    participants,
-    round_list,
-    submitted_count,
-)
+from sanely.portal.tenders.models import SubmissionVersion
+from sanely.portal.tenders.selectors import candidates, round_list, submitted_count
 from sanely.procedure import Rulebook
 
 from .selectors import Standstill, contracts_of, decision_letters, outcomes_of, standstill

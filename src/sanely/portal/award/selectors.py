@@ -15,13 +15,13 @@ from django.db.models import QuerySet
 
 from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind
 from sanely.portal.accounts.selectors import Actor
+from sanely.portal.competition.models import Letter, Participant, Standing
+from sanely.portal.competition.selectors import participants
 from sanely.portal.core.errors import Conflict, NotFound
 from sanely.portal.evaluation.models import EvaluationOutcome
 from sanely.portal.procurements.engine import UK, rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES, access_procurement
-from sanely.portal.tenders.models import Letter, Participant, Standing
-from sanely.portal.tenders.selectors import participants
 from sanely.procedure import Rulebook, deadline_for
 
 from .models import DECISION_LETTER, Contract
@@ -70,6 +70,11 @@ def contracts_of(procurement: Procurement) -> QuerySet[Contract]:
     return Contract.objects.filter(procurement=procurement).select_related(
         "partner", "concluded_by", "procurement__organisation"
     )
+
+
+def partner_contracts(procurement: Procurement, partner: Organisation) -> QuerySet[Contract]:
+    """The contracts one partner holds in one procurement (shown on its opportunity page)."""
+    return Contract.objects.filter(procurement=procurement, partner=partner)
 
 
 def access_contract(*, actor: Actor, contract_id: int) -> Contract:

@@ -15,25 +15,20 @@ from django.db import transaction
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
+from sanely.portal.competition.models import Letter, Standing
+from sanely.portal.competition.selectors import participants
+from sanely.portal.competition.services import letter_send, participant_set
 from sanely.portal.core.errors import Conflict
 from sanely.portal.evaluation.models import EvaluationOutcome
-from sanely.portal.procurements.design import ActionIn, PurchaseSection, section
+from sanely.portal.procurements.actions import Action
+from sanely.portal.procurements.design import PurchaseSection, section
 from sanely.portal.procurements.engine import rulebook_of, uk_date
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_act
-from sanely.portal.tenders.models import Letter, Standing
-from sanely.portal.tenders.selectors import participants
-from sanely.portal.tenders.services import letter_send, participant_set
 
 from . import events
 from .models import DECISION_LETTER, Contract
-from .notices import (
-    Decision,
-    candidate_content,
-    decision_body,
-    decision_subject,
-    tenderer_content,
-)
+from .notices import Decision, candidate_content, decision_body, decision_subject, tenderer_content
 from .selectors import (
     CONCLUDE_EVENTS,
     NOTIFY_EVENTS,
@@ -71,13 +66,11 @@ def _signed_off(procurement: Procurement) -> list[EvaluationOutcome]:
     return outcomes
 
 
-def _notify_action(event: str, justification: str, now: datetime) -> ActionIn:
+def _notify_action(event: str, justification: str, now: datetime) -> Action:
     # Every notice is sent in this same transaction, so nobody is left without one.
     if event == SUMMARIES_EVENT:
-        return ActionIn.model_validate(
-            {"justification": justification, "summaries_sent_on": uk_date(now)}
-        )
-    return ActionIn.model_validate({"justification": justification, "not_yet_notified": []})
+        return Action(justification=justification, summaries_sent_on=uk_date(now))
+    return Action(justification=justification)
 
 
 def _move_standings(
@@ -209,7 +202,7 @@ def contracts_conclude(*, actor: Actor, procurement_id: int, now: datetime) -> l
     # (guard `performance_and_max_cost_set`), before anything is stored.
     procurement = procurement_act(
         actor=actor, procurement_id=procurement.pk, event=event,
-        action=ActionIn.model_validate({"partners": len(partners)}), now=now,
+        action=Action(partners=len(partners)), now=now,
     )  # fmt: skip
     purchase: PurchaseSection = section(procurement.design, "purchase")
     max_cost = purchase.max_cost

@@ -10,11 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from sanely.portal.accounts.actors import page_actor
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError
-from sanely.portal.core.pages import form_page, page_actor, page_guard
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.views import time_left
+from sanely.portal.web.pages import form_page, page_guard
 
 from . import selectors, services
 from .forms import NotifyForm

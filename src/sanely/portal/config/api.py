@@ -2,16 +2,17 @@
 
 from ninja import NinjaAPI
 
+from sanely.portal.accounts.actors import SignedInSession, TokenAuth
 from sanely.portal.accounts.apis import router as accounts_router
 from sanely.portal.audit.apis import router as audit_router
 from sanely.portal.award.apis import router as award_router
-from sanely.portal.core.apis import SignedInSession, TokenAuth, install_error_handlers
 from sanely.portal.evaluation.apis import router as evaluation_router
 from sanely.portal.negotiation.apis import router as negotiation_router
 from sanely.portal.pilots.apis import router as pilots_router
 from sanely.portal.procurements.apis import router as procurements_router
 from sanely.portal.selection.apis import router as selection_router
 from sanely.portal.tenders.apis import router as tenders_router
+from sanely.portal.web.apis import install_error_handlers
 
 api = NinjaAPI(
     title="sanely API",

@@ -10,7 +10,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from sanely.portal.core.pages import navigation
+from sanely.portal.award.selectors import partner_contracts
+
+from .navigation import navigation
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -60,6 +62,8 @@ def environment(**options: Any) -> jinja2.Environment:
         service_name=settings.SERVICE_NAME,
         authority_name=settings.AUTHORITY_NAME,
         navigation=navigation,
+        # The opportunity page (tenders) links a partner to its contracts (award, a floor up).
+        partner_contracts=partner_contracts,
         get_messages=get_messages,
         choice_items=choice_items,
     )

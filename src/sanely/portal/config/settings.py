@@ -110,15 +110,18 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "sanely.portal.core",
+    "sanely.portal.web",
     "sanely.portal.accounts",
     "sanely.portal.audit",
     "sanely.portal.pilots",
     "sanely.portal.procurements",
+    "sanely.portal.competition",
     "sanely.portal.tenders",
     "sanely.portal.selection",
     "sanely.portal.negotiation",
     "sanely.portal.evaluation",
     "sanely.portal.award",
+    "sanely.portal.demo",
 ]
 
 MIDDLEWARE = [
@@ -131,7 +134,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "sanely.portal.core.middleware.NumberTooLargeMiddleware",
+    "sanely.portal.web.middleware.NumberTooLargeMiddleware",
 ]
 
 ROOT_URLCONF = "sanely.portal.config.urls"
@@ -274,4 +277,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("SANELY_LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
-CSRF_FAILURE_VIEW = "sanely.portal.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "sanely.portal.web.views.csrf_failure"

@@ -1,14 +1,15 @@
 from django.urls import include, path
 
-from sanely.portal.core import views as core_views
 from sanely.portal.procurements import views as procurements_views
 from sanely.portal.tenders import views as tenders_views
+from sanely.portal.web import views as web_views
 
+from . import views
 from .api import api
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("", views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
     path("api/", api.urls),
     path("", include("sanely.portal.accounts.urls")),
     path("audit/", include("sanely.portal.audit.urls")),
@@ -25,7 +26,7 @@ urlpatterns = [
     path("award/", include("sanely.portal.award.urls")),
 ]
 
-handler400 = "sanely.portal.core.views.bad_request"
-handler403 = "sanely.portal.core.views.forbidden"
-handler404 = "sanely.portal.core.views.not_found"
-handler500 = "sanely.portal.core.views.server_error"
+handler400 = "sanely.portal.web.views.bad_request"
+handler403 = "sanely.portal.web.views.forbidden"
+handler404 = "sanely.portal.web.views.not_found"
+handler500 = "sanely.portal.web.views.server_error"

@@ -10,8 +10,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from sanely.portal.core.apis import ERRORS, InputSchema, actor_of
+from sanely.portal.accounts.actors import actor_of
+from sanely.portal.competition import selectors as competition_selectors
 from sanely.portal.core.clock import now
+from sanely.portal.web.apis import ERRORS, InputSchema
 
 from . import selectors, services
 from .overview import overview_of, results_of, sheet_of
@@ -87,7 +89,7 @@ def declaration_list(request: HttpRequest, procurement_id: int) -> list[Any]:
     procurement, _ = selectors.access_evaluation(
         actor=actor_of(request), procurement_id=procurement_id
     )
-    return list(selectors.declaration_list(procurement))
+    return list(competition_selectors.declaration_list(procurement))
 
 
 @router.post(

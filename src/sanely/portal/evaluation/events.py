@@ -1,6 +1,5 @@
 """Audit event names written by the evaluation app."""
 
-CONFLICT_DECLARED = "evaluation.conflict_declared"
 SCORE_RECORDED = "evaluation.score_recorded"
 SCORES_SUBMITTED = "evaluation.scores_submitted"
 CONSENSUS_RECORDED = "evaluation.consensus_recorded"

@@ -48,48 +48,6 @@ class EvaluationOutcome(models.Model):
         return f"{self.tenderer} ranked {self.rank} in {self.procurement}"
 
 
-class DeclarationsAreKept(Exception):
-    """A conflict-of-interest declaration is never changed or removed once made."""
-
-
-class DeclarationQuerySet(models.QuerySet["ConflictDeclaration"]):
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise DeclarationsAreKept("conflict-of-interest declarations cannot be deleted")
-
-
-class ConflictDeclaration(models.Model):
-    """
-    What one person of the authority declared about their interests in one procurement's
-    tenderers, before seeing any tender. Declarations are kept: the latest counts, and once a
-    conflict is declared it stands.
-    """
-
-    procurement = models.ForeignKey(
-        "procurements.Procurement", on_delete=models.PROTECT, related_name="+"
-    )
-    evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    # The tenderers the declaration names: [{"id": 3, "name": "Kestrel Mobility Ltd"}, …]
-    tenderers = models.JSONField(default=list)
-    conflict = models.BooleanField()
-    details = models.TextField(blank=True)
-    # Whether the person scores tenders, or only moderates, records prices or signs off.
-    scores = models.BooleanField(default=True)
-    declared_at = models.DateTimeField()
-
-    objects = DeclarationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["procurement_id", "evaluator_id", "declared_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.evaluator}: {'conflict' if self.conflict else 'no conflict'}"
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise DeclarationsAreKept("conflict-of-interest declarations cannot be deleted")
-
-
 class Score(models.Model):
     """
     One evaluator's score of one tenderer against one award criterion (or one of its

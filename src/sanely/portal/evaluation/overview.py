@@ -10,10 +10,11 @@ from django.db.models import Count
 
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
+from sanely.portal.competition import selectors as competition_selectors
+from sanely.portal.competition.selectors import is_tendering, tenderers
 from sanely.portal.core.errors import Conflict
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.selectors import is_tendering, tenderers
 
 from . import selectors
 from .models import EvaluationOutcome, Score, ScoreSubmission
@@ -52,9 +53,9 @@ def overview_of(actor: Actor, procurement: Procurement) -> dict[str, Any]:
             {"criterion": p.criterion, "sub_criterion": p.sub_criterion, "label": p.label}
             for p in selectors.score_places(procurement)
         ],
-        "declaration": selectors.declaration_of(procurement, user),
-        "conflict_declared": selectors.conflict_declared(procurement, user),
-        "may_read_tenders": selectors.may_read_tenders(user, procurement),
+        "declaration": competition_selectors.declaration_of(procurement, user),
+        "conflict_declared": competition_selectors.conflict_declared(procurement, user),
+        "may_read_tenders": competition_selectors.may_read_tenders(user, procurement),
         "final_round_opened": selectors.final_round_opened(procurement),
         "tenderers": mine,
         "signed_off": selectors.signed_off(procurement),

@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from sanely.portal.accounts.models import Organisation
+from sanely.portal.competition.selectors import tenderers
 from sanely.portal.core.errors import Conflict
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.selectors import tenderers
 from sanely.procedure import (
     PRICE_FORMULAS,
     AwardCriterion,

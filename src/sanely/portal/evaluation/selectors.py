@@ -23,24 +23,23 @@ from django.db.models import Prefetch, QuerySet
 
 from sanely.portal.accounts.models import Membership, Organisation, Role, User
 from sanely.portal.accounts.selectors import Actor
+from sanely.portal.competition.selectors import (
+    declaration_list,
+    may_read_tenders,
+    require_clean_declaration,
+    tenderers,
+    tenderers_to_declare,
+)
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES, access_procurement
-from sanely.portal.tenders.models import (
-    Participant,
-    RoundKind,
-    Standing,
-    SubmissionRound,
-    SubmissionVersion,
-)
-from sanely.portal.tenders.selectors import tenderers
+from sanely.portal.tenders.models import RoundKind, SubmissionRound, SubmissionVersion
 from sanely.procedure import abnormally_low
 
 from .models import (
     AbnormallyLowDecision,
-    ConflictDeclaration,
     Consensus,
     ConsensusRevision,
     EvaluationOutcome,
@@ -52,14 +51,6 @@ from .models import (
 )
 
 ASSESSOR_ROLES = frozenset({Role.EVALUATOR, Role.COMMISSIONER, Role.PROCUREMENT_LEAD})
-# Everyone who tendered at some point: the people declaring name them all.
-TENDERED = (
-    Standing.INVITED,
-    Standing.REDUCED,
-    Standing.REJECTED,
-    Standing.PARTNER,
-    Standing.UNSUCCESSFUL,
-)
 ABNORMALLY_LOW_LAW = "PCR 2015 reg. 69; Procurement Act 2023 s.34"
 
 
@@ -109,43 +100,6 @@ def arithmetic() -> Iterator[None]:
 # Declarations
 
 
-def declarations_of(procurement: Procurement, user: User) -> QuerySet[ConflictDeclaration]:
-    """One person's declarations in one procurement, oldest first."""
-    return ConflictDeclaration.objects.filter(procurement=procurement, evaluator=user)
-
-
-def declaration_of(procurement: Procurement, user: User) -> ConflictDeclaration | None:
-    """The declaration that counts: the latest."""
-    return declarations_of(procurement, user).last()
-
-
-def conflict_declared(procurement: Procurement, user: User) -> bool:
-    """Once declared, a conflict stands: a later declaration cannot take it back."""
-    return declarations_of(procurement, user).filter(conflict=True).exists()
-
-
-def may_read_tenders(user: User, procurement: Procurement) -> bool:
-    """True only for a person who declared no conflict with the tenderers (and never one)."""
-    return declaration_of(procurement, user) is not None and not conflict_declared(
-        procurement, user
-    )
-
-
-def declaration_list(procurement: Procurement) -> QuerySet[ConflictDeclaration]:
-    """Every declaration made in the procurement, as made (none is ever removed)."""
-    return ConflictDeclaration.objects.filter(procurement=procurement).select_related("evaluator")
-
-
-def tenderers_to_declare(procurement: Procurement) -> list[Organisation]:
-    """Everyone who tendered: those still in, and those reduced or rejected."""
-    return [
-        p.organisation
-        for p in Participant.objects.filter(procurement=procurement, standing__in=TENDERED)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    ]
-
-
 def scoring_evaluators(procurement: Procurement) -> list[User]:
     """The people whose latest declaration is clean and says they score tenders."""
     declarations = list(declaration_list(procurement))
@@ -159,19 +113,6 @@ def scoring_evaluators(procurement: Procurement) -> list[User]:
         ),
         key=lambda user: (user.full_name, user.pk),
     )
-
-
-def require_clean_declaration(procurement: Procurement, user: User, what: str) -> None:
-    """Refuse `what` to a person without a declaration of no conflict."""
-    if conflict_declared(procurement, user):
-        raise Conflict(
-            f"You declared a conflict of interest in this procurement, so you cannot {what}."
-        )
-    if declaration_of(procurement, user) is None:
-        raise Conflict(
-            f"Declare your interests in the tenderers first: you cannot {what} before you have"
-            " declared that you have no conflict of interest."
-        )
 
 
 # What is scored

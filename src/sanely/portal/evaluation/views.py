@@ -13,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sanely.portal.accounts.actors import page_actor
+from sanely.portal.competition import selectors as competition_selectors
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, ValidationFailed, validation_failed_from
-from sanely.portal.core.pages import form_page, page_actor, page_guard
 from sanely.portal.procurements.models import Procurement
+from sanely.portal.web.pages import form_page, page_guard
 
 from . import selectors, services
 from .forms import (
@@ -75,8 +77,8 @@ def declare(request: HttpRequest, procurement_id: int) -> HttpResponse:
     _raise_hidden(error)
     return form_page(
         request, "evaluation/declare.html", form=form, error=error, procurement=procurement,
-        tenderers=selectors.tenderers_to_declare(procurement),
-        declarations=selectors.declarations_of(procurement, actor.user),
+        tenderers=competition_selectors.tenderers_to_declare(procurement),
+        declarations=competition_selectors.declarations_of(procurement, actor.user),
     )  # fmt: skip
 
 
@@ -142,7 +144,7 @@ def score(request: HttpRequest, procurement_id: int, tenderer_id: int) -> HttpRe
         submitted=selectors.submitted(procurement, actor.user, tenderer),
         visible=selectors.access_scores(actor=actor, procurement=procurement, tenderer=tenderer),
         versions=selectors.final_tenders(procurement, tenderer)
-        if selectors.may_read_tenders(actor.user, procurement) else [],
+        if competition_selectors.may_read_tenders(actor.user, procurement) else [],
     )  # fmt: skip
 
 

@@ -16,17 +16,14 @@ from django.db.models import Q, QuerySet
 
 from sanely.portal.accounts.models import Membership, Organisation, Role
 from sanely.portal.accounts.selectors import Actor
+from sanely.portal.competition.models import Participant
+from sanely.portal.competition.selectors import is_tendering, tenderers
 from sanely.portal.core.errors import NotFound, PermissionDenied
 from sanely.portal.procurements.engine import UK
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
-from sanely.portal.tenders.models import Participant, RoundKind, SubmissionRound
-from sanely.portal.tenders.selectors import (
-    access_opportunity,
-    access_supplier,
-    is_tendering,
-    tenderers,
-)
+from sanely.portal.tenders.models import RoundKind, SubmissionRound
+from sanely.portal.tenders.selectors import access_opportunity, access_supplier
 
 from .models import Audience, Clarification, Consent, DocumentRevision, Meeting, Reduction
 

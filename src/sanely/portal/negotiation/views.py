@@ -10,24 +10,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanely.portal.accounts.actors import page_actor
+from sanely.portal.competition.selectors import tenderers
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, Conflict, ValidationFailed
-from sanely.portal.core.pages import form_page, page_actor, page_guard
 from sanely.portal.evaluation.ranking import price_criterion
 from sanely.portal.evaluation.selectors import score_places
 from sanely.portal.procurements.design import section
-from sanely.portal.tenders.selectors import tenderers
 from sanely.portal.tenders.views import receipt_response
+from sanely.portal.web.pages import form_page, page_guard
 
 from . import selectors, services
-from .forms import (
-    AnswerForm,
-    ConsentForm,
-    MeetingForm,
-    QuestionForm,
-    ReductionForm,
-    RevisionForm,
-)
+from .forms import AnswerForm, ConsentForm, MeetingForm, QuestionForm, ReductionForm, RevisionForm
 
 
 @login_required
@@ -278,7 +272,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
         )
     except (Conflict, ValidationFailed) as refused:
         context = {"title": "The consent was not withdrawn", "message": refused.message}
-        return render(request, "core/error.html", context, status=refused.status)
+        return render(request, "web/error.html", context, status=refused.status)
     return redirect(
         "negotiation:tenderer", procurement_id=consent.procurement_id,
         organisation_id=consent.organisation_id,

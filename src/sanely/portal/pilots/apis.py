@@ -9,9 +9,10 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sanely.portal.core.apis import ERRORS, CursorPagination, actor_of
+from sanely.portal.accounts.actors import actor_of
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import validation_failed_from
+from sanely.portal.web.apis import ERRORS, CursorPagination
 
 from . import selectors, services
 from .models import OutcomeAssessment

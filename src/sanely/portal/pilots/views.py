@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from sanely.portal.accounts.actors import page_actor
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, PermissionDenied
-from sanely.portal.core.pages import form_page, page_actor, page_guard
+from sanely.portal.web.pages import form_page, page_guard
 
 from . import selectors, services
 from .forms import AssessmentForm

@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sanely.portal.core.apis import ERRORS, CursorPagination, InputSchema, actor_of
+from sanely.portal.accounts.actors import actor_of
 from sanely.portal.core.clock import now
+from sanely.portal.web.apis import ERRORS, CursorPagination, InputSchema
 
 from . import selectors, services
 from .design import (
@@ -276,7 +277,7 @@ def procurement_action(
         actor=actor_of(request),
         procurement_id=procurement_id,
         event=event,
-        action=payload,
+        action=payload.to_action(),
         now=now(),
     )
     return procurement_out(procurement)

@@ -15,8 +15,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
-from sanely.portal.core.apis import InputSchema
 from sanely.portal.core.errors import validation_failed_from
+from sanely.portal.procurements.actions import Action
+from sanely.portal.web.apis import InputSchema
 
 Text = Annotated[str, Field(max_length=5000)]
 Line = Annotated[str, Field(min_length=1, max_length=500)]
@@ -244,6 +245,22 @@ class ActionIn(InputSchema):
     )
     performance_levels_met: bool = Field(False, description="start_purchase")
     purchase_price: Money | None = Field(None, description="start_purchase")
+
+    def to_action(self) -> Action:
+        """The plain action the services take."""
+        return Action(
+            justification=self.justification,
+            evidence=self.evidence,
+            qualified=tuple(self.qualified),
+            invited=tuple(self.invited),
+            proposed_changes=tuple(self.proposed_changes),
+            summaries_sent_on=self.summaries_sent_on,
+            not_yet_notified=tuple(self.not_yet_notified),
+            partners=self.partners,
+            targets_assessment=self.targets_assessment,
+            performance_levels_met=self.performance_levels_met,
+            purchase_price=self.purchase_price,
+        )
 
 
 def _phases(s: PhasesSection) -> dict[str, list[str]]:

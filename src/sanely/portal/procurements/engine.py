@@ -112,6 +112,7 @@ def facts_of(procurement: Procurement, **changes: Any) -> Facts:
         not_yet_notified=frozenset(procurement.not_yet_notified),
         contract_award_notice_published_on=procurement.contract_award_notice_published_on,
         contract_concluded_on=procurement.contract_concluded_on,
+        current_phase=procurement.current_phase,
         gate_targets_assessed=procurement.gate_targets_assessed,
         active_partners=procurement.active_partners,
         performance_levels_met=procurement.performance_levels_met,

@@ -24,20 +24,24 @@ from sanely.portal.core.errors import (
     validation_failed_from,
 )
 from sanely.procedure import (
+    Effects,
+    Facts,
     ProcedureError,
     Round,
     Rule,
     Rulebook,
     RuleWarning,
-    check,
-    evaluate,
+    action_facts,
+    decide,
+    missing_requirements,
     next_due,
     next_state,
     rulebook_for,
 )
 
 from . import events
-from .design import LOCKED_AT_PUBLICATION, ActionIn, parse_sections
+from .actions import Action
+from .design import LOCKED_AT_PUBLICATION, parse_sections
 from .engine import UK, facts_of, rulebook_of, uk_date
 from .models import Procurement
 from .selectors import WRITE_ROLES, access_procurement
@@ -189,75 +193,21 @@ def procurement_design_update(
     return procurement
 
 
-GATE_DECISIONS = frozenset(
-    {"continue_partnership", "reduce_partners", "terminate_partnership", "start_purchase"}
-)
+def _stored_value(value: Any) -> Any:
+    """A fact as the procurement row keeps it."""
+    if isinstance(value, tuple) and all(isinstance(r, Round) for r in value):
+        return [{"number": r.number, "final": r.final} for r in value]
+    if isinstance(value, frozenset):
+        return sorted(value)
+    return value
 
 
-def _created_facts(
-    event: str, procurement: Procurement, action: ActionIn, today: date
-) -> dict[str, Any]:
-    """The facts an action creates: its guards see them, and they are stored once it applies."""
-    rounds = tuple(Round(r["number"], r["final"]) for r in procurement.rounds)
-    created: dict[str, dict[str, Any]] = {
-        "submit_notice": {"notice_on": today},
-        "publish_tender_notice": {"notice_on": today},
-        "invite_to_tender": {
-            "qualified": frozenset(action.qualified),
-            "invited": frozenset(action.invited),
-            "rounds": (Round(1),),
-        },
-        "negotiate": {"proposed_changes": frozenset(action.proposed_changes)},
-        "amend_documents": {"proposed_changes": frozenset(action.proposed_changes)},
-        "invite_final_tenders": {"rounds": (*rounds, Round(len(rounds) + 1, final=True))},
-        "notify_decision": {
-            "decision_notices_sent_on": today,
-            "not_yet_notified": frozenset(action.not_yet_notified),
-        },
-        "publish_award_notice": {
-            "decision_notices_sent_on": action.summaries_sent_on,
-            "not_yet_notified": frozenset(action.not_yet_notified),
-            "contract_award_notice_published_on": today,
-        },
-        "conclude_contracts": {"contract_concluded_on": today},
-        "enter_contracts": {"contract_concluded_on": today},
-        "end_phase": {"gate_targets_assessed": False},
-        "start_purchase": {
-            "performance_levels_met": action.performance_levels_met,
-            "purchase_price": action.purchase_price,
-        },
+def _requirement_problems(effects: Effects, action: Action, facts: Facts) -> dict[str, list[str]]:
+    """Each action field the event requires and is missing, worded for the person acting."""
+    return {
+        name: [f"Enter the number of {name}" + (f" who remain: {need}." if need else ".")]
+        for name, need in missing_requirements(effects, action.values(), facts).items()
     }
-    facts = dict(created.get(event, {}))
-    if event in GATE_DECISIONS:
-        facts["gate_targets_assessed"] = bool(action.targets_assessment.strip())
-    return facts
-
-
-def _payload_problems(event: str, procurement: Procurement, action: ActionIn) -> dict[str, str]:
-    if event in {"conclude_contracts", "enter_contracts"} and action.partners is None:
-        return {"partners": "Say how many partner contracts are concluded."}
-    if event == "reduce_partners" and (
-        action.partners is None or action.partners >= procurement.active_partners
-    ):
-        return {
-            "partners": f"Say how many partners remain: fewer than {procurement.active_partners}."
-        }
-    return {}
-
-
-def _store(procurement: Procurement, event: str, facts: dict[str, Any], action: ActionIn) -> None:
-    for name, value in facts.items():
-        if name == "rounds":
-            value = [{"number": r.number, "final": r.final} for r in value]
-        elif isinstance(value, frozenset):
-            value = sorted(value)
-        if name != "proposed_changes":  # a proposal is checked, never kept
-            setattr(procurement, name, value)
-    if event in {"conclude_contracts", "enter_contracts", "reduce_partners"}:
-        procurement.active_partners = action.partners or 0
-    if event == "continue_partnership":
-        procurement.current_phase += 1
-        procurement.gate_targets_assessed = False
 
 
 @transaction.atomic
@@ -266,7 +216,7 @@ def procurement_act(
     actor: Actor,
     procurement_id: int,
     event: str,
-    action: ActionIn,
+    action: Action,
     now: datetime,
 ) -> Procurement:
     """
@@ -281,25 +231,27 @@ def procurement_act(
         raise validation_failed_from(
             {"event": [f"{rulebook.title} has no action {event!r}: use one of {known}."]}
         )
-    problems = _payload_problems(event, procurement, action)
+    effects = rulebook.event(event).effects  # type: ignore[union-attr]  # checked above
+    stored_facts = facts_of(procurement)
+    problems = _requirement_problems(effects, action, stored_facts)
     if problems:
-        raise validation_failed_from({name: [message] for name, message in problems.items()})
-    created = _created_facts(event, procurement, action, uk_date(now))
-    facts = facts_of(procurement, **created)
-    refusal = check(rulebook, facts, event, now)
-    if refusal is not None:
+        raise validation_failed_from(problems)
+    created = action_facts(effects, action=action.values(), facts=stored_facts, today=uk_date(now))
+    facts = facts_of(procurement, **created.checked)
+    decision = decide(rulebook, facts, event, now)
+    if decision.refusal is not None:
         raise RuleRefused(
-            f"{sentence(refusal.message)} To fix: {refusal.fix}.",
-            rule=refusal.rule,
-            citation=refusal.citation,
+            f"{sentence(decision.refusal.message)} To fix: {decision.refusal.fix}.",
+            rule=decision.refusal.rule,
+            citation=decision.refusal.citation,
         )
-    outcome = evaluate(rulebook, facts, now)
-    warnings = [w for w in outcome.warnings if w.event == event]
+    warnings = decision.warnings
     justification = action.justification.strip()
     require_justification(warnings, justification)
     previous = procurement.state
     procurement.state = next_state(rulebook, event)
-    _store(procurement, event, created, action)
+    for name, value in created.stored.items():
+        setattr(procurement, name, _stored_value(value))
     procurement.justifications = {
         **procurement.justifications,
         **{w.rule: justification for w in warnings},
@@ -322,7 +274,7 @@ def procurement_act(
             "rules": [r.id for r in rulebook.rules if any(c.event == event for c in r.checks)],
             "justified": {w.rule: justification for w in warnings},
             "evidence": action.evidence,
-            "facts": action.model_dump(mode="json", exclude_defaults=True),
+            "facts": action.as_recorded(),
         },
     )
     return procurement

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from pydantic import ValidationError
 
+from sanely.portal.accounts.actors import page_actor
 from sanely.portal.accounts.models import Nation
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import (
@@ -25,7 +26,7 @@ from sanely.portal.core.errors import (
     ValidationFailed,
     validation_failed_from,
 )
-from sanely.portal.core.pages import errors_context, page_actor, page_guard
+from sanely.portal.web.pages import errors_context, page_guard
 from sanely.procedure import KINDS, rulebook_ids
 
 from . import selectors, services, wizard
@@ -86,7 +87,7 @@ def pinned_rules_guard(view: Any) -> Any:
         except Conflict as error:
             title = "This procurement cannot go on for now"
             context = {"title": title, "message": error.message}
-            return render(request, "core/error.html", context, status=error.status)
+            return render(request, "web/error.html", context, status=error.status)
         return response
 
     return wrapper
@@ -311,7 +312,7 @@ def procurement_action(request: HttpRequest, procurement_id: int, event: str) ->
                 actor=actor,
                 procurement_id=procurement.pk,
                 event=event,
-                action=_action_in(values),
+                action=_action_in(values).to_action(),
                 now=now(),
             )
             messages.success(request, f"Done: {found.label}.")

@@ -7,8 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from sanely.portal.core.apis import ERRORS, InputSchema, actor_of
+from sanely.portal.accounts.actors import actor_of
 from sanely.portal.core.clock import now
+from sanely.portal.web.apis import ERRORS, InputSchema
 
 from . import selectors, services
 from .models import SelectionMark, ShortlistDecision

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
+from sanely.portal.competition.services import letter_send
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.tenders.services import letter_send
 
 from .selectors import Board, number
 

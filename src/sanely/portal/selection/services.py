@@ -14,13 +14,13 @@ from django.db import transaction
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
+from sanely.portal.competition.models import Standing
+from sanely.portal.competition.services import participant_set
 from sanely.portal.core.errors import Conflict, validation_failed_from
-from sanely.portal.procurements.design import ActionIn
+from sanely.portal.procurements.actions import Action
 from sanely.portal.procurements.design import SelectionCriterion as PublishedCriterion
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_act
-from sanely.portal.tenders.models import Standing
-from sanely.portal.tenders.services import participant_set
 from sanely.procedure import Shortlist
 
 from . import events, letters
@@ -194,13 +194,11 @@ def shortlist_decide(
         actor=actor,
         procurement_id=procurement.pk,
         event="invite_to_tender",
-        action=ActionIn.model_validate(
-            {
-                "qualified": [r.candidate for r in board.results.values() if r.qualifies],
-                "invited": list(proposed.invited),
-                "justification": justification,
-                "evidence": board.reason,
-            }
+        action=Action(
+            qualified=tuple(r.candidate for r in board.results.values() if r.qualifies),
+            invited=tuple(proposed.invited),
+            justification=justification,
+            evidence=board.reason,
         ),
         now=now,
     )

@@ -8,10 +8,12 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sanely.portal.core.apis import ERRORS, CursorPagination, InputSchema, actor_of
+from sanely.portal.accounts.actors import actor_of
+from sanely.portal.competition import selectors as competition_selectors
 from sanely.portal.core.clock import now
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
+from sanely.portal.web.apis import ERRORS, CursorPagination, InputSchema
 
 from . import selectors, services
 from .models import ChunkedUpload, Interest, SubmissionRound
@@ -86,13 +88,15 @@ def letter_list(request: HttpRequest, procurement_id: int, organisation_id: int)
         actor=actor_of(request), organisation_id=organisation_id
     )
     procurement = selectors.access_opportunity(procurement_id=procurement_id)
-    return list(selectors.letter_list(procurement=procurement, organisation=organisation))
+    return list(
+        competition_selectors.letter_list(procurement=procurement, organisation=organisation)
+    )
 
 
 @router.get("/letters/{letter_id}", response={200: LetterOut, **ERRORS}, url_name="letter_detail")
 def letter_detail(request: HttpRequest, letter_id: int) -> Any:
     """One letter, for its recipient's people and the authority's."""
-    return selectors.access_letter(actor=actor_of(request), letter_id=letter_id)
+    return competition_selectors.access_letter(actor=actor_of(request), letter_id=letter_id)
 
 
 class InterestIn(InputSchema):

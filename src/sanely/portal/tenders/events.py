@@ -7,8 +7,6 @@ ROUND_OPENING_REQUESTED = "round.opening_requested"
 ROUND_OPENED = "round.opened"
 SUBMISSION_RECEIVED = "submission.received"
 UPLOAD_STARTED = "submission.upload_started"
-PARTICIPANT_STANDING_CHANGED = "participant.standing_changed"
-LETTER_SENT = "letter.sent"
 SUBMISSION_CONTENT_READ = "submission.content_read"
 # Every refused attempt to reach sealed content (Directive 2014/24/EU Annex IV (g)).
 SEALED_ACCESS_REFUSED = "security.sealed_access_refused"

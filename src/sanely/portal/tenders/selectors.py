@@ -20,6 +20,8 @@ from sanely import vault
 from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind, Role
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
+from sanely.portal.competition.models import Letter, Participant
+from sanely.portal.competition.selectors import is_tendering, letter_list, participants
 from sanely.portal.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
@@ -28,15 +30,7 @@ from sanely.procedure import PRICE_FORMULAS
 
 from . import events
 from .keys import master_key
-from .models import (
-    ChunkedUpload,
-    Letter,
-    Participant,
-    RoundKind,
-    Standing,
-    SubmissionRound,
-    SubmissionVersion,
-)
+from .models import ChunkedUpload, RoundKind, SubmissionRound, SubmissionVersion
 from .security import refuse_sealed_access
 
 SEALED = (
@@ -148,22 +142,6 @@ def access_supplier_round(
     return found, organisation
 
 
-def participants(procurement: Procurement) -> QuerySet[Participant]:
-    """Every supplier in the competition, with its standing."""
-    return Participant.objects.filter(procurement=procurement).select_related("organisation")
-
-
-def tenderers(procurement: Procurement) -> list[Organisation]:
-    """The tenderers still in the competition (invited, not reduced, rejected or decided)."""
-    return [p.organisation for p in participants(procurement).filter(standing=Standing.INVITED)]
-
-
-def is_tendering(procurement: Procurement, organisation: Organisation) -> bool:
-    return Participant.objects.filter(
-        procurement=procurement, organisation=organisation, standing=Standing.INVITED
-    ).exists()
-
-
 def candidates(procurement: Procurement) -> list[Organisation]:
     """The suppliers that submitted a request to participate, by name."""
     return list(
@@ -183,36 +161,18 @@ class SupplierStanding:
     organisation: Organisation
     participant: Participant | None
     letters: list[Letter]
-    contracts: list[Any]  # the award app's contracts it holds as a partner
 
 
 def supplier_standings(*, actor: Actor, procurement: Procurement) -> list[SupplierStanding]:
-    """For each supplier the actor acts for: its standing, letters and any contract."""
+    """For each supplier the actor acts for: its standing and the letters it was sent."""
     return [
         SupplierStanding(
             m.organisation,
             participants(procurement).filter(organisation=m.organisation).first(),
             list(letter_list(procurement=procurement, organisation=m.organisation)),
-            list(m.organisation.partner_contracts.filter(procurement=procurement)),
         )
         for m in supplier_memberships(actor)
     ]
-
-
-def letter_list(*, procurement: Procurement, organisation: Organisation) -> QuerySet[Letter]:
-    """The letters one supplier was sent about one procurement, oldest first."""
-    return Letter.objects.filter(procurement=procurement, recipient=organisation)
-
-
-def access_letter(*, actor: Actor, letter_id: int) -> Letter:
-    """A letter, for the people of the supplier it was sent to and of the authority that sent it."""
-    letter = Letter.objects.select_related("procurement", "recipient").filter(pk=letter_id).first()
-    if letter is None or not (
-        actor.in_organisation(letter.recipient_id)
-        or actor.in_organisation(letter.procurement.organisation_id)
-    ):
-        raise NotFound("No such letter.")
-    return letter
 
 
 @dataclass(frozen=True)
@@ -317,7 +277,7 @@ EVALUATING_ROLES = frozenset({Role.EVALUATOR, Role.COMMISSIONER, Role.PROCUREMEN
 
 
 def _cleared_to_read_tenders(actor: Actor, procurement: Procurement) -> bool:
-    from sanely.portal.evaluation.selectors import may_read_tenders  # evaluation reads tenders
+    from sanely.portal.competition.selectors import may_read_tenders
 
     roles = {m.role for m in actor.in_organisation(procurement.organisation_id)}
     return not roles & EVALUATING_ROLES or may_read_tenders(actor.user, procurement)

@@ -12,11 +12,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanely import vault
+from sanely.portal.accounts.actors import page_actor
+from sanely.portal.competition import selectors as competition_selectors
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError
-from sanely.portal.core.pages import form_page, page_actor, page_guard
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
+from sanely.portal.web.pages import form_page, page_guard
 
 from . import selectors, services
 from .forms import ExtensionForm, RoundForm, SubmitForm
@@ -104,7 +106,7 @@ def opportunity_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
 @page_guard
 @require_GET
 def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
-    letter = selectors.access_letter(actor=page_actor(request), letter_id=letter_id)
+    letter = competition_selectors.access_letter(actor=page_actor(request), letter_id=letter_id)
     return render(request, "tenders/letter.html", {"letter": letter})
 
 
@@ -250,7 +252,7 @@ def _refusal_page(request: HttpRequest, title: str, refused: ApplicationError) -
     if refused.status in (403, 404):
         raise refused
     context = {"title": title, "message": refused.message}
-    return render(request, "core/error.html", context, status=refused.status)
+    return render(request, "web/error.html", context, status=refused.status)
 
 
 @login_required

@@ -1,0 +1,31 @@
+"""The service navigation: the one place that knows every app a person may reach."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.audit.selectors import audit_trail_readable
+from sanely.portal.pilots.selectors import authorities_of
+from sanely.portal.procurements.selectors import procurements_readable
+
+
+def navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    """The service navigation: what this person can reach, decided by the apps' selectors."""
+    items = [("Home", reverse("home")), ("Opportunities", reverse("tenders:opportunities"))]
+    user = request.user
+    if user.is_authenticated:
+        actor = Actor.for_session(user)
+        if procurements_readable(actor):
+            items.append(("Procurements", reverse("procurements:list")))
+        if authorities_of(actor, write=False):
+            items.append(("Pilot evidence", reverse("pilots:list")))
+        items.append(("API tokens", reverse("accounts:tokens")))
+        if audit_trail_readable(actor=actor):
+            items.append(("Audit trail", reverse("audit:events")))
+        items.append(("Sign out", reverse("accounts:logout_confirm")))
+    else:
+        items.append(("Deadline calculator", reverse("deadlines")))
+        items.append(("Sign in", reverse("accounts:login")))
+    return [{"text": text, "href": href, "active": request.path == href} for text, href in items]

@@ -1,0 +1,203 @@
+"""
+The demo's competitions, played through the same services a person would use, at the moments
+they happened (`now` minus so many days):
+
+* WCC-IP-2024-003 (PCR 2015): five requests, four invited, round 1 negotiated, round 2 open;
+* WCC-IP-2024-004 (PCR 2015): three tender rounds (staged reduction after round 2), closed,
+  scored by two evaluators and in moderation;
+* WCC-IP-2025-005 (Procurement Act 2023): evaluated, signed off and in standstill after the
+  assessment summaries went out.
+
+Each is played only while it is still at its notice, so loading twice changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from sanely.portal.accounts.models import Organisation, OrganisationKind, Role, User
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.competition.selectors import tenderers
+from sanely.portal.demo import award as award_demo
+from sanely.portal.demo import evaluation as evaluation_demo
+from sanely.portal.demo import negotiation as negotiation_demo
+from sanely.portal.demo import selection as selection_demo
+from sanely.portal.demo.procurements import JUSTIFICATION
+from sanely.portal.procurements.actions import Action
+from sanely.portal.procurements.design import section
+from sanely.portal.procurements.engine import requests_close
+from sanely.portal.procurements.models import Procurement
+from sanely.portal.procurements.services import procurement_act
+from sanely.portal.tenders.models import RoundKind, SubmissionRound
+from sanely.portal.tenders.services import (
+    round_opening_confirm,
+    round_opening_request,
+    submission_round_open,
+    submission_submit,
+)
+
+
+@dataclass(frozen=True)
+class Team:
+    """The authority's people who run a demo competition."""
+
+    lead: Actor
+    commissioner: Actor
+    evaluators: list[Actor]
+
+    @classmethod
+    def of(cls, procurement: Procurement) -> "Team":
+        def people(role: str) -> list[Actor]:
+            found = User.objects.filter(
+                memberships__organisation=procurement.organisation, memberships__role=role
+            ).order_by("pk")
+            return [Actor.for_session(user) for user in found]
+
+        return cls(
+            people(Role.PROCUREMENT_LEAD)[0],
+            people(Role.COMMISSIONER)[0],
+            people(Role.EVALUATOR) + people(Role.PROCUREMENT_LEAD)[:1],
+        )
+
+
+def _days(now: datetime, days: float) -> datetime:
+    return now - timedelta(days=days)
+
+
+def _submit(
+    procurement: Procurement,
+    submission_round: SubmissionRound,
+    supplier: Organisation,
+    at: datetime,
+) -> None:
+    admin = User.objects.get(
+        memberships__organisation=supplier, memberships__role=Role.SUPPLIER_ADMIN
+    )
+    part = submission_round.parts[0]
+    text = (
+        f"{supplier.name}: {part.lower()} for {procurement.reference}, {submission_round.label}.\n"
+    )
+    slug = supplier.name.split()[0].lower()
+    submission_submit(
+        actor=Actor.for_session(admin),
+        round_id=submission_round.pk,
+        organisation_id=supplier.pk,
+        part=part,
+        upload=SimpleUploadedFile(
+            f"{slug}-{submission_round.kind}-{submission_round.number}.txt", text.encode()
+        ),
+        now=at,
+    )
+
+
+def _open(team: Team, submission_round: SubmissionRound, at: datetime) -> None:
+    """The four-eyes opening: the lead asks, the commissioner confirms."""
+    round_opening_request(actor=team.lead, round_id=submission_round.pk, now=at)
+    round_opening_confirm(actor=team.commissioner, round_id=submission_round.pk, now=at)
+
+
+def _act(team: Team, procurement: Procurement, event: str, at: datetime) -> None:
+    procurement_act(
+        actor=team.lead,
+        procurement_id=procurement.pk,
+        event=event,
+        action=Action(justification=JUSTIFICATION),
+        now=at,
+    )
+
+
+def _requests(team: Team, procurement: Procurement, now: datetime, days: tuple[int, ...]) -> None:
+    """Requests from every demo supplier, closed, opened and selected: `days` ago each step."""
+    opened, submitted, closed, selected = days
+    planned = requests_close(section(procurement.design, "timeline").requests_deadline)
+    deadline = planned or _days(now, submitted - 1)
+    rtp = submission_round_open(
+        actor=team.lead, procurement_id=procurement.pk, kind=RoundKind.RTP, number=1,
+        deadline=deadline, parts=["Selection questionnaire"], now=_days(now, opened),
+    )  # fmt: skip
+    suppliers = Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).order_by("pk")[:5]
+    for hours, supplier in enumerate(suppliers):
+        _submit(procurement, rtp, supplier, _days(now, submitted) + timedelta(hours=hours))
+    _act(team, procurement, "close_requests", _days(now, closed))
+    _open(team, rtp, _days(now, closed))
+    selection_demo.select(
+        procurement, assessor=team.evaluators[0], lead=team.lead, now=_days(now, selected)
+    )
+
+
+def _tender_round(
+    team: Team,
+    procurement: Procurement,
+    now: datetime,
+    *,
+    opened: float,
+    closes: float,
+    final: bool = False,
+) -> SubmissionRound:
+    """A round opened `opened` days ago; once closed, everyone has tendered and it is open."""
+    number = procurement.submission_rounds.filter(kind=RoundKind.TENDER).count() + 1
+    submission_round = submission_round_open(
+        actor=team.lead, procurement_id=procurement.pk, kind=RoundKind.TENDER, number=number,
+        final=final, deadline=_days(now, closes), parts=["Tender"], justification=JUSTIFICATION,
+        now=_days(now, opened),
+    )  # fmt: skip
+    submitted = max(closes, 0) + 1
+    for supplier in tenderers(procurement)[: None if closes > 0 else 2]:
+        _submit(procurement, submission_round, supplier, _days(now, submitted))
+    if closes > 0:
+        _open(team, submission_round, _days(now, closes - 1))
+    return submission_round
+
+
+def _negotiating_round_two(procurement: Procurement, team: Team, now: datetime) -> None:
+    _requests(team, procurement, now, (69, 40, 34, 33))
+    first = _tender_round(team, procurement, now, opened=32, closes=18)
+    negotiation_demo.negotiate_round(procurement, round=first, lead=team.lead, now=_days(now, 14))
+    _tender_round(team, procurement, now, opened=10, closes=-7)
+
+
+def _to_final_tenders(procurement: Procurement, team: Team, now: datetime, start: int) -> None:
+    """From the notice `start` days ago to closed final tenders, with a staged reduction."""
+    _requests(team, procurement, now, (start - 1, start - 30, start - 36, start - 37))
+    first = _tender_round(team, procurement, now, opened=start - 38, closes=start - 60)
+    negotiation_demo.negotiate_round(
+        procurement, round=first, lead=team.lead, now=_days(now, start - 64)
+    )
+    second = _tender_round(team, procurement, now, opened=start - 66, closes=start - 86)
+    negotiation_demo.negotiate_round(
+        procurement, round=second, lead=team.lead, now=_days(now, start - 88)
+    )
+    negotiation_demo.reduce(procurement, lead=team.lead, keep=3, now=_days(now, start - 89))
+    _tender_round(team, procurement, now, opened=start - 90, closes=start - 110, final=True)
+    _act(team, procurement, "close_tendering", _days(now, start - 112))
+
+
+def _in_moderation(procurement: Procurement, team: Team, now: datetime) -> None:
+    _to_final_tenders(procurement, team, now, 150)
+    evaluation_demo.declare_and_score(procurement, evaluators=team.evaluators, now=_days(now, 20))
+    evaluation_demo.moderate(procurement, moderator=team.lead, now=_days(now, 10))
+
+
+def _in_standstill(procurement: Procurement, team: Team, now: datetime) -> None:
+    _to_final_tenders(procurement, team, now, 120)
+    evaluation_demo.declare_and_score(procurement, evaluators=team.evaluators, now=_days(now, 7))
+    evaluation_demo.moderate(procurement, moderator=team.lead, now=_days(now, 5))
+    evaluation_demo.sign_off(procurement, lead=team.lead, now=_days(now, 4))
+    award_demo.notify(procurement, lead=team.lead, now=_days(now, 2))
+
+
+COMPETITIONS = {
+    "WCC-IP-2024-003": _negotiating_round_two,
+    "WCC-IP-2024-004": _in_moderation,
+    "WCC-IP-2025-005": _in_standstill,
+}
+
+
+def demo_competitions(*, now: datetime) -> None:
+    """Play the competitions that have not been played yet."""
+    for reference, play in COMPETITIONS.items():
+        procurement = Procurement.objects.filter(reference=reference).first()
+        if procurement is None or procurement.submission_rounds.exists():
+            continue
+        play(procurement, Team.of(procurement), now)

@@ -1,0 +1,27 @@
+"""
+Writes for the evaluation, by concern: conflict declarations, independent scores,
+moderation, prices and abnormally low tenders, the tie at the partner boundary and the sign-off.
+"""
+
+from .checks import LONGEST_TEXT, number_text
+from .declarations import declaration_record
+from .moderation import consensus_record, strengths_record
+from .prices import abnormally_low_decide, price_record
+from .scores import ScoreEntry, score_record, scores_record, scores_submit
+from .sign_off import evaluation_sign_off, tie_choose
+
+__all__ = [
+    "LONGEST_TEXT",
+    "ScoreEntry",
+    "abnormally_low_decide",
+    "consensus_record",
+    "declaration_record",
+    "evaluation_sign_off",
+    "number_text",
+    "price_record",
+    "score_record",
+    "scores_record",
+    "scores_submit",
+    "strengths_record",
+    "tie_choose",
+]

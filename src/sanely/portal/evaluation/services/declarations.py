@@ -1,0 +1,54 @@
+"""Conflict-of-interest declarations, before any tender is read."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.competition.models import ConflictDeclaration
+from sanely.portal.competition.selectors import conflict_declared, tenderers_to_declare
+from sanely.portal.competition.services import conflict_declare
+from sanely.portal.core.errors import Conflict
+
+from ..selectors import Act, access_evaluation
+from .checks import _locked, _not_signed_off, _text
+
+
+@transaction.atomic
+def declaration_record(
+    *,
+    actor: Actor,
+    procurement_id: int,
+    conflict: bool,
+    details: str = "",
+    scores: bool = True,
+    now: datetime,
+) -> ConflictDeclaration:
+    """
+    Declare, before seeing any tender, whether one has a conflict of interest with any of the
+    procurement's tenderers (named in the declaration). A declared conflict removes access to
+    the tenders and to scoring, and stands: a later declaration cannot take it back.
+    `scores` says whether the person scores tenders or only moderates or signs off.
+    """
+    procurement, _ = access_evaluation(actor=actor, procurement_id=procurement_id, act=Act.ASSESS)
+    _locked(procurement)
+    _not_signed_off(procurement)
+    named = tenderers_to_declare(procurement)
+    if not named:
+        raise Conflict("Nobody has tendered yet: declare once tenderers have been invited.")
+    if conflict:
+        details = _text(details, "details", "Say what the conflict is, and with which tenderer.")
+    elif conflict_declared(procurement, actor.user):
+        raise Conflict(
+            "You declared a conflict of interest in this procurement; it stands, so you cannot"
+            " declare that you have none."
+        )
+    return conflict_declare(
+        actor=actor,
+        procurement=procurement,
+        tenderers=named,
+        conflict=conflict,
+        details=details,
+        scores=scores,
+        now=now,
+    )

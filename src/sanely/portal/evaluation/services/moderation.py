@@ -1,0 +1,110 @@
+"""Moderation: the agreed score per criterion, with a reason for every change."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from sanely.portal.accounts.models import Organisation
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.audit.services import audit_record
+from sanely.portal.competition.selectors import require_clean_declaration
+from sanely.portal.core.errors import Conflict
+from sanely.portal.procurements.models import Procurement
+
+from .. import events
+from ..models import Consensus, ConsensusRevision, Strengths
+from ..selectors import Act, access_evaluation, moderation_ready, scale_max, scoring_evaluators
+from .checks import _locked, _not_signed_off, _place, _tenderer, _text, number_text
+from .scores import _parse_score
+
+
+def _moderator(actor: Actor, procurement_id: int, what: str) -> tuple[Procurement, Organisation]:
+    procurement, membership = access_evaluation(
+        actor=actor, procurement_id=procurement_id, act=Act.MODERATE
+    )
+    procurement = _locked(procurement)
+    _not_signed_off(procurement)
+    require_clean_declaration(procurement, actor.user, what)
+    return procurement, membership.organisation
+
+
+@transaction.atomic
+def consensus_record(
+    *,
+    actor: Actor,
+    procurement_id: int,
+    tenderer_id: int,
+    criterion: str,
+    sub_criterion: str = "",
+    score: object,
+    reason: str,
+    now: datetime,
+) -> Consensus:
+    """
+    The moderator records the consensus score of one tenderer against one criterion or
+    sub-criterion, once every evaluator has submitted theirs, with the reason; a change needs
+    its own reason, and every recording is kept.
+    """
+    procurement, authority = _moderator(actor, procurement_id, "moderate")
+    tenderer = _tenderer(procurement, tenderer_id)
+    place = _place(procurement, criterion, sub_criterion)
+    value = _parse_score(score, place, scale_max(procurement), "score")
+    reason = _text(reason, "reason", f"Give the reason for the consensus on {place.name}.")
+    if not scoring_evaluators(procurement):
+        raise Conflict("No evaluator has declared and scored yet: moderation follows their scores.")
+    waiting = moderation_ready(procurement, tenderer)
+    if waiting:
+        raise Conflict(
+            f"Moderation of {tenderer.name} starts once every evaluator has submitted; still"
+            " waiting for " + ", ".join(u.full_name for u in waiting) + "."
+        )
+    existing = Consensus.objects.filter(
+        procurement=procurement, tenderer=tenderer, criterion=place.criterion,
+        sub_criterion=place.sub_criterion,
+    ).first()  # fmt: skip
+    previous = existing.score if existing else None
+    consensus, _ = Consensus.objects.update_or_create(
+        procurement=procurement, tenderer=tenderer, criterion=place.criterion,
+        sub_criterion=place.sub_criterion,
+        defaults={"score": value, "reason": reason, "recorded_by": actor.user, "recorded_at": now},
+    )  # fmt: skip
+    ConsensusRevision.objects.create(
+        consensus=consensus, previous_score=previous, score=value, reason=reason,
+        recorded_by=actor.user, recorded_at=now,
+    )  # fmt: skip
+    audit_record(
+        action=events.CONSENSUS_RECORDED,
+        subject=consensus,
+        now=now,
+        actor=actor.user,
+        organisation=authority,
+        payload={
+            "tenderer": tenderer.pk,
+            "criterion": place.label,
+            "from": number_text(previous) if previous is not None else None,
+            "to": number_text(value),
+            "reason": reason,
+        },
+    )
+    return consensus
+
+
+@transaction.atomic
+def strengths_record(
+    *, actor: Actor, procurement_id: int, tenderer_id: int, text: str, now: datetime
+) -> Strengths:
+    """The moderator writes the characteristics and relative advantages of one tender."""
+    procurement, authority = _moderator(actor, procurement_id, "moderate")
+    tenderer = _tenderer(procurement, tenderer_id)
+    text = _text(
+        text, "text", f"Write the characteristics and relative advantages of {tenderer.name}."
+    )
+    strengths, _ = Strengths.objects.update_or_create(
+        procurement=procurement, tenderer=tenderer,
+        defaults={"text": text, "recorded_by": actor.user, "recorded_at": now},
+    )  # fmt: skip
+    audit_record(
+        action=events.STRENGTHS_RECORDED, subject=strengths, now=now, actor=actor.user,
+        organisation=authority, payload={"tenderer": tenderer.pk, "text": text},
+    )  # fmt: skip
+    return strengths

@@ -1,0 +1,27 @@
+"""
+The lifecycle events every rulebook may declare, as constants: callers name an event by its
+constant, and a test checks that each constant is an event of some rulebook and each event has
+its constant.
+"""
+
+ABANDON = "abandon"
+AMEND_DOCUMENTS = "amend_documents"
+CLOSE_REQUESTS = "close_requests"
+CLOSE_TENDERING = "close_tendering"
+COMPLETE = "complete"
+CONCLUDE_CONTRACTS = "conclude_contracts"
+CONTINUE_PARTNERSHIP = "continue_partnership"
+END_PHASE = "end_phase"
+ENTER_CONTRACTS = "enter_contracts"
+INVITE_FINAL_TENDERS = "invite_final_tenders"
+INVITE_TO_TENDER = "invite_to_tender"
+NEGOTIATE = "negotiate"
+NOTIFY_DECISION = "notify_decision"
+PUBLISH_AWARD_NOTICE = "publish_award_notice"
+PUBLISH_TENDER_NOTICE = "publish_tender_notice"
+REDUCE_PARTNERS = "reduce_partners"
+REDUCE_TENDERS = "reduce_tenders"
+REFINE_AWARD_CRITERIA = "refine_award_criteria"
+START_PURCHASE = "start_purchase"
+SUBMIT_NOTICE = "submit_notice"
+TERMINATE_PARTNERSHIP = "terminate_partnership"
