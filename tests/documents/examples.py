@@ -16,7 +16,7 @@ from sanely.documents.letters import (
     submission_receipt,
     tender_rejected,
 )
-from sanely.documents.letters._shortlist import Mark, Shortlisted
+from sanely.documents.letters.shortlist import Mark, Shortlisted
 
 AUTHORITY = "Wessex Combined Authority"
 REFERENCE = "WCA-2026-014"

@@ -6,7 +6,7 @@ import pytest
 
 from sanely.documents import from_json, render_text, to_json
 from sanely.documents.letters import KINDS, PERSON, SUPPLIER
-from sanely.documents.letters._shortlist import Mark, mark_line
+from sanely.documents.letters.shortlist import Mark, mark_line
 
 from .examples import EXAMPLES, INVITED, MARKS
 from .golden import TODAY, TODAY_FACTS

@@ -173,7 +173,7 @@ def test_a_rejected_abnormally_low_tender_leaves_the_competition_with_a_letter(c
     letter = Letter.objects.get(kind="tender_rejected")
     assert (heron, "The explanation did not cover the drivers' wages.") == (
         letter.recipient,
-        letter.content["reasons"],
+        letter.facts["reasons"],
     )
     assert 1 == AbnormallyLowDecision.objects.count()
     outcomes = _sign_off(c)

@@ -78,18 +78,18 @@ def test_five_candidates_four_invited_the_fifth_told_its_rank_and_points(
         in regret.body
     )
     assert ("6.00", 5, False) == (
-        regret.content["total"],
-        regret.content["rank"],
-        regret.content["invited"],
+        regret.facts["total"],
+        regret.facts["rank"],
+        regret.facts["invited"],
     )
     invitation = letters.get(recipient_id=ids[1])
     assert (2, "12.00", True) == (
-        invitation.content["rank"],
-        invitation.content["total"],
-        invitation.content["invited"],
+        invitation.facts["rank"],
+        invitation.facts["total"],
+        invitation.facts["invited"],
     )
     assert f"/opportunities/{procurement.pk}/" in invitation.body
-    assert [c["criterion"] for c in invitation.content["criteria"]] == [
+    assert [c["criterion"] for c in invitation.facts["criteria"]] == [
         "Insurance and finances", "R&D track record", "Delivered innovations",
     ]  # fmt: skip
 
@@ -124,7 +124,7 @@ def test_when_only_two_qualify_both_are_invited_with_the_reason_recorded(
         "- Insurance and finances: not met. Assessors' reason: No public liability certificate."
         in heron.body
     )
-    assert [False, True, True] == [c["met"] for c in heron.content["criteria"]]
+    assert [False, True, True] == [c["met"] for c in heron.facts["criteria"]]
 
 
 def test_deciding_with_marks_missing_is_refused_and_stores_nothing(wessex, five):

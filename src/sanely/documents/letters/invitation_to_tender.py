@@ -1,7 +1,7 @@
 """The invitation to tender a shortlisted candidate is sent, and what happens next."""
 
 from .._content import Document, Paragraph
-from ._shortlist import Shortlisted, all_marks, facts
+from .shortlist import Shortlisted, all_marks, facts
 
 KIND = "invitation_to_tender"
 

@@ -1,7 +1,7 @@
 """The regret letter a candidate not invited to tender is sent: why not, criterion by criterion."""
 
 from .._content import Block, BulletList, Document, Paragraph, Section
-from ._shortlist import Shortlisted, all_marks, facts, mark_line
+from .shortlist import Shortlisted, all_marks, facts, mark_line
 
 KIND = "regret"
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from sanely.documents.letters import staged_reduction as reduction_letter
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
@@ -221,13 +222,7 @@ def _leave(
         actor=actor, procurement=procurement, organisation=organisation,
         standing=Standing.REDUCED, reason=reason, now=now,
     )  # fmt: skip
+    document = reduction_letter.build(reduction_letter.Reduced(reason))
     letter_send(
-        actor=actor, procurement=procurement, recipient=organisation, kind="staged_reduction",
-        subject="You are not invited to continue negotiating",
-        body=(
-            f"The tenders were scored against the published award criteria, as the procurement"
-            f" documents announced, and the number of tenderers reduced.\n\n{reason}\n\nThank"
-            " you for taking part."
-        ),
-        content={"reason": reason}, now=now,
-    )  # fmt: skip
+        actor=actor, procurement=procurement, recipient=organisation, document=document, now=now
+    )
