@@ -6,6 +6,7 @@ import pytest
 from competition import procurement_at
 from portal.award.record import NOT_SELECTED_REASON, REDUCED_REASON, SENT_AT, STRENGTHS
 
+from sanely.documents.letters.award_decision import KIND as AWARD_DECISION
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.award.selectors import standstill
@@ -31,7 +32,7 @@ def test_every_tenderer_and_every_other_candidate_is_sent_one_notice(wessex, pcr
     assert sorted(o.organisation.name for o in pcr.suppliers) == sorted(
         letter.recipient.name for letter in letters
     )
-    assert {"award_decision"} == {letter.kind for letter in letters}
+    assert {AWARD_DECISION} == {letter.kind for letter in letters}
 
 
 def test_the_winner_is_told_it_won_its_points_and_the_standstill(wessex, pcr):

@@ -11,6 +11,7 @@ from competition import invite, procurement_at
 from portal.tenders.sealed_files import SECRET, upload
 
 from sanely.documents import Document, Paragraph
+from sanely.documents.letters.regret import KIND as REGRET
 from sanely.portal.accounts.models import Role
 from sanely.portal.competition.services import letter_send
 from sanely.portal.core.clock import now
@@ -236,7 +237,7 @@ def case_content(wessex, mercia):
 
 def case_letters(wessex, mercia):
     w = world(wessex)
-    secret = Document("regret", "Not invited", (Paragraph(f"Our reasons: {SECRET.decode()}"),))
+    secret = Document(REGRET, "Not invited", (Paragraph(f"Our reasons: {SECRET.decode()}"),))
     letter = letter_send(
         actor=wessex.actor(Role.PROCUREMENT_LEAD),
         procurement=w.procurement,

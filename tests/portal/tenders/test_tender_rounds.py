@@ -8,6 +8,8 @@ from competition import PCR_COMMENCED_ON, invite, procurement_at
 from portal.tenders.sealed_files import upload
 
 from sanely.documents import Document, Paragraph
+from sanely.documents.letters.invitation_to_tender import KIND as INVITATION
+from sanely.documents.letters.round_invitation import KIND as ROUND_INVITATION
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.competition.models import Letter, Participant, Standing
@@ -116,7 +118,7 @@ def test_a_supplier_reads_its_standing_and_letters_on_the_page_and_through_the_a
         actor=wessex.actor(Role.PROCUREMENT_LEAD),
         procurement=procurement,
         recipient=kestrel.organisation,
-        document=Document("invitation_to_tender", "Invitation to tender", invited),
+        document=Document(INVITATION, "Invitation to tender", invited),
         now=now(),
     )
     page = kestrel.client(Role.SUPPLIER_MEMBER).get(f"/opportunities/{procurement.pk}/")
@@ -132,7 +134,7 @@ def test_a_supplier_reads_its_standing_and_letters_on_the_page_and_through_the_a
     )
     assert ["Invitation to tender"] == [item["subject"] for item in listed.json()]
     authority = wessex.token_client(Role.AUDITOR).get(f"/api/v1/letters/{letter.pk}")
-    assert (200, "invitation_to_tender") == (authority.status_code, authority.json()["kind"])
+    assert (200, INVITATION) == (authority.status_code, authority.json()["kind"])
 
 
 def test_opening_a_tender_round_sends_each_tenderer_still_in_an_invitation(
@@ -145,7 +147,7 @@ def test_opening_a_tender_round_sends_each_tenderer_still_in_an_invitation(
     )  # fmt: skip
     submission_round = _open(wessex, procurement, 1, final=False)
     letter = Letter.objects.get()
-    assert (kestrel.organisation, "round_invitation") == (letter.recipient, letter.kind)
+    assert (kestrel.organisation, ROUND_INVITATION) == (letter.recipient, letter.kind)
     assert letter.subject.startswith("Tenders, round 1: open until ")
     assert "- Tender" in letter.body
     assert submission_round.ref == letter.facts["round"]
@@ -163,7 +165,7 @@ def test_opening_the_requests_tells_everyone_who_expressed_interest(wessex, kest
         actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=published.pk, kind="rtp",
         number=1, deadline=now() + timedelta(days=30), now=now(),
     )  # fmt: skip
-    assert [("Kestrel Mobility Ltd", "round_invitation")] == [
+    assert [("Kestrel Mobility Ltd", ROUND_INVITATION)] == [
         (letter.recipient.name, letter.kind) for letter in Letter.objects.all()
     ]
 

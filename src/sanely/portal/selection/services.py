@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from sanely.documents.wording import number
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
@@ -32,7 +33,6 @@ from .selectors import (
     access_selection,
     criteria,
     ensure_selecting,
-    number,
     selection_board,
 )
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from sanely.documents.letters import staged_reduction as reduction_letter
+from sanely.documents.wording import sentence
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
@@ -20,7 +21,6 @@ from sanely.portal.evaluation.ranking import price_quality
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.procurements.services import sentence
 from sanely.portal.tenders.models import SubmissionRound
 from sanely.procedure import Breakdown, Rule, Rulebook, rank, staged_reduction
 
