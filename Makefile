@@ -5,7 +5,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV = $(shell scripts/find-python)
-PURE_INCLUDE := src/sanely/procedure/*,src/sanely/evidence/*,src/sanely/vault/*,src/sanely/ocds/*
+PURE_INCLUDE := src/sanely/procedure/*,src/sanely/evidence/*,src/sanely/vault/*,src/sanely/ocds/*,src/sanely/documents/*
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help: ## List targets

@@ -5,6 +5,7 @@ standstill, each played through the services at past moments; loading twice adds
 
 import pytest
 
+from sanely.documents.letters.award_decision import KIND as AWARD_DECISION
 from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.core.clock import now
 from sanely.portal.demo.load import demo_load
@@ -73,5 +74,5 @@ def _in_standstill():
     assert ("pa-2023-cfp-ip", "standstill") == (procurement.rulebook_id, procurement.state)
     assert [Standing.NOT_SELECTED, Standing.PARTNER, Standing.PARTNER, Standing.REDUCED,
             Standing.UNSUCCESSFUL] == _standings(reference)  # fmt: skip
-    notices = Letter.objects.filter(procurement=procurement, kind="award_decision")
+    notices = Letter.objects.filter(procurement=procurement, kind=AWARD_DECISION)
     assert 5 == notices.count()

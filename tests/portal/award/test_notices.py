@@ -6,6 +6,7 @@ import pytest
 from competition import procurement_at
 from portal.award.record import NOT_SELECTED_REASON, REDUCED_REASON, SENT_AT, STRENGTHS
 
+from sanely.documents.letters.award_decision import KIND as AWARD_DECISION
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.award.selectors import standstill
@@ -31,12 +32,12 @@ def test_every_tenderer_and_every_other_candidate_is_sent_one_notice(wessex, pcr
     assert sorted(o.organisation.name for o in pcr.suppliers) == sorted(
         letter.recipient.name for letter in letters
     )
-    assert {"award_decision"} == {letter.kind for letter in letters}
+    assert {AWARD_DECISION} == {letter.kind for letter in letters}
 
 
 def test_the_winner_is_told_it_won_its_points_and_the_standstill(wessex, pcr):
     notify(wessex, pcr)
-    content = letter_to(pcr, pcr.kestrel).content
+    content = letter_to(pcr, pcr.kestrel).facts
     assert "successful" == content["result"]
     assert [("Quality", "60"), ("Price", "30"), ("Social value", "10")] == [
         (c["name"], c["weight"]) for c in content["criteria"]
@@ -51,7 +52,7 @@ def test_the_winner_is_told_it_won_its_points_and_the_standstill(wessex, pcr):
 def test_a_losing_tenderer_is_told_its_points_the_winners_their_advantages_and_why(wessex, pcr):
     notify(wessex, pcr)
     letter = letter_to(pcr, pcr.heron)
-    content = letter.content
+    content = letter.facts
     assert "unsuccessful" == content["result"]
     assert ["36.00", "27.75", "6.50"] == [p["points"] for p in content["your_points"]]
     assert [("Kestrel Mobility Ltd", "88.00"), ("Osprey Robotics Ltd", "81.50")] == [
@@ -72,13 +73,13 @@ def test_a_candidate_not_selected_is_told_the_winners_and_its_own_reason(wessex,
     notify(wessex, pcr)
     letter = letter_to(pcr, pcr.curlew)
     assert ("not_selected", NOT_SELECTED_REASON) == (
-        letter.content["result"],
-        letter.content["reasons"],
+        letter.facts["result"],
+        letter.facts["reasons"],
     )
-    assert [] == letter.content["your_points"]
+    assert [] == letter.facts["your_points"]
     assert NOT_SELECTED_REASON in letter.body
     assert "Kestrel Mobility Ltd: 88.00 points" in letter.body
-    assert REDUCED_REASON == letter_to(pcr, pcr.merlin).content["reasons"]
+    assert REDUCED_REASON == letter_to(pcr, pcr.merlin).facts["reasons"]
 
 
 def test_notices_are_emailed_to_each_suppliers_people_after_commit(
@@ -140,7 +141,7 @@ def test_pa_summaries_publish_the_award_notice_and_standstill_is_eight_working_d
     )
     # 19, 22 to 25 March, then Good Friday and Easter Monday are skipped: 30, 31 March, 1 April.
     assert (date(2027, 4, 1), "PA23-51") == (period.last_day, period.rule)
-    assert {"Assessment summary"} == {letter.content["notice"] for letter in letters}
+    assert {"Assessment summary"} == {letter.facts["notice"] for letter in letters}
     assert "Procurement Act 2023 s.51" in letters[0].body
 
 

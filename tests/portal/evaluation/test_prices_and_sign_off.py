@@ -29,6 +29,7 @@ from portal.evaluation.world import (
     strengths,
 )
 
+from sanely.documents.letters.tender_rejected import KIND as TENDER_REJECTED
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.competition.models import Letter, Participant, Standing
@@ -170,10 +171,10 @@ def test_a_rejected_abnormally_low_tender_leaves_the_competition_with_a_letter(c
     participant = Participant.objects.get(organisation=heron)
     assert Standing.REJECTED == participant.standing
     assert "PCR 2015 reg. 69; Procurement Act 2023 s.34" in participant.reason
-    letter = Letter.objects.get(kind="tender_rejected")
+    letter = Letter.objects.get(kind=TENDER_REJECTED)
     assert (heron, "The explanation did not cover the drivers' wages.") == (
         letter.recipient,
-        letter.content["reasons"],
+        letter.facts["reasons"],
     )
     assert 1 == AbnormallyLowDecision.objects.count()
     outcomes = _sign_off(c)

@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 
+from sanely.documents.letters.clarification import KIND as CLARIFICATION
 from sanely.portal.accounts.models import Role
 from sanely.portal.competition.models import Letter, Standing
 from sanely.portal.competition.services import participant_set
@@ -30,7 +31,7 @@ def answer(lead, clarification, **fields):
     return clarification_answer(actor=lead, clarification_id=clarification.pk, now=now(), **fields)
 
 
-def letters(kind="clarification"):
+def letters(kind=CLARIFICATION):
     return Letter.objects.filter(kind=kind).order_by("recipient__name")
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from sanely.documents.letters.clarification import KIND as CLARIFICATION
 from sanely.portal.competition.models import Letter, Standing
 from sanely.portal.competition.selectors import tenderers
 from sanely.portal.core.clock import now
@@ -20,7 +21,7 @@ def test_the_demo_negotiates_a_round_equally_then_reduces(request, lead, regime)
         Meeting.objects.count(), Clarification.objects.count(), DocumentRevision.objects.count(),
     )  # fmt: skip
     assert equal_treatment_check(procurement=n.procurement).clean
-    assert 3 == Letter.objects.filter(kind="clarification").count()
+    assert 3 == Letter.objects.filter(kind=CLARIFICATION).count()
     reduction = demo.reduce(n.procurement, lead=lead, keep=2, now=now())
     # The demo scores the tenderers a little lower each, in the order of their names.
     kestrel, osprey, heron = n.tenderers

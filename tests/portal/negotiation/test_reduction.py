@@ -7,6 +7,7 @@ import pytest
 from competition import DESIGN, PCR_COMMENCED_ON
 from portal.negotiation.world import negotiation
 
+from sanely.documents.letters.staged_reduction import KIND as STAGED_REDUCTION
 from sanely.portal.accounts.models import Role
 from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.core.clock import now
@@ -66,7 +67,7 @@ def test_the_lowest_ranked_leave_with_their_reason_and_a_letter(request, lead, r
     reason = reduction.reasons[heron]
     assert reason.startswith("Staged reduction after tenders, round 1: ranked 3rd of 3 with")
     assert "the 2 kept scored" in reason
-    letter = Letter.objects.get(kind="staged_reduction")
+    letter = Letter.objects.get(kind=STAGED_REDUCTION)
     assert ("Heron Transit CIC", True) == (letter.recipient.name, reason in letter.body)
     assert reason == Participant.objects.get(organisation=n.tenderers[2].organisation).reason
 
@@ -74,7 +75,7 @@ def test_the_lowest_ranked_leave_with_their_reason_and_a_letter(request, lead, r
 def test_a_tie_at_the_boundary_keeps_every_tied_tenderer(neg, lead):
     reduction = reduce(lead, neg, scored(neg, (9, 8, 300000), (7, 6, 300000), (7, 6, 300000)))
     assert 3 == len(reduction.kept)
-    assert not Letter.objects.filter(kind="staged_reduction").exists()
+    assert not Letter.objects.filter(kind=STAGED_REDUCTION).exists()
 
 
 def test_with_one_tenderer_left_there_is_no_one_to_reduce(neg, lead):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from sanely.documents.letters.document_revision import KIND as DOCUMENT_REVISION
 from sanely.portal.competition.models import Letter
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, RuleRefused, ValidationFailed
@@ -47,7 +48,7 @@ def test_a_revision_needs_the_deadline_reviewed_every_time(request, lead, regime
 
 def test_a_revision_with_a_justification_is_sent_to_every_remaining_tenderer(neg, lead):
     revision = revise(lead, neg, justification="Ten days remain; the change is small.")
-    sent = Letter.objects.filter(kind="document_revision").order_by("recipient__name")
+    sent = Letter.objects.filter(kind=DOCUMENT_REVISION).order_by("recipient__name")
     assert ["Heron Transit CIC", "Kestrel Mobility Ltd", "Osprey Robotics Ltd"] == [
         letter.recipient.name for letter in sent
     ]
@@ -65,7 +66,7 @@ def test_extending_the_open_rounds_deadline_in_the_same_step_answers_the_review(
     assert (later, later) == (round_two.deadline, revision.extension.new_deadline)
     assert "Time to re-cost." == revision.extension.reason
     assert revision.justification.startswith("The deadline of tenders, round 2 was extended")
-    assert "extended to" in Letter.objects.filter(kind="document_revision").first().body
+    assert "extended to" in Letter.objects.filter(kind=DOCUMENT_REVISION).first().body
 
 
 @pytest.mark.parametrize("justification", ["", "Ten days remain."])
@@ -81,7 +82,7 @@ def test_an_earlier_deadline_is_refused_and_nothing_is_stored(pcr, lead):
     with pytest.raises(Conflict):
         revise(lead, pcr, new_deadline=round_two.deadline - timedelta(days=1))
     assert (0, 0) == (DocumentRevision.objects.count(), round_two.extensions.count())
-    assert not Letter.objects.filter(kind="document_revision").exists()
+    assert not Letter.objects.filter(kind=DOCUMENT_REVISION).exists()
 
 
 @pytest.mark.parametrize("locked", ["minimum_requirements", "award_criteria"])

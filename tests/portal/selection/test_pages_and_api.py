@@ -4,6 +4,8 @@ import pytest
 from competition import DESIGN
 from portal.selection.world import TRACK_RECORD, mark, selecting
 
+from sanely.documents.letters.invitation_to_tender import KIND as INVITATION
+from sanely.documents.letters.regret import KIND as REGRET
 from sanely.portal.accounts.models import Role
 from sanely.portal.competition.models import Letter
 from sanely.portal.selection.models import SelectionMark, ShortlistDecision
@@ -93,7 +95,7 @@ def test_a_candidate_cannot_see_the_marks_but_reads_its_letter(wessex, five):
     page = kestrel.client(Role.SUPPLIER_ADMIN).get(f"/selection/procurements/{procurement.pk}/")
     assert 404 == page.status_code
     _post(wessex.token_client(Role.PROCUREMENT_LEAD), f"{base}/shortlist/decision", {})
-    letter = Letter.objects.get(recipient=kestrel.organisation, kind="invitation_to_tender")
+    letter = Letter.objects.get(recipient=kestrel.organisation, kind=INVITATION)
     read = kestrel.token_client(Role.SUPPLIER_MEMBER).get(f"/api/v1/letters/{letter.pk}")
     assert (200, "Invitation to tender: Demand-responsive rural transport") == (
         read.status_code, read.json()["subject"]
@@ -175,7 +177,7 @@ def test_on_the_page_the_lead_confirms_the_shortlist_and_the_letters_go(wessex, 
     after = lead.get(decided.url)
     assert "Shortlist decided" in after.text
     assert "1 candidate invited to tender" in after.text
-    assert ["invitation_to_tender", "regret"] == list(
+    assert [INVITATION, REGRET] == list(
         Letter.objects.order_by("recipient__name").values_list("kind", flat=True)
     )
 

@@ -7,6 +7,8 @@ import pytest
 from competition import COMMENCED_ON, DESIGN, PCR_COMMENCED_ON
 from portal.selection.world import mark, selecting
 
+from sanely.documents.letters.invitation_to_tender import KIND as INVITATION
+from sanely.documents.letters.regret import KIND as REGRET
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.competition.models import Letter, Participant, Standing
@@ -36,7 +38,7 @@ def _nothing_stored(procurement, state):
     assert (state, [], []) == (procurement.state, procurement.invited, procurement.qualified)
     assert not ShortlistDecision.objects.exists()
     assert not Participant.objects.exists()
-    assert not Letter.objects.filter(kind__in=["invitation_to_tender", "regret"]).exists()
+    assert not Letter.objects.filter(kind__in=[INVITATION, REGRET]).exists()
 
 
 @pytest.mark.parametrize(("commenced_on", "state"), REGIMES)
@@ -67,10 +69,10 @@ def test_five_candidates_four_invited_the_fifth_told_its_rank_and_points(
         "Invited to tender: ranked 1 of 5 qualifying candidates with 14.00 points.",
     ) == standings[ids[0]]
     letters = Letter.objects.filter(procurement=procurement).order_by("recipient__name")
-    assert {"invitation_to_tender": 4, "regret": 1} == {
-        kind: letters.filter(kind=kind).count() for kind in ("invitation_to_tender", "regret")
+    assert {INVITATION: 4, REGRET: 1} == {
+        kind: letters.filter(kind=kind).count() for kind in (INVITATION, REGRET)
     }
-    regret = letters.get(kind="regret")
+    regret = letters.get(kind=REGRET)
     assert ids[4] == regret.recipient_id
     assert curlew_reason in regret.body
     assert (
@@ -78,18 +80,18 @@ def test_five_candidates_four_invited_the_fifth_told_its_rank_and_points(
         in regret.body
     )
     assert ("6.00", 5, False) == (
-        regret.content["total"],
-        regret.content["rank"],
-        regret.content["invited"],
+        regret.facts["total"],
+        regret.facts["rank"],
+        regret.facts["invited"],
     )
     invitation = letters.get(recipient_id=ids[1])
     assert (2, "12.00", True) == (
-        invitation.content["rank"],
-        invitation.content["total"],
-        invitation.content["invited"],
+        invitation.facts["rank"],
+        invitation.facts["total"],
+        invitation.facts["invited"],
     )
     assert f"/opportunities/{procurement.pk}/" in invitation.body
-    assert [c["criterion"] for c in invitation.content["criteria"]] == [
+    assert [c["criterion"] for c in invitation.facts["criteria"]] == [
         "Insurance and finances", "R&D track record", "Delivered innovations",
     ]  # fmt: skip
 
@@ -124,7 +126,7 @@ def test_when_only_two_qualify_both_are_invited_with_the_reason_recorded(
         "- Insurance and finances: not met. Assessors' reason: No public liability certificate."
         in heron.body
     )
-    assert [False, True, True] == [c["met"] for c in heron.content["criteria"]]
+    assert [False, True, True] == [c["met"] for c in heron.facts["criteria"]]
 
 
 def test_deciding_with_marks_missing_is_refused_and_stores_nothing(wessex, five):

@@ -10,6 +10,8 @@ from cast import SUPPLIER_ROLES, Org, make_org
 from competition import invite, procurement_at
 from portal.tenders.sealed_files import SECRET, upload
 
+from sanely.documents import Document, Paragraph
+from sanely.documents.letters.regret import KIND as REGRET
 from sanely.portal.accounts.models import Role
 from sanely.portal.competition.services import letter_send
 from sanely.portal.core.clock import now
@@ -235,11 +237,14 @@ def case_content(wessex, mercia):
 
 def case_letters(wessex, mercia):
     w = world(wessex)
+    secret = Document(REGRET, "Not invited", (Paragraph(f"Our reasons: {SECRET.decode()}"),))
     letter = letter_send(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=w.procurement,
-        recipient=w.kestrel.organisation, kind="regret", subject="Not invited",
-        body=f"Our reasons: {SECRET.decode()}", now=now(),
-    )  # fmt: skip
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement=w.procurement,
+        recipient=w.kestrel.organisation,
+        document=secret,
+        now=now(),
+    )
     kestrel_id = w.kestrel.organisation.pk
     for browser, client in outsiders(w, mercia):
         page = browser.get(f"/opportunities/letters/{letter.pk}")

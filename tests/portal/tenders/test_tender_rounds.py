@@ -7,6 +7,9 @@ from cast import SUPPLIER_ROLES, make_org
 from competition import DESIGN, PCR_COMMENCED_ON, invite, procurement_at
 from portal.tenders.sealed_files import upload
 
+from sanely.documents import Document, Paragraph
+from sanely.documents.letters.invitation_to_tender import KIND as INVITATION
+from sanely.documents.letters.round_invitation import KIND as ROUND_INVITATION
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.competition.models import Letter, Participant, Standing
@@ -83,13 +86,24 @@ def test_only_tenderers_still_in_the_competition_may_submit(wessex, kestrel, pro
 def test_a_letter_is_kept_emailed_and_audited(wessex, kestrel, procurement, mailoutbox):
     from django.test import TestCase
 
+    document = Document(
+        "invitation",
+        "Invitation to tender",
+        (Paragraph("You are invited to tender."),),
+        {"round": 1},
+    )
     with TestCase.captureOnCommitCallbacks(execute=True):
         letter_send(
-            actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=procurement,
-            recipient=kestrel.organisation, kind="invitation", subject="Invitation to tender",
-            body="You are invited to tender.", content={"round": 1}, now=now(),
-        )  # fmt: skip
-    assert ("invitation", {"round": 1}) == (Letter.objects.get().kind, Letter.objects.get().content)
+            actor=wessex.actor(Role.PROCUREMENT_LEAD),
+            procurement=procurement,
+            recipient=kestrel.organisation,
+            document=document,
+            now=now(),
+        )
+    letter = Letter.objects.get()
+    assert ("invitation", "You are invited to tender.") == (letter.kind, letter.body)
+    assert (document, {"round": 1}) == (letter.document, letter.facts)
+    assert ["You are invited to tender."] == [m.body for m in mailoutbox]
     assert ["IP-2026-TEST1: Invitation to tender"] == [m.subject for m in mailoutbox]
     assert {"supplier_admin@kestrel.example", "supplier_member@kestrel.example"} == set(
         mailoutbox[0].to
@@ -99,11 +113,14 @@ def test_a_letter_is_kept_emailed_and_audited(wessex, kestrel, procurement, mail
 def test_a_supplier_reads_its_standing_and_letters_on_the_page_and_through_the_api(
     wessex, kestrel, procurement
 ):
+    invited = (Paragraph("Dear Kestrel,"), Paragraph("You are invited."))
     letter = letter_send(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=procurement,
-        recipient=kestrel.organisation, kind="invitation_to_tender",
-        subject="Invitation to tender", body="Dear Kestrel,\n\nYou are invited.", now=now(),
-    )  # fmt: skip
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement=procurement,
+        recipient=kestrel.organisation,
+        document=Document(INVITATION, "Invitation to tender", invited),
+        now=now(),
+    )
     page = kestrel.client(Role.SUPPLIER_MEMBER).get(f"/opportunities/{procurement.pk}/")
     assert "Kestrel Mobility Ltd in this competition" in page.text
     assert "Tendering" in page.text
@@ -117,7 +134,7 @@ def test_a_supplier_reads_its_standing_and_letters_on_the_page_and_through_the_a
     )
     assert ["Invitation to tender"] == [item["subject"] for item in listed.json()]
     authority = wessex.token_client(Role.AUDITOR).get(f"/api/v1/letters/{letter.pk}")
-    assert (200, "invitation_to_tender") == (authority.status_code, authority.json()["kind"])
+    assert (200, INVITATION) == (authority.status_code, authority.json()["kind"])
 
 
 def test_opening_a_tender_round_sends_each_tenderer_still_in_an_invitation(
@@ -130,10 +147,10 @@ def test_opening_a_tender_round_sends_each_tenderer_still_in_an_invitation(
     )  # fmt: skip
     submission_round = _open(wessex, procurement, 1, final=False)
     letter = Letter.objects.get()
-    assert (kestrel.organisation, "round_invitation") == (letter.recipient, letter.kind)
+    assert (kestrel.organisation, ROUND_INVITATION) == (letter.recipient, letter.kind)
     assert letter.subject.startswith("Tenders, round 1: open until ")
     assert "- Tender" in letter.body
-    assert submission_round.ref == letter.content["round"]
+    assert submission_round.ref == letter.facts["round"]
 
 
 def test_opening_the_requests_tells_everyone_who_expressed_interest(wessex, kestrel):
@@ -148,7 +165,7 @@ def test_opening_the_requests_tells_everyone_who_expressed_interest(wessex, kest
         actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=published.pk, kind="rtp",
         number=1, deadline=now() + timedelta(days=30), now=now(),
     )  # fmt: skip
-    assert [("Kestrel Mobility Ltd", "round_invitation")] == [
+    assert [("Kestrel Mobility Ltd", ROUND_INVITATION)] == [
         (letter.recipient.name, letter.kind) for letter in Letter.objects.all()
     ]
 

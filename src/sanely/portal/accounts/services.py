@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from sanely.documents.letters import membership_added, password_reset
 from sanely.portal.audit.services import audit_record
-from sanely.portal.core.email import email_send
+from sanely.portal.core.email import email_document
 from sanely.portal.core.errors import (
     Conflict,
     TooManyAttempts,
@@ -185,14 +186,14 @@ def member_invite(
     membership = membership_add(
         organisation=organisation, user=user, role=role, now=now, actor=actor.user
     )
-    link = reset_link(user) if is_new else ""
-    email_send(
-        to=[user.email],
-        subject=f"You have been added to {organisation.name}",
-        body=f"{actor.user.full_name} added you to {organisation.name} on"
-        f" {settings.SERVICE_NAME} as {membership.get_role_display()}.\n"
-        + (f"\nSet your password here: {link}\n" if link else ""),
+    added = membership_added.Added(
+        service=settings.SERVICE_NAME,
+        organisation=organisation.name,
+        added_by=actor.user.full_name,
+        role=membership.get_role_display(),
+        password_link=reset_link(user) if is_new else "",
     )
+    email_document(to=[user.email], document=membership_added.build(added))
     return membership
 
 
@@ -379,12 +380,8 @@ def password_reset_request(*, email: str, now: datetime, reset_link: Any) -> Non
     user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
     if user is None:
         return
-    email_send(
-        to=[user.email],
-        subject=f"Reset your password for {settings.SERVICE_NAME}",
-        body=f"Use this link to choose a new password: {reset_link(user)}\n\n"
-        "If you did not ask for this, you can ignore this email.",
-    )
+    reset = password_reset.Reset(service=settings.SERVICE_NAME, link=reset_link(user))
+    email_document(to=[user.email], document=password_reset.build(reset))
     audit_record(action=events.PASSWORD_RESET_REQUESTED, subject=user, now=now, actor=user)
 
 

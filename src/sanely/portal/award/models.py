@@ -1,13 +1,12 @@
 """
 Award: one contract per partner, holding what the design fixed for the partnership and the
-purchase and what the partner tendered. Decision notices are `tenders.Letter`s of kind
-"award_decision"; the standstill and the procurement report are read from the record.
+purchase and what the partner tendered. Decision notices are `competition.Letter`s of kind
+`sanely.documents.letters.award_decision.KIND`; the standstill and the procurement report are
+read from the record.
 """
 
 from django.conf import settings
 from django.db import models
-
-DECISION_LETTER = "award_decision"
 
 
 class Contract(models.Model):

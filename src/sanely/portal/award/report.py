@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from sanely.documents.wording import money
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.competition.events import PARTICIPANT_STANDING_CHANGED
 from sanely.portal.competition.models import Participant, Standing
@@ -381,9 +382,9 @@ def _item(item: str, requirement: str, value: str, source: str) -> ChecklistItem
 
 
 def _value(report: Report) -> str:
-    parts = [f"development (all phases) £{report.development_value:,}"]
+    parts = [f"development (all phases) {money(report.development_value)}"]
     if report.purchase_value is not None:
-        parts.append(f"purchase £{report.purchase_value:,}")
+        parts.append(f"purchase {money(report.purchase_value)}")
     return ", ".join(parts) if report.development_value or report.purchase_value else ""
 
 
@@ -465,7 +466,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _money(amount: Decimal | None) -> str:
-    return NOT_RECORDED if amount is None else f"£{amount:,}"
+    return NOT_RECORDED if amount is None else money(amount)
 
 
 def _round_row(r: RoundRecord) -> list[str]:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 
+from sanely.documents.letters import award_decision
 from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.competition.models import Letter, Participant, Standing
@@ -24,7 +25,7 @@ from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES, access_procurement
 from sanely.procedure import Rulebook, deadline_for
 
-from .models import DECISION_LETTER, Contract
+from .models import Contract
 
 # The same steps are named differently by the regimes: PCR 2015, PCSR 2016 and the
 # Directive notify the decision and conclude; the Procurement Act 2023 publishes the
@@ -129,7 +130,7 @@ def other_candidates(procurement: Procurement, tenderer_ids: set[int]) -> list[P
 
 
 def decision_letters(procurement: Procurement) -> QuerySet[Letter]:
-    return Letter.objects.filter(procurement=procurement, kind=DECISION_LETTER).select_related(
+    return Letter.objects.filter(procurement=procurement, kind=award_decision.KIND).select_related(
         "recipient", "sent_by"
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from sanely.documents import Document
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
@@ -27,8 +28,8 @@ from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_act
 
 from . import events, signals
-from .models import DECISION_LETTER, Contract
-from .notices import Decision, candidate_content, decision_body, decision_subject, tenderer_content
+from .models import Contract
+from .notices import Record, candidate_notice, tenderer_notice
 from .selectors import (
     CONCLUDE_EVENTS,
     NOTIFY_EVENTS,
@@ -98,16 +99,14 @@ def _move_standings(
 
 def _send(
     actor: Actor,
-    decision: Decision,
-    content: dict[str, Any],
+    procurement: Procurement,
+    document: Document,
     recipient: Organisation,
     now: datetime,
 ) -> Letter:
     return letter_send(
-        actor=actor, procurement=decision.procurement, recipient=recipient, kind=DECISION_LETTER,
-        subject=decision_subject(decision), body=decision_body(content, decision.procurement),
-        content=content, now=now,
-    )  # fmt: skip
+        actor=actor, procurement=procurement, recipient=recipient, document=document, now=now
+    )
 
 
 @transaction.atomic
@@ -131,12 +130,12 @@ def award_notify(
     period = standstill(procurement)
     if period is None:  # the rulebook's step did not record the date the standstill counts from
         raise Conflict(f"{rulebook.title} starts no standstill at {event}.")
-    decision = Decision(procurement, rulebook.title, summaries, outcomes, period, actor.user)
+    record = Record(procurement, rulebook.title, summaries, outcomes, period, actor.user)
     letters = [
-        _send(actor, decision, tenderer_content(decision, o), o.tenderer, now) for o in outcomes
+        _send(actor, procurement, tenderer_notice(record, o), o.tenderer, now) for o in outcomes
     ]
     letters += [
-        _send(actor, decision, candidate_content(decision, p), p.organisation, now)
+        _send(actor, procurement, candidate_notice(record, p), p.organisation, now)
         for p in other_candidates(procurement, {o.tenderer_id for o in outcomes})
     ]
     _move_standings(actor, procurement, outcomes, now)
@@ -149,7 +148,7 @@ def award_notify(
         payload={
             "event": event,
             "recipients": [letter.recipient_id for letter in letters],
-            "partners": [o.tenderer_id for o in decision.successful],
+            "partners": [o.tenderer_id for o in outcomes if o.recommended],
             "standstill_ends_at": period.ends_at.isoformat(),
         },
     )

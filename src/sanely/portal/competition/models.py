@@ -4,8 +4,12 @@ stands, the letters it was sent, and what the authority's people declared about 
 interests before reading any tender.
 """
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.db import models
+
+from sanely.documents import Document, Json, from_json
 
 
 class Standing(models.TextChoices):
@@ -56,7 +60,8 @@ class Letter(models.Model):
     """
     A letter the authority sent a supplier about its procurement (an invitation, a regret
     letter, an award decision notice…): kept as sent, shown to the supplier, and emailed to its
-    people. `content` holds the structured facts the body was written from.
+    people. `content` holds the letter as typed content (`sanely.documents`: its blocks and the
+    facts it states); `body` is that content rendered as text, as it was emailed.
     """
 
     procurement = models.ForeignKey(
@@ -79,6 +84,15 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.recipient}"
+
+    @property
+    def document(self) -> Document:
+        return from_json(self.content)
+
+    @property
+    def facts(self) -> Mapping[str, Json]:
+        """The facts the letter states (what the API has always called its content)."""
+        return self.document.facts
 
 
 class DeclarationsAreKept(Exception):

@@ -5,6 +5,7 @@ a supplier's standing, a letter sent, a conflict-of-interest declaration.
 
 from datetime import datetime
 
+from sanely.documents import Document, render_text, to_json
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor, email_addresses
 from sanely.portal.audit.services import audit_record
@@ -49,36 +50,35 @@ def letter_send(
     actor: Actor,
     procurement: Procurement,
     recipient: Organisation,
-    kind: str,
-    subject: str,
-    body: str,
-    content: dict[str, object] | None = None,
+    document: Document,
     now: datetime,
 ) -> Letter:
     """
-    Send a supplier a letter: kept as sent, emailed after commit to every person of the
-    supplier, and recorded in the audit trail (with the authority, so its auditors see it).
+    Send a supplier a letter built by `sanely.documents`: kept as sent (its typed content and
+    its text), emailed after commit to every person of the supplier, and recorded in the audit
+    trail (with the authority, so its auditors see it).
     """
+    body = render_text(document)
     letter = Letter.objects.create(
         procurement=procurement,
         recipient=recipient,
-        kind=kind,
-        subject=subject,
+        kind=document.kind,
+        subject=document.subject,
         body=body,
-        content=content or {},
+        content=to_json(document),
         sent_by=actor.user,
         sent_at=now,
     )
     people = email_addresses(recipient)
     if people:
-        email_send(to=people, subject=f"{procurement.reference}: {subject}", body=body)
+        email_send(to=people, subject=f"{procurement.reference}: {document.subject}", body=body)
     audit_record(
         action=events.LETTER_SENT,
         subject=letter,
         now=now,
         actor=actor.user,
         organisation=procurement.organisation,
-        payload={"recipient": recipient.pk, "kind": kind, "subject": subject},
+        payload={"recipient": recipient.pk, "kind": document.kind, "subject": document.subject},
     )
     return letter
 

@@ -1,6 +1,5 @@
 """The Jinja2 environment: GOV.UK Frontend macros, Django's static and url helpers, UK time."""
 
-from decimal import Decimal
 from typing import Any
 
 import jinja2
@@ -10,6 +9,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from sanely.documents.wording import number
 from sanely.portal.award.selectors import partner_contracts
 
 from .navigation import navigation
@@ -26,12 +26,6 @@ def uk_time(value: Any, fmt: str = "%-d %B %Y, %-I:%M%p") -> str:
         return ""
     local = timezone.localtime(value)
     return local.strftime(fmt).replace("AM", "am").replace("PM", "pm")
-
-
-def number(value: Any) -> str:
-    """A decimal as people write it: 50, 2.5, 0.25 (no trailing zeros, no exponent)."""
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def choice_items(bound_field: Any) -> list[dict[str, Any]]:

@@ -14,6 +14,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.tasks import task
 
+from sanely.documents import Document, render_text
+
 
 class NotifyEmailBackend(BaseEmailBackend):
     """
@@ -56,3 +58,8 @@ def email_deliver(*, to: list[str], subject: str, body: str) -> int:
 def email_send(*, to: list[str], subject: str, body: str) -> None:
     """Queue an email to go once the current transaction commits (never for a rolled-back write)."""
     transaction.on_commit(lambda: email_deliver.enqueue(to=to, subject=subject, body=body))
+
+
+def email_document(*, to: list[str], document: Document) -> None:
+    """Queue an email of a document built by `sanely.documents`: its subject and its text."""
+    email_send(to=to, subject=document.subject, body=render_text(document))

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sanely.documents.wording import number
 from sanely.portal.accounts.actors import page_actor
 from sanely.portal.competition import selectors as competition_selectors
 from sanely.portal.core.clock import now
@@ -94,7 +95,7 @@ def _initial(places: list[selectors.Place], mine: dict[tuple[str, str], Any]) ->
     initial: dict[str, str] = {}
     for i, place in enumerate(places):
         if (saved := mine.get(place.key)) is not None:
-            initial[f"score_{i}"] = services.number_text(saved.score)
+            initial[f"score_{i}"] = number(saved.score)
             initial[f"justification_{i}"] = saved.justification
     return initial
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
+from sanely.documents.wording import plural
 from sanely.portal.accounts.models import Membership, Organisation, Role
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.competition.models import Participant
@@ -250,7 +251,7 @@ class EqualTreatmentCheck:
             )
         count = len(self.flagged)
         return (
-            f"{count} piece{'s' * (count != 1)} of information went to some remaining tenderers"
+            f"{plural(count, 'piece')} of information went to some remaining tenderers"
             " and not to the others: give it to those who lack it, in their meetings or by"
             " answering a clarification to all."
         )

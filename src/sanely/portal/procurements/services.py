@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django.db import transaction
 
+from sanely.documents.wording import sentence
 from sanely.portal.accounts.models import Membership, OrganisationKind
 from sanely.portal.accounts.selectors import Actor, access_organisation
 from sanely.portal.audit.services import audit_record
@@ -53,11 +54,6 @@ def _for_change(actor: Actor, procurement_id: int) -> tuple[Procurement, Members
         actor=actor, procurement_id=procurement_id, write=True
     )
     return Procurement.objects.select_for_update().get(pk=procurement.pk), membership
-
-
-def sentence(text: str) -> str:
-    """An engine phrase as a sentence: capital first, one full stop."""
-    return text[:1].upper() + text[1:].rstrip(".") + "."
 
 
 def require_justification(warnings: Sequence[RuleWarning], justification: str) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from sanely.documents.wording import number, plural, sentence
 from sanely.portal.accounts.models import Membership, Organisation, Role
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied
@@ -211,7 +212,7 @@ class Board:
             return ""
         count = len(self.missing)
         listed = ", ".join(str(m) for m in self.missing)
-        return f"{count} mark{'s' * (count != 1)} missing: {listed}."
+        return f"{plural(count, 'mark')} missing: {listed}."
 
     @cached_property
     def ranking(self) -> dict[str, Ranked]:
@@ -252,15 +253,6 @@ class Board:
                 scale_max=self.scale_max,
             ).qualifies
         ]
-
-
-def number(value: Decimal) -> str:
-    """A score or weight as written: 4, 4.5 (no trailing zeros, no exponent)."""
-    return format(Decimal(value).normalize(), "f")
-
-
-def sentence(text: str) -> str:
-    return text[:1].upper() + text[1:].rstrip(".") + "."
 
 
 def selection_board(*, procurement: Procurement) -> Board:

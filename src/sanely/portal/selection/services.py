@@ -11,11 +11,12 @@ from typing import Any
 
 from django.db import transaction
 
+from sanely.documents.wording import number
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.competition.models import Standing
-from sanely.portal.competition.services import participant_set
+from sanely.portal.competition.services import letter_send, participant_set
 from sanely.portal.core.errors import Conflict, validation_failed_from
 from sanely.portal.procurements.actions import Action
 from sanely.portal.procurements.design import SelectionCriterion as PublishedCriterion
@@ -32,7 +33,6 @@ from .selectors import (
     access_selection,
     criteria,
     ensure_selecting,
-    number,
     selection_board,
 )
 
@@ -248,17 +248,21 @@ def _decidable(board: Board) -> Shortlist:
 
 def _tell_candidates(actor: Actor, board: Board, now: datetime) -> None:
     """Each candidate's standing, and its invitation or regret letter with the reasons."""
-    invited_keys = board.proposed.invited if board.proposed else ()
     for candidate in board.candidates:
-        invited = str(candidate.pk) in invited_keys
-        write = letters.invitation if invited else letters.regret
-        letter = write(board, candidate)
+        facts = letters.shortlisted(board, candidate)
         participant_set(
             actor=actor,
             procurement=board.procurement,
             organisation=candidate,
-            standing=Standing.INVITED if invited else Standing.NOT_SELECTED,
-            reason=letter.reason,
+            standing=Standing.INVITED if facts.invited else Standing.NOT_SELECTED,
+            reason=letters.standing_reason(facts),
             now=now,
         )
-        letter.send(actor=actor, procurement=board.procurement, recipient=candidate, now=now)
+        document = letters.letter(facts)
+        letter_send(
+            actor=actor,
+            procurement=board.procurement,
+            recipient=candidate,
+            document=document,
+            now=now,
+        )

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
+from sanely.documents.wording import plural
 from sanely.portal.accounts.actors import page_actor
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.core.clock import now
@@ -98,7 +99,7 @@ def decide_page(request: HttpRequest, procurement_id: int) -> HttpResponse:
             count = len(decision.invited)
             messages.success(
                 request,
-                f"The shortlist is decided: {count} candidate{'s' * (count != 1)} invited to"
+                f"The shortlist is decided: {plural(count, 'candidate')} invited to"
                 " tender; every candidate has been sent its letter.",
             )
             return redirect("selection:selection", procurement_id=procurement_id)

@@ -1,5 +1,6 @@
 """JSON API for opportunities, rounds, sealed submissions, receipts and the opening."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from ninja.pagination import paginate
 
 from sanely.portal.accounts.actors import actor_of
 from sanely.portal.competition import selectors as competition_selectors
+from sanely.portal.competition.models import Letter
 from sanely.portal.core.clock import now
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
@@ -73,8 +75,12 @@ class LetterOut(Schema):
     kind: str
     subject: str
     body: str
-    content: dict[str, Any]
+    content: dict[str, Any]  # the facts the letter states
     sent_at: datetime
+
+    @staticmethod
+    def resolve_content(letter: Letter) -> Mapping[str, Any]:
+        return letter.facts
 
 
 @router.get(

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanely import vault
+from sanely.documents.wording import plural
 from sanely.portal.accounts.actors import page_actor
 from sanely.portal.competition import selectors as competition_selectors
 from sanely.portal.core.clock import now
@@ -33,10 +34,10 @@ def time_left(deadline: datetime, at: datetime) -> str:
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     if days:
-        return f"{days} day{'s' * (days != 1)} {hours} hour{'s' * (hours != 1)} left"
+        return f"{plural(days, 'day')} {plural(hours, 'hour')} left"
     if hours:
-        return f"{hours} hour{'s' * (hours != 1)} {minutes} minute{'s' * (minutes != 1)} left"
-    return f"{minutes} minute{'s' * (minutes != 1)} left" if minutes else "Less than a minute left"
+        return f"{plural(hours, 'hour')} {plural(minutes, 'minute')} left"
+    return f"{plural(minutes, 'minute')} left" if minutes else "Less than a minute left"
 
 
 def receipt_response(receipt: str, receipt_id: str) -> HttpResponse:

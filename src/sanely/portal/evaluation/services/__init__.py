@@ -3,7 +3,7 @@ Writes for the evaluation, by concern: conflict declarations, independent scores
 moderation, prices and abnormally low tenders, the tie at the partner boundary and the sign-off.
 """
 
-from .checks import LONGEST_TEXT, number_text
+from .checks import LONGEST_TEXT
 from .declarations import declaration_record
 from .moderation import consensus_record, strengths_record
 from .prices import abnormally_low_decide, price_record
@@ -17,7 +17,6 @@ __all__ = [
     "consensus_record",
     "declaration_record",
     "evaluation_sign_off",
-    "number_text",
     "price_record",
     "score_record",
     "scores_record",

@@ -1,7 +1,5 @@
 """What every evaluation write checks first: the tenderer, the place scored, the state."""
 
-from decimal import Decimal
-
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.competition.selectors import is_tendering
 from sanely.portal.core.errors import Conflict, NotFound, validation_failed_from
@@ -10,12 +8,6 @@ from sanely.portal.procurements.models import Procurement
 from ..selectors import Place, score_places, signed_off
 
 LONGEST_TEXT = 10000
-
-
-def number_text(value: Decimal) -> str:
-    """A score as people write it: 7, 7.5 (never 7.00)."""
-    text = f"{value.normalize():f}"
-    return text
 
 
 def _text(raw: str, field: str, message: str) -> str:

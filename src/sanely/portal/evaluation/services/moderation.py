@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from sanely.documents.wording import number
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
@@ -14,7 +15,7 @@ from sanely.portal.procurements.models import Procurement
 from .. import events
 from ..models import Consensus, ConsensusRevision, Strengths
 from ..selectors import Act, access_evaluation, moderation_ready, scale_max, scoring_evaluators
-from .checks import _locked, _not_signed_off, _place, _tenderer, _text, number_text
+from .checks import _locked, _not_signed_off, _place, _tenderer, _text
 from .scores import _parse_score
 
 
@@ -81,8 +82,8 @@ def consensus_record(
         payload={
             "tenderer": tenderer.pk,
             "criterion": place.label,
-            "from": number_text(previous) if previous is not None else None,
-            "to": number_text(value),
+            "from": number(previous) if previous is not None else None,
+            "to": number(value),
             "reason": reason,
         },
     )

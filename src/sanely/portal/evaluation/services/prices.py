@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from sanely.documents.letters import tender_rejected
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.competition.models import Standing
@@ -81,25 +82,21 @@ def price_record(
 def _rejection_letter(
     actor: Actor, procurement: Procurement, decision: AbnormallyLowDecision, now: datetime
 ) -> None:
+    rejection = tender_rejected.Rejection(
+        authority=procurement.organisation.name,
+        tenderer=decision.tenderer.name,
+        reference=procurement.reference,
+        title=procurement.title,
+        price=decision.price,
+        flag=decision.flag,
+        reasons=decision.explanation,
+        law=ABNORMALLY_LOW_LAW,
+    )
     letter_send(
         actor=actor,
         procurement=procurement,
         recipient=decision.tenderer,
-        kind="tender_rejected",
-        subject="Your tender is rejected as abnormally low",
-        body=(
-            f"{procurement.organisation.name} asked {decision.tenderer.name} to explain the price"
-            f" of its tender for {procurement.reference} {procurement.title},"
-            f" £{decision.price:,}, which appeared abnormally low: {decision.flag}\n\n"
-            "Having assessed the explanation, the authority rejects the tender"
-            f" ({ABNORMALLY_LOW_LAW}). The reasons:\n\n{decision.explanation}"
-        ),
-        content={
-            "price": str(decision.price),
-            "flag": decision.flag,
-            "reasons": decision.explanation,
-            "law": ABNORMALLY_LOW_LAW,
-        },
+        document=tender_rejected.build(rejection),
         now=now,
     )
 

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from sanely.documents.wording import number
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
@@ -25,7 +26,7 @@ from ..selectors import (
     scoring_evaluators,
     submitted,
 )
-from .checks import LONGEST_TEXT, _locked, _not_signed_off, _place, _tenderer, number_text
+from .checks import LONGEST_TEXT, _locked, _not_signed_off, _place, _tenderer
 
 
 def _parse_score(raw: object, place: Place, top: int, field: str) -> Decimal:
@@ -37,7 +38,7 @@ def _parse_score(raw: object, place: Place, top: int, field: str) -> Decimal:
             {field: [f"Score {place.name} with a number from 0 to {top}."]}
         ) from None
     if not value.is_finite() or value < 0 or value > top:
-        shown = number_text(value) if value.is_finite() else str(raw)
+        shown = number(value) if value.is_finite() else str(raw)
         raise validation_failed_from(
             {
                 field: [
@@ -178,8 +179,8 @@ def _score_store(
         payload={
             "tenderer": tenderer.pk,
             "criterion": place.label,
-            "from": number_text(previous.score) if previous else None,
-            "to": number_text(value),
+            "from": number(previous.score) if previous else None,
+            "to": number(value),
         },
     )
     return recorded

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from sanely.documents.letters import clarification as answer_letter
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.competition.selectors import is_tendering, tenderers
@@ -79,16 +80,6 @@ def _answer_problems(
     return problems
 
 
-def _answer_letter(clarification: Clarification, question: str) -> tuple[str, str]:
-    subject = "Answer to a clarification question"
-    body = f"Question: {question}\n\nAnswer: {clarification.answer}\n\n" + (
-        "This answer was sent to every tenderer still in the competition."
-        if clarification.audience == Audience.ALL
-        else "This answer concerns your tender alone and was sent only to you."
-    )
-    return subject, body
-
-
 @transaction.atomic
 def clarification_answer(
     *,
@@ -126,13 +117,13 @@ def clarification_answer(
     clarification.answered_by, clarification.answered_at = actor.user, now
     clarification.save()
     clarification.recipients.set(recipients)
-    subject, body = _answer_letter(clarification, shown)
+    document = answer_letter.build(
+        answer_letter.Answer(clarification.pk, audience, shown, clarification.answer)
+    )
     for recipient in recipients:
         letter_send(
-            actor=actor, procurement=procurement, recipient=recipient, kind="clarification",
-            subject=subject, body=body,
-            content={"clarification": clarification.pk, "audience": audience}, now=now,
-        )  # fmt: skip
+            actor=actor, procurement=procurement, recipient=recipient, document=document, now=now
+        )
     audit_record(
         action=events.CLARIFICATION_ANSWERED,
         subject=clarification,

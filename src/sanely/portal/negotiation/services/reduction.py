@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import transaction
 
+from sanely.documents.letters import staged_reduction as reduction_letter
+from sanely.documents.wording import sentence
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
@@ -19,7 +21,6 @@ from sanely.portal.evaluation.ranking import price_quality
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.procurements.services import sentence
 from sanely.portal.tenders.models import SubmissionRound
 from sanely.procedure import Breakdown, Rule, Rulebook, ScoringError, rank, staged_reduction
 
@@ -219,13 +220,7 @@ def _leave(
         actor=actor, procurement=procurement, organisation=organisation,
         standing=Standing.REDUCED, reason=reason, now=now,
     )  # fmt: skip
+    document = reduction_letter.build(reduction_letter.Reduced(reason))
     letter_send(
-        actor=actor, procurement=procurement, recipient=organisation, kind="staged_reduction",
-        subject="You are not invited to continue negotiating",
-        body=(
-            f"The tenders were scored against the published award criteria, as the procurement"
-            f" documents announced, and the number of tenderers reduced.\n\n{reason}\n\nThank"
-            " you for taking part."
-        ),
-        content={"reason": reason}, now=now,
-    )  # fmt: skip
+        actor=actor, procurement=procurement, recipient=organisation, document=document, now=now
+    )

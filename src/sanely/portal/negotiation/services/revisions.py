@@ -4,6 +4,8 @@ from datetime import datetime
 
 from django.db import transaction
 
+from sanely.documents.letters import document_revision
+from sanely.documents.wording import uk_instant
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
@@ -11,7 +13,7 @@ from sanely.portal.competition.selectors import tenderers
 from sanely.portal.competition.services import letter_send
 from sanely.portal.core.errors import Conflict, validation_failed_from
 from sanely.portal.tenders.models import SubmissionRound
-from sanely.portal.tenders.services import submission_round_extend, vault_time
+from sanely.portal.tenders.services import submission_round_extend
 
 from .. import events
 from ..models import DocumentRevision
@@ -39,7 +41,7 @@ def _extension_justification(
 ) -> str:
     return (
         f"The deadline of {submission_round.label.lower()} was extended to"
-        f" {vault_time(new_deadline)} in the same step. {reason}".strip()
+        f" {uk_instant(new_deadline)} in the same step. {reason}".strip()
     )
 
 
@@ -122,15 +124,21 @@ def document_revision_record(
 def _revision_letters(
     actor: Actor, revision: DocumentRevision, recipients: list[Organisation], now: datetime
 ) -> None:
-    deadline = (
-        f"The deadline is extended to {vault_time(revision.extension.new_deadline)}."
-        if revision.extension
-        else f"The deadline is unchanged: {revision.justification}"
+    extension = revision.extension
+    document = document_revision.build(
+        document_revision.Revision(
+            revision.pk,
+            revision.title,
+            revision.summary,
+            extension.new_deadline if extension else None,
+            revision.justification,
+        )
     )
-    body = f"The procurement documents have changed.\n\n{revision.summary}\n\n{deadline}"
     for recipient in recipients:
         letter_send(
-            actor=actor, procurement=revision.procurement, recipient=recipient,
-            kind="document_revision", subject=f"Documents revised: {revision.title}"[:200],
-            body=body, content={"revision": revision.pk}, now=now,
-        )  # fmt: skip
+            actor=actor,
+            procurement=revision.procurement,
+            recipient=recipient,
+            document=document,
+            now=now,
+        )

@@ -10,7 +10,7 @@ supplier's earlier versions untouched.
 from .interest import interest_express
 from .opening import round_opening_confirm, round_opening_request
 from .rounds import DEFAULT_PARTS, LONGEST_ROUND, submission_round_extend, submission_round_open
-from .submissions import submission_submit, supplier_ref, text_receipt, vault_time
+from .submissions import submission_submit, supplier_ref, text_receipt
 from .uploads import upload_begin, upload_finish, upload_put
 
 __all__ = [
@@ -27,5 +27,4 @@ __all__ = [
     "upload_begin",
     "upload_finish",
     "upload_put",
-    "vault_time",
 ]

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 
 from sanely import vault
+from sanely.documents.wording import sentence, uk_instant
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import Conflict
@@ -14,7 +15,6 @@ from ..keys import master_key
 from ..models import SubmissionRound
 from ..security import refuse_sealed_access
 from ..selectors import access_round
-from .submissions import _sentence, vault_time
 
 
 def round_opening_request(*, actor: Actor, round_id: int, now: datetime) -> SubmissionRound:
@@ -28,7 +28,7 @@ def round_opening_request(*, actor: Actor, round_id: int, now: datetime) -> Subm
             route="opening request",
             error=Conflict(
                 f"The round cannot be opened before its deadline,"
-                f" {vault_time(submission_round.deadline)}; it is now {vault_time(now)}."
+                f" {uk_instant(submission_round.deadline)}; it is now {uk_instant(now)}."
             ),
             now=now,
         )
@@ -78,7 +78,7 @@ def round_opening_confirm(*, actor: Actor, round_id: int, now: datetime) -> Subm
         message = (
             "A second authorised person, not the one who asked, must confirm the opening."
             if isinstance(error, vault.FourEyesRequired)
-            else _sentence(error)
+            else sentence(str(error))
         )
         refuse_sealed_access(
             actor=actor,

@@ -5,11 +5,13 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from sanely import vault
+from sanely.documents.letters import deadline_extended, round_invitation
+from sanely.documents.wording import sentence
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.competition.selectors import tenderers
 from sanely.portal.competition.services import letter_send
-from sanely.portal.core.email import email_send
+from sanely.portal.core.email import email_document
 from sanely.portal.core.errors import Conflict, RuleRefused, validation_failed_from
 from sanely.portal.procurements.actions import Action
 from sanely.portal.procurements.engine import facts_of, rulebook_of
@@ -22,7 +24,6 @@ from .. import events
 from ..keys import master_key
 from ..models import DeadlineExtension, Interest, RoundKind, SubmissionRound, SubmissionVersion
 from ..selectors import access_round
-from .submissions import _sentence, vault_time
 
 # A deadline further away than this is a typing mistake, not a plan.
 LONGEST_ROUND = timedelta(days=3 * 365)
@@ -140,29 +141,23 @@ def _invite_to_round(actor: Actor, submission_round: SubmissionRound, now: datet
         recipients = tenderers(procurement)
     else:
         recipients = [i.organisation for i in procurement.interests.select_related("organisation")]
-    parts = "".join(f"\n- {part}" for part in submission_round.parts)
     for recipient in recipients:
+        opened = round_invitation.RoundOpen(
+            authority=procurement.organisation.name,
+            recipient=recipient.name,
+            reference=procurement.reference,
+            title=procurement.title,
+            round=submission_round.ref,
+            label=submission_round.label,
+            deadline=submission_round.deadline,
+            final=submission_round.final,
+            parts=tuple(submission_round.parts),
+        )
         letter_send(
             actor=actor,
             procurement=procurement,
             recipient=recipient,
-            kind="round_invitation",
-            subject=f"{submission_round.label}: open until {vault_time(submission_round.deadline)}",
-            body=(
-                f"{procurement.organisation.name} invites {recipient.name} to submit"
-                f" {submission_round.label.lower()} for {procurement.reference}"
-                f" {procurement.title}.\n\nDeadline: {vault_time(submission_round.deadline)}."
-                " Submissions after it are refused.\n\nSubmit each part on its own, on the"
-                f" opportunity's page:{parts}\n\nEach part is sealed until the deadline has"
-                " passed and two people of the authority have opened the round; you get a"
-                " signed receipt for each."
-            ),
-            content={
-                "round": submission_round.ref,
-                "deadline": submission_round.deadline.isoformat(),
-                "final": submission_round.final,
-                "parts": submission_round.parts,
-            },
+            document=round_invitation.build(opened),
             now=now,
         )
 
@@ -265,7 +260,7 @@ def submission_round_extend(
             changed_by=str(actor.user.pk),
         )
     except vault.DeadlineRefused as error:
-        raise Conflict(_sentence(error)) from None
+        raise Conflict(sentence(str(error))) from None
     submission_round.store_round_key(key)
     submission_round.save()
     extension = DeadlineExtension.objects.create(
@@ -292,14 +287,13 @@ def submission_round_extend(
         },
     )
     if recipients := _people_to_tell(submission_round):
-        email_send(
-            to=recipients,
-            subject=f"Deadline extended: {submission_round.procurement.title}",
-            body=(
-                f"The deadline for {submission_round.label.lower()} in"
-                f" {submission_round.procurement.reference} {submission_round.procurement.title}"
-                f" is now {vault_time(key.deadline)} (it was {vault_time(previous)}).\n\n"
-                f"Reason: {extension.reason}\n"
-            ),
+        moved = deadline_extended.Extension(
+            reference=submission_round.procurement.reference,
+            title=submission_round.procurement.title,
+            label=submission_round.label,
+            deadline=key.deadline,
+            previous=previous,
+            reason=extension.reason,
         )
+        email_document(to=recipients, document=deadline_extended.build(moved))
     return extension

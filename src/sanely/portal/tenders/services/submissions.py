@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 import tempfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import PurePath
 
 from django.conf import settings
@@ -13,12 +13,13 @@ from django.db import transaction
 from django.db.models import Max
 
 from sanely import vault
+from sanely.documents.letters import submission_receipt
+from sanely.documents.wording import sentence
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
-from sanely.portal.core.email import email_send
+from sanely.portal.core.email import email_document
 from sanely.portal.core.errors import Conflict, validation_failed_from
-from sanely.portal.procurements.engine import UK
 from sanely.portal.procurements.models import Procurement
 
 from .. import events
@@ -27,22 +28,11 @@ from ..models import ScanOutcome, SubmissionRound, SubmissionVersion
 from ..selectors import access_supplier_round
 
 
-def _sentence(error: Exception) -> str:
-    text = str(error).rstrip(".")
-    return text[:1].upper() + text[1:] + "."
-
-
 def supplier_ref(organisation: Organisation) -> str:
     """How a receipt names the supplier: its registration number, else its id here."""
     if organisation.identifier:
         return f"{organisation.identifier_scheme}-{organisation.identifier}"
     return f"supplier-{organisation.pk}"
-
-
-def vault_time(moment: datetime) -> str:
-    """An instant as emails and messages give it: UK time and UTC, to the second."""
-    london = moment.astimezone(UK)
-    return f"{london:%-d %B %Y %H:%M:%S} {london.tzname()} ({moment.astimezone(UTC):%H:%M:%S} UTC)"
 
 
 def _file_problems(upload: File | None) -> list[str]:
@@ -102,7 +92,7 @@ def submission_submit(
     try:
         received_at = vault.accept_submission(now, submission_round.deadline)
     except vault.SubmissionLate as error:
-        raise Conflict(_sentence(error)) from None
+        raise Conflict(sentence(str(error))) from None
     problems: dict[str, list[str]] = {}
     if part not in submission_round.parts:
         problems["part"] = ["Choose one of the round's parts: " + ", ".join(submission_round.parts)]
@@ -215,19 +205,20 @@ def _record(
             "received_at": received_at.isoformat(),
         },
     )
-    email_send(
-        to=[actor.user.email],
-        subject=f"Received: {part} for {procurement.reference} {procurement.title}",
-        body=(
-            f"We received {name} ({envelope.plaintext_size:,} bytes) from {organisation.name}"
-            f" for '{part}' ({submission_round.label.lower()}) at {vault_time(received_at)},"
-            f" version {number}. It is sealed until the deadline has passed and the authority"
-            " opens the round.\n\nYour signed receipt follows. Keep it: with the portal's public"
-            " key at /.well-known/sanely-receipt-key.pem you can check it offline with"
-            " `sanely vault verify-receipt receipt.json --public-key key.pem --file "
-            f"{name}`.\n\n{receipt}"
-        ),
+    received = submission_receipt.Received(
+        reference=procurement.reference,
+        title=procurement.title,
+        supplier=organisation.name,
+        part=part,
+        label=submission_round.label,
+        file_name=name,
+        size=envelope.plaintext_size,
+        version=number,
+        received_at=received_at,
+        submission_id=envelope.submission_id,
+        receipt=receipt,
     )
+    email_document(to=[actor.user.email], document=submission_receipt.build(received))
     return version
 
 

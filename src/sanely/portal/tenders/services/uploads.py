@@ -12,6 +12,7 @@ from django.core.files import File
 from django.db import transaction
 
 from sanely import vault
+from sanely.documents.wording import sentence
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import Conflict, ValidationFailed, validation_failed_from
@@ -19,7 +20,7 @@ from sanely.portal.core.errors import Conflict, ValidationFailed, validation_fai
 from .. import events
 from ..models import ChunkedUpload, SubmissionRound, SubmissionVersion
 from ..selectors import access_supplier_round, access_upload
-from .submissions import _sentence, submission_submit
+from .submissions import submission_submit
 
 
 def _spool(upload: ChunkedUpload) -> Path:
@@ -33,7 +34,7 @@ def _in_time(submission_round: SubmissionRound, now: datetime) -> None:
     try:
         vault.accept_submission(now, submission_round.deadline)
     except vault.SubmissionLate as error:
-        raise Conflict(_sentence(error)) from None
+        raise Conflict(sentence(str(error))) from None
 
 
 @transaction.atomic
