@@ -67,12 +67,15 @@ class Competition:
         lead = self.wessex.token_client(Role.PROCUREMENT_LEAD)
         created = lead.post(
             "/api/v1/procurements",
-            json.dumps({
-                "organisation_id": self.wessex.organisation.pk, "title": "Rural transport",
-                "commenced_on": notice_on.isoformat(),
-            }),
+            json.dumps(
+                {
+                    "organisation_id": self.wessex.organisation.pk,
+                    "title": "Rural transport",
+                    "commenced_on": notice_on.isoformat(),
+                }
+            ),
             content_type="application/json",
-        )  # fmt: skip
+        )
         assert 201 == created.status_code, created.content
         pid = created.json()["id"]
         saved = lead.patch(
@@ -198,8 +201,9 @@ def mark_every_candidate(c: Competition) -> None:
             page.locator('[name="marks.0.passed"]').select_option("yes" if passes else "no")
             page.locator('[name="marks.0.reason"]').fill(
                 "Insurance certificates and accounts provided."
-                if passes else "No employer's liability insurance was evidenced."
-            )  # fmt: skip
+                if passes
+                else "No employer's liability insurance was evidenced."
+            )
             page.locator('[name="marks.1.score"]').fill(str(5 - score % 3))
             page.locator('[name="marks.1.reason"]').fill("Three funded R&D projects.")
             page.locator('[name="marks.2.score"]').fill("3")
@@ -414,8 +418,7 @@ def send_the_decision_notices(c: Competition) -> None:
         summary = error_summary(page)
         assert "The standstill runs until the end of" in summary, summary
         assert "(PCR 2015 reg. 87(1), (2), (4), 2(4); rule PCR15-87-1)" in summary, summary
-        assert_blocked_by(page, "Conclude the partner contracts", "PCR 2015 reg. 87",
-                          "PCR15-87-1")  # fmt: skip
+        assert_blocked_by(page, "Conclude the partner contracts", "PCR 2015 reg. 87", "PCR15-87-1")
 
 
 def conclude_the_contracts(c: Competition) -> None:
@@ -455,20 +458,33 @@ def the_report_names_the_partners(c: Competition) -> None:
 # of 3 rounds, 4 rounds opened by two people, a meeting with each tenderer in rounds 1 and 2,
 # 2 evaluators scoring 4 tenderers, 3 consensus scores each, 2 contracts.
 AUDITED = {
-    "procurement.submit_notice": 1, "procurement.close_requests": 1,
-    "procurement.invite_to_tender": 1, "procurement.negotiate": 8,
-    "procurement.invite_final_tenders": 1, "procurement.close_tendering": 1,
-    "procurement.notify_decision": 1, "procurement.conclude_contracts": 1,
-    "round.created": 4, "round.opening_requested": 4, "round.opened": 4,
-    "submission.received": 5 + 3 * 4, "selection.mark_recorded": 5 * 3,
-    "selection.shortlist_decided": 1, "negotiation.meeting_recorded": 8,
-    "negotiation.question_asked": 1, "negotiation.clarification_answered": 1,
-    "evaluation.conflict_declared": 3, "evaluation.scores_submitted": 2 * 4,
-    "evaluation.consensus_recorded": 3 * 4, "evaluation.price_recorded": 4,
-    "evaluation.strengths_recorded": 4, "evaluation.abnormally_low_decided": 1,
-    "evaluation.signed_off": 1, "award.decision_notices_sent": 1,
+    "procurement.submit_notice": 1,
+    "procurement.close_requests": 1,
+    "procurement.invite_to_tender": 1,
+    "procurement.negotiate": 8,
+    "procurement.invite_final_tenders": 1,
+    "procurement.close_tendering": 1,
+    "procurement.notify_decision": 1,
+    "procurement.conclude_contracts": 1,
+    "round.created": 4,
+    "round.opening_requested": 4,
+    "round.opened": 4,
+    "submission.received": 5 + 3 * 4,
+    "selection.mark_recorded": 5 * 3,
+    "selection.shortlist_decided": 1,
+    "negotiation.meeting_recorded": 8,
+    "negotiation.question_asked": 1,
+    "negotiation.clarification_answered": 1,
+    "evaluation.conflict_declared": 3,
+    "evaluation.scores_submitted": 2 * 4,
+    "evaluation.consensus_recorded": 3 * 4,
+    "evaluation.price_recorded": 4,
+    "evaluation.strengths_recorded": 4,
+    "evaluation.abnormally_low_decided": 1,
+    "evaluation.signed_off": 1,
+    "award.decision_notices_sent": 1,
     "award.contract_concluded": 2,
-}  # fmt: skip
+}
 
 
 def the_record_holds_every_step(c: Competition) -> None:
@@ -496,8 +512,11 @@ def the_record_holds_every_step(c: Competition) -> None:
     # Letters: the shortlist's 4 invitations and 1 regret, each tender round's invitation to the
     # 4 tenderers, the answer to all 4, and a decision notice to every one of the 5.
     kinds = Counter(Letter.objects.filter(procurement=procurement).values_list("kind", flat=True))
-    assert (12, 4, 5) == (kinds["round_invitation"], kinds["clarification"],
-                          kinds["award_decision"])  # fmt: skip
+    assert (12, 4, 5) == (
+        kinds["round_invitation"],
+        kinds["clarification"],
+        kinds["award_decision"],
+    )
     assert 5 + 12 + 4 + 5 == actions["letter.sent"] == kinds.total()
     report = audit_verify()
     assert report.intact, report

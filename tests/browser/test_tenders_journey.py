@@ -21,17 +21,29 @@ def open_round(transactional_db):
     wessex = make_org("Wessex County Council", "authority", AUTHORITY_ROLES, slug="wessex")
     moment = now() - timedelta(days=3)
     procurement = Procurement.objects.create(
-        organisation=wessex.organisation, reference="IP-2026-WEB", title="Rural transport",
-        nation="england", commenced_on=date(2026, 10, 1), rulebook_id="pcr2015",
-        rulebook_effective_from=date(2015, 2, 26), rulebook_hash="0" * 64, state="published",
+        organisation=wessex.organisation,
+        reference="IP-2026-WEB",
+        title="Rural transport",
+        nation="england",
+        commenced_on=date(2026, 10, 1),
+        rulebook_id="pcr2015",
+        rulebook_effective_from=date(2015, 2, 26),
+        rulebook_hash="0" * 64,
+        state="published",
         design={"need": {"need_statement": "Villagers cannot reach the clinic."}},
-        published_at=moment, created_by=wessex.user(Role.PROCUREMENT_LEAD),
-        created_at=moment, updated_at=moment,
-    )  # fmt: skip
+        published_at=moment,
+        created_by=wessex.user(Role.PROCUREMENT_LEAD),
+        created_at=moment,
+        updated_at=moment,
+    )
     return submission_round_open(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk, kind="rtp",
-        number=1, deadline=now() + timedelta(days=2), now=now(),
-    )  # fmt: skip
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=procurement.pk,
+        kind="rtp",
+        number=1,
+        deadline=now() + timedelta(days=2),
+        now=now(),
+    )
 
 
 def test_a_supplier_submits_and_downloads_a_receipt(

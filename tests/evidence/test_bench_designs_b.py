@@ -50,9 +50,12 @@ def pysyncon_effect(values: np.ndarray, pilot: int, donors: list[int]) -> tuple[
     synth = Synth()
     variances = history.std(axis=1).to_numpy() ** 2
     synth.fit(
-        X0=history[donors], X1=history[pilot], Z0=history[donors], Z1=history[pilot],
+        X0=history[donors],
+        X1=history[pilot],
+        Z0=history[donors],
+        Z1=history[pilot],
         custom_V=variances,
-    )  # fmt: skip
+    )
     gap = values[pilot] - synth.W @ values[donors]
     return synth.W, float(gap[PRE:].mean())
 

@@ -76,9 +76,14 @@ def test_minimum_wage_effects_match_the_did_package_vignette(assess_json: Run) -
 
 def csdid_fit(data: pd.DataFrame, control: str) -> Any:
     return ATTgt(
-        yname="y", gname="g", idname="id", tname="t", xformla=None, data=data,
+        yname="y",
+        gname="g",
+        idname="id",
+        tname="t",
+        xformla=None,
+        data=data,
         control_group=control,
-    ).fit(est_method="reg", bstrap=False)  # fmt: skip
+    ).fit(est_method="reg", bstrap=False)
 
 
 def mpdta_frame() -> pd.DataFrame:
@@ -291,10 +296,12 @@ def test_a_first_period_that_is_not_a_period_is_named() -> None:
     ("design", "message"),
     [
         ({"treated": ["1"]}, "design.treated does not apply to kind = 'staggered'"),
-        ({"kind": "did", "treated": ["1"], "control": ["0"], "before": ["1"], "after": ["2"]},
-         "design.comparison applies to kind = 'staggered'"),
+        (
+            {"kind": "did", "treated": ["1"], "control": ["0"], "before": ["1"], "after": ["2"]},
+            "design.comparison applies to kind = 'staggered'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_spec_keys_of_staggered_adoption_are_checked(design: dict[str, Any], message: str) -> None:
     spec = frame_spec()
     spec["design"] |= design

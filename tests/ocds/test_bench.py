@@ -113,12 +113,30 @@ def test_compile_against_peers_and_the_floor(tmp_path: Path) -> None:
     ours_cmd = [sys.executable, "-m", "sanely.cli", "ocds", "compile", "--schema", str(SCHEMA)]
     results = {
         "sanely ocds compile": _run([*ours_cmd, str(feed), "-o", str(tmp_path / "ours")]),
-        "sanely, 2 worker processes": _run([*ours_cmd, "--jobs", "2", str(feed), "-o", str(tmp_path / "ours2")]),
-        "ocdskit compile": _run([str(BIN / "ocdskit"), "compile", "--schema", str(SCHEMA)], feed, tmp_path / "ocdskit"),
-        "ocdsmerge in-process": _run([sys.executable, "-c", _PEER, str(feed), str(SCHEMA), str(tmp_path / "ocdsmerge"), "ocdsmerge"]),
-        "ocdsmerge-rs in-process": _run([sys.executable, "-c", _PEER, str(feed), str(SCHEMA), str(tmp_path / "rs"), "rs"]),
-        "orjson parse+write floor": _run([sys.executable, "-c", _FLOOR, str(feed), str(tmp_path / "floor")]),
-    }  # fmt: skip
+        "sanely, 2 worker processes": _run(
+            [*ours_cmd, "--jobs", "2", str(feed), "-o", str(tmp_path / "ours2")]
+        ),
+        "ocdskit compile": _run(
+            [str(BIN / "ocdskit"), "compile", "--schema", str(SCHEMA)], feed, tmp_path / "ocdskit"
+        ),
+        "ocdsmerge in-process": _run(
+            [
+                sys.executable,
+                "-c",
+                _PEER,
+                str(feed),
+                str(SCHEMA),
+                str(tmp_path / "ocdsmerge"),
+                "ocdsmerge",
+            ]
+        ),
+        "ocdsmerge-rs in-process": _run(
+            [sys.executable, "-c", _PEER, str(feed), str(SCHEMA), str(tmp_path / "rs"), "rs"]
+        ),
+        "orjson parse+write floor": _run(
+            [sys.executable, "-c", _FLOOR, str(feed), str(tmp_path / "floor")]
+        ),
+    }
     _, _, small_rss = _run([*ours_cmd, str(small), "-o", str(tmp_path / "ours-small")])
     cpu = {name: figures[1] for name, figures in results.items()}
     ours_cpu, ours_rss = cpu["sanely ocds compile"], results["sanely ocds compile"][2]
@@ -175,9 +193,11 @@ def test_validation_against_jsonschema() -> None:
     ]
     their_seconds = time.perf_counter() - start
     ratio = their_seconds / ours_seconds
-    _report([
-        f"validate 10,000 releases: jsonschema-rs (ours) {ours_seconds:.3f} s, "
-        f"jsonschema {their_seconds:.2f} s, {ratio:.0f}x (goal >= 100x)"
-    ])  # fmt: skip
+    _report(
+        [
+            f"validate 10,000 releases: jsonschema-rs (ours) {ours_seconds:.3f} s, "
+            f"jsonschema {their_seconds:.2f} s, {ratio:.0f}x (goal >= 100x)"
+        ]
+    )
     assert [] == problems == their_errors
     assert their_seconds >= 100 * ours_seconds

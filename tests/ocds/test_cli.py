@@ -14,10 +14,28 @@ SCHEMA = SCHEMA_DIR / "standard-1.1.5" / "release-schema.json"
 
 def _feed(tmp_path: Path) -> Path:
     releases = [
-        {"ocid": "ocds-b", "id": "b1", "date": "2026-01-02", "tag": ["tender"], "tender": {"id": "t", "title": "B"}},
-        {"ocid": "ocds-a", "id": "a1", "date": "2026-01-01", "tag": ["planning"], "planning": {"rationale": "R"}},
-        {"ocid": "ocds-a", "id": "a2", "date": "2026-01-03", "tag": ["tender"], "tender": {"id": "t", "title": "A"}},
-    ]  # fmt: skip
+        {
+            "ocid": "ocds-b",
+            "id": "b1",
+            "date": "2026-01-02",
+            "tag": ["tender"],
+            "tender": {"id": "t", "title": "B"},
+        },
+        {
+            "ocid": "ocds-a",
+            "id": "a1",
+            "date": "2026-01-01",
+            "tag": ["planning"],
+            "planning": {"rationale": "R"},
+        },
+        {
+            "ocid": "ocds-a",
+            "id": "a2",
+            "date": "2026-01-03",
+            "tag": ["tender"],
+            "tender": {"id": "t", "title": "A"},
+        },
+    ]
     path = tmp_path / "feed.jsonl"
     path.write_text(json.dumps({"releases": releases[:2]}) + "\n" + json.dumps(releases[2]) + "\n")
     return path

@@ -53,13 +53,25 @@ def feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_same_compiled_releases_as_ocdskit_compile(feed: Path, tmp_path: Path) -> None:
     ours = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
-        [sys.executable, "-m", "sanely.cli", "ocds", "compile", str(feed), "--schema", str(RELEASE_SCHEMA)],
-        capture_output=True, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sanely.cli",
+            "ocds",
+            "compile",
+            str(feed),
+            "--schema",
+            str(RELEASE_SCHEMA),
+        ],
+        capture_output=True,
+        check=True,
+    )
     theirs = subprocess.run(  # noqa: S603
         [Path(sys.executable).parent / "ocdskit", "compile", "--schema", str(RELEASE_SCHEMA)],
-        stdin=feed.open("rb"), capture_output=True, check=True,
-    )  # fmt: skip
+        stdin=feed.open("rb"),
+        capture_output=True,
+        check=True,
+    )
     ours_lines = [json.loads(line) for line in ours.stdout.splitlines()]
     assert 80 == len(ours_lines)
     assert [json.loads(line) for line in theirs.stdout.splitlines()] == ours_lines
@@ -102,9 +114,11 @@ _ids = st.sampled_from([1, 2, "a", "b", None])
 
 def _objects(depth: int) -> st.SearchStrategy[dict]:
     fields: dict[str, st.SearchStrategy] = {
-        "s1": _scalars, "s2": _scalars, "w1": st.lists(_scalars, max_size=2),
+        "s1": _scalars,
+        "s2": _scalars,
+        "w1": st.lists(_scalars, max_size=2),
         "o1": st.none() if depth == 0 else _objects(depth - 1),
-    }  # fmt: skip
+    }
     if depth:
         fields["a1"] = st.lists(_items(depth - 1), max_size=3)
     return st.fixed_dictionaries({}, optional=fields)
@@ -254,17 +268,27 @@ def test_rules_follow_the_schema(tmp_path: Path) -> None:
     assert "omit" == RULES["tag"][0]
     assert "whole" == RULES["parties"][1]["roles"][0]
     assert RULES["awards"][0] is None
-    custom = _write(tmp_path / "s.json", json.dumps({
-        "definitions": {"Thing": {"type": "object", "properties": {"name": {"type": "string"}}}},
-        "properties": {
-            "things": {"type": "array", "items": {"$ref": "#/definitions/Thing"}},
-            "old": {"type": "string", "mergeStrategy": "ocdsOmit"},
-            "versions": {"type": "array", "mergeStrategy": "ocdsVersion"},
-            "loose": {"type": "array", "items": {}},
-            "open": {"type": "array", "items": {"type": "object"}},
-            "thing": {"type": "object", "properties": {"secret": {"type": "string", "omitWhenMerged": True}}},
-        },
-    }))  # fmt: skip
+    custom = _write(
+        tmp_path / "s.json",
+        json.dumps(
+            {
+                "definitions": {
+                    "Thing": {"type": "object", "properties": {"name": {"type": "string"}}}
+                },
+                "properties": {
+                    "things": {"type": "array", "items": {"$ref": "#/definitions/Thing"}},
+                    "old": {"type": "string", "mergeStrategy": "ocdsOmit"},
+                    "versions": {"type": "array", "mergeStrategy": "ocdsVersion"},
+                    "loose": {"type": "array", "items": {}},
+                    "open": {"type": "array", "items": {"type": "object"}},
+                    "thing": {
+                        "type": "object",
+                        "properties": {"secret": {"type": "string", "omitWhenMerged": True}},
+                    },
+                },
+            }
+        ),
+    )
     rules = rules_from_schema(custom)
     assert {
         "things": "whole",

@@ -103,9 +103,11 @@ def test_facts_refuse_a_milestone_of_the_wrong_kind() -> None:
     phase = facts[f.ImplementationSchedule].milestones[0]
     gate = facts[f.GateDecision].milestone
     for fact_type, wrong in [
-        (f.TargetVerdict, gate), (f.GateDecision, phase), (f.InstalmentPaid, phase),
+        (f.TargetVerdict, gate),
+        (f.GateDecision, phase),
+        (f.InstalmentPaid, phase),
         (f.PurchaseStarted, phase),
-    ]:  # fmt: skip
+    ]:
         with pytest.raises(FactRefused, match=rf"{fact_type.__name__}\.milestone"):
             dataclasses.replace(facts[fact_type], milestone=wrong)
     with pytest.raises(FactRefused, match=r"ImplementationSchedule\.milestones: a schedule"):

@@ -19,11 +19,24 @@ def built_all() -> list:
 def test_each_fact_gets_its_release_tag() -> None:
     tags = [built.release["tag"] for built in built_all()]
     expected_order = [
-        ["planning"], ["tender"], ["tenderAmendment"], ["tenderUpdate"],
-        *[["award"], ["contract"], ["implementation"], ["implementationUpdate"],
-          ["implementationUpdate"], ["implementationUpdate"], ["implementationUpdate"]] * 2,
-        ["contractTermination"], ["contractAmendment"], ["contractUpdate", "implementationUpdate"],
-    ]  # fmt: skip
+        ["planning"],
+        ["tender"],
+        ["tenderAmendment"],
+        ["tenderUpdate"],
+        *[
+            ["award"],
+            ["contract"],
+            ["implementation"],
+            ["implementationUpdate"],
+            ["implementationUpdate"],
+            ["implementationUpdate"],
+            ["implementationUpdate"],
+        ]
+        * 2,
+        ["contractTermination"],
+        ["contractAmendment"],
+        ["contractUpdate", "implementationUpdate"],
+    ]
     assert expected_order == tags
     cancelled = build_release(CONFIG.ocid_prefix, PROCUREMENT, CANCELLED).release
     assert ["tenderCancellation"] == cancelled["tag"]
@@ -64,10 +77,13 @@ def _contract_part(index: int) -> dict:
 def test_partner_milestones_verdicts_gates_and_payments() -> None:
     releases = [b.release for b in built_all()]
     schedule = releases[6]["contracts"][0]["implementation"]["milestones"]
-    assert [("phase-1", "delivery"), ("target-1.1", "assessment"), ("gate-1", "approval"),
-            ("instalment-1", "payment"), ("purchase", "delivery")] == [
-        (m["id"], m["type"]) for m in schedule
-    ]  # fmt: skip
+    assert [
+        ("phase-1", "delivery"),
+        ("target-1.1", "assessment"),
+        ("gate-1", "approval"),
+        ("instalment-1", "payment"),
+        ("purchase", "delivery"),
+    ] == [(m["id"], m["type"]) for m in schedule]
     assert {"scheduled"} == {m["status"] for m in schedule}
     assert schedule[3]["description"].endswith("Value: 40000 GBP.")
     verdict = releases[7]["contracts"][0]["implementation"]["milestones"][0]
@@ -237,11 +253,17 @@ def test_package_declares_exactly_the_extensions_used_and_the_audit_head() -> No
         "publisher"
     ]
     assert package["license"].startswith("https://www.nationalarchives.gov.uk/")
-    assert {"sequence": 42, "hash": "a" * 64, "hashAlgorithm": "sha-256",
-            "recordedAt": "2027-05-20T09:00:00+00:00"} == package["auditChainHead"]  # fmt: skip
+    assert {
+        "sequence": 42,
+        "hash": "a" * 64,
+        "hashAlgorithm": "sha-256",
+        "recordedAt": "2027-05-20T09:00:00+00:00",
+    } == package["auditChainHead"]
     only_planning = build_package(CONFIG, built[:1], uri="https://x.example/p", published=at(1))
-    assert ["https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/"
-            "92dbc99f44d07a9a5dd30ced8c92b63bc707d0fd/extension.json"] == only_planning["extensions"]  # fmt: skip
+    assert [
+        "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/"
+        "92dbc99f44d07a9a5dd30ced8c92b63bc707d0fd/extension.json"
+    ] == only_planning["extensions"]
     assert "auditChainHead" not in only_planning
     assert "publicationPolicy" not in only_planning
 

@@ -17,9 +17,10 @@ from sanely.ocds._extensions import EXTENSIONS
 from sanely.ocds._validate import PackageValidator, merge_patch
 
 MISSING = sorted(
-    name for name, extension in EXTENSIONS.items()
+    name
+    for name, extension in EXTENSIONS.items()
     if not (SCHEMA_DIR / "extensions" / extension.directory / "release-schema.json").exists()
-)  # fmt: skip
+)
 AVAILABLE = [e.url for name, e in EXTENSIONS.items() if name not in MISSING]
 
 

@@ -47,9 +47,12 @@ class Api:
 
     def __init__(self, org: Org, role: str, clock):
         _, secret = token_create(
-            actor=org.actor(role), organisation_id=org.organisation.pk, name="journey",
-            now=clock(), days=None,
-        )  # fmt: skip
+            actor=org.actor(role),
+            organisation_id=org.organisation.pk,
+            name="journey",
+            now=clock(),
+            days=None,
+        )
         self.client = Client(headers={"authorization": f"Bearer {secret}"})
 
     def post(self, url, body=None, expect=(200, 201)):
@@ -70,9 +73,12 @@ class Api:
 
         response = self.client.post(
             f"/api/v1/rounds/{round_id}/submissions",
-            {"organisation_id": organisation_id, "part": part,
-             "file": SimpleUploadedFile(name, text.encode())},
-        )  # fmt: skip
+            {
+                "organisation_id": organisation_id,
+                "part": part,
+                "file": SimpleUploadedFile(name, text.encode()),
+            },
+        )
         assert 201 == response.status_code, response.content
         return response.json()
 
@@ -80,8 +86,9 @@ class Api:
 @pytest.fixture
 def world(monkeypatch):
     clock = journey_clock(monkeypatch)
-    wessex = make_org("Wessex County Council", "authority", AUTHORITY_ROLES, slug="wessex",
-                      nation="england")  # fmt: skip
+    wessex = make_org(
+        "Wessex County Council", "authority", AUTHORITY_ROLES, slug="wessex", nation="england"
+    )
     firms = suppliers(5)
     people = {role: Api(wessex, role, clock) for role in AUTHORITY_ROLES}
     tenderers = [Api(firm, Role.SUPPLIER_ADMIN, clock) for firm in firms]
@@ -90,12 +97,15 @@ def world(monkeypatch):
 
 def _publish(clock, wessex, people):
     lead = people[Role.PROCUREMENT_LEAD]
-    pid = lead.post("/procurements", {"organisation_id": wessex.organisation.pk,
-                                      "title": "Demand-responsive rural transport"})["id"]  # fmt: skip
+    pid = lead.post(
+        "/procurements",
+        {"organisation_id": wessex.organisation.pk, "title": "Demand-responsive rural transport"},
+    )["id"]
     response = lead.client.patch(
-        f"/api/v1/procurements/{pid}", lawful_design(uk_date(clock())),
+        f"/api/v1/procurements/{pid}",
+        lawful_design(uk_date(clock())),
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert 200 == response.status_code, response.content
     published = lead.post(f"/procurements/{pid}/actions/submit_notice", JUSTIFIED)
     assert ("pcr-2015-reg31", "requests_open") == (published["rulebook_id"], published["state"])
@@ -109,35 +119,57 @@ def _open(people, round_id):
 
 def _round(clock, people, pid, kind, number, days, final=False):
     deadline = (clock() + timedelta(days=days)).replace(hour=12, minute=0)
-    return people[Role.PROCUREMENT_LEAD].post(f"/procurements/{pid}/rounds", {
-        "kind": kind, "number": number, "final": final, "deadline": deadline.isoformat(),
-        "justification": "The contract notice announced up to three rounds of tenders.",
-    })  # fmt: skip
+    return people[Role.PROCUREMENT_LEAD].post(
+        f"/procurements/{pid}/rounds",
+        {
+            "kind": kind,
+            "number": number,
+            "final": final,
+            "deadline": deadline.isoformat(),
+            "justification": "The contract notice announced up to three rounds of tenders.",
+        },
+    )
 
 
 def _requests_and_selection(clock, people, tenderers, firms, pid):
     rtp = _round(clock, people, pid, "rtp", 1, 30)
     for api, firm in zip(tenderers, firms, strict=True):
         api.post(f"/opportunities/{pid}/interest", {"organisation_id": firm.organisation.pk})
-        api.upload(rtp["id"], firm.organisation.pk, "Request to participate", "sq.txt",
-                   f"{firm.organisation.name}: selection questionnaire.")  # fmt: skip
+        api.upload(
+            rtp["id"],
+            firm.organisation.pk,
+            "Request to participate",
+            "sq.txt",
+            f"{firm.organisation.name}: selection questionnaire.",
+        )
     clock.advance(days=31)
     people[Role.PROCUREMENT_LEAD].post(f"/procurements/{pid}/actions/close_requests", JUSTIFIED)
     _open(people, rtp["id"])
     evaluator = people[Role.EVALUATOR]
     for firm, (insured, rd, delivered) in zip(firms, SELECTION, strict=True):
-        evaluator.post(f"/procurements/{pid}/selection/candidates/{firm.organisation.pk}/marks", {
-            "marks": [
-                {"criterion": "Insurance and finances", "passed": insured,
-                 "reason": "Certificate seen." if insured else "No liability insurance."},
-                {"criterion": "R&D track record", "score": rd, "reason": "Case studies."},
-                {"criterion": "Delivered innovations", "score": delivered, "reason": "References."},
-            ]
-        })  # fmt: skip
+        evaluator.post(
+            f"/procurements/{pid}/selection/candidates/{firm.organisation.pk}/marks",
+            {
+                "marks": [
+                    {
+                        "criterion": "Insurance and finances",
+                        "passed": insured,
+                        "reason": "Certificate seen." if insured else "No liability insurance.",
+                    },
+                    {"criterion": "R&D track record", "score": rd, "reason": "Case studies."},
+                    {
+                        "criterion": "Delivered innovations",
+                        "score": delivered,
+                        "reason": "References.",
+                    },
+                ]
+            },
+        )
     shortlist = people[Role.PROCUREMENT_LEAD].get(f"/procurements/{pid}/selection/shortlist")
     assert 4 == sum(1 for c in shortlist["candidates"] if c["invited"])
-    decision = people[Role.PROCUREMENT_LEAD].post(f"/procurements/{pid}/selection/shortlist/decision",
-                                                  {"justification": ""})  # fmt: skip
+    decision = people[Role.PROCUREMENT_LEAD].post(
+        f"/procurements/{pid}/selection/shortlist/decision", {"justification": ""}
+    )
     assert 4 == len(decision["invited"])
 
 
@@ -146,8 +178,13 @@ def _tender_round(clock, people, tenderers, firms, pid, number, final=False):
     invited = {p.organisation_id for p in Participant.objects.filter(standing="invited")}
     for api, firm in zip(tenderers, firms, strict=True):
         if firm.organisation.pk in invited:
-            api.upload(submission_round["id"], firm.organisation.pk, "Tender", "tender.txt",
-                       f"{firm.organisation.name}: tender, round {number}.")  # fmt: skip
+            api.upload(
+                submission_round["id"],
+                firm.organisation.pk,
+                "Tender",
+                "tender.txt",
+                f"{firm.organisation.name}: tender, round {number}.",
+            )
     clock.advance(days=15)
     _open(people, submission_round["id"])
     return submission_round["id"], sorted(invited)
@@ -156,44 +193,66 @@ def _tender_round(clock, people, tenderers, firms, pid, number, final=False):
 def _meetings(clock, people, pid, round_id, tenderer_ids, expect=201):
     lead = people[Role.PROCUREMENT_LEAD]
     for organisation_id in tenderer_ids:
-        body = lead.post(f"/negotiation/procurements/{pid}/meetings", {
-            "round_id": round_id, "organisation_id": organisation_id,
-            "held_at": clock().isoformat(), "attendees": ["Tom Okafor, Wessex, lead"],
-            "minutes": "Walked through the booking flow; agreed to test with residents.",
-            "information_given": ["The pilot villages are the ten on the published map."],
-            "justification": "",
-        }, expect=expect)  # fmt: skip
+        body = lead.post(
+            f"/negotiation/procurements/{pid}/meetings",
+            {
+                "round_id": round_id,
+                "organisation_id": organisation_id,
+                "held_at": clock().isoformat(),
+                "attendees": ["Tom Okafor, Wessex, lead"],
+                "minutes": "Walked through the booking flow; agreed to test with residents.",
+                "information_given": ["The pilot villages are the ten on the published map."],
+                "justification": "",
+            },
+            expect=expect,
+        )
         if expect != 201:
             return body
     return None
 
 
 def _clarification(people, tenderers, firms, pid):
-    asked = tenderers[0].post(f"/negotiation/procurements/{pid}/questions", {
-        "organisation_id": firms[0].organisation.pk,
-        "question": "Kestrel asks: may vehicles be shared with school transport?",
-    })  # fmt: skip
+    asked = tenderers[0].post(
+        f"/negotiation/procurements/{pid}/questions",
+        {
+            "organisation_id": firms[0].organisation.pk,
+            "question": "Kestrel asks: may vehicles be shared with school transport?",
+        },
+    )
     receipt = vault.receipt_verify(asked["receipt"], signing_key().public_pem)
     assert f"question-{asked['id']}" == receipt.submission_id
-    people[Role.PROCUREMENT_LEAD].post(f"/negotiation/clarifications/{asked['id']}/answer", {
-        "audience": "all", "answer": "Yes, outside school hours.",
-        "published_question": "May vehicles be shared with school transport?",
-    })  # fmt: skip
+    people[Role.PROCUREMENT_LEAD].post(
+        f"/negotiation/clarifications/{asked['id']}/answer",
+        {
+            "audience": "all",
+            "answer": "Yes, outside school hours.",
+            "published_question": "May vehicles be shared with school transport?",
+        },
+    )
 
 
 def _reduction(people, pid, round_id, tenderer_ids):
     scores = [
-        {"organisation_id": tid, "price": str(100000 + 5000 * i), "marks": [
-            {"criterion": "Quality", "sub_criterion": "Service design", "score": str(8 - i)},
-            {"criterion": "Quality", "sub_criterion": "Delivery plan", "score": str(7 - i)},
-            {"criterion": "Social value", "sub_criterion": "", "score": str(8 - i)},
-        ]}
+        {
+            "organisation_id": tid,
+            "price": str(100000 + 5000 * i),
+            "marks": [
+                {"criterion": "Quality", "sub_criterion": "Service design", "score": str(8 - i)},
+                {"criterion": "Quality", "sub_criterion": "Delivery plan", "score": str(7 - i)},
+                {"criterion": "Social value", "sub_criterion": "", "score": str(8 - i)},
+            ],
+        }
         for i, tid in enumerate(tenderer_ids)
-    ]  # fmt: skip
-    reduction = people[Role.PROCUREMENT_LEAD].post(f"/negotiation/procurements/{pid}/reductions", {
-        "round_id": round_id, "keep": 3, "scores": scores,
-        "justification": "The contract notice announced a staged reduction to three.",
-    })  # fmt: skip
+    ]
+    reduction = people[Role.PROCUREMENT_LEAD].post(
+        f"/negotiation/procurements/{pid}/reductions",
+        {
+            "round_id": round_id,
+            "keep": 3,
+            "scores": scores,
+            "justification": "The contract notice announced a staged reduction to three.",
+        },
+    )
     assert 3 == len(reduction["kept"])
 
 
@@ -210,19 +269,29 @@ def _evaluate(people, pid, final_round_id, tenderer_ids):
     for tid, tender in zip(tenderer_ids, FINAL_TENDERS, strict=True):
         for nudge, scorer in enumerate(scorers):
             for (criterion, sub), score in zip(places, tender, strict=False):
-                scorer.post(f"{base}/tenderers/{tid}/scores", {
-                    "criterion": criterion, "sub_criterion": sub,
-                    "score": str(Decimal(score) - nudge), "justification": "Evidence in part 2.",
-                })  # fmt: skip
+                scorer.post(
+                    f"{base}/tenderers/{tid}/scores",
+                    {
+                        "criterion": criterion,
+                        "sub_criterion": sub,
+                        "score": str(Decimal(score) - nudge),
+                        "justification": "Evidence in part 2.",
+                    },
+                )
             scorer.post(f"{base}/tenderers/{tid}/submission")
     listed = lead.get(f"/rounds/{final_round_id}/submissions")["items"]
     versions = {v["organisation_id"]: v["id"] for v in listed}
     for tid, tender in zip(tenderer_ids, FINAL_TENDERS, strict=True):
         for (criterion, sub), score in zip(places, tender, strict=False):
-            lead.post(f"{base}/tenderers/{tid}/consensus", {
-                "criterion": criterion, "sub_criterion": sub, "score": score,
-                "reason": "Agreed at moderation: the first evaluator's evidence is stronger.",
-            })  # fmt: skip
+            lead.post(
+                f"{base}/tenderers/{tid}/consensus",
+                {
+                    "criterion": criterion,
+                    "sub_criterion": sub,
+                    "score": score,
+                    "reason": "Agreed at moderation: the first evaluator's evidence is stronger.",
+                },
+            )
         lead.post(f"{base}/tenderers/{tid}/strengths", {"text": "Villages co-designed the routes."})
         lead.post(
             f"{base}/tenderers/{tid}/price", {"price": tender[3], "version_id": versions[tid]}
@@ -276,21 +345,40 @@ def test_a_multi_partner_partnership_runs_through_the_api_from_notice_to_contrac
 def _every_step_is_in_the_audit_trail():
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     for step in (
-        "procurement.created", "procurement.design_changed", "procurement.submit_notice",
-        "round.created", "interest.expressed", "submission.received",
-        "procurement.close_requests", "round.opening_requested", "round.opened",
-        "selection.mark_recorded", "selection.shortlist_decided", "procurement.invite_to_tender",
-        "letter.sent", "participant.standing_changed", "negotiation.meeting_recorded",
-        "procurement.negotiate", "negotiation.question_asked",
-        "negotiation.clarification_answered", "negotiation.tenders_reduced",
-        "procurement.reduce_tenders", "procurement.invite_final_tenders",
-        "procurement.close_tendering", "evaluation.conflict_declared",
-        "evaluation.score_recorded", "evaluation.scores_submitted",
-        "evaluation.consensus_recorded", "evaluation.strengths_recorded",
-        "evaluation.price_recorded", "evaluation.signed_off", "award.decision_notices_sent",
-        "procurement.notify_decision", "procurement.conclude_contracts",
+        "procurement.created",
+        "procurement.design_changed",
+        "procurement.submit_notice",
+        "round.created",
+        "interest.expressed",
+        "submission.received",
+        "procurement.close_requests",
+        "round.opening_requested",
+        "round.opened",
+        "selection.mark_recorded",
+        "selection.shortlist_decided",
+        "procurement.invite_to_tender",
+        "letter.sent",
+        "participant.standing_changed",
+        "negotiation.meeting_recorded",
+        "procurement.negotiate",
+        "negotiation.question_asked",
+        "negotiation.clarification_answered",
+        "negotiation.tenders_reduced",
+        "procurement.reduce_tenders",
+        "procurement.invite_final_tenders",
+        "procurement.close_tendering",
+        "evaluation.conflict_declared",
+        "evaluation.score_recorded",
+        "evaluation.scores_submitted",
+        "evaluation.consensus_recorded",
+        "evaluation.strengths_recorded",
+        "evaluation.price_recorded",
+        "evaluation.signed_off",
+        "award.decision_notices_sent",
+        "procurement.notify_decision",
+        "procurement.conclude_contracts",
         "award.contract_concluded",
-    ):  # fmt: skip
+    ):
         assert step in actions, step
     assert 5 + 4 + 4 + 3 == AuditEvent.objects.filter(action="submission.received").count()
     report = audit_verify()

@@ -72,7 +72,12 @@ def _in_standstill():
     reference = "WCC-IP-2025-005"
     procurement = Procurement.objects.get(reference=reference)
     assert ("pa-2023-cfp-ip", "standstill") == (procurement.rulebook_id, procurement.state)
-    assert [Standing.NOT_SELECTED, Standing.PARTNER, Standing.PARTNER, Standing.REDUCED,
-            Standing.UNSUCCESSFUL] == _standings(reference)  # fmt: skip
+    assert [
+        Standing.NOT_SELECTED,
+        Standing.PARTNER,
+        Standing.PARTNER,
+        Standing.REDUCED,
+        Standing.UNSUCCESSFUL,
+    ] == _standings(reference)
     notices = Letter.objects.filter(procurement=procurement, kind=AWARD_DECISION)
     assert 5 == notices.count()

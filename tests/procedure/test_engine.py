@@ -190,9 +190,11 @@ def test_a_uk_standstill_ends_at_midnight_uk_time_not_utc():
 
 def test_a_duty_is_overdue_from_the_day_after_it_in_uk_time():
     concluded = facts(
-        "partnership", nation="england", contract_concluded_on=date(2026, 5, 20),
+        "partnership",
+        nation="england",
+        contract_concluded_on=date(2026, 5, 20),
         contract_award_notice_published_on=None,
-    )  # fmt: skip
+    )
     due = next_due(PCR, concluded, datetime(2026, 6, 19, 22, 59, tzinfo=UTC))
     later = next_due(PCR, concluded, datetime(2026, 6, 19, 23, 0, tzinfo=UTC))
     assert (date(2026, 6, 19), False, True) == (due.date, due.overdue, later.overdue)

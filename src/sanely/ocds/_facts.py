@@ -295,9 +295,18 @@ class BidStatistic(_Checked):
     """A count about the bids, never a bid: `measure` from the bid statistics codelists."""
 
     measure: Literal[
-        "requests", "bids", "validBids", "bidders", "qualifiedBidders", "disqualifiedBidders",
-        "electronicBids", "smeBids", "finalStageBids", "smeFinalStageBids", "vcseFinalStageBids",
-    ]  # fmt: skip
+        "requests",
+        "bids",
+        "validBids",
+        "bidders",
+        "qualifiedBidders",
+        "disqualifiedBidders",
+        "electronicBids",
+        "smeBids",
+        "finalStageBids",
+        "smeFinalStageBids",
+        "vcseFinalStageBids",
+    ]
     value: int
     lot_id: str | None = None
 
@@ -529,7 +538,19 @@ class ContractTermination(_Event):
 
 
 Fact = (
-    Planning | Tender | TenderAmendment | TenderUpdate | TenderCancellation | Award | Contract
-    | ImplementationSchedule | TargetVerdict | GateDecision | InstalmentPaid | KpiAssessment
-    | PurchaseStarted | ContractAmendment | ContractTermination
-)  # fmt: skip
+    Planning
+    | Tender
+    | TenderAmendment
+    | TenderUpdate
+    | TenderCancellation
+    | Award
+    | Contract
+    | ImplementationSchedule
+    | TargetVerdict
+    | GateDecision
+    | InstalmentPaid
+    | KpiAssessment
+    | PurchaseStarted
+    | ContractAmendment
+    | ContractTermination
+)

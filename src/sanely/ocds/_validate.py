@@ -93,9 +93,11 @@ class PackageValidator:
 
     def problems(self, package: dict[str, Any]) -> list[str]:
         """Every schema error, as 'where at /path: what' lines; empty when the package is valid."""
-        found = [] if self._validator.is_valid(package) else [
-            _line(package, error) for error in self._validator.iter_errors(package)
-        ]  # fmt: skip
+        found = (
+            []
+            if self._validator.is_valid(package)
+            else [_line(package, error) for error in self._validator.iter_errors(package)]
+        )
         releases = package.get("releases")
         if self._unique and isinstance(releases, list):
             found += _repeated_releases(releases)

@@ -30,17 +30,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     compile_.add_argument("files", type=Path, nargs="+", metavar="FILE")
     compile_.add_argument(
-        "--schema", type=Path, required=True, metavar="PATH",
+        "--schema",
+        type=Path,
+        required=True,
+        metavar="PATH",
         help="the (patched) release schema whose merge rules apply; never downloaded",
-    )  # fmt: skip
+    )
     compile_.add_argument(
-        "--versioned", action="store_true",
+        "--versioned",
+        action="store_true",
         help="versioned releases instead of compiled ones (with --package: as well as)",
-    )  # fmt: skip
+    )
     compile_.add_argument(
-        "--package", action="store_true",
+        "--package",
+        action="store_true",
         help="write one record package whose records hold the releases and compiledRelease",
-    )  # fmt: skip
+    )
     compile_.add_argument("--uri", default="", help="the record package's uri (with --package)")
     compile_.add_argument("--publisher-name", default="", help="its publisher (with --package)")
     compile_.add_argument(
@@ -48,26 +53,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     compile_.add_argument("--output", "-o", type=Path, help="write here instead of stdout")
     compile_.add_argument(
-        "--max-document-bytes", type=int, default=Limits().max_document_bytes,
+        "--max-document-bytes",
+        type=int,
+        default=Limits().max_document_bytes,
         help="the largest JSON document on one line (larger single documents are streamed)",
-    )  # fmt: skip
+    )
     compile_.add_argument(
-        "--bucket-bytes", type=int, default=Limits().bucket_bytes,
+        "--bucket-bytes",
+        type=int,
+        default=Limits().bucket_bytes,
         help="bytes of releases grouped in memory at once (memory stays about this order)",
-    )  # fmt: skip
+    )
     compile_.add_argument(
-        "--jobs", type=int, default=1, metavar="N",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
         help="merge N buckets at once in worker processes (each holds one bucket in memory)",
-    )  # fmt: skip
+    )
     validate = commands.add_parser(
         "validate",
         help="validate release packages against OCDS 1.1.5 and their declared extensions",
     )
     validate.add_argument("packages", type=Path, nargs="+", metavar="PACKAGE")
     validate.add_argument(
-        "--schema-dir", type=Path, required=True, metavar="DIR",
+        "--schema-dir",
+        type=Path,
+        required=True,
+        metavar="DIR",
         help="folder with standard-1.1.5/ and extensions/ (the OCDS reference files)",
-    )  # fmt: skip
+    )
     return parser
 
 
@@ -90,8 +105,10 @@ class _RecordPackage:
 
 def _compile(args: argparse.Namespace, sink: IO[bytes]) -> int:
     if args.package and not (args.uri and args.publisher_name and args.published_date):
-        print("sanely ocds compile: --package needs --uri, --publisher-name and --published-date",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "sanely ocds compile: --package needs --uri, --publisher-name and --published-date",
+            file=sys.stderr,
+        )
         return 2
     rules = rules_from_schema(args.schema)
     limits = Limits(args.max_document_bytes, args.bucket_bytes)

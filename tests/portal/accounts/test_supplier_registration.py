@@ -8,10 +8,16 @@ from sanely.portal.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 FORM = {
-    "name": "Riverside Community Transport CIC", "identifier_scheme": "GB-COH", "identifier": "15500001",
-    "postcode": "GL1 1AA", "is_sme": "on", "is_vcse": "on", "full_name": "Rosa Field",
-    "email": "rosa@riverside.example", "password": PASSWORD,
-}  # fmt: skip
+    "name": "Riverside Community Transport CIC",
+    "identifier_scheme": "GB-COH",
+    "identifier": "15500001",
+    "postcode": "GL1 1AA",
+    "is_sme": "on",
+    "is_vcse": "on",
+    "full_name": "Rosa Field",
+    "email": "rosa@riverside.example",
+    "password": PASSWORD,
+}
 
 
 def test_a_supplier_registers_and_becomes_its_admin():

@@ -72,9 +72,10 @@ def case_notify(wessex, mercia):
     for browser, client in outsiders(w, mercia):
         page = browser.post(f"/award/procurements/{w.procurement_id}/notify", {})
         api = client.post(
-            f"/api/v1/award/procurements/{w.procurement_id}/notices", {},
+            f"/api/v1/award/procurements/{w.procurement_id}/notices",
+            {},
             content_type="application/json",
-        )  # fmt: skip
+        )
         assert {404} == {page.status_code, api.status_code}
     assert 0 == Letter.objects.count()
 

@@ -106,13 +106,31 @@ class Evaluated:
 
 def _breakdown(quality: str, price: str, social: str) -> list[dict[str, str]]:
     return [
-        {"criterion": "Quality", "kind": "quality", "weight": "60", "points": quality,
-         "explanation": f"moderated quality worth {quality} of 60", "reasons": "Service design"},
-        {"criterion": "Price", "kind": "price", "weight": "30", "points": price,
-         "explanation": f"lowest price / price x 30 = {price}", "reasons": ""},
-        {"criterion": "Social value", "kind": "social_value", "weight": "10", "points": social,
-         "explanation": f"moderated social value worth {social} of 10", "reasons": "Local jobs"},
-    ]  # fmt: skip
+        {
+            "criterion": "Quality",
+            "kind": "quality",
+            "weight": "60",
+            "points": quality,
+            "explanation": f"moderated quality worth {quality} of 60",
+            "reasons": "Service design",
+        },
+        {
+            "criterion": "Price",
+            "kind": "price",
+            "weight": "30",
+            "points": price,
+            "explanation": f"lowest price / price x 30 = {price}",
+            "reasons": "",
+        },
+        {
+            "criterion": "Social value",
+            "kind": "social_value",
+            "weight": "10",
+            "points": social,
+            "explanation": f"moderated social value worth {social} of 10",
+            "reasons": "Local jobs",
+        },
+    ]
 
 
 def evaluated(
@@ -126,9 +144,12 @@ def evaluated(
     """The procurement in the rulebook's evaluation state with its outcomes signed off."""
     state = "assessment" if commenced_on >= date(2025, 2, 24) else "evaluation"
     procurement = procurement_at(
-        authority, state, reference=reference, commenced_on=commenced_on,
+        authority,
+        state,
+        reference=reference,
+        commenced_on=commenced_on,
         design=AWARD_DESIGN if design is None else design,
-    )  # fmt: skip
+    )
     orgs = orgs or suppliers(5)
     invite(procurement, *orgs[:3])
     for org, standing, reason in (
@@ -136,15 +157,23 @@ def evaluated(
         (orgs[4], Standing.NOT_SELECTED, NOT_SELECTED_REASON),
     ):
         Participant.objects.create(
-            procurement=procurement, organisation=org.organisation, standing=standing,
-            reason=reason, changed_at=SENT_AT,
-        )  # fmt: skip
+            procurement=procurement,
+            organisation=org.organisation,
+            standing=standing,
+            reason=reason,
+            changed_at=SENT_AT,
+        )
     for index, rank, total, price, recommended, quality, points, social in RANKING:
         EvaluationOutcome.objects.create(
-            procurement=procurement, tenderer=orgs[index].organisation,
-            breakdown=_breakdown(quality, points, social), price=Decimal(price),
-            total=Decimal(total), rank=rank, recommended=recommended,
+            procurement=procurement,
+            tenderer=orgs[index].organisation,
+            breakdown=_breakdown(quality, points, social),
+            price=Decimal(price),
+            total=Decimal(total),
+            rank=rank,
+            recommended=recommended,
             strengths=STRENGTHS[index] if recommended else "Sound but less detailed.",
-            signed_off_by=authority.user(Role.PROCUREMENT_LEAD), signed_off_at=SENT_AT,
-        )  # fmt: skip
+            signed_off_by=authority.user(Role.PROCUREMENT_LEAD),
+            signed_off_at=SENT_AT,
+        )
     return Evaluated(procurement, orgs)

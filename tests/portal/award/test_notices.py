@@ -208,9 +208,14 @@ def test_another_authority_and_a_supplier_are_told_it_does_not_exist(wessex, mer
 def test_a_procurement_of_another_state_name_is_refused_with_the_rule(wessex):
     drafted = procurement_at(wessex, "drafting", reference="IP-2026-DRAFT")
     EvaluationOutcome.objects.create(
-        procurement=drafted, tenderer=wessex.organisation, total=1, rank=1, recommended=True,
-        signed_off_by=wessex.user(Role.PROCUREMENT_LEAD), signed_off_at=SENT_AT,
-    )  # fmt: skip
+        procurement=drafted,
+        tenderer=wessex.organisation,
+        total=1,
+        rank=1,
+        recommended=True,
+        signed_off_by=wessex.user(Role.PROCUREMENT_LEAD),
+        signed_off_at=SENT_AT,
+    )
     with pytest.raises(RuleRefused):
         award_notify(
             actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=drafted.pk, now=SENT_AT

@@ -39,14 +39,21 @@ def with_round(wessex, record):
     """A tender round, extended once with a reason, then opened by two people."""
     lead, commissioner = wessex.actor(Role.PROCUREMENT_LEAD), wessex.actor(Role.COMMISSIONER)
     opened = submission_round_open(
-        actor=lead, procurement_id=record.procurement.pk, kind="rtp", number=1,
-        deadline=OPENED + timedelta(days=14), now=OPENED,
-    )  # fmt: skip
+        actor=lead,
+        procurement_id=record.procurement.pk,
+        kind="rtp",
+        number=1,
+        deadline=OPENED + timedelta(days=14),
+        now=OPENED,
+    )
     submission_round_extend(
-        actor=lead, round_id=opened.pk, new_deadline=OPENED + timedelta(days=16),
-        reason="The portal was down for an afternoon.", platform_incident=True,
+        actor=lead,
+        round_id=opened.pk,
+        new_deadline=OPENED + timedelta(days=16),
+        reason="The portal was down for an afternoon.",
+        platform_incident=True,
         now=OPENED + timedelta(days=3),
-    )  # fmt: skip
+    )
     at = OPENED + timedelta(days=17)
     round_opening_request(actor=lead, round_id=opened.pk, now=at)
     round_opening_confirm(actor=commissioner, round_id=opened.pk, now=at)
@@ -73,10 +80,11 @@ def test_the_report_holds_the_standings_outcomes_notices_standstill_and_contract
     report = procurement_report(awarded(wessex, pcr).procurement)
     standings = {s.supplier: (s.standing, s.reason) for s in report.standings}
     assert ("Not selected to tender", NOT_SELECTED_REASON) == standings["Curlew Analytics Ltd"]
-    assert [(1, "Kestrel Mobility Ltd", True), (2, "Osprey Robotics Ltd", True),
-            (3, "Heron Transit CIC", False)] == [
-        (o.rank, o.tenderer, o.recommended) for o in report.outcomes
-    ]  # fmt: skip
+    assert [
+        (1, "Kestrel Mobility Ltd", True),
+        (2, "Osprey Robotics Ltd", True),
+        (3, "Heron Transit CIC", False),
+    ] == [(o.rank, o.tenderer, o.recommended) for o in report.outcomes]
     assert list(STRENGTHS) == [o.strengths for o in report.successful]
     assert 5 == len(report.notices)
     assert (date(2027, 3, 19), date(2027, 3, 30), "PCR 2015 reg. 87(1), (2), (4), 2(4)") == (
@@ -94,9 +102,12 @@ def test_the_report_lists_lifecycle_actions_from_the_audit_trail(wessex, pcr):
     report = procurement_report(awarded(wessex, pcr).procurement)
     assert [
         ("procurement.notify_decision", "Procurement_Lead of Wessex County Council", SENT_AT),
-        ("procurement.conclude_contracts", "Procurement_Lead of Wessex County Council",
-         SENT_AT + timedelta(days=14)),
-    ] == [(a.action, a.by, a.at) for a in report.actions]  # fmt: skip
+        (
+            "procurement.conclude_contracts",
+            "Procurement_Lead of Wessex County Council",
+            SENT_AT + timedelta(days=14),
+        ),
+    ] == [(a.action, a.by, a.at) for a in report.actions]
     assert "Send the award decision notices" == report.actions[0].label
 
 
@@ -174,10 +185,13 @@ def test_the_markdown_download_carries_every_section(wessex, pcr):
 
 def test_selection_reasons_come_from_the_standing_history(wessex, pcr):
     participant_set(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=pcr.procurement,
-        organisation=pcr.heron.organisation, standing=Standing.INVITED,
-        reason="Scored 12 of 15: above every minimum.", now=SENT_AT - timedelta(days=60),
-    )  # fmt: skip
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement=pcr.procurement,
+        organisation=pcr.heron.organisation,
+        standing=Standing.INVITED,
+        reason="Scored 12 of 15: above every minimum.",
+        now=SENT_AT - timedelta(days=60),
+    )
     report = procurement_report(awarded(wessex, pcr).procurement)
     assert "Heron Transit CIC: Scored 12 of 15: above every minimum." == (
         checklist(report)["(b)(i)"].value
@@ -201,17 +215,29 @@ def test_the_evaluators_declarations_are_reported_and_a_conflict_is_item_i(wesse
         (Role.COMMISSIONER, False, ""),
     ):
         ConflictDeclaration.objects.create(
-            procurement=pcr.procurement, evaluator=wessex.user(role), conflict=conflict,
-            details=details, scores=not conflict, declared_at=OPENED,
+            procurement=pcr.procurement,
+            evaluator=wessex.user(role),
+            conflict=conflict,
+            details=details,
+            scores=not conflict,
+            declared_at=OPENED,
             tenderers=[{"id": pcr.osprey.organisation.pk, "name": "Osprey Robotics Ltd"}],
-        )  # fmt: skip
+        )
     report = procurement_report(pcr.procurement)
     assert [
-        ("Evaluator of Wessex County Council", "My brother works for Osprey Robotics Ltd.",
-         WITHDRAWN, OPENED),
-        ("Commissioner of Wessex County Council", "No conflict with Osprey Robotics Ltd",
-         "none needed", OPENED),
-    ] == [(c.person, c.interest, c.mitigation, c.declared_at) for c in report.conflicts[1:]]  # fmt: skip
+        (
+            "Evaluator of Wessex County Council",
+            "My brother works for Osprey Robotics Ltd.",
+            WITHDRAWN,
+            OPENED,
+        ),
+        (
+            "Commissioner of Wessex County Council",
+            "No conflict with Osprey Robotics Ltd",
+            "none needed",
+            OPENED,
+        ),
+    ] == [(c.person, c.interest, c.mitigation, c.declared_at) for c in report.conflicts[1:]]
     item = checklist(report)["(i)"].value
     assert "My brother works for Osprey Robotics Ltd." in item
     assert "Commissioner" not in item

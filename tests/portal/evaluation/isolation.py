@@ -70,8 +70,12 @@ def case_reads(wessex, mercia):
     c = _world(wessex)
     page, page_t, api, api_t = _paths(c)
     urls = [
-        page, page + "declare", page_t + "scores", page_t + "moderation", page + "results",
-    ]  # fmt: skip
+        page,
+        page + "declare",
+        page_t + "scores",
+        page_t + "moderation",
+        page + "results",
+    ]
     apis = [api, api + "/declarations", api_t + "/scores", api_t + "/moderation", api + "/ranking"]
     for browser, client in _outsiders(c, mercia):
         for url in urls:

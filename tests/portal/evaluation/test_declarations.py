@@ -18,9 +18,13 @@ pytestmark = pytest.mark.django_db
 
 def _declare(c, role=Role.EVALUATOR, conflict=False, details="", scores=True):
     return declaration_record(
-        actor=c.actor(role), procurement_id=c.procurement.pk, conflict=conflict,
-        details=details, scores=scores, now=now(),
-    )  # fmt: skip
+        actor=c.actor(role),
+        procurement_id=c.procurement.pk,
+        conflict=conflict,
+        details=details,
+        scores=scores,
+        now=now(),
+    )
 
 
 def test_nobody_reads_tenders_before_declaring_no_conflict(c):
@@ -33,9 +37,13 @@ def test_nobody_reads_tenders_before_declaring_no_conflict(c):
 def test_a_declaration_names_every_tenderer_including_those_reduced_or_rejected(c):
     kestrel, osprey, heron = c.tenderers
     participant_set(
-        actor=c.lead, procurement=c.procurement, organisation=heron, standing=Standing.REDUCED,
-        reason="Ranked last after round 1.", now=now(),
-    )  # fmt: skip
+        actor=c.lead,
+        procurement=c.procurement,
+        organisation=heron,
+        standing=Standing.REDUCED,
+        reason="Ranked last after round 1.",
+        now=now(),
+    )
     declaration = _declare(c)
     assert [heron.name, kestrel.name, osprey.name] == [t["name"] for t in declaration.tenderers]
 

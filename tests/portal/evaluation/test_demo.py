@@ -19,8 +19,9 @@ def test_the_demo_declares_scores_moderates_and_signs_off_once(wessex):
     at = now()
     demo.declare_and_score(c.procurement, evaluators=evaluators, now=at)
     scores = Score.objects.filter(tenderer=c.tenderers[0]).order_by("evaluator_id", "pk")
-    by_evaluator = [list(scores.filter(evaluator=a.user).values_list("score", flat=True))
-                    for a in evaluators]  # fmt: skip
+    by_evaluator = [
+        list(scores.filter(evaluator=a.user).values_list("score", flat=True)) for a in evaluators
+    ]
     assert by_evaluator[0] != by_evaluator[1]  # they differ a little
     assert max(abs(a - b) for a, b in zip(*by_evaluator, strict=True)) <= 1
     demo.moderate(c.procurement, moderator=c.lead, now=at)
@@ -39,8 +40,11 @@ def test_the_demo_declares_scores_moderates_and_signs_off_once(wessex):
 
 
 def test_at_a_tie_the_demo_chooses_with_a_reason_before_signing_off(c):
-    ready(c, {t.pk: s for t, s in zip(c.tenderers, [[8, 7, 6], [7, 7, 9], [8, 7, 6]], strict=True)},
-          {t.pk: p for t, p in zip(c.tenderers, ("400000", "360000", "400000"), strict=True)})  # fmt: skip
+    ready(
+        c,
+        {t.pk: s for t, s in zip(c.tenderers, [[8, 7, 6], [7, 7, 9], [8, 7, 6]], strict=True)},
+        {t.pk: p for t, p in zip(c.tenderers, ("400000", "360000", "400000"), strict=True)},
+    )
     kestrel, _, heron = c.tenderers
     close_tendering(c)
     demo.sign_off(c.procurement, lead=c.lead, now=now())

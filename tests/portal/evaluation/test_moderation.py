@@ -20,10 +20,15 @@ pytestmark = pytest.mark.django_db
 
 def _consensus(c, value, reason, role=Role.PROCUREMENT_LEAD):
     return consensus_record(
-        actor=c.actor(role), procurement_id=c.procurement.pk, tenderer_id=c.tenderers[0].pk,
-        criterion="Quality", sub_criterion="Service design", score=value, reason=reason,
+        actor=c.actor(role),
+        procurement_id=c.procurement.pk,
+        tenderer_id=c.tenderers[0].pk,
+        criterion="Quality",
+        sub_criterion="Service design",
+        score=value,
+        reason=reason,
         now=now(),
-    )  # fmt: skip
+    )
 
 
 def _both_submit(c, tenderer):
@@ -95,9 +100,12 @@ def test_only_a_commissioner_or_lead_with_a_clean_declaration_moderates(c):
     from sanely.portal.evaluation.services import declaration_record
 
     declaration_record(
-        actor=c.lead, procurement_id=c.procurement.pk, conflict=True,
-        details="Former director of Kestrel Mobility Ltd.", now=now(),
-    )  # fmt: skip
+        actor=c.lead,
+        procurement_id=c.procurement.pk,
+        conflict=True,
+        details="Former director of Kestrel Mobility Ltd.",
+        now=now(),
+    )
     with pytest.raises(Conflict, match="declared a conflict"):
         agree(c, kestrel, [8, 6, 4])
     assert 0 == Consensus.objects.count()

@@ -58,14 +58,20 @@ def test_through_the_api_an_evaluator_declares_scores_and_submits(c):
 
 
 def test_through_the_api_the_lead_moderates_ranks_and_signs_off(c):
-    ready(c, {t.pk: s for t, s in zip(c.tenderers, SCORES, strict=True)},
-          {t.pk: p for t, p in zip(c.tenderers, PRICES, strict=True)})  # fmt: skip
+    ready(
+        c,
+        {t.pk: s for t, s in zip(c.tenderers, SCORES, strict=True)},
+        {t.pk: p for t, p in zip(c.tenderers, PRICES, strict=True)},
+    )
     lead = c.authority.token_client(Role.PROCUREMENT_LEAD)
     kestrel = c.tenderers[0]
     sheet = lead.get(f"{_api(c)}/tenderers/{kestrel.pk}/moderation").json()
     assert [True, "0.00"] == [sheet["ready"], sheet["rows"][0]["spread"]]
-    changed = _post(lead, f"{_api(c)}/tenderers/{kestrel.pk}/consensus",
-                    {"criterion": "Social value", "score": 7, "reason": ""})  # fmt: skip
+    changed = _post(
+        lead,
+        f"{_api(c)}/tenderers/{kestrel.pk}/consensus",
+        {"criterion": "Social value", "score": 7, "reason": ""},
+    )
     assert (400, ["reason"]) == (changed.status_code, list(changed.json()["detail"]))
     ranking = lead.get(f"{_api(c)}/ranking").json()
     assert [("Osprey Robotics Ltd", "81.00"), ("Kestrel Mobility Ltd", "78.00")] == [
@@ -107,10 +113,17 @@ def test_the_pages_take_an_evaluator_from_declaration_to_submitted_scores(c):
     outside = browser.post(url, {"score_0": "12", "justification_0": "Superb."})
     assert 400 == outside.status_code
     assert "Score Service design from 0 to 10; 12 is outside the published scale." in (outside.text)
-    saved = browser.post(url, {
-        "score_0": "8", "justification_0": "Phone booking tested.", "score_1": "7",
-        "justification_1": "A plan with dates.", "score_2": "6", "justification_2": "Jobs.",
-    })  # fmt: skip
+    saved = browser.post(
+        url,
+        {
+            "score_0": "8",
+            "justification_0": "Phone booking tested.",
+            "score_1": "7",
+            "justification_1": "A plan with dates.",
+            "score_2": "6",
+            "justification_2": "Jobs.",
+        },
+    )
     assert 302 == saved.status_code
     assert 3 == Score.objects.count()
     assert 302 == browser.post(url, {"action": "submit"}).status_code
@@ -160,8 +173,11 @@ def test_the_moderation_page_refuses_a_criterion_or_form_that_is_not_listed(c):
 
 
 def test_the_results_page_signs_off(c):
-    ready(c, {t.pk: s for t, s in zip(c.tenderers, SCORES, strict=True)},
-          {t.pk: p for t, p in zip(c.tenderers, PRICES, strict=True)})  # fmt: skip
+    ready(
+        c,
+        {t.pk: s for t, s in zip(c.tenderers, SCORES, strict=True)},
+        {t.pk: p for t, p in zip(c.tenderers, PRICES, strict=True)},
+    )
     browser = c.authority.client(Role.COMMISSIONER)
     url = f"{_page(c)}results"
     # The commissioner scored: a clean declaration, so they may also sign off.
@@ -183,8 +199,11 @@ def test_a_supplier_and_the_finance_officer_are_kept_out(c):
 
 
 def test_the_moderation_page_decides_on_an_abnormally_low_tender(c):
-    ready(c, {t.pk: s for t, s in zip(c.tenderers, SCORES, strict=True)},
-          {t.pk: p for t, p in zip(c.tenderers, ("400000", "360000", "250000"), strict=True)})  # fmt: skip
+    ready(
+        c,
+        {t.pk: s for t, s in zip(c.tenderers, SCORES, strict=True)},
+        {t.pk: p for t, p in zip(c.tenderers, ("400000", "360000", "250000"), strict=True)},
+    )
     heron = c.tenderers[2]
     browser = c.authority.client(Role.PROCUREMENT_LEAD)
     url = f"{_page(c)}tenderers/{heron.pk}/moderation"
@@ -202,8 +221,11 @@ def test_the_moderation_page_decides_on_an_abnormally_low_tender(c):
 
 
 def test_the_results_page_records_the_choice_at_a_tie(c):
-    ready(c, {t.pk: s for t, s in zip(c.tenderers, [[8, 7, 6], [7, 7, 9], [8, 7, 6]], strict=True)},
-          {t.pk: p for t, p in zip(c.tenderers, ("400000", "360000", "400000"), strict=True)})  # fmt: skip
+    ready(
+        c,
+        {t.pk: s for t, s in zip(c.tenderers, [[8, 7, 6], [7, 7, 9], [8, 7, 6]], strict=True)},
+        {t.pk: p for t, p in zip(c.tenderers, ("400000", "360000", "400000"), strict=True)},
+    )
     kestrel, _, heron = c.tenderers
     browser = c.authority.client(Role.PROCUREMENT_LEAD)
     url = f"{_page(c)}results"

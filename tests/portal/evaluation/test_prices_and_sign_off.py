@@ -123,9 +123,13 @@ def test_a_price_cites_a_final_tender_version_of_that_tenderer(c):
     kestrel, osprey, _ = c.tenderers
     with pytest.raises(ValidationFailed) as refused:
         price_record(
-            actor=c.lead, procurement_id=c.procurement.pk, tenderer_id=kestrel.pk,
-            price="-5", version_id=c.versions[osprey.pk].pk, now=now(),
-        )  # fmt: skip
+            actor=c.lead,
+            procurement_id=c.procurement.pk,
+            tenderer_id=kestrel.pk,
+            price="-5",
+            version_id=c.versions[osprey.pk].pk,
+            now=now(),
+        )
     assert {"price", "version_id"} == set(refused.value.detail)
     price(c, kestrel, "400000")
     price(c, kestrel, "401000")
@@ -141,9 +145,13 @@ def _low_competition(c):
 
 def _decide(c, tenderer, decision, explanation):
     return abnormally_low_decide(
-        actor=c.lead, procurement_id=c.procurement.pk, tenderer_id=tenderer.pk,
-        decision=decision, explanation=explanation, now=now(),
-    )  # fmt: skip
+        actor=c.lead,
+        procurement_id=c.procurement.pk,
+        tenderer_id=tenderer.pk,
+        decision=decision,
+        explanation=explanation,
+        now=now(),
+    )
 
 
 def test_an_abnormally_low_tender_needs_a_recorded_decision_before_sign_off(c):
@@ -190,13 +198,17 @@ def test_a_tie_at_the_partner_boundary_needs_the_moderators_choice(c):
     with pytest.raises(Conflict, match="tie at the partner boundary: choose 1 of them"):
         _sign_off(c)
     with pytest.raises(ValidationFailed) as refused:
-        tie_choose(actor=c.lead, procurement_id=c.procurement.pk, chosen=[osprey.pk],
-                   reason="", now=now())  # fmt: skip
+        tie_choose(
+            actor=c.lead, procurement_id=c.procurement.pk, chosen=[osprey.pk], reason="", now=now()
+        )
     assert {"chosen", "reason"} == set(refused.value.detail)
     tie_choose(
-        actor=c.lead, procurement_id=c.procurement.pk, chosen=[heron.pk],
-        reason="Heron's delivery plan was tested in two villages.", now=now(),
-    )  # fmt: skip
+        actor=c.lead,
+        procurement_id=c.procurement.pk,
+        chosen=[heron.pk],
+        reason="Heron's delivery plan was tested in two villages.",
+        now=now(),
+    )
     outcomes = {o.tenderer.name: (o.rank, o.recommended) for o in _sign_off(c)}
     assert {
         "Osprey Robotics Ltd": (1, True),

@@ -16,10 +16,15 @@ pytestmark = pytest.mark.django_db
 
 def _one(c, value, justification="Well evidenced.", role=Role.EVALUATOR):
     return score_record(
-        actor=c.actor(role), procurement_id=c.procurement.pk, tenderer_id=c.tenderers[0].pk,
-        criterion="Quality", sub_criterion="Service design", score=value,
-        justification=justification, now=now(),
-    )  # fmt: skip
+        actor=c.actor(role),
+        procurement_id=c.procurement.pk,
+        tenderer_id=c.tenderers[0].pk,
+        criterion="Quality",
+        sub_criterion="Service design",
+        score=value,
+        justification=justification,
+        now=now(),
+    )
 
 
 def _seen(c, role, tenderer):
@@ -52,10 +57,14 @@ def test_a_criterion_that_is_not_published_or_is_price_is_refused(c):
     declare_all(c)
     with pytest.raises(ValidationFailed) as refused:
         score_record(
-            actor=c.actor(Role.EVALUATOR), procurement_id=c.procurement.pk,
-            tenderer_id=c.tenderers[0].pk, criterion="Price", score=5, justification="x",
+            actor=c.actor(Role.EVALUATOR),
+            procurement_id=c.procurement.pk,
+            tenderer_id=c.tenderers[0].pk,
+            criterion="Price",
+            score=5,
+            justification="x",
             now=now(),
-        )  # fmt: skip
+        )
     assert ["criterion"] == list(refused.value.detail)
 
 
@@ -117,9 +126,12 @@ def test_a_scorer_who_later_declares_a_conflict_drops_out_of_the_scores_counted(
         score(c, role, kestrel, [7, 6, 5])
         submit(c, role, kestrel)
     declaration_record(
-        actor=c.actor(Role.COMMISSIONER), procurement_id=c.procurement.pk, conflict=True,
-        details="Learned today that my partner works for Kestrel.", now=now(),
-    )  # fmt: skip
+        actor=c.actor(Role.COMMISSIONER),
+        procurement_id=c.procurement.pk,
+        conflict=True,
+        details="Learned today that my partner works for Kestrel.",
+        now=now(),
+    )
     assert {"evaluator"} == {who for who, _, _ in _seen(c, Role.PROCUREMENT_LEAD, kestrel)}
 
 
@@ -131,13 +143,24 @@ def test_a_sub_criterion_named_in_two_criteria_is_called_by_both_names(wessex):
     award = {
         **DESIGN["award"],
         "criteria": [
-            {"name": "Quality", "kind": "quality", "weight": "60", "sub_criteria": [
-                {"name": "Approach", "weight": "50"}, {"name": "Team", "weight": "50"}]},
+            {
+                "name": "Quality",
+                "kind": "quality",
+                "weight": "60",
+                "sub_criteria": [
+                    {"name": "Approach", "weight": "50"},
+                    {"name": "Team", "weight": "50"},
+                ],
+            },
             {"name": "Price", "kind": "price", "weight": "30"},
-            {"name": "Social value", "kind": "social_value", "weight": "10", "sub_criteria": [
-                {"name": "Approach", "weight": "100"}]},
+            {
+                "name": "Social value",
+                "kind": "social_value",
+                "weight": "10",
+                "sub_criteria": [{"name": "Approach", "weight": "100"}],
+            },
         ],
-    }  # fmt: skip
+    }
     twice = competition(wessex, design={**DESIGN, "award": award}, reference="IP-2026-EVAL3")
     assert ["Quality: Approach", "Team", "Social value: Approach"] == [
         p.name for p in score_places(twice.procurement)
@@ -155,9 +178,12 @@ def test_several_scores_are_stored_together_or_not_at_all(c):
     ]
     with pytest.raises(ValidationFailed) as refused:
         scores_record(
-            actor=c.actor(Role.EVALUATOR), procurement_id=c.procurement.pk,
-            tenderer_id=c.tenderers[0].pk, entries=entries, now=now(),
-        )  # fmt: skip
+            actor=c.actor(Role.EVALUATOR),
+            procurement_id=c.procurement.pk,
+            tenderer_id=c.tenderers[0].pk,
+            entries=entries,
+            now=now(),
+        )
     assert {
         "score_1": ["Score Delivery plan with a number from 0 to 10."],
         "justification_2": ["Justify the score of Social value in writing."],

@@ -77,16 +77,24 @@ def competition(
     made = Competition(wessex, procurement, orgs)
     start = now() - timedelta(days=2)
     made.round = submission_round_open(
-        actor=made.lead, procurement_id=procurement.pk, kind="tender", number=1, final=True,
-        deadline=start + timedelta(days=1), justification="Final tenders in one round.",
+        actor=made.lead,
+        procurement_id=procurement.pk,
+        kind="tender",
+        number=1,
+        final=True,
+        deadline=start + timedelta(days=1),
+        justification="Final tenders in one round.",
         now=start,
-    )  # fmt: skip
+    )
     for org in orgs:
         made.versions[org.organisation.pk] = submission_submit(
-            actor=org.actor(Role.SUPPLIER_ADMIN), round_id=made.round.pk,
-            organisation_id=org.organisation.pk, part="Tender", upload=upload(),
+            actor=org.actor(Role.SUPPLIER_ADMIN),
+            round_id=made.round.pk,
+            organisation_id=org.organisation.pk,
+            part="Tender",
+            upload=upload(),
             now=start + timedelta(hours=1),
-        )  # fmt: skip
+        )
     if opened:
         round_opening_request(actor=made.lead, round_id=made.round.pk, now=now())
         round_opening_confirm(
@@ -98,10 +106,12 @@ def competition(
 
 def close_tendering(c: Competition) -> None:
     procurement_act(
-        actor=c.lead, procurement_id=c.procurement.pk, event="close_tendering",
+        actor=c.lead,
+        procurement_id=c.procurement.pk,
+        event="close_tendering",
         action=Action(justification="Final tenders received and opened."),
         now=now(),
-    )  # fmt: skip
+    )
     c.procurement.refresh_from_db()
 
 
@@ -123,9 +133,12 @@ def score(c: Competition, role: str, tenderer: Organisation, values: list[Any]) 
         for p, v in zip(score_places(c.procurement), values, strict=True)
     ]
     services.scores_record(
-        actor=c.actor(role), procurement_id=c.procurement.pk, tenderer_id=tenderer.pk,
-        entries=entries, now=now(),
-    )  # fmt: skip
+        actor=c.actor(role),
+        procurement_id=c.procurement.pk,
+        tenderer_id=tenderer.pk,
+        entries=entries,
+        now=now(),
+    )
 
 
 def submit(c: Competition, role: str, tenderer: Organisation) -> None:
@@ -146,24 +159,36 @@ def agree(c: Competition, tenderer: Organisation, values: list[Any]) -> None:
     """The lead records the consensus of every place of one tenderer."""
     for p, v in zip(score_places(c.procurement), values, strict=True):
         services.consensus_record(
-            actor=c.lead, procurement_id=c.procurement.pk, tenderer_id=tenderer.pk,
-            criterion=p.criterion, sub_criterion=p.sub_criterion, score=v,
-            reason=f"Agreed at {v} after discussion.", now=now(),
-        )  # fmt: skip
+            actor=c.lead,
+            procurement_id=c.procurement.pk,
+            tenderer_id=tenderer.pk,
+            criterion=p.criterion,
+            sub_criterion=p.sub_criterion,
+            score=v,
+            reason=f"Agreed at {v} after discussion.",
+            now=now(),
+        )
 
 
 def price(c: Competition, tenderer: Organisation, amount: str) -> None:
     services.price_record(
-        actor=c.lead, procurement_id=c.procurement.pk, tenderer_id=tenderer.pk,
-        price=Decimal(amount), version_id=c.versions[tenderer.pk].pk, now=now(),
-    )  # fmt: skip
+        actor=c.lead,
+        procurement_id=c.procurement.pk,
+        tenderer_id=tenderer.pk,
+        price=Decimal(amount),
+        version_id=c.versions[tenderer.pk].pk,
+        now=now(),
+    )
 
 
 def strengths(c: Competition, tenderer: Organisation) -> None:
     services.strengths_record(
-        actor=c.lead, procurement_id=c.procurement.pk, tenderer_id=tenderer.pk,
-        text=f"{tenderer.name}: tested booking by phone and app.", now=now(),
-    )  # fmt: skip
+        actor=c.lead,
+        procurement_id=c.procurement.pk,
+        tenderer_id=tenderer.pk,
+        text=f"{tenderer.name}: tested booking by phone and app.",
+        now=now(),
+    )
 
 
 def ready(c: Competition, scores: dict[int, list[Any]], prices: dict[int, str]) -> None:

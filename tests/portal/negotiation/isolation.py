@@ -47,23 +47,41 @@ def world(wessex) -> World:
     lead = wessex.actor(Role.PROCUREMENT_LEAD)
     kestrel = n.kestrel.actor(Role.SUPPLIER_ADMIN)
     meeting = meeting_record(
-        actor=lead, procurement_id=n.procurement.pk, round_id=n.round.pk,
-        organisation_id=n.kestrel.organisation.pk, held_at=now() - timedelta(hours=1),
-        attendees=["A. Lead, Wessex, lead"], minutes=SECRET, information_given=[SECRET],
-        proposed_changes=["other"], now=now(),
-    )  # fmt: skip
+        actor=lead,
+        procurement_id=n.procurement.pk,
+        round_id=n.round.pk,
+        organisation_id=n.kestrel.organisation.pk,
+        held_at=now() - timedelta(hours=1),
+        attendees=["A. Lead, Wessex, lead"],
+        minutes=SECRET,
+        information_given=[SECRET],
+        proposed_changes=["other"],
+        now=now(),
+    )
     document_revision_record(
-        actor=lead, procurement_id=n.procurement.pk, title="Spec v2", summary="A new map.",
-        justification="Two weeks remain.", now=now(),
-    )  # fmt: skip
+        actor=lead,
+        procurement_id=n.procurement.pk,
+        title="Spec v2",
+        summary="A new map.",
+        justification="Two weeks remain.",
+        now=now(),
+    )
     question = question_ask(
-        actor=kestrel, procurement_id=n.procurement.pk, organisation_id=n.kestrel.organisation.pk,
-        question=f"About {SECRET}?", now=now(),
-    )  # fmt: skip
+        actor=kestrel,
+        procurement_id=n.procurement.pk,
+        organisation_id=n.kestrel.organisation.pk,
+        question=f"About {SECRET}?",
+        now=now(),
+    )
     consent = consent_give(
-        actor=kestrel, procurement_id=n.procurement.pk, organisation_id=n.kestrel.organisation.pk,
-        item=SECRET, recipient="Heron Transit CIC", purpose="A joint depot", now=now(),
-    )  # fmt: skip
+        actor=kestrel,
+        procurement_id=n.procurement.pk,
+        organisation_id=n.kestrel.organisation.pk,
+        item=SECRET,
+        recipient="Heron Transit CIC",
+        purpose="A joint depot",
+        now=now(),
+    )
     return World(n, meeting, question, consent)
 
 
@@ -81,9 +99,11 @@ def _json(client, url, body):
 
 def _unchanged(w: World) -> None:
     assert (1, 1, 1, 1) == (
-        Meeting.objects.count(), DocumentRevision.objects.count(),
-        Clarification.objects.count(), Consent.objects.count(),
-    )  # fmt: skip
+        Meeting.objects.count(),
+        DocumentRevision.objects.count(),
+        Clarification.objects.count(),
+        Consent.objects.count(),
+    )
     w.question.refresh_from_db()
     w.consent.refresh_from_db()
     assert (False, True) == (w.question.answered, w.consent.active)
@@ -91,8 +111,10 @@ def _unchanged(w: World) -> None:
 
 def case_authority_reads(wessex, mercia):
     w = world(wessex)
-    pages = [f"/negotiation/procurements/{w.procurement_id}/", f"/negotiation/procurements/"
-             f"{w.procurement_id}/equal-treatment"]  # fmt: skip
+    pages = [
+        f"/negotiation/procurements/{w.procurement_id}/",
+        f"/negotiation/procurements/{w.procurement_id}/equal-treatment",
+    ]
     apis = [
         f"/api/v1/negotiation/procurements/{w.procurement_id}/{what}"
         for what in ("meetings", "clarifications", "revisions", "consents", "equal-treatment")
@@ -120,9 +142,12 @@ def case_meeting(wessex, mercia):
 def case_meeting_record(wessex, mercia):
     w = world(wessex)
     body = {
-        "round_id": w.n.round.pk, "organisation_id": w.kestrel_id, "attendees": ["A, B, C"],
-        "held_at": (now() - timedelta(hours=1)).isoformat(), "minutes": "Met.",
-    }  # fmt: skip
+        "round_id": w.n.round.pk,
+        "organisation_id": w.kestrel_id,
+        "attendees": ["A, B, C"],
+        "held_at": (now() - timedelta(hours=1)).isoformat(),
+        "minutes": "Met.",
+    }
     page = f"/negotiation/procurements/{w.procurement_id}/meetings/new"
     for browser, client in outsiders(w, mercia):
         assert 404 == browser.get(page).status_code

@@ -22,9 +22,12 @@ QUESTION = "Kestrel's minibuses are Euro 6: may we use them in the Purbeck area?
 def ask(n, question=QUESTION, who=None):
     who = who or n.kestrel
     return question_ask(
-        actor=who.actor(Role.SUPPLIER_MEMBER), procurement_id=n.procurement.pk,
-        organisation_id=who.organisation.pk, question=question, now=now(),
-    )  # fmt: skip
+        actor=who.actor(Role.SUPPLIER_MEMBER),
+        procurement_id=n.procurement.pk,
+        organisation_id=who.organisation.pk,
+        question=question,
+        now=now(),
+    )
 
 
 def answer(lead, clarification, **fields):
@@ -38,9 +41,12 @@ def letters(kind=CLARIFICATION):
 def test_an_answer_to_all_goes_to_every_remaining_tenderer_with_the_reworded_question(neg, lead):
     asked = ask(neg)
     answered = answer(
-        lead, asked, audience="all", answer="Yes, any Euro 6 vehicle may be used.",
+        lead,
+        asked,
+        audience="all",
+        answer="Yes, any Euro 6 vehicle may be used.",
         published_question="May Euro 6 vehicles be used in the Purbeck area?",
-    )  # fmt: skip
+    )
     assert QUESTION == answered.question  # the original is kept apart
     assert ["Heron Transit CIC", "Kestrel Mobility Ltd", "Osprey Robotics Ltd"] == [
         letter.recipient.name for letter in letters()
@@ -69,9 +75,12 @@ def test_a_tenderer_specific_answer_needs_a_justification_and_goes_to_the_asker_
         answer(lead, asked, audience="tenderer", answer="Yes for your fleet.")
     assert ["justification"] == list(refused.value.detail)
     answer(
-        lead, asked, audience="tenderer", answer="Yes for your fleet.",
+        lead,
+        asked,
+        audience="tenderer",
+        answer="Yes for your fleet.",
         justification="It concerns Kestrel's own fleet as tendered.",
-    )  # fmt: skip
+    )
     assert ["Kestrel Mobility Ltd"] == [letter.recipient.name for letter in letters()]
     assert [] == supplier_clarifications(
         procurement=neg.procurement, organisation=neg.osprey.organisation
@@ -103,10 +112,13 @@ def test_only_a_tenderer_still_in_asks(wessex, neg):
     with pytest.raises(ValidationFailed):
         ask(neg, "  ")
     participant_set(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=neg.procurement,
-        organisation=neg.osprey.organisation, standing=Standing.REDUCED, reason="Ranked last.",
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement=neg.procurement,
+        organisation=neg.osprey.organisation,
+        standing=Standing.REDUCED,
+        reason="Ranked last.",
         now=now(),
-    )  # fmt: skip
+    )
     with pytest.raises(PermissionDenied, match="no longer tendering"):
         ask(neg, who=neg.osprey)
     with pytest.raises(NotFound):  # never in the competition
@@ -132,8 +144,10 @@ def test_the_asker_keeps_a_signed_receipt_of_its_question_that_verifies_offline(
     receipt = vault.receipt_verify(asked.receipt, signing_key().public_pem)
     file = receipt.files[0]
     assert (f"question-{asked.pk}", asked.asked_at, len(QUESTION.encode())) == (
-        receipt.submission_id, receipt.received_at, file.size,
-    )  # fmt: skip
+        receipt.submission_id,
+        receipt.received_at,
+        file.size,
+    )
     assert hashlib.sha256(QUESTION.encode()).hexdigest() == file.sha256
     page = neg.kestrel.client(Role.SUPPLIER_MEMBER)
     downloaded = page.get(f"/negotiation/clarifications/{asked.pk}/receipt")

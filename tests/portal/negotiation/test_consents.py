@@ -16,13 +16,18 @@ ITEM = "The unit price table in section 4 of our tender of 3 March"
 def give(n, who=None, role=Role.SUPPLIER_ADMIN, **fields):
     who = who or n.kestrel
     values = {
-        "item": ITEM, "recipient": "Osprey Robotics Ltd",
-        "purpose": "To agree a shared booking interface", **fields,
-    }  # fmt: skip
+        "item": ITEM,
+        "recipient": "Osprey Robotics Ltd",
+        "purpose": "To agree a shared booking interface",
+        **fields,
+    }
     return consent_give(
-        actor=who.actor(role), procurement_id=n.procurement.pk,
-        organisation_id=who.organisation.pk, now=now(), **values,
-    )  # fmt: skip
+        actor=who.actor(role),
+        procurement_id=n.procurement.pk,
+        organisation_id=who.organisation.pk,
+        now=now(),
+        **values,
+    )
 
 
 def test_a_tenderers_admin_consents_and_withdraws(wessex, neg):
@@ -40,9 +45,16 @@ def test_a_tenderers_admin_consents_and_withdraws(wessex, neg):
 
 @pytest.mark.parametrize(
     "item",
-    ["all", "Everything", "any information", "All confidential information.", "our tender",
-     "all of our commercial data", "pricing"],
-)  # fmt: skip
+    [
+        "all",
+        "Everything",
+        "any information",
+        "All confidential information.",
+        "our tender",
+        "all of our commercial data",
+        "pricing",
+    ],
+)
 def test_blanket_consent_is_refused_saying_what_to_write(neg, item):
     with pytest.raises(ValidationFailed) as refused:
         give(neg, item=item)

@@ -18,8 +18,10 @@ def test_the_demo_negotiates_a_round_equally_then_reduces(request, lead, regime)
     n = request.getfixturevalue(regime)
     demo.negotiate_round(n.procurement, round=n.round, lead=lead, now=now())
     assert (3, 1, 1) == (
-        Meeting.objects.count(), Clarification.objects.count(), DocumentRevision.objects.count(),
-    )  # fmt: skip
+        Meeting.objects.count(),
+        Clarification.objects.count(),
+        DocumentRevision.objects.count(),
+    )
     assert equal_treatment_check(procurement=n.procurement).clean
     assert 3 == Letter.objects.filter(kind=CLARIFICATION).count()
     reduction = demo.reduce(n.procurement, lead=lead, keep=2, now=now())

@@ -21,20 +21,26 @@ ATTENDEES = ["A. Lead, Wessex County Council, procurement lead", "K. Ward, Kestr
 
 def record(actor, n, **overrides):
     fields = {
-        "procurement_id": n.procurement.pk, "round_id": n.round.pk,
-        "organisation_id": n.kestrel.organisation.pk, "held_at": now() - timedelta(hours=2),
-        "attendees": ATTENDEES, "minutes": "Discussed the booking app's offline mode.",
+        "procurement_id": n.procurement.pk,
+        "round_id": n.round.pk,
+        "organisation_id": n.kestrel.organisation.pk,
+        "held_at": now() - timedelta(hours=2),
+        "attendees": ATTENDEES,
+        "minutes": "Discussed the booking app's offline mode.",
         "information_given": ["The depot at Dorchester is available from June."],
-        "proposed_changes": ["other"], "now": now(),
-    }  # fmt: skip
+        "proposed_changes": ["other"],
+        "now": now(),
+    }
     return meeting_record(actor=actor, **{**fields, **overrides})
 
 
 def test_a_lead_records_a_meeting_with_a_tenderer(neg, lead):
     meeting = record(lead, neg)
     assert (neg.kestrel.organisation, neg.round, ATTENDEES) == (
-        meeting.organisation, meeting.round, meeting.attendees,
-    )  # fmt: skip
+        meeting.organisation,
+        meeting.round,
+        meeting.attendees,
+    )
     assert ["The depot at Dorchester is available from June."] == meeting.information_given
     actions = list(AuditEvent.objects.values_list("action", flat=True).order_by("-pk")[:2])
     assert ["negotiation.meeting_recorded", "procurement.negotiate"] == actions
@@ -43,13 +49,23 @@ def test_a_lead_records_a_meeting_with_a_tenderer(neg, lead):
 def test_every_problem_is_named_at_once(neg, lead):
     with pytest.raises(ValidationFailed) as refused:
         record(
-            lead, neg, round_id=0, organisation_id=neg.outsiders[0].organisation.pk,
-            held_at=now() + timedelta(hours=1), attendees=["Just a name"], minutes=" ",
+            lead,
+            neg,
+            round_id=0,
+            organisation_id=neg.outsiders[0].organisation.pk,
+            held_at=now() + timedelta(hours=1),
+            attendees=["Just a name"],
+            minutes=" ",
             proposed_changes=["price"],
-        )  # fmt: skip
+        )
     assert {
-        "round_id", "organisation_id", "held_at", "attendees", "minutes", "proposed_changes"
-    } == set(refused.value.detail)  # fmt: skip
+        "round_id",
+        "organisation_id",
+        "held_at",
+        "attendees",
+        "minutes",
+        "proposed_changes",
+    } == set(refused.value.detail)
     assert ["Write 'Just a name' as 'name, organisation, role'."] == refused.value.detail[
         "attendees"
     ]
@@ -58,9 +74,14 @@ def test_every_problem_is_named_at_once(neg, lead):
 
 def test_a_round_not_yet_opened_cannot_be_negotiated(wessex, neg, lead):
     closed_later = submission_round_open(
-        actor=lead, procurement_id=neg.procurement.pk, kind="tender", number=2,
-        deadline=now() + timedelta(days=3), justification="Revised tenders", now=now(),
-    )  # fmt: skip
+        actor=lead,
+        procurement_id=neg.procurement.pk,
+        kind="tender",
+        number=2,
+        deadline=now() + timedelta(days=3),
+        justification="Revised tenders",
+        now=now(),
+    )
     with pytest.raises(ValidationFailed) as refused:
         record(lead, neg, round_id=closed_later.pk)
     assert ["round_id"] == list(refused.value.detail)
@@ -71,8 +92,9 @@ def test_under_the_regulations_the_locked_items_are_not_negotiated(pcr, lead, lo
     with pytest.raises(RuleRefused) as refused:
         record(lead, pcr, proposed_changes=["other", locked])
     assert ("PCR15-31-14", "PCR 2015 reg. 31(14)") == (
-        refused.value.rule, refused.value.citation,
-    )  # fmt: skip
+        refused.value.rule,
+        refused.value.citation,
+    )
     assert locked.replace("_", " ") in refused.value.message.lower()
     assert 0 == Meeting.objects.count()
 
@@ -92,8 +114,9 @@ def test_under_the_act_negotiating_final_tenders_needs_a_justification_each_time
     with pytest.raises(RuleRefused) as refused:
         record(lead, neg, round_id=final.pk)
     assert ("PA23-20-4", "Procurement Act 2023 s.20(1)") == (
-        refused.value.rule, refused.value.citation,
-    )  # fmt: skip
+        refused.value.rule,
+        refused.value.citation,
+    )
     record(lead, neg, round_id=final.pk, justification="The notice reserved a clarification.")
     with pytest.raises(RuleRefused):  # the first justification does not answer the second
         record(lead, neg, round_id=final.pk)

@@ -18,11 +18,17 @@ def post_json(client, url, body):
 
 def meeting(lead, n, info=("The depot opens in June.",)):
     return meeting_record(
-        actor=lead, procurement_id=n.procurement.pk, round_id=n.round.pk,
-        organisation_id=n.kestrel.organisation.pk, held_at=now() - timedelta(hours=1),
-        attendees=["A. Lead, Wessex, lead"], minutes="Kestrel's secret route plan.",
-        information_given=list(info), proposed_changes=["other"], now=now(),
-    )  # fmt: skip
+        actor=lead,
+        procurement_id=n.procurement.pk,
+        round_id=n.round.pk,
+        organisation_id=n.kestrel.organisation.pk,
+        held_at=now() - timedelta(hours=1),
+        attendees=["A. Lead, Wessex, lead"],
+        minutes="Kestrel's secret route plan.",
+        information_given=list(info),
+        proposed_changes=["other"],
+        now=now(),
+    )
 
 
 def test_a_meeting_is_recorded_through_the_page(wessex, neg):
@@ -30,17 +36,22 @@ def test_a_meeting_is_recorded_through_the_page(wessex, neg):
     url = f"/negotiation/procurements/{neg.procurement.pk}/meetings/new"
     assert "Kestrel Mobility Ltd" in page.get(url).text
     form = {
-        "round_id": neg.round.pk, "organisation_id": neg.kestrel.organisation.pk,
-        "held_at": "2026-11-02 10:30", "attendees": "A. Lead, Wessex, lead\nK. Ward, Kestrel, CEO",
-        "minutes": "Offline mode agreed.", "information_given": "The depot opens in June.\n",
-        "proposed_change": "other", "justification": "",
-    }  # fmt: skip
+        "round_id": neg.round.pk,
+        "organisation_id": neg.kestrel.organisation.pk,
+        "held_at": "2026-11-02 10:30",
+        "attendees": "A. Lead, Wessex, lead\nK. Ward, Kestrel, CEO",
+        "minutes": "Offline mode agreed.",
+        "information_given": "The depot opens in June.\n",
+        "proposed_change": "other",
+        "justification": "",
+    }
     sent = page.post(url, form)
     assert 302 == sent.status_code
     recorded = Meeting.objects.get()
     assert (["A. Lead, Wessex, lead", "K. Ward, Kestrel, CEO"], "2026-11-02 10:30:00+00:00") == (
-        recorded.attendees, str(recorded.held_at),
-    )  # fmt: skip
+        recorded.attendees,
+        str(recorded.held_at),
+    )
     detail = page.get(sent["Location"])
     assert "Offline mode agreed." in detail.text
     bad = page.post(url, {**form, "attendees": "Just a name", "minutes": ""})
@@ -52,14 +63,19 @@ def test_a_meeting_is_recorded_through_the_api_and_refusals_carry_the_rule(wesse
     api = wessex.token_client(Role.COMMISSIONER)
     url = f"/api/v1/negotiation/procurements/{pcr.procurement.pk}/meetings"
     body = {
-        "round_id": pcr.round.pk, "organisation_id": pcr.kestrel.organisation.pk,
-        "held_at": (now() - timedelta(hours=1)).isoformat(), "attendees": ["A, B, C"],
-        "minutes": "Met.", "proposed_changes": ["award_criteria"],
-    }  # fmt: skip
+        "round_id": pcr.round.pk,
+        "organisation_id": pcr.kestrel.organisation.pk,
+        "held_at": (now() - timedelta(hours=1)).isoformat(),
+        "attendees": ["A, B, C"],
+        "minutes": "Met.",
+        "proposed_changes": ["award_criteria"],
+    }
     refused = post_json(api, url, body)
     assert (409, "PCR15-31-14", "PCR 2015 reg. 31(14)") == (
-        refused.status_code, refused.json()["rule"], refused.json()["citation"],
-    )  # fmt: skip
+        refused.status_code,
+        refused.json()["rule"],
+        refused.json()["citation"],
+    )
     made = post_json(api, url, {**body, "proposed_changes": ["other"]})
     assert 201 == made.status_code
     assert [made.json()["id"]] == [m["id"] for m in api.get(url).json()]
@@ -82,9 +98,13 @@ def test_the_tenderer_reads_its_own_minutes_and_not_anothers(neg, lead):
 
 def test_a_tenderer_never_learns_who_else_received_a_revision(wessex, neg, lead):
     document_revision_record(
-        actor=lead, procurement_id=neg.procurement.pk, title="Spec v2", summary="New map.",
-        justification="Two weeks remain.", now=now(),
-    )  # fmt: skip
+        actor=lead,
+        procurement_id=neg.procurement.pk,
+        title="Spec v2",
+        summary="New map.",
+        justification="Two weeks remain.",
+        now=now(),
+    )
     mine = (
         neg.kestrel.token_client(Role.SUPPLIER_ADMIN)
         .get(
@@ -114,9 +134,14 @@ def test_a_question_is_asked_and_answered_to_all_through_pages(wessex, neg):
         in lead.get(f"/negotiation/procurements/{neg.procurement.pk}/").text
     )
     answer_url = f"/negotiation/clarifications/{asked.pk}/answer"
-    answered = lead.post(answer_url, {
-        "audience": "all", "published_question": "Is the depot heated?", "answer": "Yes.",
-    })  # fmt: skip
+    answered = lead.post(
+        answer_url,
+        {
+            "audience": "all",
+            "published_question": "Is the depot heated?",
+            "answer": "Yes.",
+        },
+    )
     assert 302 == answered.status_code
     osprey_page = neg.osprey.client(Role.SUPPLIER_MEMBER).get(
         f"/negotiation/procurements/{neg.procurement.pk}/as/{neg.osprey.organisation.pk}/"
@@ -128,16 +153,18 @@ def test_a_question_is_asked_and_answered_to_all_through_pages(wessex, neg):
 def test_a_question_is_asked_and_answered_to_the_asker_through_the_api(wessex, neg):
     asker = neg.kestrel.token_client(Role.SUPPLIER_ADMIN)
     asked = post_json(
-        asker, f"/api/v1/negotiation/procurements/{neg.procurement.pk}/questions",
+        asker,
+        f"/api/v1/negotiation/procurements/{neg.procurement.pk}/questions",
         {"organisation_id": neg.kestrel.organisation.pk, "question": "Is our fleet fine?"},
-    )  # fmt: skip
+    )
     assert (201, True) == (asked.status_code, asked.json()["own"])
     api = wessex.token_client(Role.PROCUREMENT_LEAD)
     url = f"/api/v1/negotiation/clarifications/{asked.json()['id']}/answer"
     unjustified = post_json(api, url, {"audience": "tenderer", "answer": "Yes."})
     assert (400, ["justification"]) == (
-        unjustified.status_code, list(unjustified.json()["detail"]),
-    )  # fmt: skip
+        unjustified.status_code,
+        list(unjustified.json()["detail"]),
+    )
     answered = post_json(
         api, url, {"audience": "tenderer", "answer": "Yes.", "justification": "Its own fleet."}
     )
@@ -161,8 +188,11 @@ def test_a_revision_through_the_page_and_the_api(wessex, neg):
     assert 302 == page.post(url, {**form, "justification": "Two weeks remain."}).status_code
     api = wessex.token_client(Role.PROCUREMENT_LEAD)
     api_url = f"/api/v1/negotiation/procurements/{neg.procurement.pk}/revisions"
-    made = post_json(api, api_url, {"title": "Spec v3", "summary": "Another map.",
-                                    "justification": "Two weeks remain."})  # fmt: skip
+    made = post_json(
+        api,
+        api_url,
+        {"title": "Spec v3", "summary": "Another map.", "justification": "Two weeks remain."},
+    )
     assert 201 == made.status_code
     assert ["Spec v2", "Spec v3"] == [r["title"] for r in api.get(api_url).json()]
     assert 2 == DocumentRevision.objects.count()
@@ -176,20 +206,30 @@ def test_consents_through_the_page_and_the_api(wessex, neg):
     )
     assert 400 == blanket.status_code
     assert "blanket or too vague" in blanket.text
-    given = admin.post(mine + "consents", {
-        "item": "The route map in annex B", "recipient": "Osprey Robotics Ltd",
-        "purpose": "Shared interface design",
-    })  # fmt: skip
+    given = admin.post(
+        mine + "consents",
+        {
+            "item": "The route map in annex B",
+            "recipient": "Osprey Robotics Ltd",
+            "purpose": "Shared interface design",
+        },
+    )
     assert 302 == given.status_code
     consent = Consent.objects.get()
     assert 302 == admin.post(f"/negotiation/consents/{consent.pk}/withdraw").status_code
     again = admin.post(f"/negotiation/consents/{consent.pk}/withdraw")
     assert 409 == again.status_code
     api = neg.kestrel.token_client(Role.SUPPLIER_ADMIN)
-    made = post_json(api, f"/api/v1/negotiation/procurements/{neg.procurement.pk}/consents", {
-        "organisation_id": neg.kestrel.organisation.pk, "item": "The route map in annex B",
-        "recipient": "Heron Transit CIC", "purpose": "Joint depot use",
-    })  # fmt: skip
+    made = post_json(
+        api,
+        f"/api/v1/negotiation/procurements/{neg.procurement.pk}/consents",
+        {
+            "organisation_id": neg.kestrel.organisation.pk,
+            "item": "The route map in annex B",
+            "recipient": "Heron Transit CIC",
+            "purpose": "Joint depot use",
+        },
+    )
     assert 201 == made.status_code
     listed = wessex.token_client(Role.AUDITOR).get(
         f"/api/v1/negotiation/procurements/{neg.procurement.pk}/consents"
@@ -210,8 +250,9 @@ def test_the_equal_treatment_check_through_the_page_and_the_api(wessex, neg, lea
     meeting(lead, neg)
     flagged = auditor.get(api_url).json()
     assert (False, ["Heron Transit CIC", "Osprey Robotics Ltd"]) == (
-        flagged["clean"], flagged["items"][0]["missing"],
-    )  # fmt: skip
+        flagged["clean"],
+        flagged["items"][0]["missing"],
+    )
     page = auditor.get(url).text
     assert "Flagged" in page
     assert "Not given to Heron Transit CIC, Osprey Robotics Ltd" in page

@@ -38,9 +38,14 @@ def scored(n, *rows):
 
 def reduce(actor, n, scores, keep=2, justification="", round_id=None):
     return tenders_reduce(
-        actor=actor, procurement_id=n.procurement.pk, round_id=round_id or n.round.pk,
-        scores=scores, keep=keep, justification=justification, now=now(),
-    )  # fmt: skip
+        actor=actor,
+        procurement_id=n.procurement.pk,
+        round_id=round_id or n.round.pk,
+        scores=scores,
+        keep=keep,
+        justification=justification,
+        now=now(),
+    )
 
 
 def standings(n):
@@ -55,9 +60,10 @@ def test_the_lowest_ranked_leave_with_their_reason_and_a_letter(request, lead, r
     n = request.getfixturevalue(regime)
     reduction = reduce(lead, n, scored(n, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000)))
     assert {
-        "Kestrel Mobility Ltd": Standing.INVITED, "Osprey Robotics Ltd": Standing.INVITED,
+        "Kestrel Mobility Ltd": Standing.INVITED,
+        "Osprey Robotics Ltd": Standing.INVITED,
         "Heron Transit CIC": Standing.REDUCED,
-    } == standings(n)  # fmt: skip
+    } == standings(n)
     assert ["Kestrel Mobility Ltd", "Osprey Robotics Ltd", "Heron Transit CIC"] == [
         row["name"] for row in reduction.ranking
     ]
@@ -92,8 +98,9 @@ def test_under_the_act_an_unannounced_reduction_is_refused(wessex, lead):
     with pytest.raises(RuleRefused) as refused:
         reduce(lead, n, scored(n, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000)))
     assert ("PA23-20-4", "Procurement Act 2023 s.20(1)") == (
-        refused.value.rule, refused.value.citation,
-    )  # fmt: skip
+        refused.value.rule,
+        refused.value.citation,
+    )
     assert "did not announce a staged reduction" in refused.value.message
     assert Standing.REDUCED not in standings(n).values()
 
@@ -105,8 +112,9 @@ def test_under_the_regulations_the_engine_refuses_an_unannounced_reduction(wesse
     with pytest.raises(RuleRefused) as refused:
         reduce(lead, n, rows, justification="The documents of round 1 announced it.")
     assert ("PCR15-31-19", "PCR 2015 reg. 31(19)") == (
-        refused.value.rule, refused.value.citation,
-    )  # fmt: skip
+        refused.value.rule,
+        refused.value.citation,
+    )
     assert 0 == Reduction.objects.count()
 
 
@@ -148,8 +156,12 @@ def test_a_reduction_through_the_page(wessex, pcr):
         pcr.tenderers, [(9, 8, 300000), (7, 6, 280000), (5, 5, 320000)], strict=True
     ):
         pk = tenderer.organisation.pk
-        form |= {f"t{pk}_0": quality, f"t{pk}_1": quality, f"t{pk}_2": social,
-                 f"t{pk}_price": price}  # fmt: skip
+        form |= {
+            f"t{pk}_0": quality,
+            f"t{pk}_1": quality,
+            f"t{pk}_2": social,
+            f"t{pk}_price": price,
+        }
     missing = page.post(url, {**form, f"t{pcr.tenderers[2].organisation.pk}_2": ""})
     assert 400 == missing.status_code
     assert "Heron Transit CIC" in missing.text
@@ -164,10 +176,12 @@ def test_a_reduction_through_the_api(wessex, neg):
     url = f"/api/v1/negotiation/procurements/{neg.procurement.pk}/reductions"
     rows = [(9, 8, 300000), (7, 6, 280000), (5, 5, 320000)]
     body = {
-        "round_id": neg.round.pk, "keep": 1,
+        "round_id": neg.round.pk,
+        "keep": 1,
         "scores": [
             {
-                "organisation_id": t.organisation.pk, "price": str(price),
+                "organisation_id": t.organisation.pk,
+                "price": str(price),
                 "marks": [
                     {"criterion": "Quality", "sub_criterion": "Service design", "score": q},
                     {"criterion": "Quality", "sub_criterion": "Delivery plan", "score": q},
@@ -176,7 +190,7 @@ def test_a_reduction_through_the_api(wessex, neg):
             }
             for t, (q, social, price) in zip(neg.tenderers, rows, strict=True)
         ],
-    }  # fmt: skip
+    }
     made = api.post(url, body, content_type="application/json")
     assert (201, [neg.kestrel.organisation.pk]) == (made.status_code, made.json()["kept"])
     assert [made.json()["id"]] == [r["id"] for r in api.get(url).json()]

@@ -17,19 +17,25 @@ pytestmark = pytest.mark.django_db
 
 def revise(lead, n, **fields):
     return document_revision_record(
-        actor=lead, procurement_id=n.procurement.pk,
+        actor=lead,
+        procurement_id=n.procurement.pk,
         title=fields.pop("title", "Specification v2"),
         summary=fields.pop("summary", "Section 3 now asks for a 2-hour booking window."),
-        now=fields.pop("now", now()), **fields,
-    )  # fmt: skip
+        now=fields.pop("now", now()),
+        **fields,
+    )
 
 
 def revised_round(lead, n):
     return submission_round_open(
-        actor=lead, procurement_id=n.procurement.pk, kind="tender", number=2,
-        deadline=now() + timedelta(days=10), justification="Revised tenders after meetings.",
+        actor=lead,
+        procurement_id=n.procurement.pk,
+        kind="tender",
+        number=2,
+        deadline=now() + timedelta(days=10),
+        justification="Revised tenders after meetings.",
         now=now(),
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("regime", ["neg", "pcr"])

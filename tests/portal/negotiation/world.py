@@ -43,9 +43,14 @@ def opened_round(
     """Tender round `number`, open for submissions two days ago, closed and opened since."""
     start = now() - timedelta(days=3)
     submission_round = submission_round_open(
-        actor=authority.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk,
-        kind="tender", number=number, deadline=start + timedelta(days=1), now=start, **kw,
-    )  # fmt: skip
+        actor=authority.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=procurement.pk,
+        kind="tender",
+        number=number,
+        deadline=start + timedelta(days=1),
+        now=start,
+        **kw,
+    )
     at = now()
     round_opening_request(
         actor=authority.actor(Role.PROCUREMENT_LEAD), round_id=submission_round.pk, now=at

@@ -28,11 +28,20 @@ WAITING_CSV = "village,period,waiting_minutes\n" + "".join(
 )
 BEFORE_AFTER = {
     "title": "Bus pilot: waiting times",
-    "value": "waiting_minutes", "unit": "village", "period": "period", "design": "before_after",
-    "before": "before", "after": "after", "statistic": "mean", "label": "waiting time",
-    "comparator": "<=", "threshold": "-2", "confidence": "0.95", "standard": "ci_bound",
+    "value": "waiting_minutes",
+    "unit": "village",
+    "period": "period",
+    "design": "before_after",
+    "before": "before",
+    "after": "after",
+    "statistic": "mean",
+    "label": "waiting time",
+    "comparator": "<=",
+    "threshold": "-2",
+    "confidence": "0.95",
+    "standard": "ci_bound",
     "method": "analytic",
-}  # fmt: skip
+}
 THRESHOLD_SPEC = {
     "columns": {"value": "waiting_minutes"},
     "design": {"kind": "threshold"},
@@ -103,10 +112,18 @@ def test_a_synthetic_control_from_the_questions_shows_its_gap_series(
         wessex.organisation,
         django_capture_on_commit_callbacks,
         data_file=upload(prop99, "prop99.csv"),
-        value="PacksPerCapita", unit="State", period="Year", design="synthetic_control",
-        treated="California", change_at="1989", before=None, after=None,
-        label="cigarette sales per head", comparator="<=", threshold="-5",
-    )  # fmt: skip
+        value="PacksPerCapita",
+        unit="State",
+        period="Year",
+        design="synthetic_control",
+        treated="California",
+        change_at="1989",
+        before=None,
+        after=None,
+        label="cigarette sales per head",
+        comparator="<=",
+        threshold="-5",
+    )
     assessment = OutcomeAssessment.objects.get()
     assert "inconclusive" == assessment.result["verdict"]
     assert "1989" == assessment.spec["design"]["change_at"]

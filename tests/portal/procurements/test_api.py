@@ -69,8 +69,11 @@ def test_contracts_are_refused_while_the_pa_2023_standstill_runs(
     put_in_state(
         pid, "standstill", decision_notices_sent_on=today, contract_award_notice_published_on=today
     )
-    refused(act(api, lead, pid, "enter_contracts", JUSTIFY | {"partners": 2}), "PA23-51",
-            "Procurement Act 2023 s.51(1)-(2), s.123(1)")  # fmt: skip
+    refused(
+        act(api, lead, pid, "enter_contracts", JUSTIFY | {"partners": 2}),
+        "PA23-51",
+        "Procurement Act 2023 s.51(1)-(2), s.123(1)",
+    )
 
 
 def test_a_price_only_award_model_is_refused_under_pcr(make_procurement, lead, api):
@@ -169,15 +172,21 @@ def test_pa_2023_locks_award_criteria_under_its_change_rule(make_procurement, le
     pid = make_procurement()
     assert 200 == act(api, lead, pid, "publish_tender_notice").status_code
     changed = {"award": {"model": "price_quality", "criteria": []}}
-    body = refused(api(lead, "patch", f"/api/v1/procurements/{pid}", changed), "PA23-31/design",
-                   "Procurement Act 2023 s.31(1)-(6)")  # fmt: skip
+    body = refused(
+        api(lead, "patch", f"/api/v1/procurements/{pid}", changed),
+        "PA23-31/design",
+        "Procurement Act 2023 s.31(1)-(6)",
+    )
     assert "modify the notice under s.31 and republish or notify every supplier" in body["message"]
 
 
 def test_a_warning_needs_a_justification_which_is_then_recorded(make_procurement, lead, api):
     pid = make_procurement(commenced_on=IN_2024)
-    body = refused(act(api, lead, pid, "submit_notice", {"justification": " "}), "PCR15-31-3",
-                   "PCR 2015 reg. 31(3)")  # fmt: skip
+    body = refused(
+        act(api, lead, pid, "submit_notice", {"justification": " "}),
+        "PCR15-31-3",
+        "PCR 2015 reg. 31(3)",
+    )
     assert "justification" in body["detail"]
     response = act(api, lead, pid, "submit_notice")
     assert 200 == response.status_code
@@ -191,8 +200,10 @@ def test_an_unknown_event_names_the_events_of_the_rulebook(make_procurement, lea
 
 
 def test_an_event_the_state_does_not_allow_is_refused_by_the_lifecycle(make_procurement, lead, api):
-    refused(act(api, lead, make_procurement(), "enter_contracts", JUSTIFY | {"partners": 1}),
-            "LIFECYCLE")  # fmt: skip
+    refused(
+        act(api, lead, make_procurement(), "enter_contracts", JUSTIFY | {"partners": 1}),
+        "LIFECYCLE",
+    )
 
 
 def test_a_pinned_procurement_keeps_the_rulebook_it_commenced_under(make_procurement, lead, api):

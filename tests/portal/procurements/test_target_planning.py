@@ -12,18 +12,27 @@ def phases_with(target, months=3):
         "phases": {
             "items": [
                 {
-                    "name": "Pilot", "duration_months": months, "max_value": "100000",
-                    "targets": [target], "instalments": [],
+                    "name": "Pilot",
+                    "duration_months": months,
+                    "max_value": "100000",
+                    "targets": [target],
+                    "instalments": [],
                 }
             ]
         }
-    }  # fmt: skip
+    }
 
 
 WAITING = {
-    "metric": "waiting time", "statistic": "mean", "design": "before_after", "comparator": "<=",
-    "threshold": "-2", "units": "minutes", "expected_sd": 6, "observations_per_month": 20,
-}  # fmt: skip
+    "metric": "waiting time",
+    "statistic": "mean",
+    "design": "before_after",
+    "comparator": "<=",
+    "threshold": "-2",
+    "units": "minutes",
+    "expected_sd": 6,
+    "observations_per_month": 20,
+}
 
 
 def planning(api, lead, pid, design):

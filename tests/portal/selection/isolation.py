@@ -48,11 +48,18 @@ def case_selection(wessex, mercia):
         page = browser.get(url)
         assert 404 == page.status_code
         assert "Track record worth" not in page.text
-        posted = browser.post(url, {
-            "candidate_id": kestrel.organisation.pk, "marks.0.passed": "no",
-            "marks.0.reason": "x", "marks.1.score": "0", "marks.1.reason": "x",
-            "marks.2.score": "0", "marks.2.reason": "x",
-        })  # fmt: skip
+        posted = browser.post(
+            url,
+            {
+                "candidate_id": kestrel.organisation.pk,
+                "marks.0.passed": "no",
+                "marks.0.reason": "x",
+                "marks.1.score": "0",
+                "marks.1.reason": "x",
+                "marks.2.score": "0",
+                "marks.2.reason": "x",
+            },
+        )
         assert 404 == posted.status_code
         api = client.get(f"/api/v1/procurements/{procurement.pk}/selection/marks")
         assert 404 == api.status_code
@@ -76,8 +83,9 @@ def case_shortlist(wessex, mercia):
         assert 404 == api.status_code
         decided = client.post(
             f"/api/v1/procurements/{procurement.pk}/selection/shortlist/decision",
-            {}, content_type="application/json",
-        )  # fmt: skip
+            {},
+            content_type="application/json",
+        )
         assert 404 == decided.status_code
     _unchanged(procurement, before)
 

@@ -21,9 +21,11 @@ def test_the_demo_marks_every_candidate_and_invites_the_four_that_qualify(
 ):
     procurement = selecting(wessex, five, commenced_on=commenced_on)
     select(
-        procurement, assessor=wessex.actor(Role.EVALUATOR),
-        lead=wessex.actor(Role.PROCUREMENT_LEAD), now=now(),
-    )  # fmt: skip
+        procurement,
+        assessor=wessex.actor(Role.EVALUATOR),
+        lead=wessex.actor(Role.PROCUREMENT_LEAD),
+        now=now(),
+    )
     assert 15 == SelectionMark.objects.filter(procurement=procurement).count()
     decision = ShortlistDecision.objects.get(procurement=procurement)
     # By name: Curlew, Heron, Kestrel, Merlin (no insurance), Osprey.

@@ -18,16 +18,22 @@ pytestmark = pytest.mark.django_db
 
 def _record(wessex, procurement, candidate, marks, role=Role.EVALUATOR):
     return selection_marks_record(
-        actor=wessex.actor(role), procurement_id=procurement.pk,
-        candidate_id=candidate.organisation.pk, marks=marks, now=now(),
-    )  # fmt: skip
+        actor=wessex.actor(role),
+        procurement_id=procurement.pk,
+        candidate_id=candidate.organisation.pk,
+        marks=marks,
+        now=now(),
+    )
 
 
 def test_an_evaluator_marks_a_candidate_on_every_criterion_with_reasons(wessex, five):
     procurement = selecting(wessex, five[:1])
     marks = _record(wessex, procurement, five[0], entries(track="4.5"))
-    assert [(INSURANCE, True, None), (TRACK_RECORD, None, Decimal("4.5")),
-            (DELIVERED, None, Decimal(3))] == [(m.criterion, m.passed, m.score) for m in marks]  # fmt: skip
+    assert [
+        (INSURANCE, True, None),
+        (TRACK_RECORD, None, Decimal("4.5")),
+        (DELIVERED, None, Decimal(3)),
+    ] == [(m.criterion, m.passed, m.score) for m in marks]
     assert {wessex.user(Role.EVALUATOR)} == {m.assessor for m in SelectionMark.objects.all()}
 
 
@@ -58,13 +64,17 @@ def test_every_problem_of_a_mark_is_named_at_once(wessex, five):
         _record(wessex, procurement, five[0], marks)
     assert {
         "marks.0.passed": ["Say whether Kestrel Mobility Ltd passes Insurance and finances."],
-        "marks.0.reason": ["Give the reason for Kestrel Mobility Ltd's mark on Insurance and finances."],
+        "marks.0.reason": [
+            "Give the reason for Kestrel Mobility Ltd's mark on Insurance and finances."
+        ],
         "marks.1.passed": ["R&D track record is scored: give a score, not pass or fail."],
         "marks.1.score": ["Score R&D track record from 0 to 5."],
-        "marks.2.criterion": ["'Turnover' is not a published selection criterion: use one of"
-                              " Insurance and finances, R&D track record, Delivered innovations."],
+        "marks.2.criterion": [
+            "'Turnover' is not a published selection criterion: use one of"
+            " Insurance and finances, R&D track record, Delivered innovations."
+        ],
         "marks.3.score": ["Give the score for Delivered innovations with at most 2 decimals."],
-    } == refused.value.detail  # fmt: skip
+    } == refused.value.detail
 
 
 def test_no_mark_before_the_requests_are_opened_by_two_people(wessex, five):

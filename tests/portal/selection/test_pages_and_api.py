@@ -63,9 +63,10 @@ def test_the_api_names_the_field_of_a_score_outside_the_scale(wessex, five):
     response = _post(wessex.token_client(Role.EVALUATOR), url, _api_marks("7"))
     assert 400 == response.status_code
     body = response.json()
-    assert ("validation_failed", ["Score R&D track record from 0 to 5; 7 is outside the published scale."]) == (
-        body["code"], body["detail"]["marks.1.score"]
-    )  # fmt: skip
+    assert (
+        "validation_failed",
+        ["Score R&D track record from 0 to 5; 7 is outside the published scale."],
+    ) == (body["code"], body["detail"]["marks.1.score"])
     unknown = _post(wessex.token_client(Role.EVALUATOR), url, {"marks": [], "extra": 1})
     assert 422 == unknown.status_code
     for odd in ("NaN", "1e1000", "Infinity"):
@@ -98,8 +99,9 @@ def test_a_candidate_cannot_see_the_marks_but_reads_its_letter(wessex, five):
     letter = Letter.objects.get(recipient=kestrel.organisation, kind=INVITATION)
     read = kestrel.token_client(Role.SUPPLIER_MEMBER).get(f"/api/v1/letters/{letter.pk}")
     assert (200, "Invitation to tender: Demand-responsive rural transport") == (
-        read.status_code, read.json()["subject"]
-    )  # fmt: skip
+        read.status_code,
+        read.json()["subject"],
+    )
     shown = kestrel.client(Role.SUPPLIER_MEMBER).get(f"/opportunities/letters/{letter.pk}")
     assert "met every selection criterion" in shown.text
 
@@ -107,10 +109,13 @@ def test_a_candidate_cannot_see_the_marks_but_reads_its_letter(wessex, five):
 def _form(candidate, track="4", passed="yes", reason="Cover shown."):
     return {
         "candidate_id": candidate.organisation.pk,
-        "marks.0.passed": passed, "marks.0.reason": reason,
-        "marks.1.score": track, "marks.1.reason": "Two funded projects.",
-        "marks.2.score": "3", "marks.2.reason": "One in service.",
-    }  # fmt: skip
+        "marks.0.passed": passed,
+        "marks.0.reason": reason,
+        "marks.1.score": track,
+        "marks.1.reason": "Two funded projects.",
+        "marks.2.score": "3",
+        "marks.2.reason": "One in service.",
+    }
 
 
 def test_on_the_page_an_evaluator_marks_and_sees_the_grid_and_missing_marks(wessex, five):

@@ -28,9 +28,11 @@ REGIMES = [(COMMENCED_ON, "conditions_assessment"), (PCR_COMMENCED_ON, "selectio
 
 def _decide(wessex, procurement, role=Role.PROCUREMENT_LEAD, justification=""):
     return shortlist_decide(
-        actor=wessex.actor(role), procurement_id=procurement.pk,
-        justification=justification, now=now(),
-    )  # fmt: skip
+        actor=wessex.actor(role),
+        procurement_id=procurement.pk,
+        justification=justification,
+        now=now(),
+    )
 
 
 def _nothing_stored(procurement, state):
@@ -60,8 +62,10 @@ def test_five_candidates_four_invited_the_fifth_told_its_rank_and_points(
     assert {str(ids[4]): curlew_reason} == decision.not_invited
     procurement.refresh_from_db()
     assert ("tendering", sorted(map(str, ids[:4])), sorted(map(str, ids))) == (
-        procurement.state, procurement.invited, procurement.qualified,
-    )  # fmt: skip
+        procurement.state,
+        procurement.invited,
+        procurement.qualified,
+    )
     standings = {p.organisation_id: (p.standing, p.reason) for p in Participant.objects.all()}
     assert (Standing.NOT_SELECTED, curlew_reason) == standings[ids[4]]
     assert (
@@ -92,8 +96,10 @@ def test_five_candidates_four_invited_the_fifth_told_its_rank_and_points(
     )
     assert f"/opportunities/{procurement.pk}/" in invitation.body
     assert [c["criterion"] for c in invitation.facts["criteria"]] == [
-        "Insurance and finances", "R&D track record", "Delivered innovations",
-    ]  # fmt: skip
+        "Insurance and finances",
+        "R&D track record",
+        "Delivered innovations",
+    ]
 
 
 @pytest.mark.parametrize(("commenced_on", "state"), REGIMES)
@@ -234,6 +240,8 @@ def test_the_decision_is_audited_for_the_authority_with_who_is_invited(wessex, f
     decision = _decide(wessex, procurement)
     event = AuditEvent.objects.get(action="selection.shortlist_decided")
     assert (str(decision.pk), wessex.organisation.pk, [five[0].organisation.pk]) == (
-        event.subject_id, event.organisation_id, event.payload["invited"]
-    )  # fmt: skip
+        event.subject_id,
+        event.organisation_id,
+        event.payload["invited"],
+    )
     assert [str(five[1].organisation.pk)] == list(event.payload["not_invited"])

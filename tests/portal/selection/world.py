@@ -52,17 +52,24 @@ def selecting(
     procurement.save()
     start = now() - timedelta(days=2)
     rtp = submission_round_open(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk, kind="rtp",
-        number=1, deadline=start + timedelta(days=1), now=start,
-    )  # fmt: skip
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=procurement.pk,
+        kind="rtp",
+        number=1,
+        deadline=start + timedelta(days=1),
+        now=start,
+    )
     # An hour apart, closer when there are so many that a day would not hold them.
     step = min(timedelta(hours=1), timedelta(days=1) / (len(candidates) + 1))
     for place, candidate in enumerate(candidates, start=1):
         submission_submit(
-            actor=candidate.actor(Role.SUPPLIER_ADMIN), round_id=rtp.pk,
-            organisation_id=candidate.organisation.pk, part="Request to participate",
-            upload=upload(), now=start + step * place,
-        )  # fmt: skip
+            actor=candidate.actor(Role.SUPPLIER_ADMIN),
+            round_id=rtp.pk,
+            organisation_id=candidate.organisation.pk,
+            part="Request to participate",
+            upload=upload(),
+            now=start + step * place,
+        )
     if opened:
         round_opening_request(actor=wessex.actor(Role.PROCUREMENT_LEAD), round_id=rtp.pk, now=now())
         round_opening_confirm(actor=wessex.actor(Role.COMMISSIONER), round_id=rtp.pk, now=now())
@@ -72,11 +79,16 @@ def selecting(
 def entries(insured: bool = True, track: str = "4", delivered: str = "3") -> list[MarkEntry]:
     """A candidate's marks on the three published criteria of `competition.DESIGN`."""
     return [
-        MarkEntry(INSURANCE, passed=insured, reason="Certificate of cover supplied."
-                  if insured else "No public liability certificate."),
+        MarkEntry(
+            INSURANCE,
+            passed=insured,
+            reason="Certificate of cover supplied."
+            if insured
+            else "No public liability certificate.",
+        ),
         MarkEntry(TRACK_RECORD, score=Decimal(track), reason=f"Track record worth {track}."),
         MarkEntry(DELIVERED, score=Decimal(delivered), reason=f"Delivery worth {delivered}."),
-    ]  # fmt: skip
+    ]
 
 
 def mark(
@@ -88,6 +100,9 @@ def mark(
     **marks: str | bool,
 ) -> None:
     selection_marks_record(
-        actor=wessex.actor(role), procurement_id=procurement.pk,
-        candidate_id=candidate.organisation.pk, marks=entries(**marks), now=now(),  # type: ignore[arg-type]
-    )  # fmt: skip
+        actor=wessex.actor(role),
+        procurement_id=procurement.pk,
+        candidate_id=candidate.organisation.pk,
+        marks=entries(**marks),
+        now=now(),  # type: ignore[arg-type]
+    )

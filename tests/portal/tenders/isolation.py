@@ -39,12 +39,20 @@ class World:
 def _procurement(wessex: Org, reference: str, published: bool) -> Procurement:
     moment = now() - timedelta(days=30)
     return Procurement.objects.create(
-        organisation=wessex.organisation, reference=reference, title=f"Wessex {reference}",
-        nation="england", commenced_on=date(2026, 10, 1), rulebook_id="pcr2015",
-        rulebook_effective_from=date(2015, 2, 26), rulebook_hash="0" * 64, state="published",
-        published_at=moment if published else None, created_by=wessex.user(Role.COMMISSIONER),
-        created_at=moment, updated_at=moment,
-    )  # fmt: skip
+        organisation=wessex.organisation,
+        reference=reference,
+        title=f"Wessex {reference}",
+        nation="england",
+        commenced_on=date(2026, 10, 1),
+        rulebook_id="pcr2015",
+        rulebook_effective_from=date(2015, 2, 26),
+        rulebook_hash="0" * 64,
+        state="published",
+        published_at=moment if published else None,
+        created_by=wessex.user(Role.COMMISSIONER),
+        created_at=moment,
+        updated_at=moment,
+    )
 
 
 def world(wessex: Org) -> World:
@@ -55,19 +63,30 @@ def world(wessex: Org) -> World:
     lead = wessex.actor(Role.PROCUREMENT_LEAD)
     start = now() - timedelta(days=2)
     closed = submission_round_open(
-        actor=lead, procurement_id=procurement.pk, kind="rtp", number=1,
-        deadline=start + timedelta(days=1), now=start,
-    )  # fmt: skip
+        actor=lead,
+        procurement_id=procurement.pk,
+        kind="rtp",
+        number=1,
+        deadline=start + timedelta(days=1),
+        now=start,
+    )
     open_ = submission_round_open(
-        actor=lead, procurement_id=procurement.pk, kind="tender", number=1,
-        deadline=now() + timedelta(days=1), now=now(),
-    )  # fmt: skip
+        actor=lead,
+        procurement_id=procurement.pk,
+        kind="tender",
+        number=1,
+        deadline=now() + timedelta(days=1),
+        now=now(),
+    )
     osprey = make_org("Osprey Robotics Ltd", "supplier", SUPPLIER_ROLES, slug="osprey")
     version = submission_submit(
-        actor=kestrel.actor(Role.SUPPLIER_ADMIN), round_id=closed.pk,
-        organisation_id=kestrel.organisation.pk, part="Request to participate", upload=upload(),
+        actor=kestrel.actor(Role.SUPPLIER_ADMIN),
+        round_id=closed.pk,
+        organisation_id=kestrel.organisation.pk,
+        part="Request to participate",
+        upload=upload(),
         now=start + timedelta(hours=1),
-    )  # fmt: skip
+    )
     return World(procurement, draft, closed, open_, kestrel, osprey, version)
 
 
@@ -143,15 +162,23 @@ def case_upload(wessex, mercia):
     w = world(wessex)
     content = b"%PDF-1.7\n%%EOF\n"
     upload = upload_begin(
-        actor=w.kestrel.actor(Role.SUPPLIER_ADMIN), round_id=w.open.pk,
-        organisation_id=w.kestrel.organisation.pk, part="Tender", name="t.pdf",
-        total_size=len(content), sha256=hashlib.sha256(content).hexdigest(), now=now(),
-    )  # fmt: skip
+        actor=w.kestrel.actor(Role.SUPPLIER_ADMIN),
+        round_id=w.open.pk,
+        organisation_id=w.kestrel.organisation.pk,
+        part="Tender",
+        name="t.pdf",
+        total_size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        now=now(),
+    )
     for _, client in outsiders(w, mercia):
         body = {
-            "organisation_id": w.kestrel.organisation.pk, "part": "Tender", "name": "t.pdf",
-            "total_size": 10, "sha256": "0" * 64,
-        }  # fmt: skip
+            "organisation_id": w.kestrel.organisation.pk,
+            "part": "Tender",
+            "name": "t.pdf",
+            "total_size": 10,
+            "sha256": "0" * 64,
+        }
         started = client.post(
             f"/api/v1/rounds/{w.open.pk}/uploads", body, content_type="application/json"
         )

@@ -72,19 +72,22 @@ def test_the_authority_opens_rounds_through_the_page_and_the_api(wessex, procure
     lead = wessex.token_client(Role.PROCUREMENT_LEAD)
     url = f"/api/v1/procurements/{procurement.pk}/rounds"
     naive = lead.post(
-        url, {"kind": "tender", "number": 2, "deadline": "2027-01-01T12:00:00"},
+        url,
+        {"kind": "tender", "number": 2, "deadline": "2027-01-01T12:00:00"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert (400, ["deadline"]) == (naive.status_code, list(naive.json()["detail"]))
     bad = lead.post(
-        url, {"kind": "bid", "number": 0, "deadline": "2000-01-01T12:00:00Z", "parts": ["", ""]},
+        url,
+        {"kind": "bid", "number": 0, "deadline": "2000-01-01T12:00:00Z", "parts": ["", ""]},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert {"kind", "number", "deadline", "parts"} == set(bad.json()["detail"])
     made = lead.post(
-        url, {"kind": "tender", "number": 2, "final": True, "deadline": "2027-09-01T12:00:00+01:00"},
+        url,
+        {"kind": "tender", "number": 2, "final": True, "deadline": "2027-09-01T12:00:00+01:00"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert (201, "Final tenders (round 2)") == (made.status_code, made.json()["label"])
     assert 3 == len(lead.get(url).json())
 
@@ -154,16 +157,22 @@ def test_a_deadline_extension_is_logged_and_everyone_interested_is_told(
     wessex, kestrel, open_round, mailoutbox, django_capture_on_commit_callbacks
 ):
     Interest.objects.create(
-        procurement=open_round.procurement, organisation=kestrel.organisation,
-        expressed_by=kestrel.user(Role.SUPPLIER_ADMIN), expressed_at=now(),
-    )  # fmt: skip
+        procurement=open_round.procurement,
+        organisation=kestrel.organisation,
+        expressed_by=kestrel.user(Role.SUPPLIER_ADMIN),
+        expressed_at=now(),
+    )
     later = open_round.deadline + timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):
         answer = wessex.token_client(Role.PROCUREMENT_LEAD).post(
             f"/api/v1/rounds/{open_round.pk}/extensions",
-            {"new_deadline": later.isoformat(), "reason": "Upload fault 10:00-12:00", "platform_incident": True},
+            {
+                "new_deadline": later.isoformat(),
+                "reason": "Upload fault 10:00-12:00",
+                "platform_incident": True,
+            },
             content_type="application/json",
-        )  # fmt: skip
+        )
     assert (201, "Upload fault 10:00-12:00") == (answer.status_code, answer.json()["reason"])
     assert [["supplier_admin@kestrel.example"]] == [m.to for m in mailoutbox]
     assert "Upload fault 10:00-12:00" in mailoutbox[0].body

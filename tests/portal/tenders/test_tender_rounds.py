@@ -24,10 +24,15 @@ pytestmark = pytest.mark.django_db
 
 def _open(wessex, procurement, number, final=False, justification=""):
     return submission_round_open(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk, kind="tender",
-        number=number, final=final, deadline=now() + timedelta(days=number),
-        justification=justification, now=now(),
-    )  # fmt: skip
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=procurement.pk,
+        kind="tender",
+        number=number,
+        final=final,
+        deadline=now() + timedelta(days=number),
+        justification=justification,
+        now=now(),
+    )
 
 
 def test_rounds_are_numbered_in_order_and_none_follows_the_final_one(wessex, kestrel):
@@ -71,15 +76,22 @@ def test_only_tenderers_still_in_the_competition_may_submit(wessex, kestrel, pro
         if organisation is None:  # Kestrel, once left out in a staged reduction
             organisation = kestrel.organisation
             participant_set(
-                actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement=procurement,
-                organisation=organisation, standing=Standing.REDUCED, reason="Ranked last.",
+                actor=wessex.actor(Role.PROCUREMENT_LEAD),
+                procurement=procurement,
+                organisation=organisation,
+                standing=Standing.REDUCED,
+                reason="Ranked last.",
                 now=now(),
-            )  # fmt: skip
+            )
         with pytest.raises(PermissionDenied, match="not one of the tenderers still in"):
             submission_submit(
-                actor=outsider.actor(Role.SUPPLIER_ADMIN), round_id=round_one.pk,
-                organisation_id=organisation.pk, part="Tender", upload=upload(), now=now(),
-            )  # fmt: skip
+                actor=outsider.actor(Role.SUPPLIER_ADMIN),
+                round_id=round_one.pk,
+                organisation_id=organisation.pk,
+                part="Tender",
+                upload=upload(),
+                now=now(),
+            )
     assert 0 == SubmissionVersion.objects.count()
 
 
@@ -142,9 +154,11 @@ def test_opening_a_tender_round_sends_each_tenderer_still_in_an_invitation(
 ):
     osprey = make_org("Osprey Robotics Ltd", "supplier", SUPPLIER_ROLES, slug="osprey")
     Participant.objects.create(
-        procurement=procurement, organisation=osprey.organisation, standing=Standing.NOT_SELECTED,
+        procurement=procurement,
+        organisation=osprey.organisation,
+        standing=Standing.NOT_SELECTED,
         changed_at=now(),
-    )  # fmt: skip
+    )
     submission_round = _open(wessex, procurement, 1, final=False)
     letter = Letter.objects.get()
     assert (kestrel.organisation, ROUND_INVITATION) == (letter.recipient, letter.kind)
@@ -158,13 +172,19 @@ def test_opening_the_requests_tells_everyone_who_expressed_interest(wessex, kest
 
     published = procurement_at(wessex, "participation", reference="IP-2026-RTP")
     interest_express(
-        actor=kestrel.actor(Role.SUPPLIER_ADMIN), procurement_id=published.pk,
-        organisation_id=kestrel.organisation.pk, now=now(),
-    )  # fmt: skip
+        actor=kestrel.actor(Role.SUPPLIER_ADMIN),
+        procurement_id=published.pk,
+        organisation_id=kestrel.organisation.pk,
+        now=now(),
+    )
     submission_round_open(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=published.pk, kind="rtp",
-        number=1, deadline=now() + timedelta(days=30), now=now(),
-    )  # fmt: skip
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=published.pk,
+        kind="rtp",
+        number=1,
+        deadline=now() + timedelta(days=30),
+        now=now(),
+    )
     assert [("Kestrel Mobility Ltd", ROUND_INVITATION)] == [
         (letter.recipient.name, letter.kind) for letter in Letter.objects.all()
     ]
@@ -190,14 +210,21 @@ def test_people_who_may_evaluate_read_a_tender_only_after_declaring_no_conflict(
 
     start = now() - timedelta(days=3)
     tenders = submission_round_open(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk, kind="tender",
-        number=1, deadline=start + timedelta(days=1), now=start,
-    )  # fmt: skip
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=procurement.pk,
+        kind="tender",
+        number=1,
+        deadline=start + timedelta(days=1),
+        now=start,
+    )
     version = submission_submit(
-        actor=kestrel.actor(Role.SUPPLIER_ADMIN), round_id=tenders.pk,
-        organisation_id=kestrel.organisation.pk, part="Tender", upload=upload(),
+        actor=kestrel.actor(Role.SUPPLIER_ADMIN),
+        round_id=tenders.pk,
+        organisation_id=kestrel.organisation.pk,
+        part="Tender",
+        upload=upload(),
         now=start + timedelta(hours=1),
-    )  # fmt: skip
+    )
     round_opening_request(actor=wessex.actor(Role.PROCUREMENT_LEAD), round_id=tenders.pk, now=now())
     round_opening_confirm(actor=wessex.actor(Role.COMMISSIONER), round_id=tenders.pk, now=now())
 
@@ -211,14 +238,19 @@ def test_people_who_may_evaluate_read_a_tender_only_after_declaring_no_conflict(
         read(Role.EVALUATOR)
     read(Role.AUDITOR)  # reviews the record, takes no part in the evaluation
     declaration_record(
-        actor=wessex.actor(Role.EVALUATOR), procurement_id=procurement.pk, conflict=False,
+        actor=wessex.actor(Role.EVALUATOR),
+        procurement_id=procurement.pk,
+        conflict=False,
         now=now(),
-    )  # fmt: skip
+    )
     read(Role.EVALUATOR)
     declaration_record(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), procurement_id=procurement.pk, conflict=True,
-        details="My brother is Kestrel's finance director.", now=now(),
-    )  # fmt: skip
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=procurement.pk,
+        conflict=True,
+        details="My brother is Kestrel's finance director.",
+        now=now(),
+    )
     with pytest.raises(PermissionDenied):
         read(Role.PROCUREMENT_LEAD)
     refused = AuditEvent.objects.filter(action="security.sealed_access_refused")

@@ -90,9 +90,11 @@ def award_detail(request: HttpRequest, procurement_id: int) -> selectors.AwardOv
 def award_notify(request: HttpRequest, procurement_id: int, payload: NotifyIn) -> Status:
     """Send every decision notice (PA 2023: assessment summary); the standstill starts."""
     letters = services.award_notify(
-        actor=actor_of(request), procurement_id=procurement_id,
-        justification=payload.justification, now=now(),
-    )  # fmt: skip
+        actor=actor_of(request),
+        procurement_id=procurement_id,
+        justification=payload.justification,
+        now=now(),
+    )
     return Status(201, letters)
 
 

@@ -275,11 +275,14 @@ def _conflicts(procurement: Procurement) -> tuple[list[ConflictRecord], str]:
         names = ", ".join(str(t.get("name", "")) for t in d.tenderers) or NOT_RECORDED
         records.append(
             ConflictRecord(
-                _name(d.evaluator), d.conflict,
+                _name(d.evaluator),
+                d.conflict,
                 d.details if d.conflict else f"No conflict with {names}",
-                WITHDRAWN if d.conflict else "none needed", d.declared_at, "evaluation",
+                WITHDRAWN if d.conflict else "none needed",
+                d.declared_at,
+                "evaluation",
             )
-        )  # fmt: skip
+        )
     return records, conflicts.assessment_summary
 
 
@@ -418,34 +421,71 @@ def _checklist(report: Report, procurement: Procurement) -> list[ChecklistItem]:
         if c.conflict
     ) or (f"None declared. {report.conflicts_summary}" if report.conflicts_summary else "")
     return [
-        _item("(a)", "Name and address of the contracting authority, subject-matter and value",
-              f"{authority}; {report.title}; {value}",
-              "the authority's organisation record; the design (need, phases, purchase)"),
-        _item("(b)(i)", "Selected candidates and the reasons for their selection",
-              _listed(report, SELECTED), "standings and standing changes, with their reasons"),
-        _item("(b)(ii)", "Rejected candidates and the reasons for their rejection",
-              _listed(report, REJECTED), "standings and standing changes, with their reasons"),
-        _item("(c)", "Reasons for rejecting tenders found to be abnormally low",
-              _listed(report, {Standing.REJECTED.label})
-              or ("None: no tender stands rejected." if report.outcomes else ""),
-              "participant standings (rejected) and their reasons"),
-        _item("(d)", "The successful tenderers and why their tenders were selected",
-              successful + (f"; share to be subcontracted: {NOT_RECORDED}" if successful else ""),
-              "the signed-off evaluation outcomes (rank, total, strengths)"),
-        _item("(e)", "Competitive procedure with negotiation or dialogue: why it was used",
-              f"Not applicable: {report.regime}." if is_ip else "", "the pinned rulebook"),
-        _item("(f)", "Negotiated procedure without prior publication: why it was used",
-              f"Not applicable: {report.regime}." if is_ip else "", "the pinned rulebook"),
-        _item("(g)", "Why no contract was awarded, where none was",
-              "Not applicable: contracts were concluded." if report.contracts else "",
-              "the contracts"),
-        _item("(h)", "Why other than electronic means were used for tenders",
-              f"Not applicable: all {submitted} submissions were received electronically"
-              " through the portal." if submitted else "",
-              "the sealed submissions and their receipts"),
-        _item("(i)", "Conflicts of interest detected and the measures taken", conflicts,
-              "the design's conflicts section and the evaluators' declarations"),
-    ]  # fmt: skip
+        _item(
+            "(a)",
+            "Name and address of the contracting authority, subject-matter and value",
+            f"{authority}; {report.title}; {value}",
+            "the authority's organisation record; the design (need, phases, purchase)",
+        ),
+        _item(
+            "(b)(i)",
+            "Selected candidates and the reasons for their selection",
+            _listed(report, SELECTED),
+            "standings and standing changes, with their reasons",
+        ),
+        _item(
+            "(b)(ii)",
+            "Rejected candidates and the reasons for their rejection",
+            _listed(report, REJECTED),
+            "standings and standing changes, with their reasons",
+        ),
+        _item(
+            "(c)",
+            "Reasons for rejecting tenders found to be abnormally low",
+            _listed(report, {Standing.REJECTED.label})
+            or ("None: no tender stands rejected." if report.outcomes else ""),
+            "participant standings (rejected) and their reasons",
+        ),
+        _item(
+            "(d)",
+            "The successful tenderers and why their tenders were selected",
+            successful + (f"; share to be subcontracted: {NOT_RECORDED}" if successful else ""),
+            "the signed-off evaluation outcomes (rank, total, strengths)",
+        ),
+        _item(
+            "(e)",
+            "Competitive procedure with negotiation or dialogue: why it was used",
+            f"Not applicable: {report.regime}." if is_ip else "",
+            "the pinned rulebook",
+        ),
+        _item(
+            "(f)",
+            "Negotiated procedure without prior publication: why it was used",
+            f"Not applicable: {report.regime}." if is_ip else "",
+            "the pinned rulebook",
+        ),
+        _item(
+            "(g)",
+            "Why no contract was awarded, where none was",
+            "Not applicable: contracts were concluded." if report.contracts else "",
+            "the contracts",
+        ),
+        _item(
+            "(h)",
+            "Why other than electronic means were used for tenders",
+            f"Not applicable: all {submitted} submissions were received electronically"
+            " through the portal."
+            if submitted
+            else "",
+            "the sealed submissions and their receipts",
+        ),
+        _item(
+            "(i)",
+            "Conflicts of interest detected and the measures taken",
+            conflicts,
+            "the design's conflicts section and the evaluators' declarations",
+        ),
+    ]
 
 
 def _when(moment: datetime | date | None) -> str:
@@ -512,31 +552,70 @@ def _heading(report: Report) -> list[str]:
 def report_sections(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
     """The report's tables as (heading, header, rows): the page and the download show these."""
     return [
-        ("PCR 2015 reg. 84(1)", ["Item", "Requirement", "The record", "From"],
-         [[c.item, c.requirement, c.value, c.source] for c in report.checklist]),
-        ("Submission rounds", ["Round", "Deadline", "Suppliers", "Extensions", "Opened"],
-         [_round_row(r) for r in report.rounds]),
-        ("Candidates and tenderers", ["Supplier", "Standing", "Reason"],
-         [[s.supplier, s.standing, s.reason] for s in report.standings]),
-        ("Standing changes (audit trail)", ["When", "Supplier", "Standing", "Reason", "By"],
-         [[_when(c.at), c.supplier, c.standing, c.reason, c.by] for c in report.standing_changes]),
-        ("Evaluation (signed off)",
-         ["Rank", "Tenderer", "Total", "Price", "Successful", "Characteristics and advantages"],
-         [_outcome_row(o) for o in report.outcomes]),
-        ("Conflicts of interest", ["Person", "Declared", "Interest", "Measures", "Where"],
-         [[c.person, _when(c.declared_at), c.interest, c.mitigation, c.source]
-          for c in report.conflicts]),
-        ("Justifications recorded for rules that ask for one",
-         ["Rule", "Citation", "Justification"],
-         [[j.rule, j.citation, j.justification] for j in report.justifications]),
-        ("Lifecycle actions (audit trail)", ["When", "Action", "By"],
-         [[_when(a.at), a.label, a.by] for a in report.actions]),
-        ("Decision notices", ["To", "Subject", "Sent", "By"],
-         [[n.recipient, n.subject, _when(n.sent_at), n.sent_by] for n in report.notices]),
-        ("Contracts",
-         ["Partner", "Rank", "Tendered price", "Maximum cost", "Performance levels", "Concluded"],
-         [_contract_row(c) for c in report.contracts]),
-    ]  # fmt: skip
+        (
+            "PCR 2015 reg. 84(1)",
+            ["Item", "Requirement", "The record", "From"],
+            [[c.item, c.requirement, c.value, c.source] for c in report.checklist],
+        ),
+        (
+            "Submission rounds",
+            ["Round", "Deadline", "Suppliers", "Extensions", "Opened"],
+            [_round_row(r) for r in report.rounds],
+        ),
+        (
+            "Candidates and tenderers",
+            ["Supplier", "Standing", "Reason"],
+            [[s.supplier, s.standing, s.reason] for s in report.standings],
+        ),
+        (
+            "Standing changes (audit trail)",
+            ["When", "Supplier", "Standing", "Reason", "By"],
+            [
+                [_when(c.at), c.supplier, c.standing, c.reason, c.by]
+                for c in report.standing_changes
+            ],
+        ),
+        (
+            "Evaluation (signed off)",
+            ["Rank", "Tenderer", "Total", "Price", "Successful", "Characteristics and advantages"],
+            [_outcome_row(o) for o in report.outcomes],
+        ),
+        (
+            "Conflicts of interest",
+            ["Person", "Declared", "Interest", "Measures", "Where"],
+            [
+                [c.person, _when(c.declared_at), c.interest, c.mitigation, c.source]
+                for c in report.conflicts
+            ],
+        ),
+        (
+            "Justifications recorded for rules that ask for one",
+            ["Rule", "Citation", "Justification"],
+            [[j.rule, j.citation, j.justification] for j in report.justifications],
+        ),
+        (
+            "Lifecycle actions (audit trail)",
+            ["When", "Action", "By"],
+            [[_when(a.at), a.label, a.by] for a in report.actions],
+        ),
+        (
+            "Decision notices",
+            ["To", "Subject", "Sent", "By"],
+            [[n.recipient, n.subject, _when(n.sent_at), n.sent_by] for n in report.notices],
+        ),
+        (
+            "Contracts",
+            [
+                "Partner",
+                "Rank",
+                "Tendered price",
+                "Maximum cost",
+                "Performance levels",
+                "Concluded",
+            ],
+            [_contract_row(c) for c in report.contracts],
+        ),
+    ]
 
 
 def report_markdown(report: Report) -> str:

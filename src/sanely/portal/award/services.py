@@ -92,9 +92,13 @@ def _move_standings(
             standing = Standing.UNSUCCESSFUL
             reason = f"Ranked {outcome.rank} of {len(outcomes)} with {outcome.total} points."
         participant_set(
-            actor=actor, procurement=procurement, organisation=outcome.tenderer,
-            standing=standing, reason=reason, now=now,
-        )  # fmt: skip
+            actor=actor,
+            procurement=procurement,
+            organisation=outcome.tenderer,
+            standing=standing,
+            reason=reason,
+            now=now,
+        )
 
 
 def _send(
@@ -124,9 +128,12 @@ def award_notify(
     event, _ = event_of(rulebook, NOTIFY_EVENTS)
     summaries = follows_assessment_summaries(rulebook, event)
     procurement = procurement_act(
-        actor=actor, procurement_id=procurement.pk, event=event,
-        action=_notify_action(summaries, justification, now), now=now,
-    )  # fmt: skip
+        actor=actor,
+        procurement_id=procurement.pk,
+        event=event,
+        action=_notify_action(summaries, justification, now),
+        now=now,
+    )
     period = standstill(procurement)
     if period is None:  # the rulebook's step did not record the date the standstill counts from
         raise Conflict(f"{rulebook.title} starts no standstill at {event}.")
@@ -199,9 +206,12 @@ def contracts_conclude(*, actor: Actor, procurement_id: int, now: datetime) -> l
     # The rulebook refuses a purchase without performance levels and a maximum cost
     # (guard `performance_and_max_cost_set`), before anything is stored.
     procurement = procurement_act(
-        actor=actor, procurement_id=procurement.pk, event=event,
-        action=Action(partners=len(partners)), now=now,
-    )  # fmt: skip
+        actor=actor,
+        procurement_id=procurement.pk,
+        event=event,
+        action=Action(partners=len(partners)),
+        now=now,
+    )
     purchase: PurchaseSection = section(procurement.design, "purchase")
     max_cost = purchase.max_cost
     if max_cost is None:  # only a rulebook without that guard lets this through
@@ -209,12 +219,18 @@ def contracts_conclude(*, actor: Actor, procurement_id: int, now: datetime) -> l
     contracts = []
     for outcome in partners:
         contract = Contract.objects.create(
-            procurement=procurement, partner=outcome.tenderer,
-            performance_levels=list(purchase.performance_levels), kpis=list(purchase.kpis),
-            max_cost=max_cost, phases=_phases(procurement),
-            tendered_price=outcome.price, rank=outcome.rank, total=outcome.total,
-            concluded_at=now, concluded_by=actor.user,
-        )  # fmt: skip
+            procurement=procurement,
+            partner=outcome.tenderer,
+            performance_levels=list(purchase.performance_levels),
+            kpis=list(purchase.kpis),
+            max_cost=max_cost,
+            phases=_phases(procurement),
+            tendered_price=outcome.price,
+            rank=outcome.rank,
+            total=outcome.total,
+            concluded_at=now,
+            concluded_by=actor.user,
+        )
         audit_record(
             action=events.CONTRACT_CONCLUDED,
             subject=contract,

@@ -32,10 +32,14 @@ def _award_page(
         raise error
     overview = selectors.award_overview(procurement)
     return form_page(
-        request, "award/procurement.html", form=form, error=error, overview=overview,
+        request,
+        "award/procurement.html",
+        form=form,
+        error=error,
+        overview=overview,
         time_left=_standstill_left(overview.standstill),
         may_act=selectors.may_act(page_actor(request), procurement),
-    )  # fmt: skip
+    )
 
 
 def _standstill_left(period: selectors.Standstill | None) -> str:
@@ -66,9 +70,11 @@ def notify(request: HttpRequest, procurement_id: int) -> HttpResponse:
         return _award_page(request, procurement, form)
     try:
         letters = services.award_notify(
-            actor=actor, procurement_id=procurement_id,
-            justification=form.cleaned_data["justification"], now=now(),
-        )  # fmt: skip
+            actor=actor,
+            procurement_id=procurement_id,
+            justification=form.cleaned_data["justification"],
+            now=now(),
+        )
     except ApplicationError as refused:
         return _award_page(request, procurement, form, refused)
     messages.success(request, f"{len(letters)} decision notices sent; the standstill has started.")
@@ -99,9 +105,15 @@ def report(request: HttpRequest, procurement_id: int) -> HttpResponse:
         actor=page_actor(request), procurement_id=procurement_id
     )
     found = procurement_report(procurement)
-    return render(request, "award/report.html", {
-        "procurement": procurement, "report": found, "sections": report_sections(found),
-    })  # fmt: skip
+    return render(
+        request,
+        "award/report.html",
+        {
+            "procurement": procurement,
+            "report": found,
+            "sections": report_sections(found),
+        },
+    )
 
 
 @login_required

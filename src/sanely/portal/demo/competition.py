@@ -114,9 +114,14 @@ def _requests(team: Team, procurement: Procurement, now: datetime, days: tuple[i
     planned = requests_close(section(procurement.design, "timeline").requests_deadline)
     deadline = planned or _days(now, submitted - 1)
     rtp = submission_round_open(
-        actor=team.lead, procurement_id=procurement.pk, kind=RoundKind.RTP, number=1,
-        deadline=deadline, parts=["Selection questionnaire"], now=_days(now, opened),
-    )  # fmt: skip
+        actor=team.lead,
+        procurement_id=procurement.pk,
+        kind=RoundKind.RTP,
+        number=1,
+        deadline=deadline,
+        parts=["Selection questionnaire"],
+        now=_days(now, opened),
+    )
     suppliers = Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).order_by("pk")[:5]
     for hours, supplier in enumerate(suppliers):
         _submit(procurement, rtp, supplier, _days(now, submitted) + timedelta(hours=hours))
@@ -139,10 +144,16 @@ def _tender_round(
     """A round opened `opened` days ago; once closed, everyone has tendered and it is open."""
     number = round_list(procurement=procurement).filter(kind=RoundKind.TENDER).count() + 1
     submission_round = submission_round_open(
-        actor=team.lead, procurement_id=procurement.pk, kind=RoundKind.TENDER, number=number,
-        final=final, deadline=_days(now, closes), parts=["Tender"], justification=JUSTIFICATION,
+        actor=team.lead,
+        procurement_id=procurement.pk,
+        kind=RoundKind.TENDER,
+        number=number,
+        final=final,
+        deadline=_days(now, closes),
+        parts=["Tender"],
+        justification=JUSTIFICATION,
         now=_days(now, opened),
-    )  # fmt: skip
+    )
     submitted = max(closes, 0) + 1
     for supplier in tenderers(procurement)[: None if closes > 0 else 2]:
         _submit(procurement, submission_round, supplier, _days(now, submitted))

@@ -57,9 +57,11 @@ def declare_and_score(procurement: Procurement, *, evaluators: list[Actor], now:
     for number, evaluator in enumerate(evaluators):
         if declaration_of(procurement, evaluator.user) is None:
             declaration_record(
-                actor=evaluator, procurement_id=procurement.pk, conflict=False,
+                actor=evaluator,
+                procurement_id=procurement.pk,
+                conflict=False,
                 now=now + timedelta(minutes=number),
-            )  # fmt: skip
+            )
     places = score_places(procurement)
     for index, tenderer in enumerate(tenderers(procurement)):
         base = BASE_SCORES[index % len(BASE_SCORES)]
@@ -68,14 +70,24 @@ def declare_and_score(procurement: Procurement, *, evaluators: list[Actor], now:
                 continue
             at = now + timedelta(hours=1 + number, minutes=index)
             entries = [
-                ScoreEntry(p.criterion, p.sub_criterion, _score(base, number, i),
-                           _justification(_score(base, number, i)))
+                ScoreEntry(
+                    p.criterion,
+                    p.sub_criterion,
+                    _score(base, number, i),
+                    _justification(_score(base, number, i)),
+                )
                 for i, p in enumerate(places)
-            ]  # fmt: skip
-            scores_record(actor=evaluator, procurement_id=procurement.pk,
-                          tenderer_id=tenderer.pk, entries=entries, now=at)  # fmt: skip
-            scores_submit(actor=evaluator, procurement_id=procurement.pk,
-                          tenderer_id=tenderer.pk, now=at)  # fmt: skip
+            ]
+            scores_record(
+                actor=evaluator,
+                procurement_id=procurement.pk,
+                tenderer_id=tenderer.pk,
+                entries=entries,
+                now=at,
+            )
+            scores_submit(
+                actor=evaluator, procurement_id=procurement.pk, tenderer_id=tenderer.pk, now=at
+            )
 
 
 def _score(base: Decimal, evaluator: int, place: int) -> Decimal:
@@ -96,23 +108,33 @@ def moderate(procurement: Procurement, *, moderator: Actor, now: datetime) -> No
         versions = final_tenders(procurement, tenderer)
         if tenderer.pk not in prices_of(procurement) and versions:
             price_record(
-                actor=moderator, procurement_id=procurement.pk, tenderer_id=tenderer.pk,
-                price=PRICES[index % len(PRICES)], version_id=versions[0].pk, now=now,
-            )  # fmt: skip
+                actor=moderator,
+                procurement_id=procurement.pk,
+                tenderer_id=tenderer.pk,
+                price=PRICES[index % len(PRICES)],
+                version_id=versions[0].pk,
+                now=now,
+            )
         if moderation_sheet(procurement, tenderer).strengths is None:
             strengths_record(
-                actor=moderator, procurement_id=procurement.pk, tenderer_id=tenderer.pk,
+                actor=moderator,
+                procurement_id=procurement.pk,
+                tenderer_id=tenderer.pk,
                 text=f"{tenderer.name}: a clear service design for rural trips, with a delivery"
-                " plan tested with local partners.", now=now,
-            )  # fmt: skip
+                " plan tested with local partners.",
+                now=now,
+            )
     for flag in low_flags(procurement):
         if flag.decision is None:
             abnormally_low_decide(
-                actor=moderator, procurement_id=procurement.pk, tenderer_id=flag.tenderer.pk,
+                actor=moderator,
+                procurement_id=procurement.pk,
+                tenderer_id=flag.tenderer.pk,
                 decision=LowTenderDecision.ACCEPTED,
                 explanation="The tenderer showed that its vehicles are already leased and its"
-                " drivers shared with an existing community transport service.", now=now,
-            )  # fmt: skip
+                " drivers shared with an existing community transport service.",
+                now=now,
+            )
 
 
 def _consensus(
@@ -125,11 +147,15 @@ def _consensus(
             continue
         agreed = max(s.score for s in row.scores)
         consensus_record(
-            actor=moderator, procurement_id=procurement.pk, tenderer_id=sheet.tenderer.pk,
-            criterion=row.place.criterion, sub_criterion=row.place.sub_criterion, score=agreed,
+            actor=moderator,
+            procurement_id=procurement.pk,
+            tenderer_id=sheet.tenderer.pk,
+            criterion=row.place.criterion,
+            sub_criterion=row.place.sub_criterion,
+            score=agreed,
             reason="The evaluators agreed the higher score: the evidence cited supports it.",
             now=now,
-        )  # fmt: skip
+        )
 
 
 def sign_off(procurement: Procurement, *, lead: Actor, now: datetime) -> None:
@@ -139,15 +165,18 @@ def sign_off(procurement: Procurement, *, lead: Actor, now: datetime) -> None:
     ranking = ranking_of(procurement)
     if ranking is not None and ranking.tie is not None and not ranking.tie_chosen:
         quality = {
-            line.tenderer.pk: sum(Decimal(p["points"]) for p in line.breakdown
-                                  if p["kind"] == "quality")
+            line.tenderer.pk: sum(
+                Decimal(p["points"]) for p in line.breakdown if p["kind"] == "quality"
+            )
             for line in ranking.lines
-        }  # fmt: skip
+        }
         best = sorted(ranking.tie.tied, key=lambda t: (-quality[t.pk], t.name))
         chosen = [t.pk for t in best[: ranking.tie.places]]
         tie_choose(
-            actor=lead, procurement_id=procurement.pk, chosen=chosen,
+            actor=lead,
+            procurement_id=procurement.pk,
+            chosen=chosen,
             reason="Equal totals: the higher quality points decide, as the documents said.",
             now=now,
-        )  # fmt: skip
+        )
     evaluation_sign_off(actor=lead, procurement_id=procurement.pk, now=now)

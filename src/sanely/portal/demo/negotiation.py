@@ -44,8 +44,11 @@ def negotiate_round(
     still_in = tenderers(procurement)
     for hours, tenderer in enumerate(still_in, start=1):
         meeting_record(
-            actor=lead, procurement_id=procurement.pk, round_id=round.pk,
-            organisation_id=tenderer.pk, held_at=now - timedelta(hours=len(still_in) + 2 - hours),
+            actor=lead,
+            procurement_id=procurement.pk,
+            round_id=round.pk,
+            organisation_id=tenderer.pk,
+            held_at=now - timedelta(hours=len(still_in) + 2 - hours),
             attendees=[
                 f"{lead.user.full_name}, {procurement.organisation.name}, procurement lead",
                 f"Bid manager, {tenderer.name}, bid manager",
@@ -55,27 +58,37 @@ def negotiate_round(
                 " offline mode, its driver training plan and the phase 1 milestones. The authority"
                 " asked for a clearer timetable for the pilot villages."
             ),
-            information_given=[SHARED_FACT], proposed_changes=["other"], now=now,
-        )  # fmt: skip
+            information_given=[SHARED_FACT],
+            proposed_changes=["other"],
+            now=now,
+        )
     asker = still_in[0]
     question = question_ask(
-        actor=_supplier_actor(asker), procurement_id=procurement.pk, organisation_id=asker.pk,
+        actor=_supplier_actor(asker),
+        procurement_id=procurement.pk,
+        organisation_id=asker.pk,
         question=f"{asker.name} would use its own minibuses: may vehicles older than 5 years be"
-        " used in the pilot if they meet Euro 6?", now=now - timedelta(hours=1),
-    )  # fmt: skip
+        " used in the pilot if they meet Euro 6?",
+        now=now - timedelta(hours=1),
+    )
     clarification_answer(
-        actor=lead, clarification_id=question.pk, audience="all",
+        actor=lead,
+        clarification_id=question.pk,
+        audience="all",
         published_question="May vehicles older than 5 years be used if they meet Euro 6?",
-        answer="Yes: any wheelchair-accessible vehicle meeting Euro 6 may be used.", now=now,
-    )  # fmt: skip
+        answer="Yes: any wheelchair-accessible vehicle meeting Euro 6 may be used.",
+        now=now,
+    )
     document_revision_record(
-        actor=lead, procurement_id=procurement.pk,
+        actor=lead,
+        procurement_id=procurement.pk,
         title=f"Specification revised after {round.label.lower()}",
         summary="Section 3.2 now asks for a timetable per pilot village; nothing else changes.",
         affects=["other"],
         justification="A timetable per village is a small addition: the next round's time is"
-        " enough to add it.", now=now,
-    )  # fmt: skip
+        " enough to add it.",
+        now=now,
+    )
 
 
 def _demo_scores(procurement: Procurement) -> dict[int, TenderScore]:
@@ -101,7 +114,11 @@ def reduce(procurement: Procurement, *, lead: Actor, keep: int, now: datetime) -
     """A staged reduction after the latest opened tender round, keeping the best `keep`."""
     latest = opened_tender_rounds(procurement).last()
     return tenders_reduce(
-        actor=lead, procurement_id=procurement.pk, round_id=latest.pk if latest else 0,
-        scores=_demo_scores(procurement), keep=keep,
-        justification="The tender notice announced a staged reduction after round 2.", now=now,
-    )  # fmt: skip
+        actor=lead,
+        procurement_id=procurement.pk,
+        round_id=latest.pk if latest else 0,
+        scores=_demo_scores(procurement),
+        keep=keep,
+        justification="The tender notice announced a staged reduction after round 2.",
+        now=now,
+    )

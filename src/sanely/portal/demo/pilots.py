@@ -20,11 +20,16 @@ PILOT = ["Ashby Parva", "Brockley", "Chalcombe", "Dunsford", "Elmstead", "Fordin
 COMPARISON = ["Grayshott", "Hambury", "Ilsington", "Kempley", "Lydford", "Marwood"]
 SPEC = {
     "columns": {"value": "waiting_minutes", "unit": "village", "period": "quarter", "group": "arm"},
-    "design": {"kind": "did", "treated": ["pilot"], "control": ["comparison"],
-               "before": ["2025-Q1"], "after": ["2025-Q3"]},
+    "design": {
+        "kind": "did",
+        "treated": ["pilot"],
+        "control": ["comparison"],
+        "before": ["2025-Q1"],
+        "after": ["2025-Q3"],
+    },
     "metric": {"statistic": "mean", "label": "waiting time", "units": "minutes"},
     "target": {"comparator": "<=", "threshold": -2.0, "confidence": 0.95, "standard": "ci_bound"},
-}  # fmt: skip
+}
 
 
 def demo_csv() -> bytes:

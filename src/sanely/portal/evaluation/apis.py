@@ -152,9 +152,12 @@ def score_record(
 ) -> Any:
     """Score one criterion or sub-criterion, with the justification; again to change it."""
     return services.score_record(
-        actor=actor_of(request), procurement_id=procurement_id, tenderer_id=tenderer_id,
-        now=now(), **payload.dict(),
-    )  # fmt: skip
+        actor=actor_of(request),
+        procurement_id=procurement_id,
+        tenderer_id=tenderer_id,
+        now=now(),
+        **payload.dict(),
+    )
 
 
 class SubmissionOut(Schema):
@@ -171,9 +174,11 @@ class SubmissionOut(Schema):
 def scores_submit(request: HttpRequest, procurement_id: int, tenderer_id: int) -> Status:
     """Submit your scores of one tenderer: every criterion scored; no change afterwards."""
     submission = services.scores_submit(
-        actor=actor_of(request), procurement_id=procurement_id, tenderer_id=tenderer_id,
+        actor=actor_of(request),
+        procurement_id=procurement_id,
+        tenderer_id=tenderer_id,
         now=now(),
-    )  # fmt: skip
+    )
     return Status(201, submission)
 
 
@@ -247,9 +252,12 @@ def consensus_record(
 ) -> Any:
     """Record or change the consensus score of one criterion or sub-criterion, with the reason."""
     return services.consensus_record(
-        actor=actor_of(request), procurement_id=procurement_id, tenderer_id=tenderer_id,
-        now=now(), **payload.dict(),
-    )  # fmt: skip
+        actor=actor_of(request),
+        procurement_id=procurement_id,
+        tenderer_id=tenderer_id,
+        now=now(),
+        **payload.dict(),
+    )
 
 
 class StrengthsIn(InputSchema):
@@ -270,9 +278,12 @@ def strengths_record(
 ) -> Any:
     """The characteristics and relative advantages of the tender, for the decision notices."""
     return services.strengths_record(
-        actor=actor_of(request), procurement_id=procurement_id, tenderer_id=tenderer_id,
-        text=payload.text, now=now(),
-    )  # fmt: skip
+        actor=actor_of(request),
+        procurement_id=procurement_id,
+        tenderer_id=tenderer_id,
+        text=payload.text,
+        now=now(),
+    )
 
 
 class PriceIn(InputSchema):
@@ -293,9 +304,13 @@ def price_record(
 ) -> Any:
     """Record the tendered price, citing the final tender version it was read from."""
     return services.price_record(
-        actor=actor_of(request), procurement_id=procurement_id, tenderer_id=tenderer_id,
-        price=payload.price, version_id=payload.version_id, now=now(),
-    )  # fmt: skip
+        actor=actor_of(request),
+        procurement_id=procurement_id,
+        tenderer_id=tenderer_id,
+        price=payload.price,
+        version_id=payload.version_id,
+        now=now(),
+    )
 
 
 class LowDecisionIn(InputSchema):
@@ -325,9 +340,13 @@ def abnormally_low_decide(
 ) -> Status:
     """Decide on a tender flagged as abnormally low (PCR 2015 reg. 69; PA 2023 s.34)."""
     decision = services.abnormally_low_decide(
-        actor=actor_of(request), procurement_id=procurement_id, tenderer_id=tenderer_id,
-        decision=payload.decision, explanation=payload.explanation, now=now(),
-    )  # fmt: skip
+        actor=actor_of(request),
+        procurement_id=procurement_id,
+        tenderer_id=tenderer_id,
+        decision=payload.decision,
+        explanation=payload.explanation,
+        now=now(),
+    )
     return Status(201, decision)
 
 
@@ -391,9 +410,12 @@ class TieChoiceOut(Schema):
 def tie_choose(request: HttpRequest, procurement_id: int, payload: TieIn) -> Any:
     """At a tie on the partner boundary: choose who is recommended, with the reason."""
     return services.tie_choose(
-        actor=actor_of(request), procurement_id=procurement_id, chosen=payload.chosen,
-        reason=payload.reason, now=now(),
-    )  # fmt: skip
+        actor=actor_of(request),
+        procurement_id=procurement_id,
+        chosen=payload.chosen,
+        reason=payload.reason,
+        now=now(),
+    )
 
 
 class OutcomeOut(Schema):

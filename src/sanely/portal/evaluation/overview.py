@@ -104,10 +104,14 @@ def _flag(flag: selectors.LowFlag) -> dict[str, Any]:
 def _line(line: Line | EvaluationOutcome) -> dict[str, Any]:
     """One place in the ranking, worked out now or frozen by the sign-off."""
     return {
-        "tenderer": _organisation(line.tenderer), "rank": line.rank, "total": line.total,
-        "price": line.price, "recommended": line.recommended, "breakdown": line.breakdown,
+        "tenderer": _organisation(line.tenderer),
+        "rank": line.rank,
+        "total": line.total,
+        "price": line.price,
+        "recommended": line.recommended,
+        "breakdown": line.breakdown,
         "strengths": line.strengths,
-    }  # fmt: skip
+    }
 
 
 def results_of(procurement: Procurement) -> dict[str, Any]:

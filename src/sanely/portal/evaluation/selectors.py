@@ -309,10 +309,13 @@ def moderation_sheet(procurement: Procurement, tenderer: Organisation) -> Sheet:
         )
     }
     rows = [
-        SheetRow(place, [s for s in scores if (s.criterion, s.sub_criterion) == place.key],
-                 consensus.get(place.key))
+        SheetRow(
+            place,
+            [s for s in scores if (s.criterion, s.sub_criterion) == place.key],
+            consensus.get(place.key),
+        )
         for place in score_places(procurement)
-    ]  # fmt: skip
+    ]
     strengths = Strengths.objects.filter(procurement=procurement, tenderer=tenderer).first()
     return Sheet(tenderer, rows, waiting, strengths)
 

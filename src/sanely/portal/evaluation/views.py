@@ -46,10 +46,14 @@ def _raise_hidden(error: ApplicationError | None) -> None:
 def overview(request: HttpRequest, procurement_id: int) -> HttpResponse:
     actor = page_actor(request)
     procurement, _ = selectors.access_evaluation(actor=actor, procurement_id=procurement_id)
-    return render(request, "evaluation/overview.html", {
-        "overview": overview_of(actor, procurement),
-        "moderator": selectors.moderates(actor, procurement),
-    })  # fmt: skip
+    return render(
+        request,
+        "evaluation/overview.html",
+        {
+            "overview": overview_of(actor, procurement),
+            "moderator": selectors.moderates(actor, procurement),
+        },
+    )
 
 
 @login_required
@@ -66,21 +70,27 @@ def declare(request: HttpRequest, procurement_id: int) -> HttpResponse:
     if bound and form.is_valid():
         try:
             services.declaration_record(
-                actor=actor, procurement_id=procurement_id,
+                actor=actor,
+                procurement_id=procurement_id,
                 conflict=form.cleaned_data["conflict"] == "yes",
                 details=form.cleaned_data["details"],
-                scores=not form.cleaned_data["moderate_only"], now=now(),
-            )  # fmt: skip
+                scores=not form.cleaned_data["moderate_only"],
+                now=now(),
+            )
             messages.success(request, "Your declaration is recorded.")
             return redirect("evaluation:overview", procurement_id=procurement_id)
         except ApplicationError as refused:
             error = refused
     _raise_hidden(error)
     return form_page(
-        request, "evaluation/declare.html", form=form, error=error, procurement=procurement,
+        request,
+        "evaluation/declare.html",
+        form=form,
+        error=error,
+        procurement=procurement,
         tenderers=competition_selectors.tenderers_to_declare(procurement),
         declarations=competition_selectors.declarations_of(procurement, actor.user),
-    )  # fmt: skip
+    )
 
 
 def _score_entries(form: ScoresForm) -> list[services.ScoreEntry]:
@@ -122,15 +132,20 @@ def score(request: HttpRequest, procurement_id: int, tenderer_id: int) -> HttpRe
         try:
             if request.POST.get("action") == "submit":
                 services.scores_submit(
-                    actor=actor, procurement_id=procurement_id, tenderer_id=tenderer_id,
+                    actor=actor,
+                    procurement_id=procurement_id,
+                    tenderer_id=tenderer_id,
                     now=now(),
-                )  # fmt: skip
+                )
                 messages.success(request, f"Your scores of {tenderer.name} are submitted.")
             else:
                 services.scores_record(
-                    actor=actor, procurement_id=procurement_id, tenderer_id=tenderer_id,
-                    entries=_score_entries(form), now=now(),
-                )  # fmt: skip
+                    actor=actor,
+                    procurement_id=procurement_id,
+                    tenderer_id=tenderer_id,
+                    entries=_score_entries(form),
+                    now=now(),
+                )
                 messages.success(request, "Your scores are saved. Submit them when complete.")
             return redirect(
                 "evaluation:score", procurement_id=procurement_id, tenderer_id=tenderer_id
@@ -139,14 +154,20 @@ def score(request: HttpRequest, procurement_id: int, tenderer_id: int) -> HttpRe
             error = refused
     _raise_hidden(error)
     return form_page(
-        request, "evaluation/score.html", form=form, error=error, procurement=procurement,
-        tenderer=tenderer, places=list(enumerate(places)),
+        request,
+        "evaluation/score.html",
+        form=form,
+        error=error,
+        procurement=procurement,
+        tenderer=tenderer,
+        places=list(enumerate(places)),
         scale_max=selectors.scale_max(procurement),
         submitted=selectors.submitted(procurement, actor.user, tenderer),
         visible=selectors.access_scores(actor=actor, procurement=procurement, tenderer=tenderer),
         versions=selectors.final_tenders(procurement, tenderer)
-        if competition_selectors.may_read_tenders(actor.user, procurement) else [],
-    )  # fmt: skip
+        if competition_selectors.may_read_tenders(actor.user, procurement)
+        else [],
+    )
 
 
 MODERATION_FORMS: dict[str, type[forms.Form]] = {
@@ -169,9 +190,14 @@ def _moderate(
             raise validation_failed_from({"place": ["Choose one of the criteria listed."]})
         place = places[data["place"]]
         services.consensus_record(
-            actor=actor, **ids, criterion=place.criterion, sub_criterion=place.sub_criterion,
-            score=data["score"], reason=data["reason"], now=at,
-        )  # fmt: skip
+            actor=actor,
+            **ids,
+            criterion=place.criterion,
+            sub_criterion=place.sub_criterion,
+            score=data["score"],
+            reason=data["reason"],
+            now=at,
+        )
         return f"Consensus on {place.label} recorded."
     if what == "strengths":
         services.strengths_record(actor=actor, **ids, text=data["text"], now=at)
@@ -211,10 +237,16 @@ def moderate(request: HttpRequest, procurement_id: int, tenderer_id: int) -> Htt
     _raise_hidden(error)
     flag = next((f for f in selectors.low_flags(procurement) if f.tenderer == tenderer), None)
     return form_page(
-        request, "evaluation/moderate.html", form=form, error=error, procurement=procurement,
-        sheet=sheet_of(procurement, tenderer), flag=flag, forms=MODERATION_FORMS,
+        request,
+        "evaluation/moderate.html",
+        form=form,
+        error=error,
+        procurement=procurement,
+        sheet=sheet_of(procurement, tenderer),
+        flag=flag,
+        forms=MODERATION_FORMS,
         places=list(enumerate(selectors.score_places(procurement))),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -234,10 +266,12 @@ def results(request: HttpRequest, procurement_id: int) -> HttpResponse:
             if what == "tie":
                 form.is_valid()
                 services.tie_choose(
-                    actor=actor, procurement_id=procurement_id,
+                    actor=actor,
+                    procurement_id=procurement_id,
                     chosen=[int(pk) for pk in form.cleaned_data.get("chosen", [])],
-                    reason=form.cleaned_data.get("reason", ""), now=now(),
-                )  # fmt: skip
+                    reason=form.cleaned_data.get("reason", ""),
+                    now=now(),
+                )
             else:
                 services.evaluation_sign_off(actor=actor, procurement_id=procurement_id, now=now())
                 messages.success(request, "The evaluation is signed off.")
@@ -246,6 +280,10 @@ def results(request: HttpRequest, procurement_id: int) -> HttpResponse:
             error = refused
     _raise_hidden(error)
     return form_page(
-        request, "evaluation/results.html", form=form, error=error, procurement=procurement,
+        request,
+        "evaluation/results.html",
+        form=form,
+        error=error,
+        procurement=procurement,
         results=shown,
-    )  # fmt: skip
+    )

@@ -163,10 +163,15 @@ class TendererClarificationOut(Schema):
 def _tenderer_clarification(seen: selectors.SupplierClarification) -> dict[str, Any]:
     c = seen.clarification
     return {
-        "id": c.pk, "own": seen.own, "question": seen.question, "answer": c.answer,
-        "audience": c.audience, "asked_at": c.asked_at if seen.own else None,
-        "answered_at": c.answered_at, "receipt": c.receipt if seen.own else "",
-    }  # fmt: skip
+        "id": c.pk,
+        "own": seen.own,
+        "question": seen.question,
+        "answer": c.answer,
+        "audience": c.audience,
+        "asked_at": c.asked_at if seen.own else None,
+        "answered_at": c.answered_at,
+        "receipt": c.receipt if seen.own else "",
+    }
 
 
 @router.post(
@@ -430,8 +435,12 @@ def reduction_list(request: HttpRequest, procurement_id: int) -> list[Reduction]
 def reduce(request: HttpRequest, procurement_id: int, payload: ReductionIn) -> Status:
     """Score the remaining tenders against the published award criteria; keep the best."""
     reduction = services.tenders_reduce(
-        actor=actor_of(request), procurement_id=procurement_id, round_id=payload.round_id,
-        scores=payload.tender_scores(), keep=payload.keep, justification=payload.justification,
+        actor=actor_of(request),
+        procurement_id=procurement_id,
+        round_id=payload.round_id,
+        scores=payload.tender_scores(),
+        keep=payload.keep,
+        justification=payload.justification,
         now=now(),
-    )  # fmt: skip
+    )
     return Status(201, reduction)

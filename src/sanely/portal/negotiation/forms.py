@@ -47,12 +47,15 @@ class MeetingForm(forms.Form):
         data = self.cleaned_data
         change = data["proposed_change"]
         return {
-            "round_id": data["round_id"], "organisation_id": data["organisation_id"],
-            "held_at": data["held_at"], "attendees": lines(data["attendees"]),
-            "minutes": data["minutes"], "information_given": lines(data["information_given"]),
+            "round_id": data["round_id"],
+            "organisation_id": data["organisation_id"],
+            "held_at": data["held_at"],
+            "attendees": lines(data["attendees"]),
+            "minutes": data["minutes"],
+            "information_given": lines(data["information_given"]),
             "proposed_changes": [change] if change else [],
             "justification": data["justification"],
-        }  # fmt: skip
+        }
 
 
 class AnswerForm(forms.Form):

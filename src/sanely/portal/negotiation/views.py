@@ -32,10 +32,14 @@ def procurement_negotiation(request: HttpRequest, procurement_id: int) -> HttpRe
     procurement, _ = selectors.access_negotiation(
         actor=page_actor(request), procurement_id=procurement_id
     )
-    return render(request, "negotiation/procurement.html", {
-        "procurement": procurement,
-        "negotiation": selectors.authority_negotiation(procurement=procurement),
-    })  # fmt: skip
+    return render(
+        request,
+        "negotiation/procurement.html",
+        {
+            "procurement": procurement,
+            "negotiation": selectors.authority_negotiation(procurement=procurement),
+        },
+    )
 
 
 @login_required
@@ -124,9 +128,13 @@ def revision_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
         except ApplicationError as refused:
             error = refused
     return form_page(
-        request, "negotiation/revision_new.html", form=form, error=error,
-        procurement=procurement, open_round=selectors.open_tender_round(procurement, now()),
-    )  # fmt: skip
+        request,
+        "negotiation/revision_new.html",
+        form=form,
+        error=error,
+        procurement=procurement,
+        open_round=selectors.open_tender_round(procurement, now()),
+    )
 
 
 @login_required
@@ -166,18 +174,25 @@ def reduction_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
     if bound and form.is_valid():
         try:
             services.tenders_reduce(
-                actor=actor, procurement_id=procurement_id,
-                round_id=form.cleaned_data["round_id"], scores=form.scores(),
+                actor=actor,
+                procurement_id=procurement_id,
+                round_id=form.cleaned_data["round_id"],
+                scores=form.scores(),
                 keep=form.cleaned_data["keep"],
-                justification=form.cleaned_data["justification"], now=now(),
-            )  # fmt: skip
+                justification=form.cleaned_data["justification"],
+                now=now(),
+            )
             return redirect("negotiation:procurement", procurement_id=procurement_id)
         except ApplicationError as refused:
             error = refused
     return form_page(
-        request, "negotiation/reduction_new.html", form=form, error=error,
-        procurement=procurement, award=award,
-    )  # fmt: skip
+        request,
+        "negotiation/reduction_new.html",
+        form=form,
+        error=error,
+        procurement=procurement,
+        award=award,
+    )
 
 
 def _tenderer_page(
@@ -198,10 +213,15 @@ def _tenderer_page(
     sent = question_form if question_form.is_bound else consent_form
     admin = selectors.supplier_admin(page_actor(request), organisation_id)
     return form_page(
-        request, "negotiation/tenderer.html", form=sent, error=error,
-        question_form=question_form, consent_form=consent_form, admin=admin,
+        request,
+        "negotiation/tenderer.html",
+        form=sent,
+        error=error,
+        question_form=question_form,
+        consent_form=consent_form,
+        admin=admin,
         seen=selectors.tenderer_negotiation(procurement=procurement, organisation=organisation),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -225,20 +245,27 @@ def _tenderer_post(
     if form.is_valid():
         try:
             act(
-                actor=page_actor(request), procurement_id=procurement_id,
-                organisation_id=organisation_id, now=now(), **form.cleaned_data,
-            )  # fmt: skip
-            return redirect(
-                "negotiation:tenderer", procurement_id=procurement_id,
+                actor=page_actor(request),
+                procurement_id=procurement_id,
                 organisation_id=organisation_id,
-            )  # fmt: skip
+                now=now(),
+                **form.cleaned_data,
+            )
+            return redirect(
+                "negotiation:tenderer",
+                procurement_id=procurement_id,
+                organisation_id=organisation_id,
+            )
         except ApplicationError as refused:
             error = refused
     return _tenderer_page(
-        request, procurement_id, organisation_id, error=error,
+        request,
+        procurement_id,
+        organisation_id,
+        error=error,
         question_form=form if isinstance(form, QuestionForm) else None,
         consent_form=form if isinstance(form, ConsentForm) else None,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -269,9 +296,10 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
         context = {"title": "The consent was not withdrawn", "message": refused.message}
         return render(request, "web/error.html", context, status=refused.status)
     return redirect(
-        "negotiation:tenderer", procurement_id=consent.procurement_id,
+        "negotiation:tenderer",
+        procurement_id=consent.procurement_id,
         organisation_id=consent.organisation_id,
-    )  # fmt: skip
+    )
 
 
 @login_required

@@ -20,9 +20,13 @@ COMPARISONS = [
     ("not_yet_treated", "Units never in the pilot, and those not yet in it"),
 ]
 STATISTICS = [
-    ("mean", "Mean"), ("proportion", "Proportion (0/1 values)"), ("total", "Total"),
-    ("rate", "Rate (per unit of exposure)"), ("ratio", "Ratio of sums"), ("median", "Median"),
-]  # fmt: skip
+    ("mean", "Mean"),
+    ("proportion", "Proportion (0/1 values)"),
+    ("total", "Total"),
+    ("rate", "Rate (per unit of exposure)"),
+    ("ratio", "Ratio of sums"),
+    ("median", "Median"),
+]
 COMPARATORS = [(">=", "at least"), (">", "more than"), ("<=", "at most"), ("<", "less than")]
 STANDARDS = [
     ("ci_bound", "The whole confidence interval must clear the threshold"),

@@ -19,10 +19,14 @@ from .forms import AssessmentForm
 @page_guard
 def assessment_list(request: HttpRequest) -> HttpResponse:
     actor = page_actor(request)
-    return render(request, "pilots/list.html", {
-        "assessments": selectors.assessment_list_for(actor=actor),
-        "can_request": bool(selectors.authorities_of(actor, write=True)),
-    })  # fmt: skip
+    return render(
+        request,
+        "pilots/list.html",
+        {
+            "assessments": selectors.assessment_list_for(actor=actor),
+            "can_request": bool(selectors.authorities_of(actor, write=True)),
+        },
+    )
 
 
 @login_required

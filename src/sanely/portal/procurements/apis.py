@@ -134,8 +134,11 @@ def value_of(procurement: Procurement) -> dict[str, Any]:
 
 def procurement_out(procurement: Procurement) -> dict[str, Any]:
     return {
-        **{field: getattr(procurement, field) for field in ProcurementOut.model_fields
-           if field not in {"rulebook", "value", "design", "target_planning"}},
+        **{
+            field: getattr(procurement, field)
+            for field in ProcurementOut.model_fields
+            if field not in {"rulebook", "value", "design", "target_planning"}
+        },
         "rulebook": {
             "id": procurement.rulebook_id,
             "effective_from": procurement.rulebook_effective_from,
@@ -144,7 +147,7 @@ def procurement_out(procurement: Procurement) -> dict[str, Any]:
         "value": value_of(procurement),
         "design": {name: section(procurement.design, name) for name in DesignOut.model_fields},
         "target_planning": target_plans(procurement.design),
-    }  # fmt: skip
+    }
 
 
 @router.get("/procurements", response={200: list[ProcurementSummaryOut], **ERRORS})
@@ -254,12 +257,13 @@ def procurement_next(request: HttpRequest, procurement_id: int) -> dict[str, Any
         "allowed": [{"event": e, "label": ahead.event_labels[e]} for e in ahead.evaluation.allowed],
         "refusals": ahead.evaluation.refusals,
         "warnings": ahead.evaluation.warnings,
-        "next_deadline": deadline and {
+        "next_deadline": deadline
+        and {
             **deadline.__dict__,
             "seconds_left": int((deadline.passes_at - moment).total_seconds()),
         },
         "design_problems": ahead.design_problems,
-    }  # fmt: skip
+    }
 
 
 @router.post(

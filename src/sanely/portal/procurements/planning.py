@@ -34,9 +34,12 @@ _COLUMNS = {"value": "value", "exposure": "exposure", "period": "period", "group
 _SIDES = {"treated": ["pilot"], "control": ["comparison"]}
 _TIMES = {"before": ["before"], "after": ["after"]}
 _DESIGN_KEYS: dict[str, dict[str, list[str]]] = {
-    "threshold": {}, "before_after": _TIMES, "two_group": _SIDES, "did": {**_SIDES, **_TIMES},
+    "threshold": {},
+    "before_after": _TIMES,
+    "two_group": _SIDES,
+    "did": {**_SIDES, **_TIMES},
     "its": _TIMES,
-}  # fmt: skip
+}
 
 
 def target_spec(target: Target) -> dict[str, Any]:
@@ -111,7 +114,11 @@ def target_name(design: dict[str, Any], key: str) -> str | None:
 def assessment_answers(target: Target) -> dict[str, Any]:
     """The evidence form's answers that a target already gives."""
     return {
-        "design": target.design, "statistic": target.statistic, "label": target.metric,
-        "comparator": target.comparator, "threshold": float(target.threshold),
-        "confidence": float(target.confidence), "standard": target.evidence_standard,
-    }  # fmt: skip
+        "design": target.design,
+        "statistic": target.statistic,
+        "label": target.metric,
+        "comparator": target.comparator,
+        "threshold": float(target.threshold),
+        "confidence": float(target.confidence),
+        "standard": target.evidence_standard,
+    }

@@ -128,10 +128,14 @@ def procurement_list(request: HttpRequest) -> HttpResponse:
     actor = page_actor(request)
     if not selectors.procurements_readable(actor):
         raise PermissionDenied("Procurements are run by people of an authority.")
-    return render(request, "procurements/list.html", {
-        "procurements": selectors.procurement_list_for(actor=actor),
-        "can_start": bool(selectors.writable_authorities(actor)),
-    })  # fmt: skip
+    return render(
+        request,
+        "procurements/list.html",
+        {
+            "procurements": selectors.procurement_list_for(actor=actor),
+            "can_start": bool(selectors.writable_authorities(actor)),
+        },
+    )
 
 
 @login_required
@@ -193,14 +197,18 @@ def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
         actor=actor, procurement_id=procurement_id
     )
     ahead = selectors.what_next(procurement=procurement, now=moment)
-    return render(request, "procurements/detail.html", {
-        "procurement": procurement,
-        "ahead": ahead,
-        "stage_pages": STAGE_PAGES,
-        "time_left": ahead.deadline and _time_left(moment, ahead.deadline.passes_at),
-        "can_write": membership.role in selectors.WRITE_ROLES,
-        "sections": SECTIONS,
-    })  # fmt: skip
+    return render(
+        request,
+        "procurements/detail.html",
+        {
+            "procurement": procurement,
+            "ahead": ahead,
+            "stage_pages": STAGE_PAGES,
+            "time_left": ahead.deadline and _time_left(moment, ahead.deadline.passes_at),
+            "can_write": membership.role in selectors.WRITE_ROLES,
+            "sections": SECTIONS,
+        },
+    )
 
 
 def _next_section(name: str) -> str | None:
@@ -244,14 +252,19 @@ def design_section(request: HttpRequest, procurement_id: int, section_name: str)
         except (ValidationFailed, Conflict) as error:
             context, status = page_errors(error, within=name), error.status
     fields = context.get("errors", {}).get("fields", {})
-    return render(request, "procurements/section.html", {
-        "procurement": procurement,
-        "title": title,
-        "name": name,
-        "widgets": wizard.widgets(schema, values, fields),
-        "repeating": any(w["kind"] == "rows" for w in wizard.widgets(schema, {}, {})),
-        **context,
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "procurements/section.html",
+        {
+            "procurement": procurement,
+            "title": title,
+            "name": name,
+            "widgets": wizard.widgets(schema, values, fields),
+            "repeating": any(w["kind"] == "rows" for w in wizard.widgets(schema, {}, {})),
+            **context,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -277,16 +290,20 @@ def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
         for p in ahead.design_problems
     ]
     development, purchase = estimated_value(procurement.design)
-    return render(request, "procurements/check.html", {
-        "procurement": procurement,
-        "answers": answers,
-        "problems": problems,
-        "can_write": membership.role in selectors.WRITE_ROLES,
-        "development": development,
-        "purchase": purchase,
-        "ratio": round(purchase / development, 2) if purchase and development else None,
-        "plans": target_plans(procurement.design),
-    })  # fmt: skip
+    return render(
+        request,
+        "procurements/check.html",
+        {
+            "procurement": procurement,
+            "answers": answers,
+            "problems": problems,
+            "can_write": membership.role in selectors.WRITE_ROLES,
+            "development": development,
+            "purchase": purchase,
+            "ratio": round(purchase / development, 2) if purchase and development else None,
+            "plans": target_plans(procurement.design),
+        },
+    )
 
 
 @login_required
@@ -321,14 +338,19 @@ def procurement_action(request: HttpRequest, procurement_id: int, event: str) ->
             context, status = page_errors(error), error.status
     ahead = selectors.what_next(procurement=procurement, now=now())
     fields = context.get("errors", {}).get("fields", {})
-    return render(request, "procurements/action.html", {
-        "procurement": procurement,
-        "event": found,
-        "warnings": [w for w in ahead.evaluation.warnings if w.event == event],
-        "evidence": [e for e in ahead.evaluation.evidence if e.event == event],
-        "widgets": wizard.widgets(ActionIn, values, fields, only=only),
-        **context,
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "procurements/action.html",
+        {
+            "procurement": procurement,
+            "event": found,
+            "warnings": [w for w in ahead.evaluation.warnings if w.event == event],
+            "evidence": [e for e in ahead.evaluation.evidence if e.event == event],
+            "widgets": wizard.widgets(ActionIn, values, fields, only=only),
+            **context,
+        },
+        status=status,
+    )
 
 
 def _action_in(values: dict[str, Any]) -> ActionIn:
@@ -383,6 +405,14 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
         {"value": name, "text": label, "checked": name in chosen}
         for name, label in form.fields["circumstances"].choices  # type: ignore[attr-defined]
     ]
-    return render(request, "procurements/deadlines.html", {
-        "form": form, "answer": answer, "circumstance_items": circumstance_items, **errors,
-    }, status=400 if errors else 200)  # fmt: skip
+    return render(
+        request,
+        "procurements/deadlines.html",
+        {
+            "form": form,
+            "answer": answer,
+            "circumstance_items": circumstance_items,
+            **errors,
+        },
+        status=400 if errors else 200,
+    )

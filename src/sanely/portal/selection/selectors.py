@@ -291,9 +291,20 @@ def selection_board(*, procurement: Procurement) -> Board:
             )
     decision = decision_of(procurement)
     return Board(
-        procurement, published, scale_max, people, marks, missing, results, proposed,
-        minimum, maximum, decision, selection_blocker(procurement, decision), problem,
-    )  # fmt: skip
+        procurement,
+        published,
+        scale_max,
+        people,
+        marks,
+        missing,
+        results,
+        proposed,
+        minimum,
+        maximum,
+        decision,
+        selection_blocker(procurement, decision),
+        problem,
+    )
 
 
 def _scoring_criterion(criterion: PublishedCriterion) -> SelectionCriterion:

@@ -37,10 +37,13 @@ def _initial(board: Board, candidate: Organisation | None) -> dict[str, Any]:
         mark = board.mark(candidate, criterion.name)
         if mark is not None:
             passed = "" if mark.passed is None else ("yes" if mark.passed else "no")
-            initial.update({
-                f"marks.{index}.passed": passed, f"marks.{index}.score": mark.score,
-                f"marks.{index}.reason": mark.reason,
-            })  # fmt: skip
+            initial.update(
+                {
+                    f"marks.{index}.passed": passed,
+                    f"marks.{index}.score": mark.score,
+                    f"marks.{index}.reason": mark.reason,
+                }
+            )
     return initial
 
 
@@ -61,10 +64,12 @@ def selection_page(request: HttpRequest, procurement_id: int) -> HttpResponse:
     if bound and form.is_valid():
         try:
             services.selection_marks_record(
-                actor=actor, procurement_id=procurement_id,
+                actor=actor,
+                procurement_id=procurement_id,
                 candidate_id=form.cleaned_data["candidate_id"],
-                marks=[services.MarkEntry(**entry) for entry in form.entries()], now=now(),
-            )  # fmt: skip
+                marks=[services.MarkEntry(**entry) for entry in form.entries()],
+                now=now(),
+            )
             messages.success(request, "The marks are recorded.")
             return redirect("selection:selection", procurement_id=procurement_id)
         except ApplicationError as refused:
@@ -72,10 +77,15 @@ def selection_page(request: HttpRequest, procurement_id: int) -> HttpResponse:
                 raise
             error = refused
     return form_page(
-        request, "selection/selection.html", form=form, error=error, board=board,
-        candidate=candidate, may_mark=selectors.may(actor, procurement, Act.MARK),
+        request,
+        "selection/selection.html",
+        form=form,
+        error=error,
+        board=board,
+        candidate=candidate,
+        may_mark=selectors.may(actor, procurement, Act.MARK),
         may_decide=selectors.may(actor, procurement, Act.DECIDE),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -93,9 +103,11 @@ def decide_page(request: HttpRequest, procurement_id: int) -> HttpResponse:
     if bound and form.is_valid():
         try:
             decision = services.shortlist_decide(
-                actor=actor, procurement_id=procurement_id,
-                justification=form.cleaned_data["justification"], now=now(),
-            )  # fmt: skip
+                actor=actor,
+                procurement_id=procurement_id,
+                justification=form.cleaned_data["justification"],
+                now=now(),
+            )
             count = len(decision.invited)
             messages.success(
                 request,

@@ -346,9 +346,13 @@ def upload_chunk(request: HttpRequest, upload_id: int, offset: int) -> ChunkedUp
     except ValueError:
         length = 0
     return services.upload_put(
-        actor=actor_of(request), upload_id=upload_id, offset=offset, length=length,
-        data=request, now=now(),
-    )  # fmt: skip
+        actor=actor_of(request),
+        upload_id=upload_id,
+        offset=offset,
+        length=length,
+        data=request,
+        now=now(),
+    )
 
 
 @router.post("/uploads/{upload_id}/finish", response={201: VersionOut, **ERRORS})

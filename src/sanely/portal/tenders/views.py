@@ -68,9 +68,14 @@ def receipt_public_key(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def opportunity_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "tenders/opportunities.html", {
-        "opportunities": selectors.opportunity_list(), "need_summary": selectors.need_summary,
-    })  # fmt: skip
+    return render(
+        request,
+        "tenders/opportunities.html",
+        {
+            "opportunities": selectors.opportunity_list(),
+            "need_summary": selectors.need_summary,
+        },
+    )
 
 
 @page_guard
@@ -128,9 +133,13 @@ def submission_page(request: HttpRequest, round_id: int, organisation_id: int) -
     if bound and form.is_valid():
         try:
             version = services.submission_submit(
-                actor=actor, round_id=round_id, organisation_id=organisation_id,
-                part=form.cleaned_data["part"], upload=form.cleaned_data["file"], now=now(),
-            )  # fmt: skip
+                actor=actor,
+                round_id=round_id,
+                organisation_id=organisation_id,
+                part=form.cleaned_data["part"],
+                upload=form.cleaned_data["file"],
+                now=now(),
+            )
             messages.success(
                 request,
                 f"{version.file_name} received for ‘{version.part}’ (version {version.version})."
@@ -143,11 +152,16 @@ def submission_page(request: HttpRequest, round_id: int, organisation_id: int) -
             error = refused
     at = now()
     return form_page(
-        request, "tenders/submission.html", form=form, error=error,
-        round=submission_round, organisation=organisation,
+        request,
+        "tenders/submission.html",
+        form=form,
+        error=error,
+        round=submission_round,
+        organisation=organisation,
         status=selectors.completeness(round=submission_round, organisation=organisation),
-        time_left=time_left(submission_round.deadline, at), closed=submission_round.deadline <= at,
-    )  # fmt: skip
+        time_left=time_left(submission_round.deadline, at),
+        closed=submission_round.deadline <= at,
+    )
 
 
 @login_required
@@ -170,11 +184,16 @@ def round_list(request: HttpRequest, procurement_id: int) -> HttpResponse:
     if bound and form.is_valid():
         try:
             services.submission_round_open(
-                actor=actor, procurement_id=procurement_id, kind=form.cleaned_data["kind"],
-                number=form.cleaned_data["number"], deadline=form.cleaned_data["deadline"],
-                final=form.cleaned_data["final"], parts=form.part_names(),
-                justification=form.cleaned_data["justification"], now=now(),
-            )  # fmt: skip
+                actor=actor,
+                procurement_id=procurement_id,
+                kind=form.cleaned_data["kind"],
+                number=form.cleaned_data["number"],
+                deadline=form.cleaned_data["deadline"],
+                final=form.cleaned_data["final"],
+                parts=form.part_names(),
+                justification=form.cleaned_data["justification"],
+                now=now(),
+            )
             return redirect("tenders:rounds", procurement_id=procurement_id)
         except ApplicationError as refused:
             error = refused
@@ -184,9 +203,13 @@ def round_list(request: HttpRequest, procurement_id: int) -> HttpResponse:
         for r in selectors.round_list(procurement=procurement)
     ]
     return form_page(
-        request, "tenders/rounds.html", form=form, error=error,
-        procurement=procurement, rounds=rounds,
-    )  # fmt: skip
+        request,
+        "tenders/rounds.html",
+        form=form,
+        error=error,
+        procurement=procurement,
+        rounds=rounds,
+    )
 
 
 @login_required
@@ -199,11 +222,17 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     versions = None
     if submission_round.is_open:
         _, versions = selectors.round_submission_list(actor=actor, round_id=round_id, now=at)
-    return render(request, "tenders/round.html", {
-        "round": submission_round, "time_left": time_left(submission_round.deadline, at),
-        "submitted": selectors.submitted_count(round=submission_round), "versions": versions,
-        "passed": submission_round.deadline <= at,
-    })  # fmt: skip
+    return render(
+        request,
+        "tenders/round.html",
+        {
+            "round": submission_round,
+            "time_left": time_left(submission_round.deadline, at),
+            "submitted": selectors.submitted_count(round=submission_round),
+            "versions": versions,
+            "passed": submission_round.deadline <= at,
+        },
+    )
 
 
 @login_required
@@ -219,10 +248,13 @@ def round_extend(request: HttpRequest, round_id: int) -> HttpResponse:
     if bound and form.is_valid():
         try:
             services.submission_round_extend(
-                actor=actor, round_id=round_id, new_deadline=form.cleaned_data["new_deadline"],
+                actor=actor,
+                round_id=round_id,
+                new_deadline=form.cleaned_data["new_deadline"],
                 reason=form.cleaned_data["reason"],
-                platform_incident=form.cleaned_data["platform_incident"], now=now(),
-            )  # fmt: skip
+                platform_incident=form.cleaned_data["platform_incident"],
+                now=now(),
+            )
             return redirect("tenders:round", round_id=round_id)
         except ApplicationError as refused:
             error = refused

@@ -60,19 +60,27 @@ def consensus_record(
             " waiting for " + ", ".join(u.full_name for u in waiting) + "."
         )
     existing = Consensus.objects.filter(
-        procurement=procurement, tenderer=tenderer, criterion=place.criterion,
+        procurement=procurement,
+        tenderer=tenderer,
+        criterion=place.criterion,
         sub_criterion=place.sub_criterion,
-    ).first()  # fmt: skip
+    ).first()
     previous = existing.score if existing else None
     consensus, _ = Consensus.objects.update_or_create(
-        procurement=procurement, tenderer=tenderer, criterion=place.criterion,
+        procurement=procurement,
+        tenderer=tenderer,
+        criterion=place.criterion,
         sub_criterion=place.sub_criterion,
         defaults={"score": value, "reason": reason, "recorded_by": actor.user, "recorded_at": now},
-    )  # fmt: skip
+    )
     ConsensusRevision.objects.create(
-        consensus=consensus, previous_score=previous, score=value, reason=reason,
-        recorded_by=actor.user, recorded_at=now,
-    )  # fmt: skip
+        consensus=consensus,
+        previous_score=previous,
+        score=value,
+        reason=reason,
+        recorded_by=actor.user,
+        recorded_at=now,
+    )
     audit_record(
         action=events.CONSENSUS_RECORDED,
         subject=consensus,
@@ -101,11 +109,16 @@ def strengths_record(
         text, "text", f"Write the characteristics and relative advantages of {tenderer.name}."
     )
     strengths, _ = Strengths.objects.update_or_create(
-        procurement=procurement, tenderer=tenderer,
+        procurement=procurement,
+        tenderer=tenderer,
         defaults={"text": text, "recorded_by": actor.user, "recorded_at": now},
-    )  # fmt: skip
+    )
     audit_record(
-        action=events.STRENGTHS_RECORDED, subject=strengths, now=now, actor=actor.user,
-        organisation=authority, payload={"tenderer": tenderer.pk, "text": text},
-    )  # fmt: skip
+        action=events.STRENGTHS_RECORDED,
+        subject=strengths,
+        now=now,
+        actor=actor.user,
+        organisation=authority,
+        payload={"tenderer": tenderer.pk, "text": text},
+    )
     return strengths

@@ -59,10 +59,15 @@ def price_record(
         raise validation_failed_from(problems)
     existing = TenderPrice.objects.filter(procurement=procurement, tenderer=tenderer).first()
     recorded, _ = TenderPrice.objects.update_or_create(
-        procurement=procurement, tenderer=tenderer,
-        defaults={"price": value, "version": version, "recorded_by": actor.user,
-                  "recorded_at": now},
-    )  # fmt: skip
+        procurement=procurement,
+        tenderer=tenderer,
+        defaults={
+            "price": value,
+            "version": version,
+            "recorded_by": actor.user,
+            "recorded_at": now,
+        },
+    )
     audit_record(
         action=events.PRICE_RECORDED,
         subject=recorded,
@@ -137,25 +142,37 @@ def abnormally_low_decide(
             " there is nothing to decide."
         )
     made = AbnormallyLowDecision.objects.create(
-        procurement=procurement, tenderer=tenderer, price=flag.price, flag=flag.reason,
-        decision=decision, explanation=explanation.strip(), decided_by=actor.user,
+        procurement=procurement,
+        tenderer=tenderer,
+        price=flag.price,
+        flag=flag.reason,
+        decision=decision,
+        explanation=explanation.strip(),
+        decided_by=actor.user,
         decided_at=now,
-    )  # fmt: skip
+    )
     audit_record(
         action=events.ABNORMALLY_LOW_DECIDED,
         subject=made,
         now=now,
         actor=actor.user,
         organisation=authority,
-        payload={"tenderer": tenderer.pk, "price": str(flag.price), "decision": decision,
-                 "explanation": made.explanation, "law": ABNORMALLY_LOW_LAW},
-    )  # fmt: skip
+        payload={
+            "tenderer": tenderer.pk,
+            "price": str(flag.price),
+            "decision": decision,
+            "explanation": made.explanation,
+            "law": ABNORMALLY_LOW_LAW,
+        },
+    )
     if decision == LowTenderDecision.REJECTED:
         participant_set(
-            actor=actor, procurement=procurement, organisation=tenderer,
+            actor=actor,
+            procurement=procurement,
+            organisation=tenderer,
             standing=Standing.REJECTED,
             reason=f"Tender rejected as abnormally low ({ABNORMALLY_LOW_LAW}): {made.explanation}",
             now=now,
-        )  # fmt: skip
+        )
         _rejection_letter(actor, procurement, made, now)
     return made

@@ -126,10 +126,18 @@ def scores_record(
         raise validation_failed_from(problems)
     _may_score(procurement, actor, tenderer)
     return [
-        _score_store(procurement, membership.organisation, actor, tenderer, place, value,
-                     entry.justification.strip(), now)
+        _score_store(
+            procurement,
+            membership.organisation,
+            actor,
+            tenderer,
+            place,
+            value,
+            entry.justification.strip(),
+            now,
+        )
         for entry, (place, value) in zip(entries, filter(None, checked), strict=True)
-    ]  # fmt: skip
+    ]
 
 
 def score_record(
@@ -146,9 +154,12 @@ def score_record(
     """One score, as `scores_record` records it."""
     entry = ScoreEntry(criterion, sub_criterion, score, justification)
     return scores_record(
-        actor=actor, procurement_id=procurement_id, tenderer_id=tenderer_id, entries=[entry],
+        actor=actor,
+        procurement_id=procurement_id,
+        tenderer_id=tenderer_id,
+        entries=[entry],
         now=now,
-    )[0]  # fmt: skip
+    )[0]
 
 
 def _score_store(
@@ -162,14 +173,20 @@ def _score_store(
     now: datetime,
 ) -> Score:
     previous = Score.objects.filter(
-        procurement=procurement, evaluator=actor.user, tenderer=tenderer,
-        criterion=place.criterion, sub_criterion=place.sub_criterion,
-    ).first()  # fmt: skip
+        procurement=procurement,
+        evaluator=actor.user,
+        tenderer=tenderer,
+        criterion=place.criterion,
+        sub_criterion=place.sub_criterion,
+    ).first()
     recorded, _ = Score.objects.update_or_create(
-        procurement=procurement, evaluator=actor.user, tenderer=tenderer,
-        criterion=place.criterion, sub_criterion=place.sub_criterion,
+        procurement=procurement,
+        evaluator=actor.user,
+        tenderer=tenderer,
+        criterion=place.criterion,
+        sub_criterion=place.sub_criterion,
         defaults={"score": value, "justification": justification, "recorded_at": now},
-    )  # fmt: skip
+    )
     audit_record(
         action=events.SCORE_RECORDED,
         subject=recorded,

@@ -36,14 +36,22 @@ def tie_choose(
         raise validation_failed_from(problems)
     choice, _ = TieChoice.objects.update_or_create(
         procurement=procurement,
-        defaults={"tied": tied_ids, "chosen": sorted(set(chosen)), "reason": reason.strip(),
-                  "recorded_by": actor.user, "recorded_at": now},
-    )  # fmt: skip
+        defaults={
+            "tied": tied_ids,
+            "chosen": sorted(set(chosen)),
+            "reason": reason.strip(),
+            "recorded_by": actor.user,
+            "recorded_at": now,
+        },
+    )
     audit_record(
-        action=events.TIE_CHOSEN, subject=choice, now=now, actor=actor.user,
+        action=events.TIE_CHOSEN,
+        subject=choice,
+        now=now,
+        actor=actor.user,
         organisation=authority,
         payload={"tied": tied_ids, "chosen": choice.chosen, "reason": choice.reason},
-    )  # fmt: skip
+    )
     return choice
 
 
@@ -93,11 +101,15 @@ def evaluation_sign_off(
         organisation=authority,
         payload={
             "ranking": [
-                {"tenderer": o.tenderer_id, "rank": o.rank, "total": str(o.total),
-                 "recommended": o.recommended}
+                {
+                    "tenderer": o.tenderer_id,
+                    "rank": o.rank,
+                    "total": str(o.total),
+                    "recommended": o.recommended,
+                }
                 for o in outcomes
             ],
             "evaluators": [u.pk for u in scoring_evaluators(procurement)],
         },
-    )  # fmt: skip
+    )
     return outcomes

@@ -43,10 +43,13 @@ def question_ask(
         asked_at=now,
     )
     clarification.receipt = text_receipt(
-        procurement=procurement, organisation=organisation,
-        ref=f"question-{clarification.pk}", file_name="clarification-question.txt",
-        text=clarification.question, received_at=now,
-    )  # fmt: skip
+        procurement=procurement,
+        organisation=organisation,
+        ref=f"question-{clarification.pk}",
+        file_name="clarification-question.txt",
+        text=clarification.question,
+        received_at=now,
+    )
     clarification.save(update_fields=["receipt"])
     audit_record(
         action=events.QUESTION_ASKED,

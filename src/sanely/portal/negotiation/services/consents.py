@@ -83,9 +83,14 @@ def consent_give(
     if problems := _consent_problems(item, recipient, purpose):
         raise validation_failed_from(problems)
     consent = Consent.objects.create(
-        procurement=procurement, organisation=organisation, item=item.strip(),
-        recipient=recipient.strip(), purpose=purpose.strip(), given_by=actor.user, given_at=now,
-    )  # fmt: skip
+        procurement=procurement,
+        organisation=organisation,
+        item=item.strip(),
+        recipient=recipient.strip(),
+        purpose=purpose.strip(),
+        given_by=actor.user,
+        given_at=now,
+    )
     audit_record(
         action=events.CONSENT_GIVEN,
         subject=consent,

@@ -82,15 +82,26 @@ def meeting_record(
     attendees, information = _lines(attendees), _lines(information_given or [])
     changes = list(dict.fromkeys(proposed_changes or []))
     problems = _meeting_problems(
-        procurement, round_id=round_id, organisation_id=organisation_id, held_at=held_at,
-        attendees=attendees, minutes=minutes, proposed_changes=changes, now=now,
-    )  # fmt: skip
+        procurement,
+        round_id=round_id,
+        organisation_id=organisation_id,
+        held_at=held_at,
+        attendees=attendees,
+        minutes=minutes,
+        proposed_changes=changes,
+        now=now,
+    )
     if problems:
         raise validation_failed_from(problems)
     engine_step(
-        actor=actor, procurement=procurement, event="negotiate", proposed_changes=changes,
-        justification=justification, evidence=f"Meeting with tenderer {organisation_id}", now=now,
-    )  # fmt: skip
+        actor=actor,
+        procurement=procurement,
+        event="negotiate",
+        proposed_changes=changes,
+        justification=justification,
+        evidence=f"Meeting with tenderer {organisation_id}",
+        now=now,
+    )
     meeting = Meeting.objects.create(
         procurement=procurement,
         round=SubmissionRound.objects.get(pk=round_id),

@@ -61,10 +61,13 @@ def _reduction_allowed(
     rulebook = rulebook_of(procurement)
     if rulebook.event("reduce_tenders") is not None:
         engine_step(
-            actor=actor, procurement=procurement, event="reduce_tenders",
-            justification=justification, evidence="Staged reduction by the award criteria",
+            actor=actor,
+            procurement=procurement,
+            event="reduce_tenders",
+            justification=justification,
+            evidence="Staged reduction by the award criteria",
             now=now,
-        )  # fmt: skip
+        )
         return
     if not section(procurement.design, "award").staged_reduction_announced:
         rule = _rounds_and_rules_rule(rulebook)
@@ -195,20 +198,30 @@ def tenders_reduce(
         if str(organisation.pk) in reasons:
             _leave(actor, procurement, organisation, reasons[str(organisation.pk)], now)
     reduction = Reduction.objects.create(
-        procurement=procurement, round=submission_round, keep=keep,
-        scores=_stored_scores(scores), ranking=_ranking(remaining, computed, kept),
-        kept=[int(k) for k in kept], reasons=reasons, justification=justification.strip(),
-        decided_by=actor.user, decided_at=now,
-    )  # fmt: skip
+        procurement=procurement,
+        round=submission_round,
+        keep=keep,
+        scores=_stored_scores(scores),
+        ranking=_ranking(remaining, computed, kept),
+        kept=[int(k) for k in kept],
+        reasons=reasons,
+        justification=justification.strip(),
+        decided_by=actor.user,
+        decided_at=now,
+    )
     audit_record(
         action=events.TENDERS_REDUCED,
         subject=reduction,
         now=now,
         actor=actor.user,
         organisation=membership.organisation,
-        payload={"round": submission_round.ref, "keep": keep, "kept": reduction.kept,
-                 "reasons": reasons},
-    )  # fmt: skip
+        payload={
+            "round": submission_round.ref,
+            "keep": keep,
+            "kept": reduction.kept,
+            "reasons": reasons,
+        },
+    )
     return reduction
 
 
@@ -217,9 +230,13 @@ def _leave(
 ) -> None:
     """A tenderer left out at a stage: its standing, and the letter that tells it why."""
     participant_set(
-        actor=actor, procurement=procurement, organisation=organisation,
-        standing=Standing.REDUCED, reason=reason, now=now,
-    )  # fmt: skip
+        actor=actor,
+        procurement=procurement,
+        organisation=organisation,
+        standing=Standing.REDUCED,
+        reason=reason,
+        now=now,
+    )
     document = reduction_letter.build(reduction_letter.Reduced(reason))
     letter_send(
         actor=actor, procurement=procurement, recipient=organisation, document=document, now=now

@@ -89,19 +89,33 @@ def document_revision_record(
     if new_deadline is not None and submission_round is not None:
         review = review or _extension_justification(submission_round, new_deadline, reason)
     engine_step(
-        actor=actor, procurement=procurement, event="amend_documents", proposed_changes=changes,
-        justification=review, evidence=title.strip(), now=now,
-    )  # fmt: skip
+        actor=actor,
+        procurement=procurement,
+        event="amend_documents",
+        proposed_changes=changes,
+        justification=review,
+        evidence=title.strip(),
+        now=now,
+    )
     extension = None
     if new_deadline is not None and submission_round is not None:
         extension = submission_round_extend(
-            actor=actor, round_id=submission_round.pk, new_deadline=new_deadline, reason=reason,
+            actor=actor,
+            round_id=submission_round.pk,
+            new_deadline=new_deadline,
+            reason=reason,
             now=now,
-        )  # fmt: skip
+        )
     revision = DocumentRevision.objects.create(
-        procurement=procurement, title=title.strip(), summary=summary.strip(), affects=changes,
-        justification=review, extension=extension, recorded_by=actor.user, recorded_at=now,
-    )  # fmt: skip
+        procurement=procurement,
+        title=title.strip(),
+        summary=summary.strip(),
+        affects=changes,
+        justification=review,
+        extension=extension,
+        recorded_by=actor.user,
+        recorded_at=now,
+    )
     revision.recipients.set(recipients)
     _revision_letters(actor, revision, recipients, now)
     audit_record(

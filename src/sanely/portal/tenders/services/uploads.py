@@ -70,10 +70,16 @@ def upload_begin(
     if problems:
         raise validation_failed_from(problems)
     upload = ChunkedUpload.objects.create(
-        round=submission_round, organisation=organisation, part=part, started_by=actor.user,
-        started_at=now, token=secrets.token_hex(16), name=state.name,
-        total_size=state.total_size, sha256=state.sha256,
-    )  # fmt: skip
+        round=submission_round,
+        organisation=organisation,
+        part=part,
+        started_by=actor.user,
+        started_at=now,
+        token=secrets.token_hex(16),
+        name=state.name,
+        total_size=state.total_size,
+        sha256=state.sha256,
+    )
     _spool(upload).touch(mode=0o600)
     audit_record(
         action=events.UPLOAD_STARTED,
@@ -125,9 +131,13 @@ def upload_finish(*, actor: Actor, upload_id: int, now: datetime) -> SubmissionV
             raise Conflict(f"{str(error).rstrip('.')}.") from None
         try:
             version = submission_submit(
-                actor=actor, round_id=upload.round_id, organisation_id=upload.organisation_id,
-                part=upload.part, upload=assembled, now=now,
-            )  # fmt: skip
+                actor=actor,
+                round_id=upload.round_id,
+                organisation_id=upload.organisation_id,
+                part=upload.part,
+                upload=assembled,
+                now=now,
+            )
         except ValidationFailed:
             _discard(upload)  # the file itself is refused: sending it again will not help
             raise
