@@ -32,9 +32,15 @@ from portal.journey import JOURNEY_STARTS, journey_clock, lawful_design
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.audit.services import audit_verify
+from sanely.portal.award import events as award_events
 from sanely.portal.award.models import Contract
+from sanely.portal.competition import events as competition_events
 from sanely.portal.competition.models import Letter, Participant, Standing
+from sanely.portal.evaluation import events as evaluation_events
+from sanely.portal.negotiation import events as negotiation_events
 from sanely.portal.procurements.models import Procurement
+from sanely.portal.selection import events as selection_events
+from sanely.portal.tenders import events as tenders_events
 from sanely.portal.tenders.models import RoundKind, SubmissionRound
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -466,24 +472,24 @@ AUDITED = {
     "procurement.close_tendering": 1,
     "procurement.notify_decision": 1,
     "procurement.conclude_contracts": 1,
-    "round.created": 4,
-    "round.opening_requested": 4,
-    "round.opened": 4,
-    "submission.received": 5 + 3 * 4,
-    "selection.mark_recorded": 5 * 3,
-    "selection.shortlist_decided": 1,
-    "negotiation.meeting_recorded": 8,
-    "negotiation.question_asked": 1,
-    "negotiation.clarification_answered": 1,
-    "evaluation.conflict_declared": 3,
-    "evaluation.scores_submitted": 2 * 4,
-    "evaluation.consensus_recorded": 3 * 4,
-    "evaluation.price_recorded": 4,
-    "evaluation.strengths_recorded": 4,
-    "evaluation.abnormally_low_decided": 1,
-    "evaluation.signed_off": 1,
-    "award.decision_notices_sent": 1,
-    "award.contract_concluded": 2,
+    tenders_events.ROUND_OPENED_FOR_SUBMISSIONS: 4,
+    tenders_events.ROUND_OPENING_REQUESTED: 4,
+    tenders_events.ROUND_OPENED: 4,
+    tenders_events.SUBMISSION_RECEIVED: 5 + 3 * 4,
+    selection_events.MARK_RECORDED: 5 * 3,
+    selection_events.SHORTLIST_DECIDED: 1,
+    negotiation_events.MEETING_RECORDED: 8,
+    negotiation_events.QUESTION_ASKED: 1,
+    negotiation_events.CLARIFICATION_ANSWERED: 1,
+    competition_events.CONFLICT_DECLARED: 3,
+    evaluation_events.SCORES_SUBMITTED: 2 * 4,
+    evaluation_events.CONSENSUS_RECORDED: 3 * 4,
+    evaluation_events.PRICE_RECORDED: 4,
+    evaluation_events.STRENGTHS_RECORDED: 4,
+    evaluation_events.ABNORMALLY_LOW_DECIDED: 1,
+    evaluation_events.SIGNED_OFF: 1,
+    award_events.DECISION_NOTICES_SENT: 1,
+    award_events.CONTRACT_CONCLUDED: 2,
 }
 
 
@@ -508,7 +514,7 @@ def the_record_holds_every_step(c: Competition) -> None:
     )
     assert AUDITED == {action: actions[action] for action in AUDITED}, actions
     # Standings: invited or not selected at the shortlist, partner or not at the award.
-    assert 5 + 4 == actions["participant.standing_changed"]
+    assert 5 + 4 == actions[competition_events.PARTICIPANT_STANDING_CHANGED]
     # Letters: the shortlist's 4 invitations and 1 regret, each tender round's invitation to the
     # 4 tenderers, the answer to all 4, and a decision notice to every one of the 5.
     kinds = Counter(Letter.objects.filter(procurement=procurement).values_list("kind", flat=True))
@@ -517,7 +523,7 @@ def the_record_holds_every_step(c: Competition) -> None:
         kinds["clarification"],
         kinds["award_decision"],
     )
-    assert 5 + 12 + 4 + 5 == actions["letter.sent"] == kinds.total()
+    assert 5 + 12 + 4 + 5 == actions[competition_events.LETTER_SENT] == kinds.total()
     report = audit_verify()
     assert report.intact, report
 

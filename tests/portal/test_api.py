@@ -7,6 +7,7 @@ import pytest
 from cast import NOW
 from django.test import Client
 
+from sanely.portal.accounts import events as accounts_events
 from sanely.portal.accounts.models import ApiToken, Role
 from sanely.portal.accounts.services import token_create
 from sanely.portal.audit.models import AuditEvent
@@ -195,7 +196,7 @@ def test_adding_a_member_emails_them_and_is_audited(
     assert ["new.person@wessex.example"] == mailoutbox[0].to
     assert "/password-set/" in mailoutbox[0].body
     assert AuditEvent.objects.filter(
-        action="membership.added", payload__user="new.person@wessex.example"
+        action=accounts_events.MEMBERSHIP_ADDED, payload__user="new.person@wessex.example"
     ).exists()
 
 

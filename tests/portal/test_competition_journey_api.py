@@ -22,9 +22,16 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.accounts.services import token_create
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.audit.services import audit_verify
+from sanely.portal.award import events as award_events
 from sanely.portal.award.models import Contract
+from sanely.portal.competition import events as competition_events
 from sanely.portal.competition.models import Participant
+from sanely.portal.evaluation import events as evaluation_events
+from sanely.portal.negotiation import events as negotiation_events
+from sanely.portal.procurements import events as procurements_events
 from sanely.portal.procurements.engine import uk_date
+from sanely.portal.selection import events as selection_events
+from sanely.portal.tenders import events as tenders_events
 from sanely.portal.tenders.keys import signing_key
 from sanely.portal.tenders.models import SubmissionRound
 
@@ -345,41 +352,44 @@ def test_a_multi_partner_partnership_runs_through_the_api_from_notice_to_contrac
 def _every_step_is_in_the_audit_trail():
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     for step in (
-        "procurement.created",
-        "procurement.design_changed",
+        procurements_events.PROCUREMENT_CREATED,
+        procurements_events.PROCUREMENT_DESIGN_CHANGED,
         "procurement.submit_notice",
-        "round.created",
-        "interest.expressed",
-        "submission.received",
+        tenders_events.ROUND_OPENED_FOR_SUBMISSIONS,
+        tenders_events.INTEREST_EXPRESSED,
+        tenders_events.SUBMISSION_RECEIVED,
         "procurement.close_requests",
-        "round.opening_requested",
-        "round.opened",
-        "selection.mark_recorded",
-        "selection.shortlist_decided",
+        tenders_events.ROUND_OPENING_REQUESTED,
+        tenders_events.ROUND_OPENED,
+        selection_events.MARK_RECORDED,
+        selection_events.SHORTLIST_DECIDED,
         "procurement.invite_to_tender",
-        "letter.sent",
-        "participant.standing_changed",
-        "negotiation.meeting_recorded",
+        competition_events.LETTER_SENT,
+        competition_events.PARTICIPANT_STANDING_CHANGED,
+        negotiation_events.MEETING_RECORDED,
         "procurement.negotiate",
-        "negotiation.question_asked",
-        "negotiation.clarification_answered",
-        "negotiation.tenders_reduced",
+        negotiation_events.QUESTION_ASKED,
+        negotiation_events.CLARIFICATION_ANSWERED,
+        negotiation_events.TENDERS_REDUCED,
         "procurement.reduce_tenders",
         "procurement.invite_final_tenders",
         "procurement.close_tendering",
-        "evaluation.conflict_declared",
-        "evaluation.score_recorded",
-        "evaluation.scores_submitted",
-        "evaluation.consensus_recorded",
-        "evaluation.strengths_recorded",
-        "evaluation.price_recorded",
-        "evaluation.signed_off",
-        "award.decision_notices_sent",
+        competition_events.CONFLICT_DECLARED,
+        evaluation_events.SCORE_RECORDED,
+        evaluation_events.SCORES_SUBMITTED,
+        evaluation_events.CONSENSUS_RECORDED,
+        evaluation_events.STRENGTHS_RECORDED,
+        evaluation_events.PRICE_RECORDED,
+        evaluation_events.SIGNED_OFF,
+        award_events.DECISION_NOTICES_SENT,
         "procurement.notify_decision",
         "procurement.conclude_contracts",
-        "award.contract_concluded",
+        award_events.CONTRACT_CONCLUDED,
     ):
         assert step in actions, step
-    assert 5 + 4 + 4 + 3 == AuditEvent.objects.filter(action="submission.received").count()
+    assert (
+        5 + 4 + 4 + 3
+        == AuditEvent.objects.filter(action=tenders_events.SUBMISSION_RECEIVED).count()
+    )
     report = audit_verify()
     assert report.broken_event_id is None, report.problem

@@ -6,6 +6,7 @@ import pytest
 from cast import PASSWORD
 from django.test import Client
 
+from sanely.portal.accounts import events as accounts_events
 from sanely.portal.accounts.models import ApiToken, LoginAttempt, Membership, Organisation, Role
 from sanely.portal.audit.models import AuditEvent
 
@@ -38,7 +39,7 @@ def test_sign_in_and_out_are_audited(wessex):
     assert "Wessex County Council" in client.get("/").text
     assert 302 == client.post("/sign-out").status_code
     actions = list(AuditEvent.objects.filter(actor__email=email).values_list("action", flat=True))
-    assert ["user.signed_in", "user.signed_out"] == actions[-2:]
+    assert [accounts_events.USER_SIGNED_IN, accounts_events.USER_SIGNED_OUT] == actions[-2:]
 
 
 def test_a_wrong_password_shows_one_error_and_is_recorded(wessex):
@@ -189,10 +190,10 @@ def test_making_and_revoking_a_token_in_the_browser(wessex):
 def test_the_audit_trail_page_filters(wessex):
     client = wessex.client(Role.AUDITOR)
     everything = client.get("/audit/")
-    assert "membership.added" in everything.text
+    assert accounts_events.MEMBERSHIP_ADDED in everything.text
     only = client.get("/audit/?action=organisation.created")
-    assert "organisation.created" in only.text
-    assert "membership.added" not in only.text
+    assert accounts_events.ORGANISATION_CREATED in only.text
+    assert accounts_events.MEMBERSHIP_ADDED not in only.text
     assert 400 == client.get("/audit/?date_from=yesterday").status_code
     assert 403 == wessex.client(Role.EVALUATOR).get("/audit/").status_code
 

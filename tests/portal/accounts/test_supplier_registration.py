@@ -2,6 +2,7 @@ import pytest
 from cast import PASSWORD
 from django.test import Client
 
+from sanely.portal.accounts import events as accounts_events
 from sanely.portal.accounts.models import Membership, Organisation, User
 from sanely.portal.audit.models import AuditEvent
 
@@ -28,7 +29,7 @@ def test_a_supplier_registers_and_becomes_its_admin():
     assert ("supplier_admin", "supplier") == (membership.role, membership.organisation.kind)
     assert membership.organisation.is_vcse
     assert "Riverside Community Transport CIC" in client.get(response.headers["Location"]).text
-    assert AuditEvent.objects.filter(action="organisation.supplier_registered").exists()
+    assert AuditEvent.objects.filter(action=accounts_events.SUPPLIER_REGISTERED).exists()
 
 
 def test_every_problem_is_shown_at_once_and_nothing_is_kept(kestrel):

@@ -9,6 +9,7 @@ from portal.award.record import AWARD_DESIGN, SENT_AT, evaluated
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.award import events as award_events
 from sanely.portal.award.models import Contract
 from sanely.portal.award.selectors import access_contract, partner_contract_list
 from sanely.portal.award.services import award_notify, contracts_conclude
@@ -162,7 +163,7 @@ def test_a_partner_finds_its_contract_from_the_opportunity_page(wessex, pcr):
 def test_each_contract_is_audited_for_the_authority_with_its_partner(wessex, pcr):
     notified(wessex, pcr)
     contracts = conclude(wessex, pcr, PCR_AFTER)
-    events = AuditEvent.objects.filter(action="award.contract_concluded").order_by("sequence")
+    events = AuditEvent.objects.filter(action=award_events.CONTRACT_CONCLUDED).order_by("sequence")
     assert [(str(c.pk), wessex.organisation.pk, c.partner_id, "450000") for c in contracts] == [
         (e.subject_id, e.organisation_id, e.payload["partner"], e.payload["max_cost"])
         for e in events

@@ -9,6 +9,7 @@ from portal.award.record import NOT_SELECTED_REASON, REDUCED_REASON, SENT_AT, ST
 from sanely.documents.letters.award_decision import KIND as AWARD_DECISION
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.award import events as award_events
 from sanely.portal.award.selectors import standstill
 from sanely.portal.award.services import award_notify
 from sanely.portal.competition.models import Letter, Participant, Standing
@@ -147,7 +148,7 @@ def test_pa_summaries_publish_the_award_notice_and_standstill_is_eight_working_d
 
 def test_the_notices_are_audited_with_the_authority(wessex, pcr):
     notify(wessex, pcr)
-    event = AuditEvent.objects.get(action="award.decision_notices_sent")
+    event = AuditEvent.objects.get(action=award_events.DECISION_NOTICES_SENT)
     assert (wessex.organisation.pk, 5) == (event.authority_id, len(event.payload["recipients"]))
     assert AuditEvent.objects.filter(action="procurement.notify_decision").exists()
 

@@ -5,6 +5,7 @@ from portal.evaluation.world import score
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.competition import events as competition_events
 from sanely.portal.competition.models import ConflictDeclaration, DeclarationsAreKept, Standing
 from sanely.portal.competition.selectors import may_read_tenders
 from sanely.portal.competition.services import participant_set
@@ -72,7 +73,7 @@ def test_a_conflict_needs_its_details(c):
 
 def test_declarations_are_audited_and_cannot_be_deleted(c):
     declaration = _declare(c, conflict=True, details="Shares in Heron Transit CIC.")
-    event = AuditEvent.objects.get(action="evaluation.conflict_declared")
+    event = AuditEvent.objects.get(action=competition_events.CONFLICT_DECLARED)
     assert (True, "Shares in Heron Transit CIC.") == (
         event.payload["conflict"],
         event.payload["details"],

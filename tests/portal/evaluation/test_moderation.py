@@ -11,6 +11,7 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, ValidationFailed
+from sanely.portal.evaluation import events as evaluation_events
 from sanely.portal.evaluation.models import Consensus, ConsensusRevision
 from sanely.portal.evaluation.selectors import moderation_sheet
 from sanely.portal.evaluation.services import consensus_record
@@ -76,7 +77,7 @@ def test_a_consensus_and_every_change_need_a_reason_and_are_kept(c):
     assert [(None, Decimal(8)), (Decimal(8), Decimal(7))] == [
         (r.previous_score, r.score) for r in ConsensusRevision.objects.all()
     ]
-    change = AuditEvent.objects.filter(action="evaluation.consensus_recorded").last()
+    change = AuditEvent.objects.filter(action=evaluation_events.CONSENSUS_RECORDED).last()
     assert ("8", "7", "On reflection the app pilot has not run yet.") == (
         change.payload["from"],
         change.payload["to"],

@@ -35,6 +35,7 @@ from sanely.portal.audit.models import AuditEvent
 from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, ValidationFailed
+from sanely.portal.evaluation import events as evaluation_events
 from sanely.portal.evaluation.models import AbnormallyLowDecision, EvaluationOutcome
 from sanely.portal.evaluation.ranking import ranking_of
 from sanely.portal.evaluation.selectors import low_flags
@@ -87,7 +88,7 @@ def test_sign_off_freezes_the_results_under_the_act_in_assessment(c):
         (o.tenderer.name, o.total, o.price, o.recommended) for o in outcomes[:1]
     ]
     assert "Osprey Robotics Ltd: tested booking by phone and app." == outcomes[0].strengths
-    assert 1 == AuditEvent.objects.filter(action="evaluation.signed_off").count()
+    assert 1 == AuditEvent.objects.filter(action=evaluation_events.SIGNED_OFF).count()
     with pytest.raises(Conflict, match="signed off"):
         agree(c, c.tenderers[0], [1, 1, 1])
 
@@ -133,7 +134,7 @@ def test_a_price_cites_a_final_tender_version_of_that_tenderer(c):
     assert {"price", "version_id"} == set(refused.value.detail)
     price(c, kestrel, "400000")
     price(c, kestrel, "401000")
-    change = AuditEvent.objects.filter(action="evaluation.price_recorded").last()
+    change = AuditEvent.objects.filter(action=evaluation_events.PRICE_RECORDED).last()
     assert ("400000.00", "401000.00") == (change.payload["from"], change.payload["to"])
 
 

@@ -7,6 +7,7 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, ValidationFailed
+from sanely.portal.evaluation import events as evaluation_events
 from sanely.portal.evaluation.models import Score
 from sanely.portal.evaluation.selectors import access_scores
 from sanely.portal.evaluation.services import declaration_record, score_record
@@ -86,7 +87,7 @@ def test_a_score_changes_until_submitted_then_is_fixed(c):
     _one(c, 6)
     _one(c, 7)
     assert [7] == [int(s.score) for s in Score.objects.all()]
-    change = AuditEvent.objects.filter(action="evaluation.score_recorded").last()
+    change = AuditEvent.objects.filter(action=evaluation_events.SCORE_RECORDED).last()
     assert ("6", "7") == (change.payload["from"], change.payload["to"])
     with pytest.raises(Conflict, match="not yet scored: Quality: Delivery plan; Social value"):
         submit(c, Role.EVALUATOR, kestrel)

@@ -9,6 +9,7 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import NotFound, PermissionDenied, RuleRefused, ValidationFailed
+from sanely.portal.negotiation import events as negotiation_events
 from sanely.portal.negotiation.models import Meeting
 from sanely.portal.negotiation.selectors import access_meeting
 from sanely.portal.negotiation.services import meeting_record
@@ -43,7 +44,7 @@ def test_a_lead_records_a_meeting_with_a_tenderer(neg, lead):
     )
     assert ["The depot at Dorchester is available from June."] == meeting.information_given
     actions = list(AuditEvent.objects.values_list("action", flat=True).order_by("-pk")[:2])
-    assert ["negotiation.meeting_recorded", "procurement.negotiate"] == actions
+    assert [negotiation_events.MEETING_RECORDED, "procurement.negotiate"] == actions
 
 
 def test_every_problem_is_named_at_once(neg, lead):

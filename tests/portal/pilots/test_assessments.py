@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.pilots import events as pilots_events
 from sanely.portal.pilots.models import OutcomeAssessment
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_a_commissioner_gets_a_verdict_with_its_sentence(
     actions = AuditEvent.objects.filter(
         subject_type="pilots.outcomeassessment", subject_id=str(assessment.pk)
     ).values_list("action", flat=True)
-    assert ["assessment.requested", "assessment.completed"] == list(actions)
+    assert [pilots_events.ASSESSMENT_REQUESTED, pilots_events.ASSESSMENT_COMPLETED] == list(actions)
 
 
 def test_a_staggered_design_shows_its_event_time_plot(wessex, django_capture_on_commit_callbacks):

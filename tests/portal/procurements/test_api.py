@@ -6,6 +6,7 @@ import pytest
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
+from sanely.portal.procurements import events as procurements_events
 from sanely.portal.procurements.models import Procurement
 from sanely.procedure import rulebook_for
 
@@ -253,8 +254,8 @@ def test_every_write_is_an_audit_event(make_procurement, lead, wessex, api):
         .values_list("action", flat=True)
     )
     assert [
-        "procurement.created",
-        "procurement.design_changed",
+        procurements_events.PROCUREMENT_CREATED,
+        procurements_events.PROCUREMENT_DESIGN_CHANGED,
         "procurement.submit_notice",
     ] == actions
     event = AuditEvent.objects.get(subject_id=str(pid), action="procurement.submit_notice")

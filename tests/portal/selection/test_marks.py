@@ -10,6 +10,7 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from sanely.portal.selection import events as selection_events
 from sanely.portal.selection.models import SelectionMark
 from sanely.portal.selection.services import MarkEntry, selection_marks_record
 
@@ -116,7 +117,7 @@ def test_changing_a_mark_records_old_and_new_values(wessex, five):
     procurement = selecting(wessex, five[:1])
     mark(wessex, procurement, five[0], track="3")
     mark(wessex, procurement, five[0], role=Role.PROCUREMENT_LEAD, track="4")
-    changes = AuditEvent.objects.filter(action="selection.mark_recorded").order_by("sequence")
+    changes = AuditEvent.objects.filter(action=selection_events.MARK_RECORDED).order_by("sequence")
     assert 4 == changes.count()  # three first marks, then the one that changed
     last = changes.last()
     assert {"passed": None, "score": "3", "reason": "Track record worth 3."} == last.payload["old"]

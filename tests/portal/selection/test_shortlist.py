@@ -15,6 +15,7 @@ from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, RuleRefused
 from sanely.portal.procurements.models import Procurement
+from sanely.portal.selection import events as selection_events
 from sanely.portal.selection.models import ShortlistDecision
 from sanely.portal.selection.selectors import selection_board
 from sanely.portal.selection.services import shortlist_decide
@@ -238,7 +239,7 @@ def test_the_decision_is_audited_for_the_authority_with_who_is_invited(wessex, f
     mark(wessex, procurement, five[0])
     mark(wessex, procurement, five[1], insured=False)
     decision = _decide(wessex, procurement)
-    event = AuditEvent.objects.get(action="selection.shortlist_decided")
+    event = AuditEvent.objects.get(action=selection_events.SHORTLIST_DECIDED)
     assert (str(decision.pk), wessex.organisation.pk, [five[0].organisation.pk]) == (
         event.subject_id,
         event.organisation_id,

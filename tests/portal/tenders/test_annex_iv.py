@@ -18,6 +18,7 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from sanely.portal.tenders import events as tenders_events
 from sanely.portal.tenders.models import SubmissionRound, SubmissionVersion
 from sanely.portal.tenders.selectors import access_submission_content
 from sanely.portal.tenders.services import (
@@ -30,7 +31,7 @@ from sanely.portal.tenders.services import (
 from sanely.vault.cli import main as vault_cli
 
 pytestmark = pytest.mark.django_db
-REFUSED = "security.sealed_access_refused"
+REFUSED = tenders_events.SEALED_ACCESS_REFUSED
 AUTHORITY_ROLES = [
     Role.COMMISSIONER,
     Role.PROCUREMENT_LEAD,
@@ -93,7 +94,7 @@ def test_annex_iv_a_exact_time_and_date_of_receipt_is_determined(kestrel, past_r
         now=received,
     )
     version.refresh_from_db()
-    event = AuditEvent.objects.get(action="submission.received")
+    event = AuditEvent.objects.get(action=tenders_events.SUBMISSION_RECEIVED)
     stamp = received.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     assert (received, received) == (version.received_at, event.at)
     assert f'"received_at":"{stamp}"' in version.receipt
@@ -227,7 +228,7 @@ def test_annex_iv_e_only_authorised_persons_give_access_and_only_after_the_date(
         )
     opened = round_opening_confirm(actor=commissioner, round_id=sealed.round_id, now=now())
     assert (lead.user, commissioner.user) == (opened.opening_requested_by, opened.opened_by)
-    assert ["round.opening_requested", "round.opened"] == list(
+    assert [tenders_events.ROUND_OPENING_REQUESTED, tenders_events.ROUND_OPENED] == list(
         AuditEvent.objects.filter(action__startswith="round.open").values_list("action", flat=True)
     )
     assert 3 == AuditEvent.objects.filter(action=REFUSED).count()
@@ -254,7 +255,7 @@ def test_annex_iv_f_opened_data_stays_accessible_only_to_authorised_persons(
     assert 404 == api.get(f"/api/v1/submissions/{opened.pk}/content").status_code
     assert (
         len(AUTHORITY_ROLES) + 1
-        == AuditEvent.objects.filter(action="submission.content_read").count()
+        == AuditEvent.objects.filter(action=tenders_events.SUBMISSION_CONTENT_READ).count()
     )
 
 

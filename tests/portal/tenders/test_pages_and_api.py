@@ -10,6 +10,7 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.config.jinja2 import uk_time
 from sanely.portal.core.clock import now
+from sanely.portal.tenders import events as tenders_events
 from sanely.portal.tenders.models import Interest, SubmissionRound, SubmissionVersion
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_a_supplier_expresses_interest_once(kestrel, procurement):
     )
     assert 201 == api.status_code
     assert 1 == Interest.objects.count()
-    event = AuditEvent.objects.get(action="interest.expressed")
+    event = AuditEvent.objects.get(action=tenders_events.INTEREST_EXPRESSED)
     assert procurement.organisation_id == event.authority_id
 
 

@@ -11,6 +11,7 @@ from sanely import vault
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.errors import Conflict, NotFound, ValidationFailed
+from sanely.portal.tenders import events as tenders_events
 from sanely.portal.tenders.keys import signing_key
 from sanely.portal.tenders.models import SubmissionVersion
 from sanely.portal.tenders.selectors import completeness
@@ -61,7 +62,7 @@ def test_a_submission_is_sealed_stored_and_receipted(kestrel, past_round, opened
         "Received: Request to participate for IP-2026-TEST1 Demand-responsive rural transport"
     ] == [m.subject for m in mail.outbox]
     assert version.receipt in mail.outbox[0].body
-    event = AuditEvent.objects.get(action="submission.received")
+    event = AuditEvent.objects.get(action=tenders_events.SUBMISSION_RECEIVED)
     assert (kestrel.organisation.pk, past_round.procurement.organisation_id) == (
         event.organisation_id,
         event.authority_id,

@@ -16,6 +16,7 @@ from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.competition.services import letter_send, participant_set
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, RuleRefused, ValidationFailed
+from sanely.portal.tenders import events as tenders_events
 from sanely.portal.tenders.models import SubmissionVersion
 from sanely.portal.tenders.services import submission_round_open, submission_submit
 
@@ -253,5 +254,5 @@ def test_people_who_may_evaluate_read_a_tender_only_after_declaring_no_conflict(
     )
     with pytest.raises(PermissionDenied):
         read(Role.PROCUREMENT_LEAD)
-    refused = AuditEvent.objects.filter(action="security.sealed_access_refused")
+    refused = AuditEvent.objects.filter(action=tenders_events.SEALED_ACCESS_REFUSED)
     assert 2 == refused.count()
