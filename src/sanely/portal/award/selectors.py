@@ -24,14 +24,15 @@ from sanely.portal.procurements.engine import UK, rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES, access_procurement
 from sanely.procedure import Rulebook, deadline_for
+from sanely.procedure import events as lifecycle
 
 from .models import Contract
 
 # The same steps are named differently by the regimes: PCR 2015, PCSR 2016 and the
 # Directive notify the decision and conclude; the Procurement Act 2023 publishes the
 # contract award notice (after the assessment summaries) and enters into contracts.
-NOTIFY_EVENTS = ("notify_decision", "publish_award_notice")
-CONCLUDE_EVENTS = ("conclude_contracts", "enter_contracts")
+NOTIFY_EVENTS = (lifecycle.NOTIFY_DECISION, lifecycle.PUBLISH_AWARD_NOTICE)
+CONCLUDE_EVENTS = (lifecycle.CONCLUDE_CONTRACTS, lifecycle.ENTER_CONTRACTS)
 # Candidates told of the decision although they have no evaluated tender.
 EARLIER_STAGES = (Standing.NOT_SELECTED, Standing.REDUCED, Standing.REJECTED, Standing.INVITED)
 

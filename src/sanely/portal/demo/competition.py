@@ -37,6 +37,7 @@ from sanely.portal.tenders.services import (
     submission_round_open,
     submission_submit,
 )
+from sanely.procedure import events as lifecycle
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _requests(team: Team, procurement: Procurement, now: datetime, days: tuple[i
     suppliers = Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).order_by("pk")[:5]
     for hours, supplier in enumerate(suppliers):
         _submit(procurement, rtp, supplier, _days(now, submitted) + timedelta(hours=hours))
-    _act(team, procurement, "close_requests", _days(now, closed))
+    _act(team, procurement, lifecycle.CLOSE_REQUESTS, _days(now, closed))
     _open(team, rtp, _days(now, closed))
     selection_demo.select(
         procurement, assessor=team.evaluators[0], lead=team.lead, now=_days(now, selected)
@@ -182,7 +183,7 @@ def _to_final_tenders(procurement: Procurement, team: Team, now: datetime, start
     )
     negotiation_demo.reduce(procurement, lead=team.lead, keep=3, now=_days(now, start - 89))
     _tender_round(team, procurement, now, opened=start - 90, closes=start - 110, final=True)
-    _act(team, procurement, "close_tendering", _days(now, start - 112))
+    _act(team, procurement, lifecycle.CLOSE_TENDERING, _days(now, start - 112))
 
 
 def _in_moderation(procurement: Procurement, team: Team, now: datetime) -> None:

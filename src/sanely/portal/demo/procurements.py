@@ -25,6 +25,7 @@ from sanely.portal.procurements.services import (
     procurement_create,
     procurement_design_update,
 )
+from sanely.procedure import events as lifecycle
 
 DESIGNS = Path(__file__).parent / "designs"
 JUSTIFICATION = "Reviewed with legal services; the reasons are in the procurement file."
@@ -49,7 +50,7 @@ PROCUREMENTS = [
         lead="procurement@wessex.example",
         title="Demand-responsive rural transport",
         notice_days_ago=5,
-        steps=(("publish_tender_notice", 5, {}),),
+        steps=((lifecycle.PUBLISH_TENDER_NOTICE, 5, {}),),
     ),
     DemoProcurement(
         reference="WCC-IP-2026-002",
@@ -65,7 +66,7 @@ PROCUREMENTS = [
         commenced_on=date(2024, 10, 1),
         notice_days_ago=70,
         # The competition demo (demo/competition.py) plays the rest.
-        steps=(("submit_notice", 70, {}),),
+        steps=((lifecycle.SUBMIT_NOTICE, 70, {}),),
     ),
     DemoProcurement(
         reference="WCC-IP-2024-004",
@@ -74,7 +75,7 @@ PROCUREMENTS = [
         title="Home care visits scheduled around people",
         commenced_on=date(2024, 11, 1),
         notice_days_ago=150,
-        steps=(("submit_notice", 150, {}),),
+        steps=((lifecycle.SUBMIT_NOTICE, 150, {}),),
     ),
     DemoProcurement(
         reference="WCC-IP-2025-005",
@@ -83,7 +84,7 @@ PROCUREMENTS = [
         title="Hospital discharge to assess at home",
         commenced_on=date(2025, 6, 2),
         notice_days_ago=120,
-        steps=(("publish_tender_notice", 120, {}),),
+        steps=((lifecycle.PUBLISH_TENDER_NOTICE, 120, {}),),
     ),
     DemoProcurement(
         reference="NHSL-IP-2026-001",
@@ -91,7 +92,7 @@ PROCUREMENTS = [
         lead="procurement@lothian.example",
         title="Remote monitoring for COPD patients",
         notice_days_ago=12,
-        steps=(("submit_notice", 12, {}),),
+        steps=((lifecycle.SUBMIT_NOTICE, 12, {}),),
     ),
 ]
 

@@ -37,6 +37,7 @@ from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES, access_procurement
 from sanely.portal.tenders.models import RoundKind, SubmissionRound, SubmissionVersion
 from sanely.procedure import ScoringError, abnormally_low
+from sanely.procedure import events as lifecycle
 
 from .models import (
     AbnormallyLowDecision,
@@ -181,7 +182,7 @@ def final_tenders(procurement: Procurement, tenderer: Organisation) -> list[Subm
 def evaluation_state(procurement: Procurement) -> str:
     """The rulebook's state after tendering closes: PCR 2015 "evaluation", PA 2023 "assessment"."""
     rulebook = rulebook_of(procurement)
-    return next(e.target for e in rulebook.events if e.id == "close_tendering")
+    return next(e.target for e in rulebook.events if e.id == lifecycle.CLOSE_TENDERING)
 
 
 def signed_off(procurement: Procurement) -> bool:

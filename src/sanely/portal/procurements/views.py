@@ -28,6 +28,7 @@ from sanely.portal.core.errors import (
 )
 from sanely.portal.web.pages import errors_context, page_guard
 from sanely.procedure import CIRCUMSTANCES, KINDS, rulebook_ids
+from sanely.procedure import events as lifecycle
 
 from . import selectors, services, wizard
 from .design import LOCKED_AT_PUBLICATION, SECTIONS, ActionIn, section
@@ -36,17 +37,17 @@ from .planning import target_plans
 
 # The answers each action asks for, besides a justification and evidence.
 ACTION_FIELDS: dict[str, tuple[str, ...]] = {
-    "invite_to_tender": ("qualified", "invited"),
-    "negotiate": ("proposed_changes",),
-    "amend_documents": ("proposed_changes",),
-    "notify_decision": ("not_yet_notified",),
-    "publish_award_notice": ("summaries_sent_on", "not_yet_notified"),
-    "conclude_contracts": ("partners",),
-    "enter_contracts": ("partners",),
-    "continue_partnership": ("targets_assessment",),
-    "reduce_partners": ("targets_assessment", "partners"),
-    "terminate_partnership": ("targets_assessment",),
-    "start_purchase": ("targets_assessment", "performance_levels_met", "purchase_price"),
+    lifecycle.INVITE_TO_TENDER: ("qualified", "invited"),
+    lifecycle.NEGOTIATE: ("proposed_changes",),
+    lifecycle.AMEND_DOCUMENTS: ("proposed_changes",),
+    lifecycle.NOTIFY_DECISION: ("not_yet_notified",),
+    lifecycle.PUBLISH_AWARD_NOTICE: ("summaries_sent_on", "not_yet_notified"),
+    lifecycle.CONCLUDE_CONTRACTS: ("partners",),
+    lifecycle.ENTER_CONTRACTS: ("partners",),
+    lifecycle.CONTINUE_PARTNERSHIP: ("targets_assessment",),
+    lifecycle.REDUCE_PARTNERS: ("targets_assessment", "partners"),
+    lifecycle.TERMINATE_PARTNERSHIP: ("targets_assessment",),
+    lifecycle.START_PURCHASE: ("targets_assessment", "performance_levels_met", "purchase_price"),
 }
 # Which design section holds each field the engine names in a problem.
 PROBLEM_SECTIONS: dict[str, str] = {
@@ -175,15 +176,21 @@ def _time_left(moment: datetime, at: datetime) -> str:
 # Steps taken on a stage's own page, which records what the step needs (who is invited, the
 # letters, the contracts) and then applies the lifecycle action: (page, what to do there).
 STAGE_PAGES = {
-    "invite_to_tender": ("selection:selection", "Decide the shortlist on the selection page"),
-    "invite_final_tenders": ("tenders:rounds", "Open the final round on the rounds page"),
-    "negotiate": ("negotiation:procurement", "Record negotiations on the negotiation page"),
-    "amend_documents": ("negotiation:procurement", "Record a revision on the negotiation page"),
-    "reduce_tenders": ("negotiation:procurement", "Reduce tenders on the negotiation page"),
-    "notify_decision": ("award:procurement", "Send the decision notices on the award page"),
-    "publish_award_notice": ("award:procurement", "Send the summaries on the award page"),
-    "conclude_contracts": ("award:procurement", "Conclude the contracts on the award page"),
-    "enter_contracts": ("award:procurement", "Enter into the contracts on the award page"),
+    lifecycle.INVITE_TO_TENDER: (
+        "selection:selection",
+        "Decide the shortlist on the selection page",
+    ),
+    lifecycle.INVITE_FINAL_TENDERS: ("tenders:rounds", "Open the final round on the rounds page"),
+    lifecycle.NEGOTIATE: ("negotiation:procurement", "Record negotiations on the negotiation page"),
+    lifecycle.AMEND_DOCUMENTS: (
+        "negotiation:procurement",
+        "Record a revision on the negotiation page",
+    ),
+    lifecycle.REDUCE_TENDERS: ("negotiation:procurement", "Reduce tenders on the negotiation page"),
+    lifecycle.NOTIFY_DECISION: ("award:procurement", "Send the decision notices on the award page"),
+    lifecycle.PUBLISH_AWARD_NOTICE: ("award:procurement", "Send the summaries on the award page"),
+    lifecycle.CONCLUDE_CONTRACTS: ("award:procurement", "Conclude the contracts on the award page"),
+    lifecycle.ENTER_CONTRACTS: ("award:procurement", "Enter into the contracts on the award page"),
 }
 
 

@@ -39,6 +39,7 @@ from sanely.procedure import (
     rank,
     shortlist,
 )
+from sanely.procedure import events as lifecycle
 
 from .models import SelectionMark, ShortlistDecision
 
@@ -101,7 +102,7 @@ def rtp_round(procurement: Procurement) -> SubmissionRound | None:
 
 def selection_states(procurement: Procurement) -> tuple[str, ...]:
     """The rulebook's states in which candidates are selected: those it invites to tender from."""
-    event = rulebook_of(procurement).event("invite_to_tender")
+    event = rulebook_of(procurement).event(lifecycle.INVITE_TO_TENDER)
     return event.sources if event is not None else ()
 
 
@@ -120,7 +121,7 @@ def selection_blocker(
     if procurement.state not in states:
         rulebook = rulebook_of(procurement)
         wanted = " or ".join(_state_label(rulebook, s) for s in states)
-        closing = rulebook.event("close_requests")
+        closing = rulebook.event(lifecycle.CLOSE_REQUESTS)
         early = closing is not None and procurement.state in closing.sources
         return (
             f"Candidates are selected while the procurement is at “{wanted}”; it is at"

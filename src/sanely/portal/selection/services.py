@@ -23,6 +23,7 @@ from sanely.portal.procurements.design import SelectionCriterion as PublishedCri
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_act
 from sanely.procedure import Shortlist
+from sanely.procedure import events as lifecycle
 
 from . import events, letters
 from .models import SelectionMark, ShortlistDecision
@@ -193,7 +194,7 @@ def shortlist_decide(
     procurement_act(
         actor=actor,
         procurement_id=procurement.pk,
-        event="invite_to_tender",
+        event=lifecycle.INVITE_TO_TENDER,
         action=Action(
             qualified=tuple(r.candidate for r in board.results.values() if r.qualifies),
             invited=tuple(proposed.invited),

@@ -11,6 +11,7 @@ from sanely.portal.competition.selectors import tenderers
 from sanely.portal.core.errors import validation_failed_from
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.models import SubmissionRound
+from sanely.procedure import events as lifecycle
 
 from .. import events
 from ..models import Meeting
@@ -96,7 +97,7 @@ def meeting_record(
     engine_step(
         actor=actor,
         procurement=procurement,
-        event="negotiate",
+        event=lifecycle.NEGOTIATE,
         proposed_changes=changes,
         justification=justification,
         evidence=f"Meeting with tenderer {organisation_id}",

@@ -23,6 +23,7 @@ from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.models import SubmissionRound
 from sanely.procedure import Breakdown, Rule, Rulebook, ScoringError, rank, staged_reduction
+from sanely.procedure import events as lifecycle
 
 from .. import events
 from ..models import Reduction
@@ -47,7 +48,7 @@ def _rounds_and_rules_rule(rulebook: Rulebook) -> Rule:
     return next(
         r
         for r in rulebook.rules
-        if any(c.event == "negotiate" and c.guard == "round_not_final" for c in r.checks)
+        if any(c.event == lifecycle.NEGOTIATE and c.guard == "round_not_final" for c in r.checks)
     )
 
 
@@ -59,11 +60,11 @@ def _reduction_allowed(
     Procurement Act 2023), a reduction is refused unless the procurement announced it.
     """
     rulebook = rulebook_of(procurement)
-    if rulebook.event("reduce_tenders") is not None:
+    if rulebook.event(lifecycle.REDUCE_TENDERS) is not None:
         engine_step(
             actor=actor,
             procurement=procurement,
-            event="reduce_tenders",
+            event=lifecycle.REDUCE_TENDERS,
             justification=justification,
             evidence="Staged reduction by the award criteria",
             now=now,
@@ -78,7 +79,7 @@ def _reduction_allowed(
             rule=rule.id,
             citation=rule.citation,
         )
-    negotiating = rulebook.event("negotiate")
+    negotiating = rulebook.event(lifecycle.NEGOTIATE)
     if negotiating is None or not rulebook.leaves(negotiating, procurement.state):
         raise Conflict(
             f"The procurement is {procurement.state}: tenders are reduced only while tendering."

@@ -14,6 +14,7 @@ from sanely.portal.competition.services import letter_send
 from sanely.portal.core.errors import Conflict, validation_failed_from
 from sanely.portal.tenders.models import SubmissionRound
 from sanely.portal.tenders.services import submission_round_extend
+from sanely.procedure import events as lifecycle
 
 from .. import events
 from ..models import DocumentRevision
@@ -91,7 +92,7 @@ def document_revision_record(
     engine_step(
         actor=actor,
         procurement=procurement,
-        event="amend_documents",
+        event=lifecycle.AMEND_DOCUMENTS,
         proposed_changes=changes,
         justification=review,
         evidence=title.strip(),

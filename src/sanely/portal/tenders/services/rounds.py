@@ -19,6 +19,7 @@ from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 from sanely.portal.procurements.services import procurement_act, require_justification
 from sanely.procedure import check, evaluate
+from sanely.procedure import events as lifecycle
 
 from .. import events
 from ..keys import master_key
@@ -165,14 +166,16 @@ def _invite_to_round(actor: Actor, submission_round: SubmissionRound, now: datet
 def _revised_round_allowed(procurement: Procurement, justification: str, now: datetime) -> None:
     """Tenders are revised only while negotiation is allowed: the engine's `negotiate` rules."""
     rulebook, facts = rulebook_of(procurement), facts_of(procurement)
-    refusal = check(rulebook, facts, "negotiate", now)
+    refusal = check(rulebook, facts, lifecycle.NEGOTIATE, now)
     if refusal is not None:
         raise RuleRefused(
             f"A revised-tender round cannot follow: {refusal.message}. To fix: {refusal.fix}.",
             rule=refusal.rule,
             citation=refusal.citation,
         )
-    warnings = [w for w in evaluate(rulebook, facts, now).warnings if w.event == "negotiate"]
+    warnings = [
+        w for w in evaluate(rulebook, facts, now).warnings if w.event == lifecycle.NEGOTIATE
+    ]
     require_justification(warnings, justification)
 
 
@@ -202,7 +205,7 @@ def _tender_round_in_lifecycle(
         procurement_act(
             actor=actor,
             procurement_id=procurement.pk,
-            event="invite_final_tenders",
+            event=lifecycle.INVITE_FINAL_TENDERS,
             action=Action(
                 evidence=f"Final tenders are round {number}.", justification=justification
             ),
