@@ -7,7 +7,7 @@ only then does the state move and the dated fact the action creates get stored.
 """
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any, cast
 
@@ -189,6 +189,12 @@ def _stored_value(value: Any) -> Any:
     return value
 
 
+def store_facts(procurement: Procurement, facts: Mapping[str, Any]) -> None:
+    """Write the facts an event stores (its rulebook's `sets` and `after`) onto the row."""
+    for name, value in facts.items():
+        setattr(procurement, name, _stored_value(value))
+
+
 def _requirement_problems(effects: Effects, action: Action, facts: Facts) -> dict[str, list[str]]:
     """Each action field the event requires and is missing, worded for the person acting."""
     return {
@@ -237,8 +243,7 @@ def procurement_act(
     require_justification(warnings, justification)
     previous = procurement.state
     procurement.state = next_state(rulebook, event)
-    for name, value in created.stored.items():
-        setattr(procurement, name, _stored_value(value))
+    store_facts(procurement, created.stored)
     procurement.justifications = {
         **procurement.justifications,
         **{w.rule: justification for w in warnings},
