@@ -20,6 +20,8 @@ from portal.negotiation.world import Negotiation, negotiation, opened_round
 from portal.selection.world import mark, selecting
 from portal.tenders.sealed_files import upload
 
+from sanely.documents import Document, Paragraph
+from sanely.documents.letters.regret import KIND as REGRET
 from sanely.portal.accounts.models import Role, User
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.accounts.services import (
@@ -318,9 +320,7 @@ def _award(wessex: Org, suppliers: list[Org], scale: int) -> tuple[Procurement, 
             actor=wessex.actor(Role.PROCUREMENT_LEAD),
             procurement=procurement,
             recipient=suppliers[0].organisation,
-            kind="regret",
-            subject=f"Update {i}",
-            body="Our reasons.",
+            document=Document(REGRET, f"Update {i}", (Paragraph("Our reasons."),)),
             now=now(),
         )
         for i in range(scale)
