@@ -10,7 +10,7 @@ from ..selectors import Place, score_places, signed_off
 LONGEST_TEXT = 10000
 
 
-def _text(raw: str, field: str, message: str) -> str:
+def required_text(raw: str, field: str, message: str) -> str:
     text = raw.strip()
     if not text:
         raise validation_failed_from({field: [message]})
@@ -19,7 +19,7 @@ def _text(raw: str, field: str, message: str) -> str:
     return text
 
 
-def _tenderer(procurement: Procurement, tenderer_id: int) -> Organisation:
+def tenderer_of(procurement: Procurement, tenderer_id: int) -> Organisation:
     """A tenderer still in this competition; anything else is not found."""
     found = Organisation.objects.filter(pk=tenderer_id).first()
     if found is None or not is_tendering(procurement, found):
@@ -27,7 +27,7 @@ def _tenderer(procurement: Procurement, tenderer_id: int) -> Organisation:
     return found
 
 
-def _place(procurement: Procurement, criterion: str, sub_criterion: str) -> Place:
+def place_of(procurement: Procurement, criterion: str, sub_criterion: str) -> Place:
     places = score_places(procurement)
     wanted = Place(criterion.strip(), sub_criterion.strip())
     found = next((p for p in places if p == wanted), None)
@@ -39,11 +39,11 @@ def _place(procurement: Procurement, criterion: str, sub_criterion: str) -> Plac
     return found
 
 
-def _not_signed_off(procurement: Procurement) -> None:
+def require_not_signed_off(procurement: Procurement) -> None:
     if signed_off(procurement):
         raise Conflict("The evaluation is signed off: its results can no longer change.")
 
 
-def _locked(procurement: Procurement) -> Procurement:
+def locked_procurement(procurement: Procurement) -> Procurement:
     """Serialise the evaluation's writes on one procurement."""
     return Procurement.objects.select_for_update().get(pk=procurement.pk)

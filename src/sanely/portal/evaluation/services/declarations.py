@@ -11,7 +11,7 @@ from sanely.portal.competition.services import conflict_declare
 from sanely.portal.core.errors import Conflict
 
 from ..selectors import Act, access_evaluation
-from .checks import _locked, _not_signed_off, _text
+from .checks import locked_procurement, require_not_signed_off, required_text
 
 
 @transaction.atomic
@@ -31,13 +31,15 @@ def declaration_record(
     `scores` says whether the person scores tenders or only moderates or signs off.
     """
     procurement, _ = access_evaluation(actor=actor, procurement_id=procurement_id, act=Act.ASSESS)
-    _locked(procurement)
-    _not_signed_off(procurement)
+    locked_procurement(procurement)
+    require_not_signed_off(procurement)
     named = tenderers_to_declare(procurement)
     if not named:
         raise Conflict("Nobody has tendered yet: declare once tenderers have been invited.")
     if conflict:
-        details = _text(details, "details", "Say what the conflict is, and with which tenderer.")
+        details = required_text(
+            details, "details", "Say what the conflict is, and with which tenderer."
+        )
     elif conflict_declared(procurement, actor.user):
         raise Conflict(
             "You declared a conflict of interest in this procurement; it stands, so you cannot"

@@ -15,16 +15,16 @@ from sanely.portal.procurements.models import Procurement
 from .. import events
 from ..models import Consensus, ConsensusRevision, Strengths
 from ..selectors import Act, access_evaluation, moderation_ready, scale_max, scoring_evaluators
-from .checks import _locked, _not_signed_off, _place, _tenderer, _text
-from .scores import _parse_score
+from .checks import locked_procurement, place_of, require_not_signed_off, required_text, tenderer_of
+from .scores import parse_score
 
 
-def _moderator(actor: Actor, procurement_id: int, what: str) -> tuple[Procurement, Organisation]:
+def moderator_of(actor: Actor, procurement_id: int, what: str) -> tuple[Procurement, Organisation]:
     procurement, membership = access_evaluation(
         actor=actor, procurement_id=procurement_id, act=Act.MODERATE
     )
-    procurement = _locked(procurement)
-    _not_signed_off(procurement)
+    procurement = locked_procurement(procurement)
+    require_not_signed_off(procurement)
     require_clean_declaration(procurement, actor.user, what)
     return procurement, membership.organisation
 
@@ -46,11 +46,11 @@ def consensus_record(
     sub-criterion, once every evaluator has submitted theirs, with the reason; a change needs
     its own reason, and every recording is kept.
     """
-    procurement, authority = _moderator(actor, procurement_id, "moderate")
-    tenderer = _tenderer(procurement, tenderer_id)
-    place = _place(procurement, criterion, sub_criterion)
-    value = _parse_score(score, place, scale_max(procurement), "score")
-    reason = _text(reason, "reason", f"Give the reason for the consensus on {place.name}.")
+    procurement, authority = moderator_of(actor, procurement_id, "moderate")
+    tenderer = tenderer_of(procurement, tenderer_id)
+    place = place_of(procurement, criterion, sub_criterion)
+    value = parse_score(score, place, scale_max(procurement), "score")
+    reason = required_text(reason, "reason", f"Give the reason for the consensus on {place.name}.")
     if not scoring_evaluators(procurement):
         raise Conflict("No evaluator has declared and scored yet: moderation follows their scores.")
     waiting = moderation_ready(procurement, tenderer)
@@ -103,9 +103,9 @@ def strengths_record(
     *, actor: Actor, procurement_id: int, tenderer_id: int, text: str, now: datetime
 ) -> Strengths:
     """The moderator writes the characteristics and relative advantages of one tender."""
-    procurement, authority = _moderator(actor, procurement_id, "moderate")
-    tenderer = _tenderer(procurement, tenderer_id)
-    text = _text(
+    procurement, authority = moderator_of(actor, procurement_id, "moderate")
+    tenderer = tenderer_of(procurement, tenderer_id)
+    text = required_text(
         text, "text", f"Write the characteristics and relative advantages of {tenderer.name}."
     )
     strengths, _ = Strengths.objects.update_or_create(

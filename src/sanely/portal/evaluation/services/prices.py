@@ -17,8 +17,8 @@ from sanely.portal.tenders.models import SubmissionVersion
 from .. import events
 from ..models import AbnormallyLowDecision, LowTenderDecision, TenderPrice
 from ..selectors import ABNORMALLY_LOW_LAW, final_round, low_flags
-from .checks import _tenderer
-from .moderation import _moderator
+from .checks import tenderer_of
+from .moderation import moderator_of
 
 
 @transaction.atomic
@@ -35,8 +35,8 @@ def price_record(
     Record a tenderer's tendered price as read from its final tender, citing the version it
     was read from. Recording again corrects it (old → new is audited).
     """
-    procurement, authority = _moderator(actor, procurement_id, "record prices")
-    tenderer = _tenderer(procurement, tenderer_id)
+    procurement, authority = moderator_of(actor, procurement_id, "record prices")
+    tenderer = tenderer_of(procurement, tenderer_id)
     problems: dict[str, list[str]] = {}
     try:
         value = Decimal(str(price).strip())
@@ -121,8 +121,8 @@ def abnormally_low_decide(
     with the explanation the tenderer gave, or rejected with the reasons. A rejected tenderer
     leaves the competition (standing "rejected") and is sent a letter saying why.
     """
-    procurement, authority = _moderator(actor, procurement_id, "decide on abnormally low tenders")
-    tenderer = _tenderer(procurement, tenderer_id)
+    procurement, authority = moderator_of(actor, procurement_id, "decide on abnormally low tenders")
+    tenderer = tenderer_of(procurement, tenderer_id)
     problems: dict[str, list[str]] = {}
     if decision not in LowTenderDecision.values:
         problems["decision"] = ["Choose accepted or rejected."]

@@ -26,10 +26,10 @@ from ..selectors import (
     scoring_evaluators,
     submitted,
 )
-from .checks import LONGEST_TEXT, _locked, _not_signed_off, _place, _tenderer
+from .checks import LONGEST_TEXT, locked_procurement, place_of, require_not_signed_off, tenderer_of
 
 
-def _parse_score(raw: object, place: Place, top: int, field: str) -> Decimal:
+def parse_score(raw: object, place: Place, top: int, field: str) -> Decimal:
     """A score on the published scale, or a refusal naming the place and the scale."""
     try:
         value = Decimal(str(raw).strip())
@@ -87,8 +87,8 @@ def _entry_checked(
     """The entry's place and score, or None with its problems added."""
     score_field, text_field = f"score{entry.key}", f"justification{entry.key}"
     try:
-        place = _place(procurement, entry.criterion, entry.sub_criterion)
-        value = _parse_score(entry.score, place, scale_max(procurement), score_field)
+        place = place_of(procurement, entry.criterion, entry.sub_criterion)
+        value = parse_score(entry.score, place, scale_max(procurement), score_field)
     except ValidationFailed as error:
         problems.update({score_field if k == "score" else k: v for k, v in error.detail.items()})
         return None
@@ -117,9 +117,9 @@ def scores_record(
     procurement, membership = access_evaluation(
         actor=actor, procurement_id=procurement_id, act=Act.ASSESS
     )
-    _locked(procurement)
-    _not_signed_off(procurement)
-    tenderer = _tenderer(procurement, tenderer_id)
+    locked_procurement(procurement)
+    require_not_signed_off(procurement)
+    tenderer = tenderer_of(procurement, tenderer_id)
     problems: dict[str, list[str]] = {}
     checked = [_entry_checked(procurement, entry, problems) for entry in entries]
     if problems:
@@ -215,9 +215,9 @@ def scores_submit(
     procurement, membership = access_evaluation(
         actor=actor, procurement_id=procurement_id, act=Act.ASSESS
     )
-    _locked(procurement)
-    _not_signed_off(procurement)
-    tenderer = _tenderer(procurement, tenderer_id)
+    locked_procurement(procurement)
+    require_not_signed_off(procurement)
+    tenderer = tenderer_of(procurement, tenderer_id)
     _may_score(procurement, actor, tenderer)
     scored = set(
         Score.objects.filter(

@@ -12,7 +12,7 @@ from .. import events
 from ..models import EvaluationOutcome, TieChoice
 from ..ranking import ranking_of, sign_off_missing
 from ..selectors import evaluation_state, scoring_evaluators
-from .moderation import _moderator
+from .moderation import moderator_of
 
 
 @transaction.atomic
@@ -20,7 +20,7 @@ def tie_choose(
     *, actor: Actor, procurement_id: int, chosen: list[int], reason: str, now: datetime
 ) -> TieChoice:
     """At a tie on the partner boundary, the moderator chooses who is recommended, and why."""
-    procurement, authority = _moderator(actor, procurement_id, "moderate")
+    procurement, authority = moderator_of(actor, procurement_id, "moderate")
     ranking = ranking_of(procurement)
     tie = ranking.tie if ranking else None
     if tie is None:
@@ -64,7 +64,7 @@ def evaluation_sign_off(
     state: the ranking is frozen into one `EvaluationOutcome` per tenderer still in. Refused
     while anything is missing, with every missing item listed.
     """
-    procurement, authority = _moderator(actor, procurement_id, "sign off the evaluation")
+    procurement, authority = moderator_of(actor, procurement_id, "sign off the evaluation")
     state = evaluation_state(procurement)
     if procurement.state != state:
         raise Conflict(

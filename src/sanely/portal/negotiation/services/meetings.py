@@ -16,7 +16,7 @@ from sanely.procedure import events as lifecycle
 from .. import events
 from ..models import Meeting
 from ..selectors import access_negotiation, opened_tender_rounds
-from .steps import _changes_problems, _lines, engine_step
+from .steps import change_kind_problems, engine_step, nonblank_lines
 
 
 def _attendee_problems(attendees: list[str]) -> list[str]:
@@ -52,7 +52,7 @@ def _meeting_problems(
         problems["attendees"] = attendee_problems
     if not minutes.strip():
         problems["minutes"] = ["Write the minutes: what was discussed and agreed."]
-    if changes_problems := _changes_problems(proposed_changes):
+    if changes_problems := change_kind_problems(proposed_changes):
         problems["proposed_changes"] = changes_problems
     return problems
 
@@ -80,7 +80,7 @@ def meeting_record(
     procurement, membership = access_negotiation(
         actor=actor, procurement_id=procurement_id, write=True
     )
-    attendees, information = _lines(attendees), _lines(information_given or [])
+    attendees, information = nonblank_lines(attendees), nonblank_lines(information_given or [])
     changes = list(dict.fromkeys(proposed_changes or []))
     problems = _meeting_problems(
         procurement,

@@ -19,7 +19,7 @@ from sanely.procedure import events as lifecycle
 from .. import events
 from ..models import DocumentRevision
 from ..selectors import access_negotiation, open_tender_round
-from .steps import _changes_problems, engine_step
+from .steps import change_kind_problems, engine_step
 
 
 def _revision_problems(
@@ -30,7 +30,7 @@ def _revision_problems(
         problems["title"] = ["Give the revision a title of 1 to 200 characters."]
     if not summary.strip():
         problems["summary"] = ["Summarise what changed; every remaining tenderer reads it."]
-    if changes_problems := _changes_problems(affects):
+    if changes_problems := change_kind_problems(affects):
         problems["affects"] = changes_problems
     if new_deadline is not None and new_deadline.tzinfo is None:
         problems["new_deadline"] = ["Give the new deadline with its time zone."]

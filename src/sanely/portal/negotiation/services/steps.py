@@ -16,7 +16,7 @@ CHANGES = ("minimum_requirements", "award_criteria", "other")
 LONG_TEXT = 10000
 
 
-def _lines(lines: list[str]) -> list[str]:
+def nonblank_lines(lines: list[str]) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
@@ -51,7 +51,7 @@ def engine_step(
     )
 
 
-def _changes_problems(changes: list[str]) -> list[str]:
+def change_kind_problems(changes: list[str]) -> list[str]:
     unknown = [c for c in changes if c not in CHANGES]
     if unknown:
         return [f"Name what would change with {', '.join(CHANGES)}; not {', '.join(unknown)}."]
