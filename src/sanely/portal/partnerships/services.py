@@ -44,8 +44,11 @@ def partnership_begin(
             " target and instalment gets one, then conclude the contracts."
         )
     partnership = Partnership.objects.create(procurement=procurement, began_at=now)
+    # Each target's analysis plan, worked out once: every partner's plan holds the same one.
+    plans = {t.key: target_spec(t) for phase in phases.items for t in phase.targets}
     versions = [
-        _first_version(partnership, contract, phases.items, actor, now) for contract in contracts
+        _first_version(partnership, contract, phases.items, plans, actor, now)
+        for contract in contracts
     ]
     audit_record(
         action=events.PARTNERSHIP_BEGAN,
@@ -55,11 +58,7 @@ def partnership_begin(
         organisation=procurement.organisation,
         payload={
             "plans": {str(v.contract_id): v.pk for v in versions},
-            "targets": {
-                target.key: spec_fingerprint(target_spec(target))
-                for phase in phases.items
-                for target in phase.targets
-            },
+            "targets": {key: spec_fingerprint(plan) for key, plan in plans.items()},
         },
     )
     return partnership
@@ -69,6 +68,7 @@ def _first_version(
     partnership: Partnership,
     contract: Contract,
     phases: list[PhaseIn],
+    plans: dict[str, dict[str, Any]],
     actor: Actor,
     now: datetime,
 ) -> PlanVersion:
@@ -96,8 +96,8 @@ def _first_version(
                 key=t.key,
                 position=i,
                 metric=t.metric,
-                spec=target_spec(t),
-                spec_sha256=spec_fingerprint(target_spec(t)),
+                spec=plans[t.key],
+                spec_sha256=spec_fingerprint(plans[t.key]),
             )
             for i, t in enumerate(designed.targets)
         )
