@@ -15,7 +15,7 @@ from sanely.portal.award.services import award_notify, contracts_conclude
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, NotFound
 from sanely.portal.partnerships import events
-from sanely.portal.partnerships.models import Partnership, PlanVersion, Target
+from sanely.portal.partnerships.models import Instalment, Partnership, Phase, PlanVersion, Target
 from sanely.portal.partnerships.selectors import access_partnership, access_plan
 from sanely.portal.partnerships.services import spec_fingerprint
 from sanely.portal.procurements.design import section
@@ -137,3 +137,23 @@ def test_the_pages_show_the_authority_every_plan_and_a_partner_its_own(wessex) -
     assert "Prototype" in page.text
     assert "on_time_share" in page.text
     assert "phase-prototype" not in page.text  # keys are never shown to people
+
+
+def test_the_award_pages_link_to_the_partnership_only_once_it_has_begun(wessex) -> None:
+    w = world(wessex)
+    contract = Contract.objects.get(partner=w.record.kestrel.organisation)
+    lead = wessex.client(Role.PROCUREMENT_LEAD)
+    plan_link = f"/partnerships/contracts/{contract.pk}/plan"
+    assert (
+        f"/partnerships/procurements/{w.procurement_id}/"
+        in lead.get(f"/award/procurements/{w.procurement_id}/").text
+    )
+    assert plan_link in lead.get(f"/award/contracts/{contract.pk}").text
+    # Contracts concluded before partnerships existed have none: no link that would lead nowhere.
+    for model in (Target, Instalment, Phase, PlanVersion, Partnership):
+        model.objects.all().delete()
+    assert (
+        f"/partnerships/procurements/{w.procurement_id}/"
+        not in lead.get(f"/award/procurements/{w.procurement_id}/").text
+    )
+    assert plan_link not in lead.get(f"/award/contracts/{contract.pk}").text

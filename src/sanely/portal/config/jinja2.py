@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sanely.documents.wording import number
 from sanely.portal.award.selectors import partner_contracts
+from sanely.portal.partnerships.selectors import partnership_of
 
 from .navigation import navigation
 
@@ -58,6 +59,8 @@ def environment(**options: Any) -> jinja2.Environment:
         navigation=navigation,
         # The opportunity page (tenders) links a partner to its contracts (award, a floor up).
         partner_contracts=partner_contracts,
+        # Award's pages link to the partnership (a floor up) only once it has begun.
+        partnership_of=partnership_of,
         get_messages=get_messages,
         choice_items=choice_items,
     )
