@@ -9,6 +9,6 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         from sanely.portal.award.signals import contracts_concluded
 
-        from .services import partnership_begin_on_conclusion
+        from .services.begin import partnership_begin_on_conclusion
 
         contracts_concluded.connect(partnership_begin_on_conclusion, dispatch_uid="partnerships")

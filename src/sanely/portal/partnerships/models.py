@@ -75,6 +75,9 @@ class Target(models.Model):
     metric = models.CharField(max_length=500)
     spec = models.JSONField()
     spec_sha256 = models.CharField(max_length=64)
+    # The design's planning inputs (spread, rows a month, value expected without the pilot), kept
+    # to project whether the target will be decidable by its due date.
+    planning = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["phase_id", "position"]
@@ -84,14 +87,25 @@ class Target(models.Model):
         return self.metric
 
 
+class Condition(models.TextChoices):
+    """What earns an instalment, as the contract names it."""
+
+    DELIVERABLE = "deliverable", "A deliverable accepted by the authority"
+    DATA = "data", "Outcome data delivered to the agreed standard for every target of the phase"
+    EFFECT = "effect", "Every target of the phase met, shown by evidence"
+
+
 class Instalment(models.Model):
-    """A payment the phase may earn."""
+    """A payment the phase may earn, and the condition that earns it."""
 
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="instalments")
     key = models.CharField(max_length=40)
     position = models.PositiveSmallIntegerField()
     description = models.CharField(max_length=500)
     amount = models.DecimalField(max_digits=16, decimal_places=2)
+    condition = models.CharField(
+        max_length=12, choices=Condition.choices, default=Condition.DELIVERABLE
+    )
 
     class Meta:
         ordering = ["phase_id", "position"]
@@ -101,3 +115,185 @@ class Instalment(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Validation(models.TextChoices):
+    """How a verdict was checked (after INDIGO's validation vocabulary)."""
+
+    SELF_REPORTED = "self_reported", "Reported by the partner, not yet checked"
+    AUTHORITY = "authority", "Checked by the authority's own analysis"
+    INDEPENDENT = "independent", "Checked by an independent evaluator"
+
+
+class Evidence(models.Model):
+    """
+    One delivery of outcome data against a target of one partner's plan, judged by the target's
+    analysis plan as fixed at conclusion. A target with parts (several sites, say) has one
+    delivery per part; the latest delivery of each part counts.
+    """
+
+    contract = models.ForeignKey("award.Contract", on_delete=models.PROTECT, related_name="+")
+    target_key = models.CharField(max_length=40)
+    part = models.CharField(max_length=200, blank=True)
+    assessment = models.OneToOneField(
+        "pilots.OutcomeAssessment", on_delete=models.PROTECT, related_name="+"
+    )
+    validation = models.CharField(
+        max_length=16, choices=Validation.choices, default=Validation.SELF_REPORTED
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["contract_id", "target_key", "part", "submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Evidence for {self.target_key}"
+
+
+class Acceptance(models.Model):
+    """
+    The authority's recorded acceptance, or refusal, of a deliverable (which may earn an
+    instalment) or of an acceptance test (which may show a performance level for the purchase).
+    """
+
+    contract = models.ForeignKey("award.Contract", on_delete=models.PROTECT, related_name="+")
+    instalment_key = models.CharField(max_length=40, blank=True)
+    performance_level = models.CharField(max_length=500, blank=True)
+    name = models.CharField(max_length=500)
+    passed = models.BooleanField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["contract_id", "recorded_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    QUERIED = "queried", "Queried"
+    APPROVED = "approved", "Approved"
+    PAID = "paid", "Paid"
+    REJECTED = "rejected", "Rejected"
+
+
+class Claim(models.Model):
+    """
+    A partner's claim for one instalment, with its invoice (often raised in the authority's own
+    payables system: its reference and the day it was received are what the payment period
+    counts from).
+    """
+
+    contract = models.ForeignKey("award.Contract", on_delete=models.PROTECT, related_name="+")
+    phase_key = models.CharField(max_length=40)
+    instalment_key = models.CharField(max_length=40)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    status = models.CharField(max_length=10, choices=ClaimStatus.choices)
+    # Why the instalment may be claimed: its condition met, or a gate decision's approval.
+    basis = models.TextField()
+    evidence_note = models.TextField(blank=True)
+    invoice_reference = models.CharField(max_length=100)
+    invoice_received_on = models.DateField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    query = models.TextField(blank=True)
+    reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    payment_due_on = models.DateField(null=True, blank=True)
+    payment_rule = models.CharField(max_length=300, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["contract_id", "submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Claim for {self.instalment_key}"
+
+
+class GateReview(models.Model):
+    """
+    The review after a phase: the targets' verdicts and the spend as they stood (kept, so the
+    record does not move when later data arrive), the partners' reports and the panel's reasons.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    phase_key = models.CharField(max_length=40)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    record = models.JSONField(default=dict)
+    reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership_id", "opened_at"]
+
+    def __str__(self) -> str:
+        return f"Gate review after {self.phase_key}"
+
+
+class Outcome(models.TextChoices):
+    CONTINUE = "continue", "Continue to the next phase"
+    END = "end", "End this partner's contract (the gate option announced)"
+    PURCHASE = "purchase", "Proceed to the purchase"
+    TERMINATE = "terminate", "End the partnership (the gate option announced)"
+
+
+class GateDecision(models.Model):
+    """The decision for one partner at a gate, with the instalments the panel approved."""
+
+    review = models.ForeignKey(GateReview, on_delete=models.PROTECT, related_name="decisions")
+    contract = models.ForeignKey("award.Contract", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    approved_instalments = models.JSONField(default=list)
+    purchase_price = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    purchase_evidence = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["review_id", "contract_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "contract"], name="gate_decision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} for {self.contract_id}"
+
+
+class ContractEnd(models.Model):
+    """
+    A partner contract that has ended — at a gate, on other grounds, on expiry or on completion —
+    which starts the clock for the notice the regime requires.
+    """
+
+    contract = models.OneToOneField("award.Contract", on_delete=models.PROTECT, related_name="+")
+    how = models.CharField(max_length=200)
+    reasons = models.TextField()
+    ended_on = models.DateField()
+    notice_due_on = models.DateField(null=True, blank=True)
+    notice_rule = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"End of {self.contract_id}"

@@ -6,19 +6,26 @@ Reads for the partnership, and the one place that decides who may see what:
   solutions and confidential information are not revealed to the others without its specific
   consent (PCR 2015 reg 31 and PCSR 2015 reg 32, on confidentiality between partners);
 * anyone else is told the partnership does not exist.
+
+What each may do is decided here too (`access_contract`): a partner's people report on their own
+contract (data, claims); the authority's commissioners and procurement leads manage the
+partnership (validation, acceptances, gates, changes); its finance officers and commissioners
+decide claims and record payments; auditors read.
 """
 
 from dataclasses import dataclass
+from enum import Enum
 
 from django.db.models import Prefetch, QuerySet
 
+from sanely.portal.accounts.models import Role
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.award.models import Contract
 from sanely.portal.award.selectors import contracts_of
-from sanely.portal.core.errors import NotFound
+from sanely.portal.core.errors import NotFound, PermissionDenied
 from sanely.portal.procurements.models import Procurement
 
-from .models import Partnership, Phase, PlanVersion
+from .models import ContractEnd, Instalment, Partnership, Phase, PlanVersion, Target
 
 
 def access_partnership(*, actor: Actor, procurement_id: int) -> tuple[Partnership, list[Contract]]:
@@ -64,6 +71,11 @@ def access_plan(*, actor: Actor, contract_id: int) -> Plan:
         or contract.partner_id in actor.organisation_ids
     ):
         raise NotFound("No such plan.")
+    return plan_of(contract)
+
+
+def plan_of(contract: Contract) -> Plan:
+    """The contract's plan as it stands, with its phases, targets and instalments loaded."""
     versions = list(_versions(contract))
     if not versions:
         raise NotFound("No such plan.")
@@ -76,5 +88,84 @@ def access_plan(*, actor: Actor, contract_id: int) -> Plan:
     return Plan(contract, current, versions, phases)
 
 
+def target_in(plan: Plan, key: str) -> Target | None:
+    return next((t for p in plan.phases for t in p.targets.all() if t.key == key), None)
+
+
+def instalment_in(plan: Plan, key: str) -> tuple[Phase, Instalment] | None:
+    return next(((p, i) for p in plan.phases for i in p.instalments.all() if i.key == key), None)
+
+
 def partnership_of(procurement: Procurement) -> Partnership | None:
     return Partnership.objects.filter(procurement=procurement).first()
+
+
+class May(Enum):
+    """What an actor asks to do with a partner contract."""
+
+    READ = "read"
+    REPORT = "report"
+    MANAGE = "manage"
+    DECIDE_CLAIMS = "decide claims"
+
+
+_AUTHORITY_ROLES: dict[May, frozenset[str]] = {
+    May.READ: frozenset(Role),
+    May.REPORT: frozenset({Role.COMMISSIONER, Role.PROCUREMENT_LEAD}),
+    May.MANAGE: frozenset({Role.COMMISSIONER, Role.PROCUREMENT_LEAD}),
+    May.DECIDE_CLAIMS: frozenset({Role.COMMISSIONER, Role.FINANCE_OFFICER}),
+}
+_PARTNER_ROLES: dict[May, frozenset[str]] = {
+    May.READ: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
+    May.REPORT: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
+}
+_REFUSED: dict[May, str] = {
+    May.REPORT: "Only the partner's people, or the authority's commissioners and procurement"
+    " leads, can send data and claims for this contract.",
+    May.MANAGE: "Only the authority's commissioners and procurement leads can do this.",
+    May.DECIDE_CLAIMS: "Only the authority's finance officers and commissioners can decide"
+    " claims and record payments.",
+}
+
+
+def access_contract(*, actor: Actor, contract_id: int, may: May = May.READ) -> Contract:
+    """
+    A partner contract the actor may read, checked for what it asks to do: missing for anyone
+    who may not read it, refused for a reader who may not do the rest.
+    """
+    contract = (
+        Contract.objects.select_related("procurement__organisation", "partner")
+        .filter(pk=contract_id)
+        .first()
+    )
+    if contract is None:
+        raise NotFound("No such contract.")
+    authority = actor.in_organisation(contract.procurement.organisation_id)
+    partner = actor.in_organisation(contract.partner_id)
+    if not (authority or partner):
+        raise NotFound("No such contract.")
+    roles = {m.role for m in authority} & _AUTHORITY_ROLES[may]
+    roles |= {m.role for m in partner} & _PARTNER_ROLES.get(may, frozenset())
+    if not roles:
+        raise PermissionDenied(_REFUSED[may])
+    return contract
+
+
+def may_on(actor: Actor, contract: Contract) -> frozenset[May]:
+    """Everything the actor may do with the contract, to offer only those forms on its pages."""
+    allowed = set()
+    for may in May:
+        authority = {m.role for m in actor.in_organisation(contract.procurement.organisation_id)}
+        partner = {m.role for m in actor.in_organisation(contract.partner_id)}
+        if authority & _AUTHORITY_ROLES[may] or partner & _PARTNER_ROLES.get(may, frozenset()):
+            allowed.add(may)
+    return frozenset(allowed)
+
+
+def live_contracts(partnership: Partnership) -> list[Contract]:
+    """The partnership's contracts that have not ended, in rank order."""
+    return list(
+        contracts_of(partnership.procurement).exclude(
+            pk__in=ContractEnd.objects.values("contract_id")
+        )
+    )

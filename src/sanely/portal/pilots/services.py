@@ -19,6 +19,7 @@ from django.db.models.fields.files import FieldFile
 from django.tasks import task
 
 from sanely import evidence
+from sanely.portal.accounts.models import Organisation, User
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.clock import now as clock_now
@@ -44,7 +45,8 @@ def _sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def _check_upload(upload: UploadedFile | None) -> list[str]:
+def data_file_problems(upload: UploadedFile | None) -> list[str]:
+    """What is wrong with an uploaded data file, if anything."""
     if upload is None or not upload.size:
         return ["Choose a data file that is not empty."]
     if Path(upload.name or "").suffix.lower() not in DATA_SUFFIXES:
@@ -93,7 +95,7 @@ def assessment_request(
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["Give the assessment a title."]
-    if problems := _check_upload(data):
+    if problems := data_file_problems(data):
         errors["data_file"] = problems
     try:
         evidence.parse_spec(spec)
@@ -104,17 +106,44 @@ def assessment_request(
         errors["target_key"] = problems
     if errors or data is None:
         raise validation_failed_from(errors)
+    return assessment_store(
+        organisation=organisation,
+        user=actor.user,
+        title=title.strip(),
+        data=data,
+        spec=spec,
+        now=now,
+        procurement=procurement,
+        target_key=target_key if procurement else "",
+    )
+
+
+def assessment_store(
+    *,
+    organisation: Organisation,
+    user: User,
+    title: str,
+    data: UploadedFile,
+    spec: dict[str, Any],
+    now: datetime,
+    procurement: Procurement | None = None,
+    target_key: str = "",
+) -> OutcomeAssessment:
+    """
+    Store a data file and a spec the caller has checked, audit the request and queue the
+    assessment for the worker once the transaction commits.
+    """
     assessment = OutcomeAssessment(
         organisation=organisation,
-        title=title.strip(),
-        requested_by=actor.user,
+        title=title,
+        requested_by=user,
         requested_at=now,
         data_name=Path(data.name or "data").name,
         data_size=data.size or 0,
         data_sha256=_sha256(data),
         spec=spec,
         procurement=procurement,
-        target_key=target_key if procurement else "",
+        target_key=target_key,
     )
     assessment.data_file.save(assessment.data_name, data, save=False)
     assessment.save()
@@ -122,7 +151,7 @@ def assessment_request(
         action=events.ASSESSMENT_REQUESTED,
         subject=assessment,
         now=now,
-        actor=actor.user,
+        actor=user,
         organisation=organisation,
         payload={
             "title": assessment.title,

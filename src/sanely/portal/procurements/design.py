@@ -90,6 +90,13 @@ class Target(InputSchema):
 class Instalment(InputSchema):
     description: Line
     amount: Money
+    condition: Literal["deliverable", "data", "effect"] = Field(
+        "deliverable",
+        description=(
+            "What earns it: a deliverable accepted, outcome data delivered for every target of"
+            " the phase (paid even when the verdict is inconclusive), or every target met"
+        ),
+    )
     key: Key = ""
 
 

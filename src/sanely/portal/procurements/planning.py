@@ -30,7 +30,15 @@ class TargetPlan:
 
 
 # Placeholder names and values: the data file that arrives at the gate supplies the real ones.
-_COLUMNS = {"value": "value", "exposure": "exposure", "period": "period", "group": "group"}
+# A plan names only the columns its design and statistic read, so the data need no others.
+_DESIGN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "threshold": (),
+    "before_after": ("period",),
+    "two_group": ("group",),
+    "did": ("group", "period"),
+    "its": ("period",),
+}
+_EXPOSED = ("rate", "ratio")
 _SIDES = {"treated": ["pilot"], "control": ["comparison"]}
 _TIMES = {"before": ["before"], "after": ["after"]}
 _DESIGN_KEYS: dict[str, dict[str, list[str]]] = {
@@ -44,8 +52,9 @@ _DESIGN_KEYS: dict[str, dict[str, list[str]]] = {
 
 def target_spec(target: Target) -> dict[str, Any]:
     """The target as the tables of an evidence SPEC, with placeholder columns and values."""
+    used = ("value", *(("exposure",) if target.statistic in _EXPOSED else ()))
     return {
-        "columns": _COLUMNS,
+        "columns": {name: name for name in (*used, *_DESIGN_COLUMNS[target.design])},
         "design": {"kind": target.design, **_DESIGN_KEYS[target.design]},
         "metric": {
             "statistic": target.statistic,

@@ -39,6 +39,7 @@ LABELS: dict[str, str] = {
     "evidence_standard": "Evidence standard",
     "instalments": "Instalments",
     "amount": "Amount (£)",
+    "condition": "What earns it",
     "termination_announced": "Announce the option to end the partnership after a phase",
     "termination_conditions": "Conditions for ending the partnership",
     "reduction_announced": "Announce the option to reduce the number of partners",
@@ -121,6 +122,9 @@ CHOICE_LABELS: dict[str, str] = {
     "prior_information_notice": "Prior information notice",
     "minimum_requirements": "Minimum requirements",
     "award_criteria": "Award criteria",
+    "deliverable": "A deliverable accepted by the authority",
+    "data": "Outcome data delivered for every target of the phase (paid even if inconclusive)",
+    "effect": "Every target of the phase met, shown by evidence",
     "": "Not chosen",
 }
 

@@ -14,11 +14,12 @@ from sanely.portal.audit.services import audit_record
 from sanely.portal.award.models import Contract
 from sanely.portal.core.errors import Conflict
 from sanely.portal.procurements.design import PhaseIn, PhasesSection, section
+from sanely.portal.procurements.design import Target as DesignedTarget
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.planning import target_spec
 
-from . import events
-from .models import Instalment, Partnership, Phase, PlanVersion, Target
+from .. import events
+from ..models import Instalment, Partnership, Phase, PlanVersion, Target
 
 AS_CONCLUDED = "The plan as agreed when the contract was concluded."
 
@@ -98,16 +99,31 @@ def _first_version(
                 metric=t.metric,
                 spec=plans[t.key],
                 spec_sha256=spec_fingerprint(plans[t.key]),
+                planning=_planning(t),
             )
             for i, t in enumerate(designed.targets)
         )
         Instalment.objects.bulk_create(
             Instalment(
-                phase=phase, key=p.key, position=i, description=p.description, amount=p.amount
+                phase=phase,
+                key=p.key,
+                position=i,
+                description=p.description,
+                amount=p.amount,
+                condition=p.condition,
             )
             for i, p in enumerate(designed.instalments)
         )
     return version
+
+
+def _planning(target: DesignedTarget) -> dict[str, float]:
+    inputs = {
+        "sd": target.expected_sd,
+        "rows_per_month": target.observations_per_month,
+        "expected": target.expected_value,
+    }
+    return {name: value for name, value in inputs.items() if value is not None}
 
 
 def partnership_begin_on_conclusion(

@@ -1,0 +1,24 @@
+"""
+Writes for the partnership after award, by concern: its beginning when the contracts are
+concluded, the evidence delivered against each target, the authority's acceptances, the gate
+reviews and their decisions, claims and payments, and lawful changes. Each checks access in the
+app's selectors, goes through the engine where the law decides, and is audited.
+"""
+
+from .acceptances import acceptance_record
+from .begin import partnership_begin, partnership_begin_on_conclusion, spec_fingerprint
+from .evidence import evidence_submit, evidence_validate
+from .gates import GateChoice, gate_decide, gate_open, gate_report_submit
+
+__all__ = [
+    "GateChoice",
+    "acceptance_record",
+    "evidence_submit",
+    "evidence_validate",
+    "gate_decide",
+    "gate_open",
+    "gate_report_submit",
+    "partnership_begin",
+    "partnership_begin_on_conclusion",
+    "spec_fingerprint",
+]
