@@ -4,10 +4,14 @@ authority), Plover (a supplier with no part in it), Heron (an unsuccessful tende
 other partner never reach a partner's plan.
 """
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from portal.award.isolation import outsiders, world
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.award.models import Contract
+from sanely.portal.core.clock import now
+from sanely.portal.partnerships.models import Acceptance, Evidence, GateDecision, GateReview
+from sanely.portal.partnerships.services import evidence_submit, gate_open
 
 PARTNERSHIPS_PUBLIC: dict[str, str] = {}
 
@@ -39,9 +43,176 @@ def case_plan(wessex, mercia):
         assert "Prototype" not in page.text + api.text
 
 
+def _strangers(w, mercia):
+    """Everyone who may not touch Osprey's contract: the outsiders (Kestrel last) and Heron."""
+    heron = w.record.heron
+    return [
+        *outsiders(w, mercia),
+        (heron.client(Role.SUPPLIER_ADMIN), heron.token_client(Role.SUPPLIER_ADMIN)),
+    ]
+
+
+def _osprey(w) -> Contract:
+    return Contract.objects.get(partner=w.record.osprey.organisation)
+
+
+def _data() -> SimpleUploadedFile:
+    return SimpleUploadedFile("data.csv", b"value\n1\n0\n", "text/csv")
+
+
+def case_progress(wessex, mercia):
+    w = world(wessex)
+    for _, client in _strangers(w, mercia):
+        api = client.get(f"/api/v1/contracts/{_osprey(w).pk}/progress")
+        assert 404 == api.status_code
+        assert "Prototype" not in api.text
+
+
+def case_evidence(wessex, mercia):
+    w = world(wessex)
+    contract = _osprey(w)
+    for browser, client in _strangers(w, mercia):
+        form = {"target_key": "target-on-time"}
+        page = browser.post(
+            f"/partnerships/contracts/{contract.pk}/evidence", {**form, "data_file": _data()}
+        )
+        api = client.post(f"/api/v1/contracts/{contract.pk}/evidence", {**form, "data": _data()})
+        assert {404} == {page.status_code, api.status_code}
+    assert 0 == Evidence.objects.count()
+
+
+def case_validation(wessex, mercia):
+    w = world(wessex)
+    osprey = w.record.osprey
+    delivered = evidence_submit(
+        actor=osprey.actor(Role.SUPPLIER_ADMIN),
+        contract_id=_osprey(w).pk,
+        target_key="target-on-time",
+        data=_data(),
+        now=now(),
+    )
+    for browser, client in _strangers(w, mercia):
+        page = browser.post(
+            f"/partnerships/evidence/{delivered.pk}/validation", {"validation": "authority"}
+        )
+        api = client.post(
+            f"/api/v1/evidence/{delivered.pk}/validation",
+            {"validation": "authority"},
+            content_type="application/json",
+        )
+        assert {404} == {page.status_code, api.status_code}
+    delivered.refresh_from_db()
+    assert "self_reported" == delivered.validation
+
+
+def case_acceptance(wessex, mercia):
+    w = world(wessex)
+    contract = _osprey(w)
+    body = {"name": "Prototype", "passed": True, "instalment_key": "instalment-accepted"}
+    for browser, client in _strangers(w, mercia):
+        page = browser.post(
+            f"/partnerships/contracts/{contract.pk}/acceptances",
+            {"name": "Prototype", "passed": "on", "subject": "instalment:instalment-accepted"},
+        )
+        api = client.post(
+            f"/api/v1/contracts/{contract.pk}/acceptances", body, content_type="application/json"
+        )
+        assert {404} == {page.status_code, api.status_code}
+    assert 0 == Acceptance.objects.count()
+
+
+def case_gate_open(wessex, mercia):
+    w = world(wessex)
+    for browser, client in _strangers(w, mercia)[:2]:
+        page = browser.post(
+            f"/partnerships/procurements/{w.procurement_id}/gates", {"phase_key": "phase-prototype"}
+        )
+        api = client.post(
+            f"/api/v1/partnerships/{w.procurement_id}/gates",
+            {"phase_key": "phase-prototype"},
+            content_type="application/json",
+        )
+        assert {404} == {page.status_code, api.status_code}
+    assert 0 == GateReview.objects.count()
+
+
+def _review(w, wessex) -> GateReview:
+    return gate_open(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=w.procurement_id,
+        phase_key="phase-prototype",
+        now=now(),
+    )
+
+
+def case_gate(wessex, mercia):
+    w = world(wessex)
+    review = _review(w, wessex)
+    for browser, client in [*_strangers(w, mercia)[:2], _strangers(w, mercia)[-1]]:
+        page = browser.get(f"/partnerships/gates/{review.pk}")
+        api = client.get(f"/api/v1/gates/{review.pk}")
+        assert {404} == {page.status_code, api.status_code}
+    # Kestrel, a partner reviewed at the gate, sees its own standing and never Osprey's.
+    browser, client = outsiders(w, mercia)[-1]
+    seen = (
+        browser.get(f"/partnerships/gates/{review.pk}").text
+        + client.get(f"/api/v1/gates/{review.pk}").text
+    )
+    assert "Kestrel" in seen
+    assert "Osprey" not in seen
+
+
+def case_gate_report(wessex, mercia):
+    w = world(wessex)
+    review = _review(w, wessex)
+    body = {"contract_id": _osprey(w).pk, "report": "Not mine to write."}
+    for browser, client in _strangers(w, mercia):
+        page = browser.post(f"/partnerships/gates/{review.pk}/report", body)
+        api = client.post(
+            f"/api/v1/gates/{review.pk}/reports", body, content_type="application/json"
+        )
+        assert {404} == {page.status_code, api.status_code}
+    review.refresh_from_db()
+    assert {} == review.record["reports"]
+
+
+def case_gate_decide(wessex, mercia):
+    w = world(wessex)
+    review = _review(w, wessex)
+    contracts = Contract.objects.filter(procurement_id=w.procurement_id)
+    body = {
+        "reasons": "Ours to decide?",
+        "decisions": [
+            {"contract_id": c.pk, "outcome": "continue", "reasons": "No."} for c in contracts
+        ],
+    }
+    for browser, client in _strangers(w, mercia):
+        page = browser.post(f"/partnerships/gates/{review.pk}/decision", {"reasons": "No."})
+        api = client.post(
+            f"/api/v1/gates/{review.pk}/decision", body, content_type="application/json"
+        )
+        assert {page.status_code, api.status_code} <= {403, 404}
+    assert 0 == GateDecision.objects.count()
+
+
 PARTNERSHIPS_CASES: dict[str, object] = {
     "partnerships:partnership": case_partnership,
     "api:partnership_detail": case_partnership,
     "partnerships:plan": case_plan,
     "api:plan_detail": case_plan,
+    "api:progress_detail": case_progress,
+    "partnerships:evidence": case_evidence,
+    "api:evidence_create": case_evidence,
+    "partnerships:validate": case_validation,
+    "api:evidence_validation": case_validation,
+    "partnerships:acceptance": case_acceptance,
+    "api:acceptance_create": case_acceptance,
+    "partnerships:gate_open": case_gate_open,
+    "api:gate_create": case_gate_open,
+    "partnerships:gate": case_gate,
+    "api:gate_detail": case_gate,
+    "partnerships:gate_report": case_gate_report,
+    "api:gate_report": case_gate_report,
+    "partnerships:gate_decide": case_gate_decide,
+    "api:gate_decision": case_gate_decide,
 }

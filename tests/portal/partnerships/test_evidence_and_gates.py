@@ -129,9 +129,11 @@ def test_a_gate_reduces_three_partners_to_two_on_the_recorded_verdicts(wessex, d
         review_id=review.pk,
         reasons="Heron's booking service answered half the requests in a day.",
         choices=[
-            GateChoice(w.contract(r.kestrel).pk, Outcome.CONTINUE, ("instalment-effect",)),
-            GateChoice(w.contract(r.osprey).pk, Outcome.CONTINUE),
-            GateChoice(w.contract(r.heron).pk, Outcome.END),
+            GateChoice(
+                w.contract(r.kestrel).pk, Outcome.CONTINUE, "Target met.", ("instalment-effect",)
+            ),
+            GateChoice(w.contract(r.osprey).pk, Outcome.CONTINUE, "As the panel found."),
+            GateChoice(w.contract(r.heron).pk, Outcome.END, "As the panel found."),
         ],
         now=now(),
     )
@@ -154,7 +156,7 @@ def test_a_gate_decision_without_reasons_changes_nothing(wessex) -> None:
             review_id=review.pk,
             reasons=" ",
             choices=[
-                GateChoice(w.contract(p).pk, Outcome.CONTINUE)
+                GateChoice(w.contract(p).pk, Outcome.CONTINUE, "As the panel found.")
                 for p in (r.kestrel, r.osprey, r.heron)
             ],
             now=now(),
@@ -184,9 +186,9 @@ def test_a_reduction_the_documents_did_not_announce_is_refused_with_its_rule(wes
             review_id=review.pk,
             reasons="Heron missed its target.",
             choices=[
-                GateChoice(w.contract(r.kestrel).pk, Outcome.CONTINUE),
-                GateChoice(w.contract(r.osprey).pk, Outcome.CONTINUE),
-                GateChoice(w.contract(r.heron).pk, Outcome.END),
+                GateChoice(w.contract(r.kestrel).pk, Outcome.CONTINUE, "As the panel found."),
+                GateChoice(w.contract(r.osprey).pk, Outcome.CONTINUE, "As the panel found."),
+                GateChoice(w.contract(r.heron).pk, Outcome.END, "As the panel found."),
             ],
             now=now(),
         )
@@ -204,9 +206,9 @@ def _to_purchase_gate(w, lead):
         review_id=review.pk,
         reasons="Kestrel and Osprey met the booking target; Heron did not.",
         choices=[
-            GateChoice(w.contract(r.kestrel).pk, Outcome.CONTINUE),
-            GateChoice(w.contract(r.osprey).pk, Outcome.END),
-            GateChoice(w.contract(r.heron).pk, Outcome.END),
+            GateChoice(w.contract(r.kestrel).pk, Outcome.CONTINUE, "As the panel found."),
+            GateChoice(w.contract(r.osprey).pk, Outcome.END, "As the panel found."),
+            GateChoice(w.contract(r.heron).pk, Outcome.END, "As the panel found."),
         ],
         now=now(),
     )
@@ -232,6 +234,7 @@ def test_the_purchase_needs_each_level_met_by_evidence_and_a_price_within_the_ma
     choice = GateChoice(
         w.contract(kestrel).pk,
         Outcome.PURCHASE,
+        "The pilot met its target.",
         purchase_price=Decimal(price),
         purchase_evidence={"95% of trips on time": "target:target-on-time"},
     )

@@ -1,16 +1,24 @@
-"""The partnership's JSON routes: the partners the actor may see, and one partner's plan."""
+"""
+The partnership's JSON routes: the partners the actor may see, one partner's plan and how it
+stands, outcome data and acceptances, gate reviews and their decisions.
+"""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from sanely.portal.accounts.actors import actor_of
-from sanely.portal.web.apis import ERRORS
+from sanely.portal.accounts.selectors import Actor
+from sanely.portal.core.clock import now
+from sanely.portal.procurements.design import Line, Money, Text
+from sanely.portal.web.apis import ERRORS, InputSchema
 
-from . import selectors
+from . import progress, selectors, services
+from .models import Evidence, GateReview, Target
 
 router = Router(tags=["partnerships"])
 
@@ -118,3 +126,306 @@ def plan_detail(request: HttpRequest, contract_id: int) -> dict[str, Any]:
             for p in plan.phases
         ],
     }
+
+
+class PartOut(Schema):
+    part: str
+    verdict: str | None
+    status: str
+    explanation: str
+    data_sha256: str
+    analysis_plan_sha256: str
+    validation: str
+    assessment_id: int
+
+
+class TargetProgressOut(Schema):
+    key: str
+    metric: str
+    due_on: date
+    verdict: str
+    projection: str | None
+    parts: list[PartOut]
+
+
+class InstalmentProgressOut(Schema):
+    key: str
+    description: str
+    amount: Decimal
+    condition: str
+    condition_met: bool
+    approved_at_gate: bool
+    claimable: bool
+
+
+class PhaseProgressOut(Schema):
+    key: str
+    name: str
+    starts_on: date
+    ends_on: date
+    max_value: Decimal
+    spent: Decimal
+    remaining: Decimal
+    targets: list[TargetProgressOut]
+    instalments: list[InstalmentProgressOut]
+
+
+class ProgressOut(Schema):
+    contract_id: int
+    partner: str
+    ended: bool
+    phases: list[PhaseProgressOut]
+
+
+def _part_out(part: progress.PartResult, target: Target) -> dict[str, Any]:
+    return {
+        "part": part.part,
+        "verdict": part.verdict,
+        "status": part.assessment.status,
+        "explanation": part.outcome.get("explanation", part.assessment.error_message),
+        "data_sha256": part.assessment.data_sha256,
+        "analysis_plan_sha256": target.spec_sha256,
+        "validation": part.evidence.validation,
+        "assessment_id": part.assessment.pk,
+    }
+
+
+@router.get("/contracts/{contract_id}/progress", response={200: ProgressOut, **ERRORS})
+def progress_detail(request: HttpRequest, contract_id: int) -> dict[str, Any]:
+    """How one partner's plan stands: each target's verdict and projection, each instalment."""
+    contract = selectors.access_contract(actor=actor_of(request), contract_id=contract_id)
+    phases = progress.plan_progress(contract, selectors.plan_of(contract).phases)
+    return {
+        "contract_id": contract.pk,
+        "partner": contract.partner.name,
+        "ended": selectors.has_ended(contract),
+        "phases": [
+            {
+                "key": p.phase.key,
+                "name": p.phase.name,
+                "starts_on": p.starts_on,
+                "ends_on": p.ends_on,
+                "max_value": p.phase.max_value,
+                "spent": p.spent,
+                "remaining": p.remaining,
+                "targets": [
+                    {
+                        "key": t.target.key,
+                        "metric": t.target.metric,
+                        "due_on": t.due_on,
+                        "verdict": t.verdict,
+                        "projection": t.projection,
+                        "parts": [_part_out(part, t.target) for part in t.parts],
+                    }
+                    for t in p.targets
+                ],
+                "instalments": [
+                    {
+                        "key": i.instalment.key,
+                        "description": i.instalment.description,
+                        "amount": i.instalment.amount,
+                        "condition": i.instalment.condition,
+                        "condition_met": i.condition_met,
+                        "approved_at_gate": i.approved_at_gate,
+                        "claimable": i.claimable,
+                    }
+                    for i in p.instalments
+                ],
+            }
+            for p in phases
+        ],
+    }
+
+
+class EvidenceOut(Schema):
+    id: int
+    contract_id: int
+    target_key: str
+    part: str
+    assessment_id: int
+    validation: str
+
+
+@router.post("/contracts/{contract_id}/evidence", response={201: EvidenceOut, **ERRORS})
+def evidence_create(
+    request: HttpRequest,
+    contract_id: int,
+    target_key: Form[str],
+    data: File[UploadedFile],
+    part: Form[str] = "",
+) -> Status:
+    """
+    Deliver outcome data against a target of the plan (or one part of it, a site say). The data
+    are judged by the target's analysis plan as fixed at conclusion; the assessment runs in the
+    background: follow it in `GET …/progress`.
+    """
+    delivered = services.evidence_submit(
+        actor=actor_of(request),
+        contract_id=contract_id,
+        target_key=target_key,
+        data=data,
+        part=part,
+        now=now(),
+    )
+    return Status(201, delivered)
+
+
+class ValidationIn(InputSchema):
+    validation: Literal["authority", "independent"]
+
+
+@router.post("/evidence/{evidence_id}/validation", response={200: EvidenceOut, **ERRORS})
+def evidence_validation(request: HttpRequest, evidence_id: int, payload: ValidationIn) -> Evidence:
+    """Record who checked a delivery's verdict: the authority's own analysis or an evaluator."""
+    return services.evidence_validate(
+        actor=actor_of(request), evidence_id=evidence_id, validation=payload.validation, now=now()
+    )
+
+
+class AcceptanceIn(InputSchema):
+    name: Line
+    passed: bool
+    note: Text = ""
+    instalment_key: Annotated[str, Field(max_length=40)] = ""
+    performance_level: Line | Literal[""] = ""
+
+
+class AcceptanceOut(Schema):
+    id: int
+    name: str
+    passed: bool
+    instalment_key: str
+    performance_level: str
+
+
+@router.post("/contracts/{contract_id}/acceptances", response={201: AcceptanceOut, **ERRORS})
+def acceptance_create(request: HttpRequest, contract_id: int, payload: AcceptanceIn) -> Status:
+    """Accept (or refuse) a deliverable that earns an instalment, or record an acceptance test."""
+    accepted = services.acceptance_record(
+        actor=actor_of(request), contract_id=contract_id, now=now(), **payload.model_dump()
+    )
+    return Status(201, accepted)
+
+
+class GateOpenIn(InputSchema):
+    phase_key: Annotated[str, Field(max_length=40)]
+
+
+class GateDecisionOut(Schema):
+    contract_id: int
+    outcome: str
+    reasons: str
+    approved_instalments: list[str]
+
+
+class GateOut(Schema):
+    id: int
+    phase_key: str
+    opened_at: datetime
+    decided_at: datetime | None
+    reasons: str
+    record: dict[str, Any]
+    decisions: list[GateDecisionOut]
+
+
+def _gate_out(review: GateReview, actor: Actor) -> dict[str, Any]:
+    seen = selectors.gate_for(actor, review)
+    return {
+        "id": review.pk,
+        "phase_key": review.phase_key,
+        "opened_at": review.opened_at,
+        "decided_at": review.decided_at,
+        "reasons": seen.reasons,
+        "record": seen.record,
+        "decisions": [
+            {
+                "contract_id": d.contract_id,
+                "outcome": d.outcome,
+                "reasons": d.reasons,
+                "approved_instalments": d.approved_instalments,
+            }
+            for d in seen.decisions
+        ],
+    }
+
+
+@router.post("/partnerships/{procurement_id}/gates", response={201: GateOut, **ERRORS})
+def gate_create(request: HttpRequest, procurement_id: int, payload: GateOpenIn) -> Status:
+    """End a phase and open its gate review, recording each partner's verdicts and spend."""
+    actor = actor_of(request)
+    review = services.gate_open(
+        actor=actor, procurement_id=procurement_id, phase_key=payload.phase_key, now=now()
+    )
+    return Status(201, _gate_out(review, actor))
+
+
+@router.get("/gates/{review_id}", response={200: GateOut, **ERRORS})
+def gate_detail(request: HttpRequest, review_id: int) -> dict[str, Any]:
+    """A gate review: all of it for the authority, a partner's own standing and decision."""
+    actor = actor_of(request)
+    return _gate_out(selectors.access_gate(actor=actor, review_id=review_id), actor)
+
+
+class GateReportIn(InputSchema):
+    contract_id: int
+    report: Text
+
+
+@router.post("/gates/{review_id}/reports", response={200: GateOut, **ERRORS})
+def gate_report(request: HttpRequest, review_id: int, payload: GateReportIn) -> dict[str, Any]:
+    """A partner's report on the phase, for the panel."""
+    actor = actor_of(request)
+    review = services.gate_report_submit(
+        actor=actor,
+        review_id=review_id,
+        contract_id=payload.contract_id,
+        report=payload.report,
+        now=now(),
+    )
+    return _gate_out(review, actor)
+
+
+class ChoiceIn(InputSchema):
+    contract_id: int
+    outcome: Literal["continue", "end", "purchase", "terminate"]
+    reasons: Text
+    approved_instalments: Annotated[list[str], Field(max_length=20)] = Field(default_factory=list)
+    purchase_price: Money | None = None
+    purchase_evidence: dict[Line, Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=dict,
+        description="Each agreed performance level: 'target:KEY' or 'acceptance:ID'",
+    )
+
+
+class GateDecideIn(InputSchema):
+    reasons: Text
+    justification: Text = ""
+    decisions: Annotated[list[ChoiceIn], Field(max_length=50)]
+
+
+@router.post("/gates/{review_id}/decision", response={200: GateOut, **ERRORS})
+def gate_decision(request: HttpRequest, review_id: int, payload: GateDecideIn) -> dict[str, Any]:
+    """
+    Decide the gate for every remaining partner, with reasons. A refusal is 409 with the rule
+    and its citation (an option the documents did not announce, the purchase conditions unmet).
+    """
+    actor = actor_of(request)
+    review = services.gate_decide(
+        actor=actor,
+        review_id=review_id,
+        reasons=payload.reasons,
+        justification=payload.justification,
+        choices=[
+            services.GateChoice(
+                contract_id=c.contract_id,
+                outcome=c.outcome,
+                reasons=c.reasons,
+                approved_instalments=tuple(c.approved_instalments),
+                purchase_price=c.purchase_price,
+                purchase_evidence=dict(c.purchase_evidence),
+            )
+            for c in payload.decisions
+        ],
+        now=now(),
+    )
+    return _gate_out(review, actor)

@@ -267,6 +267,8 @@ class GateDecision(models.Model):
     review = models.ForeignKey(GateReview, on_delete=models.PROTECT, related_name="decisions")
     contract = models.ForeignKey("award.Contract", on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    # The reasons given to this partner (the review's own reasons may speak of the others).
+    reasons = models.TextField()
     approved_instalments = models.JSONField(default=list)
     purchase_price = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     purchase_evidence = models.JSONField(default=list)

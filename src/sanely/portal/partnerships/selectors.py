@@ -15,6 +15,7 @@ decide claims and record payments; auditors read.
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -25,7 +26,17 @@ from sanely.portal.award.selectors import contracts_of
 from sanely.portal.core.errors import NotFound, PermissionDenied
 from sanely.portal.procurements.models import Procurement
 
-from .models import ContractEnd, Instalment, Partnership, Phase, PlanVersion, Target
+from .models import (
+    ContractEnd,
+    Evidence,
+    GateDecision,
+    GateReview,
+    Instalment,
+    Partnership,
+    Phase,
+    PlanVersion,
+    Target,
+)
 
 
 def access_partnership(*, actor: Actor, procurement_id: int) -> tuple[Partnership, list[Contract]]:
@@ -169,3 +180,93 @@ def live_contracts(partnership: Partnership) -> list[Contract]:
             pk__in=ContractEnd.objects.values("contract_id")
         )
     )
+
+
+def has_ended(contract: Contract) -> bool:
+    return ContractEnd.objects.filter(contract=contract).exists()
+
+
+def access_gate(*, actor: Actor, review_id: int) -> GateReview:
+    """A gate review, for the authority's people and the partners it reviewed."""
+    review = (
+        GateReview.objects.select_related("partnership__procurement").filter(pk=review_id).first()
+    )
+    if review is None or not (
+        actor.in_organisation(review.partnership.procurement.organisation_id)
+        or _partner_contract_ids(actor, review)
+    ):
+        raise NotFound("No such gate review.")
+    return review
+
+
+def _partner_contract_ids(actor: Actor, review: GateReview) -> set[str]:
+    reviewed = set(review.record["partners"])
+    own = Contract.objects.filter(
+        procurement_id=review.partnership.procurement_id,
+        partner_id__in=actor.organisation_ids,
+    ).values_list("pk", flat=True)
+    return reviewed & {str(pk) for pk in own}
+
+
+@dataclass(frozen=True)
+class GateView:
+    """What one actor may read of a gate review: a partner sees only its own part."""
+
+    record: dict[str, Any]
+    reasons: str
+    decisions: list[GateDecision]
+
+
+def gate_for(actor: Actor, review: GateReview) -> GateView:
+    decisions = list(review.decisions.select_related("contract__partner"))
+    if actor.in_organisation(review.partnership.procurement.organisation_id):
+        return GateView(review.record, review.reasons, decisions)
+    own = _partner_contract_ids(actor, review)
+    record = {
+        "partners": {k: v for k, v in review.record["partners"].items() if k in own},
+        "reports": {k: v for k, v in review.record["reports"].items() if k in own},
+    }
+    return GateView(record, "", [d for d in decisions if str(d.contract_id) in own])
+
+
+def manages_partnership(actor: Actor, partnership: Partnership) -> bool:
+    """Whether the actor may open and decide gates (to offer those forms)."""
+    memberships = actor.in_organisation(partnership.procurement.organisation_id)
+    return any(m.role in _AUTHORITY_ROLES[May.MANAGE] for m in memberships)
+
+
+def may_report(actor: Actor, contract: Contract) -> bool:
+    return May.REPORT in may_on(actor, contract)
+
+
+def ended_contract_ids(partnership: Partnership) -> set[int]:
+    return set(
+        ContractEnd.objects.filter(contract__procurement_id=partnership.procurement_id).values_list(
+            "contract_id", flat=True
+        )
+    )
+
+
+def gate_reviews_for(actor: Actor, partnership: Partnership) -> list[GateReview]:
+    """The partnership's gate reviews the actor may open: all, or those that reviewed it."""
+    reviews = list(GateReview.objects.filter(partnership=partnership))
+    if actor.in_organisation(partnership.procurement.organisation_id):
+        return reviews
+    return [r for r in reviews if _partner_contract_ids(actor, r)]
+
+
+def reviewed_contracts(review: GateReview, view: GateView) -> list[Contract]:
+    """The contracts whose standing the view shows, in rank order."""
+    return list(
+        contracts_of(review.partnership.procurement).filter(
+            pk__in=[int(k) for k in view.record["partners"]]
+        )
+    )
+
+
+def contract_of_evidence(actor: Actor, evidence_id: int) -> int:
+    """The contract a delivery was made under, if the actor may read it."""
+    delivered = Evidence.objects.filter(pk=evidence_id).first()
+    if delivered is None:
+        raise NotFound("No such evidence.")
+    return access_contract(actor=actor, contract_id=delivered.contract_id).pk

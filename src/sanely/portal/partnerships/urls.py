@@ -6,5 +6,12 @@ app_name = "partnerships"
 
 urlpatterns = [
     path("procurements/<int:procurement_id>/", views.partnership, name="partnership"),
+    path("procurements/<int:procurement_id>/gates", views.gate_open, name="gate_open"),
     path("contracts/<int:contract_id>/plan", views.plan, name="plan"),
+    path("contracts/<int:contract_id>/evidence", views.evidence_deliver, name="evidence"),
+    path("contracts/<int:contract_id>/acceptances", views.acceptance, name="acceptance"),
+    path("evidence/<int:evidence_id>/validation", views.evidence_validate, name="validate"),
+    path("gates/<int:review_id>", views.gate, name="gate"),
+    path("gates/<int:review_id>/report", views.gate_report, name="gate_report"),
+    path("gates/<int:review_id>/decision", views.gate_decide, name="gate_decide"),
 ]

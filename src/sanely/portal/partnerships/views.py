@@ -1,31 +1,277 @@
-"""Pages: the partnership of one procurement, and one partner's agreed plan."""
+"""
+Pages: the partnership of one procurement with its gate reviews, one partner's plan with how it
+stands (verdicts, projections, instalments), and one gate review; the forms each person may use
+on them post to the routes below and come back to the page they were on.
+"""
 
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from sanely.portal.accounts.actors import page_actor
-from sanely.portal.web.pages import page_guard
+from sanely.portal.award.models import Contract
+from sanely.portal.core.clock import now
+from sanely.portal.core.errors import ApplicationError
+from sanely.portal.web.pages import errors_context, page_guard
 
-from . import selectors
+from . import progress, selectors, services
+from .forms import OUTCOME_CHOICES, AcceptanceForm, EvidenceForm, GateOpenForm, ValidationForm
+from .models import GateReview, Outcome
+
+
+def _partnership_page(
+    request: HttpRequest, procurement_id: int, error: ApplicationError | None = None
+) -> HttpResponse:
+    actor = page_actor(request)
+    found, contracts = selectors.access_partnership(actor=actor, procurement_id=procurement_id)
+    manages = selectors.manages_partnership(actor, found)
+    phases = selectors.plan_of(contracts[0]).phases
+    context = {
+        "partnership": found,
+        "contracts": contracts,
+        "ended": selectors.ended_contract_ids(found),
+        "reviews": selectors.gate_reviews_for(actor, found),
+        "gate_form": GateOpenForm(phases=[(p.key, p.name) for p in phases]) if manages else None,
+        **errors_context(error=error),
+    }
+    return render(request, "partnerships/partnership.html", context, status=_status(error))
+
+
+def _status(error: ApplicationError | None) -> int:
+    return error.status if error else 200
 
 
 @require_GET
 @login_required
 @page_guard
 def partnership(request: HttpRequest, procurement_id: int) -> HttpResponse:
-    found, contracts = selectors.access_partnership(
-        actor=page_actor(request), procurement_id=procurement_id
-    )
-    return render(
-        request, "partnerships/partnership.html", {"partnership": found, "contracts": contracts}
-    )
+    return _partnership_page(request, procurement_id)
+
+
+def _plan_page(
+    request: HttpRequest, contract_id: int, error: ApplicationError | None = None
+) -> HttpResponse:
+    actor = page_actor(request)
+    agreed = selectors.access_plan(actor=actor, contract_id=contract_id)
+    contract = agreed.contract
+    may = selectors.may_on(actor, contract)
+    phases = progress.plan_progress(contract, agreed.phases)
+    targets = [
+        (t.target.key, f"{p.phase.name}: {t.target.metric}") for p in phases for t in p.targets
+    ]
+    context = {
+        "plan": agreed,
+        "phases": phases,
+        "ended": selectors.has_ended(contract),
+        "may": {m.value for m in may},
+        "evidence_form": EvidenceForm(targets=targets),
+        "validation_form": ValidationForm(),
+        "acceptance_form": AcceptanceForm(subjects=_acceptance_subjects(contract, phases)),
+        "result_table": progress.result_table,
+        **errors_context(error=error),
+    }
+    return render(request, "partnerships/plan.html", context, status=_status(error))
+
+
+def _acceptance_subjects(
+    contract: Contract, phases: list[progress.PhaseProgress]
+) -> list[tuple[str, str]]:
+    deliverables = [
+        (f"instalment:{i.instalment.key}", f"Deliverable: {i.instalment.description}")
+        for p in phases
+        for i in p.instalments
+        if i.instalment.condition == "deliverable"
+    ]
+    levels = [
+        (f"level:{level}", f"Performance level: {level}") for level in contract.performance_levels
+    ]
+    return deliverables + levels
 
 
 @require_GET
 @login_required
 @page_guard
 def plan(request: HttpRequest, contract_id: int) -> HttpResponse:
-    agreed = selectors.access_plan(actor=page_actor(request), contract_id=contract_id)
-    return render(request, "partnerships/plan.html", {"plan": agreed})
+    return _plan_page(request, contract_id)
+
+
+@require_POST
+@login_required
+@page_guard
+def evidence_deliver(request: HttpRequest, contract_id: int) -> HttpResponse:
+    try:
+        services.evidence_submit(
+            actor=page_actor(request),
+            contract_id=contract_id,
+            target_key=request.POST.get("target_key", ""),
+            part=request.POST.get("part", ""),
+            data=request.FILES.get("data_file"),
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _plan_page(request, contract_id, refused)
+    messages.success(request, "Data received. The verdict appears here once it is assessed.")
+    return redirect("partnerships:plan", contract_id=contract_id)
+
+
+@require_POST
+@login_required
+@page_guard
+def evidence_validate(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    actor = page_actor(request)
+    try:
+        delivered = services.evidence_validate(
+            actor=actor,
+            evidence_id=evidence_id,
+            validation=request.POST.get("validation", ""),
+            now=now(),
+        )
+    except ApplicationError as refused:
+        contract_id = selectors.contract_of_evidence(actor, evidence_id)
+        return _plan_page(request, contract_id, refused)
+    messages.success(request, "Recorded who checked the verdict.")
+    return redirect("partnerships:plan", contract_id=delivered.contract_id)
+
+
+@require_POST
+@login_required
+@page_guard
+def acceptance(request: HttpRequest, contract_id: int) -> HttpResponse:
+    kind, _, subject = request.POST.get("subject", "").partition(":")
+    try:
+        services.acceptance_record(
+            actor=page_actor(request),
+            contract_id=contract_id,
+            name=request.POST.get("name", ""),
+            passed=request.POST.get("passed") == "on",
+            note=request.POST.get("note", ""),
+            instalment_key=subject if kind == "instalment" else "",
+            performance_level=subject if kind == "level" else "",
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _plan_page(request, contract_id, refused)
+    messages.success(request, "The acceptance is recorded.")
+    return redirect("partnerships:plan", contract_id=contract_id)
+
+
+@require_POST
+@login_required
+@page_guard
+def gate_open(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    try:
+        review = services.gate_open(
+            actor=page_actor(request),
+            procurement_id=procurement_id,
+            phase_key=request.POST.get("phase_key", ""),
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _partnership_page(request, procurement_id, refused)
+    messages.success(request, "The phase has ended and its gate review is open.")
+    return redirect("partnerships:gate", review_id=review.pk)
+
+
+def _gate_page(
+    request: HttpRequest, review_id: int, error: ApplicationError | None = None
+) -> HttpResponse:
+    actor = page_actor(request)
+    review = selectors.access_gate(actor=actor, review_id=review_id)
+    view = selectors.gate_for(actor, review)
+    contracts = selectors.reviewed_contracts(review, view)
+    context = {
+        "review": review,
+        "view": view,
+        "contracts": contracts,
+        "manages": selectors.manages_partnership(actor, review.partnership),
+        "reports_by": {c.pk for c in contracts if selectors.may_report(actor, c)},
+        "outcomes": OUTCOME_CHOICES,
+        "posted": request.POST if error else {},
+        **errors_context(error=error),
+    }
+    return render(request, "partnerships/gate.html", context, status=_status(error))
+
+
+@require_GET
+@login_required
+@page_guard
+def gate(request: HttpRequest, review_id: int) -> HttpResponse:
+    return _gate_page(request, review_id)
+
+
+@require_POST
+@login_required
+@page_guard
+def gate_report(request: HttpRequest, review_id: int) -> HttpResponse:
+    try:
+        services.gate_report_submit(
+            actor=page_actor(request),
+            review_id=review_id,
+            contract_id=_int(request.POST.get("contract_id")),
+            report=request.POST.get("report", ""),
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _gate_page(request, review_id, refused)
+    messages.success(request, "Your report is with the panel.")
+    return redirect("partnerships:gate", review_id=review_id)
+
+
+def _int(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 0
+
+
+def _price(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", "").replace("£", "")) if text.strip() else None
+    except InvalidOperation:
+        return Decimal(-1)  # refused by the engine's price rule with its own message
+
+
+def _choices(request: HttpRequest, review: GateReview) -> list[services.GateChoice]:
+    """One choice per reviewed partner, read from its fields `<name>-<contract id>`."""
+    choices = []
+    for contract_id in review.record["partners"]:
+        if not request.POST.get(f"outcome-{contract_id}"):
+            continue
+        levels = Contract.objects.get(pk=contract_id).performance_levels
+        choices.append(
+            services.GateChoice(
+                contract_id=int(contract_id),
+                outcome=request.POST[f"outcome-{contract_id}"],
+                reasons=request.POST.get(f"reasons-{contract_id}", ""),
+                approved_instalments=tuple(request.POST.getlist(f"approve-{contract_id}")),
+                purchase_price=_price(request.POST.get(f"price-{contract_id}", "")),
+                purchase_evidence={
+                    level: request.POST.get(f"level-{contract_id}-{i}", "")
+                    for i, level in enumerate(levels)
+                    if request.POST.get(f"outcome-{contract_id}") == Outcome.PURCHASE
+                },
+            )
+        )
+    return choices
+
+
+@require_POST
+@login_required
+@page_guard
+def gate_decide(request: HttpRequest, review_id: int) -> HttpResponse:
+    actor = page_actor(request)
+    review = selectors.access_gate(actor=actor, review_id=review_id)
+    try:
+        services.gate_decide(
+            actor=actor,
+            review_id=review_id,
+            reasons=request.POST.get("reasons", ""),
+            justification=request.POST.get("justification", ""),
+            choices=_choices(request, review),
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _gate_page(request, review_id, refused)
+    messages.success(request, "The gate is decided.")
+    return redirect("partnerships:gate", review_id=review_id)

@@ -38,6 +38,7 @@ class GateChoice:
 
     contract_id: int
     outcome: str
+    reasons: str
     approved_instalments: tuple[str, ...] = ()
     purchase_price: Decimal | None = None
     # For the purchase: each agreed performance level and the evidence that shows it, named as
@@ -167,6 +168,8 @@ def _choice_problems(
     errors: dict[str, list[str]] = {}
     if not reasons.strip():
         errors["reasons"] = ["Give the panel's reasons for the decision."]
+    if any(not c.reasons.strip() for c in choices):
+        errors["decisions"] = ["Give each partner the reasons for the decision about it."]
     chosen = {c.contract_id: c for c in choices}
     if set(chosen) != {c.pk for c in contracts} or len(chosen) != len(choices):
         errors["decisions"] = ["Decide once for every remaining partner."]
@@ -266,6 +269,7 @@ def _record(
             review=review,
             contract=contract,
             outcome=choice.outcome,
+            reasons=choice.reasons.strip(),
             approved_instalments=list(choice.approved_instalments),
             purchase_price=choice.purchase_price,
             purchase_evidence=[
@@ -273,7 +277,7 @@ def _record(
             ],
         )
         if choice.outcome in (Outcome.END, Outcome.TERMINATE):
-            _end(contract, Outcome(choice.outcome).label, reasons, now)
+            _end(contract, Outcome(choice.outcome).label, choice.reasons, now)
     review.reasons, review.decided_by, review.decided_at = reasons.strip(), actor.user, now
     review.save(update_fields=["reasons", "decided_by", "decided_at"])
     audit_record(

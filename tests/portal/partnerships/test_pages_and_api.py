@@ -1,0 +1,106 @@
+"""
+The partnership through the API and the pages: a partner delivers data and sees its verdict,
+the panel opens the gate and decides with reasons; a partner reads only its own part.
+"""
+
+import pytest
+from portal.partnerships.world import outcome_file, partnership_world
+
+from sanely.portal.accounts.models import Role
+from sanely.portal.partnerships.models import ContractEnd, GateReview
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_partner_delivers_data_through_the_api_and_reads_its_verdict(
+    wessex, django_capture_on_commit_callbacks
+) -> None:
+    w = partnership_world(wessex)
+    contract = w.contract(w.record.kestrel)
+    client = w.record.kestrel.token_client(Role.SUPPLIER_ADMIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            f"/api/v1/contracts/{contract.pk}/evidence",
+            {"target_key": "target-answered", "data": outcome_file(190, 10)},
+        )
+    assert 201 == sent.status_code, sent.text
+    progress = client.get(f"/api/v1/contracts/{contract.pk}/progress").json()
+    target = progress["phases"][0]["targets"][0]
+    assert "met" == target["verdict"]
+    assert target["parts"][0]["explanation"].endswith("the target was at least 0.8: met.")
+    data = progress["phases"][0]["instalments"]
+    assert {"instalment-data": True, "instalment-effect": True, "instalment-design": False} == {
+        i["key"]: i["claimable"] for i in data
+    }
+
+
+def test_bad_data_requests_name_the_field(wessex) -> None:
+    w = partnership_world(wessex)
+    contract = w.contract(w.record.kestrel)
+    client = w.record.kestrel.token_client(Role.SUPPLIER_ADMIN)
+    wrong = client.post(
+        f"/api/v1/contracts/{contract.pk}/evidence",
+        {"target_key": "no-such-target", "data": outcome_file(1, 1, name="x.pdf")},
+    )
+    assert 400 == wrong.status_code
+    assert {"target_key", "data_file"} == set(wrong.json()["detail"])
+
+
+def test_the_panel_decides_a_gate_through_the_pages(wessex) -> None:
+    w = partnership_world(wessex)
+    r = w.record
+    browser = wessex.client(Role.PROCUREMENT_LEAD)
+    page = browser.get(f"/partnerships/procurements/{w.procurement_id}/")
+    assert "End the phase and open the review" in page.text
+    opened = browser.post(
+        f"/partnerships/procurements/{w.procurement_id}/gates", {"phase_key": "phase-design"}
+    )
+    review = GateReview.objects.get()
+    assert f"/partnerships/gates/{review.pk}" == opened.headers["Location"]
+    form = {"reasons": "Heron's data did not show the booking standard."}
+    for partner, outcome in ((r.kestrel, "continue"), (r.osprey, "continue"), (r.heron, "end")):
+        pk = w.contract(partner).pk
+        form |= {
+            f"outcome-{pk}": outcome,
+            f"reasons-{pk}": f"{partner.organisation.name}: {outcome}.",
+        }
+    refused = browser.post(f"/partnerships/gates/{review.pk}/decision", {**form, "reasons": ""})
+    assert 400 == refused.status_code
+    assert "Give the panel" in refused.text
+    decided = browser.post(f"/partnerships/gates/{review.pk}/decision", form)
+    assert 302 == decided.status_code
+    assert [w.contract(r.heron)] == [e.contract for e in ContractEnd.objects.all()]
+
+
+def test_a_partner_sees_only_its_own_part_of_a_gate(wessex) -> None:
+    w = partnership_world(wessex)
+    r = w.record
+    lead = wessex.token_client(Role.PROCUREMENT_LEAD)
+    review = lead.post(
+        f"/api/v1/partnerships/{w.procurement_id}/gates",
+        {"phase_key": "phase-design"},
+        content_type="application/json",
+    ).json()
+    kestrel = r.kestrel.token_client(Role.SUPPLIER_ADMIN)
+    seen = kestrel.get(f"/api/v1/gates/{review['id']}").json()
+    assert [str(w.contract(r.kestrel).pk)] == list(seen["record"]["partners"])
+    page = r.kestrel.client(Role.SUPPLIER_ADMIN).get(f"/partnerships/gates/{review['id']}")
+    assert "Osprey" not in page.text
+    assert "Heron" not in page.text
+    assert "Your report on the phase" in page.text
+    assert "Decide the gate" not in page.text
+
+
+def test_the_plan_page_offers_each_person_only_what_they_may_do(wessex) -> None:
+    w = partnership_world(wessex)
+    contract = w.contract(w.record.kestrel)
+    url = f"/partnerships/contracts/{contract.pk}/plan"
+    partner = w.record.kestrel.client(Role.SUPPLIER_MEMBER).get(url).text
+    auditor = wessex.client(Role.AUDITOR).get(url).text
+    lead = wessex.client(Role.PROCUREMENT_LEAD).get(url).text
+    assert "Send outcome data" in partner
+    assert "Record an acceptance" not in partner
+    assert "Send outcome data" not in auditor
+    assert "Record an acceptance" not in auditor
+    assert "Record an acceptance" in lead
+    assert "target-answered" not in partner.replace('value="target-answered"', "")
