@@ -47,7 +47,9 @@ from sanely.portal.negotiation.services import (
     question_ask,
     tenders_reduce,
 )
-from sanely.portal.pilots.services import assessment_request
+from sanely.portal.partnerships.models import GateReview
+from sanely.portal.partnerships.services import evidence_submit, gate_open
+from sanely.portal.pilots.services import assessment_request, assessment_run
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_create
 from sanely.portal.tenders.services import (
@@ -74,6 +76,7 @@ class World:
     award: Procurement
     contract: Contract
     letter: Letter
+    gate: GateReview
     _clients: dict[tuple[str, str, bool], Client] = field(default_factory=dict)
 
     @property
@@ -106,6 +109,7 @@ def build(scale: int) -> World:
     n, meeting, question = _negotiation(wessex, suppliers, scale)
     evaluation = _evaluation(wessex, suppliers, people)
     award, contract, letter = _award(wessex, suppliers, scale)
+    gate = _partnership(wessex, suppliers[0], contract, scale)
     return World(
         scale,
         wessex,
@@ -120,6 +124,34 @@ def build(scale: int) -> World:
         award,
         contract,
         letter,
+        gate,
+    )
+
+
+# The prototype's target compares the share of trips on time before and after.
+_ON_TIME_SHARES = (
+    b"value,period\n0.81,before\n0.84,before\n0.8,before\n0.93,after\n0.95,after\n0.97,after\n"
+)
+
+
+def _partnership(wessex: Org, kestrel: Org, contract: Contract, scale: int) -> GateReview:
+    """`scale` parts of Kestrel's target delivered and assessed, then the phase's gate opened."""
+    for part in range(scale):
+        delivered = evidence_submit(
+            actor=kestrel.actor(Role.SUPPLIER_ADMIN),
+            contract_id=contract.pk,
+            target_key="target-on-time",
+            part=f"Village {part}",
+            data=SimpleUploadedFile("trips.csv", _ON_TIME_SHARES, "text/csv"),
+            now=now(),
+        )
+        # The world is built inside one transaction, so the worker's on-commit run is done here.
+        assessment_run(assessment_id=delivered.assessment_id, clock=now)
+    return gate_open(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=contract.procurement_id,
+        phase_key="phase-prototype",
+        now=now(),
     )
 
 

@@ -187,9 +187,9 @@ CASES: dict[str, Case] = {
     "partnerships:partnership": page(
         lambda w: f"/partnerships/procurements/{w.contract.procurement_id}/", grows=False
     ),
-    "partnerships:plan": supplier_page(
-        lambda w: f"/partnerships/contracts/{w.contract.pk}/plan", grows=False
-    ),
+    # Kestrel's plan shows one verdict per part delivered: `scale` parts.
+    "partnerships:plan": supplier_page(lambda w: f"/partnerships/contracts/{w.contract.pk}/plan"),
+    "partnerships:gate": page(lambda w: f"/partnerships/gates/{w.gate.pk}", grows=False),
     # API lists
     # A token acts in one organisation: it lists that one membership.
     "api:me": api(lambda w: "/me", COMMISSIONER, grows=False),
@@ -197,6 +197,8 @@ CASES: dict[str, Case] = {
         lambda w: f"/partnerships/{w.contract.procurement_id}", grows=False
     ),
     "api:plan_detail": supplier_api(lambda w: f"/contracts/{w.contract.pk}/plan", grows=False),
+    "api:progress_detail": supplier_api(lambda w: f"/contracts/{w.contract.pk}/progress"),
+    "api:gate_detail": api(lambda w: f"/gates/{w.gate.pk}", grows=False),
     "api:organisation_list": api(lambda w: "/organisations", COMMISSIONER, grows=False),
     "api:member_list": api(lambda w: f"/organisations/{_org(w)}/members"),
     "api:token_list": api(lambda w: "/tokens", COMMISSIONER),
@@ -261,6 +263,18 @@ NOT_A_PAGE_NOR_A_LIST = {
     "api:api-root": "the API index, built from code",
     "receipt_key": "the portal's public receipt-signing key",
     "accounts:member_remove": _POST,
+    "partnerships:gate_open": _POST,
+    "partnerships:evidence": _POST,
+    "partnerships:acceptance": _POST,
+    "partnerships:validate": _POST,
+    "partnerships:gate_report": _POST,
+    "partnerships:gate_decide": _POST,
+    "api:evidence_create": _POST,
+    "api:evidence_validation": _POST,
+    "api:acceptance_create": _POST,
+    "api:gate_create": _POST,
+    "api:gate_report": _POST,
+    "api:gate_decision": _POST,
     "accounts:token_revoke": _POST,
     "tenders:interest": _POST,
     "tenders:extend": _POST,
