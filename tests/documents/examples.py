@@ -18,6 +18,8 @@ from sanely.documents.letters import (
 )
 from sanely.documents.letters.shortlist import Mark, Shortlisted
 
+from .after_award import AFTER_AWARD
+
 AUTHORITY = "Wessex Combined Authority"
 REFERENCE = "WCA-2026-014"
 TITLE = "Autonomous shuttles for rural routes"
@@ -245,4 +247,5 @@ EXAMPLES: dict[str, tuple[object, ...]] = {
     "submission_receipt": (RECEIVED,),
     "membership_added": (ADDED_NEW, ADDED_KNOWN),
     "password_reset": (RESET,),
+    **AFTER_AWARD,
 }

@@ -5,14 +5,15 @@ import json
 import pytest
 
 from sanely.documents import from_json, render_text, to_json
-from sanely.documents.letters import KINDS, PERSON, SUPPLIER
+from sanely.documents.letters import KINDS, PERSON, PUBLIC, SUPPLIER
 from sanely.documents.letters.shortlist import Mark, mark_line
 
 from .examples import EXAMPLES, INVITED, MARKS
 from .golden import TODAY, TODAY_FACTS
+from .written import WRITTEN
 
 # Every letter, notice and email sanely sends. A new kind is added here, to EXAMPLES and to
-# golden.py (or its text is checked by hand): the registry must list exactly these.
+# golden.py or written.py (its text checked by hand): the registry must list exactly these.
 LETTERS = {
     "invitation_to_tender",
     "regret",
@@ -22,23 +23,52 @@ LETTERS = {
     "staged_reduction",
     "tender_rejected",
     "award_decision",
+    "gate_decision",
+    "claim_approved",
+    "claim_queried",
+    "claim_rejected",
+    "payment_made",
+    "change_agreed",
+    "intention_to_terminate",
+    "purchase_decision",
 }
 EMAILS = {"deadline_extended", "submission_receipt", "membership_added", "password_reset"}
+NOTICES = {
+    "contract_details_notice",
+    "contract_performance_notice",
+    "contract_change_notice",
+    "contract_termination_notice",
+    "modification_notice",
+}
 
 VARIANTS = [(kind, index) for kind, facts in EXAMPLES.items() for index in range(len(facts))]
+# The text each kind is checked against: what the portal sent before the builders existed, or,
+# for the kinds written since, the text as written and checked.
+EXPECTED = TODAY | WRITTEN
 
 
 def test_the_registry_lists_every_kind_and_who_it_goes_to():
-    assert LETTERS | EMAILS == set(KINDS) == set(EXAMPLES)
-    assert {SUPPLIER: LETTERS, PERSON: EMAILS} == {
-        to: {kind for kind, letter in KINDS.items() if letter.to == to} for to in (SUPPLIER, PERSON)
+    assert LETTERS | EMAILS | NOTICES == set(KINDS) == set(EXAMPLES) == set(EXPECTED)
+    assert {SUPPLIER: LETTERS, PERSON: EMAILS, PUBLIC: NOTICES} == {
+        to: {kind for kind, letter in KINDS.items() if letter.to == to}
+        for to in (SUPPLIER, PERSON, PUBLIC)
     }
 
 
+def test_every_kind_fits_the_letter_register():
+    # Letter.kind is at most 40 characters long.
+    assert max(map(len, KINDS)) <= 40
+
+
 @pytest.mark.parametrize(("kind", "index"), VARIANTS)
-def test_each_kind_is_built_and_rendered_as_today(kind, index):
+def test_each_kind_is_built_and_rendered_as_expected(kind, index):
     document = KINDS[kind].build(EXAMPLES[kind][index])
-    assert (kind, *TODAY[kind][index]) == (document.kind, document.subject, render_text(document))
+    assert len(EXPECTED[kind]) == len(EXAMPLES[kind])
+    assert (kind, *EXPECTED[kind][index]) == (
+        document.kind,
+        document.subject,
+        render_text(document),
+    )
 
 
 @pytest.mark.parametrize(("kind", "index"), VARIANTS)
