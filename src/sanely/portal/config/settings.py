@@ -258,6 +258,10 @@ if os.environ.get("SANELY_S3_BUCKET"):
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("SANELY_MAX_BODY_BYTES", str(1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EVIDENCE_MAX_BYTES = int(os.environ.get("SANELY_EVIDENCE_MAX_BYTES", str(250_000_000)))
+# An assessment whose task ended without running it is queued again after this many seconds,
+# doubled at each attempt, and fails with a message after the last attempt.
+ASSESSMENT_RETRY_SECONDS = int(os.environ.get("SANELY_ASSESSMENT_RETRY_SECONDS", "60"))
+ASSESSMENT_MAX_ATTEMPTS = int(os.environ.get("SANELY_ASSESSMENT_MAX_ATTEMPTS", "5"))
 
 TASKS = {
     "default": {
