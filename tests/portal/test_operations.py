@@ -6,6 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from cast import NOW
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -201,6 +202,56 @@ def test_the_heartbeat_thread_beats_until_stopped(monkeypatch):
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert ["worker-b"] == beats
+
+
+def test_the_heartbeat_thread_survives_a_database_error_and_beats_again(monkeypatch):
+    import threading
+
+    from django.db import OperationalError
+
+    from sanely.portal.core import heartbeat
+
+    beats, beat_again = [], threading.Event()
+
+    def beat(worker_id):
+        beats.append(worker_id)
+        if len(beats) == 1:
+            raise OperationalError("database is locked")
+        beat_again.set()
+
+    monkeypatch.setattr(heartbeat, "heartbeat_beat", beat)
+    monkeypatch.setattr(heartbeat, "HEARTBEAT_SECONDS", 0.01)
+    stop = threading.Event()
+    thread = heartbeat.heartbeat_start("worker-c", stop)
+    try:
+        assert beat_again.wait(timeout=30), "the heartbeat thread died on the database error"
+        assert thread.is_alive()
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def test_housekeeping_runs_every_job_even_when_one_fails(caplog):
+    from sanely.portal.core.heartbeat import housekeeping_due, housekeeping_run
+
+    ran = []
+
+    def broken(sender, now, **kwargs):
+        raise RuntimeError("no disk")
+
+    def working(sender, now, **kwargs):
+        ran.append(now)
+
+    housekeeping_due.connect(broken, dispatch_uid="test-broken")
+    housekeeping_due.connect(working, dispatch_uid="test-working")
+    try:
+        failed = housekeeping_run(NOW)
+    finally:
+        housekeeping_due.disconnect(dispatch_uid="test-broken")
+        housekeeping_due.disconnect(dispatch_uid="test-working")
+    assert [NOW] == ran
+    assert ["test_housekeeping_runs_every_job_even_when_one_fails.<locals>.broken"] == failed
+    assert "no disk" in caplog.text
 
 
 def test_uploads_go_to_object_storage_when_a_bucket_is_set(tmp_path):

@@ -41,6 +41,7 @@ def assessment(wessex, procurement, path):
         target_key=path,
         requested_by=wessex.user(Role.COMMISSIONER),
         requested_at=NOW,
+        queued_at=NOW,
         data_file="x.csv",
         data_name="x.csv",
         data_size=1,

@@ -167,8 +167,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several processes (web and worker) share the file: wait for locks instead of failing.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    # Several processes (web and worker) share the file (docs/reliability.md, "Durability"):
+    # - every transaction takes the write lock when it begins (IMMEDIATE). A deferred one reads
+    #   first and then asks for the lock, and SQLite refuses that upgrade at once, without
+    #   waiting, when another connection wrote in between ("database is locked");
+    # - a busy connection waits up to `timeout` seconds for the lock instead of failing;
+    # - WAL lets pages read while one writer writes; synchronous=FULL syncs every commit, so a
+    #   receipt is never issued for a submission a power cut could take back.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SANELY_SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -248,6 +258,10 @@ if os.environ.get("SANELY_S3_BUCKET"):
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("SANELY_MAX_BODY_BYTES", str(1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EVIDENCE_MAX_BYTES = int(os.environ.get("SANELY_EVIDENCE_MAX_BYTES", str(250_000_000)))
+# An assessment whose task ended without running it is queued again after this many seconds,
+# doubled at each attempt, and fails with a message after the last attempt.
+ASSESSMENT_RETRY_SECONDS = int(os.environ.get("SANELY_ASSESSMENT_RETRY_SECONDS", "60"))
+ASSESSMENT_MAX_ATTEMPTS = int(os.environ.get("SANELY_ASSESSMENT_MAX_ATTEMPTS", "5"))
 
 TASKS = {
     "default": {

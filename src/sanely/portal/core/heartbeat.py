@@ -1,29 +1,79 @@
-"""The worker's heartbeat: a row it refreshes while it runs, so /healthz can tell its age."""
+"""
+The worker's background loops besides its queue: the heartbeat, a row it refreshes while it
+runs so that /healthz can tell its age, and housekeeping, the periodic work apps ask for
+(`housekeeping_due`). Neither loop ends on an error: a database that is locked or away for a
+moment must not leave /healthz saying "stale" while the worker runs.
+"""
 
+import logging
 import threading
+from collections.abc import Callable
+from datetime import datetime
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.dispatch import Signal
 
 from .clock import now
 from .models import WorkerHeartbeat
 
+logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 15
+HOUSEKEEPING_SECONDS = 60
+
+# Sent by the worker every HOUSEKEEPING_SECONDS with `now`: receivers remove what expired and
+# queue again what was stranded. Each receiver runs in its own transactions; one that fails is
+# logged and the others still run.
+housekeeping_due = Signal()
 
 
 def heartbeat_beat(worker_id: str) -> None:
     WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": now()})
 
 
-def heartbeat_start(worker_id: str, stop: threading.Event) -> threading.Thread:
-    """Beat now and then every HEARTBEAT_SECONDS in a daemon thread until `stop` is set."""
+def housekeeping_run(at: datetime) -> list[str]:
+    """Run every receiver of `housekeeping_due` once; the names of those that failed."""
+    failed = []
+    for receiver, outcome in housekeeping_due.send_robust(sender=None, now=at):
+        if isinstance(outcome, Exception):
+            name = getattr(receiver, "__qualname__", repr(receiver))
+            logger.error("Housekeeping %s failed", name, exc_info=outcome)
+            failed.append(name)
+    return failed
 
-    def run() -> None:
-        while True:
+
+def _every(
+    name: str, seconds: Callable[[], float], work: Callable[[], object], stop: threading.Event
+) -> None:
+    """Do `work` now and then every `seconds()` until `stop` is set, whatever `work` raises."""
+    while True:
+        try:
             close_old_connections()
-            heartbeat_beat(worker_id)
-            if stop.wait(HEARTBEAT_SECONDS):
-                return
+            work()
+        except Exception:
+            logger.exception("The %s failed; trying again in %s s", name, seconds())
+            connection.close()  # a broken connection is replaced by the next attempt
+        if stop.wait(seconds()):
+            connection.close()
+            return
 
-    thread = threading.Thread(target=run, name="sanely-heartbeat", daemon=True)
+
+def _loop(
+    name: str, seconds: Callable[[], float], work: Callable[[], object], stop: threading.Event
+) -> threading.Thread:
+    thread = threading.Thread(
+        target=_every, args=(name, seconds, work, stop), name=f"sanely-{name}", daemon=True
+    )
     thread.start()
     return thread
+
+
+def heartbeat_start(worker_id: str, stop: threading.Event) -> threading.Thread:
+    """Beat now and then every HEARTBEAT_SECONDS in a daemon thread until `stop` is set."""
+    return _loop("heartbeat", lambda: HEARTBEAT_SECONDS, lambda: heartbeat_beat(worker_id), stop)
+
+
+def housekeeping_start(stop: threading.Event) -> threading.Thread:
+    """Run housekeeping now and then every HOUSEKEEPING_SECONDS until `stop` is set."""
+    return _loop(
+        "housekeeping", lambda: HOUSEKEEPING_SECONDS, lambda: housekeeping_run(now()), stop
+    )

@@ -3,3 +3,4 @@
 ASSESSMENT_REQUESTED = "assessment.requested"
 ASSESSMENT_COMPLETED = "assessment.completed"
 ASSESSMENT_FAILED = "assessment.failed"
+ASSESSMENT_REQUEUED = "assessment.requeued"

@@ -48,6 +48,11 @@ class OutcomeAssessment(models.Model):
     result = models.JSONField(null=True, blank=True)
     error_message = models.TextField(blank=True)
     error_issues = models.JSONField(default=list)
+    # The queue's bookkeeping: when the run was last queued, how often, and the task's id, so
+    # that housekeeping can tell a task that ended without finishing the run (docs/evidence.md).
+    queued_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=1)
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

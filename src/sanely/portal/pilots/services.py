@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
+from django.tasks.exceptions import TaskResultDoesNotExist
 
 from sanely import evidence
 from sanely.portal.accounts.models import Organisation, User
@@ -35,6 +36,8 @@ from .selectors import access_assessment_organisation
 logger = logging.getLogger(__name__)
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".parquet", ".pq")
 ENGINE_PACKAGES = ("sanely", "numpy", "scipy", "duckdb", "pyarrow", "python-calamine")
+# A run left in these states by a task that ended is stranded: nothing else will finish it.
+STRANDABLE = (AssessmentStatus.QUEUED, AssessmentStatus.RUNNING)
 
 
 def _sha256(upload: UploadedFile) -> str:
@@ -144,6 +147,7 @@ def assessment_store(
         spec=spec,
         procurement=procurement,
         target_key=target_key,
+        queued_at=now,
     )
     assessment.data_file.save(assessment.data_name, data, save=False)
     assessment.save()
@@ -161,8 +165,16 @@ def assessment_store(
             "target": assessment.target_key,
         },
     )
-    transaction.on_commit(lambda: assessment_run_task.enqueue(assessment_id=assessment.pk))
+    # Robust: a queue that fails to take the task leaves the assessment queued without a task,
+    # which housekeeping queues again; the request itself has succeeded.
+    transaction.on_commit(lambda: _enqueue(assessment.pk), robust=True)
     return assessment
+
+
+def _enqueue(assessment_id: int) -> None:
+    """Queue the run and remember its task, so housekeeping can tell when the task ended."""
+    queued = assessment_run_task.enqueue(assessment_id=assessment_id)
+    OutcomeAssessment.objects.filter(pk=assessment_id).update(task_id=queued.id)
 
 
 @contextmanager
@@ -242,3 +254,75 @@ def assessment_run(*, assessment_id: int, clock: Callable[[], datetime]) -> Outc
 def assessment_run_task(*, assessment_id: int) -> str:
     """Background task: run one assessment; returns its final status."""
     return str(assessment_run(assessment_id=assessment_id, clock=clock_now).status)
+
+
+def _task_ended(task_id: str) -> bool:
+    """Whether the run's task is over (or never was): nothing will run the assessment now."""
+    if not task_id:
+        return True
+    try:
+        queued = assessment_run_task.get_result(task_id)
+    except (TaskResultDoesNotExist, NotImplementedError):  # pruned, or a backend that runs at once
+        return True
+    return queued.status not in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+
+
+def _retry_due(assessment: OutcomeAssessment, now: datetime) -> bool:
+    """The back-off: the wait before another attempt doubles with each attempt."""
+    wait = timedelta(seconds=settings.ASSESSMENT_RETRY_SECONDS * 2 ** (assessment.attempts - 1))
+    return assessment.queued_at + wait <= now
+
+
+@transaction.atomic
+def _requeue_or_fail(assessment_id: int, now: datetime) -> None:
+    assessment = OutcomeAssessment.objects.select_for_update().get(pk=assessment_id)
+    if assessment.status not in STRANDABLE or not _task_ended(assessment.task_id):
+        return  # it moved on while we looked
+    if assessment.attempts >= settings.ASSESSMENT_MAX_ATTEMPTS:
+        assessment.status, assessment.finished_at = AssessmentStatus.FAILED, now
+        assessment.error_message = (
+            f"The assessment could not be run in {assessment.attempts} attempts (the worker or"
+            " its database was unavailable); the problem was logged. Request it again."
+        )
+        assessment.save(update_fields=["status", "finished_at", "error_message"])
+        action, payload = (
+            events.ASSESSMENT_FAILED,
+            {"error": "not run", "attempts": assessment.attempts},
+        )
+    else:
+        assessment.status, assessment.queued_at = AssessmentStatus.QUEUED, now
+        assessment.attempts += 1
+        assessment.save(update_fields=["status", "queued_at", "attempts"])
+        transaction.on_commit(lambda: _enqueue(assessment_id), robust=True)
+        action, payload = events.ASSESSMENT_REQUEUED, {"attempt": assessment.attempts}
+    audit_record(
+        action=action,
+        subject=assessment,
+        now=now,
+        organisation=assessment.organisation,
+        payload=payload,
+    )
+
+
+def assessments_requeue_stranded(*, now: datetime) -> int:
+    """
+    Queue again every assessment whose task ended without finishing it (the database was
+    locked, the task failed before it began, the queue refused it), after a back-off; after
+    ASSESSMENT_MAX_ATTEMPTS it fails with a message saying so. None stays queued for ever.
+    Returns how many were queued again or failed.
+    """
+    stranded = [
+        a
+        for a in OutcomeAssessment.objects.filter(status__in=STRANDABLE).only(
+            "pk", "queued_at", "attempts", "task_id"
+        )
+        if _retry_due(a, now) and _task_ended(a.task_id)
+    ]
+    for assessment in stranded:
+        _requeue_or_fail(assessment.pk, now)
+    return len(stranded)
+
+
+def assessments_on_housekeeping(sender: object, now: datetime, **kwargs: object) -> None:
+    """Receiver of the worker's `housekeeping_due`."""
+    assessments_requeue_stranded(now=now)

@@ -6,11 +6,20 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from sanely.portal.core.heartbeat import heartbeat_beat, heartbeat_start
+from sanely.portal.core.clock import now
+from sanely.portal.core.heartbeat import (
+    heartbeat_beat,
+    heartbeat_start,
+    housekeeping_run,
+    housekeeping_start,
+)
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (django-tasks-db) and report its heartbeat to /healthz."
+    help = (
+        "Run the background worker (django-tasks-db), report its heartbeat to /healthz and do"
+        " the housekeeping (expired uploads, stranded assessments)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="run the queued tasks, then exit")
@@ -22,10 +31,12 @@ class Command(BaseCommand):
         if batch:
             # A batch run ends in moments: one beat says it ran, no thread needed.
             heartbeat_beat(worker_id)
+            housekeeping_run(now())
             call_command("db_worker", *common, "--batch")
             return
         stop = threading.Event()
         heartbeat_start(worker_id, stop)
+        housekeeping_start(stop)
         try:
             call_command("db_worker", *common)
         finally:
