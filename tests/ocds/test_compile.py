@@ -339,3 +339,16 @@ def test_values_over_objects_and_nulls_follow_the_reference() -> None:
     assert {"id": "t", "items": [{"id": "i", "x": 1}]} == compiled["tender"]
     assert {} == compiled["planning"] == compiled["buyer"]
     assert [{}] == compiled["awards"]
+
+
+def test_plain_values_merge_beside_an_object_set_earlier() -> None:
+    """An object outside the schema whose first release set a nested object (the plain copy
+    does not apply), as the reference merges it; Hypothesis reaches this only sometimes."""
+    base = {"ocid": "ocds-x", "tag": ["tender"], "initiationType": "tender"}
+    releases = [
+        {**base, "id": "1", "date": "2026-01-01T00:00:00Z", "extra": {"a": {"b": 1}}},
+        {**base, "id": "2", "date": "2026-01-02T00:00:00Z", "extra": {"c": 2}},
+    ]
+    expected = MERGER.create_compiled_release(releases)
+    assert expected == compiled_release("ocds-x", releases, RULES)
+    assert {"a": {"b": 1}, "c": 2} == expected["extra"]

@@ -5,7 +5,9 @@ Pure: no Django, no network, `now` passed in. `facts` holds the typed facts; `bu
 turns one into a release through the allow-list of public fields; `build_package` wraps
 releases with the publisher, licence, extensions and audit-chain head; `validate_package`
 checks a package against the official schema and its declared extensions read from disk;
-`compile_files` (and `sanely ocds compile`) merges any release packages into records.
+`withhold` removes fields the authority keeps back; `build_record` and `build_record_package`
+serve one contracting process as a record; `compile_releases` (and `sanely ocds compile`) merges
+any release packages into records.
 """
 
 from sanely.ocds._errors import (
@@ -15,10 +17,19 @@ from sanely.ocds._errors import (
     PackageRefused,
     ReleaseInvalid,
     SchemaUnavailable,
+    WithholdingRefused,
 )
-from sanely.ocds._package import AuditHead, PublicationConfig, Publisher, build_package
+from sanely.ocds._package import (
+    AuditHead,
+    PublicationConfig,
+    Publisher,
+    build_package,
+    build_record_package,
+)
+from sanely.ocds._records import build_record, merge_rules
 from sanely.ocds._releases import Built, build_release, ocid
-from sanely.ocds._validate import validate_package
+from sanely.ocds._validate import validate_package, validate_record_package
+from sanely.ocds._withhold import withhold
 
 __all__ = [
     "AuditHead",
@@ -31,8 +42,14 @@ __all__ = [
     "Publisher",
     "ReleaseInvalid",
     "SchemaUnavailable",
+    "WithholdingRefused",
     "build_package",
+    "build_record",
+    "build_record_package",
     "build_release",
+    "merge_rules",
     "ocid",
     "validate_package",
+    "validate_record_package",
+    "withhold",
 ]

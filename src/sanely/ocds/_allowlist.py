@@ -33,6 +33,7 @@ PUBLIC_FIELDS: dict[type, frozenset[str]] = {
     f.Tender: frozenset(
         {"id", "date", "title", "description", "value", "procedure_details", "main_category"}
         | {"tender_period", "lots", "selection_criteria", "submission_terms"}
+        | {"expression_of_interest_deadline"}
         | {"documents"}
     ),
     f.TenderAmendment: frozenset(
@@ -43,7 +44,8 @@ PUBLIC_FIELDS: dict[type, frozenset[str]] = {
     f.BidStatistic: frozenset({"measure", "value", "lot_id"}),
     f.Award: frozenset(
         {"id", "date", "award_id", "partner", "title", "value", "contract_period", "lot_ids"}
-        | {"standstill", "bid_statistics", "documents"}
+        | {"standstill", "assessment_summaries_sent", "main_category", "bid_statistics"}
+        | {"documents"}
     ),
     f.Kpi: frozenset({"id", "title", "description", "target", "unit"}),
     f.Contract: frozenset(

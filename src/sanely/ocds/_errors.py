@@ -34,3 +34,7 @@ class ReleaseInvalid(OcdsError):
 
 class CompileRefused(OcdsError):
     """Input to `compile` is not JSON, not OCDS, or too large; the message names where."""
+
+
+class WithholdingRefused(OcdsError):
+    """A field to withhold names nothing in the release: a mistyped path never passes."""

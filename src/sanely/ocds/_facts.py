@@ -243,6 +243,8 @@ class Tender(_Event):
     main_category: ProcedureCategory
     tender_period: Period
     lots: tuple[Lot, ...]
+    # Requests to participate close here (a selective procedure's first deadline; UK ext).
+    expression_of_interest_deadline: datetime | None = None
     selection_criteria: tuple[SelectionCriterion, ...] = ()
     submission_terms: SubmissionTerms | None = None
     documents: tuple[Document, ...] = ()
@@ -334,6 +336,9 @@ class Award(_Event):
     contract_period: Period
     lot_ids: tuple[str, ...] = ()
     standstill: Period | None = None
+    # When the assessment summaries went to the tenderers (PA 2023 s.50; UK ext).
+    assessment_summaries_sent: datetime | None = None
+    main_category: ProcedureCategory | None = None
     bid_statistics: tuple[BidStatistic, ...] = ()
     documents: tuple[Document, ...] = ()
     scores: tuple[TendererScore, ...] = ()
@@ -343,12 +348,12 @@ class Award(_Event):
 
 @dataclass(frozen=True, kw_only=True)
 class Kpi(_Checked):
-    """A key performance indicator agreed in the contract, with its target."""
+    """A key performance indicator agreed in the contract, with its target when one is set."""
 
     id: str
     title: str
-    description: str
-    target: str
+    description: str = ""
+    target: str = ""
     unit: str = ""
 
 

@@ -42,6 +42,11 @@ def rules_from_schema(path: Path) -> Rules:
         schema = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise CompileRefused(f"{path}: cannot read the release schema: {error}") from None
+    return rules_of(schema)
+
+
+def rules_of(schema: Json) -> Rules:
+    """The merge rules of a release schema already read (e.g. patched with extensions)."""
     return _rules(schema.get("properties", {}), schema)
 
 

@@ -73,21 +73,50 @@ def build_package(
     audit_head: AuditHead | None = None,
 ) -> dict[str, Any]:
     """A release package declaring exactly the extensions its releases use."""
-    if not releases:
-        raise PackageRefused("a release package needs at least one release")
-    counts = Counter(built.release["id"] for built in releases)
-    duplicates = sorted(release_id for release_id, count in counts.items() if count > 1)
+    used = frozenset().union(*(built.extensions for built in releases))
+    contents = [built.release for built in releases]
+    return _wrap(config, "releases", contents, "id", used, uri, published, audit_head)
+
+
+def build_record_package(
+    config: PublicationConfig,
+    records: Sequence[dict[str, Any]],
+    *,
+    extensions: frozenset[str],
+    uri: str,
+    published: datetime,
+    audit_head: AuditHead | None = None,
+) -> dict[str, Any]:
+    """A record package; `extensions` names those its records' releases use."""
+    return _wrap(config, "records", list(records), "ocid", extensions, uri, published, audit_head)
+
+
+def _wrap(
+    config: PublicationConfig,
+    kind: str,
+    contents: list[dict[str, Any]],
+    key: str,
+    extensions: frozenset[str],
+    uri: str,
+    published: datetime,
+    audit_head: AuditHead | None,
+) -> dict[str, Any]:
+    """The package around releases or records, whose `key` (id, ocid) must be unique."""
+    if not contents:
+        raise PackageRefused(f"a package needs at least one {kind[:-1]}")
+    counts = Counter(item[key] for item in contents)
+    duplicates = sorted(value for value, count in counts.items() if count > 1)
     if duplicates:
-        raise PackageRefused(f"release ids must be unique; repeated: {', '.join(duplicates)}")
-    used = set().union(*(built.extensions for built in releases))
+        repeated = ", ".join(duplicates)
+        raise PackageRefused(f"{kind[:-1]} {key}s must be unique; repeated: {repeated}")
     package: dict[str, Any] = {
         "uri": uri,
         "version": OCDS_VERSION,
         "publishedDate": date(published),
         "publisher": _publisher(config.publisher),
         "license": config.license,
-        "extensions": [EXTENSIONS[name].url for name in sorted(used)],
-        "releases": [built.release for built in releases],
+        "extensions": [EXTENSIONS[name].url for name in sorted(extensions)],
+        kind: contents,
     }
     if config.publication_policy:
         package["publicationPolicy"] = config.publication_policy

@@ -225,6 +225,9 @@ def _tender(b: _Builder, fact: f.Tender) -> Built:
         "tenderPeriod": period(fact.tender_period),
         "lots": [_lot(b, lot) for lot in fact.lots],
     }
+    if fact.expression_of_interest_deadline is not None:
+        tender["expressionOfInterestDeadline"] = date(fact.expression_of_interest_deadline)
+        b.uses.add("uk")
     if fact.selection_criteria:
         tender["selectionCriteria"] = _selection(b, fact.selection_criteria)
     if fact.submission_terms is not None:
@@ -291,15 +294,27 @@ def _award(b: _Builder, fact: f.Award) -> Built:
     if fact.lot_ids:
         award["relatedLots"] = list(fact.lot_ids)
         b.uses.add("lots")
-    if fact.standstill is not None:
-        award["standstillPeriod"] = period(fact.standstill)
-        b.uses.add("uk")
+    award.update(_award_uk_fields(b, fact))
     if fact.documents:
         award["documents"] = b.documents(fact.documents)
     body: Json = {"awards": [award]}
     if fact.bid_statistics:
         body["bids"] = {"statistics": [_statistic(b, s) for s in fact.bid_statistics]}
     return b.release(["award"], body)
+
+
+def _award_uk_fields(b: _Builder, fact: f.Award) -> Json:
+    """What the Cabinet Office UK extension adds to a contract award notice (UK6)."""
+    found: Json = {}
+    if fact.standstill is not None:
+        found["standstillPeriod"] = period(fact.standstill)
+    if fact.assessment_summaries_sent is not None:
+        found["assessmentSummariesDateSent"] = date(fact.assessment_summaries_sent)
+    if fact.main_category is not None:
+        found["mainProcurementCategory"] = fact.main_category
+    if found:
+        b.uses.add("uk")
+    return found
 
 
 def _statistic(b: _Builder, statistic: f.BidStatistic) -> Json:
@@ -338,15 +353,15 @@ def _contract(b: _Builder, fact: f.Contract) -> Built:
 
 
 def _agreed_metric(kpi: f.Kpi) -> Json:
-    target: Json = {"id": f"{kpi.id}-target", "measure": kpi.target}
-    if kpi.unit:
-        target["unit"] = {"name": kpi.unit}
-    return {
-        "id": kpi.id,
-        "title": kpi.title,
-        "description": kpi.description,
-        "observations": [target],
-    }
+    metric: Json = {"id": kpi.id, "title": kpi.title}
+    if kpi.description:
+        metric["description"] = kpi.description
+    if kpi.target:
+        target: Json = {"id": f"{kpi.id}-target", "measure": kpi.target}
+        if kpi.unit:
+            target["unit"] = {"name": kpi.unit}
+        metric["observations"] = [target]
+    return metric
 
 
 class _OfContract(Protocol):

@@ -128,9 +128,73 @@ def _line(package: dict[str, Any], error: jsonschema_rs.ValidationError) -> str:
     return f"{where} at /{'/'.join(str(part) for part in path)}: {error.message}"
 
 
+class RecordPackageValidator:
+    """Checks record packages: the records' releases and compiled release against the patched
+    release schema, their versioned release against the versioned-release schema.
+
+    The 1.1.5 record package schema names the release schemas by their URLs; here each is
+    replaced by the copy read from the schema directory, so nothing is fetched.
+    """
+
+    def __init__(self, schema_dir: Path, extensions: Sequence[str]) -> None:
+        package_schema = _load(schema_dir / CORE / "record-package-schema.json")
+        release_schema = patched_release_schema(schema_dir, extensions)
+        package_schema["definitions"] |= release_schema.pop("definitions")
+        release_schema.pop("id", None)
+        release_schema.pop("$schema", None)
+        record = package_schema["definitions"]["record"]["properties"]
+        record["releases"]["oneOf"][1]["items"] = release_schema
+        record["compiledRelease"] = release_schema
+        # The versioned schema's definitions share names with the release schema's: it is
+        # checked on its own below.
+        record["versionedRelease"] = {"type": "object"}
+        records = package_schema["properties"]["records"]
+        self._unique = records.pop("uniqueItems", False)
+        self._validator = jsonschema_rs.Draft4Validator(package_schema, validate_formats=True)
+        self._versioned = jsonschema_rs.Draft4Validator(
+            _load(schema_dir / CORE / "versioned-release-validation-schema.json"),
+            validate_formats=True,
+        )
+
+    def problems(self, package: dict[str, Any]) -> list[str]:
+        """Every schema error, as 'where at /path: what' lines; empty when the package is valid."""
+        found = [
+            f"package at /{'/'.join(str(part) for part in error.instance_path)}: {error.message}"
+            for error in self._validator.iter_errors(package)
+        ]
+        records = package.get("records")
+        if not isinstance(records, list):
+            return found
+        for index, record in enumerate(records):
+            versioned = record.get("versionedRelease") if isinstance(record, dict) else None
+            if versioned is not None:
+                found += [
+                    f"record {index} versionedRelease at /"
+                    f"{'/'.join(str(part) for part in error.instance_path)}: {error.message}"
+                    for error in self._versioned.iter_errors(versioned)
+                ]
+        ocids = [record.get("ocid") if isinstance(record, dict) else None for record in records]
+        if self._unique and len(set(map(str, ocids))) != len(ocids):
+            found.append("package at /records: two records have the same ocid")
+        return found
+
+
 @cache
 def _validator(schema_dir: Path, extensions: tuple[str, ...]) -> PackageValidator:
     return PackageValidator(schema_dir, extensions)
+
+
+@cache
+def _record_validator(schema_dir: Path, extensions: tuple[str, ...]) -> RecordPackageValidator:
+    return RecordPackageValidator(schema_dir, extensions)
+
+
+def validate_record_package(package: dict[str, Any], schema_dir: Path) -> None:
+    """Raise `ReleaseInvalid` listing every error unless the record package is valid."""
+    extensions = tuple(package.get("extensions") or ())
+    problems = _record_validator(Path(schema_dir).resolve(), extensions).problems(package)
+    if problems:
+        raise ReleaseInvalid(problems)
 
 
 def validate_package(package: dict[str, Any], schema_dir: Path) -> None:
