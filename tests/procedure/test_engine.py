@@ -35,6 +35,8 @@ def _rule_checks():
         rulebook = load_rulebook(rulebook_id)
         for rule in rulebook.rules:
             for index, rule_check in enumerate(rule.checks):
+                if rulebook.event(rule_check.event) is None:
+                    continue  # a contract event: test_contract_engine.py runs those checks
                 yield pytest.param(
                     rulebook,
                     rule,
