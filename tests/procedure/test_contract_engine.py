@@ -24,7 +24,7 @@ from procedure.contracts import (
     dues,
     request_for,
 )
-from procedure.scenarios import EU, PA, PCR, PCSR
+from procedure.scenarios import EU, PA, PCR, PCSR, rule_checks
 from sanely.procedure import (
     AUTHORITIES,
     LIFECYCLE_RULE,
@@ -63,20 +63,6 @@ from sanely.procedure.contract_events import (
 RULEBOOKS = Path(__file__).parents[2] / "src/sanely/procedure/rulebooks"
 
 
-def _contract_checks():
-    for rulebook in (PCR, PA, PCSR, EU):
-        for rule in rulebook.rules:
-            for index, rule_check in enumerate(rule.checks):
-                if rulebook.contract_event(rule_check.event) is not None:
-                    yield pytest.param(
-                        rulebook,
-                        rule,
-                        rule_check,
-                        id=f"{rulebook.id}:{rule.id}:{rule_check.event}:{index}",
-                        marks=pytest.mark.covers(rule.id),
-                    )
-
-
 def _cases(rule, rule_check):
     if rule.level is Level.RECORD:
         return {}, {}
@@ -86,7 +72,12 @@ def _cases(rule, rule_check):
     return CONTRACT_CASES[rule_check.guard]
 
 
-@pytest.mark.parametrize(("rulebook", "rule", "rule_check"), list(_contract_checks()))
+CONTRACT_CHECKS = list(
+    rule_checks(lambda rulebook, c: rulebook.contract_event(c.event) is not None)
+)
+
+
+@pytest.mark.parametrize(("rulebook", "rule", "rule_check"), CONTRACT_CHECKS)
 def test_every_contract_rule_passes_the_lawful_case_and_acts_on_the_broken_one(
     rulebook, rule, rule_check
 ) -> None:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sanely.procedure._calendars import WorkingDays
-from sanely.procedure._contract_guards import CONTRACT_GUARDS, ContractGuardInput
+from sanely.procedure._contract_guards import CONTRACT_GUARDS, ContractInput
 from sanely.procedure._contracts import (
     REQUEST_KINDS,
     ContractFacts,
@@ -23,7 +23,7 @@ from sanely.procedure._contracts import (
     Modification,
 )
 from sanely.procedure._deadlines import local_date, working_days_for
-from sanely.procedure._duties import DUTIES, Dated, DutyInput
+from sanely.procedure._duties import DUTIES, Dated
 from sanely.procedure._errors import InvalidFactsError, UnknownEventError
 from sanely.procedure._machine import LIFECYCLE_RULE
 from sanely.procedure._model import (
@@ -125,7 +125,7 @@ def _dated(
         return ()
     registered = DUTIES[duty.duty]
     return registered.function(
-        DutyInput(facts, item, duty, context.rulebook, context.today, context.days)
+        ContractInput(facts, item, duty.params, context.rulebook, context.today, context.days)
     )
 
 
@@ -165,7 +165,7 @@ def decide_contract(
                 continue
             guard = CONTRACT_GUARDS[check.guard].function
             for failure in guard(
-                ContractGuardInput(facts, request, check, rulebook, context.today, context.days)
+                ContractInput(facts, request, check.params, rulebook, context.today, context.days)
             ):
                 field = failure.field or check.field
                 if rule.level is Level.GUARD:

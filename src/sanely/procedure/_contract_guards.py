@@ -9,7 +9,7 @@ wrong, which field it is about and what would fix it. Each guard reads one kind 
 which the loader matches against the event's.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,27 +26,41 @@ from sanely.procedure._contracts import (
     Modification,
     Purchase,
 )
-from sanely.procedure._deadlines import period_end
+from sanely.procedure._deadlines import describe, period_end
 from sanely.procedure._guards import Failure, needs_judgement
-from sanely.procedure._model import Check, Rulebook
+from sanely.procedure._model import Period, Rulebook
 
 
 @dataclass(frozen=True)
-class ContractGuardInput:
-    """Everything a contract guard may look at: `today` is the authority's date now."""
+class ContractInput:
+    """
+    Everything a contract guard or duty may look at: the contract, the request (None for a
+    recurring duty dated for the whole contract), the parameters the rulebook gives the check or
+    duty, the rulebook, the authority's date `today` and its working days.
+    """
 
     facts: ContractFacts
-    request: ContractRequest
-    check: Check
+    request: ContractRequest | None
+    params: Mapping[str, Any]
     rulebook: Rulebook
     today: date
     days: WorkingDays
 
     def param(self, name: str) -> Any:
-        """A parameter of this check, as written in the rulebook."""
-        return self.check.params[name]
+        """A parameter of this check or duty, as written in the rulebook."""
+        return self.params[name]
 
-    # The loader only attaches a guard to events whose request is of the guard's kind.
+    @property
+    def period(self) -> Period:
+        """The rulebook period the check or duty names."""
+        return self.rulebook.periods[self.param("period")]
+
+    def dated(self, start: date) -> tuple[date, str]:
+        """The last day of the named period counted from `start`, and what it means."""
+        end = period_end(self.period, start, self.days)
+        return end, describe(self.period, start, end, self.days)
+
+    # The loader only attaches a guard or duty to events whose request is of its kind.
     @property
     def claim(self) -> Claim:
         return cast(Claim, self.request)
@@ -64,7 +78,7 @@ class ContractGuardInput:
         return cast(Ending, self.request)
 
 
-ContractGuard = Callable[[ContractGuardInput], tuple[Failure, ...]]
+ContractGuard = Callable[[ContractInput], tuple[Failure, ...]]
 
 
 @dataclass(frozen=True)
@@ -101,7 +115,7 @@ def _percent_of(amount: Decimal, percent: int) -> Decimal:
 
 
 @_guard("claim")
-def claim_within_phase_budget(g: ContractGuardInput) -> tuple[Failure, ...]:
+def claim_within_phase_budget(g: ContractInput) -> tuple[Failure, ...]:
     """The claim fits in what remains of its phase's maximum value."""
     claim = g.claim
     phase = next((p for p in g.facts.phases if p.key == claim.phase), None)
@@ -130,7 +144,7 @@ def claim_within_phase_budget(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("claim")
-def claim_condition_met_or_approved(g: ContractGuardInput) -> tuple[Failure, ...]:
+def claim_condition_met_or_approved(g: ContractInput) -> tuple[Failure, ...]:
     """The instalment's condition is met by recorded evidence, or a gate decision approved it."""
     if g.claim.condition_met or g.claim.gate_approved:
         return _OK
@@ -144,7 +158,7 @@ def claim_condition_met_or_approved(g: ContractGuardInput) -> tuple[Failure, ...
 
 
 @_guard("modification")
-def change_provided_for(g: ContractGuardInput) -> tuple[Failure, ...]:
+def change_provided_for(g: ContractInput) -> tuple[Failure, ...]:
     """The change is of a kind the contract's clauses (and notice) unambiguously provide for."""
     kind = g.change.kind
     if kind and kind in g.facts.provided_for:
@@ -159,7 +173,7 @@ def change_provided_for(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("modification")
-def overall_nature_kept(g: ContractGuardInput) -> tuple[Failure, ...]:
+def overall_nature_kept(g: ContractInput) -> tuple[Failure, ...]:
     """The change does not alter the overall nature of the contract."""
     if not g.change.changes_overall_nature:
         return _OK
@@ -177,7 +191,7 @@ _BASES = {
 
 
 @_guard("modification")
-def increase_within_percent(g: ContractGuardInput) -> tuple[Failure, ...]:
+def increase_within_percent(g: ContractInput) -> tuple[Failure, ...]:
     """
     This change alone increases the value by no more than `percent` of the `base`: the value just
     before it (PA 2023 Sch 8) or the initial value (PCR/PCSR reg 72(1)(b)-(c), (2)(a), (7)).
@@ -198,7 +212,7 @@ def increase_within_percent(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("modification")
-def not_substantial(g: ContractGuardInput) -> tuple[Failure, ...]:
+def not_substantial(g: ContractInput) -> tuple[Failure, ...]:
     """
     None of the regime's substantial-modification `tests` is met, and where the regime has a term
     test (`term_percent`, PA 2023 s.74(3)(a)) the term moves by no more than that share of the
@@ -214,7 +228,7 @@ def not_substantial(g: ContractGuardInput) -> tuple[Failure, ...]:
         for test in g.param("tests")
         if test in change.substantial
     ]
-    term_percent: int | None = g.check.params.get("term_percent")
+    term_percent: int | None = g.params.get("term_percent")
     if term_percent is not None and change.term_change_days:
         moved = abs(change.term_change_days)
         longest = g.facts.max_term_days
@@ -240,7 +254,7 @@ def not_substantial(g: ContractGuardInput) -> tuple[Failure, ...]:
     return tuple(failures)
 
 
-def _share(g: ContractGuardInput) -> int:
+def _share(g: ContractInput) -> int:
     """The regime's share of the value for this contract: works, or goods, services, supplies."""
     return int(g.param("percent_works") if g.facts.works else g.param("percent"))
 
@@ -254,7 +268,7 @@ def _threshold_missing() -> Failure:
 
 
 @_guard("modification")
-def below_threshold_change(g: ContractGuardInput) -> tuple[Failure, ...]:
+def below_threshold_change(g: ContractInput) -> tuple[Failure, ...]:
     """
     PA 2023 s.74(4), (6): this change moves the value by no more than 10 per cent (15 for works)
     of the value before it; the below-threshold modifications' aggregated value (the increases
@@ -309,7 +323,7 @@ def below_threshold_change(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("modification")
-def de_minimis_change(g: ContractGuardInput) -> tuple[Failure, ...]:
+def de_minimis_change(g: ContractInput) -> tuple[Failure, ...]:
     """
     PCR/PCSR reg 72(5)-(7): the net cumulative value of the successive de minimis modifications,
     this one included, is below both the threshold and 10 per cent (15 for works) of the initial
@@ -351,7 +365,7 @@ def de_minimis_change(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("modification")
-def contractor_change_allowed(g: ContractGuardInput) -> tuple[Failure, ...]:
+def contractor_change_allowed(g: ContractInput) -> tuple[Failure, ...]:
     """Another supplier replaces the partner only on the regime's `grounds` for it."""
     grounds: list[str] = g.param("grounds")
     if not g.change.replaces_contractor or g.change.ground in grounds:
@@ -366,7 +380,7 @@ def contractor_change_allowed(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("modification")
-def replacement_basis(g: ContractGuardInput) -> tuple[Failure, ...]:
+def replacement_basis(g: ContractInput) -> tuple[Failure, ...]:
     """
     A new supplier takes the partner's place by a review clause (where `clause_allowed`) or
     following a corporate restructuring, and is `suitable` (meets the selection criteria first
@@ -411,10 +425,10 @@ def change_notice_required(facts: ContractFacts, change: Modification, params: A
 
 
 @_guard("modification")
-def change_notice_published(g: ContractGuardInput) -> tuple[Failure, ...]:
+def change_notice_published(g: ContractInput) -> tuple[Failure, ...]:
     """The contract change notice is published before the change, where the regime requires it."""
     published = g.change.change_notice_published_on
-    if not change_notice_required(g.facts, g.change, g.check.params):
+    if not change_notice_required(g.facts, g.change, g.params):
         return _OK
     if published is not None and published <= g.today:
         return _OK
@@ -428,7 +442,7 @@ def change_notice_published(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("modification")
-def voluntary_standstill_observed(g: ContractGuardInput) -> tuple[Failure, ...]:
+def voluntary_standstill_observed(g: ContractInput) -> tuple[Failure, ...]:
     """
     A standstill set in the contract change notice lasts at least the `period` (8 working days
     beginning with the day of publication) and has ended before the change is made.
@@ -445,7 +459,7 @@ def voluntary_standstill_observed(g: ContractGuardInput) -> tuple[Failure, ...]:
             "record the day the contract change notice was published",
             "change_notice_published_on",
         )
-    period = g.rulebook.periods[g.param("period")]
+    period = g.period
     shortest = period_end(period, published, g.days)
     if ends_on < shortest:
         return _fail(
@@ -465,7 +479,7 @@ def voluntary_standstill_observed(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("modification")
-def splitting_considered(g: ContractGuardInput) -> tuple[Failure, ...]:
+def splitting_considered(g: ContractInput) -> tuple[Failure, ...]:
     """After earlier modifications, asks whether this one could reasonably have joined them."""
     if not g.facts.modifications:
         return _OK
@@ -473,7 +487,7 @@ def splitting_considered(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("purchase")
-def purchase_conditions(g: ContractGuardInput) -> tuple[Failure, ...]:
+def purchase_conditions(g: ContractInput) -> tuple[Failure, ...]:
     """Every agreed performance level is met by named evidence; the price is within max cost."""
     facts = g.facts
     failures = [
@@ -511,7 +525,7 @@ def purchase_conditions(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("ending")
-def gate_exit_allowed(g: ContractGuardInput) -> tuple[Failure, ...]:
+def gate_exit_allowed(g: ContractInput) -> tuple[Failure, ...]:
     """The gate option used was announced with its conditions; the phase's targets were assessed."""
     ending, facts = g.ending, g.facts
     if not ending.gate_decision:
@@ -548,7 +562,7 @@ def gate_exit_allowed(g: ContractGuardInput) -> tuple[Failure, ...]:
 
 
 @_guard("ending")
-def implied_termination(g: ContractGuardInput) -> tuple[Failure, ...]:
+def implied_termination(g: ContractInput) -> tuple[Failure, ...]:
     """
     Termination on a ground the law implies: the ground is one of `grounds`; the supplier was
     told of it with the reasons, and the time given (`steps`) ran out before the contract ends;
@@ -585,7 +599,7 @@ def implied_termination(g: ContractGuardInput) -> tuple[Failure, ...]:
                 "notice_ends_on",
             )
         )
-    subcontractor = g.check.params.get("subcontractor_ground")
+    subcontractor = g.params.get("subcontractor_ground")
     if ending.ground == subcontractor and not ending.subcontracting_opportunity_given:
         failures.append(
             Failure(

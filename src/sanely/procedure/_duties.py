@@ -11,59 +11,9 @@ engine can show what a decision starts and what is still open.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
 
-from sanely.procedure._calendars import WorkingDays
-from sanely.procedure._contract_guards import change_notice_required
-from sanely.procedure._contracts import (
-    Assessment,
-    Claim,
-    ContractFacts,
-    ContractRequest,
-    Ending,
-    Modification,
-)
-from sanely.procedure._deadlines import describe, period_end
-from sanely.procedure._model import Duty, Period, Rulebook
-
-
-@dataclass(frozen=True)
-class DutyInput:
-    """Everything a duty may look at: `item` is the request, or None for a recurring duty."""
-
-    facts: ContractFacts
-    item: ContractRequest | None
-    duty: Duty
-    rulebook: Rulebook
-    today: date
-    days: WorkingDays
-
-    def param(self, name: str) -> Any:
-        """A parameter of this duty, as written in the rulebook."""
-        return self.duty.params[name]
-
-    @property
-    def period(self) -> Period:
-        """The rulebook period the duty names."""
-        return self.rulebook.periods[self.param("period")]
-
-    def dated(self, start: date) -> tuple[date, str]:
-        """The last day of the duty's period counted from `start`, and what it means."""
-        end = period_end(self.period, start, self.days)
-        return end, describe(self.period, start, end, self.days)
-
-    # The loader only attaches a duty to events whose request is of the duty's kind.
-    @property
-    def claim(self) -> Claim:
-        return cast(Claim, self.item)
-
-    @property
-    def change(self) -> Modification:
-        return cast(Modification, self.item)
-
-    @property
-    def ending(self) -> Ending:
-        return cast(Ending, self.item)
+from sanely.procedure._contract_guards import ContractInput, change_notice_required
+from sanely.procedure._contracts import Assessment, ContractFacts
 
 
 @dataclass(frozen=True)
@@ -79,7 +29,7 @@ class Dated:
     subject: str = ""
 
 
-DutyFunction = Callable[[DutyInput], tuple[Dated, ...]]
+DutyFunction = Callable[[ContractInput], tuple[Dated, ...]]
 
 
 @dataclass(frozen=True)
@@ -106,7 +56,7 @@ def _duty(request: str, *, recurring: bool = False) -> Callable[[DutyFunction], 
 
 
 @_duty("claim")
-def payment_due(g: DutyInput) -> tuple[Dated, ...]:
+def payment_due(g: ContractInput) -> tuple[Dated, ...]:
     """
     Pay the claim within the `period` from the latest recorded of the dates named in `from`
     (the first of which must be recorded); none while the invoice is disputed.
@@ -125,7 +75,7 @@ def payment_due(g: DutyInput) -> tuple[Dated, ...]:
 
 
 @_duty("claim")
-def dispute_notice(g: DutyInput) -> tuple[Dated, ...]:
+def dispute_notice(g: ContractInput) -> tuple[Dated, ...]:
     """Tell the partner, as the rulebook's `when` says, that its invoice is disputed."""
     claim = g.claim
     if not claim.disputed:
@@ -134,7 +84,7 @@ def dispute_notice(g: DutyInput) -> tuple[Dated, ...]:
 
 
 @_duty("ending")
-def termination_notice(g: DutyInput) -> tuple[Dated, ...]:
+def termination_notice(g: ContractInput) -> tuple[Dated, ...]:
     """Publish the contract termination notice within the `period` from the day it ended."""
     due_on, when = g.dated(g.ending.ended_on)
     return (Dated(due_on, when, g.ending.notice_published_on),)
@@ -154,7 +104,7 @@ def kpis_set_under_the_threshold_rule(facts: ContractFacts, amount: int) -> bool
 
 
 @_duty("ending")
-def assessment_on_ending(g: DutyInput) -> tuple[Dated, ...]:
+def assessment_on_ending(g: ContractInput) -> tuple[Dated, ...]:
     """Assess performance against the KPIs, and publish it, on termination."""
     if not kpis_set_under_the_threshold_rule(g.facts, g.param("amount")):
         return ()
@@ -163,7 +113,7 @@ def assessment_on_ending(g: DutyInput) -> tuple[Dated, ...]:
 
 
 @_duty("assessment", recurring=True)
-def annual_assessment(g: DutyInput) -> tuple[Dated, ...]:
+def annual_assessment(g: ContractInput) -> tuple[Dated, ...]:
     """
     While the contract runs, the next assessment against the KPIs is due within the `period`
     beginning with the day of entry into the contract or of the latest assessment.
@@ -172,30 +122,30 @@ def annual_assessment(g: DutyInput) -> tuple[Dated, ...]:
     if facts.ending is not None or not kpis_set_under_the_threshold_rule(facts, g.param("amount")):
         return ()
     assessed = [a.assessed_on for a in facts.assessments]
-    if isinstance(g.item, Assessment):
-        assessed.append(g.item.assessed_on)
+    if isinstance(g.request, Assessment):
+        assessed.append(g.request.assessed_on)
     due_on, when = g.dated(max([facts.concluded_on, *assessed]))
     return (Dated(due_on, when),)
 
 
 @_duty("modification")
-def change_notice(g: DutyInput) -> tuple[Dated, ...]:
+def change_notice(g: ContractInput) -> tuple[Dated, ...]:
     """Publish the contract change notice before the change, where it is not exempt."""
     change = g.change
-    if not change_notice_required(g.facts, change, g.duty.params):
+    if not change_notice_required(g.facts, change, g.params):
         return ()
     return (Dated(change.made_on, g.param("when"), change.change_notice_published_on, change.key),)
 
 
 @_duty("modification")
-def modified_contract_copy(g: DutyInput) -> tuple[Dated, ...]:
+def modified_contract_copy(g: ContractInput) -> tuple[Dated, ...]:
     """
     After a change that needed a contract change notice on a contract worth more than `amount`
     before or after it, publish the contract as modified (or the modification) within `period`.
     """
     change, facts = g.change, g.facts
     after = facts.current_value + change.value_change
-    needed = change_notice_required(facts, change, g.duty.params)
+    needed = change_notice_required(facts, change, g.params)
     if not needed or max(facts.current_value, after) <= g.param("amount"):
         return ()
     if change.made_on is None:
@@ -206,7 +156,7 @@ def modified_contract_copy(g: DutyInput) -> tuple[Dated, ...]:
 
 
 @_duty("modification")
-def modification_notice(g: DutyInput) -> tuple[Dated, ...]:
+def modification_notice(g: ContractInput) -> tuple[Dated, ...]:
     """After a change on one of the `grounds`, send the modification notice for publication."""
     change = g.change
     if change.ground not in g.param("grounds"):
