@@ -49,6 +49,19 @@ class _Context:
     today: date
     days: WorkingDays
 
+    def view(
+        self, facts: ContractFacts, request: ContractRequest | None, params: Mapping[str, Any]
+    ) -> ContractInput:
+        """What one guard or duty sees."""
+        return ContractInput(facts, request, params, self.rulebook, self.today, self.days)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    refusals: tuple[Refusal, ...]
+    warnings: tuple[RuleWarning, ...]
+    evidence: tuple[Evidence, ...]
+
 
 def _context(rulebook: Rulebook, facts: ContractFacts, now: datetime) -> _Context:
     days = working_days_for(rulebook, facts.nation)
@@ -123,10 +136,29 @@ def _dated(
 ) -> tuple[Dated, ...]:
     if not _binds(duty.params, facts):
         return ()
-    registered = DUTIES[duty.duty]
-    return registered.function(
-        ContractInput(facts, item, duty.params, context.rulebook, context.today, context.days)
-    )
+    return DUTIES[duty.duty].function(context.view(facts, item, duty.params))
+
+
+def _judge(context: _Context, event: str, request: ContractRequest) -> _Judged:
+    """Every check on `event` that applies to `request`, as refusals, warnings and evidence."""
+    facts = context.facts
+    refusals: list[Refusal] = []
+    warnings: list[RuleWarning] = []
+    evidence: list[Evidence] = []
+    for rule in context.rulebook.rules:
+        for check in (c for c in rule.checks if c.event == event and _applies(c, facts, request)):
+            if rule.level is Level.RECORD:
+                evidence.append(Evidence(event, rule.id, rule.citation, rule.evidence))
+                continue
+            guard = CONTRACT_GUARDS[check.guard].function
+            for failure in guard(context.view(facts, request, check.params)):
+                said = (event, rule.id, rule.citation, failure.message, failure.fix)
+                field = failure.field or check.field
+                if rule.level is Level.GUARD:
+                    refusals.append(Refusal(*said, field))
+                elif rule.id not in facts.justifications:
+                    warnings.append(RuleWarning(*said, field))
+    return _Judged(tuple(refusals), tuple(warnings), tuple(evidence))
 
 
 def decide_contract(
@@ -155,29 +187,7 @@ def decide_contract(
     ended = _ended(context, found)
     if ended is not None:
         return ContractDecision(event, (ended,), (), (), (), value_after)
-    refusals: list[Refusal] = []
-    warnings: list[RuleWarning] = []
-    evidence: list[Evidence] = []
-    for rule in rulebook.rules:
-        for check in (c for c in rule.checks if c.event == event and _applies(c, facts, request)):
-            if rule.level is Level.RECORD:
-                evidence.append(Evidence(event, rule.id, rule.citation, rule.evidence))
-                continue
-            guard = CONTRACT_GUARDS[check.guard].function
-            for failure in guard(
-                ContractInput(facts, request, check.params, rulebook, context.today, context.days)
-            ):
-                field = failure.field or check.field
-                if rule.level is Level.GUARD:
-                    refusals.append(
-                        Refusal(event, rule.id, rule.citation, failure.message, failure.fix, field)
-                    )
-                elif rule.id not in facts.justifications:
-                    warnings.append(
-                        RuleWarning(
-                            event, rule.id, rule.citation, failure.message, failure.fix, field
-                        )
-                    )
+    judged = _judge(context, event, request)
     dues = tuple(
         _due(rule, duty, dated, context.today)
         for rule in rulebook.rules
@@ -186,7 +196,7 @@ def decide_contract(
         for dated in _dated(context, facts, request, duty)
     )
     return ContractDecision(
-        event, tuple(refusals), tuple(warnings), tuple(evidence), dues, value_after
+        event, judged.refusals, judged.warnings, judged.evidence, dues, value_after
     )
 
 
