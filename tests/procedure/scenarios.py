@@ -7,12 +7,16 @@ changes on top and checks that exactly this rule refuses or warns. Sharing the s
 refusal cannot pass for the wrong reason.
 """
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sanely.procedure import Criterion, Facts, Phase, Round, load_rulebook
+import pytest
+
+from sanely.procedure import Criterion, Facts, Phase, Round, Rulebook, load_rulebook
+from sanely.procedure._model import Check
 
 PCR = load_rulebook("pcr-2015-reg31")
 PA = load_rulebook("pa-2023-cfp-ip")
@@ -133,3 +137,21 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 def facts(state: str = "drafting", **changes: Any) -> Facts:
     """GOOD in `state`, with `changes`."""
     return replace(GOOD, state=state, **changes)
+
+
+def rule_checks(keep: Callable[[Rulebook, Check], bool]) -> Iterator[Any]:
+    """
+    A pytest parameter (rulebook, rule, check) for every check of every shipped rulebook that
+    `keep` accepts, marked as covering its rule.
+    """
+    for rulebook in (PCR, PA, EU, PCSR):
+        for rule in rulebook.rules:
+            for index, rule_check in enumerate(rule.checks):
+                if keep(rulebook, rule_check):
+                    yield pytest.param(
+                        rulebook,
+                        rule,
+                        rule_check,
+                        id=f"{rulebook.id}:{rule.id}:{rule_check.event}:{index}",
+                        marks=pytest.mark.covers(rule.id),
+                    )

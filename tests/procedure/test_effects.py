@@ -180,6 +180,7 @@ def test_a_procurement_pinned_to_any_earlier_edition_loads_the_current_file(
     current = load_rulebook(rulebook_id)
     path = f"{rulebook_id}/{current.effective_from.isoformat()}.toml"
     earlier = [h for h, entry in corrected_hashes().items() if entry["file"] == path]
-    assert 2 == len(earlier)  # as first shipped, and with the events' effects declared
+    # as first shipped, with the events' effects declared (issue 9), and corrected (issue 10)
+    assert 3 == len(earlier)
     for pinned in earlier:
         assert current == load_pinned(rulebook_id, current.effective_from, pinned)

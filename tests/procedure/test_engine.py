@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from procedure.scenarios import CASES, EU, GOOD, NOTICE_ON, NOW, PA, PCR, PCSR, facts
+from procedure.scenarios import CASES, EU, GOOD, NOTICE_ON, NOW, PA, PCR, PCSR, facts, rule_checks
 from sanely.procedure import (
     LIFECYCLE_RULE,
     Criterion,
@@ -17,10 +17,8 @@ from sanely.procedure import (
     UnknownEventError,
     check,
     evaluate,
-    load_rulebook,
     next_due,
     next_state,
-    rulebook_ids,
     validate_design,
 )
 
@@ -30,27 +28,17 @@ def _first_source(rulebook, event_id):
     return rulebook.initial_state if "*" in sources else sources[0]
 
 
-def _rule_checks():
-    for rulebook_id in rulebook_ids():
-        rulebook = load_rulebook(rulebook_id)
-        for rule in rulebook.rules:
-            for index, rule_check in enumerate(rule.checks):
-                yield pytest.param(
-                    rulebook,
-                    rule,
-                    rule_check,
-                    id=f"{rulebook_id}:{rule.id}:{rule_check.event}:{index}",
-                    marks=pytest.mark.covers(rule.id),
-                )
-
-
 def _judgement_cases(rule):
     return {"justifications": {rule.id: "reviewed by the head of procurement"}}, {
         "justifications": {}
     }
 
 
-@pytest.mark.parametrize(("rulebook", "rule", "rule_check"), list(_rule_checks()))
+# The checks on lifecycle events; test_contract_engine.py runs those on contract events.
+LIFECYCLE_CHECKS = list(rule_checks(lambda rulebook, c: rulebook.event(c.event) is not None))
+
+
+@pytest.mark.parametrize(("rulebook", "rule", "rule_check"), LIFECYCLE_CHECKS)
 def test_every_rule_allows_the_lawful_case_and_acts_on_the_broken_one(rulebook, rule, rule_check):
     if rule.level is Level.RECORD:
         ok, bad = {}, {}

@@ -190,7 +190,7 @@ def test_a_blocking_rule_with_nothing_to_check_is_found():
     )
 
     assert [
-        "rule PCR15-50-1 (GUARD) has no check, period or design lock: it can never apply"
+        "rule PCR15-50-1 (GUARD) has no check, duty, period or design lock: it can never apply"
     ] == rule_problems(rulebook)
 
 

@@ -7,7 +7,9 @@ takes a rulebook, the `Facts` of one procurement and `now`, and says which event
 which are refused and why, which need a recorded justification, and what is due next. The same
 periods and calendars drive the public deadline calculator. The scoring arithmetic of the
 competition (selection, price formulas, best price-quality ratio, ranking) is here too, exact and
-explained. Nothing here reads the clock or imports the portal.
+explained. After award, the same rulebooks judge each partner contract's events (claims,
+payments, changes, the purchase, its end, performance assessments) with `decide_contract`, and
+`contract_dues` says what is due next. Nothing here reads the clock or imports the portal.
 """
 
 from sanely.procedure._calculator import KINDS, deadline_for
@@ -18,6 +20,23 @@ from sanely.procedure._calendars import (
     bank_holidays,
     easter_sunday,
     nation_working_days,
+)
+from sanely.procedure._contract_engine import classify_modification, contract_dues, decide_contract
+from sanely.procedure._contracts import (
+    AUTHORITIES,
+    GATE_DECISIONS,
+    RATINGS,
+    ROUTES,
+    SUBSTANTIAL_TESTS,
+    Assessment,
+    Claim,
+    ContractFacts,
+    ContractRequest,
+    Ending,
+    Modification,
+    PerformanceLevel,
+    PhaseBudget,
+    Purchase,
 )
 from sanely.procedure._effects import ActionFacts, Effects, action_facts, missing_requirements
 from sanely.procedure._errors import (
@@ -56,6 +75,9 @@ from sanely.procedure._machine import (
     validate_design,
 )
 from sanely.procedure._model import (
+    ContractDecision,
+    ContractDue,
+    ContractEvent,
     Deadline,
     Decision,
     DesignLock,
@@ -63,6 +85,7 @@ from sanely.procedure._model import (
     Evaluation,
     Evidence,
     Level,
+    ModificationGround,
     PeriodRow,
     Problem,
     Refusal,
@@ -100,20 +123,32 @@ from sanely.procedure._scoring import (
 )
 
 __all__ = [
+    "AUTHORITIES",
     "CHOICES",
     "CIRCUMSTANCES",
     "DESIGN_CHANGE",
+    "GATE_DECISIONS",
     "KINDS",
     "LIFECYCLE_RULE",
     "PA_2023_COMMENCEMENT",
     "PRICE_FORMULAS",
+    "RATINGS",
+    "ROUTES",
+    "SUBSTANTIAL_TESTS",
     "UK_ANY_PART",
     "ActionFacts",
+    "Assessment",
     "AwardCriterion",
     "Breakdown",
     "CalendarRangeError",
     "CandidateResult",
     "CircumstanceError",
+    "Claim",
+    "ContractDecision",
+    "ContractDue",
+    "ContractEvent",
+    "ContractFacts",
+    "ContractRequest",
     "Criterion",
     "Deadline",
     "DeadlineError",
@@ -121,19 +156,25 @@ __all__ = [
     "DesignLock",
     "Due",
     "Effects",
+    "Ending",
     "Evaluation",
     "Evidence",
     "Facts",
     "InvalidFactsError",
     "InvalidRulebookError",
     "Level",
+    "Modification",
+    "ModificationGround",
     "Nation",
     "Occurrence",
+    "PerformanceLevel",
     "PeriodRow",
     "Phase",
+    "PhaseBudget",
     "Points",
     "Problem",
     "ProcedureError",
+    "Purchase",
     "Ranked",
     "Recommendation",
     "Refusal",
@@ -158,8 +199,11 @@ __all__ = [
     "bank_holidays",
     "best_price_quality",
     "check",
+    "classify_modification",
+    "contract_dues",
     "deadline_for",
     "decide",
+    "decide_contract",
     "design_change_refusal",
     "easter_sunday",
     "evaluate",

@@ -5,6 +5,7 @@ One function, `period_end`, serves the engine's guards, its due dates and the pu
 calculator, so that the calculator and the procedures can never disagree.
 """
 
+from calendar import monthrange
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -47,7 +48,8 @@ def period_end(
 ) -> date:
     """
     The last day of `period` counted from the fact dated `start`, in `circumstances` where the
-    period is a statutory table (PA 2023 s.54).
+    period is a statutory table (PA 2023 s.54). A period of months ends on the day before the
+    corresponding day `days` months later when it begins with `start`, on that day otherwise.
 
     For a minimum period this is the earliest lawful deadline; for a standstill, its last day;
     for a notice or a payment, the due date. A period with `roll` that would end on a day that
@@ -55,12 +57,26 @@ def period_end(
     Regulation 1182/71 art 3(4)).
     """
     length = period.row_for(circumstances).days
+    if period.counted == "months":
+        end = add_months(start, length)
+        return end - timedelta(days=1) if period.count == "beginning-with" else end
     if period.counted == "working":
         first = start if period.count == "beginning-with" else start + timedelta(days=1)
         return days.nth_beginning_with(first, length)
     offset = length if period.count == "after" else length - 1
     end = start + timedelta(days=max(offset, 0))
     return days.on_or_after(end) if period.roll else end
+
+
+def add_months(day: date, months: int) -> date:
+    """
+    The day `months` calendar months after `day`; where that month is shorter, its last day
+    (31 January and one month gives 28 or 29 February).
+    """
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    last = monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def describe(

@@ -23,6 +23,34 @@ def _diagram(rulebook: Rulebook) -> list[str]:
     return lines
 
 
+def _after_award(rulebook: Rulebook) -> list[str]:
+    """The contract events, the modification grounds and the duties the events start."""
+    lines = [
+        "",
+        "## After award: each partner contract",
+        "",
+        "| contract event | judges | only while the contract runs | meaning |",
+        "|---|---|---|---|",
+        *(
+            f"| `{e.id}` | {e.request} | {'yes' if e.live else 'no'} | {_cell(e.label)} |"
+            for e in rulebook.contract_events
+        ),
+        "",
+        "| modification ground | meaning | rule |",
+        "|---|---|---|",
+        *(f"| `{g.id}` | {_cell(g.label)} | {g.rule} |" for g in rulebook.modification_grounds),
+        "",
+        "| event | duty | rule | dated by |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{duty.event}` | {_cell(duty.what)} | {rule.id} | `{duty.duty}` |"
+        for rule in rulebook.rules
+        for duty in rule.duties
+    ]
+    return lines
+
+
 def render(rulebook: Rulebook) -> str:
     """The Markdown page of one rulebook."""
     lines = [
@@ -122,6 +150,7 @@ def render(rulebook: Rulebook) -> str:
             for lock in rulebook.design_locks
         ),
     ]
+    lines += _after_award(rulebook)
     if rulebook.thresholds:
         lines += ["", "## Thresholds", "", "| from | amounts | source |", "|---|---|---|"]
         for t in rulebook.thresholds:

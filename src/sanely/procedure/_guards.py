@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sanely.procedure._calendars import WorkingDays
 from sanely.procedure._deadlines import local_date, period_end
@@ -592,10 +592,19 @@ def purchase_conditions_met(g: GuardInput) -> tuple[Failure, ...]:
     return tuple(failures)
 
 
-@_guard
-def needs_judgement(g: GuardInput) -> tuple[Failure, ...]:
+class HasParams(Protocol):
+    """What `needs_judgement` reads: the check's parameters (procurement and contract guards)."""
+
+    def param(self, name: str) -> Any: ...
+
+
+def needs_judgement(g: HasParams) -> tuple[Failure, ...]:
     """A matter of judgement: always asks for a recorded justification."""
     return _fail(g.param("question"), g.param("justification"))
+
+
+# Registered by hand: the contract guards share it (_contract_guards.py).
+GUARDS["needs_judgement"] = needs_judgement
 
 
 @_guard

@@ -39,13 +39,17 @@ def lifecycle_problems(rulebook: Rulebook) -> list[str]:
 
 
 def rule_problems(rulebook: Rulebook) -> list[str]:
-    """Rules that do nothing: a GUARD or WARN with no check, period or design lock using it."""
+    """Rules that do nothing: a GUARD or WARN with no check, duty, period or design lock."""
     used_by_periods = {p.rule for p in rulebook.periods.values()}
     used_by_periods |= {lock.rule for lock in rulebook.design_locks}
     return [
-        f"rule {rule.id} ({rule.level}) has no check, period or design lock: it can never apply"
+        f"rule {rule.id} ({rule.level}) has no check, duty, period or design lock: it can never "
+        "apply"
         for rule in rulebook.rules
-        if rule.level is not Level.RECORD and not rule.checks and rule.id not in used_by_periods
+        if rule.level is not Level.RECORD
+        and not rule.checks
+        and not rule.duties
+        and rule.id not in used_by_periods
     ]
 
 

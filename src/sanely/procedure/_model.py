@@ -54,6 +54,19 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Duty:
+    """
+    A duty a contract event starts (a notice to publish, a payment to make): the named duty
+    function in `_duties.py` that dates it, what it is, and its parameters from the rulebook.
+    """
+
+    event: str
+    duty: str
+    what: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Rule:
     """A legal rule: id from LAW.md, citation, enforcement level and how it was verified."""
 
@@ -68,6 +81,29 @@ class Rule:
     level_when_verified: Level
     evidence: str
     checks: tuple[Check, ...]
+    duties: tuple[Duty, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContractEvent:
+    """
+    An event in the life of one partner contract after award (a claim, a change, the purchase,
+    its end): the kind of request it judges, and whether it needs the contract to be running.
+    """
+
+    id: str
+    label: str
+    request: str
+    live: bool
+
+
+@dataclass(frozen=True)
+class ModificationGround:
+    """A ground on which the regime permits modifying a contract, and the rule that grants it."""
+
+    id: str
+    label: str
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -196,6 +232,8 @@ class Rulebook:
     design_locks: tuple[DesignLock, ...]
     thresholds: tuple[Threshold, ...]
     open_questions: tuple[str, ...]
+    contract_events: tuple[ContractEvent, ...] = ()
+    modification_grounds: tuple[ModificationGround, ...] = ()
 
     def state(self, state_id: str) -> State | None:
         """The state called `state_id`, if any."""
@@ -204,6 +242,10 @@ class Rulebook:
     def event(self, event_id: str) -> Event | None:
         """The event called `event_id`, if any."""
         return next((e for e in self.events if e.id == event_id), None)
+
+    def contract_event(self, event_id: str) -> ContractEvent | None:
+        """The contract event called `event_id`, if any."""
+        return next((e for e in self.contract_events if e.id == event_id), None)
 
     def rule(self, rule_id: str) -> Rule:
         """The rule called `rule_id`; KeyError if the rulebook has none."""
@@ -314,3 +356,40 @@ class Deadline:
     rule: str
     citation: str
     row: str = ""
+
+
+@dataclass(frozen=True)
+class ContractDue:
+    """
+    A duty one contract event starts or left open: a notice, a payment. `due_on` is None where
+    the law sets no day (before the change is made; as soon as practicable); `when` says in
+    plain words what the date means and how it was counted.
+    """
+
+    what: str
+    rule: str
+    citation: str
+    due_on: date | None
+    when: str
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class ContractDecision:
+    """
+    One contract event judged: every refusal (empty when it may happen), the warnings whose
+    justification must be recorded, the evidence to capture, the duties it starts with their
+    dates, and for a modification the contract's value after it.
+    """
+
+    event: str
+    refusals: tuple[Refusal, ...]
+    warnings: tuple[RuleWarning, ...]
+    evidence: tuple[Evidence, ...]
+    dues: tuple[ContractDue, ...]
+    value_after: Decimal | None = None
+
+    @property
+    def allowed(self) -> bool:
+        """True when no GUARD refuses the event (warnings still need their justification)."""
+        return not self.refusals

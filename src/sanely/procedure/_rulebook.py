@@ -21,15 +21,20 @@ from typing import Any
 
 import jsonschema
 
+from sanely.procedure._contract_guards import CONTRACT_GUARDS
+from sanely.procedure._duties import DUTIES
 from sanely.procedure._effects import effects_of, effects_problems
 from sanely.procedure._errors import InvalidRulebookError, UnknownRulebookError
 from sanely.procedure._guards import GUARDS
 from sanely.procedure._model import (
     Check,
+    ContractEvent,
     DesignLock,
     DueSpec,
+    Duty,
     Event,
     Level,
+    ModificationGround,
     NoticeSpec,
     Period,
     PeriodRow,
@@ -101,6 +106,10 @@ def schema_problems(raw: Mapping[str, Any]) -> list[str]:
     )
 
 
+def _params(raw: Mapping[str, Any], named: set[str]) -> Mapping[str, Any]:
+    return MappingProxyType({k: v for k, v in raw.items() if k not in named})
+
+
 def _rule(raw: Mapping[str, Any]) -> Rule:
     level = Level(raw["level"])
     return Rule(
@@ -119,11 +128,13 @@ def _rule(raw: Mapping[str, Any]) -> Rule:
                 event=c["event"],
                 guard=c.get("guard", ""),
                 field=c.get("field", ""),
-                params=MappingProxyType(
-                    {k: v for k, v in c.items() if k not in {"event", "guard", "field"}}
-                ),
+                params=_params(c, {"event", "guard", "field"}),
             )
             for c in raw.get("checks", ())
+        ),
+        duties=tuple(
+            Duty(d["event"], d["duty"], d["what"], _params(d, {"event", "duty", "what"}))
+            for d in raw.get("duties", ())
         ),
     )
 
@@ -201,6 +212,14 @@ def parse_rulebook(data: bytes) -> Rulebook:
             for t in raw.get("thresholds", ())
         ),
         open_questions=tuple(raw.get("open_questions", ())),
+        contract_events=tuple(
+            ContractEvent(e["id"], e["label"], e["request"], e.get("live", True))
+            for e in raw.get("contract_events", ())
+        ),
+        modification_grounds=tuple(
+            ModificationGround(g["id"], g["label"], g["rule"])
+            for g in raw.get("modification_grounds", ())
+        ),
     )
     problems = consistency_problems(rulebook)
     if problems:
@@ -216,6 +235,92 @@ def _table_gaps(period: Period) -> list[str]:
         if not any(row.applies(claimed) for row in period.rows):
             return [f"period {period.key!r} has no row for the circumstances {sorted(claimed)}"]
     return []
+
+
+def _period_problems(rulebook: Rulebook, rule: Rule, params: Mapping[str, Any]) -> list[str]:
+    period = params.get("period")
+    if period is not None and period not in rulebook.periods:
+        return [f"rule {rule.id} uses unknown period {period!r}"]
+    return []
+
+
+def _check_problems(rulebook: Rulebook, rule: Rule, check: Check) -> list[str]:
+    """A check names a declared event and a guard that can read that event's request."""
+    problems = _period_problems(rulebook, rule, check.params)
+    contract_event = rulebook.contract_event(check.event)
+    if contract_event is None and rulebook.event(check.event) is None:
+        problems.append(f"rule {rule.id} checks unknown event {check.event!r}")
+    if rule.level is Level.RECORD:
+        if check.guard:
+            problems.append(f"RECORD rule {rule.id} runs guard {check.guard!r}: remove it")
+        return problems
+    if contract_event is None:
+        if check.guard not in GUARDS:
+            problems.append(f"rule {rule.id} uses unknown guard {check.guard!r}")
+        return problems
+    registered = CONTRACT_GUARDS.get(check.guard)
+    if registered is None:
+        problems.append(f"rule {rule.id} uses unknown contract guard {check.guard!r}")
+    elif registered.request not in {None, contract_event.request}:
+        problems.append(
+            f"rule {rule.id}: guard {check.guard!r} reads a {registered.request}, but "
+            f"{check.event!r} judges a {contract_event.request}"
+        )
+    return problems
+
+
+def _duty_problems(rulebook: Rulebook, rule: Rule, duty: Duty) -> list[str]:
+    """A duty names a declared contract event and a duty function that reads its request."""
+    problems = _period_problems(rulebook, rule, duty.params)
+    event = rulebook.contract_event(duty.event)
+    registered = DUTIES.get(duty.duty)
+    if event is None:
+        problems.append(
+            f"rule {rule.id}: duty {duty.duty!r} names unknown contract event {duty.event!r}"
+        )
+    if registered is None:
+        problems.append(f"rule {rule.id} uses unknown duty {duty.duty!r}")
+    elif event is not None and registered.request != event.request:
+        problems.append(
+            f"rule {rule.id}: duty {duty.duty!r} reads a {registered.request}, but "
+            f"{duty.event!r} judges a {event.request}"
+        )
+    return problems
+
+
+def _contract_problems(rulebook: Rulebook, event_ids: list[str]) -> list[str]:
+    """
+    Contract events are named once and apart from lifecycle events; each modification ground
+    cites a declared rule and is checked; a check's ground is one the regime has (the schema
+    fixes the routes).
+    """
+    ids = [e.id for e in rulebook.contract_events]
+    problems = [
+        f"contract event {i!r} is declared twice or is also a lifecycle event"
+        for i in sorted(set(ids))
+        if ids.count(i) > 1 or i in event_ids
+    ]
+    rule_ids = {r.id for r in rulebook.rules}
+    grounds = [g.id for g in rulebook.modification_grounds]
+    problems += [
+        f"modification ground {g!r} is declared twice"
+        for g in sorted(set(grounds))
+        if grounds.count(g) > 1
+    ]
+    problems += [
+        f"modification ground {g.id!r} cites unknown rule {g.rule!r}"
+        for g in rulebook.modification_grounds
+        if g.rule not in rule_ids
+    ]
+    checks = [(r.id, c) for r in rulebook.rules for c in r.checks]
+    checked = {c.params["ground"] for _, c in checks if "ground" in c.params}
+    problems += [f"modification ground {g!r} is never checked" for g in grounds if g not in checked]
+    problems += [
+        f"rule {rule_id} checks unknown modification ground {c.params['ground']!r}"
+        for rule_id, c in checks
+        if "ground" in c.params and c.params["ground"] not in grounds
+    ]
+    return problems
 
 
 def consistency_problems(rulebook: Rulebook) -> list[str]:
@@ -248,15 +353,10 @@ def consistency_problems(rulebook: Rulebook) -> list[str]:
         if rule.level is Level.RECORD and not rule.evidence:
             problems.append(f"RECORD rule {rule.id} does not say what evidence to capture")
         for check in rule.checks:
-            if check.event not in event_ids:
-                problems.append(f"rule {rule.id} checks unknown event {check.event!r}")
-            if rule.level is Level.RECORD and check.guard:
-                problems.append(f"RECORD rule {rule.id} runs guard {check.guard!r}: remove it")
-            if rule.level is not Level.RECORD and check.guard not in GUARDS:
-                problems.append(f"rule {rule.id} uses unknown guard {check.guard!r}")
-            period = check.params.get("period")
-            if period is not None and period not in rulebook.periods:
-                problems.append(f"rule {rule.id} uses unknown period {period!r}")
+            problems += _check_problems(rulebook, rule, check)
+        for duty in rule.duties:
+            problems += _duty_problems(rulebook, rule, duty)
+    problems += _contract_problems(rulebook, event_ids)
     for period in rulebook.periods.values():
         if period.rule not in rule_ids:
             problems.append(f"period {period.key!r} cites unknown rule {period.rule!r}")
