@@ -219,7 +219,7 @@ def _to_purchase_gate(w, lead):
 
 @pytest.mark.parametrize(
     ("on_time", "price", "allowed"),
-    [(195, "440000", True), (150, "440000", False), (195, "460000", False)],
+    [(195, "440000", True), (150, "440000", False), (195, "470000", False)],
 )
 def test_the_purchase_needs_each_level_met_by_evidence_and_a_price_within_the_maximum(
     wessex, deliver, on_time, price, allowed
@@ -251,7 +251,10 @@ def test_the_purchase_needs_each_level_met_by_evidence_and_a_price_within_the_ma
     else:
         with pytest.raises(RuleRefused) as refused:
             gate_decide(**decide)
-        assert "PA23-S8-1" == refused.value.rule
+        assert "PA23-S8-1/purchase" == refused.value.rule
+        unmet = "95% of trips on time" in refused.value.message
+        gap = "20,000 above the maximum cost of 450,000" in refused.value.message
+        assert (unmet, gap) == (on_time < 195, price == "470000")
         assert "gate_review" == Procurement.objects.get(pk=w.procurement_id).state
 
 

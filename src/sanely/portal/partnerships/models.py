@@ -8,6 +8,8 @@ never edited, so what was agreed is always there to read.
 from django.conf import settings
 from django.db import models
 
+from sanely import procedure
+
 
 class Partnership(models.Model):
     """The partnership of one procurement, from the day its partner contracts are concluded."""
@@ -299,3 +301,44 @@ class ContractEnd(models.Model):
 
     def __str__(self) -> str:
         return f"End of {self.contract_id}"
+
+
+class ContractChange(models.Model):
+    """
+    A lawful change of one partner contract, judged by the engine on the ground the authority
+    relies on: the plan version it made, the value and term it moved, and the notices it started.
+    """
+
+    contract = models.ForeignKey("award.Contract", on_delete=models.PROTECT, related_name="+")
+    version = models.OneToOneField(PlanVersion, on_delete=models.PROTECT, related_name="+")
+    ground = models.CharField(max_length=40)
+    description = models.TextField()
+    value_change = models.DecimalField(max_digits=16, decimal_places=2)
+    term_change_days = models.IntegerField()
+    value_after = models.DecimalField(max_digits=16, decimal_places=2)
+    substantial = models.JSONField(default=list)
+    changes_overall_nature = models.BooleanField(default=False)
+    made_on = models.DateField()
+    change_notice_published_on = models.DateField(null=True, blank=True)
+    notices = models.JSONField(default=list)
+    rule = models.CharField(max_length=40)
+    citation = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["contract_id", "made_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Change of {self.contract_id} on {self.made_on}"
+
+    def as_request(self) -> "procedure.Modification":
+        """The change as the engine reads earlier modifications."""
+        return procedure.Modification(
+            ground=self.ground,
+            kind="plan",
+            value_change=self.value_change,
+            term_change_days=self.term_change_days,
+            made_on=self.made_on,
+            changes_overall_nature=self.changes_overall_nature,
+            substantial=frozenset(self.substantial),
+            change_notice_published_on=self.change_notice_published_on,
+        )

@@ -7,12 +7,22 @@ app's selectors, goes through the engine where the law decides, and is audited.
 
 from .acceptances import acceptance_record
 from .begin import partnership_begin, partnership_begin_on_conclusion, spec_fingerprint
+from .changes import PhaseChange, contract_change
+from .claims import claim_answer, claim_approve, claim_pay, claim_query, claim_reject, claim_submit
 from .evidence import evidence_submit, evidence_validate
 from .gates import GateChoice, gate_decide, gate_open, gate_report_submit
 
 __all__ = [
     "GateChoice",
+    "PhaseChange",
     "acceptance_record",
+    "claim_answer",
+    "claim_approve",
+    "claim_pay",
+    "claim_query",
+    "claim_reject",
+    "claim_submit",
+    "contract_change",
     "evidence_submit",
     "evidence_validate",
     "gate_decide",

@@ -8,13 +8,14 @@ targets assessed, the purchase conditions); a refusal leaves everything as it wa
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
+from sanely import procedure
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.award.models import Contract
@@ -23,9 +24,11 @@ from sanely.portal.procurements.actions import Action
 from sanely.portal.procurements.engine import uk_date
 from sanely.portal.procurements.selectors import access_procurement
 from sanely.portal.procurements.services import procurement_act
+from sanely.procedure import contract_events
 from sanely.procedure import events as lifecycle
 
 from .. import events
+from ..law import contract_facts, decide
 from ..models import ContractEnd, GateDecision, GateReview, Outcome, Partnership
 from ..progress import PhaseProgress, plan_progress
 from ..selectors import May, access_contract, live_contracts, plan_of
@@ -236,14 +239,42 @@ def gate_decide(
         if buying is None:
             act(lifecycle.CONTINUE_PARTNERSHIP)
         else:
-            met = purchase_evidence(by_contract[buying.contract_id], buying.purchase_evidence)
+            _purchase_allowed(by_contract[buying.contract_id], buying, now, justification)
             act(
                 lifecycle.START_PURCHASE,
-                performance_levels_met=all(level.met for level in met),
+                performance_levels_met=True,
                 purchase_price=buying.purchase_price,
             )
+    gate_option = "terminate" if not staying else "reduce"
+    for choice in ending:
+        _end(by_contract[choice.contract_id], gate_option, choice.reasons, now, justification)
     _record(review, by_contract, reasons, choices, actor, now)
     return review
+
+
+def _purchase_allowed(
+    contract: Contract, choice: GateChoice, now: datetime, justification: str
+) -> None:
+    """The contract engine's purchase rule: each level met by named evidence, within cost."""
+    levels = purchase_evidence(contract, choice.purchase_evidence)
+    facts = replace(
+        contract_facts(contract),
+        performance_levels=tuple(
+            procedure.PerformanceLevel(level.level, level.evidence if level.met else "")
+            for level in levels
+        ),
+    )
+    price = choice.purchase_price
+    if price is None:
+        raise validation_failed_from({"purchase_price": ["Give the purchase price."]})
+    decide(
+        contract,
+        contract_events.PURCHASE,
+        procedure.Purchase(price),
+        now,
+        facts=facts,
+        justification=justification,
+    )
 
 
 def _targets_assessment(review: GateReview) -> str:
@@ -276,8 +307,6 @@ def _record(
                 {"level": level, "evidence": ref} for level, ref in choice.purchase_evidence.items()
             ],
         )
-        if choice.outcome in (Outcome.END, Outcome.TERMINATE):
-            _end(contract, Outcome(choice.outcome).label, choice.reasons, now)
     review.reasons, review.decided_by, review.decided_at = reasons.strip(), actor.user, now
     review.save(update_fields=["reasons", "decided_by", "decided_at"])
     audit_record(
@@ -304,15 +333,39 @@ def _instalment_keys(plan: Any) -> set[str]:
     return {i.key for p in plan.phases for i in p.instalments.all()}
 
 
-def _end(contract: Contract, how: str, reasons: str, now: datetime) -> ContractEnd:
+def _end(
+    contract: Contract, gate_option: str, reasons: str, now: datetime, justification: str
+) -> ContractEnd:
+    """End the contract at the gate, judged by the contract engine, which dates the notice."""
+    ending = procedure.Ending(
+        route="gate", ended_on=uk_date(now), gate_decision=gate_option, targets_assessed=True
+    )
+    decision = decide(
+        contract, contract_events.END_CONTRACT, ending, now, justification=justification
+    )
+    notice = next((d for d in decision.dues if d.due_on is not None), None)
     ended = ContractEnd.objects.create(
-        contract=contract, how=how, reasons=reasons.strip(), ended_on=uk_date(now), recorded_at=now
+        contract=contract,
+        how=f"At a gate review: {procedure.GATE_DECISIONS[gate_option]}",
+        reasons=reasons.strip(),
+        ended_on=ending.ended_on,
+        notice_due_on=notice.due_on if notice else None,
+        notice_rule=f"{notice.what}: {notice.when} ({notice.citation})" if notice else "",
+        recorded_at=now,
     )
     audit_record(
         action=events.CONTRACT_ENDED,
         subject=ended,
         now=now,
         organisation=contract.procurement.organisation,
-        payload={"contract": contract.pk, "how": how, "ended_on": str(ended.ended_on)},
+        payload={
+            "contract": contract.pk,
+            "how": ended.how,
+            "ended_on": str(ended.ended_on),
+            "dues": [
+                {"what": d.what, "due_on": str(d.due_on) if d.due_on else None, "rule": d.rule}
+                for d in decision.dues
+            ],
+        },
     )
     return ended
