@@ -189,22 +189,24 @@ def test_below_threshold_changes_stop_when_their_total_reaches_the_threshold(wes
     kestrel = w.record.kestrel
     lead = wessex.actor(Role.PROCUREMENT_LEAD)
     pilot, value = Decimal(200000), Decimal(260000)
-    while True:
+    separately = "Each change follows a separate council decision to add villages."
+
+    def raise_by_a_tenth() -> Decimal:
         step = (value / 10).quantize(Decimal("1"), rounding="ROUND_DOWN")
-        try:
-            _change(
-                w,
-                kestrel,
-                "below_threshold",
-                str(pilot + step),
-                actor=lead,
-                justification="Each change follows a separate council decision to add villages.",
-            )
-        except RuleRefused as refused:
-            assert "PA23-74-4" == refused.rule
-            assert "threshold amount of 207,720" in refused.message
-            break
+        _change(
+            w, kestrel, "below_threshold", str(pilot + step), actor=lead, justification=separately
+        )
+        return step
+
+    # Each change is 10% of the value before it: six of them add up to less than 207,720.
+    for _ in range(6):
+        step = raise_by_a_tenth()
         pilot, value = pilot + step, value + step
+    with pytest.raises(RuleRefused) as refused:
+        step = raise_by_a_tenth()
+    assert "PA23-74-4" == refused.value.rule
+    assert "threshold amount of 207,720" in refused.value.message
+    step = (value / 10).quantize(Decimal("1"), rounding="ROUND_DOWN")
     added = sum(c.value_change for c in ContractChange.objects.all())
     assert added < Decimal(207720) <= added + step
 
