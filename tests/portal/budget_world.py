@@ -48,7 +48,15 @@ from sanely.portal.negotiation.services import (
     tenders_reduce,
 )
 from sanely.portal.partnerships.models import GateReview
-from sanely.portal.partnerships.services import evidence_submit, gate_open
+from sanely.portal.partnerships.services import (
+    PhaseChange,
+    acceptance_record,
+    claim_approve,
+    claim_submit,
+    contract_change,
+    evidence_submit,
+    gate_open,
+)
 from sanely.portal.pilots.services import assessment_request, assessment_run
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_create
@@ -134,6 +142,38 @@ _ON_TIME_SHARES = (
 )
 
 
+def _claims_and_changes(wessex: Org, kestrel: Org, contract: Contract, scale: int) -> None:
+    """`scale` claims for the accepted prototype, each approved, and `scale` small changes."""
+    lead = wessex.actor(Role.PROCUREMENT_LEAD)
+    acceptance_record(
+        actor=lead,
+        contract_id=contract.pk,
+        name="Prototype",
+        passed=True,
+        instalment_key="instalment-accepted",
+        now=now(),
+    )
+    for i in range(scale):
+        claim = claim_submit(
+            actor=kestrel.actor(Role.SUPPLIER_ADMIN),
+            contract_id=contract.pk,
+            instalment_key="instalment-accepted",
+            amount=Decimal(100),
+            invoice_reference=f"INV-{i}",
+            now=now(),
+        )
+        claim_approve(actor=wessex.actor(Role.FINANCE_OFFICER), claim_id=claim.pk, now=now())
+        contract_change(
+            actor=lead,
+            contract_id=contract.pk,
+            ground="not_substantial",
+            reason=f"Change {i}: the prototype's report is due a day later.",
+            changes=[PhaseChange("phase-prototype", max_value=Decimal(120000 + i))],
+            justification="Each is a separate, small adjustment agreed with the partner.",
+            now=now(),
+        )
+
+
 def _partnership(wessex: Org, kestrel: Org, contract: Contract, scale: int) -> GateReview:
     """`scale` parts of Kestrel's target delivered and assessed, then the phase's gate opened."""
     for part in range(scale):
@@ -147,6 +187,7 @@ def _partnership(wessex: Org, kestrel: Org, contract: Contract, scale: int) -> G
         )
         # The world is built inside one transaction, so the worker's on-commit run is done here.
         assessment_run(assessment_id=delivered.assessment_id, clock=now)
+    _claims_and_changes(wessex, kestrel, contract, scale)
     return gate_open(
         actor=wessex.actor(Role.PROCUREMENT_LEAD),
         procurement_id=contract.procurement_id,

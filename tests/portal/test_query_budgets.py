@@ -190,6 +190,13 @@ CASES: dict[str, Case] = {
     # Kestrel's plan shows one verdict per part delivered: `scale` parts.
     "partnerships:plan": supplier_page(lambda w: f"/partnerships/contracts/{w.contract.pk}/plan"),
     "partnerships:gate": page(lambda w: f"/partnerships/gates/{w.gate.pk}", grows=False),
+    "partnerships:claims": page(
+        lambda w: f"/partnerships/procurements/{w.contract.procurement_id}/claims"
+    ),
+    "partnerships:claims_csv": page(
+        lambda w: f"/partnerships/procurements/{w.contract.procurement_id}/claims.csv",
+        Role.FINANCE_OFFICER,
+    ),
     # API lists
     # A token acts in one organisation: it lists that one membership.
     "api:me": api(lambda w: "/me", COMMISSIONER, grows=False),
@@ -199,6 +206,9 @@ CASES: dict[str, Case] = {
     "api:plan_detail": supplier_api(lambda w: f"/contracts/{w.contract.pk}/plan", grows=False),
     "api:progress_detail": supplier_api(lambda w: f"/contracts/{w.contract.pk}/progress"),
     "api:gate_detail": api(lambda w: f"/gates/{w.gate.pk}", grows=False),
+    "api:claim_list": supplier_api(lambda w: f"/contracts/{w.contract.pk}/claims"),
+    "api:change_list": api(lambda w: f"/contracts/{w.contract.pk}/changes"),
+    "api:due_list": api(lambda w: f"/contracts/{w.contract.pk}/dues"),
     "api:organisation_list": api(lambda w: "/organisations", COMMISSIONER, grows=False),
     "api:member_list": api(lambda w: f"/organisations/{_org(w)}/members"),
     "api:token_list": api(lambda w: "/tokens", COMMISSIONER),
@@ -275,6 +285,17 @@ NOT_A_PAGE_NOR_A_LIST = {
     "api:gate_create": _POST,
     "api:gate_report": _POST,
     "api:gate_decision": _POST,
+    "partnerships:claim": _POST,
+    "partnerships:change": _POST,
+    "partnerships:claim_decide": _POST,
+    "partnerships:claim_answer": _POST,
+    "api:claim_create": _POST,
+    "api:claim_query": _POST,
+    "api:claim_answer": _POST,
+    "api:claim_approval": _POST,
+    "api:claim_rejection": _POST,
+    "api:claim_payment": _POST,
+    "api:change_create": _POST,
     "accounts:token_revoke": _POST,
     "tenders:interest": _POST,
     "tenders:extend": _POST,

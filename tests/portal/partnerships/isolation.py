@@ -4,14 +4,28 @@ authority), Plover (a supplier with no part in it), Heron (an unsuccessful tende
 other partner never reach a partner's plan.
 """
 
+from decimal import Decimal
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from portal.award.isolation import outsiders, world
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.award.models import Contract
 from sanely.portal.core.clock import now
-from sanely.portal.partnerships.models import Acceptance, Evidence, GateDecision, GateReview
-from sanely.portal.partnerships.services import evidence_submit, gate_open
+from sanely.portal.partnerships.models import (
+    Acceptance,
+    Claim,
+    ContractChange,
+    Evidence,
+    GateDecision,
+    GateReview,
+)
+from sanely.portal.partnerships.services import (
+    acceptance_record,
+    claim_submit,
+    evidence_submit,
+    gate_open,
+)
 
 PARTNERSHIPS_PUBLIC: dict[str, str] = {}
 
@@ -195,6 +209,93 @@ def case_gate_decide(wessex, mercia):
     assert 0 == GateDecision.objects.count()
 
 
+def _osprey_claim(w, wessex) -> Claim:
+    """A claim by Osprey for its accepted prototype."""
+    acceptance_record(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        contract_id=_osprey(w).pk,
+        name="Prototype v1",
+        passed=True,
+        instalment_key="instalment-accepted",
+        now=now(),
+    )
+    return claim_submit(
+        actor=w.record.osprey.actor(Role.SUPPLIER_ADMIN),
+        contract_id=_osprey(w).pk,
+        instalment_key="instalment-accepted",
+        amount=Decimal(80000),
+        invoice_reference="OSP-1",
+        now=now(),
+    )
+
+
+def case_claims(wessex, mercia):
+    w = world(wessex)
+    claim = _osprey_claim(w, wessex)
+    for browser, client in _strangers(w, mercia):
+        listed = client.get(f"/api/v1/contracts/{_osprey(w).pk}/claims")
+        assert 404 == listed.status_code
+        page = browser.get(f"/partnerships/procurements/{w.procurement_id}/claims")
+        assert "OSP-1" not in page.text
+        csv = browser.get(f"/partnerships/procurements/{w.procurement_id}/claims.csv")
+        assert csv.status_code in {403, 404}
+    assert "submitted" == Claim.objects.get(pk=claim.pk).status
+
+
+def case_claim_create(wessex, mercia):
+    w = world(wessex)
+    body = {"instalment_key": "instalment-accepted", "amount": "1", "invoice_reference": "X"}
+    for browser, client in _strangers(w, mercia):
+        page = browser.post(f"/partnerships/contracts/{_osprey(w).pk}/claims", body)
+        api = client.post(
+            f"/api/v1/contracts/{_osprey(w).pk}/claims", body, content_type="application/json"
+        )
+        assert {404} == {page.status_code, api.status_code}
+    assert 0 == Claim.objects.count()
+
+
+def case_claim_decisions(wessex, mercia):
+    w = world(wessex)
+    claim = _osprey_claim(w, wessex)
+    for browser, client in _strangers(w, mercia):
+        page = browser.post(f"/partnerships/claims/{claim.pk}/decision", {"decision": "approve"})
+        answer = browser.post(f"/partnerships/claims/{claim.pk}/answer", {"answer": "Mine."})
+        assert {404} == {page.status_code, answer.status_code}
+        for route, body in (
+            ("approval", None),
+            ("query", {"query": "Why?"}),
+            ("answer", {"answer": "Mine."}),
+            ("rejection", {"reasons": "No."}),
+            ("payment", {"paid_on": "2026-12-01", "payment_reference": "X"}),
+        ):
+            api = client.post(
+                f"/api/v1/claims/{claim.pk}/{route}", body, content_type="application/json"
+            )
+            assert 404 == api.status_code, route
+    assert "submitted" == Claim.objects.get(pk=claim.pk).status
+
+
+def case_changes(wessex, mercia):
+    w = world(wessex)
+    body = {
+        "ground": "not_substantial",
+        "reason": "Mine to make?",
+        "changes": [{"phase_key": "phase-prototype", "duration_months": 7}],
+    }
+    for browser, client in _strangers(w, mercia):
+        page = browser.post(
+            f"/partnerships/contracts/{_osprey(w).pk}/changes",
+            {"ground": "not_substantial", "phase_key": "phase-prototype", "reason": "Mine?"},
+        )
+        api = client.post(
+            f"/api/v1/contracts/{_osprey(w).pk}/changes", body, content_type="application/json"
+        )
+        listed = client.get(f"/api/v1/contracts/{_osprey(w).pk}/changes")
+        dues = client.get(f"/api/v1/contracts/{_osprey(w).pk}/dues")
+        assert {404} == {page.status_code, api.status_code, listed.status_code, dues.status_code}
+    assert 0 == ContractChange.objects.count()
+
+
 PARTNERSHIPS_CASES: dict[str, object] = {
     "partnerships:partnership": case_partnership,
     "api:partnership_detail": case_partnership,
@@ -215,4 +316,20 @@ PARTNERSHIPS_CASES: dict[str, object] = {
     "api:gate_report": case_gate_report,
     "partnerships:gate_decide": case_gate_decide,
     "api:gate_decision": case_gate_decide,
+    "partnerships:claims": case_claims,
+    "partnerships:claims_csv": case_claims,
+    "api:claim_list": case_claims,
+    "partnerships:claim": case_claim_create,
+    "api:claim_create": case_claim_create,
+    "partnerships:claim_decide": case_claim_decisions,
+    "partnerships:claim_answer": case_claim_decisions,
+    "api:claim_query": case_claim_decisions,
+    "api:claim_answer": case_claim_decisions,
+    "api:claim_approval": case_claim_decisions,
+    "api:claim_rejection": case_claim_decisions,
+    "api:claim_payment": case_claim_decisions,
+    "partnerships:change": case_changes,
+    "api:change_create": case_changes,
+    "api:change_list": case_changes,
+    "api:due_list": case_changes,
 }

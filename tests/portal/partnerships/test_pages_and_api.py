@@ -104,3 +104,62 @@ def test_the_plan_page_offers_each_person_only_what_they_may_do(wessex) -> None:
     assert "Record an acceptance" not in auditor
     assert "Record an acceptance" in lead
     assert "target-answered" not in partner.replace('value="target-answered"', "")
+
+
+def test_a_claim_runs_through_the_api_and_exports_for_finance(wessex, deliver) -> None:
+    w = partnership_world(wessex)
+    contract = w.contract(w.record.kestrel)
+    partner = w.record.kestrel.token_client(Role.SUPPLIER_ADMIN)
+    body = {"instalment_key": "instalment-effect", "amount": "20000", "invoice_reference": "INV-7"}
+    early = partner.post(
+        f"/api/v1/contracts/{contract.pk}/claims", body, content_type="application/json"
+    )
+    assert 409 == early.status_code
+    assert "PA23-S8-1/claim" == early.json()["rule"]
+    deliver(w, w.record.kestrel, "target-answered", 190, 10)
+    sent = partner.post(
+        f"/api/v1/contracts/{contract.pk}/claims", body, content_type="application/json"
+    )
+    assert 201 == sent.status_code, sent.text
+    claim = sent.json()
+    finance = wessex.token_client(Role.FINANCE_OFFICER)
+    approved = finance.post(f"/api/v1/claims/{claim['id']}/approval")
+    assert "approved" == approved.json()["status"]
+    browser = wessex.client(Role.FINANCE_OFFICER)
+    export = browser.get(f"/partnerships/procurements/{w.procurement_id}/claims.csv")
+    assert 200 == export.status_code
+    rows = export.content.decode().splitlines()
+    assert rows[1].startswith("Kestrel Mobility Ltd,Booking target met,20000.00,INV-7,")
+    assert (
+        403
+        == wessex.client(Role.AUDITOR)
+        .get(f"/partnerships/procurements/{w.procurement_id}/claims.csv")
+        .status_code
+    )
+    dues = partner.get(f"/api/v1/contracts/{contract.pk}/dues").json()
+    assert any(d["what"].startswith("Payment of the claim") for d in dues)
+
+
+def test_a_change_through_the_page_makes_a_version_and_a_refused_one_says_why(wessex) -> None:
+    w = partnership_world(wessex)
+    contract = w.contract(w.record.kestrel)
+    browser = wessex.client(Role.PROCUREMENT_LEAD)
+    form = {
+        "ground": "below_threshold",
+        "phase_key": "phase-pilot",
+        "max_value": "226000",
+        "reason": "Two more villages join the pilot.",
+    }
+    made = browser.post(f"/partnerships/contracts/{contract.pk}/changes", form)
+    assert 302 == made.status_code
+    refused = browser.post(
+        f"/partnerships/contracts/{contract.pk}/changes",
+        {**form, "max_value": "260000", "justification": "Separate decisions."},
+    )
+    assert 409 == refused.status_code
+    assert "PA23-74-4" in refused.text
+    page = browser.get(f"/partnerships/contracts/{contract.pk}/plan").text
+    assert "Version 2" in page
+    assert "Two more villages join the pilot." in page
+    listed = wessex.token_client(Role.AUDITOR).get(f"/api/v1/contracts/{contract.pk}/changes")
+    assert [2] == [c["version"] for c in listed.json()]

@@ -17,8 +17,8 @@ from sanely.portal.core.clock import now
 from sanely.portal.procurements.design import Line, Money, Text
 from sanely.portal.web.apis import ERRORS, InputSchema
 
-from . import progress, selectors, services
-from .models import Evidence, GateReview, Target
+from . import law, progress, selectors, services
+from .models import Claim, ContractChange, Evidence, GateReview, Target
 
 router = Router(tags=["partnerships"])
 
@@ -429,3 +429,198 @@ def gate_decision(request: HttpRequest, review_id: int, payload: GateDecideIn) -
         now=now(),
     )
     return _gate_out(review, actor)
+
+
+class ClaimIn(InputSchema):
+    instalment_key: Annotated[str, Field(min_length=1, max_length=40)]
+    amount: Money
+    invoice_reference: Annotated[str, Field(min_length=1, max_length=100)]
+    invoice_received_on: date | None = None
+    evidence_note: Text = ""
+
+
+class ClaimOut(Schema):
+    id: int
+    contract_id: int
+    instalment_key: str
+    amount: Decimal
+    status: str
+    basis: str
+    invoice_reference: str
+    invoice_received_on: date
+    query: str
+    reasons: str
+    payment_due_on: date | None
+    payment_rule: str
+    paid_on: date | None
+
+
+@router.post("/contracts/{contract_id}/claims", response={201: ClaimOut, **ERRORS})
+def claim_create(request: HttpRequest, contract_id: int, payload: ClaimIn) -> Status:
+    """
+    Claim an instalment with its invoice. Refused (409, with the rule) when its condition is not
+    met without a gate approval, or when it exceeds what remains of the phase's maximum value.
+    """
+    claim = services.claim_submit(
+        actor=actor_of(request), contract_id=contract_id, now=now(), **payload.model_dump()
+    )
+    return Status(201, claim)
+
+
+@router.get("/contracts/{contract_id}/claims", response={200: list[ClaimOut], **ERRORS})
+def claim_list(request: HttpRequest, contract_id: int) -> list[Claim]:
+    """Every claim under the contract, oldest first."""
+    contract = selectors.access_contract(actor=actor_of(request), contract_id=contract_id)
+    return list(selectors.claims_of(contract))
+
+
+class QueryIn(InputSchema):
+    query: Text
+
+
+class AnswerIn(InputSchema):
+    answer: Text
+
+
+class RejectIn(InputSchema):
+    reasons: Text
+
+
+class PaymentIn(InputSchema):
+    paid_on: date
+    payment_reference: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+@router.post("/claims/{claim_id}/query", response={200: ClaimOut, **ERRORS})
+def claim_query(request: HttpRequest, claim_id: int, payload: QueryIn) -> Claim:
+    """Ask the partner about its claim; the invoice is disputed until it answers."""
+    return services.claim_query(
+        actor=actor_of(request), claim_id=claim_id, query=payload.query, now=now()
+    )
+
+
+@router.post("/claims/{claim_id}/answer", response={200: ClaimOut, **ERRORS})
+def claim_answer(request: HttpRequest, claim_id: int, payload: AnswerIn) -> Claim:
+    """The partner's answer to a query: the claim is submitted again."""
+    return services.claim_answer(
+        actor=actor_of(request), claim_id=claim_id, answer=payload.answer, now=now()
+    )
+
+
+@router.post("/claims/{claim_id}/approval", response={200: ClaimOut, **ERRORS})
+def claim_approval(request: HttpRequest, claim_id: int) -> Claim:
+    """Approve the claim: the payment is dated by the regime's rule."""
+    return services.claim_approve(actor=actor_of(request), claim_id=claim_id, now=now())
+
+
+@router.post("/claims/{claim_id}/rejection", response={200: ClaimOut, **ERRORS})
+def claim_rejection(request: HttpRequest, claim_id: int, payload: RejectIn) -> Claim:
+    """Refuse the claim with reasons."""
+    return services.claim_reject(
+        actor=actor_of(request), claim_id=claim_id, reasons=payload.reasons, now=now()
+    )
+
+
+@router.post("/claims/{claim_id}/payment", response={200: ClaimOut, **ERRORS})
+def claim_payment(request: HttpRequest, claim_id: int, payload: PaymentIn) -> Claim:
+    """Record the payment of an approved claim."""
+    return services.claim_pay(
+        actor=actor_of(request),
+        claim_id=claim_id,
+        paid_on=payload.paid_on,
+        payment_reference=payload.payment_reference,
+        now=now(),
+    )
+
+
+class PhaseChangeIn(InputSchema):
+    phase_key: Annotated[str, Field(min_length=1, max_length=40)]
+    max_value: Money | None = None
+    duration_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    thresholds: dict[Annotated[str, Field(max_length=40)], Decimal] = Field(default_factory=dict)
+
+
+class ChangeIn(InputSchema):
+    ground: Annotated[str, Field(min_length=1, max_length=40)]
+    reason: Text
+    changes: Annotated[list[PhaseChangeIn], Field(min_length=1, max_length=12)]
+    substantial: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=10)] = (
+        Field(default_factory=list)
+    )
+    changes_overall_nature: bool = False
+    justification: Text = ""
+    change_notice_published_on: date | None = None
+
+
+class ChangeOut(Schema):
+    id: int
+    contract_id: int
+    version: int
+    ground: str
+    description: str
+    value_change: Decimal
+    term_change_days: int
+    value_after: Decimal
+    made_on: date
+    change_notice_published_on: date | None
+    notices: list[dict[str, Any]]
+    rule: str
+    citation: str
+
+
+def _change_out(change: ContractChange) -> dict[str, Any]:
+    fields = (
+        "id", "contract_id", "ground", "description", "value_change", "term_change_days",
+        "value_after", "made_on", "change_notice_published_on", "notices", "rule", "citation",
+    )  # fmt: skip
+    return {**{name: getattr(change, name) for name in fields}, "version": change.version.number}
+
+
+@router.post("/contracts/{contract_id}/changes", response={201: ChangeOut, **ERRORS})
+def change_create(request: HttpRequest, contract_id: int, payload: ChangeIn) -> Status:
+    """
+    Change the contract on a ground of its regime (`rulebook.modification_grounds`). Refused
+    (409, with the rule and citation) when the change is not permitted on that ground; a
+    permitted one makes the plan's next version and lists the notices it starts.
+    """
+    changed = services.contract_change(
+        actor=actor_of(request),
+        contract_id=contract_id,
+        ground=payload.ground,
+        reason=payload.reason,
+        changes=[
+            services.PhaseChange(
+                c.phase_key, c.max_value, c.duration_months, dict(c.thresholds) or None
+            )
+            for c in payload.changes
+        ],
+        substantial=payload.substantial,
+        changes_overall_nature=payload.changes_overall_nature,
+        justification=payload.justification,
+        change_notice_published_on=payload.change_notice_published_on,
+        now=now(),
+    )
+    return Status(201, _change_out(changed))
+
+
+@router.get("/contracts/{contract_id}/changes", response={200: list[ChangeOut], **ERRORS})
+def change_list(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]:
+    """Every change of the contract, in the order made."""
+    contract = selectors.access_contract(actor=actor_of(request), contract_id=contract_id)
+    return [_change_out(c) for c in selectors.changes_of(contract)]
+
+
+class DueOut(Schema):
+    what: str
+    rule: str
+    citation: str
+    due_on: date | None
+    when: str
+    overdue: bool
+
+
+@router.get("/contracts/{contract_id}/dues", response={200: list[DueOut], **ERRORS})
+def due_list(request: HttpRequest, contract_id: int) -> list[Any]:
+    """What the law still asks under the contract: payments, notices, assessments."""
+    contract = selectors.access_contract(actor=actor_of(request), contract_id=contract_id)
+    return list(law.dues_of(contract, now()))

@@ -140,3 +140,8 @@ def decide(
 def payment_due(decision: ContractDecision) -> procedure.ContractDue | None:
     """The payment the decision dated, if it dated one."""
     return next((d for d in decision.dues if d.what.startswith(PAYMENT)), None)
+
+
+def dues_of(contract: Contract, now: datetime) -> tuple[procedure.ContractDue, ...]:
+    """What the law still asks under the contract, overdue first."""
+    return procedure.contract_dues(rulebook_of(contract.procurement), contract_facts(contract), now)

@@ -27,6 +27,8 @@ from sanely.portal.core.errors import NotFound, PermissionDenied
 from sanely.portal.procurements.models import Procurement
 
 from .models import (
+    Claim,
+    ContractChange,
     ContractEnd,
     Evidence,
     GateDecision,
@@ -270,3 +272,58 @@ def contract_of_evidence(actor: Actor, evidence_id: int) -> int:
     if delivered is None:
         raise NotFound("No such evidence.")
     return access_contract(actor=actor, contract_id=delivered.contract_id).pk
+
+
+def claims_of(contract: Contract) -> QuerySet[Claim]:
+    return Claim.objects.filter(contract=contract)
+
+
+def changes_of(contract: Contract) -> QuerySet[ContractChange]:
+    return ContractChange.objects.filter(contract=contract).select_related("version")
+
+
+def decides_claims(actor: Actor, partnership: Partnership) -> bool:
+    """Whether the actor decides claims (to offer those forms and the export)."""
+    memberships = actor.in_organisation(partnership.procurement.organisation_id)
+    return any(m.role in _AUTHORITY_ROLES[May.DECIDE_CLAIMS] for m in memberships)
+
+
+def access_claim(*, actor: Actor, claim_id: int) -> Claim:
+    """A claim under a contract the actor may read."""
+    found = Claim.objects.filter(pk=claim_id).first()
+    if found is None:
+        raise NotFound("No such claim.")
+    found.contract = access_contract(actor=actor, contract_id=found.contract_id)
+    return found
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A claim with its partner and the name of the instalment it claims."""
+
+    claim: Claim
+    contract: Contract
+    instalment: str
+
+
+def claim_rows(
+    partnership: Partnership, *, actor: Actor | None = None, status: str | None = None
+) -> list[ClaimRow]:
+    """
+    The partnership's claims, with their instalments' names: for `actor`, those it may read
+    (all for the authority, else its own); with `status`, only those in it.
+    """
+    found = Claim.objects.filter(contract__procurement_id=partnership.procurement_id)
+    if actor is not None and not actor.in_organisation(partnership.procurement.organisation_id):
+        found = found.filter(contract__partner_id__in=actor.organisation_ids)
+    if status is not None:
+        found = found.filter(status=status)
+    names = dict(
+        Instalment.objects.filter(phase__version__partnership=partnership).values_list(
+            "key", "description"
+        )
+    )
+    return [
+        ClaimRow(c, c.contract, names.get(c.instalment_key, c.instalment_key))
+        for c in found.select_related("contract__partner").order_by("status", "submitted_at")
+    ]

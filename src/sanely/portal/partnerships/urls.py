@@ -14,4 +14,10 @@ urlpatterns = [
     path("gates/<int:review_id>", views.gate, name="gate"),
     path("gates/<int:review_id>/report", views.gate_report, name="gate_report"),
     path("gates/<int:review_id>/decision", views.gate_decide, name="gate_decide"),
+    path("contracts/<int:contract_id>/claims", views.claim, name="claim"),
+    path("contracts/<int:contract_id>/changes", views.change, name="change"),
+    path("procurements/<int:procurement_id>/claims", views.claims, name="claims"),
+    path("procurements/<int:procurement_id>/claims.csv", views.claims_csv, name="claims_csv"),
+    path("claims/<int:claim_id>/decision", views.claim_decide, name="claim_decide"),
+    path("claims/<int:claim_id>/answer", views.claim_answer, name="claim_answer"),
 ]

@@ -4,6 +4,8 @@ stands (verdicts, projections, instalments), and one gate review; the forms each
 on them post to the routes below and come back to the page they were on.
 """
 
+import csv
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -15,12 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 from sanely.portal.accounts.actors import page_actor
 from sanely.portal.award.models import Contract
 from sanely.portal.core.clock import now
-from sanely.portal.core.errors import ApplicationError
+from sanely.portal.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from sanely.portal.procurements.engine import rulebook_of, uk_date
 from sanely.portal.web.pages import errors_context, page_guard
 
 from . import progress, selectors, services
 from .forms import OUTCOME_CHOICES, AcceptanceForm, EvidenceForm, GateOpenForm, ValidationForm
-from .models import GateReview, Outcome
+from .models import ClaimStatus, GateReview, Outcome
 
 
 def _partnership_page(
@@ -72,6 +75,9 @@ def _plan_page(
         "validation_form": ValidationForm(),
         "acceptance_form": AcceptanceForm(subjects=_acceptance_subjects(contract, phases)),
         "result_table": progress.result_table,
+        "grounds": rulebook_of(contract.procurement).modification_grounds,
+        "changes": list(selectors.changes_of(contract)),
+        "claimable": [i for p in phases for i in p.instalments if i.claimable],
         **errors_context(error=error),
     }
     return render(request, "partnerships/plan.html", context, status=_status(error))
@@ -275,3 +281,194 @@ def gate_decide(request: HttpRequest, review_id: int) -> HttpResponse:
         return _gate_page(request, review_id, refused)
     messages.success(request, "The gate is decided.")
     return redirect("partnerships:gate", review_id=review_id)
+
+
+@require_POST
+@login_required
+@page_guard
+def claim(request: HttpRequest, contract_id: int) -> HttpResponse:
+    try:
+        services.claim_submit(
+            actor=page_actor(request),
+            contract_id=contract_id,
+            instalment_key=request.POST.get("instalment_key", ""),
+            amount=_money(request.POST.get("amount", ""), "amount"),
+            invoice_reference=request.POST.get("invoice_reference", ""),
+            evidence_note=request.POST.get("evidence_note", ""),
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _plan_page(request, contract_id, refused)
+    messages.success(request, "Your claim is with the authority's finance team.")
+    return redirect("partnerships:plan", contract_id=contract_id)
+
+
+def _money(text: str, field: str) -> Decimal:
+    try:
+        return Decimal(text.replace(",", "").replace("£", "").strip())
+    except InvalidOperation:
+        raise ValidationFailed(
+            "The amount is not a number.", detail={field: ["Give an amount in pounds, like 10000."]}
+        ) from None
+
+
+def _claims_page(
+    request: HttpRequest, procurement_id: int, error: ApplicationError | None = None
+) -> HttpResponse:
+    actor = page_actor(request)
+    found, _ = selectors.access_partnership(actor=actor, procurement_id=procurement_id)
+    context = {
+        "partnership": found,
+        "rows": selectors.claim_rows(found, actor=actor),
+        "decides": selectors.decides_claims(actor, found),
+        "today": uk_date(now()),
+        **errors_context(error=error),
+    }
+    return render(request, "partnerships/claims.html", context, status=_status(error))
+
+
+@require_GET
+@login_required
+@page_guard
+def claims(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    return _claims_page(request, procurement_id)
+
+
+@require_POST
+@login_required
+@page_guard
+def claim_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
+    actor = page_actor(request)
+    found = selectors.access_claim(actor=actor, claim_id=claim_id)
+    procurement_id = found.contract.procurement_id
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "query":
+            services.claim_query(
+                actor=actor, claim_id=claim_id, query=request.POST.get("text", ""), now=now()
+            )
+        elif decision == "approve":
+            services.claim_approve(actor=actor, claim_id=claim_id, now=now())
+        elif decision == "reject":
+            services.claim_reject(
+                actor=actor, claim_id=claim_id, reasons=request.POST.get("text", ""), now=now()
+            )
+        elif decision == "pay":
+            services.claim_pay(
+                actor=actor,
+                claim_id=claim_id,
+                paid_on=uk_date(now()),
+                payment_reference=request.POST.get("text", ""),
+                now=now(),
+            )
+        else:
+            raise ValidationFailed(
+                "Choose a decision.", detail={"decision": ["Query, approve, refuse or pay."]}
+            )
+    except ApplicationError as refused:
+        return _claims_page(request, procurement_id, refused)
+    messages.success(request, "The claim is updated.")
+    return redirect("partnerships:claims", procurement_id=procurement_id)
+
+
+@require_POST
+@login_required
+@page_guard
+def claim_answer(request: HttpRequest, claim_id: int) -> HttpResponse:
+    actor = page_actor(request)
+    found = selectors.access_claim(actor=actor, claim_id=claim_id)
+    try:
+        services.claim_answer(
+            actor=actor, claim_id=claim_id, answer=request.POST.get("answer", ""), now=now()
+        )
+    except ApplicationError as refused:
+        return _plan_page(request, found.contract_id, refused)
+    messages.success(request, "Your answer is with the authority's finance team.")
+    return redirect("partnerships:plan", contract_id=found.contract_id)
+
+
+@require_GET
+@login_required
+@page_guard
+def claims_csv(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    """Approved claims, for the finance system: one row per claim to pay."""
+    actor = page_actor(request)
+    found, _ = selectors.access_partnership(actor=actor, procurement_id=procurement_id)
+    if not selectors.decides_claims(actor, found):
+        raise PermissionDenied(
+            "Only the authority's finance officers and commissioners can export claims."
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{found.procurement.reference}-claims.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Partner",
+            "Instalment",
+            "Amount",
+            "Invoice reference",
+            "Invoice received",
+            "Approved",
+            "Payment due",
+            "Rule",
+        ]
+    )
+    for row in selectors.claim_rows(found, status=ClaimStatus.APPROVED):
+        writer.writerow(
+            [
+                row.contract.partner.name,
+                row.instalment,
+                f"{row.claim.amount:.2f}",
+                row.claim.invoice_reference,
+                row.claim.invoice_received_on.isoformat(),
+                uk_date(row.claim.decided_at).isoformat() if row.claim.decided_at else "",
+                row.claim.payment_due_on.isoformat() if row.claim.payment_due_on else "",
+                row.claim.payment_rule,
+            ]
+        )
+    return response
+
+
+@require_POST
+@login_required
+@page_guard
+def change(request: HttpRequest, contract_id: int) -> HttpResponse:
+    published = request.POST.get("change_notice_published_on", "")
+    try:
+        services.contract_change(
+            actor=page_actor(request),
+            contract_id=contract_id,
+            ground=request.POST.get("ground", ""),
+            reason=request.POST.get("reason", ""),
+            changes=[_phase_change(request)],
+            justification=request.POST.get("justification", ""),
+            change_notice_published_on=_day(published, "change_notice_published_on"),
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _plan_page(request, contract_id, refused)
+    messages.success(request, "The change is made: the plan has a new version.")
+    return redirect("partnerships:plan", contract_id=contract_id)
+
+
+def _phase_change(request: HttpRequest) -> services.PhaseChange:
+    value = request.POST.get("max_value", "").strip()
+    months = request.POST.get("duration_months", "").strip()
+    return services.PhaseChange(
+        phase_key=request.POST.get("phase_key", ""),
+        max_value=_money(value, "max_value") if value else None,
+        duration_months=_int(months) or None if months else None,
+    )
+
+
+def _day(text: str, field: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed(
+            "The date is not a date.", detail={field: ["Give the date as 2027-01-31."]}
+        ) from None
