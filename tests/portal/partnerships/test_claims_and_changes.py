@@ -230,3 +230,39 @@ def test_an_additional_change_above_half_the_value_is_refused(wessex) -> None:
         w, kestrel, "additional", "330000", change_notice_published_on=uk_date(now()), **extend
     )
     assert Decimal("390000") == allowed.value_after
+
+
+def test_each_decision_is_written_to_the_partner(wessex, deliver) -> None:
+    from sanely.portal.competition.models import Letter
+    from sanely.portal.partnerships.services import GateChoice, gate_decide, gate_open
+
+    w = partnership_world(wessex)
+    r = w.record
+    deliver(w, r.kestrel, "target-answered", 190, 10)
+    claim = _claim(w, r.kestrel, "instalment-data", "10000")
+    finance = wessex.actor(Role.FINANCE_OFFICER)
+    claim_approve(actor=finance, claim_id=claim.pk, now=now())
+    approved = Letter.objects.get(kind="claim_approved")
+    assert r.kestrel.organisation == approved.recipient
+    assert "Booking data delivered" in approved.body
+    lead = wessex.actor(Role.PROCUREMENT_LEAD)
+    review = gate_open(
+        actor=lead, procurement_id=w.procurement_id, phase_key="phase-design", now=now()
+    )
+    gate_decide(
+        actor=lead,
+        review_id=review.pk,
+        reasons="Heron's bookings were answered too slowly.",
+        choices=[
+            GateChoice(w.contract(r.kestrel).pk, "continue", "Your target was met."),
+            GateChoice(w.contract(r.osprey).pk, "continue", "Continue."),
+            GateChoice(w.contract(r.heron).pk, "end", "No booking data were delivered."),
+        ],
+        now=now(),
+    )
+    letters = {x.recipient: x for x in Letter.objects.filter(kind="gate_decision")}
+    assert {r.kestrel.organisation, r.osprey.organisation, r.heron.organisation} == set(letters)
+    heron = letters[r.heron.organisation].body
+    assert "No booking data were delivered." in heron
+    assert "Your target was met." not in heron
+    assert "Kestrel" not in heron

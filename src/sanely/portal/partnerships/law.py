@@ -145,3 +145,12 @@ def payment_due(decision: ContractDecision) -> procedure.ContractDue | None:
 def dues_of(contract: Contract, now: datetime) -> tuple[procedure.ContractDue, ...]:
     """What the law still asks under the contract, overdue first."""
     return procedure.contract_dues(rulebook_of(contract.procurement), contract_facts(contract), now)
+
+
+def citation_for(contract: Contract, event: str, guard: str) -> str:
+    """The citation of the rule whose named guard judges the contract event."""
+    rules = rulebook_of(contract.procurement).rules
+    return next(
+        (r.citation for r in rules if any(c.event == event and c.guard == guard for c in r.checks)),
+        "",
+    )

@@ -15,13 +15,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from sanely import procedure
+from sanely.documents.letters import change as change_letter
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import validation_failed_from
 from sanely.portal.procurements.engine import rulebook_of, uk_date
 from sanely.procedure import contract_events
 
-from .. import events
+from .. import events, letters
 from ..law import contract_facts, decide
 from ..models import ContractChange, Instalment, Phase, PlanVersion, Target
 from ..progress import add_months
@@ -157,6 +158,13 @@ def contract_change(
         ],
         rule=granted_by.id,
         citation=granted_by.citation,
+    )
+    letters.change_letter(
+        changed,
+        change_letter.Ground(grounds[ground].label, granted_by.citation, reason.strip()),
+        add_months(uk_date(contract.concluded_at), sum(p.duration_months for p in plan.phases)),
+        actor,
+        now,
     )
     audit_record(
         action=events.CONTRACT_CHANGED,

@@ -19,11 +19,11 @@ from sanely.portal.core.errors import Conflict, NotFound, validation_failed_from
 from sanely.portal.procurements.engine import uk_date
 from sanely.procedure import contract_events
 
-from .. import events
+from .. import events, letters
 from ..law import claim_request, contract_facts, decide, payment_due, plan_names
 from ..models import Claim, ClaimStatus
 from ..progress import plan_progress
-from ..selectors import May, access_contract, plan_of
+from ..selectors import May, access_contract, instalment_in, plan_of
 
 
 def _instalment_standing(contract: Contract, instalment_key: str) -> tuple[str, bool, bool]:
@@ -104,6 +104,14 @@ def claim_submit(
     return claim
 
 
+def _tell(claim: Claim, actor: Actor, now: datetime) -> None:
+    """The partner's letter on the claim's new status."""
+    contract = claim.contract
+    found = instalment_in(plan_of(contract), claim.instalment_key)
+    condition = found[1].get_condition_display().lower() if found else ""
+    letters.claim_decision_letter(claim, plan_names(contract), condition, actor, now)
+
+
 def _claim_for_decision(actor: Actor, claim_id: int, *allowed: str) -> Claim:
     claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
     if claim is None:
@@ -132,6 +140,7 @@ def claim_query(*, actor: Actor, claim_id: int, query: str, now: datetime) -> Cl
     claim.status = ClaimStatus.QUERIED
     claim.save(update_fields=["query", "status"])
     _audit(claim, events.CLAIM_QUERIED, actor, now, query=claim.query)
+    _tell(claim, actor, now)
     return claim
 
 
@@ -174,6 +183,7 @@ def claim_approve(*, actor: Actor, claim_id: int, now: datetime) -> Claim:
     claim.payment_rule = due.citation if due else ""
     claim.save()
     _audit(claim, events.CLAIM_APPROVED, actor, now, payment_due_on=str(claim.payment_due_on))
+    _tell(claim, actor, now)
     return claim
 
 
@@ -185,6 +195,7 @@ def claim_reject(*, actor: Actor, claim_id: int, reasons: str, now: datetime) ->
     claim.status, claim.decided_by, claim.decided_at = ClaimStatus.REJECTED, actor.user, now
     claim.save()
     _audit(claim, events.CLAIM_REJECTED, actor, now, reasons=claim.reasons)
+    _tell(claim, actor, now)
     return claim
 
 
@@ -214,4 +225,5 @@ def claim_pay(
     claim.status = ClaimStatus.PAID
     claim.save()
     _audit(claim, events.CLAIM_PAID, actor, now, paid_on=str(paid_on))
+    _tell(claim, actor, now)
     return claim

@@ -27,8 +27,8 @@ from sanely.portal.procurements.services import procurement_act
 from sanely.procedure import contract_events
 from sanely.procedure import events as lifecycle
 
-from .. import events
-from ..law import contract_facts, decide
+from .. import events, letters
+from ..law import citation_for, contract_facts, decide
 from ..models import ContractEnd, GateDecision, GateReview, Outcome, Partnership
 from ..progress import PhaseProgress, plan_progress
 from ..selectors import May, access_contract, live_contracts, plan_of
@@ -239,7 +239,7 @@ def gate_decide(
         if buying is None:
             act(lifecycle.CONTINUE_PARTNERSHIP)
         else:
-            _purchase_allowed(by_contract[buying.contract_id], buying, now, justification)
+            _purchase_allowed(by_contract[buying.contract_id], buying, actor, now, justification)
             act(
                 lifecycle.START_PURCHASE,
                 performance_levels_met=True,
@@ -249,11 +249,15 @@ def gate_decide(
     for choice in ending:
         _end(by_contract[choice.contract_id], gate_option, choice.reasons, now, justification)
     _record(review, by_contract, reasons, choices, actor, now)
+    some = next(iter(by_contract.values()))
+    letters.gate_letters(
+        review, actor, now, citation_for(some, contract_events.END_CONTRACT, "gate_exit_allowed")
+    )
     return review
 
 
 def _purchase_allowed(
-    contract: Contract, choice: GateChoice, now: datetime, justification: str
+    contract: Contract, choice: GateChoice, actor: Actor, now: datetime, justification: str
 ) -> None:
     """The contract engine's purchase rule: each level met by named evidence, within cost."""
     levels = purchase_evidence(contract, choice.purchase_evidence)
@@ -274,6 +278,14 @@ def _purchase_allowed(
         now,
         facts=facts,
         justification=justification,
+    )
+    letters.purchase_letter(
+        contract,
+        [(level.level, level.evidence) for level in levels],
+        price,
+        citation_for(contract, contract_events.PURCHASE, "purchase_conditions"),
+        actor,
+        now,
     )
 
 
