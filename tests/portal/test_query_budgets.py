@@ -189,6 +189,8 @@ CASES: dict[str, Case] = {
     ),
     # Kestrel's plan shows one verdict per part delivered: `scale` parts.
     "partnerships:plan": supplier_page(lambda w: f"/partnerships/contracts/{w.contract.pk}/plan"),
+    # Every award of the world concluded its contracts: one partnership each, `scale` of them.
+    "partnerships:dashboard": page(lambda w: "/partnerships/", COMMISSIONER),
     "partnerships:gate": page(lambda w: f"/partnerships/gates/{w.gate.pk}", grows=False),
     "partnerships:claims": page(
         lambda w: f"/partnerships/procurements/{w.contract.procurement_id}/claims"

@@ -296,7 +296,17 @@ def case_changes(wessex, mercia):
     assert 0 == ContractChange.objects.count()
 
 
+def case_dashboard(wessex, mercia):
+    w = world(wessex)
+    title = w.record.procurement.title
+    for browser, _ in _strangers(w, mercia):
+        page = browser.get("/partnerships/")
+        assert 200 == page.status_code
+        assert title not in page.text
+
+
 PARTNERSHIPS_CASES: dict[str, object] = {
+    "partnerships:dashboard": case_dashboard,
     "partnerships:partnership": case_partnership,
     "api:partnership_detail": case_partnership,
     "partnerships:plan": case_plan,

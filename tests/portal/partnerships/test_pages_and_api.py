@@ -163,3 +163,22 @@ def test_a_change_through_the_page_makes_a_version_and_a_refused_one_says_why(we
     assert "Two more villages join the pilot." in page
     listed = wessex.token_client(Role.AUDITOR).get(f"/api/v1/contracts/{contract.pk}/changes")
     assert [2] == [c["version"] for c in listed.json()]
+
+
+def test_the_dashboard_says_what_is_waiting_in_each_partnership(wessex, deliver) -> None:
+    w = partnership_world(wessex)
+    deliver(w, w.record.heron, "target-answered", 10, 10)
+    for partner in (w.record.kestrel, w.record.osprey):
+        deliver(w, partner, "target-answered", 190, 10)
+        body = {"instalment_key": "instalment-data", "amount": "10000", "invoice_reference": "I"}
+        partner.token_client(Role.SUPPLIER_ADMIN).post(
+            f"/api/v1/contracts/{w.contract(partner).pk}/claims",
+            body,
+            content_type="application/json",
+        )
+    page = wessex.client(Role.COMMISSIONER).get("/partnerships/").text
+    assert "2 waiting for a decision" in page
+    assert "At risk</strong> Booking requests answered within a day" in page
+    assert page.count("Service design, ends") == 3
+    outsider = w.record.kestrel.client(Role.SUPPLIER_ADMIN).get("/partnerships/").text
+    assert w.record.procurement.title not in outsider

@@ -19,6 +19,7 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         actor = Actor.for_session(user)
         if procurements_readable(actor):
             items.append(("Procurements", reverse("procurements:list")))
+            items.append(("Partnerships", reverse("partnerships:dashboard")))
         if authorities_of(actor, write=False):
             items.append(("Pilot evidence", reverse("pilots:list")))
         items.append(("API tokens", reverse("accounts:tokens")))

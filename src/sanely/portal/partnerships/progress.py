@@ -184,22 +184,26 @@ class ContractRecords:
 
     @classmethod
     def of(cls, contract: Contract) -> "ContractRecords":
-        return cls(
-            evidence=list(
-                Evidence.objects.filter(contract=contract).select_related(
-                    "assessment", "validated_by"
-                )
-            ),
-            claims=list(Claim.objects.filter(contract=contract)),
-            acceptances=list(Acceptance.objects.filter(contract=contract)),
-            approved_at_gates={
-                key
-                for keys in GateDecision.objects.filter(contract=contract).values_list(
-                    "approved_instalments", flat=True
-                )
-                for key in keys
-            },
+        return cls.for_contracts([contract])[contract.pk]
+
+    @classmethod
+    def for_contracts(cls, contracts: Iterable[Contract]) -> dict[int, "ContractRecords"]:
+        """The records of many contracts in four queries, whatever their number."""
+        ids = [c.pk for c in contracts]
+        found = {pk: cls([], [], [], set()) for pk in ids}
+        delivered = Evidence.objects.filter(contract_id__in=ids).select_related(
+            "assessment", "validated_by"
         )
+        for item in delivered:
+            found[item.contract_id].evidence.append(item)
+        for claim in Claim.objects.filter(contract_id__in=ids):
+            found[claim.contract_id].claims.append(claim)
+        for acceptance in Acceptance.objects.filter(contract_id__in=ids):
+            found[acceptance.contract_id].acceptances.append(acceptance)
+        decided = GateDecision.objects.filter(contract_id__in=ids)
+        for contract_id, keys in decided.values_list("contract_id", "approved_instalments"):
+            found[contract_id].approved_at_gates.update(keys)
+        return found
 
     def latest_parts(self, target_key: str) -> list[PartResult]:
         latest: dict[str, Evidence] = {}
@@ -215,9 +219,14 @@ class ContractRecords:
         return bool(decided) and decided[-1].passed
 
 
-def plan_progress(contract: Contract, phases: list[Phase]) -> list[PhaseProgress]:
-    """Each phase of the plan as it stands (phases with their targets and instalments loaded)."""
-    records = ContractRecords.of(contract)
+def plan_progress(
+    contract: Contract, phases: list[Phase], records: ContractRecords | None = None
+) -> list[PhaseProgress]:
+    """
+    Each phase of the plan as it stands (phases with their targets and instalments loaded;
+    `records` when they were read for many contracts at once).
+    """
+    records = records or ContractRecords.of(contract)
     starts_on = uk_date(contract.concluded_at)
     progress = []
     for phase in phases:

@@ -68,10 +68,6 @@ class Plan:
     phases: list[Phase]
 
 
-def _versions(contract: Contract) -> QuerySet[PlanVersion]:
-    return PlanVersion.objects.filter(contract=contract).select_related("created_by")
-
-
 def access_plan(*, actor: Actor, contract_id: int) -> Plan:
     """A partner's plan, for the authority's people and the partner's own."""
     contract = (
@@ -89,16 +85,30 @@ def access_plan(*, actor: Actor, contract_id: int) -> Plan:
 
 def plan_of(contract: Contract) -> Plan:
     """The contract's plan as it stands, with its phases, targets and instalments loaded."""
-    versions = list(_versions(contract))
-    if not versions:
+    plans = plans_of([contract])
+    if contract.pk not in plans:
         raise NotFound("No such plan.")
-    current = versions[-1]
-    phases = list(
-        Phase.objects.filter(version=current).prefetch_related(
-            Prefetch("targets"), Prefetch("instalments")
-        )
+    return plans[contract.pk]
+
+
+def plans_of(contracts: list[Contract]) -> dict[int, Plan]:
+    """The plans of many contracts in four queries, whatever their number."""
+    versions: dict[int, list[PlanVersion]] = {}
+    found = PlanVersion.objects.filter(contract__in=contracts).select_related("created_by")
+    for version in found:
+        versions.setdefault(version.contract_id, []).append(version)
+    current = [v[-1] for v in versions.values()]
+    phases: dict[int, list[Phase]] = {v.pk: [] for v in current}
+    loaded = Phase.objects.filter(version__in=current).prefetch_related(
+        Prefetch("targets"), Prefetch("instalments")
     )
-    return Plan(contract, current, versions, phases)
+    for phase in loaded:
+        phases[phase.version_id].append(phase)
+    return {
+        c.pk: Plan(c, versions[c.pk][-1], versions[c.pk], phases[versions[c.pk][-1].pk])
+        for c in contracts
+        if c.pk in versions
+    }
 
 
 def target_in(plan: Plan, key: str) -> Target | None:

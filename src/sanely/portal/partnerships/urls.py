@@ -5,6 +5,7 @@ from . import views
 app_name = "partnerships"
 
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
     path("procurements/<int:procurement_id>/", views.partnership, name="partnership"),
     path("procurements/<int:procurement_id>/gates", views.gate_open, name="gate_open"),
     path("contracts/<int:contract_id>/plan", views.plan, name="plan"),

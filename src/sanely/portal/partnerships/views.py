@@ -22,6 +22,7 @@ from sanely.portal.procurements.engine import rulebook_of, uk_date
 from sanely.portal.web.pages import errors_context, page_guard
 
 from . import progress, selectors, services
+from .dashboard import dashboard_for
 from .forms import OUTCOME_CHOICES, AcceptanceForm, EvidenceForm, GateOpenForm, ValidationForm
 from .models import ClaimStatus, GateReview, Outcome
 
@@ -472,3 +473,13 @@ def _day(text: str, field: str) -> date | None:
         raise ValidationFailed(
             "The date is not a date.", detail={field: ["Give the date as 2027-01-31."]}
         ) from None
+
+
+@require_GET
+@login_required
+@page_guard
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every partnership of the person's authorities, and what is waiting in each."""
+    today = uk_date(now())
+    rows = dashboard_for(page_actor(request), today)
+    return render(request, "partnerships/dashboard.html", {"rows": rows, "today": today})
