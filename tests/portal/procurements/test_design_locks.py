@@ -6,7 +6,7 @@ authority keeps for its own planning, and the sections no rule fixes, still chan
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from cast import AUTHORITY_ROLES, make_org
@@ -15,14 +15,13 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.errors import RuleRefused, ValidationFailed
 from sanely.portal.procurements import events as procurements_events
-from sanely.portal.procurements.design import SECTIONS
+from sanely.portal.procurements.design import SECTIONS, Circumstance
 from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_design_update
-from sanely.procedure import rulebook_for
+from sanely.procedure import CIRCUMSTANCES, rulebook_for
 
 pytestmark = pytest.mark.django_db
-NOW = date(2026, 12, 1)
 
 # (regime, the authority's nation, commencement)
 REGIMES = {
@@ -253,3 +252,7 @@ def test_under_the_act_the_timeline_records_the_circumstances_and_the_page_offer
         f"/procurements/{pcr.pk}/design/timeline"
     )
     assert "pre-selected suppliers" not in other.text
+
+
+def test_the_timeline_offers_exactly_the_circumstances_of_the_engine():
+    assert set(get_args(Circumstance)) == set(CIRCUMSTANCES)

@@ -270,7 +270,8 @@ SECTIONS: dict[str, tuple[str, type[InputSchema]]] = {
 # state: it may still change once the rulebook's design locks fix the section at publication.
 PLANNING_FIELDS: dict[str, frozenset[str]] = {
     "purchase": frozenset({"kpis"}),
-    "phases": frozenset({"expected_sd", "observations_per_month", "expected_value"}),  # targets'
+    # the planning figures of each phase's targets
+    "phases": frozenset({"expected_sd", "observations_per_month", "expected_value"}),
 }
 
 

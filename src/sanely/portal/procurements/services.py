@@ -185,7 +185,8 @@ def _circumstance_problems(rulebook: Rulebook, timeline: Any) -> dict[str, list[
     named = "; ".join(CIRCUMSTANCES[name] for name in strays)
     return {
         "timeline.circumstances": [
-            f"{rulebook.regime} sets no minimum period that depends on these: {named}. Untick them."
+            f"{rulebook.regime} sets no minimum period that depends on these: {named}. Leave"
+            " them out."
         ]
     }
 
