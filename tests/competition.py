@@ -73,6 +73,9 @@ DESIGN: dict[str, Any] = {
             {"name": "Social value", "kind": "social_value", "weight": "10"},
         ],
     },
+    # Wessex is not central government and only suppliers that met the conditions may tender:
+    # a tendering period of at least 10 days under the Procurement Act 2023 (s.54(4)).
+    "timeline": {"circumstances": ["preselected_only"]},
     "purchase": {
         "estimated_value": "400000",
         "max_cost": "450000",

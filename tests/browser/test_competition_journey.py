@@ -142,6 +142,13 @@ def publish_the_notice(c: Competition) -> None:
 
 def open_a_round(page, c: Competition, *, kind: str, number: int, days: int, final=False) -> None:
     """On the rounds page: a deadline `days` ahead, at 11:00 UTC."""
+    ask_to_open_a_round(page, c, kind=kind, number=number, days=days, final=final)
+    assert not error_summary(page), error_summary(page)
+
+
+def ask_to_open_a_round(
+    page, c: Competition, *, kind: str, number: int, days: int, final=False
+) -> None:
     open_stage(page, ROUNDS)
     page.get_by_label("What is submitted").select_option(kind)
     page.get_by_label("Round number").fill(str(number))
@@ -150,7 +157,6 @@ def open_a_round(page, c: Competition, *, kind: str, number: int, days: int, fin
     if final:
         page.get_by_label("Final tenders (no negotiation after this round)").check()
     page.get_by_role("button", name="Open the round").click()
-    assert not error_summary(page), error_summary(page)
 
 
 def open_requests_round(c: Competition) -> None:
@@ -238,18 +244,32 @@ def regret_letter_is_read(c: Competition) -> None:
 # 5, 6. Tender rounds and negotiation
 
 
-def tender_round(c: Competition, number: int, *, final=False) -> str:
-    """Open the round, every tenderer submits, the deadline passes, two people open it."""
+def tender_round(c: Competition, number: int, *, final=False, while_open=None) -> str:
+    """
+    Open the round, every tenderer submits, `while_open` runs, the deadline passes, two people
+    open it.
+    """
     label = f"Final tenders (round {number})" if final else f"Tenders, round {number}"
     with c.authority(Role.PROCUREMENT_LEAD) as page:
-        # PCR 2015 asks no justification for rounds 2 and 3 (reg. 31(13) refuses a revised
-        # round after the final one outright; PA 2023 s.20(4) would ask): none is given.
+        # Each round opens once the one before has closed (reg. 31(13)) and gives 14 days, so
+        # reg. 47(1) asks no reason for a short time limit: no justification is given.
         open_a_round(page, c, kind=RoundKind.TENDER, number=number, days=14, final=final)
     for slug in c.tenderers():
         submit_to_round(c, slug, label, f"{slug}-tender-{number}.txt")
+    if while_open:
+        while_open(c)
     pass_the_deadline(c, days=14)
     open_with_four_eyes(c, label)
     return label
+
+
+def final_tenders_wait_for_the_round_still_open(c: Competition) -> None:
+    """Round 2 runs: the final round is refused on the page with the rule that waits for it."""
+    with c.authority(Role.PROCUREMENT_LEAD) as page:
+        ask_to_open_a_round(page, c, kind=RoundKind.TENDER, number=3, days=14, final=True)
+        summary = error_summary(page)
+        assert "Round 2 is still open: final tenders cannot be invited" in summary, summary
+        assert "(PCR 2015 reg. 31(13); rule PCR15-31-13)" in summary, summary
 
 
 def record_meeting(page, c: Competition, round_label: str, slug: str) -> None:
@@ -550,7 +570,7 @@ def test_a_multi_partner_competition_runs_through_the_pages(
     first = tender_round(c, 1)
     negotiate_with_each(c, first)
     clarification_asked_and_answered(c)
-    second = tender_round(c, 2)
+    second = tender_round(c, 2, while_open=final_tenders_wait_for_the_round_still_open)
     negotiate_with_each(c, second)
     final = tender_round(c, 3, final=True)
     final_tenders_are_not_negotiated(c, final)

@@ -64,12 +64,11 @@ GOOD = Facts(
     purchase_price=Decimal(900_000),
 )
 
-FINAL_ROUND = (
-    Round(1, closed=True),
-    Round(
-        2, final=True, invited_on=date(2026, 5, 21), deadline=datetime(2026, 6, 22, 12, tzinfo=UTC)
-    ),
+# Round 2, invited the day after round 1 closed, with 32 days to tender.
+SECOND_ROUND = Round(
+    2, invited_on=date(2026, 5, 21), deadline=datetime(2026, 6, 22, 12, tzinfo=UTC)
 )
+FINAL_ROUND = (Round(1, closed=True), replace(SECOND_ROUND, final=True))
 # A round invited on 20 April 2026 whose tenders are due five days later.
 SHORT_ROUND = (
     Round(1, invited_on=date(2026, 4, 20), deadline=datetime(2026, 4, 25, 12, tzinfo=UTC)),
@@ -98,8 +97,8 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "round_not_final": ({}, {"rounds": FINAL_ROUND}),
     "final_round_held": ({"rounds": FINAL_ROUND}, {"rounds": (Round(1),)}),
     "earlier_rounds_closed": (
-        {"rounds": FINAL_ROUND},
-        {"rounds": (Round(1, closed=False), *FINAL_ROUND[1:])},
+        {"rounds": (Round(1, closed=True), SECOND_ROUND)},
+        {"rounds": (Round(1, closed=False), SECOND_ROUND)},
     ),
     "round_deadline_respects_period": ({}, {"rounds": SHORT_ROUND}),
     "round_deadline_allows_time": ({}, {"rounds": SHORT_ROUND}),

@@ -4,7 +4,7 @@ the action, and every rulebook's declarations name only facts and sources the en
 """
 
 import tomllib
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,7 +45,7 @@ def test_every_event_id_is_a_constant_and_every_constant_an_event_of_a_rulebook(
     assert all(getattr(events, v.upper()) == v for v in constants)
 
 
-def test_inviting_to_tender_sets_the_lists_and_the_first_round() -> None:
+def test_inviting_to_tender_sets_the_lists_and_opens_no_round() -> None:
     created = action_facts(
         _effects("pcr-2015-reg31", events.INVITE_TO_TENDER),
         action={"qualified": ("a", "b"), "invited": ["a"]},
@@ -53,24 +53,29 @@ def test_inviting_to_tender_sets_the_lists_and_the_first_round() -> None:
         today=TODAY,
     )
     assert (
-        {
-            "qualified": frozenset({"a", "b"}),
-            "invited": frozenset({"a"}),
-            "rounds": (Round(1),),
-        }
+        {"qualified": frozenset({"a", "b"}), "invited": frozenset({"a"})}
         == created.checked
         == created.stored
     )
 
 
-def test_final_tenders_add_the_final_round_after_those_held() -> None:
-    created = action_facts(
-        _effects("pcr-2015-reg31", events.INVITE_FINAL_TENDERS),
-        action={},
-        facts=Facts(state="tendering", rounds=(Round(1), Round(2))),
-        today=TODAY,
+@pytest.mark.parametrize("rulebook_id", rulebook_ids())
+def test_a_round_is_added_after_those_held_invited_today_with_the_deadline_given(
+    rulebook_id: str,
+) -> None:
+    deadline = datetime(2026, 3, 20, 12, tzinfo=UTC)
+    held = (Round(1, closed=True), Round(2, closed=True))
+    opened, final = (
+        action_facts(
+            _effects(rulebook_id, event),
+            action={"deadline": deadline},
+            facts=Facts(state="tendering", rounds=held),
+            today=TODAY,
+        ).stored["rounds"]
+        for event in (events.OPEN_TENDER_ROUND, events.INVITE_FINAL_TENDERS)
     )
-    assert (Round(1), Round(2), Round(3, final=True)) == created.stored["rounds"]
+    assert (*held, Round(3, invited_on=TODAY, deadline=deadline)) == opened
+    assert (*held, Round(3, final=True, invited_on=TODAY, deadline=deadline)) == final
 
 
 def test_a_proposed_change_is_checked_and_never_stored() -> None:
@@ -180,7 +185,9 @@ def test_a_procurement_pinned_to_any_earlier_edition_loads_the_current_file(
     current = load_rulebook(rulebook_id)
     path = f"{rulebook_id}/{current.effective_from.isoformat()}.toml"
     earlier = [h for h, entry in corrected_hashes().items() if entry["file"] == path]
-    # as first shipped, with the events' effects declared (issue 9), and corrected (issue 10)
-    assert 3 == len(earlier)
+    # as first shipped; with the events' effects declared (issue 9); corrected (issue 10); and the
+    # two editions made side by side, one with the law after award (issue 11), one with tender
+    # rounds as their own step (issue 10), before they were merged
+    assert 5 == len(earlier)
     for pinned in earlier:
         assert current == load_pinned(rulebook_id, current.effective_from, pinned)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from procedure.scenarios import EU, FINAL_ROUND, GOOD, NOW, PA, PCR, PCSR, facts
+from procedure.scenarios import EU, FINAL_ROUND, GOOD, NOW, PA, PCR, PCSR, SECOND_ROUND, facts
 from sanely.procedure import (
     DESIGN_CHANGE,
     CircumstanceError,
@@ -224,8 +224,8 @@ def test_pa23_54_tp_the_shortest_row_of_the_s54_4_table_that_applies_sets_the_mi
 
     def invite(deadline_day: date):
         opened = Round(1, invited_on=INVITED, deadline=_noon(deadline_day))
-        design = facts("conditions_assessment", rounds=(opened,), circumstances=claimed)
-        return check(PA, design, "invite_to_tender", NOW)
+        design = facts("tendering", rounds=(opened,), circumstances=claimed)
+        return check(PA, design, "open_tender_round", NOW)
 
     assert earliest == deadline.date
     assert row in deadline.row
@@ -457,32 +457,98 @@ def test_pa23_24_refining_award_criteria(changes, field):
 
 @pytest.mark.covers("PCR15-31-13", "PA23-20-1/rounds", "DIR-31-3", "PCSR15-32-R/negotiation")
 @pytest.mark.parametrize("rulebook", [PCR, PA, EU, PCSR], ids=lambda r: r.id)
-def test_final_tenders_are_not_invited_while_an_earlier_round_is_open(rulebook):
-    final = FINAL_ROUND[1]
-    still_open = facts("tendering", rounds=(Round(1, closed=False), final))
-    closed = facts("tendering", rounds=(Round(1, closed=True), final))
+@pytest.mark.parametrize(
+    ("event", "what"),
+    [
+        ("open_tender_round", "a further round of tenders"),
+        ("invite_final_tenders", "final tenders"),
+    ],
+)
+def test_no_round_is_invited_while_an_earlier_round_is_open(rulebook, event, what):
+    opening = replace(SECOND_ROUND, final=event == "invite_final_tenders")
+    still_open = facts("tendering", rounds=(Round(1, closed=False), opening))
+    closed = facts("tendering", rounds=(Round(1, closed=True), opening))
 
-    refusal = check(rulebook, still_open, "invite_final_tenders", NOW)
+    refusal = check(rulebook, still_open, event, NOW)
 
-    assert check(rulebook, closed, "invite_final_tenders", NOW) is None
+    assert check(rulebook, closed, event, NOW) is None
     assert refusal.citation == rulebook.rule(refusal.rule).citation
-    assert "round 1 is still open" in refusal.message
+    assert f"round 1 is still open: {what} cannot be invited" in refusal.message
+
+
+@pytest.mark.covers("PCR15-31-13", "DIR-31-3", "PCSR15-32-R/negotiation")
+@pytest.mark.parametrize("rulebook", [PCR, EU, PCSR], ids=lambda r: r.id)
+def test_no_round_of_revised_tenders_follows_the_final_one(rulebook):
+    # PCR reg 31(13): "negotiate ... the initial and all subsequent tenders ... except for the
+    # final tender"; a round after the final one would negotiate the final tenders.
+    after_final = facts("tendering", rounds=(*FINAL_ROUND, Round(3, invited_on=date(2026, 6, 23))))
+
+    refusal = check(rulebook, after_final, "open_tender_round", NOW)
+
+    assert (refusal.rule, refusal.field) == (rulebook.rule(refusal.rule).id, "rounds")
+    assert "round 2 is the final-tender round" in refusal.message
+
+
+@pytest.mark.covers("PA23-54-TP")
+def test_pa23_54_tp_binds_a_round_of_revised_tenders():
+    # A council inviting revised tenders from the pre-selected suppliers on Mon 7 Jun 2027:
+    # s.54(4) "tenders may be submitted only by pre-selected suppliers" (10 days), so the
+    # deadline may be Thu 17 Jun; without that circumstance, 25 days: Fri 2 Jul.
+    def revised_round(deadline_day: date, claimed: frozenset[str]):
+        rounds = (Round(1, closed=True), Round(2, False, date(2027, 6, 7), _noon(deadline_day)))
+        design = facts("tendering", rounds=rounds, circumstances=claimed)
+        return check(PA, design, "open_tender_round", NOW)
+
+    preselected = frozenset({"preselected_only"})
+    assert revised_round(date(2027, 6, 17), preselected) is None
+    assert "PA23-54-TP" == revised_round(date(2027, 6, 16), preselected).rule
+    assert revised_round(date(2027, 7, 2), frozenset()) is None
+    assert "earlier than 2027-07-02" in revised_round(date(2027, 7, 1), frozenset()).message
+
+
+@pytest.mark.covers("PA23-20-4/reduction")
+def test_pa23_20_4_tenderers_are_reduced_only_as_the_tender_notice_provides():
+    # s.20(1): the procedure is carried out "in accordance with a tender notice and any
+    # associated tender documents"; s.20(4)(a), (5)(b): a competitive flexible procedure "may
+    # limit the number of participating suppliers ... in respect of particular tendering rounds"
+    # and "may provide for the exclusion of suppliers ... by reference to an intermediate
+    # assessment of tenders". Announced: allowed. Not announced: the documents do not provide
+    # for it, so the procedure may not do it.
+    announced = facts("tendering", staged_reduction_announced=True)
+    silent = replace(announced, staged_reduction_announced=False)
+
+    refusal = check(PA, silent, "reduce_tenders", NOW)
+
+    assert check(PA, announced, "reduce_tenders", NOW) is None
+    assert ("PA23-20-4/reduction", "Procurement Act 2023 s.20(1), (4)(a), (5)(b), (6)") == (
+        refusal.rule,
+        refusal.citation,
+    )
+    assert "staged_reduction_announced" == refusal.field
+    assert check(PA, replace(announced, state="assessment"), "reduce_tenders", NOW).rule == (
+        "LIFECYCLE"
+    )
+
+
+def test_only_the_act_has_circumstances_that_choose_a_row_of_a_table():
+    assert {"preselected_only", "urgent", "light_touch", "not_electronic"} <= PA.circumstances
+    assert frozenset() == PCR.circumstances == PCSR.circumstances == EU.circumstances
 
 
 def test_pcr15_47_1_a_short_round_asks_for_the_reason_and_is_allowed_with_it():
     short = Round(1, invited_on=date(2026, 4, 20), deadline=_noon(date(2026, 4, 27)))
-    design = facts("selection", rounds=(short,))
+    design = facts("tendering", rounds=(short,))
 
     warned = evaluate(PCR, design, NOW)
     justified = evaluate(
         PCR, replace(design, justifications={"PCR15-47-1": "a short pricing update"}), NOW
     )
 
-    assert "invite_to_tender" in warned.allowed
+    assert "open_tender_round" in warned.allowed
     assert ["PCR 2015 reg. 47(1)"] == [
-        w.citation for w in warned.warnings if w.event == "invite_to_tender"
+        w.citation for w in warned.warnings if w.event == "open_tender_round"
     ]
-    assert not [w for w in justified.warnings if w.event == "invite_to_tender"]
+    assert not [w for w in justified.warnings if w.event == "open_tender_round"]
 
 
 LOCKS = [(book, lock) for book in (PCR, PA, EU, PCSR) for lock in book.design_locks]

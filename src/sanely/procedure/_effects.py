@@ -10,8 +10,9 @@ Each event may declare, in its rulebook entry:
   its targets not yet assessed).
 
 A fact's value comes from a source: `today`, `action.NAME` (the action's field), `given:NAME`
-(whether the action's text field is filled in), `first_round`, `final_round` (the rounds so far
-and the final one), `next` (the fact plus one), or a literal boolean or number.
+(whether the action's text field is filled in), `next_round`, `final_round` (the rounds so far and
+a new one, or the final one, invited today with the action's `deadline`), `next` (the fact plus
+one), or a literal boolean or number.
 """
 
 from collections.abc import Mapping
@@ -22,7 +23,7 @@ from typing import Any
 from sanely.procedure._facts import Facts, Round
 
 FACT_NAMES = frozenset(f.name for f in fields(Facts))
-NAMED_SOURCES = frozenset({"today", "first_round", "final_round", "next"})
+NAMED_SOURCES = frozenset({"today", "next_round", "final_round", "next"})
 REQUIREMENTS = frozenset({"given", "fewer_than_active"})
 
 
@@ -121,10 +122,14 @@ def _value(name: str, source: Any, *, action: Mapping[str, Any], facts: Facts, t
         return source
     if source == "today":
         return today
-    if source == "first_round":
-        return (Round(1),)
-    if source == "final_round":
-        return (*facts.rounds, Round(len(facts.rounds) + 1, final=True))
+    if source in {"next_round", "final_round"}:
+        opened = Round(
+            len(facts.rounds) + 1,
+            final=source == "final_round",
+            invited_on=today,
+            deadline=action.get("deadline"),
+        )
+        return (*facts.rounds, opened)
     if source == "next":
         return getattr(facts, name) + 1
     if source.startswith("given:"):

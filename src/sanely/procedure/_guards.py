@@ -334,26 +334,25 @@ def invited_only_qualified(g: GuardInput) -> tuple[Failure, ...]:
     )
 
 
-def _current_round_final(facts: Facts) -> bool:
-    return bool(facts.rounds) and facts.rounds[-1].final
-
-
 @_guard
 def round_not_final(g: GuardInput) -> tuple[Failure, ...]:
-    """Negotiation happens only before final tenders are invited."""
-    if not _current_round_final(g.facts):
+    """
+    Negotiation, and a further round of tenders, happen only before final tenders are invited
+    (a round being opened is never the final one, so any final round is an earlier one).
+    """
+    final = next((r for r in g.facts.rounds if r.final), None)
+    if final is None:
         return _OK
     return _fail(
-        f"round {g.facts.rounds[-1].number} is the final-tender round: final tenders are not "
-        "negotiated",
+        f"round {final.number} is the final-tender round: final tenders are not negotiated",
         "receive and evaluate the final tenders without negotiating them",
     )
 
 
 @_guard
 def final_round_held(g: GuardInput) -> tuple[Failure, ...]:
-    """Tenders are evaluated only once final tenders have been invited."""
-    if _current_round_final(g.facts):
+    """Tenders are evaluated only once the last round held is the final-tender round."""
+    if g.facts.rounds and g.facts.rounds[-1].final:
         return _OK
     return _fail(
         "final tenders have not been invited",
@@ -363,14 +362,16 @@ def final_round_held(g: GuardInput) -> tuple[Failure, ...]:
 
 @_guard
 def earlier_rounds_closed(g: GuardInput) -> tuple[Failure, ...]:
-    """The final-tender round opens only once every earlier round is closed."""
-    still_open = [r.number for r in g.facts.rounds[:-1] if r.closed is False]
+    """A round (the last of `rounds`) opens only once every earlier round is closed."""
+    rounds = g.facts.rounds
+    still_open = [str(r.number) for r in rounds[:-1] if r.closed is False]
     if not still_open:
         return _OK
+    what = "final tenders" if rounds[-1].final else "a further round of tenders"
     return _fail(
-        f"round {', '.join(map(str, still_open))} is still open: final tenders cannot be invited "
-        "while an earlier round runs",
-        "close the earlier round (receive its tenders) before inviting final tenders",
+        f"round {', '.join(still_open)} is still open: {what} cannot be invited while an "
+        "earlier round runs",
+        "wait until the earlier round's deadline has passed and its tenders are in",
     )
 
 
@@ -475,8 +476,9 @@ def staged_reduction_announced(g: GuardInput) -> tuple[Failure, ...]:
     if g.facts.staged_reduction_announced:
         return _OK
     return _fail(
-        "the procurement documents did not announce negotiation in successive stages",
-        "continue negotiating with every remaining tenderer",
+        "the notice and procurement documents did not announce that the number of tenders may "
+        "be reduced in successive stages",
+        "continue with every remaining tenderer",
     )
 
 

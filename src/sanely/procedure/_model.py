@@ -235,6 +235,14 @@ class Rulebook:
     contract_events: tuple[ContractEvent, ...] = ()
     modification_grounds: tuple[ModificationGround, ...] = ()
 
+    @property
+    def circumstances(self) -> frozenset[str]:
+        """
+        The circumstances that choose a row of this rulebook's tables of minimum periods
+        (PA 2023 s.54(3)-(4)); empty where the regime has no such table.
+        """
+        return frozenset().union(*(p.circumstances for p in self.periods.values()))
+
     def state(self, state_id: str) -> State | None:
         """The state called `state_id`, if any."""
         return next((s for s in self.states if s.id == state_id), None)

@@ -1,7 +1,8 @@
 """
 A Wessex competition whose final tenders are in and opened, for the evaluation tests: three
-tenderers (Kestrel, Osprey, Heron) each submitted a final tender two days ago, and the lead
-and the commissioner opened the round. Helpers declare, score, moderate and price.
+tenderers (Kestrel, Osprey, Heron) each submitted a final tender in the round that ran 26 days
+(longer than any tendering period the designs here call for) and closed yesterday, and the lead
+and the commissioner opened it. Helpers declare, score, moderate and price.
 
 Scorers are Wessex's evaluator and commissioner; the procurement lead moderates (and scores
 nothing).
@@ -75,14 +76,14 @@ def competition(
     orgs = suppliers(count) if orgs is None else orgs
     invite(procurement, *orgs)
     made = Competition(wessex, procurement, orgs)
-    start = now() - timedelta(days=2)
+    start = now() - timedelta(days=27)
     made.round = submission_round_open(
         actor=made.lead,
         procurement_id=procurement.pk,
         kind="tender",
         number=1,
         final=True,
-        deadline=start + timedelta(days=1),
+        deadline=start + timedelta(days=26),
         justification="Final tenders in one round.",
         now=start,
     )

@@ -79,7 +79,7 @@ def test_a_round_not_yet_opened_cannot_be_negotiated(wessex, neg, lead):
         procurement_id=neg.procurement.pk,
         kind="tender",
         number=2,
-        deadline=now() + timedelta(days=3),
+        deadline=now() + timedelta(days=12),
         justification="Revised tenders",
         now=now(),
     )

@@ -93,15 +93,17 @@ def test_with_one_tenderer_left_there_is_no_one_to_reduce(neg, lead):
     assert 1 == Reduction.objects.count()
 
 
-def test_under_the_act_an_unannounced_reduction_is_refused(wessex, lead):
+def test_under_the_act_an_unannounced_reduction_is_refused_by_the_engine(wessex, lead):
+    """PA 2023 s.20(1), (4)(a), (5)(b): only as the tender notice and documents provide."""
     n = negotiation(wessex, design=UNANNOUNCED)
+    rows = scored(n, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000))
     with pytest.raises(RuleRefused) as refused:
-        reduce(lead, n, scored(n, (9, 8, 300000), (7, 6, 280000), (5, 5, 320000)))
-    assert ("PA23-20-4", "Procurement Act 2023 s.20(1)") == (
+        reduce(lead, n, rows, justification="We would like fewer tenderers.")
+    assert ("PA23-20-4/reduction", "Procurement Act 2023 s.20(1), (4)(a), (5)(b), (6)") == (
         refused.value.rule,
         refused.value.citation,
     )
-    assert "did not announce a staged reduction" in refused.value.message
+    assert "did not announce that the number of tenders may be reduced" in refused.value.message
     assert Standing.REDUCED not in standings(n).values()
 
 

@@ -1,6 +1,6 @@
 """
 A Wessex procurement in negotiation: three tenderers invited (Kestrel, Osprey, Heron), tender
-round 1 closed yesterday and opened by two people, and Merlin and Curlew left outside the
+round 1 closed and opened by two people, and Merlin and Curlew left outside the
 competition. Built through the tenders services, as it happens in the portal.
 """
 
@@ -37,17 +37,23 @@ class Negotiation:
         return self.tenderers[1]
 
 
+# Tender rounds run twelve days (a round of a council's procedure under the Procurement Act 2023
+# lasts at least ten, s.54(4)) and start every fourteen, so each closes before the next opens;
+# round LAST_ROUND closes yesterday.
+ROUND_DAYS, ROUND_EVERY, LAST_ROUND = 12, 14, 12
+
+
 def opened_round(
     authority: Org, procurement: Procurement, number: int = 1, **kw
 ) -> SubmissionRound:
-    """Tender round `number`, open for submissions two days ago, closed and opened since."""
-    start = now() - timedelta(days=3)
+    """Tender round `number`, open for submissions in its place in time, closed and opened."""
+    start = now() - timedelta(days=ROUND_DAYS + 1 + ROUND_EVERY * (LAST_ROUND - number))
     submission_round = submission_round_open(
         actor=authority.actor(Role.PROCUREMENT_LEAD),
         procurement_id=procurement.pk,
         kind="tender",
         number=number,
-        deadline=start + timedelta(days=1),
+        deadline=start + timedelta(days=ROUND_DAYS),
         now=start,
         **kw,
     )

@@ -185,7 +185,10 @@ def test_an_action_asks_for_its_justification_then_applies(make_procurement, wes
     assert "requests_open" == Procurement.objects.get(pk=pid).state
     assert AuditEvent.objects.filter(action="procurement.submit_notice").exists()
     check = client.get(f"/procurements/{pid}/check").text
-    assert "Fixed when the notice was published" in check
+    assert "The award criteria and their weighting were fixed when the call for competition" in (
+        check
+    )
+    assert "(PCR 2015 reg. 31(14)). To change them: the award criteria are not negotiable" in check
     assert f"/procurements/{pid}/design/award" not in check
     assert f"/procurements/{pid}/design/timeline" in check
     page = client.get(f"/procurements/{pid}/")

@@ -2,7 +2,8 @@
 A published Wessex procurement with rounds, and files to submit to them.
 
 `past_round` closed a day ago (submitted to while it was open), so the opening can run at the
-real time of the request; `open_round` closes tomorrow.
+real time of the request; `open_round` closes in twelve days (a tender round of this procurement
+lasts at least ten, Procurement Act 2023 s.54(4)).
 """
 
 from datetime import timedelta
@@ -24,7 +25,10 @@ def procurement(wessex, kestrel) -> Procurement:
         wessex,
         "tendering",
         reference="IP-2026-TEST1",
-        design={"need": {"need_statement": "Villagers cannot reach the clinic without a car."}},
+        design={
+            "need": {"need_statement": "Villagers cannot reach the clinic without a car."},
+            "timeline": {"circumstances": ["preselected_only"]},
+        },
     )
     invite(made, kestrel)
     return made
@@ -55,7 +59,7 @@ def open_round(wessex, procurement):
         procurement_id=procurement.pk,
         kind="tender",
         number=1,
-        deadline=clock_now() + timedelta(days=1),
+        deadline=clock_now() + timedelta(days=12),
         parts=["Technical proposal", "Commercial proposal"],
         now=clock_now(),
     )

@@ -75,7 +75,7 @@ def world(wessex: Org) -> World:
         procurement_id=procurement.pk,
         kind="tender",
         number=1,
-        deadline=now() + timedelta(days=1),
+        deadline=now() + timedelta(days=12),
         now=now(),
     )
     osprey = make_org("Osprey Robotics Ltd", "supplier", SUPPLIER_ROLES, slug="osprey")

@@ -1,6 +1,6 @@
 """The same journeys through the pages and the API: opportunities, rounds, submitting, opening."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -23,7 +23,7 @@ def test_anyone_reads_published_opportunities_with_deadlines_in_uk_time(procurem
     detail = Client().get(f"/opportunities/{procurement.pk}/")
     assert "Wessex County Council" in detail.text
     assert "Tenders, round 1" in detail.text
-    assert "23 hours" in detail.text  # time left
+    assert "11 days 23 hours" in detail.text  # time left
     assert uk_time(open_round.deadline, "%-d %B %Y, %H:%M:%S") in detail.text
     api = Client().get(f"/api/v1/opportunities/{procurement.pk}").json()
     assert (
@@ -49,7 +49,7 @@ def test_a_supplier_expresses_interest_once(kestrel, procurement):
     assert procurement.organisation_id == event.authority_id
 
 
-def test_the_authority_opens_rounds_through_the_page_and_the_api(wessex, procurement):
+def test_the_authority_opens_rounds_through_the_page_and_the_api(wessex, procurement, monkeypatch):
     page = wessex.client(Role.COMMISSIONER).post(
         f"/tenders/procurements/{procurement.pk}/rounds",
         {"kind": "rtp", "number": 1, "deadline": "2027-01-10 12:00", "parts": "SQ\nCase studies"},
@@ -84,11 +84,24 @@ def test_the_authority_opens_rounds_through_the_page_and_the_api(wessex, procure
         content_type="application/json",
     )
     assert {"kind", "number", "deadline", "parts"} == set(bad.json()["detail"])
-    made = lead.post(
-        url,
-        {"kind": "tender", "number": 2, "final": True, "deadline": "2027-09-01T12:00:00+01:00"},
-        content_type="application/json",
+    final = {"kind": "tender", "number": 2, "final": True, "deadline": "2027-09-01T12:00:00+01:00"}
+    early = lead.post(url, final, content_type="application/json")
+    assert (409, "rule_refused", "PA23-20-1/rounds", "Procurement Act 2023 s.20(1), (4)(c)") == (
+        early.status_code,
+        early.json()["code"],
+        early.json()["rule"],
+        early.json()["citation"],
     )
+    assert early.json()["message"].startswith("Round 1 is still open: final tenders cannot be")
+    on_the_page = wessex.client(Role.COMMISSIONER).post(
+        f"/tenders/procurements/{procurement.pk}/rounds",
+        {**final, "final": "on", "deadline": "2027-09-01 12:00"},
+    )
+    assert 409 == on_the_page.status_code
+    assert "(Procurement Act 2023 s.20(1), (4)(c); rule PA23-20-1/rounds)" in on_the_page.text
+    round_one_closed = datetime(2027, 7, 10, 12, 1, tzinfo=UTC)
+    monkeypatch.setattr("sanely.portal.tenders.apis.now", lambda: round_one_closed)
+    made = lead.post(url, final, content_type="application/json")
     assert (201, "Final tenders (round 2)") == (made.status_code, made.json()["label"])
     assert 3 == len(lead.get(url).json())
 

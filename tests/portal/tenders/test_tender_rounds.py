@@ -1,10 +1,10 @@
 """Tender rounds follow the procedure: numbered in order, invited tenderers only, none after the final."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from cast import SUPPLIER_ROLES, make_org
-from competition import DESIGN, PCR_COMMENCED_ON, invite, procurement_at
+from competition import COMMENCED_ON, DESIGN, PCR_COMMENCED_ON, invite, procurement_at
 from portal.tenders.sealed_files import upload
 
 from sanely.documents import Document, Paragraph
@@ -14,8 +14,10 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.competition.services import letter_send, participant_set
+from sanely.portal.config.jinja2 import uk_time
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, PermissionDenied, RuleRefused, ValidationFailed
+from sanely.portal.procurements.engine import UK
 from sanely.portal.tenders import events as tenders_events
 from sanely.portal.tenders.models import SubmissionVersion
 from sanely.portal.tenders.services import submission_round_open, submission_submit
@@ -23,16 +25,22 @@ from sanely.portal.tenders.services import submission_round_open, submission_sub
 pytestmark = pytest.mark.django_db
 
 
-def _open(wessex, procurement, number, final=False, justification=""):
+# Each round runs twelve days and the next opens two days after it closes, so every earlier
+# round is closed when a later one opens (the first opens 60 days ago).
+ROUND_EVERY = timedelta(days=14)
+
+
+def _open(wessex, procurement, number, final=False, justification="", at=None, days=12):
+    at = at or now() - timedelta(days=60) + (number - 1) * ROUND_EVERY
     return submission_round_open(
         actor=wessex.actor(Role.PROCUREMENT_LEAD),
         procurement_id=procurement.pk,
         kind="tender",
         number=number,
         final=final,
-        deadline=now() + timedelta(days=number),
+        deadline=at + timedelta(days=days),
         justification=justification,
-        now=now(),
+        now=at,
     )
 
 
@@ -49,12 +57,81 @@ def test_rounds_are_numbered_in_order_and_none_follows_the_final_one(wessex, kes
     assert [1, 2, 3] == [r["number"] for r in procurement.rounds]
     assert [False, False, True] == [r["final"] for r in procurement.rounds]
     with pytest.raises(RuleRefused) as after_final:
-        _open(wessex, procurement, 4)
+        _open(wessex, procurement, 4, at=now())
     assert ("PCR15-31-13", 4) == (after_final.value.rule, procurement.submission_rounds.count() + 1)
 
 
+def test_a_round_records_the_day_it_was_invited_and_its_deadline(wessex, procurement):
+    opened = _open(wessex, procurement, 1)
+    procurement.refresh_from_db()
+    assert [
+        {
+            "number": 1,
+            "final": False,
+            "invited_on": uk_time(opened.created_at, "%Y-%m-%d"),
+            "deadline": opened.deadline.astimezone(UK).isoformat(),
+        }
+    ] == procurement.rounds
+
+
+@pytest.mark.parametrize(
+    ("commenced_on", "rule", "citation"),
+    [
+        (COMMENCED_ON, "PA23-20-1/rounds", "Procurement Act 2023 s.20(1), (4)(c)"),
+        (PCR_COMMENCED_ON, "PCR15-31-13", "PCR 2015 reg. 31(13)"),
+    ],
+    ids=["pa-2023", "pcr-2015"],
+)
+@pytest.mark.parametrize("final", [True, False], ids=["final", "revised"])
+def test_no_round_opens_while_an_earlier_round_is_still_open(
+    wessex, kestrel, commenced_on, rule, citation, final
+):
+    procurement = procurement_at(wessex, "tendering", commenced_on=commenced_on)
+    invite(procurement, kestrel)
+    first = _open(wessex, procurement, 1, at=now())
+    with pytest.raises(RuleRefused) as refused:
+        _open(wessex, procurement, 2, final=final, at=now() + timedelta(days=2), days=20)
+    assert (rule, citation) == (refused.value.rule, refused.value.citation)
+    assert refused.value.message.startswith("Round 1 is still open:")
+    assert [first] == list(procurement.submission_rounds.all())
+    after = first.deadline + timedelta(minutes=1)
+    assert _open(wessex, procurement, 2, final=final, at=after, days=12).final is final
+
+
+def test_under_the_act_a_round_deadline_shorter_than_the_tendering_period_is_refused(
+    wessex, procurement
+):
+    # Wessex (not central government), tenders only from pre-selected suppliers: 10 days from
+    # the day after the invitation (s.54(4), (5)). Invited on 1 Mar 2027: 11 Mar is the earliest.
+    invited = datetime(2027, 3, 1, 9, tzinfo=UK)
+    with pytest.raises(RuleRefused) as short:
+        _open(wessex, procurement, 1, at=invited, days=9)
+    assert ("PA23-54-TP", "Procurement Act 2023 s.54(4), (5)") == (
+        short.value.rule,
+        short.value.citation,
+    )
+    assert "earlier than 2027-03-11" in short.value.message
+    assert _open(wessex, procurement, 1, at=invited, days=10).number == 1
+
+
+def test_under_the_regulations_a_short_round_asks_why_the_time_is_enough(wessex, kestrel):
+    # PCR 2015 sets no minimum for a round; reg 47(1) asks time limits to allow for the
+    # complexity of the contract, so a round under ten days needs the authority's reasons.
+    procurement = procurement_at(wessex, "tendering", commenced_on=PCR_COMMENCED_ON)
+    invite(procurement, kestrel)
+    with pytest.raises(RuleRefused) as unjustified:
+        _open(wessex, procurement, 1, days=7)
+    assert ("PCR15-47-1", "PCR 2015 reg. 47(1)") == (
+        unjustified.value.rule,
+        unjustified.value.citation,
+    )
+    _open(wessex, procurement, 1, days=7, justification="A short price update only.")
+    with pytest.raises(RuleRefused, match="Record a justification first"):
+        _open(wessex, procurement, 2, days=7)  # asked again for every round
+
+
 def test_under_the_act_a_round_after_the_final_one_needs_a_justification(wessex, procurement):
-    """PA 2023 s.20(4) is a WARN rule until verified: it asks for a justification."""
+    """PA 2023 s.20(1): the Act leaves it to the documents, so a WARN asks for a justification."""
     _open(wessex, procurement, 1)
     _open(wessex, procurement, 2, final=True)
     with pytest.raises(RuleRefused) as unjustified:
@@ -160,7 +237,7 @@ def test_opening_a_tender_round_sends_each_tenderer_still_in_an_invitation(
         standing=Standing.NOT_SELECTED,
         changed_at=now(),
     )
-    submission_round = _open(wessex, procurement, 1, final=False)
+    submission_round = _open(wessex, procurement, 1)
     letter = Letter.objects.get()
     assert (kestrel.organisation, ROUND_INVITATION) == (letter.recipient, letter.kind)
     assert letter.subject.startswith("Tenders, round 1: open until ")
@@ -209,15 +286,8 @@ def test_people_who_may_evaluate_read_a_tender_only_after_declaring_no_conflict(
     from sanely.portal.tenders.selectors import access_submission_content
     from sanely.portal.tenders.services import round_opening_confirm, round_opening_request
 
-    start = now() - timedelta(days=3)
-    tenders = submission_round_open(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD),
-        procurement_id=procurement.pk,
-        kind="tender",
-        number=1,
-        deadline=start + timedelta(days=1),
-        now=start,
-    )
+    start = now() - timedelta(days=13)
+    tenders = _open(wessex, procurement, 1, at=start)
     version = submission_submit(
         actor=kestrel.actor(Role.SUPPLIER_ADMIN),
         round_id=tenders.pk,

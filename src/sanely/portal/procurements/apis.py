@@ -180,7 +180,8 @@ def procurement_update(
     """
     Replace design sections. Every problem is answered at once (`detail` maps each field path,
     such as `phases.items[0].targets`, to its problems) and nothing is stored unless all are valid.
-    After publication, `minimum_requirements`, `award` and `gates` are refused with 409.
+    After publication, a change to what the notice fixed (the rulebook's design locks) is refused
+    with 409 `rule_refused`: `detail` names each changed field with the rule and the lawful route.
     """
     procurement = services.procurement_design_update(
         actor=actor_of(request),

@@ -226,8 +226,28 @@ class ConflictsSection(InputSchema):
     assessment_summary: Text = ""
 
 
+# The circumstances of the Procurement Act 2023 s.54(3)-(4) tables (sanely.procedure.CIRCUMSTANCES).
+Circumstance = Literal[
+    "documents_not_all_at_once",
+    "not_electronic",
+    "preselected_only",
+    "central_government",
+    "utilities_contract",
+    "urgent",
+    "planned_procurement_notice",
+    "dynamic_market",
+    "light_touch",
+    "negotiated_tendering_period",
+]
+
+
 class TimelineSection(InputSchema):
     call_for_competition: Literal["contract_notice", "prior_information_notice"] = "contract_notice"
+    circumstances: Annotated[list[Circumstance], Field(max_length=10)] = Field(
+        default_factory=list,
+        description="Procurement Act 2023 only: the circumstances of s.54(3)-(4) that set the"
+        " minimum participation and tendering periods",
+    )
     notice_on: date | None = Field(None, description="Planned date of the notice")
     requests_deadline: date | None = Field(
         None, description="Requests to participate close at noon UK time on this day"
@@ -253,10 +273,31 @@ SECTIONS: dict[str, tuple[str, type[InputSchema]]] = {
     "conflicts": ("Conflicts of interest", ConflictsSection),
     "timeline": ("Timeline", TimelineSection),
 }
-# Sections the portal refuses to edit after publication; the rulebook's design locks say which
-# rule fixed each and the lawful route (sanely.procedure.design_change_refusal). The other
-# locked sections need a route through a document revision first.
-LOCKED_AT_PUBLICATION = frozenset({"minimum_requirements", "award", "gates"})
+# What a section keeps for the authority's own planning, which the notice and documents do not
+# state: it may still change once the rulebook's design locks fix the section at publication.
+PLANNING_FIELDS: dict[str, frozenset[str]] = {
+    "purchase": frozenset({"kpis"}),
+    # the planning figures of each phase's targets
+    "phases": frozenset({"expected_sd", "observations_per_month", "expected_value"}),
+}
+
+
+def as_published(name: str, stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored section as the notice and documents state it: without its planning fields."""
+    planning = PLANNING_FIELDS.get(name, frozenset())
+    if name == "phases":
+        return {
+            **stored,
+            "items": [
+                {**phase, "targets": [_without(t, planning) for t in phase["targets"]]}
+                for phase in stored["items"]
+            ],
+        }
+    return _without(stored, planning)
+
+
+def _without(values: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if name not in names}
 
 
 class ActionIn(InputSchema):

@@ -89,9 +89,21 @@ def design_facts(design: dict[str, Any]) -> dict[str, Any]:
         "kpis": tuple(purchase.kpis),
         "performance_levels": tuple(purchase.performance_levels),
         "max_cost": purchase.max_cost,
+        "circumstances": frozenset(timeline.circumstances),
         "notice_on": timeline.notice_on,
         "rtp_deadline": requests_close(timeline.requests_deadline),
     }
+
+
+def stored_round(stored: dict[str, Any]) -> Round:
+    """A round as the procurement row keeps it (rows from before its dates were kept have none)."""
+    invited_on, deadline = stored.get("invited_on"), stored.get("deadline")
+    return Round(
+        stored["number"],
+        stored["final"],
+        invited_on=date.fromisoformat(invited_on) if invited_on else None,
+        deadline=datetime.fromisoformat(deadline) if deadline else None,
+    )
 
 
 def facts_of(procurement: Procurement, **changes: Any) -> Facts:
@@ -107,7 +119,7 @@ def facts_of(procurement: Procurement, **changes: Any) -> Facts:
         nation=procurement.nation if procurement.nation != "eu" else None,
         qualified=frozenset(procurement.qualified),
         invited=frozenset(procurement.invited),
-        rounds=tuple(Round(r["number"], r["final"]) for r in procurement.rounds),
+        rounds=tuple(stored_round(r) for r in procurement.rounds),
         decision_notices_sent_on=procurement.decision_notices_sent_on,
         not_yet_notified=frozenset(procurement.not_yet_notified),
         contract_award_notice_published_on=procurement.contract_award_notice_published_on,

@@ -32,7 +32,8 @@ class Procurement(models.Model):
     notice_on = models.DateField(null=True, blank=True)
     qualified = models.JSONField(default=list)
     invited = models.JSONField(default=list)
-    rounds = models.JSONField(default=list)  # [{"number": 1, "final": false}, …]
+    # Each tender round as it was opened: [{"number", "final", "invited_on", "deadline"}, …]
+    rounds = models.JSONField(default=list)
     decision_notices_sent_on = models.DateField(null=True, blank=True)
     not_yet_notified = models.JSONField(default=list)
     contract_award_notice_published_on = models.DateField(null=True, blank=True)

@@ -20,17 +20,20 @@ from sanely.procedure import (
     CircumstanceError,
     DeadlineError,
     Evaluation,
+    Facts,
     Problem,
     ProcedureError,
+    Refusal,
     Rulebook,
     RulebookError,
     UnknownRegionError,
     deadline_for,
+    design_change_refusal,
     evaluate,
     validate_design,
 )
 
-from .design import section
+from .design import SECTIONS, section
 from .engine import UK, facts_of, requests_close, rulebook_of
 from .models import Procurement
 
@@ -118,6 +121,16 @@ def _next_deadline(
     # A duty due on a day is met until that day ends where the authority is.
     passes_at = datetime.combine(due.date + timedelta(days=1), time(0), tzinfo=UK)
     return NextDeadline(passes_at, due.what, due.rule, due.citation, due.overdue)
+
+
+def fixed_sections(*, procurement: Procurement) -> dict[str, Refusal]:
+    """
+    The design sections the notice or documents fixed, each with the refusal an edit meets:
+    the rule and citation that fixed it and the lawful route to change it.
+    """
+    rulebook, facts = rulebook_of(procurement), Facts(state=procurement.state)
+    refusals = {name: design_change_refusal(rulebook, facts, name) for name in SECTIONS}
+    return {name: refusal for name, refusal in refusals.items() if refusal is not None}
 
 
 def what_next(*, procurement: Procurement, now: datetime) -> WhatNext:

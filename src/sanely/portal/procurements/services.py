@@ -25,6 +25,7 @@ from sanely.portal.core.errors import (
     validation_failed_from,
 )
 from sanely.procedure import (
+    CIRCUMSTANCES,
     Effects,
     Facts,
     ProcedureError,
@@ -42,7 +43,7 @@ from sanely.procedure import (
 
 from . import events
 from .actions import Action
-from .design import LOCKED_AT_PUBLICATION, PhasesSection, parse_sections
+from .design import PhasesSection, as_published, parse_sections, section
 from .engine import UK, facts_of, rulebook_of, uk_date
 from .models import Procurement
 from .selectors import WRITE_ROLES, access_procurement
@@ -157,14 +158,9 @@ def procurement_design_update(
     changed = sorted(
         name for name, value in stored.items() if procurement.design.get(name) != value
     )
-    for name in (n for n in changed if n in LOCKED_AT_PUBLICATION):
-        refusal = design_change_refusal(rulebook, Facts(state=procurement.state), name)
-        if refusal is not None:
-            raise RuleRefused(
-                f"{sentence(refusal.message)} To change them: {sentence(refusal.fix)}",
-                rule=refusal.rule,
-                citation=refusal.citation,
-            )
+    if problems := _circumstance_problems(rulebook, parsed.get("timeline")):
+        raise validation_failed_from(problems)
+    _refuse_fixed_changes(rulebook, procurement, {name: stored[name] for name in changed})
     procurement.design = {**procurement.design, **stored}
     procurement.updated_at = now
     procurement.next_check_at = _next_check_at(rulebook, procurement, now)
@@ -180,10 +176,68 @@ def procurement_design_update(
     return procurement
 
 
+def _circumstance_problems(rulebook: Rulebook, timeline: Any) -> dict[str, list[str]]:
+    """Circumstances claimed that no table of minimum periods of the regime depends on."""
+    claimed = set(timeline.circumstances) if timeline is not None else set()
+    strays = sorted(claimed - rulebook.circumstances)
+    if not strays:
+        return {}
+    named = "; ".join(CIRCUMSTANCES[name] for name in strays)
+    return {
+        "timeline.circumstances": [
+            f"{rulebook.regime} sets no minimum period that depends on these: {named}. Leave"
+            " them out."
+        ]
+    }
+
+
+def _refuse_fixed_changes(
+    rulebook: Rulebook, procurement: Procurement, changed: dict[str, Any]
+) -> None:
+    """
+    Refuse a change, after publication, to what the notice and documents fixed: each changed
+    field of a locked section is named with the rule that fixed it and the lawful route.
+    """
+    problems: dict[str, list[str]] = {}
+    refusals = []
+    for name, new in changed.items():
+        refusal = design_change_refusal(rulebook, Facts(state=procurement.state), name)
+        if refusal is None:
+            continue
+        before = as_published(name, section(procurement.design, name).model_dump(mode="json"))
+        after = as_published(name, new)
+        fields = [field for field in after if after[field] != before.get(field)]
+        for field in fields:
+            problems[f"{name}.{field}"] = [
+                f"Fixed when the notice was published ({refusal.citation}): {refusal.fix}."
+            ]
+        if fields:
+            refusals.append(refusal)
+    if refusals:
+        first = refusals[0]
+        raise RuleRefused(
+            f"{sentence(first.message)} To change them: {sentence(first.fix)}",
+            rule=first.rule,
+            citation=first.citation,
+            detail=problems,
+        )
+
+
 def _stored_value(value: Any) -> Any:
-    """A fact as the procurement row keeps it."""
+    """
+    A fact as the procurement row keeps it. A round is kept as it was opened; whether it is
+    closed depends on the time, so the tenders app says so each time it opens a round.
+    """
     if isinstance(value, tuple) and all(isinstance(r, Round) for r in value):
-        return [{"number": r.number, "final": r.final} for r in value]
+        return [
+            {
+                "number": r.number,
+                "final": r.final,
+                "invited_on": r.invited_on and r.invited_on.isoformat(),
+                "deadline": r.deadline and r.deadline.isoformat(),
+            }
+            for r in value
+        ]
     if isinstance(value, frozenset):
         return sorted(value)
     return value
@@ -211,11 +265,14 @@ def procurement_act(
     event: str,
     action: Action,
     now: datetime,
+    ask_every_time: bool = False,
 ) -> Procurement:
     """
     Apply one lifecycle event: refused with the rule and citation when the engine refuses it,
     or when a WARN rule has no justification; otherwise the state moves, the facts the event
-    creates are stored, and the audit event names every rule applied.
+    creates are stored, and the audit event names every rule applied. With `ask_every_time`,
+    a WARN rule asks again even if an earlier step recorded a justification for it (a
+    judgement made afresh for each round or revision).
     """
     procurement, membership = _for_change(actor, procurement_id)
     rulebook = rulebook_of(procurement)
@@ -225,12 +282,15 @@ def procurement_act(
             {"event": [f"{rulebook.title} has no action {event!r}: use one of {known}."]}
         )
     effects = rulebook.event(event).effects  # type: ignore[union-attr]  # checked above
-    stored_facts = facts_of(procurement)
+    given: dict[str, Any] = action.known_facts()
+    if ask_every_time:
+        given["justifications"] = {}
+    stored_facts = facts_of(procurement, **given)
     problems = _requirement_problems(effects, action, stored_facts)
     if problems:
         raise validation_failed_from(problems)
     created = action_facts(effects, action=action.values(), facts=stored_facts, today=uk_date(now))
-    facts = facts_of(procurement, **created.checked)
+    facts = facts_of(procurement, **{**given, **created.checked})
     decision = decide(rulebook, facts, event, now)
     if decision.refusal is not None:
         raise RuleRefused(

@@ -31,8 +31,9 @@ from sanely.procedure import CIRCUMSTANCES, KINDS, rulebook_ids
 from sanely.procedure import events as lifecycle
 
 from . import selectors, services, wizard
-from .design import LOCKED_AT_PUBLICATION, SECTIONS, ActionIn, section
+from .design import PLANNING_FIELDS, SECTIONS, ActionIn, section
 from .engine import estimated_value, rulebook_of
+from .models import Procurement
 from .planning import target_plans
 
 # The answers each action asks for, besides a justification and evidence.
@@ -71,6 +72,7 @@ PROBLEM_SECTIONS: dict[str, str] = {
     "max_cost": "purchase",
     "conflicts_assessment_complete": "conflicts",
     "call_for_competition": "timeline",
+    "circumstances": "timeline",
     "notice_on": "timeline",
     "rtp_deadline": "timeline",
     "procedure_description": "timeline",
@@ -180,6 +182,7 @@ STAGE_PAGES = {
         "selection:selection",
         "Decide the shortlist on the selection page",
     ),
+    lifecycle.OPEN_TENDER_ROUND: ("tenders:rounds", "Open a tender round on the rounds page"),
     lifecycle.INVITE_FINAL_TENDERS: ("tenders:rounds", "Open the final round on the rounds page"),
     lifecycle.NEGOTIATE: ("negotiation:procurement", "Record negotiations on the negotiation page"),
     lifecycle.AMEND_DOCUMENTS: (
@@ -218,6 +221,11 @@ def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
     )
 
 
+def _applicable(procurement: Procurement) -> dict[str, frozenset[str]]:
+    """The choices of the design that apply under the procurement's regime."""
+    return {"circumstances": rulebook_of(procurement).circumstances}
+
+
 def _next_section(name: str) -> str | None:
     names = list(SECTIONS)
     following = names[names.index(name) + 1 :]
@@ -238,7 +246,10 @@ def design_section(request: HttpRequest, procurement_id: int, section_name: str)
     )
     title, schema = SECTIONS[name]
     values: dict[str, Any] = section(procurement.design, name).model_dump(mode="json")
-    context: dict[str, Any] = {}
+    # A section the notice fixed shows the rule and the lawful route; its form stays only for
+    # what the authority keeps for its own planning.
+    lock = selectors.fixed_sections(procurement=procurement).get(name)
+    context: dict[str, Any] = {"lock": lock, "form": lock is None or name in PLANNING_FIELDS}
     status = 200
     if request.method == "POST":
         values = wizard.parse(schema, request.POST)
@@ -257,7 +268,8 @@ def design_section(request: HttpRequest, procurement_id: int, section_name: str)
                 "procurements:section", procurement_id=procurement.pk, section_name=following
             )
         except (ValidationFailed, Conflict) as error:
-            context, status = page_errors(error, within=name), error.status
+            context |= page_errors(error, within=name)
+            status = error.status
     fields = context.get("errors", {}).get("fields", {})
     return render(
         request,
@@ -266,7 +278,7 @@ def design_section(request: HttpRequest, procurement_id: int, section_name: str)
             "procurement": procurement,
             "title": title,
             "name": name,
-            "widgets": wizard.widgets(schema, values, fields),
+            "widgets": wizard.widgets(schema, values, fields, choices=_applicable(procurement)),
             "repeating": any(w["kind"] == "rows" for w in wizard.widgets(schema, {}, {})),
             **context,
         },
@@ -284,14 +296,20 @@ def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
     )
     ahead = selectors.what_next(procurement=procurement, now=moment)
     answers = []
+    fixed = selectors.fixed_sections(procurement=procurement)
+    applicable = _applicable(procurement)
     for name, (title, schema) in SECTIONS.items():
         values = section(procurement.design, name).model_dump(mode="json")
         rows = [
             (wizard.label(schema, field), wizard.summarise(value))
             for field, value in values.items()
+            if applicable.get(field, True)
         ]
-        locked = procurement.published_at is not None and name in LOCKED_AT_PUBLICATION
-        answers.append({"name": name, "title": title, "rows": rows, "locked": locked})
+        lock = fixed.get(name)
+        changeable = lock is None or name in PLANNING_FIELDS
+        answers.append(
+            {"name": name, "title": title, "rows": rows, "lock": lock, "changeable": changeable}
+        )
     problems = [
         {"problem": p, "section": PROBLEM_SECTIONS.get(p.field.split("[")[0].split(".")[0])}
         for p in ahead.design_problems

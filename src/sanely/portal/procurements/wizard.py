@@ -17,6 +17,8 @@ from django.http import QueryDict
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from sanely.procedure import CIRCUMSTANCES
+
 LABELS: dict[str, str] = {
     "need_statement": "What is the need?",
     "market_unavailability": "Why can solutions on the market not meet it?",
@@ -69,6 +71,8 @@ LABELS: dict[str, str] = {
     "assessment_complete": "The conflicts assessment is complete",
     "assessment_summary": "Summary of the conflicts assessment",
     "call_for_competition": "Call for competition",
+    "circumstances": "Which of these apply? They set the minimum periods"
+    " (Procurement Act 2023 s.54)",
     "notice_on": "Date of the notice",
     "requests_deadline": "Deadline for requests to participate",
     "tender_deadline": "Deadline for initial tenders",
@@ -126,6 +130,7 @@ CHOICE_LABELS: dict[str, str] = {
     "data": "Outcome data delivered for every target of the phase (paid even if inconclusive)",
     "effect": "Every target of the phase met, shown by evidence",
     "": "Not chosen",
+    **{name: claim[:1].upper() + claim[1:] for name, claim in CIRCUMSTANCES.items()},
 }
 
 
@@ -182,14 +187,22 @@ def widgets(
     *,
     prefix: str = "",
     only: tuple[str, ...] | None = None,
+    choices: dict[str, frozenset[str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """What the template draws for each field of `schema`, filled with `values`."""
+    """
+    What the template draws for each field of `schema`, filled with `values`. `choices` keeps
+    only the options that apply of a field (a field left with none is not drawn).
+    """
     drawn = []
     for name, field in schema.model_fields.items():
         if only is not None and name not in only:
             continue
         key = prefix + name
         kind, inner = _kind(name, field)
+        if choices is not None and name in choices:
+            inner = tuple(option for option in inner if option in choices[name])
+            if not inner:
+                continue
         value = values.get(name)
         widget: dict[str, Any] = {
             "kind": kind,
@@ -288,7 +301,7 @@ def summarise(value: Any) -> str:
         parts = [
             _text(next((v for v in item.values() if isinstance(v, str) and v), "…"))
             if isinstance(item, dict)
-            else _text(item)
+            else CHOICE_LABELS.get(item, _text(item))
             for item in value
         ]
         return "; ".join(parts)

@@ -29,9 +29,10 @@ from sanely.portal.competition.selectors import (
 )
 from sanely.portal.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from sanely.portal.procurements.design import section
+from sanely.portal.procurements.engine import UK, uk_date
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES
-from sanely.procedure import PRICE_FORMULAS
+from sanely.procedure import PRICE_FORMULAS, Round
 
 from . import events
 from .keys import master_key
@@ -95,6 +96,23 @@ def _rounds_in_order() -> QuerySet[SubmissionRound]:
 
 def round_list(*, procurement: Procurement) -> QuerySet[SubmissionRound]:
     return _rounds_in_order().filter(procurement=procurement)
+
+
+def tender_round_facts(*, procurement: Procurement, now: datetime) -> tuple[Round, ...]:
+    """
+    The tender rounds held so far as the engine reads them: each invited on the day it was
+    opened, with its deadline in UK time (extensions included), closed once that has passed.
+    """
+    return tuple(
+        Round(
+            r.number,
+            r.final,
+            invited_on=uk_date(r.created_at),
+            deadline=r.deadline.astimezone(UK),
+            closed=r.deadline <= now,
+        )
+        for r in round_list(procurement=procurement).filter(kind=RoundKind.TENDER)
+    )
 
 
 def supplier_memberships(actor: Actor) -> list[Membership]:

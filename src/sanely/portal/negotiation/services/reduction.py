@@ -9,20 +9,17 @@ from typing import Any
 from django.db import transaction
 
 from sanely.documents.letters import staged_reduction as reduction_letter
-from sanely.documents.wording import sentence
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.competition.models import Standing
 from sanely.portal.competition.selectors import tenderers
 from sanely.portal.competition.services import letter_send, participant_set
-from sanely.portal.core.errors import Conflict, RuleRefused, validation_failed_from
+from sanely.portal.core.errors import Conflict, validation_failed_from
 from sanely.portal.evaluation.ranking import price_quality
-from sanely.portal.procurements.design import section
-from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.models import SubmissionRound
-from sanely.procedure import Breakdown, Rule, Rulebook, ScoringError, rank, staged_reduction
+from sanely.procedure import Breakdown, ScoringError, rank, staged_reduction
 from sanely.procedure import events as lifecycle
 
 from .. import events
@@ -41,49 +38,6 @@ class TenderScore:
 
     scores: Mapping[str, Mapping[str, Decimal]]
     price: Decimal | None = None
-
-
-def _rounds_and_rules_rule(rulebook: Rulebook) -> Rule:
-    """The rule that keeps rounds, down-selection and negotiation to what was announced."""
-    return next(
-        r
-        for r in rulebook.rules
-        if any(c.event == lifecycle.NEGOTIATE and c.guard == "round_not_final" for c in r.checks)
-    )
-
-
-def _reduction_allowed(
-    actor: Actor, procurement: Procurement, justification: str, now: datetime
-) -> None:
-    """
-    The engine decides where the rulebook has a `reduce_tenders` step. Where it has none (the
-    Procurement Act 2023), a reduction is refused unless the procurement announced it.
-    """
-    rulebook = rulebook_of(procurement)
-    if rulebook.event(lifecycle.REDUCE_TENDERS) is not None:
-        engine_step(
-            actor=actor,
-            procurement=procurement,
-            event=lifecycle.REDUCE_TENDERS,
-            justification=justification,
-            evidence="Staged reduction by the award criteria",
-            now=now,
-        )
-        return
-    if not section(procurement.design, "award").staged_reduction_announced:
-        rule = _rounds_and_rules_rule(rulebook)
-        raise RuleRefused(
-            "The tender notice and documents did not announce a staged reduction, so the number"
-            f" of tenderers cannot be reduced ({rule.citation}: {sentence(rule.summary)}) To"
-            " fix: continue negotiating with every remaining tenderer.",
-            rule=rule.id,
-            citation=rule.citation,
-        )
-    negotiating = rulebook.event(lifecycle.NEGOTIATE)
-    if negotiating is None or not rulebook.leaves(negotiating, procurement.state):
-        raise Conflict(
-            f"The procurement is {procurement.state}: tenders are reduced only while tendering."
-        )
 
 
 def _scores_problems(
@@ -181,7 +135,14 @@ def tenders_reduce(
     procurement, membership = access_negotiation(
         actor=actor, procurement_id=procurement_id, write=True
     )
-    _reduction_allowed(actor, procurement, justification, now)
+    engine_step(
+        actor=actor,
+        procurement=procurement,
+        event=lifecycle.REDUCE_TENDERS,
+        justification=justification,
+        evidence="Staged reduction by the award criteria",
+        now=now,
+    )
     submission_round = _reduction_round(procurement, round_id)
     remaining = tenderers(procurement)
     if len(remaining) < 2:

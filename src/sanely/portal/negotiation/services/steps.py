@@ -5,10 +5,8 @@ from datetime import datetime
 
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.procurements.actions import Action
-from sanely.portal.procurements.engine import facts_of, rulebook_of
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.procurements.services import procurement_act, require_justification
-from sanely.procedure import evaluate
+from sanely.portal.procurements.services import procurement_act
 
 CHANGES = ("minimum_requirements", "award_criteria", "other")
 
@@ -34,10 +32,6 @@ def engine_step(
     Apply one lifecycle event through the engine. Its WARN rules need a justification every
     time, even when one was recorded for an earlier step of the same kind.
     """
-    rulebook = rulebook_of(procurement)
-    facts = facts_of(procurement, proposed_changes=frozenset(proposed_changes), justifications={})
-    warnings = [w for w in evaluate(rulebook, facts, now).warnings if w.event == event]
-    require_justification(warnings, justification)
     procurement_act(
         actor=actor,
         procurement_id=procurement.pk,
@@ -48,6 +42,7 @@ def engine_step(
             evidence=evidence[:5000],
         ),
         now=now,
+        ask_every_time=True,
     )
 
 

@@ -12,19 +12,18 @@ from sanely.portal.audit.services import audit_record
 from sanely.portal.competition.selectors import tenderers
 from sanely.portal.competition.services import letter_send
 from sanely.portal.core.email import email_document
-from sanely.portal.core.errors import Conflict, RuleRefused, validation_failed_from
+from sanely.portal.core.errors import Conflict, validation_failed_from
 from sanely.portal.procurements.actions import Action
-from sanely.portal.procurements.engine import facts_of, rulebook_of
+from sanely.portal.procurements.engine import UK
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
-from sanely.portal.procurements.services import procurement_act, require_justification
-from sanely.procedure import check, evaluate
+from sanely.portal.procurements.services import procurement_act
 from sanely.procedure import events as lifecycle
 
 from .. import events
 from ..keys import master_key
 from ..models import DeadlineExtension, Interest, RoundKind, SubmissionRound, SubmissionVersion
-from ..selectors import access_round
+from ..selectors import access_round, tender_round_facts
 
 # A deadline further away than this is a typing mistake, not a plan.
 LONGEST_ROUND = timedelta(days=3 * 365)
@@ -98,7 +97,7 @@ def submission_round_open(
     if SubmissionRound.objects.filter(procurement=procurement, kind=kind, number=number).exists():
         raise Conflict(f"This procurement already has {kind} round {number}; open another number.")
     if kind == RoundKind.TENDER:
-        _tender_round_in_lifecycle(actor, procurement, number, final, justification, now)
+        _tender_round_in_lifecycle(actor, procurement, number, final, deadline, justification, now)
     ref = f"{procurement.reference}/{kind}-{number}"
     key = vault.round_key_create(
         master_key(), round_id=ref, deadline=deadline, now=now, set_by=str(actor.user.pk)
@@ -163,59 +162,42 @@ def _invite_to_round(actor: Actor, submission_round: SubmissionRound, now: datet
         )
 
 
-def _revised_round_allowed(procurement: Procurement, justification: str, now: datetime) -> None:
-    """Tenders are revised only while negotiation is allowed: the engine's `negotiate` rules."""
-    rulebook, facts = rulebook_of(procurement), facts_of(procurement)
-    refusal = check(rulebook, facts, lifecycle.NEGOTIATE, now)
-    if refusal is not None:
-        raise RuleRefused(
-            f"A revised-tender round cannot follow: {refusal.message}. To fix: {refusal.fix}.",
-            rule=refusal.rule,
-            citation=refusal.citation,
-        )
-    warnings = [
-        w for w in evaluate(rulebook, facts, now).warnings if w.event == lifecycle.NEGOTIATE
-    ]
-    require_justification(warnings, justification)
-
-
 def _tender_round_in_lifecycle(
     actor: Actor,
     procurement: Procurement,
     number: int,
     final: bool,
+    deadline: datetime,
     justification: str,
     now: datetime,
 ) -> None:
     """
-    A tender round is a step of the procedure: round 1 follows the invitation to tender, a
-    later round is a revised-tender round the engine allows only before the final one, and
-    the final round is the invitation to submit final tenders.
+    A tender round is a step of the procedure: the engine checks it with the rounds held so far
+    (is an earlier one still open? has the final one been held?) and its deadline against the
+    regime's tendering period. The final round is the invitation to submit final tenders.
     """
     if not tenderers(procurement):
         raise Conflict(
             "Nobody has been invited to tender yet: decide the shortlist in the selection first."
         )
-    expected = SubmissionRound.objects.filter(procurement=procurement, kind=RoundKind.TENDER)
-    if number != expected.count() + 1:
+    held = tender_round_facts(procurement=procurement, now=now)
+    if number != len(held) + 1:
         raise validation_failed_from(
-            {"number": [f"The next tender round is number {expected.count() + 1}."]}
+            {"number": [f"The next tender round is number {len(held) + 1}."]}
         )
-    if final:
-        procurement_act(
-            actor=actor,
-            procurement_id=procurement.pk,
-            event=lifecycle.INVITE_FINAL_TENDERS,
-            action=Action(
-                evidence=f"Final tenders are round {number}.", justification=justification
-            ),
-            now=now,
-        )
-    elif number > 1:
-        _revised_round_allowed(procurement, justification, now)
-        Procurement.objects.filter(pk=procurement.pk).update(
-            rounds=[*procurement.rounds, {"number": number, "final": False}], updated_at=now
-        )
+    procurement_act(
+        actor=actor,
+        procurement_id=procurement.pk,
+        event=lifecycle.INVITE_FINAL_TENDERS if final else lifecycle.OPEN_TENDER_ROUND,
+        action=Action(
+            rounds=held,
+            deadline=deadline.astimezone(UK),
+            justification=justification,
+            evidence=f"Final tenders are round {number}." if final else f"Tender round {number}.",
+        ),
+        now=now,
+        ask_every_time=True,
+    )
 
 
 def _people_to_tell(submission_round: SubmissionRound) -> list[str]:
