@@ -7,7 +7,7 @@ Built through the services (the audit trail grows with it) by the existing test 
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from cast import AUTHORITY_ROLES, NOW, SUPPLIER_ROLES, Org, make_org
@@ -51,11 +51,13 @@ from sanely.portal.partnerships.models import GateReview
 from sanely.portal.partnerships.services import (
     PhaseChange,
     acceptance_record,
+    assessment_record,
     claim_approve,
     claim_submit,
     contract_change,
     evidence_submit,
     gate_open,
+    observation_record,
 )
 from sanely.portal.pilots.services import assessment_request, assessment_run
 from sanely.portal.procurements.models import Procurement
@@ -154,6 +156,26 @@ def _claims_and_changes(wessex: Org, kestrel: Org, contract: Contract, scale: in
         now=now(),
     )
     for i in range(scale):
+        day = date(2026, 1, 1) + timedelta(days=31 * i)
+        observation_record(
+            actor=lead,
+            contract_id=contract.pk,
+            kind="kpi",
+            measure="On-time trips",
+            period_start=day,
+            period_end=day + timedelta(days=30),
+            observed=f"{90 + i % 5}% of trips on time",
+            met=True,
+            now=now(),
+        )
+        assessment_record(
+            actor=lead,
+            contract_id=contract.pk,
+            period_start=day,
+            period_end=day + timedelta(days=30),
+            ratings={"On-time trips": "good"},
+            now=now(),
+        )
         claim = claim_submit(
             actor=kestrel.actor(Role.SUPPLIER_ADMIN),
             contract_id=contract.pk,

@@ -19,6 +19,8 @@ from sanely.portal.partnerships.models import (
     Evidence,
     GateDecision,
     GateReview,
+    Observation,
+    PerformanceAssessment,
 )
 from sanely.portal.partnerships.services import (
     acceptance_record,
@@ -305,6 +307,36 @@ def case_dashboard(wessex, mercia):
         assert title not in page.text
 
 
+def case_performance(wessex, mercia):
+    w = world(wessex)
+    url = f"/api/v1/contracts/{_osprey(w).pk}"
+    period = {"period_start": "2026-10-01", "period_end": "2026-10-31"}
+    observation = {
+        **period,
+        "kind": "kpi",
+        "measure": "On-time trips",
+        "observed": "90%",
+        "met": True,
+    }
+    for browser, client in _strangers(w, mercia):
+        pages = [
+            browser.post(f"/partnerships/contracts/{_osprey(w).pk}/observations", period),
+            browser.post(f"/partnerships/contracts/{_osprey(w).pk}/assessments", period),
+        ]
+        apis = [
+            client.post(f"{url}/observations", observation, content_type="application/json"),
+            client.post(
+                f"{url}/assessments",
+                {**period, "ratings": {"On-time trips": "good"}},
+                content_type="application/json",
+            ),
+            client.get(f"{url}/observations"),
+            client.get(f"{url}/assessments"),
+        ]
+        assert {404} == {r.status_code for r in pages + apis}
+    assert 0 == Observation.objects.count() == PerformanceAssessment.objects.count()
+
+
 PARTNERSHIPS_CASES: dict[str, object] = {
     "partnerships:dashboard": case_dashboard,
     "partnerships:partnership": case_partnership,
@@ -342,4 +374,10 @@ PARTNERSHIPS_CASES: dict[str, object] = {
     "api:change_create": case_changes,
     "api:change_list": case_changes,
     "api:due_list": case_changes,
+    "partnerships:observation": case_performance,
+    "partnerships:assessment": case_performance,
+    "api:observation_create": case_performance,
+    "api:observation_list": case_performance,
+    "api:performance_assessment_create": case_performance,
+    "api:performance_assessment_list": case_performance,
 }

@@ -18,7 +18,15 @@ from sanely.portal.procurements.design import Line, Money, Text
 from sanely.portal.web.apis import ERRORS, InputSchema
 
 from . import law, progress, selectors, services
-from .models import Claim, ContractChange, Evidence, GateReview, Target
+from .models import (
+    Claim,
+    ContractChange,
+    Evidence,
+    GateReview,
+    Observation,
+    PerformanceAssessment,
+    Target,
+)
 
 router = Router(tags=["partnerships"])
 
@@ -624,3 +632,79 @@ def due_list(request: HttpRequest, contract_id: int) -> list[Any]:
     """What the law still asks under the contract: payments, notices, assessments."""
     contract = selectors.access_contract(actor=actor_of(request), contract_id=contract_id)
     return list(law.dues_of(contract, now()))
+
+
+class ObservationIn(InputSchema):
+    kind: Literal["kpi", "social_value"]
+    measure: Line
+    period_start: date
+    period_end: date
+    observed: Line
+    met: bool
+    note: Text = ""
+
+
+class ObservationOut(Schema):
+    id: int
+    kind: str
+    measure: str
+    period_start: date
+    period_end: date
+    observed: str
+    met: bool
+    note: str
+
+
+@router.post("/contracts/{contract_id}/observations", response={201: ObservationOut, **ERRORS})
+def observation_create(request: HttpRequest, contract_id: int, payload: ObservationIn) -> Status:
+    """One period's observation of a KPI the contract sets, or of a social value commitment."""
+    found = services.observation_record(
+        actor=actor_of(request), contract_id=contract_id, now=now(), **payload.model_dump()
+    )
+    return Status(201, found)
+
+
+@router.get("/contracts/{contract_id}/observations", response={200: list[ObservationOut], **ERRORS})
+def observation_list(request: HttpRequest, contract_id: int) -> list[Observation]:
+    """Every observation under the contract, by measure and period."""
+    contract = selectors.access_contract(actor=actor_of(request), contract_id=contract_id)
+    return list(selectors.observations_of(contract))
+
+
+class AssessmentIn(InputSchema):
+    period_start: date
+    period_end: date
+    ratings: dict[
+        Line, Literal["good", "approaching_target", "requires_improvement", "inadequate", "other"]
+    ]
+
+
+class AssessmentOut(Schema):
+    id: int
+    period_start: date
+    period_end: date
+    ratings: dict[str, str]
+    rating: str
+    assessed_on: date
+    next_due_on: date | None
+    next_rule: str
+
+
+@router.post("/contracts/{contract_id}/assessments", response={201: AssessmentOut, **ERRORS})
+def performance_assessment_create(
+    request: HttpRequest, contract_id: int, payload: AssessmentIn
+) -> Status:
+    """Assess performance against every KPI over the period, from the observations tracked."""
+    assessed = services.assessment_record(
+        actor=actor_of(request), contract_id=contract_id, now=now(), **payload.model_dump()
+    )
+    return Status(201, assessed)
+
+
+@router.get("/contracts/{contract_id}/assessments", response={200: list[AssessmentOut], **ERRORS})
+def performance_assessment_list(
+    request: HttpRequest, contract_id: int
+) -> list[PerformanceAssessment]:
+    """Every performance assessment of the contract."""
+    contract = selectors.access_contract(actor=actor_of(request), contract_id=contract_id)
+    return list(selectors.assessments_of(contract))

@@ -342,3 +342,71 @@ class ContractChange(models.Model):
             substantial=frozenset(self.substantial),
             change_notice_published_on=self.change_notice_published_on,
         )
+
+
+class MeasureKind(models.TextChoices):
+    KPI = "kpi", "Key performance indicator"
+    SOCIAL_VALUE = "social_value", "Social value commitment"
+
+
+class Observation(models.Model):
+    """
+    One period's observation of a KPI the contract sets, or of a social value commitment the
+    partner made in its tender: what was observed, and whether it met what was agreed.
+    """
+
+    contract = models.ForeignKey("award.Contract", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=MeasureKind.choices)
+    measure = models.CharField(max_length=500)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    observed = models.CharField(max_length=500)
+    met = models.BooleanField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["contract_id", "kind", "measure", "period_start"]
+
+    def __str__(self) -> str:
+        return f"{self.measure}, {self.period_start} to {self.period_end}"
+
+
+class Rating(models.TextChoices):
+    """The ratings of a contract performance assessment (SI 2024/692 reg 39(5))."""
+
+    GOOD = "good", "Good"
+    APPROACHING_TARGET = "approaching_target", "Approaching target"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+    INADEQUATE = "inadequate", "Inadequate"
+    OTHER = "other", "Other"
+
+
+class PerformanceAssessment(models.Model):
+    """
+    The assessment of a contract's performance against its KPIs over a period, rated for each
+    KPI from the observations tracked, with the notice the regime requires dated by the engine.
+    """
+
+    contract = models.ForeignKey("award.Contract", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    ratings = models.JSONField()  # {kpi: rating}
+    rating = models.CharField(max_length=24, choices=Rating.choices)
+    assessed_on = models.DateField()
+    # The next assessment the regime asks for (PA 2023 s.71: at least every 12 months).
+    next_due_on = models.DateField(null=True, blank=True)
+    next_rule = models.CharField(max_length=300, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["contract_id", "assessed_on"]
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.contract_id} on {self.assessed_on}"

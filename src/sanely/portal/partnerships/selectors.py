@@ -34,7 +34,9 @@ from .models import (
     GateDecision,
     GateReview,
     Instalment,
+    Observation,
     Partnership,
+    PerformanceAssessment,
     Phase,
     PlanVersion,
     Target,
@@ -337,3 +339,11 @@ def claim_rows(
         ClaimRow(c, c.contract, names.get(c.instalment_key, c.instalment_key))
         for c in found.select_related("contract__partner").order_by("status", "submitted_at")
     ]
+
+
+def observations_of(contract: Contract) -> QuerySet[Observation]:
+    return Observation.objects.filter(contract=contract)
+
+
+def assessments_of(contract: Contract) -> QuerySet[PerformanceAssessment]:
+    return PerformanceAssessment.objects.filter(contract=contract)

@@ -24,7 +24,7 @@ from sanely.portal.web.pages import errors_context, page_guard
 from . import progress, selectors, services
 from .dashboard import dashboard_for
 from .forms import OUTCOME_CHOICES, AcceptanceForm, EvidenceForm, GateOpenForm, ValidationForm
-from .models import ClaimStatus, GateReview, Outcome
+from .models import ClaimStatus, GateReview, Outcome, Rating
 
 
 def _partnership_page(
@@ -79,6 +79,9 @@ def _plan_page(
         "grounds": rulebook_of(contract.procurement).modification_grounds,
         "changes": list(selectors.changes_of(contract)),
         "claimable": [i for p in phases for i in p.instalments if i.claimable],
+        "observations": list(selectors.observations_of(contract)),
+        "assessments": list(selectors.assessments_of(contract)),
+        "ratings": Rating.choices,
         **errors_context(error=error),
     }
     return render(request, "partnerships/plan.html", context, status=_status(error))
@@ -483,3 +486,59 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = uk_date(now())
     rows = dashboard_for(page_actor(request), today)
     return render(request, "partnerships/dashboard.html", {"rows": rows, "today": today})
+
+
+@require_POST
+@login_required
+@page_guard
+def observation(request: HttpRequest, contract_id: int) -> HttpResponse:
+    kind, _, measure = request.POST.get("measure", "").partition(":")
+    try:
+        services.observation_record(
+            actor=page_actor(request),
+            contract_id=contract_id,
+            kind=kind,
+            measure=measure,
+            period_start=_required_day(request, "period_start"),
+            period_end=_required_day(request, "period_end"),
+            observed=request.POST.get("observed", ""),
+            met=request.POST.get("met") == "on",
+            note=request.POST.get("note", ""),
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _plan_page(request, contract_id, refused)
+    messages.success(request, "The observation is recorded.")
+    return redirect("partnerships:plan", contract_id=contract_id)
+
+
+def _required_day(request: HttpRequest, field: str) -> date:
+    day = _day(request.POST.get(field, ""), field)
+    if day is None:
+        raise ValidationFailed(
+            "A date is missing.", detail={field: ["Give the date as 2027-01-31."]}
+        )
+    return day
+
+
+@require_POST
+@login_required
+@page_guard
+def assessment(request: HttpRequest, contract_id: int) -> HttpResponse:
+    actor = page_actor(request)
+    contract = selectors.access_contract(actor=actor, contract_id=contract_id)
+    try:
+        services.assessment_record(
+            actor=actor,
+            contract_id=contract_id,
+            period_start=_required_day(request, "period_start"),
+            period_end=_required_day(request, "period_end"),
+            ratings={
+                kpi: request.POST.get(f"rating-{i}", "") for i, kpi in enumerate(contract.kpis)
+            },
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _plan_page(request, contract_id, refused)
+    messages.success(request, "The performance assessment is recorded.")
+    return redirect("partnerships:plan", contract_id=contract_id)

@@ -11,11 +11,13 @@ from .changes import PhaseChange, contract_change
 from .claims import claim_answer, claim_approve, claim_pay, claim_query, claim_reject, claim_submit
 from .evidence import evidence_submit, evidence_validate
 from .gates import GateChoice, gate_decide, gate_open, gate_report_submit
+from .performance import assessment_record, observation_record
 
 __all__ = [
     "GateChoice",
     "PhaseChange",
     "acceptance_record",
+    "assessment_record",
     "claim_answer",
     "claim_approve",
     "claim_pay",
@@ -28,6 +30,7 @@ __all__ = [
     "gate_decide",
     "gate_open",
     "gate_report_submit",
+    "observation_record",
     "partnership_begin",
     "partnership_begin_on_conclusion",
     "spec_fingerprint",
