@@ -21,6 +21,7 @@ from sanely.portal.partnerships.models import (
     GateReview,
     Observation,
     PerformanceAssessment,
+    TerminationNotice,
 )
 from sanely.portal.partnerships.services import (
     acceptance_record,
@@ -337,6 +338,30 @@ def case_performance(wessex, mercia):
     assert 0 == Observation.objects.count() == PerformanceAssessment.objects.count()
 
 
+def case_termination(wessex, mercia):
+    w = world(wessex)
+    url = f"/partnerships/contracts/{_osprey(w).pk}"
+    notice = {"route": "implied_term", "ground": "supplier_excluded", "reasons": "Mine?"}
+    notice["representations_by"] = "2099-01-01"
+    for browser, client in _strangers(w, mercia):
+        statuses = {
+            browser.post(f"{url}/termination-notices", notice).status_code,
+            browser.post(f"{url}/termination", {}).status_code,
+            client.post(
+                f"/api/v1/contracts/{_osprey(w).pk}/termination-notices",
+                notice,
+                content_type="application/json",
+            ).status_code,
+            client.post(
+                f"/api/v1/contracts/{_osprey(w).pk}/termination",
+                {},
+                content_type="application/json",
+            ).status_code,
+        }
+        assert {404} == statuses
+    assert 0 == TerminationNotice.objects.count()
+
+
 PARTNERSHIPS_CASES: dict[str, object] = {
     "partnerships:dashboard": case_dashboard,
     "partnerships:partnership": case_partnership,
@@ -380,4 +405,8 @@ PARTNERSHIPS_CASES: dict[str, object] = {
     "api:observation_list": case_performance,
     "api:performance_assessment_create": case_performance,
     "api:performance_assessment_list": case_performance,
+    "partnerships:termination_notice": case_termination,
+    "partnerships:termination": case_termination,
+    "api:termination_notice_create": case_termination,
+    "api:contract_termination": case_termination,
 }

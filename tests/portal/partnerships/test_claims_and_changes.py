@@ -266,3 +266,40 @@ def test_each_decision_is_written_to_the_partner(wessex, deliver) -> None:
     assert "No booking data were delivered." in heron
     assert "Your target was met." not in heron
     assert "Kestrel" not in heron
+
+
+def test_ending_a_contract_on_an_implied_ground_waits_for_representations(wessex) -> None:
+    from sanely.portal.competition.models import Letter
+    from sanely.portal.partnerships.models import ContractEnd
+    from sanely.portal.partnerships.services import contract_terminate, termination_notify
+
+    w = partnership_world(wessex)
+    heron = w.contract(w.record.heron)
+    lead = wessex.actor(Role.PROCUREMENT_LEAD)
+    with pytest.raises(ValidationFailed):
+        contract_terminate(actor=lead, contract_id=heron.pk, now=now())
+    termination_notify(
+        actor=lead,
+        contract_id=heron.pk,
+        route="implied_term",
+        ground="supplier_excluded",
+        reasons="Heron was added to the debarment list on 1 December 2026.",
+        representations_by=uk_date(now()) + timedelta(days=14),
+        now=now(),
+    )
+    assert (
+        "Heron was added to the debarment list"
+        in Letter.objects.get(kind="intention_to_terminate").body
+    )
+    # s.78(7): the time given for representations must run out before the contract ends.
+    with pytest.raises(RuleRefused) as refused:
+        contract_terminate(actor=lead, contract_id=heron.pk, now=now())
+    assert "PA23-78" == refused.value.rule
+    ended = contract_terminate(actor=lead, contract_id=heron.pk, now=now() + timedelta(days=15))
+    # s.80: the contract termination notice within 30 days of the end.
+    assert (
+        ended.ended_on + timedelta(days=29)
+        <= ended.notice_due_on
+        <= ended.ended_on + timedelta(days=30)
+    )
+    assert 1 == ContractEnd.objects.count()

@@ -708,3 +708,58 @@ def performance_assessment_list(
     """Every performance assessment of the contract."""
     contract = selectors.access_contract(actor=actor_of(request), contract_id=contract_id)
     return list(selectors.assessments_of(contract))
+
+
+class TerminationNoticeIn(InputSchema):
+    route: Literal["implied_term", "contract_terms"]
+    ground: Annotated[str, Field(max_length=60)] = ""
+    reasons: Text
+    representations_by: date
+    subcontracting_opportunity_given: bool = False
+
+
+class TerminationNoticeOut(Schema):
+    id: int
+    route: str
+    ground: str
+    reasons: str
+    notified_on: date
+    representations_by: date
+
+
+class EndOut(Schema):
+    contract_id: int
+    how: str
+    ended_on: date
+    notice_due_on: date | None
+    notice_rule: str
+
+
+class TerminateIn(InputSchema):
+    justification: Text = ""
+
+
+@router.post(
+    "/contracts/{contract_id}/termination-notices",
+    response={201: TerminationNoticeOut, **ERRORS},
+)
+def termination_notice_create(
+    request: HttpRequest, contract_id: int, payload: TerminationNoticeIn
+) -> Status:
+    """Tell the partner of the intention to end its contract, with the time to answer."""
+    notice = services.termination_notify(
+        actor=actor_of(request), contract_id=contract_id, now=now(), **payload.model_dump()
+    )
+    return Status(201, notice)
+
+
+@router.post("/contracts/{contract_id}/termination", response={201: EndOut, **ERRORS})
+def contract_termination(request: HttpRequest, contract_id: int, payload: TerminateIn) -> Status:
+    """End the contract on its notice of intention, once the time for representations is over."""
+    ended = services.contract_terminate(
+        actor=actor_of(request),
+        contract_id=contract_id,
+        justification=payload.justification,
+        now=now(),
+    )
+    return Status(201, ended)

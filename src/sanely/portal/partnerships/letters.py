@@ -64,7 +64,7 @@ def to_partner(contract: Contract, actor: Actor) -> ToPartner:
     )
 
 
-def _send(contract: Contract, document: Any, actor: Actor, now: datetime) -> None:
+def send(contract: Contract, document: Any, actor: Actor, now: datetime) -> None:
     letter_send(
         actor=actor,
         procurement=contract.procurement,
@@ -78,7 +78,7 @@ def gate_letters(review: GateReview, actor: Actor, now: datetime, citation: str)
     """Each reviewed partner's letter: its decision, its reasons, its verdicts and spend."""
     gates: GatesSection = section(review.partnership.procurement.design, "gates")
     for decided in review.decisions.select_related("contract__partner", "contract__procurement"):
-        _send(decided.contract, _gate(review, decided, actor, gates, citation), actor, now)
+        send(decided.contract, _gate(review, decided, actor, gates, citation), actor, now)
 
 
 def _gate(
@@ -137,7 +137,7 @@ def purchase_letter(
             " indicators.",
         )
     )
-    _send(contract, document, actor, now)
+    send(contract, document, actor, now)
 
 
 def _claim(claim: Claim, names: dict[str, str], actor: Actor) -> claim_letter.Claim:
@@ -183,7 +183,7 @@ def claim_decision_letter(
         ),
     }
     if claim.status in documents:
-        _send(claim.contract, documents[claim.status](), actor, now)
+        send(claim.contract, documents[claim.status](), actor, now)
 
 
 def change_letter(
@@ -210,4 +210,4 @@ def change_letter(
             version=changed.version.number,
         )
     )
-    _send(changed.contract, document, actor, now)
+    send(changed.contract, document, actor, now)

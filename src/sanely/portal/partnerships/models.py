@@ -410,3 +410,29 @@ class PerformanceAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"Assessment of {self.contract_id} on {self.assessed_on}"
+
+
+class TerminationNotice(models.Model):
+    """
+    The authority's notice to a partner that it intends to end the contract other than at a
+    gate (a ground the law implies, such as PA 2023 s.78, or the contract's own terms), with
+    the ground, the reasons and the time given for representations.
+    """
+
+    contract = models.ForeignKey("award.Contract", on_delete=models.PROTECT, related_name="+")
+    route = models.CharField(max_length=20)
+    ground = models.CharField(max_length=60, blank=True)
+    reasons = models.TextField()
+    notified_on = models.DateField()
+    representations_by = models.DateField()
+    subcontracting_opportunity_given = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["contract_id", "notified_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Notice of intention to end {self.contract_id}"

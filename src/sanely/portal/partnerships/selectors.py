@@ -40,6 +40,7 @@ from .models import (
     Phase,
     PlanVersion,
     Target,
+    TerminationNotice,
 )
 
 
@@ -347,3 +348,7 @@ def observations_of(contract: Contract) -> QuerySet[Observation]:
 
 def assessments_of(contract: Contract) -> QuerySet[PerformanceAssessment]:
     return PerformanceAssessment.objects.filter(contract=contract)
+
+
+def termination_notices_of(contract: Contract) -> QuerySet[TerminationNotice]:
+    return TerminationNotice.objects.filter(contract=contract)

@@ -19,6 +19,12 @@ urlpatterns = [
     path("contracts/<int:contract_id>/changes", views.change, name="change"),
     path("contracts/<int:contract_id>/observations", views.observation, name="observation"),
     path("contracts/<int:contract_id>/assessments", views.assessment, name="assessment"),
+    path(
+        "contracts/<int:contract_id>/termination-notices",
+        views.termination_notice,
+        name="termination_notice",
+    ),
+    path("contracts/<int:contract_id>/termination", views.termination, name="termination"),
     path("procurements/<int:procurement_id>/claims", views.claims, name="claims"),
     path("procurements/<int:procurement_id>/claims.csv", views.claims_csv, name="claims_csv"),
     path("claims/<int:claim_id>/decision", views.claim_decide, name="claim_decide"),

@@ -82,6 +82,7 @@ def _plan_page(
         "observations": list(selectors.observations_of(contract)),
         "assessments": list(selectors.assessments_of(contract)),
         "ratings": Rating.choices,
+        "termination_notices": list(selectors.termination_notices_of(contract)),
         **errors_context(error=error),
     }
     return render(request, "partnerships/plan.html", context, status=_status(error))
@@ -541,4 +542,41 @@ def assessment(request: HttpRequest, contract_id: int) -> HttpResponse:
     except ApplicationError as refused:
         return _plan_page(request, contract_id, refused)
     messages.success(request, "The performance assessment is recorded.")
+    return redirect("partnerships:plan", contract_id=contract_id)
+
+
+@require_POST
+@login_required
+@page_guard
+def termination_notice(request: HttpRequest, contract_id: int) -> HttpResponse:
+    try:
+        services.termination_notify(
+            actor=page_actor(request),
+            contract_id=contract_id,
+            route=request.POST.get("route", ""),
+            ground=request.POST.get("ground", ""),
+            reasons=request.POST.get("reasons", ""),
+            representations_by=_required_day(request, "representations_by"),
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _plan_page(request, contract_id, refused)
+    messages.success(request, "The partner has been told, with the time it has to answer.")
+    return redirect("partnerships:plan", contract_id=contract_id)
+
+
+@require_POST
+@login_required
+@page_guard
+def termination(request: HttpRequest, contract_id: int) -> HttpResponse:
+    try:
+        services.contract_terminate(
+            actor=page_actor(request),
+            contract_id=contract_id,
+            justification=request.POST.get("justification", ""),
+            now=now(),
+        )
+    except ApplicationError as refused:
+        return _plan_page(request, contract_id, refused)
+    messages.success(request, "The contract has ended.")
     return redirect("partnerships:plan", contract_id=contract_id)

@@ -12,6 +12,7 @@ from .claims import claim_answer, claim_approve, claim_pay, claim_query, claim_r
 from .evidence import evidence_submit, evidence_validate
 from .gates import GateChoice, gate_decide, gate_open, gate_report_submit
 from .performance import assessment_record, observation_record
+from .termination import contract_terminate, termination_notify
 
 __all__ = [
     "GateChoice",
@@ -25,6 +26,7 @@ __all__ = [
     "claim_reject",
     "claim_submit",
     "contract_change",
+    "contract_terminate",
     "evidence_submit",
     "evidence_validate",
     "gate_decide",
@@ -34,4 +36,5 @@ __all__ = [
     "partnership_begin",
     "partnership_begin_on_conclusion",
     "spec_fingerprint",
+    "termination_notify",
 ]

@@ -32,6 +32,7 @@ from ..law import citation_for, contract_facts, decide
 from ..models import ContractEnd, GateDecision, GateReview, Outcome, Partnership
 from ..progress import PhaseProgress, plan_progress
 from ..selectors import May, access_contract, live_contracts, plan_of
+from .ending import record_end
 from .purchase import purchase_evidence
 
 
@@ -348,36 +349,9 @@ def _instalment_keys(plan: Any) -> set[str]:
 def _end(
     contract: Contract, gate_option: str, reasons: str, now: datetime, justification: str
 ) -> ContractEnd:
-    """End the contract at the gate, judged by the contract engine, which dates the notice."""
+    """End the contract at the gate, on the option the documents announced."""
     ending = procedure.Ending(
         route="gate", ended_on=uk_date(now), gate_decision=gate_option, targets_assessed=True
     )
-    decision = decide(
-        contract, contract_events.END_CONTRACT, ending, now, justification=justification
-    )
-    notice = next((d for d in decision.dues if d.due_on is not None), None)
-    ended = ContractEnd.objects.create(
-        contract=contract,
-        how=f"At a gate review: {procedure.GATE_DECISIONS[gate_option]}",
-        reasons=reasons.strip(),
-        ended_on=ending.ended_on,
-        notice_due_on=notice.due_on if notice else None,
-        notice_rule=f"{notice.what}: {notice.when} ({notice.citation})" if notice else "",
-        recorded_at=now,
-    )
-    audit_record(
-        action=events.CONTRACT_ENDED,
-        subject=ended,
-        now=now,
-        organisation=contract.procurement.organisation,
-        payload={
-            "contract": contract.pk,
-            "how": ended.how,
-            "ended_on": str(ended.ended_on),
-            "dues": [
-                {"what": d.what, "due_on": str(d.due_on) if d.due_on else None, "rule": d.rule}
-                for d in decision.dues
-            ],
-        },
-    )
-    return ended
+    how = f"At a gate review: {procedure.GATE_DECISIONS[gate_option]}"
+    return record_end(contract, ending, how, reasons, now, justification)
