@@ -7,8 +7,8 @@ from cast import NOW
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from sanely.portal.audit.models import AuditEvent, AuditTrailIsAppendOnly
 from sanely.portal.audit.chain import event_hash
+from sanely.portal.audit.models import AuditEvent, AuditTrailIsAppendOnly
 from sanely.portal.audit.services import PublishedHead, audit_record, audit_verify
 
 pytestmark = pytest.mark.django_db
@@ -210,8 +210,8 @@ def test_a_rewritten_and_rehashed_trail_fails_only_against_its_published_head(tm
 
 
 def test_events_removed_after_the_published_head_are_found(tmp_path):
-    first, second, third = record_three()
-    package = _package_with_head(tmp_path, third)
+    _first, second, third = record_three()
+    _package_with_head(tmp_path, third)
     with behind_the_applications_back() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [third.pk])
         cursor.execute("UPDATE audit_chainhead SET sequence = 2, hash = %s", [second.hash])

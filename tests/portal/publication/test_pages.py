@@ -8,12 +8,10 @@ import re
 import pytest
 from django.test import Client
 from portal.award.isolation import world
-from portal.publication.world import fact, published, run
+from portal.publication.world import abandon, fact, keep_back, published, run, withhold_value
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.core.clock import now
-from sanely.portal.procurements.actions import Action
-from sanely.portal.procurements.services import procurement_act
 from sanely.portal.publication.models import FactStatus, Withholding
 from sanely.portal.publication.services import fact_review
 
@@ -71,25 +69,8 @@ def test_a_procurements_page_tells_its_story_without_our_identifiers(wessex):
 def test_withheld_information_is_announced_with_its_ground(wessex):
     w = world(wessex, concluded=False)
     run(w.procurement_id)
-    lead = wessex.actor(Role.PROCUREMENT_LEAD)
-    fact_review(
-        actor=lead,
-        fact_id=fact(w.procurement_id, "award-1").pk,
-        publish=True,
-        withhold=["awards.value"],
-        ground="pa-sensitive-commercial",
-        explanation="It would show the partner's pricing.",
-        now=now(),
-    )
-    fact_review(
-        actor=lead,
-        fact_id=fact(w.procurement_id, "award-2").pk,
-        publish=False,
-        ground="pa-national-security",
-        explanation="Protected site.",
-        announced=False,
-        now=now(),
-    )
+    withhold_value(wessex, w.procurement_id)
+    keep_back(wessex, w.procurement_id)
     run(w.procurement_id)
     ocid = f"ocds-s4n3ly-{w.record.procurement.reference}"
     page = text(Client().get(f"/open/{ocid}/"))
@@ -103,13 +84,7 @@ def test_withheld_information_is_announced_with_its_ground(wessex):
 
 def test_a_cancelled_procurement_says_so_with_its_notice(wessex):
     w = world(wessex, notified=False, concluded=False)
-    procurement_act(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD),
-        procurement_id=w.procurement_id,
-        event="abandon",
-        action=Action(evidence="No tender met the minimum requirements."),
-        now=now(),
-    )
+    abandon(wessex, w.procurement_id, "No tender met the minimum requirements.")
     run(w.procurement_id)
     fact_review(
         actor=wessex.actor(Role.PROCUREMENT_LEAD),

@@ -7,18 +7,16 @@ published release validates, and a published release is never changed.
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from portal.award.isolation import world
-from portal.publication.world import fact, published, run
-
 from ocds.partnership import SCHEMA_DIR
+from portal.award.isolation import world
+from portal.publication.world import abandon, fact, keep_back, published, run, withhold_value
+
 from sanely import ocds
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.audit.services import audit_verify
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from sanely.portal.procurements.actions import Action
-from sanely.portal.procurements.services import procurement_act
 from sanely.portal.publication import events
 from sanely.portal.publication.models import (
     Fact,
@@ -103,16 +101,7 @@ def test_a_held_release_is_published_once_the_schemas_are_there(wessex, settings
 def test_publishing_with_a_field_withheld_on_a_lawful_ground(wessex):
     w = world(wessex, concluded=False)
     run(w.procurement_id)
-    award = fact(w.procurement_id, "award-1")
-    fact_review(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD),
-        fact_id=award.pk,
-        publish=True,
-        withhold=["awards.value"],
-        ground="pa-sensitive-commercial",
-        explanation="It would show the partner's pricing to the other partner.",
-        now=now(),
-    )
+    award = withhold_value(wessex, w.procurement_id)
     assert FactStatus.QUEUED == fact(w.procurement_id, "award-1").status
     run(w.procurement_id)
     release = Release.objects.get(fact=award)
@@ -131,16 +120,7 @@ def test_publishing_with_a_field_withheld_on_a_lawful_ground(wessex):
 def test_keeping_a_whole_release_back(wessex):
     w = world(wessex, concluded=False)
     run(w.procurement_id)
-    award = fact(w.procurement_id, "award-2")
-    fact_review(
-        actor=wessex.actor(Role.COMMISSIONER),
-        fact_id=award.pk,
-        publish=False,
-        ground="pa-national-security",
-        explanation="The partner's site is a protected location.",
-        announced=False,
-        now=now(),
-    )
+    award = keep_back(wessex, w.procurement_id)
     run(w.procurement_id)
     assert FactStatus.SUPPRESSED == fact(w.procurement_id, "award-2").status
     assert not Release.objects.filter(fact=award).exists()
@@ -231,13 +211,7 @@ def test_a_lifecycle_action_queues_the_worker_after_its_commit(
 ):
     w = world(wessex, notified=False, concluded=False)
     with django_capture_on_commit_callbacks(execute=True):
-        procurement_act(
-            actor=wessex.actor(Role.PROCUREMENT_LEAD),
-            procurement_id=w.procurement_id,
-            event="abandon",
-            action=Action(evidence="No tender met the minimum requirements."),
-            now=now(),
-        )
+        abandon(wessex, w.procurement_id)
     assert FactStatus.AWAITING_REVIEW == fact(w.procurement_id, "cancellation").status
     assert FactStatus.PUBLISHED == fact(w.procurement_id, "tender").status
     with django_capture_on_commit_callbacks(execute=True):
@@ -274,7 +248,11 @@ def test_published_releases_are_never_changed(wessex):
 def test_postgresql_refuses_changes_to_published_releases(wessex, statement):
     published(wessex, concluded=False)
     count = Release.objects.count()
-    with transaction.atomic(), connection.cursor() as cursor:
-        with pytest.raises(DatabaseError, match="final"), transaction.atomic():
-            cursor.execute(statement)
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        pytest.raises(DatabaseError, match="final"),
+        transaction.atomic(),
+    ):
+        cursor.execute(statement)
     assert count == Release.objects.count()

@@ -11,14 +11,13 @@ import pytest
 from competition import PCR_COMMENCED_ON, procurement_at
 from portal.award.isolation import world
 from portal.award.record import evaluated
+from portal.publication.world import abandon
 from portal.tenders.sealed_files import upload
 
 from sanely.ocds import facts as f
 from sanely.portal.accounts.models import Role
 from sanely.portal.award.services import award_notify, contracts_conclude
 from sanely.portal.core.clock import now
-from sanely.portal.procurements.actions import Action
-from sanely.portal.procurements.services import procurement_act
 from sanely.portal.publication.services import context_of
 from sanely.portal.publication.sources import (
     NOT_OPEN_DATA,
@@ -145,7 +144,8 @@ def test_one_award_per_partner_with_the_uk6_and_counts_only(wessex):
     award = awards[0]
     assert ("award-1", "award-1") == (award.id, award.award_id)
     assert "UK6" == award.documents[0].notice_type
-    assert award.standstill is not None and award.standstill.end > award.date
+    assert award.standstill is not None
+    assert award.standstill.end > award.date
     assert award.assessment_summaries_sent is not None
     assert {"bids": 3, "finalStageBids": 3, "smeFinalStageBids": 0, "vcseFinalStageBids": 0} == {
         s.measure: s.value for s in award.bid_statistics
@@ -235,15 +235,7 @@ def test_revisions_of_the_documents_are_tender_amendments(wessex):
 def test_a_procurement_terminated_before_award_is_cancelled_with_its_notice(wessex):
     procurement = world(wessex, notified=False, concluded=False).record.procurement
     assert [] == found(procurement, "cancellation")
-    procurement_act(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD),
-        procurement_id=procurement.pk,
-        event="abandon",
-        action=Action(
-            evidence="No tender met the minimum requirements.", justification="Recorded."
-        ),
-        now=now(),
-    )
+    abandon(wessex, procurement.pk, "No tender met the minimum requirements.")
     [cancelled] = found(procurement, "cancellation")
     assert "No tender met the minimum requirements." == cancelled.reason
     assert ("UK12", "tenderCancellationNotice") == (
@@ -254,13 +246,7 @@ def test_a_procurement_terminated_before_award_is_cancelled_with_its_notice(wess
 
 def test_a_procurement_abandoned_while_drafting_publishes_nothing(wessex):
     unpublished = draft(wessex)
-    procurement_act(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD),
-        procurement_id=unpublished.pk,
-        event="abandon",
-        action=Action(justification="Recorded."),
-        now=now(),
-    )
+    abandon(wessex, unpublished.pk)
     assert [] == found(unpublished, "cancellation")
 
 
