@@ -18,7 +18,10 @@ PURE_COMMANDS: dict[str, tuple[str, str]] = {
     "deadline": ("sanely.procedure.cli", "compute a statutory deadline"),
     "rulebook": ("sanely.procedure.rulebook_cli", "lint rulebooks and write their docs"),
     "vault": ("sanely.vault.cli", "verify a submission receipt offline"),
-    "ocds": ("sanely.ocds.cli", "compile or validate open contracting data (OCDS)"),
+    "ocds": (
+        "sanely.ocds.cli",
+        "compile or validate open contracting data (OCDS); `export DIR` writes what is published",
+    ),
 }
 
 # command -> (Django management command, one line of help)
@@ -30,6 +33,13 @@ PORTAL_COMMANDS: dict[str, tuple[str, str]] = {
     "createuser": ("sanely_createuser", "create a user with a membership and role"),
     "audit": ("sanely_audit", "verify the hash-chained audit trail"),
     "check": ("check", "check the configuration (add --deploy for production)"),
+}
+
+
+# (command, first argument) -> Django management command: the subcommands of a pure command
+# that read the portal's database.
+PORTAL_SUBCOMMANDS: dict[tuple[str, str], str] = {
+    ("ocds", "export"): "sanely_ocds_export",
 }
 
 
@@ -58,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(usage())
         return 0
     name, rest = args[0], args[1:]
+    if rest and (name, rest[0]) in PORTAL_SUBCOMMANDS:
+        return run_portal_command(PORTAL_SUBCOMMANDS[name, rest[0]], rest[1:])
     if name in PURE_COMMANDS:
         module = importlib.import_module(PURE_COMMANDS[name][0])
         status: int = module.main(rest)

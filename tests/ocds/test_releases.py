@@ -199,11 +199,13 @@ def test_optional_parts_are_left_out_when_absent() -> None:
         ),
     ]
     bare += [
-        dataclasses.replace(bare[1], id="t2", submission_terms=None),
+        dataclasses.replace(bare[1], id="t2", submission_terms=None, main_category=None),
         dataclasses.replace(bare[4], id="c2", kpis=()),
     ]
     releases = [build_release("ocds-s4n3ly", PROCUREMENT, fact) for fact in bare]
     assert "submissionTerms" not in releases[7].release["tender"]
+    assert "goods" == releases[1].release["tender"]["mainProcurementCategory"]
+    assert "mainProcurementCategory" not in releases[7].release["tender"]
     assert "agreedMetrics" not in releases[8].release["contracts"][0]
     assert "budget" not in releases[0].release["planning"]
     assert "Urgent" == releases[0].release["planning"]["noEngagementNoticeRationale"]

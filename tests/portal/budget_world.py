@@ -3,7 +3,8 @@ The world of tests/portal/test_query_budgets.py, at a scale: Wessex with `scale`
 people, tokens, assessments and procurements, and a competition at every stage (selection,
 negotiation, evaluation, award) whose 3 x `scale` suppliers each have their requests, marks,
 meetings, questions, consents, tenders, scores, prices, outcomes, letters and contracts.
-Built through the services (the audit trail grows with it) by the existing test helpers.
+Built through the services (the audit trail grows with it) by the existing test helpers; the
+awarded procurements' open data is published.
 """
 
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ from sanely.portal.partnerships.services import (
 from sanely.portal.pilots.services import assessment_request, assessment_run
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_create
+from sanely.portal.publication.models import Fact, FactStatus, Release
+from sanely.portal.publication.services import fact_review, publication_run
 from sanely.portal.tenders.services import (
     round_opening_confirm,
     round_opening_request,
@@ -87,6 +90,8 @@ class World:
     contract: Contract
     letter: Letter
     gate: GateReview
+    ocid: str
+    review_fact_id: int
     _clients: dict[tuple[str, str, bool], Client] = field(default_factory=dict)
 
     @property
@@ -120,6 +125,7 @@ def build(scale: int) -> World:
     evaluation = _evaluation(wessex, suppliers, people)
     award, contract, letter = _award(wessex, suppliers, scale)
     gate = _partnership(wessex, suppliers[0], contract, scale)
+    ocid, review_fact_id = _published(wessex, award)
     return World(
         scale,
         wessex,
@@ -135,6 +141,8 @@ def build(scale: int) -> World:
         contract,
         letter,
         gate,
+        ocid,
+        review_fact_id,
     )
 
 
@@ -421,6 +429,22 @@ def _award(wessex: Org, suppliers: list[Org], scale: int) -> tuple[Procurement, 
         for i in range(scale)
     ]
     return procurement, contracts[0], letters[0]
+
+
+def _published(wessex: Org, award: Procurement) -> tuple[str, int]:
+    """
+    Every concluded procurement's open data published, but for one award of `award` left
+    waiting for review; its ocid and that fact.
+    """
+    lead = wessex.actor(Role.PROCUREMENT_LEAD)
+    for procurement in Procurement.objects.filter(reference__startswith="IP-BUDGET-AWARD"):
+        publication_run(procurement_id=procurement.pk, now=now())
+        for fact in Fact.objects.filter(procurement=procurement, status=FactStatus.AWAITING_REVIEW):
+            if (procurement, fact.key) != (award, "award-2"):
+                fact_review(actor=lead, fact_id=fact.pk, publish=True, now=now())
+        publication_run(procurement_id=procurement.pk, now=now())
+    waiting = Fact.objects.get(procurement=award, key="award-2")
+    return Release.objects.filter(procurement=award).first().ocid, waiting.pk
 
 
 def _concluded(

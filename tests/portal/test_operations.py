@@ -179,6 +179,8 @@ def test_production_uses_secure_cookies(tmp_path):
             "SANELY_SECRET_KEY": "x" * 50,
             "SANELY_VAULT_MASTER_KEY": vault.master_key_generate(),
             "SANELY_RECEIPT_SIGNING_KEY": vault.signing_key_generate().private_pem.decode(),
+            "SANELY_OCDS_OCID_PREFIX": "ocds-abc123",
+            "SANELY_PUBLIC_URL": "https://partnerships.example.gov.uk",
             "SANELY_DATA_DIR": str(tmp_path),
         }
     )

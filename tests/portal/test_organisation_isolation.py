@@ -12,6 +12,7 @@ from portal.award.isolation import AWARD_CASES, AWARD_PUBLIC
 from portal.evaluation.isolation import EVALUATION_CASES, EVALUATION_PUBLIC
 from portal.negotiation.isolation import NEGOTIATION_CASES, NEGOTIATION_PUBLIC
 from portal.partnerships.isolation import PARTNERSHIPS_CASES, PARTNERSHIPS_PUBLIC
+from portal.publication.isolation import PUBLICATION_CASES, PUBLICATION_PUBLIC
 from portal.routes import route_names
 from portal.selection.isolation import SELECTION_CASES, SELECTION_PUBLIC
 from portal.tenders.isolation import TENDERS_CASES, TENDERS_PUBLIC
@@ -40,6 +41,7 @@ NO_ORGANISATION_DATA = {
     **EVALUATION_PUBLIC,
     **AWARD_PUBLIC,
     **PARTNERSHIPS_PUBLIC,
+    **PUBLICATION_PUBLIC,
 }
 
 
@@ -459,6 +461,7 @@ CASES = {
     **EVALUATION_CASES,
     **AWARD_CASES,
     **PARTNERSHIPS_CASES,
+    **PUBLICATION_CASES,
 }
 
 

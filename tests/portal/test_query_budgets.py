@@ -199,6 +199,19 @@ CASES: dict[str, Case] = {
         lambda w: f"/partnerships/procurements/{w.contract.procurement_id}/claims.csv",
         Role.FINANCE_OFFICER,
     ),
+    # Open data: the list grows with the procurements published, the feed with their releases.
+    "publication:search": Case(lambda w: "/open/", who="nobody"),
+    "publication:procurement": Case(lambda w: f"/open/{w.ocid}/", who="nobody", grows=False),
+    "publication:notice": Case(
+        lambda w: f"/open/{w.ocid}/notices/award-1", who="nobody", grows=False
+    ),
+    "ocds:releases": Case(lambda w: "/ocds/releases", who="nobody"),
+    "ocds:record": Case(lambda w: f"/ocds/records/{w.ocid}", who="nobody", grows=False),
+    "ocds:bulk": Case(lambda w: "/ocds/releases.jsonl.gz", who="nobody"),
+    "publication:facts": page(lambda w: f"/publication/procurements/{_award(w)}/", grows=False),
+    "publication:review": page(
+        lambda w: f"/publication/facts/{w.review_fact_id}/review", grows=False
+    ),
     # API lists
     # A token acts in one organisation: it lists that one membership.
     "api:me": api(lambda w: "/me", COMMISSIONER, grows=False),
@@ -261,6 +274,9 @@ CASES: dict[str, Case] = {
     "api:evaluation_ranking": api(lambda w: f"/evaluation/procurements/{_eval(w)}/ranking"),
     "api:award_detail": api(lambda w: f"/award/procurements/{_award(w)}"),
     "api:award_report": api(lambda w: f"/award/procurements/{_award(w)}/report"),
+    "api:publication_facts": api(
+        lambda w: f"/publication/procurements/{_award(w)}/facts", grows=False
+    ),
     "api:award_partner_contract_list": supplier_api(
         lambda w: f"/award/contracts?organisation_id={_kestrel(w)}"
     ),
@@ -371,6 +387,7 @@ NOT_A_PAGE_NOR_A_LIST = {
     "api:award_notify": _POST,
     "api:award_contracts_conclude": _POST,
     "api:award_contract_detail": _ONE,
+    "api:publication_review": _POST,
 }
 
 
@@ -390,8 +407,10 @@ def _measure(case: Case, world: World) -> Measured:
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
+        # A streamed download reads its rows while it is sent: count those queries too.
+        body = b"".join(response.streaming_content) if response.streaming else response.content
     sql = tuple(q["sql"] for q in captured.captured_queries)
-    return Measured(response.status_code, len(sql), len(response.content), sql)
+    return Measured(response.status_code, len(sql), len(body), sql)
 
 
 @pytest.fixture(scope="module")

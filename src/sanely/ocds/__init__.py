@@ -19,6 +19,7 @@ from sanely.ocds._errors import (
     SchemaUnavailable,
     WithholdingRefused,
 )
+from sanely.ocds._extensions import extension_url
 from sanely.ocds._package import (
     AuditHead,
     PublicationConfig,
@@ -47,6 +48,7 @@ __all__ = [
     "build_record",
     "build_record_package",
     "build_release",
+    "extension_url",
     "merge_rules",
     "ocid",
     "validate_package",

@@ -84,3 +84,8 @@ EXTENSIONS: dict[str, Extension] = {
 }
 
 BY_URL: dict[str, Extension] = {extension.url: extension for extension in EXTENSIONS.values()}
+
+
+def extension_url(name: str) -> str:
+    """The pinned URL a package declares for the extension sanely calls `name`."""
+    return EXTENSIONS[name].url

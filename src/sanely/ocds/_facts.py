@@ -240,11 +240,11 @@ class Tender(_Event):
     description: str
     value: Money
     procedure_details: str
-    main_category: ProcedureCategory
     tender_period: Period
     lots: tuple[Lot, ...]
     # Requests to participate close here (a selective procedure's first deadline; UK ext).
     expression_of_interest_deadline: datetime | None = None
+    main_category: ProcedureCategory | None = None
     selection_criteria: tuple[SelectionCriterion, ...] = ()
     submission_terms: SubmissionTerms | None = None
     documents: tuple[Document, ...] = ()

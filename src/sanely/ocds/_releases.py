@@ -221,10 +221,11 @@ def _tender(b: _Builder, fact: f.Tender) -> Built:
         "value": value(fact.value),
         "procurementMethod": "selective",
         "procurementMethodDetails": fact.procedure_details,
-        "mainProcurementCategory": fact.main_category,
         "tenderPeriod": period(fact.tender_period),
         "lots": [_lot(b, lot) for lot in fact.lots],
     }
+    if fact.main_category is not None:
+        tender["mainProcurementCategory"] = fact.main_category
     if fact.expression_of_interest_deadline is not None:
         tender["expressionOfInterestDeadline"] = date(fact.expression_of_interest_deadline)
         b.uses.add("uk")

@@ -1,3 +1,4 @@
+import json
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -6,8 +7,9 @@ from cast import NOW
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from sanely.portal.audit.chain import event_hash
 from sanely.portal.audit.models import AuditEvent, AuditTrailIsAppendOnly
-from sanely.portal.audit.services import audit_record, audit_verify
+from sanely.portal.audit.services import PublishedHead, audit_record, audit_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +152,82 @@ def test_an_event_rolls_back_with_the_write_it_records():
         write_that_fails()
     assert 3 == AuditEvent.objects.count()
     assert audit_verify().intact
+
+
+def _package_with_head(tmp_path, event):
+    """A kept copy of an open-data package, carrying the head as it was published."""
+    path = tmp_path / "package.json"
+    head = {"sequence": event.sequence, "hash": event.hash, "hashAlgorithm": "sha-256"}
+    path.write_text(json.dumps({"uri": "https://x.example", "auditChainHead": head}))
+    return path
+
+
+def _rewrite_from(sequence, payload):
+    """Change one event and recompute every hash after it and the head, as someone with full
+    database access could: the chain verifies on its own, only a published head tells."""
+    previous = AuditEvent.objects.get(sequence=sequence - 1).hash
+    with behind_the_applications_back() as cursor:
+        for event in AuditEvent.objects.filter(sequence__gte=sequence).order_by("sequence"):
+            fields = {
+                "sequence": event.sequence,
+                "at": event.at,
+                "actor_id": event.actor_id,
+                "organisation_id": event.organisation_id,
+                "authority_id": event.authority_id,
+                "action": event.action,
+                "subject_type": event.subject_type,
+                "subject_id": event.subject_id,
+                "payload": payload if event.sequence == sequence else event.payload,
+                "previous_hash": previous,
+            }
+            previous = event_hash(**fields)
+            cursor.execute(
+                "UPDATE audit_auditevent SET payload = %s, previous_hash = %s, hash = %s"
+                " WHERE id = %s",
+                [json.dumps(fields["payload"]), fields["previous_hash"], previous, event.pk],
+            )
+        cursor.execute("UPDATE audit_chainhead SET hash = %s", [previous])
+
+
+def test_verify_against_a_published_head_proves_nothing_before_it_changed(tmp_path, capsys):
+    *_, third = record_three()
+    package = _package_with_head(tmp_path, third)
+    audit_record(action="thing.later", subject=("thing", 4), now=NOW + timedelta(hours=1))
+    call_command("sanely_audit", "verify", "--against", str(package))
+    out = capsys.readouterr().out
+    assert "intact: 4 events" in out
+    assert "#3 still has the hash published" in out
+
+
+def test_a_rewritten_and_rehashed_trail_fails_only_against_its_published_head(tmp_path):
+    *_, third = record_three()
+    package = _package_with_head(tmp_path, third)
+    _rewrite_from(2, {"n": 99})
+    assert audit_verify().intact  # consistent on its own
+    with pytest.raises(CommandError, match=r"\(#3\): its hash is not the one published") as error:
+        call_command("sanely_audit", "verify", "--against", str(package))
+    assert 1 == error.value.returncode
+
+
+def test_events_removed_after_the_published_head_are_found(tmp_path):
+    _first, second, third = record_three()
+    _package_with_head(tmp_path, third)
+    with behind_the_applications_back() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [third.pk])
+        cursor.execute("UPDATE audit_chainhead SET sequence = 2, hash = %s", [second.hash])
+    assert audit_verify().intact
+    report = audit_verify(PublishedHead(third.sequence, third.hash))
+    assert "ends at event #2, before the published head #3" in report.problem
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("not json", "cannot read it as JSON"), ('{"releases": []}', "no audit-chain head")],
+)
+def test_a_file_without_a_head_is_refused_by_name(tmp_path, content, message):
+    record_three()
+    path = tmp_path / "kept.json"
+    path.write_text(content)
+    with pytest.raises(CommandError, match=message) as error:
+        call_command("sanely_audit", "verify", "--against", str(path))
+    assert 2 == error.value.returncode

@@ -113,14 +113,43 @@ def _event_problem(event: AuditEvent, expected_sequence: int, expected_previous:
     return ""
 
 
-def audit_verify() -> ChainReport:
-    """Walk the whole chain in order and report the first event that breaks it."""
+@dataclass(frozen=True)
+class PublishedHead:
+    """A head of the chain as it was published (e.g. in an open-data package)."""
+
+    sequence: int
+    hash: str
+
+
+def _unlike_published(event: AuditEvent, against: PublishedHead | None) -> str:
+    if against is None or event.sequence != against.sequence or event.hash == against.hash:
+        return ""
+    return (
+        "its hash is not the one published for it: the trail up to it was rewritten after it"
+        " was published"
+    )
+
+
+def audit_verify(against: PublishedHead | None = None) -> ChainReport:
+    """
+    Walk the whole chain in order and report the first event that breaks it. Given a head
+    published earlier, also prove that the chain up to it is the one published then: its event
+    still has the published hash, which covers every event before it.
+    """
     expected_previous, checked = GENESIS_HASH, 0
     for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000):
-        problem = _event_problem(event, checked + 1, expected_previous)
+        problem = _event_problem(event, checked + 1, expected_previous) or _unlike_published(
+            event, against
+        )
         if problem:
             return ChainReport(checked, event.pk, event.sequence, problem)
         expected_previous, checked = event.hash, checked + 1
+    if against is not None and checked < against.sequence:
+        return ChainReport(
+            checked,
+            problem=f"the chain ends at event #{checked}, before the published head"
+            f" #{against.sequence} (events were removed after it was published)",
+        )
     head = ChainHead.objects.filter(pk=1).first()
     head_sequence, head_hash = (head.sequence, head.hash) if head else (0, GENESIS_HASH)
     if (head_sequence, head_hash) != (checked, expected_previous):

@@ -13,7 +13,11 @@ from sanely.portal.procurements.selectors import procurements_readable
 
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     """The service navigation: what this person can reach, decided by the apps' selectors."""
-    items = [("Home", reverse("home")), ("Opportunities", reverse("tenders:opportunities"))]
+    items = [
+        ("Home", reverse("home")),
+        ("Opportunities", reverse("tenders:opportunities")),
+        ("Open data", reverse("publication:search")),
+    ]
     user = request.user
     if user.is_authenticated:
         actor = Actor.for_session(user)

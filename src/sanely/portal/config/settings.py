@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "sanely.portal.evaluation",
     "sanely.portal.award",
     "sanely.portal.partnerships",
+    "sanely.portal.publication",
     "sanely.portal.demo",
 ]
 
@@ -269,6 +270,28 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Open contracting data (docs/publication.md). The ocid prefix is the one the Open Contracting
+# Partnership registered for this publisher; the public address makes the absolute links in
+# releases and notices; the OCDS schemas are read from a folder (never downloaded), laid out as
+# the reference copy: standard-1.1.5/ and extensions/<name>/.
+OCDS_OCID_PREFIX = os.environ.get("SANELY_OCDS_OCID_PREFIX", "" if PRODUCTION else "ocds-s4n3ly")
+PUBLIC_URL = os.environ.get("SANELY_PUBLIC_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not (OCDS_OCID_PREFIX and PUBLIC_URL):
+    raise ImproperlyConfigured(
+        "SANELY_OCDS_OCID_PREFIX (the prefix registered with the Open Contracting Partnership)"
+        " and SANELY_PUBLIC_URL (the service's public address) must be set when"
+        " SANELY_ENV=production."
+    )
+OCDS_SCHEMA_DIR = Path(
+    os.environ.get("SANELY_OCDS_SCHEMA_DIR", REPO_DIR.parent / "shared" / "ocds")
+).resolve()
+OCDS_PUBLISHER = {
+    "name": os.environ.get("SANELY_OCDS_PUBLISHER_NAME", AUTHORITY_NAME or SERVICE_NAME),
+    "scheme": os.environ.get("SANELY_OCDS_PUBLISHER_SCHEME", ""),
+    "uid": os.environ.get("SANELY_OCDS_PUBLISHER_UID", ""),
+}
+OCDS_PUBLICATION_POLICY = os.environ.get("SANELY_OCDS_PUBLICATION_POLICY", "")
 
 NOTIFY_API_KEY = os.environ.get("SANELY_NOTIFY_API_KEY", "")
 NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("SANELY_NOTIFY_TEMPLATE_ID", "")

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from sanely.portal.procurements import views as procurements_views
+from sanely.portal.publication.urls import feed_patterns
 from sanely.portal.tenders import views as tenders_views
 from sanely.portal.web import views as web_views
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("evaluation/", include("sanely.portal.evaluation.urls")),
     path("award/", include("sanely.portal.award.urls")),
     path("partnerships/", include("sanely.portal.partnerships.urls")),
+    path("", include("sanely.portal.publication.urls")),
+    path("ocds/", include(feed_patterns)),
 ]
 
 handler400 = "sanely.portal.web.views.bad_request"

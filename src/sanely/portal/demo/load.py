@@ -12,6 +12,7 @@ from sanely.portal.accounts.models import Membership, Organisation, Role, User
 from sanely.portal.accounts.services import membership_add, organisation_create, user_create
 from sanely.portal.demo.pilots import demo_evidence
 from sanely.portal.demo.procurements import demo_procurements
+from sanely.portal.demo.publication import demo_publication
 from sanely.portal.demo.tenders import demo_tenders
 
 from .competition import demo_competitions
@@ -130,4 +131,5 @@ def demo_load(*, now: datetime) -> list[tuple[str, str, str]]:
     demo_procurements(now=now)
     demo_tenders(now=now)
     demo_competitions(now=now)
+    demo_publication(now=now)
     return logins

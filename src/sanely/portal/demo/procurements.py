@@ -1,12 +1,12 @@
 """
 Demo procurements under three regimes and in several states, with dates relative to `now`:
 Wessex County Council under the Procurement Act 2023 (one drafting, one open for requests, one
-in standstill) and under PCR 2015 (commenced in 2024: one negotiating its second round of
-tenders, one in moderation), and NHS Lothian under PCSR 2015 (requests open). The competition
-of the later-stage ones is played by `demo/competition.py`. Each design is a data file,
-designs/<reference>.json, that a test validates and test fixtures load. Each procurement is
-found by its reference first, so loading twice changes nothing. Its history is played through
-the same services as a person would use, at the moments it happened.
+in standstill, one terminated without award) and under PCR 2015 (commenced in 2024: one
+negotiating its second round of tenders, one in moderation), and NHS Lothian under PCSR 2015
+(requests open). The competition of the later-stage ones is played by `demo/competition.py`.
+Each design is a data file, designs/<reference>.json, that a test validates and test fixtures
+load. Each procurement is found by its reference first, so loading twice changes nothing. Its
+history is played through the same services as a person would use, at the moments it happened.
 """
 
 import json
@@ -85,6 +85,26 @@ PROCUREMENTS = [
         commenced_on=date(2025, 6, 2),
         notice_days_ago=120,
         steps=((lifecycle.PUBLISH_TENDER_NOTICE, 120, {}),),
+    ),
+    DemoProcurement(
+        reference="WCC-IP-2025-006",
+        authority="E10000099",
+        lead="procurement@wessex.example",
+        title="Community connectors for people living alone",
+        commenced_on=date(2025, 7, 1),
+        notice_days_ago=100,
+        steps=(
+            (lifecycle.PUBLISH_TENDER_NOTICE, 100, {}),
+            (
+                lifecycle.ABANDON,
+                60,
+                {
+                    "evidence": "Only one request to participate met the minimum requirements,"
+                    " too few for a competition between partners. The need will be met through"
+                    " the community hubs' existing grant programme instead."
+                },
+            ),
+        ),
     ),
     DemoProcurement(
         reference="NHSL-IP-2026-001",

@@ -41,7 +41,7 @@ from sanely.procedure import (
     rulebook_for,
 )
 
-from . import events
+from . import events, signals
 from .actions import Action
 from .design import PhasesSection, as_published, parse_sections, section
 from .engine import UK, facts_of, rulebook_of, uk_date
@@ -328,5 +328,8 @@ def procurement_act(
             "evidence": action.evidence,
             "facts": action.as_recorded(),
         },
+    )
+    signals.procurement_acted.send(
+        sender=Procurement, procurement=procurement, event=event, actor=actor, now=now
     )
     return procurement

@@ -1,0 +1,37 @@
+"""The search of the public list, and the authority's review of a fact before it is published."""
+
+from django import forms
+
+from .grounds import Ground
+
+
+class SearchForm(forms.Form):
+    words = forms.CharField(required=False, max_length=200)
+    stage = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: object, stages: dict[str, str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["stage"].choices = [("", "Any stage"), *stages.items()]  # type: ignore[attr-defined]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("publish", "Publish it"), ("suppress", "Keep the whole release back")]
+    )
+    withhold = forms.MultipleChoiceField(required=False)
+    ground = forms.ChoiceField(required=False)
+    explanation = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
+    announced = forms.BooleanField(required=False, initial=True)
+
+    def __init__(
+        self,
+        *args: object,
+        withholdable: list[tuple[str, str]],
+        grounds: tuple[Ground, ...],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["withhold"].choices = withholdable  # type: ignore[attr-defined]
+        self.fields["ground"].choices = [("", "No ground: nothing is withheld")] + [  # type: ignore[attr-defined]
+            (g.id, f"{g.label} ({g.citation})") for g in grounds
+        ]

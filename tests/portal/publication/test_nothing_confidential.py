@@ -1,0 +1,149 @@
+"""
+Nothing confidential or sealed is ever published: a numbered marker is planted in every private
+place a procurement keeps (design sections that are not published, conflicts, evaluation
+reasons and scores, letters, justifications, performance levels, sealed tender files in an
+unopened round), the whole procurement is published, and no marker appears in any release
+package, record, bulk file, export or public page.
+"""
+
+import gzip
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from portal.award.isolation import world
+from portal.publication.world import review_all, run
+from portal.tenders.sealed_files import upload
+
+from sanely.portal.accounts.models import Role
+from sanely.portal.award.models import Contract
+from sanely.portal.award.services import award_notify, contracts_conclude
+from sanely.portal.competition.models import Participant
+from sanely.portal.core.clock import now
+from sanely.portal.evaluation.models import EvaluationOutcome
+from sanely.portal.procurements.models import Procurement
+from sanely.portal.publication.models import Release
+from sanely.portal.tenders.services import submission_round_open, submission_submit
+
+pytestmark = pytest.mark.django_db
+
+_numbers = itertools.count(1)
+planted: list[str] = []
+
+
+def marker() -> str:
+    text = f"CONFIDENTIAL-MARKER-{next(_numbers):03d}"
+    planted.append(text)
+    return text
+
+
+def _plant_in_the_design(procurement) -> None:
+    design = procurement.design
+    design["need"] = {**design["need"], "market_unavailability": marker()}
+    design["minimum_requirements"] = {"items": [marker()]}
+    design["gates"] = {
+        **design["gates"],
+        "termination_conditions": marker(),
+        "reduction_conditions": marker(),
+    }
+    design["ipr"] = {"model": "joint", "terms": marker()}
+    design["confidentiality"] = {"terms": marker()}
+    design["conflicts"] = {
+        "declarations": [{"person": marker(), "interest": marker(), "mitigation": marker()}],
+        "assessment_complete": True,
+        "assessment_summary": marker(),
+    }
+    design["purchase"] = {**design["purchase"], "performance_levels": [marker()]}
+    design["timeline"] = {"procedure_description": marker()}
+    procurement.design = design
+    procurement.justifications = {"PA23-20-4": marker()}
+    procurement.save()
+
+
+def _plant_in_the_evaluation(procurement) -> None:
+    for outcome in EvaluationOutcome.objects.filter(procurement=procurement):
+        outcome.strengths = marker()
+        outcome.breakdown = [
+            {**row, "reasons": marker(), "explanation": marker()} for row in outcome.breakdown
+        ]
+        outcome.save()
+    Participant.objects.filter(procurement=procurement).update(reason=marker())
+
+
+def _sealed_round(wessex, w) -> None:
+    """Tender files with markers, in a round that is never opened."""
+    start = now() - timedelta(days=1)
+    # The world is past tendering: the round is opened as it would have been while tendering.
+    procurement = Procurement.objects.get(pk=w.procurement_id)
+    Procurement.objects.filter(pk=procurement.pk).update(state="tendering")
+    sealed = submission_round_open(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=w.procurement_id,
+        kind="tender",
+        number=1,
+        deadline=now() + timedelta(days=30),  # the s.54(4) period of 25 days and more
+        now=start,
+        justification=marker(),
+    )
+    for supplier in w.record.suppliers[:3]:
+        submission_submit(
+            actor=supplier.actor(Role.SUPPLIER_ADMIN),
+            round_id=sealed.pk,
+            organisation_id=supplier.organisation.pk,
+            part="Tender",
+            upload=upload(marker().encode(), name=f"{marker()}.txt"),
+            now=start + timedelta(hours=1),
+        )
+    Procurement.objects.filter(pk=procurement.pk).update(state=procurement.state)
+
+
+def _everything_published(ocid: str, tmp_path) -> str:
+    browser = Client()
+    pages = [
+        browser.get(url)
+        for url in (
+            "/open/",
+            f"/open/{ocid}/",
+            "/ocds/releases?limit=1000",
+            f"/ocds/records/{ocid}",
+            *[f"/open/{ocid}/notices/{r.fact.key}" for r in Release.objects.all()],
+        )
+    ]
+    bulk = browser.get("/ocds/releases.jsonl.gz")
+    call_command("sanely_ocds_export", str(tmp_path))
+    return "".join(
+        [
+            *(page.content.decode() for page in pages if page.status_code == 200),
+            gzip.decompress(b"".join(bulk.streaming_content)).decode(),
+            gzip.decompress((tmp_path / "releases.jsonl.gz").read_bytes()).decode(),
+            gzip.decompress((tmp_path / "records.jsonl.gz").read_bytes()).decode(),
+        ]
+    )
+
+
+def test_no_marker_reaches_any_release_page_or_file(wessex, tmp_path):
+    w = world(wessex, notified=False, concluded=False)
+    procurement = w.record.procurement
+    _plant_in_the_design(procurement)
+    _plant_in_the_evaluation(procurement)
+    _sealed_round(wessex, w)
+    lead = wessex.actor(Role.PROCUREMENT_LEAD)
+    award_notify(
+        actor=lead,
+        procurement_id=w.procurement_id,
+        justification=marker(),
+        now=now() - timedelta(20),
+    )
+    contracts_conclude(actor=lead, procurement_id=w.procurement_id, now=now())
+    Contract.objects.filter(procurement=procurement).update(performance_levels=[marker()])
+    run(w.procurement_id)
+    review_all(wessex, w.procurement_id)
+    ocid = Release.objects.first().ocid
+    published = _everything_published(ocid, tmp_path)
+    # The test would prove nothing if what it searched were empty or unrelated.
+    assert "Kestrel Mobility Ltd" in published
+    assert "Gate review after Prototype" in published
+    assert len(planted) >= 25
+    assert [] == [text for text in planted if text in published]
