@@ -182,3 +182,25 @@ def test_the_dashboard_says_what_is_waiting_in_each_partnership(wessex, deliver)
     assert page.count("Service design, ends") == 3
     outsider = w.record.kestrel.client(Role.SUPPLIER_ADMIN).get("/partnerships/").text
     assert w.record.procurement.title not in outsider
+
+
+def test_what_happens_next_lists_the_payments_due_under_the_partner_contracts(
+    wessex, deliver
+) -> None:
+    from sanely.portal.core.clock import now
+    from sanely.portal.partnerships.services import claim_approve, claim_submit
+
+    w = partnership_world(wessex)
+    deliver(w, w.record.kestrel, "target-answered", 190, 10)
+    claim = claim_submit(
+        actor=w.record.kestrel.actor(Role.SUPPLIER_ADMIN),
+        contract_id=w.contract(w.record.kestrel).pk,
+        instalment_key="instalment-data",
+        amount=10000,
+        invoice_reference="INV-9",
+        now=now(),
+    )
+    claim_approve(actor=wessex.actor(Role.FINANCE_OFFICER), claim_id=claim.pk, now=now())
+    page = wessex.client(Role.COMMISSIONER).get(f"/procurements/{w.procurement_id}/").text
+    assert "Due under the partner contracts" in page
+    assert "Kestrel Mobility Ltd: Payment of the claim" in page

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sanely.documents.wording import number
 from sanely.portal.award.selectors import partner_contracts
+from sanely.portal.partnerships.law import partnership_dues
 from sanely.portal.partnerships.selectors import partnership_of
 
 from .navigation import navigation
@@ -61,6 +62,8 @@ def environment(**options: Any) -> jinja2.Environment:
         partner_contracts=partner_contracts,
         # Award's pages link to the partnership (a floor up) only once it has begun.
         partnership_of=partnership_of,
+        # "What happens next" on a procurement lists the partnership's dated duties.
+        partnership_dues=lambda procurement: partnership_dues(procurement, timezone.now()),
         get_messages=get_messages,
         choice_items=choice_items,
     )

@@ -13,13 +13,15 @@ from decimal import Decimal
 from sanely import procedure
 from sanely.documents.wording import sentence
 from sanely.portal.award.models import Contract
+from sanely.portal.award.selectors import contracts_of
 from sanely.portal.core.errors import RuleRefused
 from sanely.portal.procurements.design import GatesSection, section
 from sanely.portal.procurements.engine import rulebook_of, uk_date
+from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import require_justification
 from sanely.procedure import ContractDecision, ContractFacts, PhaseBudget, Rulebook
 
-from .models import Claim, ClaimStatus, ContractChange, ContractEnd
+from .models import Claim, ClaimStatus, ContractChange, ContractEnd, PlanVersion
 from .progress import add_months
 from .selectors import plan_of
 
@@ -154,3 +156,20 @@ def citation_for(contract: Contract, event: str, guard: str) -> str:
         (r.citation for r in rules if any(c.event == event and c.guard == guard for c in r.checks)),
         "",
     )
+
+
+def partnership_dues(
+    procurement: Procurement, now: datetime
+) -> list[tuple[str, procedure.ContractDue]]:
+    """
+    What the law asks under each partner contract of the procurement that has a date (payments,
+    notices, the next assessment), overdue first: for "what happens next".
+    """
+    found = [
+        (contract.partner.name, due)
+        for contract in contracts_of(procurement)
+        if PlanVersion.objects.filter(contract=contract).exists()
+        for due in dues_of(contract, now)
+        if due.due_on is not None
+    ]
+    return sorted(found, key=lambda item: (not item[1].overdue, item[1].due_on))
