@@ -204,3 +204,21 @@ def test_what_happens_next_lists_the_payments_due_under_the_partner_contracts(
     page = wessex.client(Role.COMMISSIONER).get(f"/procurements/{w.procurement_id}/").text
     assert "Due under the partner contracts" in page
     assert "Kestrel Mobility Ltd: Payment of the claim" in page
+
+
+def test_a_checked_verdict_shows_who_checked_it_and_the_threshold_as_written(
+    wessex, deliver
+) -> None:
+    from sanely.portal.core.clock import now
+    from sanely.portal.partnerships.services import evidence_validate
+
+    w = partnership_world(wessex)
+    delivered = deliver(w, w.record.kestrel, "target-answered", 190, 10)
+    lead = wessex.actor(Role.PROCUREMENT_LEAD)
+    evidence_validate(actor=lead, evidence_id=delivered.pk, validation="authority", now=now())
+    page = wessex.client(Role.AUDITOR).get(
+        f"/partnerships/contracts/{w.contract(w.record.kestrel).pk}/plan"
+    )
+    assert 200 == page.status_code
+    assert f"own analysis ({lead.user.full_name})" in page.text
+    assert "at least 0.8</h4>" in page.text
