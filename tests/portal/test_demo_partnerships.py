@@ -105,7 +105,7 @@ def _buses_at_the_gate_after_the_pilot():
         Claim.objects.filter(contract__procurement=procurement).values_list("status", flat=True)
     )
     assert {"paid": 12, "approved": 1, "submitted": 1, "queried": 1} == statuses
-    # The Stour Valley's waits were sent first with a wrong column: refused with its name.
+    # The Stour Valley's waits were sent first with a wrong column: not assessed, the column named.
     failed = OutcomeAssessment.objects.get(procurement=procurement, status=AssessmentStatus.FAILED)
     assert "wait_minutes" in failed.error_message
 
