@@ -20,7 +20,9 @@ def test_the_demo_has_procurements_in_several_states_under_three_regimes():
         ("WCC-IP-2024-003", "pcr-2015-reg31", "tendering"),
         ("WCC-IP-2024-004", "pcr-2015-reg31", "evaluation"),
         ("WCC-IP-2025-005", "pa-2023-cfp-ip", "standstill"),
-        ("WCC-IP-2025-006", "pa-2023-cfp-ip", "abandoned"),
+        ("WCC-IP-2025-006", "pa-2023-cfp-ip", "gate_review"),
+        ("WCC-IP-2025-007", "pa-2023-cfp-ip", "purchase"),
+        ("WCC-IP-2025-008", "pa-2023-cfp-ip", "abandoned"),
         ("NHSL-IP-2026-001", "pcsr-2015-reg32", "requests_open"),
     } == set(Procurement.objects.values_list("reference", "rulebook_id", "state"))
 

@@ -6,11 +6,15 @@ they happened (`now` minus so many days):
 * WCC-IP-2024-004 (PCR 2015): three tender rounds (staged reduction after round 2), closed,
   scored by two evaluators and in moderation;
 * WCC-IP-2025-005 (Procurement Act 2023): evaluated, signed off and in standstill after the
-  assessment summaries went out.
+  assessment summaries went out;
+* WCC-IP-2025-006 and WCC-IP-2025-007 (Procurement Act 2023): the same competition from named
+  candidates, to three partner contracts concluded months ago (demo/partnerships.py plays the
+  partnerships that follow).
 
 Each is played only while it is still at its notice, so loading twice changes nothing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +42,18 @@ from sanely.portal.tenders.services import (
     submission_submit,
 )
 from sanely.procedure import events as lifecycle
+
+# Who asks to take part, by registration number. Candidates are marked in name order and the
+# fourth fails the insurance test (demo/selection.py); after round 2 the last is reduced, so the
+# first three by name become the partners.
+CANDIDATES = {
+    # Blackmoor Vale Transport, Fenland Community Transport, Kestrel Mobility; Northgate Digital;
+    # Wintoncester Fleet Services.
+    "WCC-IP-2025-006": ("14500005", "14500002", "14500001", "14500004", "14500008"),
+    # Brightwater Analytics, Egdon Route Optimisation, Melchester Environmental Services;
+    # Northgate Digital; Wintoncester Fleet Services.
+    "WCC-IP-2025-007": ("14500003", "14500006", "14500007", "14500004", "14500008"),
+}
 
 
 @dataclass(frozen=True)
@@ -109,8 +125,16 @@ def _act(team: Team, procurement: Procurement, event: str, at: datetime) -> None
     )
 
 
+def _candidates(procurement: Procurement) -> list[Organisation]:
+    """The suppliers that ask to take part: those named for the procurement, else the first five."""
+    named = CANDIDATES.get(procurement.reference)
+    if named is None:
+        return list(Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).order_by("pk")[:5])
+    return [Organisation.objects.get(identifier_scheme="GB-COH", identifier=i) for i in named]
+
+
 def _requests(team: Team, procurement: Procurement, now: datetime, days: tuple[int, ...]) -> None:
-    """Requests from every demo supplier, closed, opened and selected: `days` ago each step."""
+    """Requests from the candidates, closed, opened and selected: `days` ago each step."""
     opened, submitted, closed, selected = days
     planned = requests_close(section(procurement.design, "timeline").requests_deadline)
     deadline = planned or _days(now, submitted - 1)
@@ -123,8 +147,7 @@ def _requests(team: Team, procurement: Procurement, now: datetime, days: tuple[i
         parts=["Selection questionnaire"],
         now=_days(now, opened),
     )
-    suppliers = Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).order_by("pk")[:5]
-    for hours, supplier in enumerate(suppliers):
+    for hours, supplier in enumerate(_candidates(procurement)):
         _submit(procurement, rtp, supplier, _days(now, submitted) + timedelta(hours=hours))
     _act(team, procurement, lifecycle.CLOSE_REQUESTS, _days(now, closed))
     _open(team, rtp, _days(now, closed))
@@ -192,18 +215,38 @@ def _in_moderation(procurement: Procurement, team: Team, now: datetime) -> None:
     evaluation_demo.moderate(procurement, moderator=team.lead, now=_days(now, 10))
 
 
+def _notified(procurement: Procurement, team: Team, now: datetime, start: int, days: int) -> None:
+    """Final tenders from the notice `start` days ago, then the award notified `days` ago."""
+    _to_final_tenders(procurement, team, now, start)
+    scored, moderated, signed = days + 5, days + 3, days + 2
+    evaluation_demo.declare_and_score(
+        procurement, evaluators=team.evaluators, now=_days(now, scored)
+    )
+    evaluation_demo.moderate(procurement, moderator=team.lead, now=_days(now, moderated))
+    evaluation_demo.sign_off(procurement, lead=team.lead, now=_days(now, signed))
+    award_demo.notify(procurement, lead=team.lead, now=_days(now, days))
+
+
 def _in_standstill(procurement: Procurement, team: Team, now: datetime) -> None:
-    _to_final_tenders(procurement, team, now, 120)
-    evaluation_demo.declare_and_score(procurement, evaluators=team.evaluators, now=_days(now, 7))
-    evaluation_demo.moderate(procurement, moderator=team.lead, now=_days(now, 5))
-    evaluation_demo.sign_off(procurement, lead=team.lead, now=_days(now, 4))
-    award_demo.notify(procurement, lead=team.lead, now=_days(now, 2))
+    _notified(procurement, team, now, 120, 2)
+
+
+def _concluded(start: int, days: int) -> Callable[[Procurement, Team, datetime], None]:
+    """From the notice `start` days ago to partner contracts concluded `days` ago."""
+
+    def play(procurement: Procurement, team: Team, now: datetime) -> None:
+        _notified(procurement, team, now, start, days + 15)  # the standstill ends in between
+        award_demo.conclude(procurement, lead=team.lead, now=_days(now, days))
+
+    return play
 
 
 COMPETITIONS = {
     "WCC-IP-2024-003": _negotiating_round_two,
     "WCC-IP-2024-004": _in_moderation,
     "WCC-IP-2025-005": _in_standstill,
+    "WCC-IP-2025-006": _concluded(start=467, days=325),
+    "WCC-IP-2025-007": _concluded(start=529, days=387),
 }
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.competition.selectors import declaration_of, tenderers
+from sanely.portal.demo.stories import story_of
 from sanely.portal.evaluation.models import LowTenderDecision
 from sanely.portal.evaluation.ranking import ranking_of
 from sanely.portal.evaluation.selectors import (
@@ -45,7 +46,6 @@ JUSTIFICATIONS = {
     6: "Adequate: the approach works but depends on assumptions not yet tested.",
     5: "Acceptable with weaknesses the partner would need to address in phase 1.",
 }
-PRICES = (Decimal("412000"), Decimal("389500"), Decimal("431250"), Decimal("402000"))
 
 
 def _justification(score: Decimal) -> str:
@@ -99,6 +99,7 @@ def moderate(procurement: Procurement, *, moderator: Actor, now: datetime) -> No
     """Consensus on every criterion, the prices, decisions on low tenders, the strengths."""
     if signed_off(procurement):
         return
+    story = story_of(procurement)
     if declaration_of(procurement, moderator.user) is None:
         declaration_record(
             actor=moderator, procurement_id=procurement.pk, conflict=False, scores=False, now=now
@@ -111,7 +112,7 @@ def moderate(procurement: Procurement, *, moderator: Actor, now: datetime) -> No
                 actor=moderator,
                 procurement_id=procurement.pk,
                 tenderer_id=tenderer.pk,
-                price=PRICES[index % len(PRICES)],
+                price=story.prices[index % len(story.prices)],
                 version_id=versions[0].pk,
                 now=now,
             )
@@ -120,8 +121,7 @@ def moderate(procurement: Procurement, *, moderator: Actor, now: datetime) -> No
                 actor=moderator,
                 procurement_id=procurement.pk,
                 tenderer_id=tenderer.pk,
-                text=f"{tenderer.name}: a clear service design for rural trips, with a delivery"
-                " plan tested with local partners.",
+                text=story.strengths.format(tenderer=tenderer.name),
                 now=now,
             )
     for flag in low_flags(procurement):
@@ -131,8 +131,7 @@ def moderate(procurement: Procurement, *, moderator: Actor, now: datetime) -> No
                 procurement_id=procurement.pk,
                 tenderer_id=flag.tenderer.pk,
                 decision=LowTenderDecision.ACCEPTED,
-                explanation="The tenderer showed that its vehicles are already leased and its"
-                " drivers shared with an existing community transport service.",
+                explanation=story.low_tender,
                 now=now,
             )
 

@@ -1,5 +1,5 @@
 """
-Demo data: a county council, a Scottish health board, five suppliers and a person for
+Demo data: a county council, a Scottish health board, nine suppliers and a person for
 every role. Loading it twice changes nothing: everything is found by its identifier first.
 """
 
@@ -16,6 +16,7 @@ from sanely.portal.demo.publication import demo_publication
 from sanely.portal.demo.tenders import demo_tenders
 
 from .competition import demo_competitions
+from .partnerships import demo_partnerships
 
 DEMO_PASSWORD = "sanely-demo-2026"  # noqa: S105 - printed for the demo, which runs on 127.0.0.1 only
 
@@ -71,6 +72,37 @@ ORGANISATIONS = [
         is_sme=True,
         is_vcse=True,
     ),
+    DemoOrganisation(
+        "Blackmoor Vale Transport Ltd",
+        "supplier",
+        "GB-COH",
+        "14500005",
+        postcode="DT10 1AR",
+        is_sme=True,
+    ),
+    DemoOrganisation(
+        "Egdon Route Optimisation Ltd",
+        "supplier",
+        "GB-COH",
+        "14500006",
+        postcode="BH15 1HS",
+        is_sme=True,
+    ),
+    DemoOrganisation(
+        "Melchester Environmental Services Ltd",
+        "supplier",
+        "GB-COH",
+        "14500007",
+        postcode="SP2 7TN",
+    ),
+    DemoOrganisation(
+        "Wintoncester Fleet Services Ltd",
+        "supplier",
+        "GB-COH",
+        "14500008",
+        postcode="SO23 7RX",
+        is_sme=True,
+    ),
 ]
 
 # (email, full name, organisation, role)
@@ -92,6 +124,20 @@ PEOPLE = [
     ("admin@brightwater.example", "Chloe Wu", "Brightwater Analytics Ltd", Role.SUPPLIER_ADMIN),
     ("admin@northgate.example", "Raj Mehta", "Northgate Digital Services plc", Role.SUPPLIER_ADMIN),
     ("admin@carelink.example", "Bea Hughes", "CareLink Cooperative Ltd", Role.SUPPLIER_ADMIN),
+    ("admin@blackmoor.example", "Owen Pike", "Blackmoor Vale Transport Ltd", Role.SUPPLIER_ADMIN),
+    ("admin@egdon.example", "Nadia Karimi", "Egdon Route Optimisation Ltd", Role.SUPPLIER_ADMIN),
+    (
+        "admin@melchester.example",
+        "Gareth Rowe",
+        "Melchester Environmental Services Ltd",
+        Role.SUPPLIER_ADMIN,
+    ),
+    (
+        "admin@wintoncester.example",
+        "Leah Brennan",
+        "Wintoncester Fleet Services Ltd",
+        Role.SUPPLIER_ADMIN,
+    ),
 ]
 
 
@@ -131,5 +177,6 @@ def demo_load(*, now: datetime) -> list[tuple[str, str, str]]:
     demo_procurements(now=now)
     demo_tenders(now=now)
     demo_competitions(now=now)
+    demo_partnerships()
     demo_publication(now=now)
     return logins

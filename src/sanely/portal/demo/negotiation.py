@@ -11,6 +11,7 @@ from decimal import Decimal
 from sanely.portal.accounts.models import Organisation, Role, User
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.competition.selectors import tenderers
+from sanely.portal.demo.stories import story_of
 from sanely.portal.negotiation.models import Reduction
 from sanely.portal.negotiation.selectors import opened_tender_rounds
 from sanely.portal.negotiation.services import (
@@ -25,9 +26,6 @@ from sanely.portal.procurements.design import section
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.models import SubmissionRound
 
-# The same fact told to every tenderer, so that the equal-treatment check stays clean.
-SHARED_FACT = "The Dorchester depot can host two charging bays from the start of phase 1."
-
 
 def _supplier_actor(organisation: Organisation) -> Actor:
     person = User.objects.filter(
@@ -41,6 +39,7 @@ def negotiate_round(
     procurement: Procurement, *, round: SubmissionRound, lead: Actor, now: datetime
 ) -> None:
     """Meet each remaining tenderer, answer one question to all, revise the documents once."""
+    story = story_of(procurement)
     still_in = tenderers(procurement)
     for hours, tenderer in enumerate(still_in, start=1):
         meeting_record(
@@ -53,12 +52,8 @@ def negotiate_round(
                 f"{lead.user.full_name}, {procurement.organisation.name}, procurement lead",
                 f"Bid manager, {tenderer.name}, bid manager",
             ],
-            minutes=(
-                f"{tenderer.name} presented {round.label.lower()}. Discussed its booking app's"
-                " offline mode, its driver training plan and the phase 1 milestones. The authority"
-                " asked for a clearer timetable for the pilot villages."
-            ),
-            information_given=[SHARED_FACT],
+            minutes=story.minutes.format(tenderer=tenderer.name, round=round.label.lower()),
+            information_given=[story.shared_fact],
             proposed_changes=["other"],
             now=now,
         )
@@ -67,34 +62,35 @@ def negotiate_round(
         actor=_supplier_actor(asker),
         procurement_id=procurement.pk,
         organisation_id=asker.pk,
-        question=f"{asker.name} would use its own minibuses: may vehicles older than 5 years be"
-        " used in the pilot if they meet Euro 6?",
+        question=story.question.format(asker=asker.name),
         now=now - timedelta(hours=1),
     )
     clarification_answer(
         actor=lead,
         clarification_id=question.pk,
         audience="all",
-        published_question="May vehicles older than 5 years be used if they meet Euro 6?",
-        answer="Yes: any wheelchair-accessible vehicle meeting Euro 6 may be used.",
+        published_question=story.published_question,
+        answer=story.answer,
         now=now,
     )
     document_revision_record(
         actor=lead,
         procurement_id=procurement.pk,
         title=f"Specification revised after {round.label.lower()}",
-        summary="Section 3.2 now asks for a timetable per pilot village; nothing else changes.",
+        summary=story.revision,
         affects=["other"],
-        justification="A timetable per village is a small addition: the next round's time is"
-        " enough to add it.",
+        justification=story.revision_reason,
         now=now,
     )
 
 
 def _demo_scores(procurement: Procurement) -> dict[int, TenderScore]:
-    """Plausible scores and prices, a little lower for each later tenderer."""
+    """
+    Plausible scores, a little lower for each later tenderer, and prices a little higher: these
+    tenders come before the final ones, so they are priced a little above the final prices.
+    """
     award = section(procurement.design, "award")
-    max_cost = section(procurement.design, "purchase").max_cost or Decimal(500000)
+    final_price = story_of(procurement).prices[0]
     scores = {}
     for place, tenderer in enumerate(tenderers(procurement)):
         mark = max(Decimal(award.scale_max) * (Decimal("0.9") - Decimal("0.1") * place), Decimal(0))
@@ -105,7 +101,7 @@ def _demo_scores(procurement: Procurement) -> dict[int, TenderScore]:
                 for c in award.criteria
                 if c.kind != "price"
             },
-            price=(max_cost * (Decimal("0.7") + Decimal("0.04") * place)).quantize(Decimal(1)),
+            price=(final_price * (Decimal("1.06") + Decimal("0.03") * place)).quantize(Decimal(1)),
         )
     return scores
 

@@ -1,12 +1,14 @@
 """
 Demo procurements under three regimes and in several states, with dates relative to `now`:
 Wessex County Council under the Procurement Act 2023 (one drafting, one open for requests, one
-in standstill, one terminated without award) and under PCR 2015 (commenced in 2024: one
+in standstill, one terminated without award, and two partnerships: rural buses at a gate
+review, household-waste routes in the purchase) and under PCR 2015 (commenced in 2024: one
 negotiating its second round of tenders, one in moderation), and NHS Lothian under PCSR 2015
-(requests open). The competition of the later-stage ones is played by `demo/competition.py`.
-Each design is a data file, designs/<reference>.json, that a test validates and test fixtures
-load. Each procurement is found by its reference first, so loading twice changes nothing. Its
-history is played through the same services as a person would use, at the moments it happened.
+(requests open). The competition of the later-stage ones is played by `demo/competition.py`,
+the partnerships by `demo/partnerships.py`. Each design is a data file,
+designs/<reference>.json, that a test validates and test fixtures load. Each procurement is
+found by its reference first, so loading twice changes nothing. Its history is played through
+the same services as a person would use, at the moments it happened.
 """
 
 import json
@@ -88,6 +90,25 @@ PROCUREMENTS = [
     ),
     DemoProcurement(
         reference="WCC-IP-2025-006",
+        authority="E10000099",
+        lead="procurement@wessex.example",
+        title="Demand-responsive buses in three rural districts",
+        commenced_on=date(2025, 7, 1),
+        notice_days_ago=467,
+        # The competition demo plays the rest, and demo/partnerships.py the partnership.
+        steps=((lifecycle.PUBLISH_TENDER_NOTICE, 467, {}),),
+    ),
+    DemoProcurement(
+        reference="WCC-IP-2025-007",
+        authority="E10000099",
+        lead="procurement@wessex.example",
+        title="Smarter household-waste collection routes",
+        commenced_on=date(2025, 5, 1),
+        notice_days_ago=529,
+        steps=((lifecycle.PUBLISH_TENDER_NOTICE, 529, {}),),
+    ),
+    DemoProcurement(
+        reference="WCC-IP-2025-008",
         authority="E10000099",
         lead="procurement@wessex.example",
         title="Community connectors for people living alone",

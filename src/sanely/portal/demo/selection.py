@@ -10,6 +10,7 @@ from decimal import Decimal
 from itertools import cycle
 
 from sanely.portal.accounts.selectors import Actor
+from sanely.portal.demo.stories import story_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.selection.selectors import criteria
 from sanely.portal.selection.services import MarkEntry, selection_marks_record, shortlist_decide
@@ -29,7 +30,7 @@ FAIL_REASON = (
     " supplied expired in March."
 )
 SCORE_REASONS = {
-    Decimal(5): "Several funded R&D projects in rural mobility, each delivered and evaluated.",
+    Decimal(5): "Several funded R&D projects in {field}, each delivered and evaluated.",
     Decimal(4): "Relevant projects with evidence of results; one less closely related.",
     Decimal(3): "Some relevant experience, with limited evidence of results.",
     Decimal(2): "Little directly relevant experience; the examples are small pilots.",
@@ -46,7 +47,8 @@ def _entries(procurement: Procurement, passes: bool, scores: list[Decimal]) -> l
             entries.append(MarkEntry(criterion.name, passed=passes, reason=reason))
         else:
             score = next(remaining)
-            entries.append(MarkEntry(criterion.name, score=score, reason=SCORE_REASONS[score]))
+            reason = SCORE_REASONS[score].format(field=story_of(procurement).field)
+            entries.append(MarkEntry(criterion.name, score=score, reason=reason))
     return entries
 
 
