@@ -170,19 +170,33 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SANELY_SECRET_KEY must be set" in result.stderr
 
 
-def test_production_uses_secure_cookies(tmp_path):
+def _production(tmp_path, **extra):
+    """The environment of a production start with its keys, and `extra`."""
     from sanely import vault
 
+    return {
+        "SANELY_ENV": "production",
+        "SANELY_SECRET_KEY": "x" * 50,
+        "SANELY_VAULT_MASTER_KEY": vault.master_key_generate(),
+        "SANELY_RECEIPT_SIGNING_KEY": vault.signing_key_generate().private_pem.decode(),
+        "SANELY_DATA_DIR": str(tmp_path),
+        **extra,
+    }
+
+
+def test_production_refuses_to_start_without_an_ocid_prefix_and_public_address(tmp_path):
+    result = run_settings(_production(tmp_path))
+    assert 0 != result.returncode
+    assert "SANELY_OCDS_OCID_PREFIX" in result.stderr
+
+
+def test_production_uses_secure_cookies(tmp_path):
     result = run_settings(
-        {
-            "SANELY_ENV": "production",
-            "SANELY_SECRET_KEY": "x" * 50,
-            "SANELY_VAULT_MASTER_KEY": vault.master_key_generate(),
-            "SANELY_RECEIPT_SIGNING_KEY": vault.signing_key_generate().private_pem.decode(),
-            "SANELY_OCDS_OCID_PREFIX": "ocds-abc123",
-            "SANELY_PUBLIC_URL": "https://partnerships.example.gov.uk",
-            "SANELY_DATA_DIR": str(tmp_path),
-        }
+        _production(
+            tmp_path,
+            SANELY_OCDS_OCID_PREFIX="ocds-abc123",
+            SANELY_PUBLIC_URL="https://partnerships.example.gov.uk",
+        )
     )
     assert "True" == result.stdout.strip(), result.stderr
 

@@ -19,7 +19,12 @@ from sanely.ocds._validate import validate_package
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sanely ocds", description="Open contracting data.")
+    parser = argparse.ArgumentParser(
+        prog="sanely ocds",
+        description="Open contracting data.",
+        epilog="`sanely ocds export DIR` writes everything the portal has published (it reads"
+        " the portal's database; see docs/publication.md).",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     compile_ = commands.add_parser(
         "compile",

@@ -27,9 +27,8 @@ class Command(BaseCommand):
             ("releases.jsonl.gz", bulk_packages()),
             ("records.jsonl.gz", record_packages()),
         ):
-            count = 0
             with open(directory / name, "wb") as sink:
                 for chunk in gzipped(orjson.dumps(p) + b"\n" for p in packages):
                     sink.write(chunk)
-                count = sink.tell()
-            self.stdout.write(f"{directory / name}: {count} bytes")
+                size = sink.tell()
+            self.stdout.write(f"{directory / name}: {size} bytes")
