@@ -222,3 +222,28 @@ def test_a_checked_verdict_shows_who_checked_it_and_the_threshold_as_written(
     assert 200 == page.status_code
     assert f"own analysis ({lead.user.full_name})" in page.text
     assert "at least 0.8</h4>" in page.text
+
+
+def test_the_panel_approves_an_instalment_on_the_gate_page(wessex) -> None:
+    from sanely.portal.partnerships.models import GateDecision
+
+    w = partnership_world(wessex)
+    r = w.record
+    browser = wessex.client(Role.PROCUREMENT_LEAD)
+    browser.post(
+        f"/partnerships/procurements/{w.procurement_id}/gates", {"phase_key": "phase-design"}
+    )
+    review = GateReview.objects.get()
+    page = browser.get(f"/partnerships/gates/{review.pk}").text
+    assert "Booking data delivered (£10,000.00)" in page
+    form = {"reasons": "The booking system was down through no fault of the partners."}
+    for partner in (r.kestrel, r.osprey, r.heron):
+        pk = w.contract(partner).pk
+        form |= {f"outcome-{pk}": "continue", f"reasons-{pk}": "Continue."}
+    kestrel = w.contract(r.kestrel).pk
+    decided = browser.post(
+        f"/partnerships/gates/{review.pk}/decision",
+        {**form, f"approve-{kestrel}": "instalment-data"},
+    )
+    assert 302 == decided.status_code
+    assert ["instalment-data"] == GateDecision.objects.get(contract_id=kestrel).approved_instalments

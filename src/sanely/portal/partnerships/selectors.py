@@ -27,6 +27,7 @@ from sanely.portal.core.errors import NotFound, PermissionDenied
 from sanely.portal.procurements.models import Procurement
 
 from .models import (
+    Acceptance,
     Claim,
     ContractChange,
     ContractEnd,
@@ -352,3 +353,12 @@ def assessments_of(contract: Contract) -> QuerySet[PerformanceAssessment]:
 
 def termination_notices_of(contract: Contract) -> QuerySet[TerminationNotice]:
     return TerminationNotice.objects.filter(contract=contract)
+
+
+def acceptance_tests_of(contracts: list[Contract]) -> dict[int, list[Acceptance]]:
+    """Each contract's passed acceptance tests of its performance levels, to name as evidence."""
+    found: dict[int, list[Acceptance]] = {c.pk: [] for c in contracts}
+    passed = Acceptance.objects.filter(contract__in=contracts, passed=True)
+    for test in passed.exclude(performance_level=""):
+        found[test.contract_id].append(test)
+    return found

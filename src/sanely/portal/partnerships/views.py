@@ -201,6 +201,11 @@ def _gate_page(
         "manages": selectors.manages_partnership(actor, review.partnership),
         "reports_by": {c.pk for c in contracts if selectors.may_report(actor, c)},
         "outcomes": OUTCOME_CHOICES,
+        "instalments": {
+            pk: [i for phase in plan.phases for i in phase.instalments.all()]
+            for pk, plan in selectors.plans_of(contracts).items()
+        },
+        "tests": selectors.acceptance_tests_of(contracts),
         "posted": request.POST if error else {},
         **errors_context(error=error),
     }

@@ -193,6 +193,7 @@ def claim_reject(*, actor: Actor, claim_id: int, reasons: str, now: datetime) ->
     claim = _claim_for_decision(actor, claim_id, ClaimStatus.SUBMITTED, ClaimStatus.QUERIED)
     claim.reasons = _reasons(reasons, "reasons", "the reasons for refusing the claim")
     claim.status, claim.decided_by, claim.decided_at = ClaimStatus.REJECTED, actor.user, now
+    claim.payment_due_on, claim.payment_rule = None, ""  # nothing is owed on a refused claim
     claim.save()
     _audit(claim, events.CLAIM_REJECTED, actor, now, reasons=claim.reasons)
     _tell(claim, actor, now)
