@@ -5,6 +5,7 @@ on them post to the routes below and come back to the page they were on.
 """
 
 import csv
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -103,6 +104,18 @@ def _acceptance_subjects(
     return deliverables + levels
 
 
+def _on_plan(
+    request: HttpRequest, contract_id: int, act: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run one form's service: back to the plan with its message, or the plan with the refusal."""
+    try:
+        act()
+    except ApplicationError as refused:
+        return _plan_page(request, contract_id, refused)
+    messages.success(request, done)
+    return redirect("partnerships:plan", contract_id=contract_id)
+
+
 @require_GET
 @login_required
 @page_guard
@@ -114,19 +127,19 @@ def plan(request: HttpRequest, contract_id: int) -> HttpResponse:
 @login_required
 @page_guard
 def evidence_deliver(request: HttpRequest, contract_id: int) -> HttpResponse:
-    try:
-        services.evidence_submit(
+    return _on_plan(
+        request,
+        contract_id,
+        lambda: services.evidence_submit(
             actor=page_actor(request),
             contract_id=contract_id,
             target_key=request.POST.get("target_key", ""),
             part=request.POST.get("part", ""),
             data=request.FILES.get("data_file"),
             now=now(),
-        )
-    except ApplicationError as refused:
-        return _plan_page(request, contract_id, refused)
-    messages.success(request, "Data received. The verdict appears here once it is assessed.")
-    return redirect("partnerships:plan", contract_id=contract_id)
+        ),
+        "Data received. The verdict appears here once it is assessed.",
+    )
 
 
 @require_POST
@@ -153,8 +166,10 @@ def evidence_validate(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @page_guard
 def acceptance(request: HttpRequest, contract_id: int) -> HttpResponse:
     kind, _, subject = request.POST.get("subject", "").partition(":")
-    try:
-        services.acceptance_record(
+    return _on_plan(
+        request,
+        contract_id,
+        lambda: services.acceptance_record(
             actor=page_actor(request),
             contract_id=contract_id,
             name=request.POST.get("name", ""),
@@ -163,11 +178,9 @@ def acceptance(request: HttpRequest, contract_id: int) -> HttpResponse:
             instalment_key=subject if kind == "instalment" else "",
             performance_level=subject if kind == "level" else "",
             now=now(),
-        )
-    except ApplicationError as refused:
-        return _plan_page(request, contract_id, refused)
-    messages.success(request, "The acceptance is recorded.")
-    return redirect("partnerships:plan", contract_id=contract_id)
+        ),
+        "The acceptance is recorded.",
+    )
 
 
 @require_POST
@@ -297,8 +310,10 @@ def gate_decide(request: HttpRequest, review_id: int) -> HttpResponse:
 @login_required
 @page_guard
 def claim(request: HttpRequest, contract_id: int) -> HttpResponse:
-    try:
-        services.claim_submit(
+    return _on_plan(
+        request,
+        contract_id,
+        lambda: services.claim_submit(
             actor=page_actor(request),
             contract_id=contract_id,
             instalment_key=request.POST.get("instalment_key", ""),
@@ -306,11 +321,9 @@ def claim(request: HttpRequest, contract_id: int) -> HttpResponse:
             invoice_reference=request.POST.get("invoice_reference", ""),
             evidence_note=request.POST.get("evidence_note", ""),
             now=now(),
-        )
-    except ApplicationError as refused:
-        return _plan_page(request, contract_id, refused)
-    messages.success(request, "Your claim is with the authority's finance team.")
-    return redirect("partnerships:plan", contract_id=contract_id)
+        ),
+        "Your claim is with the authority's finance team.",
+    )
 
 
 def _money(text: str, field: str) -> Decimal:
@@ -387,14 +400,14 @@ def claim_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
 def claim_answer(request: HttpRequest, claim_id: int) -> HttpResponse:
     actor = page_actor(request)
     found = selectors.access_claim(actor=actor, claim_id=claim_id)
-    try:
-        services.claim_answer(
+    return _on_plan(
+        request,
+        found.contract_id,
+        lambda: services.claim_answer(
             actor=actor, claim_id=claim_id, answer=request.POST.get("answer", ""), now=now()
-        )
-    except ApplicationError as refused:
-        return _plan_page(request, found.contract_id, refused)
-    messages.success(request, "Your answer is with the authority's finance team.")
-    return redirect("partnerships:plan", contract_id=found.contract_id)
+        ),
+        "Your answer is with the authority's finance team.",
+    )
 
 
 @require_GET
@@ -446,8 +459,10 @@ def claims_csv(request: HttpRequest, procurement_id: int) -> HttpResponse:
 @page_guard
 def change(request: HttpRequest, contract_id: int) -> HttpResponse:
     published = request.POST.get("change_notice_published_on", "")
-    try:
-        services.contract_change(
+    return _on_plan(
+        request,
+        contract_id,
+        lambda: services.contract_change(
             actor=page_actor(request),
             contract_id=contract_id,
             ground=request.POST.get("ground", ""),
@@ -456,11 +471,9 @@ def change(request: HttpRequest, contract_id: int) -> HttpResponse:
             justification=request.POST.get("justification", ""),
             change_notice_published_on=_day(published, "change_notice_published_on"),
             now=now(),
-        )
-    except ApplicationError as refused:
-        return _plan_page(request, contract_id, refused)
-    messages.success(request, "The change is made: the plan has a new version.")
-    return redirect("partnerships:plan", contract_id=contract_id)
+        ),
+        "The change is made: the plan has a new version.",
+    )
 
 
 def _phase_change(request: HttpRequest) -> services.PhaseChange:
@@ -499,8 +512,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @page_guard
 def observation(request: HttpRequest, contract_id: int) -> HttpResponse:
     kind, _, measure = request.POST.get("measure", "").partition(":")
-    try:
-        services.observation_record(
+    return _on_plan(
+        request,
+        contract_id,
+        lambda: services.observation_record(
             actor=page_actor(request),
             contract_id=contract_id,
             kind=kind,
@@ -511,11 +526,9 @@ def observation(request: HttpRequest, contract_id: int) -> HttpResponse:
             met=request.POST.get("met") == "on",
             note=request.POST.get("note", ""),
             now=now(),
-        )
-    except ApplicationError as refused:
-        return _plan_page(request, contract_id, refused)
-    messages.success(request, "The observation is recorded.")
-    return redirect("partnerships:plan", contract_id=contract_id)
+        ),
+        "The observation is recorded.",
+    )
 
 
 def _required_day(request: HttpRequest, field: str) -> date:
@@ -533,8 +546,10 @@ def _required_day(request: HttpRequest, field: str) -> date:
 def assessment(request: HttpRequest, contract_id: int) -> HttpResponse:
     actor = page_actor(request)
     contract = selectors.access_contract(actor=actor, contract_id=contract_id)
-    try:
-        services.assessment_record(
+    return _on_plan(
+        request,
+        contract_id,
+        lambda: services.assessment_record(
             actor=actor,
             contract_id=contract_id,
             period_start=_required_day(request, "period_start"),
@@ -543,19 +558,19 @@ def assessment(request: HttpRequest, contract_id: int) -> HttpResponse:
                 kpi: request.POST.get(f"rating-{i}", "") for i, kpi in enumerate(contract.kpis)
             },
             now=now(),
-        )
-    except ApplicationError as refused:
-        return _plan_page(request, contract_id, refused)
-    messages.success(request, "The performance assessment is recorded.")
-    return redirect("partnerships:plan", contract_id=contract_id)
+        ),
+        "The performance assessment is recorded.",
+    )
 
 
 @require_POST
 @login_required
 @page_guard
 def termination_notice(request: HttpRequest, contract_id: int) -> HttpResponse:
-    try:
-        services.termination_notify(
+    return _on_plan(
+        request,
+        contract_id,
+        lambda: services.termination_notify(
             actor=page_actor(request),
             contract_id=contract_id,
             route=request.POST.get("route", ""),
@@ -563,25 +578,23 @@ def termination_notice(request: HttpRequest, contract_id: int) -> HttpResponse:
             reasons=request.POST.get("reasons", ""),
             representations_by=_required_day(request, "representations_by"),
             now=now(),
-        )
-    except ApplicationError as refused:
-        return _plan_page(request, contract_id, refused)
-    messages.success(request, "The partner has been told, with the time it has to answer.")
-    return redirect("partnerships:plan", contract_id=contract_id)
+        ),
+        "The partner has been told, with the time it has to answer.",
+    )
 
 
 @require_POST
 @login_required
 @page_guard
 def termination(request: HttpRequest, contract_id: int) -> HttpResponse:
-    try:
-        services.contract_terminate(
+    return _on_plan(
+        request,
+        contract_id,
+        lambda: services.contract_terminate(
             actor=page_actor(request),
             contract_id=contract_id,
             justification=request.POST.get("justification", ""),
             now=now(),
-        )
-    except ApplicationError as refused:
-        return _plan_page(request, contract_id, refused)
-    messages.success(request, "The contract has ended.")
-    return redirect("partnerships:plan", contract_id=contract_id)
+        ),
+        "The contract has ended.",
+    )
