@@ -2,14 +2,14 @@
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._errors import AnalysisError, DataError, SpecError
 from ._spec import Spec
-from ._table import Codes, Factor, Floats, IngestReport, Summary, Table
+from ._table import Codes, Factor, Floats, IngestReport, Summary, Table, product_sums
 
 _QUARTER = re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE)
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
@@ -36,6 +36,7 @@ class Sample:
     n_table: dict[str, dict[str, int]]
     summary: Summary | None = None
     report: IngestReport = field(default_factory=IngestReport)
+    numbers: Mapping[str, Floats] = field(default_factory=dict)
 
     @property
     def n_cells(self) -> int:
@@ -46,6 +47,10 @@ class Sample:
     def n_clusters(self) -> int:
         """Number of clusters (units); 1 when no unit column is declared."""
         return len(self.cluster_labels)
+
+    def products(self, factors: tuple[str, ...], value: str) -> Floats:
+        """Per row or group: the sum of the product of the named columns (`product_sums`)."""
+        return product_sums(self.y, self.numbers, self.summary, factors, value)
 
 
 def _period_key(label: str) -> tuple[int, float] | None:
@@ -83,6 +88,39 @@ def period_order(labels: tuple[str, ...]) -> list[int]:
             "numbers, dates (2025-01-31 or 31/01/2025), months (2025-01) or quarters (2025-Q1)."
         )
     return sorted(range(len(labels)), key=lambda i: keys[i] or (0, 0.0))
+
+
+SHOWN_PERIODS = 6
+"""Up to this many periods a group's rows are listed period by period; more are summarised."""
+
+
+def describe_rows(n: Mapping[str, Mapping[str, int]]) -> tuple[tuple[str, str], ...]:
+    """The rows used, per group in words: each period's count, or for a long series (a
+    monthly one of 16 years has 192 periods) how many periods, from when to when, and how
+    many rows each, e.g. ('front', '192 periods from 1969-01 to 1984-12, 1 row each')."""
+    described = []
+    for group, periods in n.items():
+        if len(periods) <= SHOWN_PERIODS:
+            words = ", ".join(f"{period}: {count:,}" for period, count in periods.items())
+        else:
+            labels = tuple(periods)
+            try:
+                ordered = [labels[i] for i in period_order(labels)]
+            except SpecError:  # labels that are not times: as the file sorts them
+                ordered = sorted(labels)
+            counts = list(periods.values())
+            least, most = min(counts), max(counts)
+            each = (
+                f"{least:,} row{'s' if least > 1 else ''}"
+                if least == most
+                else (f"{least:,} to {most:,} rows")
+            )
+            words = (
+                f"{len(labels)} periods from {ordered[0]} to {ordered[-1]}, {each} each "
+                f"({sum(counts):,} rows)"
+            )
+        described.append((group, words))
+    return tuple(described)
 
 
 def required(table: Table, name: str) -> Factor:
@@ -329,6 +367,7 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         n_table=_n_table(table),
         summary=table.summary,
         report=table.report,
+        numbers=table.numbers,
     )
     _check_exposure(sample, spec)
     return sample

@@ -91,14 +91,12 @@ def _text(result: "Assessment") -> str:
     ]
     if result.p_value_holm is not None:
         lines.append(f"Holm p-value  {result.p_value_holm:.4g}")
+    from ._sample import describe_rows
+
+    lines += [f"verdict       {result.verdict}", f"method        {result.method}"]
     lines += [
-        f"verdict       {result.verdict}",
-        f"method        {result.method}",
-        "rows          "
-        + "; ".join(
-            f"{group}: " + ", ".join(f"{period} {count}" for period, count in periods.items())
-            for group, periods in result.n.items()
-        ),
+        f"{'rows' if index == 0 else '':14}{group}: {words}"
+        for index, (group, words) in enumerate(describe_rows(result.n))
     ]
     lines += [f"warning       {warning}" for warning in result.warnings]
     return "\n".join(lines)
