@@ -195,31 +195,49 @@ def _predictor_fit(predictors: Floats, history: Floats, fitted: int) -> tuple[Fl
     gap in the outcomes before the change (Abadie & Gardeazabal 2003; Abadie, Diamond &
     Hainmueller 2010), searched by Nelder-Mead from equal weights and from each predictor's
     share of a regression of the outcomes on the predictors (as the Synth packages start),
-    keeping the better.
+    then once more from the better of the two.
     """
     from scipy import optimize  # loaded only for predictors: it takes a moment to load
 
     scaled = scaled_predictors(predictors, fitted)
-    # Each search step starts from the donors of the step before (a nearby problem).
-    last: list[list[int]] = [[]]
     # The loss is measured against the outcomes' own spread, so that the search stops at
     # the same relative precision whatever their scale.
     spread_of_outcomes = float(np.var(history)) or 1.0
+    # Each search step starts from the donors of the step before (a nearby problem). With
+    # fewer predictors than donors the donor weights of a V may not be unique, so the fit
+    # kept is the closest one seen, with the V that gave it.
+    last: list[list[int]] = [[]]
+    best = _BestFit()
 
     def loss(v: Floats) -> float:
         weights = predictor_weights(scaled, v, fitted, last[0])
         last[0] = np.flatnonzero(weights).tolist()
         gap = history[fitted] - weights @ history
-        return float(gap @ gap) / float(history.shape[1]) / spread_of_outcomes
+        value = float(gap @ gap) / float(history.shape[1]) / spread_of_outcomes
+        best.offer(value, weights, v)
+        return value
 
-    starts = [np.full(scaled.shape[1], 1 / scaled.shape[1]), _regression_start(scaled, history)]
     options = {"maxiter": 1000, "xatol": 1e-6, "fatol": 1e-10}
-    best = min(
-        (optimize.minimize(loss, start, method="Nelder-Mead", options=options) for start in starts),
-        key=lambda found: float(found.fun),
-    )
-    v = np.abs(best.x) / np.abs(best.x).sum()
-    return predictor_weights(scaled, v, fitted), v
+    equal = np.full(scaled.shape[1], 1 / scaled.shape[1])
+    for start in (equal, _regression_start(scaled, history)):
+        optimize.minimize(loss, start, method="Nelder-Mead", options=options)
+    # Nelder-Mead often stops early on this uneven surface; searching again from the best
+    # point finds a closer fit more often than not.
+    optimize.minimize(loss, best.v, method="Nelder-Mead", options=options)
+    return best.weights, best.v / best.v.sum()
+
+
+class _BestFit:
+    """The closest fit a search has seen: its loss, donor weights and predictor weights."""
+
+    def __init__(self) -> None:
+        self.loss = np.inf
+        self.weights: Floats = np.zeros(0)
+        self.v: Floats = np.zeros(0)
+
+    def offer(self, loss: float, weights: Floats, v: Floats) -> None:
+        if loss < self.loss:
+            self.loss, self.weights, self.v = loss, weights, np.abs(v)
 
 
 def _regression_start(scaled: Floats, history: Floats) -> Floats:
