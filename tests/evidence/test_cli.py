@@ -261,3 +261,13 @@ def test_plan_with_a_bad_spec_exits_with_status_2(
         status,
         capsys.readouterr().err[:42],
     )
+
+
+def test_the_help_lists_covariates_weights_and_predictors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["assess", "--help"])
+    shown = capsys.readouterr().out
+    for key in ("covariates = ", "weight = ", "weights = analytic | survey", "[predictors]"):
+        assert key in shown
