@@ -115,7 +115,7 @@ def test_target_confidence_is_the_inference_confidence() -> None:
             },
             "metric.aggregate = 'unit_period' needs columns.unit and columns.period",
         ),
-        (without("target", "threshold"), "[target] needs comparator"),
+        (without("target", "threshold"), "A target needs target.comparator"),
         (changed(target={"comparator": "=="}), "target.comparator = '==' is not one of"),
         (changed(target={"threshold": True}), "target.threshold must be a number"),
         (changed(target={"confidence": 1.0}), "target.confidence must be between 0.5 and 1"),

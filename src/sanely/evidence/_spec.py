@@ -265,7 +265,8 @@ def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
         if getattr(columns, needed) is None:
             raise SpecError(
                 f"design.kind = {kind!r} needs columns.{needed}: add it to [columns], "
-                f"naming the column that holds the {needed}."
+                f"naming the column that holds the {needed}.",
+                key=f"columns.{needed}",
             )
     fixed_effects = table.get("fixed_effects", False)
     if not isinstance(fixed_effects, bool):
@@ -287,7 +288,8 @@ def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
     if comparative and columns.group is None:
         raise SpecError(
             "design.treated and design.control make kind = 'its' comparative: add "
-            "columns.group, naming the column that tells the pilot series from the comparison."
+            "columns.group, naming the column that tells the pilot series from the comparison.",
+            key="columns.group",
         )
     if kind in ("two_group", "did") or comparative:
         for key in ("treated", "control"):
@@ -349,7 +351,8 @@ def _metric(raw: Mapping[str, Any], columns: Columns) -> Metric:
     statistic = _choice(table, "metric", "statistic", Statistic, "mean")
     if statistic in ("rate", "ratio") and columns.exposure is None:
         raise SpecError(
-            f"metric.statistic = {statistic!r} needs columns.exposure (the denominator)."
+            f"metric.statistic = {statistic!r} needs columns.exposure (the denominator).",
+            key="columns.exposure",
         )
     percentile = _number(table, "metric", "percentile", 50.0)
     if not 0 < percentile < 100:
@@ -371,7 +374,11 @@ def _target(raw: Mapping[str, Any]) -> Target | None:
         return None
     table = _table(raw, "target", ("comparator", "threshold", "confidence", "standard"))
     if "comparator" not in table or "threshold" not in table:
-        raise SpecError("[target] needs comparator (>=, >, <=, <) and threshold (a number).")
+        raise SpecError(
+            "A target needs target.comparator (>=, >, <=, <) and target.threshold (a number); "
+            "give both in [target].",
+            key="target.threshold" if "comparator" in table else "target.comparator",
+        )
     return Target(
         comparator=_choice(table, "target", "comparator", Comparator, ">="),
         threshold=_number(table, "target", "threshold", None),
@@ -385,12 +392,15 @@ def _inference(raw: Mapping[str, Any], columns: Columns, target: Target | None) 
     table = _table(raw, "inference", (*keys, "wild_weights", "weights"))
     errors = _choice(table, "inference", "errors", Errors, "auto")
     if errors == "cluster" and columns.unit is None:
-        raise SpecError("inference.errors = 'cluster' needs columns.unit (the clusters).")
+        raise SpecError(
+            "inference.errors = 'cluster' needs columns.unit (the clusters).", key="columns.unit"
+        )
     method = _choice(table, "inference", "method", Method, "auto")
     if method == "wild" and (columns.unit is None or errors not in ("auto", "cluster")):
         raise SpecError(
             "inference.method = 'wild' resamples clusters: it needs columns.unit and "
-            "inference.errors = 'cluster' (or left out)."
+            "inference.errors = 'cluster' (or left out).",
+            key="columns.unit" if columns.unit is None else "inference.errors",
         )
     default_confidence = target.confidence if target else 0.95
     confidence = _confidence(table, "inference", default_confidence)
@@ -416,13 +426,15 @@ def _weight_kind(table: Mapping[str, Any], columns: Columns) -> WeightKind | Non
     if columns.weight is None:
         raise SpecError(
             "inference.weights says what the weights of columns.weight mean: add "
-            "columns.weight, naming the column of weights, or leave inference.weights out."
+            "columns.weight, naming the column of weights, or leave inference.weights out.",
+            key="columns.weight",
         )
     if "weights" not in table:
         raise SpecError(
             "columns.weight needs inference.weights: 'survey' when each row stands for that "
             "many people or things of the population, or 'analytic' when a row with weight 2 "
-            "is as precise as two rows (e.g. an average over its weight's people)."
+            "is as precise as two rows (e.g. an average over its weight's people).",
+            key="inference.weights",
         )
     kind: WeightKind = _choice(table, "inference", "weights", WeightKind, "survey")
     return kind
@@ -450,7 +462,8 @@ def _sequential(raw: Mapping[str, Any], target: Target | None) -> Sequential | N
     if target is None or target.standard != "ci_bound":
         raise SpecError(
             "[sequential] judges a target at each look: it needs [target] with "
-            "standard = 'ci_bound' (the plan's boundaries replace the single interval)."
+            "standard = 'ci_bound' (the plan's boundaries replace the single interval).",
+            key="target.comparator" if target is None else "target.standard",
         )
     looks = _integer(table, "sequential", "looks", 0, 2)
     look = _integer(table, "sequential", "look", 0, 1)
@@ -607,7 +620,8 @@ def _check_adjusted(spec: Spec) -> None:
     if spec.inference.method == "bootstrap":
         raise SpecError(
             "columns.covariates and columns.weight are analysed by regression: set "
-            "inference.method = 'analytic' or 'wild' (or leave it out)."
+            "inference.method = 'analytic' or 'wild' (or leave it out).",
+            key="inference.method",
         )
     if spec.inference.weights == "survey" and spec.inference.errors == "classical":
         raise SpecError(
