@@ -21,8 +21,21 @@ class Factor:
 
     @classmethod
     def from_values(cls, values: npt.ArrayLike) -> "Factor":
-        """Code any array of keys; labels are the values as text, in sorted order."""
-        uniques, codes = np.unique(np.asarray(values), return_inverse=True)
+        """Code any array of keys; labels are the values as text, in sorted order.
+
+        Integers within a range not much wider than the array (unit numbers, years) are
+        coded by counting, in linear time; other keys by sorting (np.unique).
+        """
+        array = np.asarray(values).ravel()
+        if array.dtype.kind in "iu" and len(array):
+            low = int(array.min())
+            span = int(array.max()) - low + 1
+            if span <= 2 * len(array) + 1024:
+                present = np.bincount(array - low, minlength=span) > 0
+                rank = np.cumsum(present) - 1
+                labels = tuple(str(v) for v in (np.flatnonzero(present) + low).tolist())
+                return cls(rank[array - low].astype(np.intp), labels)
+        uniques, codes = np.unique(array, return_inverse=True)
         return cls(codes.astype(np.intp).ravel(), tuple(_as_text(v) for v in uniques.tolist()))
 
     def select(self, keep: npt.NDArray[np.bool_]) -> "Factor":
