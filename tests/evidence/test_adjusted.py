@@ -115,6 +115,17 @@ def random_rows(seed: int, rows: int = 600, units: int = 30) -> pd.DataFrame:
     )
 
 
+def rows_table(data: pd.DataFrame, *numbers: str, value: str = "y") -> Any:
+    """The rows as a Table: value, unit, period and group, with the named numeric columns."""
+    return table_from_arrays(
+        data[value],
+        unit=data["u"],
+        period=data["p"],
+        group=data["g"],
+        numbers={name: data[name] for name in numbers},
+    )
+
+
 def random_spec(kind: str, errors: str, weighted: bool, value: str = "y") -> dict[str, Any]:
     columns: dict[str, Any] = {"value": value, "group": "g"}
     design: dict[str, Any] = {"kind": kind, "treated": ["1"], "control": ["0"]}
@@ -153,13 +164,7 @@ def test_estimates_and_errors_equal_statsmodels_least_squares(
     kind: str, errors: str, weighted: bool, value: str
 ) -> None:
     data = random_rows(7)
-    table = table_from_arrays(
-        data[value],
-        unit=data["u"],
-        period=data["p"],
-        group=data["g"],
-        numbers={name: data[name] for name in ("age", "income", "w")},
-    )
+    table = rows_table(data, "age", "income", "w", value=value)
     ours = assess(table, random_spec(kind, errors, weighted, value))
     fit = statsmodels_fit(data, kind, errors, weighted, value)
     term = "g:p" if kind == "did" else "g"
@@ -175,13 +180,7 @@ def test_a_file_gives_what_the_rows_give(tmp_path: Path, errors: str) -> None:
     path = tmp_path / "rows.csv"
     data.to_csv(path, index=False)
     spec = random_spec("did", errors, weighted=True)
-    table = table_from_arrays(
-        data["y"],
-        unit=data["u"],
-        period=data["p"],
-        group=data["g"],
-        numbers={name: data[name] for name in ("age", "income", "w")},
-    )
+    table = rows_table(data, "age", "income", "w")
     in_memory, from_file = assess(table, spec), assess(path, spec)
     assert in_memory.estimate == pytest.approx(from_file.estimate, rel=1e-9)
     assert in_memory.std_error == pytest.approx(from_file.std_error, rel=1e-9)
@@ -226,13 +225,7 @@ def test_few_clusters_use_the_wild_bootstrap_with_covariates_as_wildboottest_doe
     spec = random_spec("did", "cluster", weighted=False)
     del spec["inference"]["method"]
     spec["inference"] |= {"wild_weights": "rademacher", "replicates": 9999}
-    table = table_from_arrays(
-        data["y"],
-        unit=data["u"],
-        period=data["p"],
-        group=data["g"],
-        numbers={name: data[name] for name in ("age", "income")},
-    )
+    table = rows_table(data, "age", "income")
     ours = assess(table, spec)
     assert "wild cluster bootstrap" in ours.method
     assert "adjusted for age, income" in ours.method
@@ -294,13 +287,7 @@ def test_a_plan_of_looks_judges_an_adjusted_estimate() -> None:
     spec = random_spec("did", "cluster", weighted=False)
     spec["target"] = {"comparator": ">=", "threshold": 0.0}
     spec["sequential"] = {"looks": 3, "look": 3}
-    table = table_from_arrays(
-        data["y"],
-        unit=data["u"],
-        period=data["p"],
-        group=data["g"],
-        numbers={name: data[name] for name in ("age", "income")},
-    )
+    table = rows_table(data, "age", "income")
     result = assess(table, spec)
     assert result.verdict in ("met", "not met")
     assert "At look 3 of 3" in result.explanation

@@ -153,6 +153,22 @@ def random_predictor_panel(
     return table, spec, frame.assign(history=list(outcome[:, :pre]))
 
 
+def pysyncon_fit(frame: pd.DataFrame, custom_v: Any = None) -> Synth:
+    """pysyncon's Synth on the panel's predictors and pre-period outcomes (V searched, or
+    given)."""
+    history = pd.DataFrame(np.vstack(frame["history"]).T, columns=frame.index)
+    covariates = frame[["x0", "x1", "x2"]].T
+    synth = Synth()
+    synth.fit(
+        X0=covariates.drop(columns="pilot"),
+        X1=covariates["pilot"],
+        Z0=history.drop(columns="pilot"),
+        Z1=history["pilot"],
+        custom_V=custom_v,
+    )
+    return synth
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_with_the_same_predictor_weights_the_donor_weights_equal_pysyncons(seed: int) -> None:
     """Given V, the donor weights solve a convex problem: ours and pysyncon's (SLSQP) reach
@@ -164,16 +180,7 @@ def test_with_the_same_predictor_weights_the_donor_weights_equal_pysyncons(seed:
     predictors = frame[["x0", "x1", "x2"]].to_numpy()
     v = np.random.default_rng(seed).dirichlet(np.ones(3))
     ours = predictor_weights(scaled_predictors(predictors, 0), v, 0)
-    history = pd.DataFrame(np.vstack(frame["history"]).T, columns=frame.index)
-    synth = Synth()
-    covariates = frame[["x0", "x1", "x2"]].T
-    synth.fit(
-        X0=covariates.drop(columns="pilot"),
-        X1=covariates["pilot"],
-        Z0=history.drop(columns="pilot"),
-        Z1=history["pilot"],
-        custom_V=v,
-    )
+    synth = pysyncon_fit(frame, v)
     scaled = scaled_predictors(predictors, 0)
     gap = scaled[0] - ours[1:] @ scaled[1:]
     assert 0.5 * gap @ (v * gap) == pytest.approx(synth.loss_W + 0.5 * scaled[0] @ (v * scaled[0]))
@@ -189,14 +196,7 @@ def test_the_searched_predictor_weights_fit_at_least_as_closely_as_pysyncons(see
     history = pd.DataFrame(np.vstack(frame["history"]).T, columns=frame.index)
     weights = pd.Series(result.series["weights"])[history.columns[1:]]
     ours = float(np.mean((history["pilot"] - history[weights.index] @ weights) ** 2))
-    synth = Synth()
-    covariates = frame[["x0", "x1", "x2"]].T
-    synth.fit(
-        X0=covariates.drop(columns="pilot"),
-        X1=covariates["pilot"],
-        Z0=history.drop(columns="pilot"),
-        Z1=history["pilot"],
-    )
+    synth = pysyncon_fit(frame)
     assert ours <= float(synth.loss_V) * (1 + 1e-6) + 1e-12
     assert result.estimate == pytest.approx(2.0, abs=1.0)
 
