@@ -310,6 +310,7 @@ def test_a_plan_of_looks_judges_an_adjusted_estimate() -> None:
         ),
         ({"inference": {"weights": "frequency"}, "columns": {"weight": "w"}}, "inference.weights"),
         ({"design": {"fixed_effects": True}, "columns": {"unit": "u"}}, "without fixed effects"),
+        ({"columns": {"covariates": [f"c{i}" for i in range(51)]}}, "at most 50 columns"),
     ],
 )
 def test_bad_specs_name_what_to_change(changes: dict[str, Any], message: str) -> None:

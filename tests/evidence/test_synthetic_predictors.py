@@ -235,6 +235,7 @@ def test_predictors_from_outcomes_and_several_windows_of_one_column() -> None:
         ({"x0": 3}, 'must be "before"'),
         ({"x0": [3.5]}, "predictors.x0 must be a list of values as text"),
         ({"unit": "before"}, "names a key column of the spec"),
+        ({f"c{i}": "before" for i in range(51)}, "at most 50 columns"),
     ],
 )
 def test_bad_predictors_say_what_to_change(predictors: dict[str, Any], message: str) -> None:

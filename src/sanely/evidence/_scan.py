@@ -22,10 +22,10 @@ from ._spec import Spec
 
 # Row kinds (a TINYINT in SQL): which check a row fails first. The numbers read beside the
 # value (`Checks.numbers`: weight, covariates, predictors) have two kinds each, from
-# FIRST_NUMBER: missing_number(j) and bad_number(j).
+# FIRST_NUMBER: missing_number(j) and bad_number(j); the spec allows at most 51 of them
+# (MOST_COLUMNS covariates and a weight), so the kinds stay below 127.
 OK, BLANK, MISSING_VALUE, MISSING_EXPOSURE, BAD_VALUE, BAD_EXPOSURE, BAD_BOTH = range(7)
 FIRST_NUMBER = 7
-MAX_NUMBERS = 60  # 7 + 2 x 60 stays below 127, a TINYINT
 
 
 def missing_number(index: int) -> int:

@@ -26,6 +26,8 @@ SpendingName = Literal["obrien_fleming", "pocock"]
 WeightKind = Literal["analytic", "survey"]
 
 DEFAULT_MISSING = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "-", ".")
+MOST_COLUMNS = 50
+"""The most covariates, or predictor columns, a spec may name (each is read in every row)."""
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,8 @@ def _columns(raw: Mapping[str, Any]) -> Columns:
         covariates=_texts(table, "columns", "covariates"),
         weight=_text(table, "columns", "weight"),
     )
+    if len(columns.covariates) > MOST_COLUMNS:
+        raise SpecError(f"columns.covariates may name at most {MOST_COLUMNS} columns.")
     named = [columns.value, columns.exposure, columns.unit, columns.period, columns.group]
     extra = [("weight", columns.weight)] if columns.weight else []
     for key, name in extra + [("covariates", c) for c in columns.covariates]:
@@ -511,6 +515,8 @@ def _predictors(raw: Mapping[str, Any], columns: Columns, design: Design) -> tup
         )
     if design.kind != "synthetic_control":
         raise SpecError("[predictors] applies to design.kind = 'synthetic_control'.")
+    if len(table) > MOST_COLUMNS:
+        raise SpecError(f"[predictors] may name at most {MOST_COLUMNS} columns.")
     keys = (columns.unit, columns.period, columns.group, columns.exposure)
     found: list[Predictor] = []
     for column, value in table.items():
