@@ -136,6 +136,8 @@ def _lookup(factor: Factor, groups: Sequence[tuple[str, tuple[str, ...]]], colum
     table = np.full(len(factor.labels), -1, dtype=np.intp)
     for index, (key, values) in enumerate(groups):
         table[list(factor.codes_of(values, key, column))] = index
+    if np.array_equal(table, np.arange(len(table))):  # each label is its own list, in order
+        return factor.codes
     return table[factor.codes]
 
 
@@ -208,8 +210,11 @@ def _n_table(table: Table) -> dict[str, dict[str, int]]:
 
     group_codes, group_labels = labels(table.group)
     period_codes, period_labels = labels(table.period)
+    # In place: a million-row temporary costs more in fresh pages than in arithmetic.
+    combined = group_codes * len(period_labels)
+    combined += period_codes
     counts = np.bincount(
-        group_codes * len(period_labels) + period_codes,
+        combined,
         None if table.summary is None else table.summary.count,
         minlength=len(group_labels) * len(period_labels),
     ).reshape(len(group_labels), len(period_labels))
@@ -282,7 +287,9 @@ def design_cells(
     if kind == "its" and not _comparative(spec):
         return post, period_labels
     periods = period_labels or ("before", "after")
-    return arm * len(periods) + post, tuple(f"{a}, {p}" for a in arm_names for p in periods)
+    cell = arm * len(periods)
+    cell += post
+    return cell, tuple(f"{a}, {p}" for a in arm_names for p in periods)
 
 
 def cluster_key(
@@ -295,9 +302,15 @@ def cluster_key(
     if table.unit is None:
         return cell, ("all",)
     present = np.flatnonzero(np.bincount(table.unit.codes, minlength=len(table.unit.labels)))
-    dense = np.zeros(len(table.unit.labels), dtype=np.intp)
-    dense[present] = np.arange(len(present))
-    return dense[table.unit.codes] * n_cells + cell, tuple(table.unit.labels[i] for i in present)
+    if len(present) == len(table.unit.labels):  # every unit has rows: codes are already dense
+        key = table.unit.codes * n_cells
+    else:
+        dense = np.zeros(len(table.unit.labels), dtype=np.intp)
+        dense[present] = np.arange(len(present))
+        key = dense[table.unit.codes]
+        key *= n_cells
+    key += cell
+    return key, tuple(table.unit.labels[i] for i in present)
 
 
 def _check_cells(counts: Floats, labels: tuple[str, ...]) -> None:
@@ -346,8 +359,8 @@ def build_sample(table: Table, spec: Spec) -> Sample:
     exposure = exposure_of(table) if spec.metric.statistic in ("rate", "ratio") else None
     arm = design_arms(table, spec)
     post, period_labels = design_periods(table, spec)
-    keep = (arm >= 0) & (post >= 0)
-    if not keep.all():
+    if min(arm.min(initial=0), post.min(initial=0)) < 0:  # rows outside the design
+        keep = (arm >= 0) & (post >= 0)
         table, arm, post = table.select(keep), arm[keep], post[keep]
         exposure = None if exposure is None else exposure[keep]
     cell, labels = design_cells(spec, arm, post, period_labels)

@@ -31,10 +31,13 @@ class Factor:
             low = int(array.min())
             span = int(array.max()) - low + 1
             if span <= 2 * len(array) + 1024:
-                present = np.bincount(array - low, minlength=span) > 0
-                rank = np.cumsum(present) - 1
+                shifted = array - low if low else array
+                present = np.bincount(shifted, minlength=span) > 0
                 labels = tuple(str(v) for v in (np.flatnonzero(present) + low).tolist())
-                return cls(rank[array - low].astype(np.intp), labels)
+                if present.all():  # the values 0..k-1 (after the shift) are their own codes
+                    return cls(shifted.astype(np.intp, copy=False), labels)
+                rank = np.cumsum(present) - 1
+                return cls(rank[shifted].astype(np.intp, copy=False), labels)
         uniques, codes = np.unique(array, return_inverse=True)
         return cls(codes.astype(np.intp).ravel(), tuple(_as_text(v) for v in uniques.tolist()))
 
