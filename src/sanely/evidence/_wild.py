@@ -258,7 +258,7 @@ def enough_clusters(sample: Sample, spec: Spec) -> str:
 
 def _sides(sample: Sample, spec: Spec) -> None:
     """An `AnalysisError` unless both the pilot and the comparison side have two clusters."""
-    rows = sums_of(sample).n
+    rows = sample.counts.reshape(sample.n_clusters, sample.n_cells)
     treated = np.array([label.startswith("treated") for label in sample.cell_labels])
     for side, cells in (("pilot", treated), ("comparison", ~treated)):
         count = int((rows[:, cells].sum(axis=1) > 0).sum())
