@@ -252,8 +252,9 @@ def test_wild_cluster_bootstrap_of_a_million_rows_in_twenty_clusters() -> None:
     spec = DID_SPEC | {
         "inference": {"method": "wild", "replicates": replicates, "wild_weights": "rademacher"}
     }
+    # Coding the rows and the peer each take seconds under load: the best of three of each.
     prepared_in, sample = best_of(
-        1, lambda: prepare(table_from_arrays(y, None, unit, post, arm), spec)
+        3, lambda: prepare(table_from_arrays(y, None, unit, post, arm), spec)
     )
     ours, result = best_of(5, lambda: assess(sample, spec))
     model = sm.OLS(y, sm.add_constant(pd.DataFrame({"arm": arm, "post": post, "did": arm * post})))
@@ -265,7 +266,7 @@ def test_wild_cluster_bootstrap_of_a_million_rows_in_twenty_clusters() -> None:
                 model, B=replicates, cluster=unit, param="did", show=False, parallel=False, seed=1
             )
 
-    peer, frame = best_of(1, reference)
+    peer, frame = best_of(3, reference)
     theirs = float(frame["p-value"].iloc[0])
     report(
         "wild cluster bootstrap (WCR, Rademacher), B=9999, 1M rows, 20 clusters",
@@ -285,3 +286,4 @@ def test_wild_cluster_bootstrap_of_a_million_rows_in_twenty_clusters() -> None:
     # Independent draws of one p-value: within four standard errors of their difference.
     assert abs(result.p_value - theirs) <= 4 * np.sqrt(2 * theirs * (1 - theirs) / replicates)
     assert peer / ours >= 10
+    assert peer / (ours + prepared_in) >= 10

@@ -66,7 +66,38 @@ def test_text_output_starts_with_the_explanation(data: Path, run_command: Run) -
     status, out, err = run_command(data, SPEC)
     assert (0, "") == (status, err)
     assert out.startswith("We are 95% confident that relative to the comparison group, average")
-    assert "rows          comparison: 2025-Q1 6, 2025-Q3 6; pilot:" in out
+    assert "rows          comparison: 2025-Q1: 6, 2025-Q3: 6\n              pilot:" in out
+
+
+def test_a_long_series_prints_its_rows_in_one_line_per_group(run_command: Run) -> None:
+    """The 1983 seat-belt law: 192 months of two series are two lines, not 384 counts."""
+    spec = {
+        "columns": {"value": "killed_or_seriously_injured", "period": "month", "group": "series"},
+        "design": {
+            "kind": "its",
+            "change_at": "1983-02",
+            "treated": ["front"],
+            "control": ["rear"],
+        },
+    }
+    seatbelts = Path(__file__).parent / "data" / "seatbelts.csv"
+    status, out, _ = run_command(seatbelts, spec)
+    assert 0 == status
+    assert out.endswith(
+        "rows          front: 192 periods from 1969-01 to 1984-12, 1 row each (192 rows)\n"
+        "              rear: 192 periods from 1969-01 to 1984-12, 1 row each (192 rows)\n"
+    )
+    assert "the start of the pilot" not in out
+    assert "from 1983-02" in out
+
+
+def test_rows_of_periods_that_are_not_times_are_summarised_in_text_order() -> None:
+    from sanely.evidence import describe_rows
+
+    counts = {"pilot": {f"wave {letter}": 3 + i for i, letter in enumerate("ghfedcba")}}
+    assert (("pilot", "8 periods from wave a to wave h, 3 to 10 rows each (52 rows)"),) == (
+        describe_rows(counts)
+    )
 
 
 def test_warnings_are_printed_with_the_text_output(tmp_path: Path, run_command: Run) -> None:
@@ -230,3 +261,13 @@ def test_plan_with_a_bad_spec_exits_with_status_2(
         status,
         capsys.readouterr().err[:42],
     )
+
+
+def test_the_help_lists_covariates_weights_and_predictors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["assess", "--help"])
+    shown = capsys.readouterr().out
+    for key in ("covariates = ", "weight = ", "weights = analytic | survey", "[predictors]"):
+        assert key in shown

@@ -294,6 +294,83 @@ def test_json_lines_that_are_not_objects_are_reported_by_row(tmp_path: Path) -> 
     assert {2, 3} == {issue.row for issue in caught.value.issues}
 
 
+def test_json_lines_problems_are_named_by_the_line_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    lines = [
+        '{"arm": "pilot", "minutes": 3, "note": {"by": "driver"}}',
+        "   ",
+        '{"minutes": 4, "arm": "comparison", "late": true}',
+        "",
+        '{"arm": "comparison", "minutes": "four"}',
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(path, with_data())
+    assert [(5, "minutes", "'four' is not a number")] == [
+        (issue.row, issue.column, issue.message) for issue in caught.value.issues
+    ]
+    path.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    table = read_table(path, with_data(where={"late": ["true", ""]}))
+    assert ({"pilot": 3.0, "comparison": 4.0}, 2, "JSON Lines") == (
+        by_group(table),
+        table.report.blank_lines,
+        table.report.source,
+    )
+
+
+def test_json_lines_in_windows_1252_and_without_objects(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(
+        '{"arm": "pilot", "minutes": 3}\n{"arm": "comparison", "minutes": 2}\n{"arm": "café", "minutes": 1}'.encode(
+            "cp1252"
+        )
+    )
+    table = read_table(path, with_data())
+    assert ("Latin-1 (Windows-1252)", {"pilot": 3.0, "comparison": 2.0, "café": 1.0}) == (
+        table.report.encoding,
+        by_group(table),
+    )
+    path.write_text("\n[]\n", encoding="utf-8")
+    with pytest.raises(DataError, match="some lines are not JSON objects"):
+        read_table(path, with_data())
+    path.write_text("{}\n{}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="has no JSON objects with keys"):
+        read_table(path, with_data())
+
+
+def test_json_lines_are_streamed_not_held_in_memory(tmp_path: Path) -> None:
+    """A million JSON lines (36 MB) are read in a process of about 170 MB (2.8 s); reading
+    them into Python objects, as before, took 850 MB (11.8 s)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as file:
+        for start in range(0, 1_000_000, 100_000):
+            file.writelines(
+                f'{{"arm": "{"pilot" if i % 2 else "comparison"}", "minutes": {i % 97}.5}}\n'
+                for i in range(start, start + 100_000)
+            )
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(BASE), encoding="utf-8")
+    child = (
+        "import json, sys\n"
+        "from sanely.evidence import parse_spec, read_table\n"
+        "table = read_table(sys.argv[1], parse_spec(json.load(open(sys.argv[2]))))\n"
+        "peak = int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024\n"
+        "print(table.report.rows_used, peak)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our interpreter, our code, our files
+        [sys.executable, "-c", child, str(path), str(spec)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows, peak = done.stdout.split()
+    assert 1_000_000 == int(rows)
+    assert float(peak) < 400
+
+
 def test_parquet_columns_of_any_type_are_read(tmp_path: Path) -> None:
     path = tmp_path / "d.parquet"
     table = pa.table(

@@ -186,5 +186,5 @@ def test_a_summary_read_for_means_is_refused_for_medians(parquet: Path) -> None:
     from sanely.evidence import parse_spec
 
     table = read_table(parquet, parse_spec(spec("threshold")))
-    with pytest.raises(SpecError, match="medians, percentiles and bootstraps"):
+    with pytest.raises(SpecError, match="medians, percentiles, bootstraps"):
         assess(table, spec("threshold", "median"))

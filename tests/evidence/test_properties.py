@@ -259,3 +259,18 @@ def test_interrupted_time_series_hac_errors_match_statsmodels_newey_west(
     result = assess(table_from_arrays(level, period=t), its_spec)
     assert fit.bse[2] == pytest.approx(result.std_error, rel=RELATIVE)
     assert fit.bse[3] == pytest.approx(result.details["slope_change_se"], rel=RELATIVE)
+
+
+def test_integer_keys_are_coded_by_counting_or_by_sorting_alike() -> None:
+    from sanely.evidence import Factor
+
+    near = np.array([2025, 2024, 2026, 2024, -3])  # counted
+    far = np.array([10**12, 5, 5, -(10**12)])  # sorted: too wide a range to count
+    unsigned = np.array([7, 3, 7], dtype=np.uint16)
+    for values in (near, far, unsigned):
+        factor = Factor.from_values(values)
+        uniques, codes = np.unique(values, return_inverse=True)
+        assert (tuple(str(v) for v in uniques.tolist()), codes.tolist()) == (
+            factor.labels,
+            factor.codes.tolist(),
+        )

@@ -115,7 +115,7 @@ def test_target_confidence_is_the_inference_confidence() -> None:
             },
             "metric.aggregate = 'unit_period' needs columns.unit and columns.period",
         ),
-        (without("target", "threshold"), "[target] needs comparator"),
+        (without("target", "threshold"), "A target needs target.comparator"),
         (changed(target={"comparator": "=="}), "target.comparator = '==' is not one of"),
         (changed(target={"threshold": True}), "target.threshold must be a number"),
         (changed(target={"confidence": 1.0}), "target.confidence must be between 0.5 and 1"),
@@ -163,3 +163,13 @@ def test_data_policy_values_are_read() -> None:
         spec.data.sheet,
         dict(spec.data.where),
     )
+
+
+def test_a_spec_error_names_the_key_to_change() -> None:
+    needs = changed(design={"kind": "did"}, columns={"period": None})
+    del needs["columns"]["period"]
+    with pytest.raises(SpecError) as caught:
+        parse_spec(needs)
+    assert "columns.period" == caught.value.key  # not design.kind, named first
+    assert "sequential.look" == SpecError("sequential.look must be at most looks").key
+    assert "" == SpecError("The spec is not valid TOML.").key

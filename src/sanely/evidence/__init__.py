@@ -20,7 +20,7 @@ _HOMES = {
     "_ingest": ("read_table",),
     "_panel_charts": ("design_chart", "event_time_chart", "gap_chart"),
     "_planning": ("Plan", "plan"),
-    "_sample": ("Sample", "period_order"),
+    "_sample": ("Sample", "describe_rows", "period_order"),
     "_spec": (
         "Columns",
         "DataPolicy",
@@ -71,6 +71,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from ._planning import Plan as Plan
     from ._planning import plan as plan
     from ._sample import Sample as Sample
+    from ._sample import describe_rows as describe_rows
     from ._sample import period_order as period_order
     from ._spec import Columns as Columns
     from ._spec import DataPolicy as DataPolicy

@@ -7,11 +7,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ._adjusted import adjusted, adjustment_sentence
 from ._bootstrap import bootstrap
 from ._errors import SpecError
 from ._estimate import contrast
 from ._inference import holm
-from ._ingest import read_table
+from ._ingest import needs_rows, read_table
 from ._models import fixed_effects, its, paired, quantile_threshold
 from ._panel import panel_explanation
 from ._sample import Sample, aggregate_unit_period, build_sample
@@ -87,14 +88,11 @@ def prepare(data: str | Path | Table, spec: Spec | Mapping[str, Any]) -> Sample:
     """
     spec = spec if isinstance(spec, Spec) else parse_spec(spec)
     table = data if isinstance(data, Table) else read_table(data, spec)
-    if table.summary is not None and (
-        spec.metric.statistic in ("median", "percentile")
-        or (spec.inference.method == "bootstrap" and spec.columns.unit is None)
-    ):
+    if table.summary is not None and needs_rows(spec):
         raise SpecError(
-            "This file is too large to hold in memory, so medians, percentiles and bootstraps "
-            "without columns.unit are unavailable; use a mean, proportion, total, rate or "
-            "ratio, or declare columns.unit."
+            "This table holds sums of groups of rows, so medians, percentiles, bootstraps "
+            "without columns.unit and robust errors with covariates or weights are "
+            "unavailable; read the file with this spec, or declare columns.unit."
         )
     if spec.metric.aggregate == "unit_period":
         # Each unit-period cell's statistic becomes one value; the design compares their means.
@@ -109,6 +107,8 @@ def _estimate(sample: Sample, spec: Spec) -> Result:
         return wild(sample, spec)
     if spec.inference.method == "bootstrap":
         return bootstrap(sample, spec, is_paired)
+    if spec.adjusted:
+        return adjusted(sample, spec)
     if design.kind == "its":
         return its(sample, spec)
     if design.fixed_effects:
@@ -175,7 +175,7 @@ def _judged(spec: Spec, result: Result) -> tuple[Verdict, str, dict[str, float]]
     plan, target = spec.sequential, spec.target
     if plan is None or target is None:
         verdict = judge(target, result.estimate, result.ci_low, result.ci_high)
-        sentences = [explain(spec, *interval, verdict), result.why]
+        sentences = [explain(spec, *interval, verdict), adjustment_sentence(spec), result.why]
         if verdict == "inconclusive" and target is not None:
             sentences.append(strengthen(spec, target, *interval[:3]))
         return verdict, " ".join(s for s in sentences if s), result.details
@@ -184,9 +184,10 @@ def _judged(spec: Spec, result: Result) -> tuple[Verdict, str, dict[str, float]]
     from ._sequential import judge_look
 
     look = judge_look(plan, target, result.estimate, result.p_value, bootstrapped)
-    sentences = [explain(replace(spec, target=None), *interval, look.verdict), look.sentence]
-    sentences += [result.why] if result.why else []
-    return look.verdict, " ".join(sentences), {**result.details, **look.details}
+    sentences = [explain(replace(spec, target=None), *interval, look.verdict)]
+    sentences += [adjustment_sentence(spec), look.sentence]
+    sentences.append(result.why)
+    return look.verdict, " ".join(s for s in sentences if s), {**result.details, **look.details}
 
 
 def assess(data: str | Path | Table | Sample, spec: Spec | Mapping[str, Any]) -> Assessment:

@@ -1,6 +1,12 @@
 """The exceptions of `sanely.evidence`: every failure a user can fix is one of these."""
 
+import re
 from dataclasses import dataclass
+
+# A key of SPEC.toml as messages name it: design.change_at, predictors.income.
+_KEY = re.compile(
+    r"\b(?:columns|design|metric|target|inference|data|sequential|predictors)\.[\w.]*\w"
+)
 
 
 class EvidenceError(Exception):
@@ -8,7 +14,17 @@ class EvidenceError(Exception):
 
 
 class SpecError(EvidenceError):
-    """The spec is malformed or does not fit the data (names the key to change)."""
+    """The spec is malformed or does not fit the data (names the key to change).
+
+    `key` is that key ('design.change_at'): given where the message names another key
+    first (as in 'design.kind = "did" needs columns.period'), else the first key the
+    message names; '' when it names none. A form can show the message at its question.
+    """
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        found = _KEY.search(message)
+        self.key = key if key is not None else (found[0] if found else "")
 
 
 @dataclass(frozen=True)

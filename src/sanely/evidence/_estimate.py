@@ -1,8 +1,8 @@
 """The contrast estimator: a linear contrast of cell statistics (two groups, 2x2 DiD, threshold)."""
 
 import numpy as np
-from scipy import special
 
+from ._distributions import normal_cdf
 from ._errors import AnalysisError, SpecError
 from ._inference import newcombe, t_interval, t_p_value, wilson
 from ._sample import Sample
@@ -116,4 +116,4 @@ def _proportion_interval(
     if null_se == 0:
         return interval, 1.0 if estimate == reference else 0.0
     z = (estimate - reference) / null_se
-    return interval, float(2 * special.ndtr(-abs(z)))
+    return interval, 2 * normal_cdf(-abs(z))

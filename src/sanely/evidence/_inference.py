@@ -5,22 +5,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-# scipy.special, not scipy.stats: the same functions (t and normal quantiles and tails)
-# without a second of loading scipy.stats's distributions when the command starts.
-from scipy import special
-
+from ._distributions import normal_cdf, normal_quantile, t_quantile, t_tail
 from ._table import Floats
 
 
 def t_interval(estimate: float, se: float, df: float, confidence: float) -> tuple[float, float]:
     """estimate ± t_{df, (1+confidence)/2} · se (the normal quantile when df is infinite)."""
-    half = float(special.stdtrit(df, (1 + confidence) / 2)) * se
+    half = t_quantile(df, (1 + confidence) / 2) * se
     return estimate - half, estimate + half
 
 
 def t_p_value(estimate: float, se: float, df: float, reference: float) -> float:
     """Two-sided p-value of H0: parameter = reference, from t = (estimate - reference) / se."""
-    return float(2 * special.stdtr(df, -abs(estimate - reference) / se))
+    return 2 * t_tail(df, abs(estimate - reference) / se)
 
 
 def wilson(successes: float, n: float, confidence: float) -> tuple[float, float]:
@@ -28,7 +25,7 @@ def wilson(successes: float, n: float, confidence: float) -> tuple[float, float]
 
     p̂ = successes / n; bounds (p̂ + z²/2n ± z·sqrt(p̂(1 - p̂)/n + z²/4n²)) / (1 + z²/n).
     """
-    z = float(special.ndtri((1 + confidence) / 2))
+    z = normal_quantile((1 + confidence) / 2)
     p = successes / n
     centre = p + z * z / (2 * n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -82,12 +79,12 @@ def bootstrap_interval(
     levels = np.array([alpha, 1 - alpha])
     if jackknife is not None:
         below = float(np.mean(replicates < estimate))
-        z0 = float(special.ndtri(min(max(below, 1 / len(replicates)), 1 - 1 / len(replicates))))
+        z0 = normal_quantile(min(max(below, 1 / len(replicates)), 1 - 1 / len(replicates)))
         d = jackknife.mean() - jackknife
         spread = float(np.sum(d * d))
         a = float(np.sum(d**3)) / (6 * spread**1.5) if spread > 0 else 0.0
-        z = special.ndtri(levels)
-        levels = special.ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
+        z = [normal_quantile(level) for level in levels]
+        levels = np.array([normal_cdf(z0 + (z0 + q) / (1 - a * (z0 + q))) for q in z])
     low, high = np.percentile(replicates, 100 * levels)
     return float(low), float(high)
 

@@ -25,11 +25,14 @@ from ._scan import (
     BAD_EXPOSURE,
     BAD_VALUE,
     BLANK,
+    FIRST_NUMBER,
     MEMORY_LIMIT,
     MISSING_EXPOSURE,
     MISSING_VALUE,
     Checks,
     Source,
+    bad_number,
+    missing_number,
     numbers_among,
 )
 from ._sources import open_source
@@ -82,9 +85,13 @@ def _unreadable(source: Source, message: str) -> DataError:
 
 def check_header(source: Source, spec: Spec, name: str) -> None:
     """Every column the spec names must be in the file; else a `SpecError` listing them."""
+    columns = spec.columns
     keys = [
-        (f"columns.{key}", getattr(spec.columns, key)) for key in spec.columns.__dataclass_fields__
+        (f"columns.{key}", getattr(columns, key))
+        for key in ("value", "exposure", "unit", "period", "group", "weight")
     ]
+    keys += [("columns.covariates", column) for column in columns.covariates]
+    keys += [(f"predictors.{p.column}", p.column) for p in spec.predictors]
     keys += [(f"data.where.{column}", column) for column in spec.data.where]
     for key, column in keys:
         if column is not None and column not in source.names:
@@ -144,14 +151,19 @@ def fates(kind: npt.NDArray[Any], texts: Sequence[npt.NDArray[Any]], checks: Che
     missing = (kind == MISSING_VALUE) | (kind == MISSING_EXPOSURE)
     blame[kind == MISSING_VALUE] = spec.columns.value
     blame[kind == MISSING_EXPOSURE] = checks.exposure
+    bad = (kind >= BAD_VALUE) & (kind < FIRST_NUMBER)
+    blame[bad & (kind != BAD_EXPOSURE)] = spec.columns.value
+    blame[kind == BAD_EXPOSURE] = checks.exposure
+    for index, name in enumerate(checks.numbers):
+        blame[kind == missing_number(index)] = name
+        blame[kind == bad_number(index)] = name
+        missing |= kind == missing_number(index)
+        bad |= kind == bad_number(index)
     tokens = list(spec.data.missing)
     for index, key in enumerate(checks.keys):
         absent = ~missing & np.isin(texts[index], tokens)
         blame[absent] = key
         missing |= absent
-    bad = kind >= BAD_VALUE
-    blame[bad & (kind != BAD_EXPOSURE)] = spec.columns.value
-    blame[kind == BAD_EXPOSURE] = checks.exposure
     fate = np.select(
         [kind == BLANK, ~kept, missing, bad], [SKIPPED, FILTERED, MISSING, NOT_A_NUMBER], USED
     ).astype(np.int8)
@@ -289,14 +301,24 @@ def _issues_of(
                 f"{batch['ecell'][index] or ''!r} is not a number",
             )
         )
+    if kind >= FIRST_NUMBER:
+        number = (kind - FIRST_NUMBER) // 2
+        name = checks.numbers[number]
+        wanted = "a weight (a number of at least 0)" if name == spec.columns.weight else "a number"
+        cell = batch[f"xcell{number}"][index] or ""
+        found.append((position, name, "not a number", f"{cell!r} is not {wanted}"))
     return found
 
 
 def needs_rows(spec: Spec) -> bool:
-    """Whether the analysis needs every row: medians, percentiles, a row bootstrap."""
+    """Whether the analysis needs every row: medians, percentiles, a row bootstrap, and
+    robust (not clustered) errors of a regression with covariates or weights."""
+    from ._toolbox import error_kind
+
     statistic = spec.metric.statistic
     row_bootstrap = spec.inference.method == "bootstrap" and spec.columns.unit is None
-    return statistic in ("median", "percentile") or row_bootstrap
+    adjusted_rows = spec.adjusted and error_kind(spec) == "robust"
+    return statistic in ("median", "percentile") or row_bootstrap or adjusted_rows
 
 
 def summary_table(groups: dict[str, Any], checks: Checks, report: IngestReport) -> Table:
@@ -312,7 +334,13 @@ def summary_table(groups: dict[str, Any], checks: Checks, report: IngestReport) 
             else np.zeros(len(count))
         )
 
-    summary = Summary(count, column("qyy"), column("qxy"), column("qxx"))
+    products = {key: column(alias) for alias, (key, _) in checks.products().items()}
+    present = {
+        name: column(f"__present{index}")
+        for index, name in enumerate(checks.numbers)
+        if index >= checks.required
+    }
+    summary = Summary(count, column("qyy"), column("qxy"), column("qxx"), products, present)
     exposure = column("sx") if checks.exposure else None
     return _keyed_table(groups, checks, used, column("sy"), exposure, report, summary)
 
@@ -335,6 +363,11 @@ def _keyed_table(
         return Factor.from_values(texts[checks.keys.index(name)][used].astype(str))
 
     declared = checks.spec.columns
+    numbers = (
+        {}
+        if summary is not None
+        else {name: _floats(columns[f"x{i}"][used]) for i, name in enumerate(checks.numbers)}
+    )
     return Table(
         value=value,
         exposure=exposure,
@@ -343,7 +376,13 @@ def _keyed_table(
         group=factor(declared.group),
         report=report,
         summary=summary,
+        numbers=numbers,
     )
+
+
+def _floats(values: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+    """Numbers fetched as Python objects, None (a predictor without a value) as NaN."""
+    return np.where(values == None, np.nan, values).astype(np.float64)  # noqa: E711
 
 
 def row_table(

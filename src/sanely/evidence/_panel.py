@@ -12,7 +12,7 @@ import numpy as np
 from ._errors import AnalysisError, SpecError
 from ._sample import exposure_of, period_order, required
 from ._spec import Spec
-from ._table import Codes, Floats, Table
+from ._table import Codes, Floats, Table, number_of
 from ._toolbox import Result
 
 
@@ -21,7 +21,7 @@ class Panel:
     """The metric of each unit in each period (NaN where a unit has no rows in a period).
 
     `periods` are in time order; `rows` counts the file rows behind each value;
-    `unit_codes` are the units' codes in the table's unit column.
+    `unit_codes` and `period_codes` are their codes in the table's unit and period columns.
     """
 
     values: Floats
@@ -29,6 +29,7 @@ class Panel:
     units: tuple[str, ...]
     periods: tuple[str, ...]
     unit_codes: Codes
+    period_codes: Codes
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,28 @@ def panel_of(table: Table, spec: Spec) -> Panel:
         units=tuple(unit.labels[i] for i in units_seen),
         periods=tuple(period.labels[i] for i in order),
         unit_codes=units_seen,
+        period_codes=order,
     )
+
+
+def panel_means(table: Table, panel: Panel, column: str) -> Floats:
+    """The mean of a numeric column (a predictor) per unit and period of the panel, over the
+    rows that have a value; NaN where none has."""
+    unit, period = required(table, "unit"), required(table, "period")
+    shape = (len(unit.labels), len(period.labels))
+    key = unit.codes * shape[1] + period.codes
+    if table.summary is None:
+        values = number_of(table.numbers, column)
+        present = ~np.isnan(values)
+        sums, counts = np.where(present, values, 0.0), present.astype(np.float64)
+    else:
+        sums, counts = table.summary.products[(column,)], table.summary.present[column]
+    totals = np.bincount(key, sums, minlength=shape[0] * shape[1]).reshape(shape)
+    found = np.bincount(key, counts, minlength=totals.size).reshape(shape)
+    cells = np.ix_(panel.unit_codes, panel.period_codes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means: Floats = np.where(found[cells] > 0, totals[cells] / found[cells], np.nan)
+    return means
 
 
 def split_periods(periods: tuple[str, ...], spec: Spec) -> int:

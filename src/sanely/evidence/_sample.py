@@ -2,14 +2,14 @@
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._errors import AnalysisError, DataError, SpecError
 from ._spec import Spec
-from ._table import Codes, Factor, Floats, IngestReport, Summary, Table
+from ._table import Codes, Factor, Floats, IngestReport, Summary, Table, product_sums
 
 _QUARTER = re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE)
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
@@ -36,6 +36,7 @@ class Sample:
     n_table: dict[str, dict[str, int]]
     summary: Summary | None = None
     report: IngestReport = field(default_factory=IngestReport)
+    numbers: Mapping[str, Floats] = field(default_factory=dict)
 
     @property
     def n_cells(self) -> int:
@@ -46,6 +47,10 @@ class Sample:
     def n_clusters(self) -> int:
         """Number of clusters (units); 1 when no unit column is declared."""
         return len(self.cluster_labels)
+
+    def products(self, factors: tuple[str, ...], value: str) -> Floats:
+        """Per row or group: the sum of the product of the named columns (`product_sums`)."""
+        return product_sums(self.y, self.numbers, self.summary, factors, value)
 
 
 def _period_key(label: str) -> tuple[int, float] | None:
@@ -85,6 +90,39 @@ def period_order(labels: tuple[str, ...]) -> list[int]:
     return sorted(range(len(labels)), key=lambda i: keys[i] or (0, 0.0))
 
 
+SHOWN_PERIODS = 6
+"""Up to this many periods a group's rows are listed period by period; more are summarised."""
+
+
+def describe_rows(n: Mapping[str, Mapping[str, int]]) -> tuple[tuple[str, str], ...]:
+    """The rows used, per group in words: each period's count, or for a long series (a
+    monthly one of 16 years has 192 periods) how many periods, from when to when, and how
+    many rows each, e.g. ('front', '192 periods from 1969-01 to 1984-12, 1 row each')."""
+    described = []
+    for group, periods in n.items():
+        if len(periods) <= SHOWN_PERIODS:
+            words = ", ".join(f"{period}: {count:,}" for period, count in periods.items())
+        else:
+            labels = tuple(periods)
+            try:
+                ordered = [labels[i] for i in period_order(labels)]
+            except SpecError:  # labels that are not times: as the file sorts them
+                ordered = sorted(labels)
+            counts = list(periods.values())
+            least, most = min(counts), max(counts)
+            each = (
+                f"{least:,} row{'s' if least > 1 else ''}"
+                if least == most
+                else (f"{least:,} to {most:,} rows")
+            )
+            words = (
+                f"{len(labels)} periods from {ordered[0]} to {ordered[-1]}, {each} each "
+                f"({sum(counts):,} rows)"
+            )
+        described.append((group, words))
+    return tuple(described)
+
+
 def required(table: Table, name: str) -> Factor:
     """The table's key column `name`; a `SpecError` when the design needs it but it is absent."""
     factor: Factor | None = getattr(table, name)
@@ -98,6 +136,8 @@ def _lookup(factor: Factor, groups: Sequence[tuple[str, tuple[str, ...]]], colum
     table = np.full(len(factor.labels), -1, dtype=np.intp)
     for index, (key, values) in enumerate(groups):
         table[list(factor.codes_of(values, key, column))] = index
+    if np.array_equal(table, np.arange(len(table))):  # each label is its own list, in order
+        return factor.codes
     return table[factor.codes]
 
 
@@ -170,8 +210,11 @@ def _n_table(table: Table) -> dict[str, dict[str, int]]:
 
     group_codes, group_labels = labels(table.group)
     period_codes, period_labels = labels(table.period)
+    # In place: a million-row temporary costs more in fresh pages than in arithmetic.
+    combined = group_codes * len(period_labels)
+    combined += period_codes
     counts = np.bincount(
-        group_codes * len(period_labels) + period_codes,
+        combined,
         None if table.summary is None else table.summary.count,
         minlength=len(group_labels) * len(period_labels),
     ).reshape(len(group_labels), len(period_labels))
@@ -244,7 +287,9 @@ def design_cells(
     if kind == "its" and not _comparative(spec):
         return post, period_labels
     periods = period_labels or ("before", "after")
-    return arm * len(periods) + post, tuple(f"{a}, {p}" for a in arm_names for p in periods)
+    cell = arm * len(periods)
+    cell += post
+    return cell, tuple(f"{a}, {p}" for a in arm_names for p in periods)
 
 
 def cluster_key(
@@ -257,9 +302,15 @@ def cluster_key(
     if table.unit is None:
         return cell, ("all",)
     present = np.flatnonzero(np.bincount(table.unit.codes, minlength=len(table.unit.labels)))
-    dense = np.zeros(len(table.unit.labels), dtype=np.intp)
-    dense[present] = np.arange(len(present))
-    return dense[table.unit.codes] * n_cells + cell, tuple(table.unit.labels[i] for i in present)
+    if len(present) == len(table.unit.labels):  # every unit has rows: codes are already dense
+        key = table.unit.codes * n_cells
+    else:
+        dense = np.zeros(len(table.unit.labels), dtype=np.intp)
+        dense[present] = np.arange(len(present))
+        key = dense[table.unit.codes]
+        key *= n_cells
+    key += cell
+    return key, tuple(table.unit.labels[i] for i in present)
 
 
 def _check_cells(counts: Floats, labels: tuple[str, ...]) -> None:
@@ -308,8 +359,8 @@ def build_sample(table: Table, spec: Spec) -> Sample:
     exposure = exposure_of(table) if spec.metric.statistic in ("rate", "ratio") else None
     arm = design_arms(table, spec)
     post, period_labels = design_periods(table, spec)
-    keep = (arm >= 0) & (post >= 0)
-    if not keep.all():
+    if min(arm.min(initial=0), post.min(initial=0)) < 0:  # rows outside the design
+        keep = (arm >= 0) & (post >= 0)
         table, arm, post = table.select(keep), arm[keep], post[keep]
         exposure = None if exposure is None else exposure[keep]
     cell, labels = design_cells(spec, arm, post, period_labels)
@@ -329,6 +380,7 @@ def build_sample(table: Table, spec: Spec) -> Sample:
         n_table=_n_table(table),
         summary=table.summary,
         report=table.report,
+        numbers=table.numbers,
     )
     _check_exposure(sample, spec)
     return sample

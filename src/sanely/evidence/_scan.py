@@ -20,8 +20,24 @@ from typing import Any
 
 from ._spec import Spec
 
-# Row kinds (a TINYINT in SQL): which check a row fails first.
+# Row kinds (a TINYINT in SQL): which check a row fails first. The numbers read beside the
+# value (`Checks.numbers`: weight, covariates, predictors) have two kinds each, from
+# FIRST_NUMBER: missing_number(j) and bad_number(j); the spec allows at most 51 of them
+# (MOST_COLUMNS covariates and a weight), so the kinds stay below 127.
 OK, BLANK, MISSING_VALUE, MISSING_EXPOSURE, BAD_VALUE, BAD_EXPOSURE, BAD_BOTH = range(7)
+FIRST_NUMBER = 7
+
+
+def missing_number(index: int) -> int:
+    """The kind of a row missing the `index`th number of `Checks.numbers`."""
+    return FIRST_NUMBER + 2 * index
+
+
+def bad_number(index: int) -> int:
+    """The kind of a row whose `index`th number of `Checks.numbers` is not a number."""
+    return FIRST_NUMBER + 2 * index + 1
+
+
 TRUE_WORDS = ("1", "true", "yes", "y", "t")
 FALSE_WORDS = ("0", "false", "no", "n", "f")
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
@@ -120,9 +136,11 @@ def number_of(column: str, kind: str, flag: bool) -> str:
     return "CAST(NULL AS DOUBLE)"
 
 
-def usable(number: str, flag: bool) -> str:
-    """The number when the analysis can use it: finite, and 0 or 1 for a flag; else NULL."""
+def usable(number: str, flag: bool, weight: bool = False) -> str:
+    """The number when the analysis can use it: finite, 0 or 1 for a flag, at least 0 for a
+    weight; else NULL."""
     valid = f"isfinite({number})" + (f" AND {number} IN (0, 1)" if flag else "")
+    valid += f" AND {number} >= 0" if weight else ""
     return f"CASE WHEN {valid} THEN {number} END"
 
 
@@ -130,6 +148,17 @@ def numbers_among(tokens: str) -> str:
     """A query counting the texts of the list parameter `tokens` that read as numbers."""
     number = usable(number_of("cell", "VARCHAR", False), False)
     return f"SELECT count(*) FROM unnest(${tokens}) AS t(cell) WHERE {number} IS NOT NULL"
+
+
+@dataclass
+class _NumberSql:
+    """The SQL pieces of the numbers read beside the value (see `Checks._numbers`)."""
+
+    raw: list[str] = field(default_factory=list)
+    usable: list[str] = field(default_factory=list)
+    fine: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    bad: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -156,6 +185,21 @@ class Checks:
         rate = self.spec.metric.statistic in ("rate", "ratio")
         return self.spec.columns.exposure if rate else None
 
+    @property
+    def numbers(self) -> list[str]:
+        """Numeric columns read beside the value: the weight and covariates, which a row
+        must have, then a synthetic control's predictors, which it may lack (`required`)."""
+        columns = self.spec.columns
+        needed = ([columns.weight] if columns.weight else []) + list(columns.covariates)
+        optional = [p.column for p in self.spec.predictors if p.column != columns.value]
+        return list(dict.fromkeys(needed + optional))
+
+    @property
+    def required(self) -> int:
+        """How many of `numbers` every used row must have (the first ones)."""
+        columns = self.spec.columns
+        return len(columns.covariates) + (1 if columns.weight else 0)
+
     def _named(self) -> list[str]:
         """Keys then data.where columns, each once."""
         return list(dict.fromkeys(self.keys + list(self.spec.data.where)))
@@ -166,41 +210,77 @@ class Checks:
         check = f"{text_of(column, kind)} IN {text_list(self.spec.data.missing)}"
         return check if self.numeric_tokens else f"{number} IS NULL AND {check}"
 
+    def _absent(self, name: str) -> str:
+        """A predictor's cell holds no value: empty or a data.missing token."""
+        text = text_of(*self.source.column(name))
+        return f"({text} IN {text_list(self.spec.data.missing)} OR {text} = '')"
+
+    def _numbers(self) -> "_NumberSql":
+        """The SQL of `numbers`: each parsed (x0r...), as usable (x0...), the tests that
+        settle a row as usable, and the kinds' WHEN clauses for missing and bad cells."""
+        sql = _NumberSql()
+        for index, name in enumerate(self.numbers):
+            column, kind = self.source.column(name)
+            number = f"x{index}"
+            sql.raw.append(f"{number_of(column, kind, False)} AS {number}r")
+            value = usable(f"{number}r", False, weight=name == self.spec.columns.weight)
+            if index < self.required:
+                missing = self._missing(name, number)
+                sql.missing.append(f"WHEN {missing} THEN {missing_number(index)}")
+                sql.bad.append(f"WHEN {number} IS NULL THEN {bad_number(index)}")
+                sql.fine.append(f"{number} IS NOT NULL")
+                sql.fine += [f"NOT ({missing})"] if self.numeric_tokens else []
+            else:  # a predictor's missing cell is no value, not a problem of the row
+                absent = self._absent(name)
+                if self.numeric_tokens:
+                    value = f"CASE WHEN {absent} THEN NULL ELSE {value} END"
+                sql.bad.append(f"WHEN {number} IS NULL AND NOT {absent} THEN {bad_number(index)}")
+                sql.fine.append(f"({number} IS NOT NULL OR {absent})")
+            sql.usable.append(f"{value} AS {number}")
+        return sql
+
     def checked(self, rows: str) -> str:
-        """`rows` with v, e (the usable value and exposure, or NULL) and each row's kind."""
+        """`rows` with v, e, x0... (the usable value, exposure and numbers, or NULL) and each
+        row's kind."""
         value, value_kind = self.source.column(self.spec.columns.value)
         flag = self.spec.metric.statistic == "proportion"
-        raw = [f"{number_of(value, value_kind, flag)} AS vr"]
-        usable_sql = [f"{usable('vr', flag)} AS v"]
+        numbers = self._numbers()
+        raw = [f"{number_of(value, value_kind, flag)} AS vr", *numbers.raw]
+        usable_sql = [f"{usable('vr', flag)} AS v", *numbers.usable]
         whens = []
         if self.source.may_have_blank_rows:
             empty = " AND ".join(f"{text_of(c, 'VARCHAR')} = ''" for c in self.source.columns)
             whens.append(f"WHEN v IS NULL AND {empty} THEN {BLANK}")
         whens.append(f"WHEN {self._missing(self.spec.columns.value, 'v')} THEN {MISSING_VALUE}")
+        # Most rows are usable: one test settles them before the checks of the rest.
+        fine = ["v IS NOT NULL"]
+        if self.numeric_tokens:
+            fine.append(f"NOT ({self._missing(self.spec.columns.value, 'v')})")
         if self.exposure is None:
             usable_sql.append("1.0 AS e")
+            whens += numbers.missing
         else:
             column, kind = self.source.column(self.exposure)
             raw.append(f"{number_of(column, kind, False)} AS er")
             usable_sql.append(f"{usable('er', False)} AS e")
+            whens.append(f"WHEN {self._missing(self.exposure, 'e')} THEN {MISSING_EXPOSURE}")
+            whens += numbers.missing
             whens += [
-                f"WHEN {self._missing(self.exposure, 'e')} THEN {MISSING_EXPOSURE}",
                 f"WHEN v IS NULL AND e IS NULL THEN {BAD_BOTH}",
                 f"WHEN e IS NULL THEN {BAD_EXPOSURE}",
             ]
+            fine.append("e IS NOT NULL")
+            if self.numeric_tokens:
+                fine.append(f"NOT ({self._missing(self.exposure, 'e')})")
         whens.append(f"WHEN v IS NULL THEN {BAD_VALUE}")
-        # Most rows are usable: one test settles them before the checks of the rest.
-        usable_row = "v IS NOT NULL" + (" AND e IS NOT NULL" if self.exposure else "")
-        if self.numeric_tokens:
-            usable_row += f" AND NOT ({self._missing(self.spec.columns.value, 'v')})"
-            if self.exposure:
-                usable_row += f" AND NOT ({self._missing(self.exposure, 'e')})"
+        whens += numbers.bad
         checks = f"CASE {' '.join(whens)} ELSE {OK} END"
+        usable_row = " AND ".join(fine + numbers.fine)
         kind = f"CAST(CASE WHEN {usable_row} THEN {OK} ELSE {checks} END AS TINYINT) AS kind"
-        numbers = (
+        parsed = (
             f"SELECT *, {', '.join(usable_sql)} FROM (SELECT *, {', '.join(raw)} FROM ({rows}))"
         )
-        return f"SELECT *, {kind} FROM ({numbers})"
+        return f"SELECT *, {kind} FROM ({parsed})"
 
     def texts(self) -> list[str]:
         """Key and where columns as text, named k0, k1, ... (keys, then data.where)."""
@@ -235,21 +315,53 @@ class Checks:
         inner = [*cells, "kind"] + [
             f"{aggregates[name]} AS {name}" for name in ["rows", "n", *sums]
         ]
+        extra = [f"{sql} AS {alias}" for alias, (_, sql) in self.products().items()]
+        extra += [f"count(x{i}) AS __present{i}" for i in range(self.required, len(self.numbers))]
+        inner += extra
         outer = [*self.texts(), "kind", "rows", "n", *sums]
+        outer += [item.rsplit(" AS ", 1)[1] for item in extra]
         # Identifiers are quoted (`quote`), text is `literal`; file paths are parameters.
         return (
             f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} "
             f"FROM ({self.checked(rows)}) GROUP BY ALL) ORDER BY ALL"
         )
 
+    def products(self) -> dict[str, tuple[tuple[str, ...], str]]:
+        """The sums of products a summary table needs, by SQL alias: (the columns' names,
+        sorted, and the SQL sum). A regression with covariates or weights needs Σw, Σwy,
+        Σwy², Σwz, Σwzz' and Σwzy (`_adjusted`); a predictor its sum (its count is c0...)."""
+        names = self.numbers
+        value = self.spec.columns.value
+        sql_of = {value: "v"} | {name: f"x{index}" for index, name in enumerate(names)}
+        wanted: list[tuple[str, ...]] = []
+        if self.spec.adjusted:
+            weight = (self.spec.columns.weight,) if self.spec.columns.weight else ()
+            covariates = self.spec.columns.covariates
+            wanted += [(*weight, value), (*weight, value, value)]
+            wanted += [weight] if weight else []
+            for index, first in enumerate(covariates):
+                wanted += [(*weight, first), (*weight, first, value)]
+                wanted += [(*weight, first, second) for second in covariates[: index + 1]]
+        wanted += [(name,) for name in names[self.required :]]
+        return {
+            f"__product{index}": (tuple(sorted(key)), f"sum({' * '.join(sql_of[n] for n in key)})")
+            for index, key in enumerate(wanted)
+        }
+
     def row_query(self, repeats: bool) -> str:
-        """Each row in file order: position, key texts (k0...), v, e, kind, the value and
-        exposure cells as written, and with `repeats` whether it repeats an earlier row."""
+        """Each row in file order: position, key texts (k0...), v, e, the numbers x0..., kind,
+        the value, exposure and number cells as written (vcell, ecell, xcell0...), and with
+        `repeats` whether it repeats an earlier row."""
         cells = [f"CAST({self.source.column(self.spec.columns.value)[0]} AS VARCHAR) AS vcell"]
         if self.exposure is not None:
             cells.append(f"CAST({self.source.column(self.exposure)[0]} AS VARCHAR) AS ecell")
+        numbers = [f"x{index}" for index in range(len(self.numbers))]
+        cells += [
+            f"CAST({self.source.column(name)[0]} AS VARCHAR) AS xcell{index}"
+            for index, name in enumerate(self.numbers)
+        ]
         numbered = f"SELECT {self.source.ordinal} AS position, * FROM {{scan}}"
-        select = ["position", *self.texts(), "v", "e", "kind", *cells]
+        select = ["position", *self.texts(), "v", "e", *numbers, "kind", *cells]
         if repeats:
             every = ", ".join(self.source.columns)
             select.append(

@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import itertools
-import json
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -45,7 +44,7 @@ def open_source(path: Path, sheet: str | None, connection: Any, stack: ExitStack
         elif suffix in (".xlsx", ".xlsm"):
             source = _xlsx(path, sheet)
         elif suffix in (".jsonl", ".ndjson"):
-            source = _jsonl(path)
+            source = _jsonl(path, connection, stack)
         elif suffix in (".parquet", ".pq"):
             source = _parquet(path, connection)
         else:
@@ -253,8 +252,7 @@ def _text_table(
 
 
 def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
+    """A spreadsheet cell as text (calamine gives '' for an empty cell)."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -333,43 +331,90 @@ def _xlsx(path: Path, sheet: str | None) -> Source:
     return _text_table("XLSX", header, rows, blank_rows=blank)
 
 
-def _json_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _cell_text(value)
+# DuckDB's reader of JSON Lines: one JSON value per line; blank lines are skipped, and a line
+# that is not JSON becomes NULL instead of stopping the scan. The queries on it are fixed text
+# (the file's path is a parameter).
+_JSON_VALUES = "read_json_objects($path, format='newline_delimited', ignore_errors=true)"
+_NUMBERED = f"SELECT row_number() OVER () AS position, json FROM {_JSON_VALUES}"  # noqa: S608
 
 
-def _jsonl(path: Path) -> Source:
-    readable_issues: list[Issue] = []
-    header: dict[str, None] = {}
-    records: list[tuple[int, dict[str, object]]] = []
-    blank = 0
-    codec, encoding = _encoding(path)
-    with path.open(encoding="utf-8-sig" if codec == "utf-8" else codec) as file:
-        for number, line in enumerate(file, start=1):
-            if not line.strip():
-                blank += 1
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                readable_issues.append(
-                    Issue(number, "", "invalid JSON", f"not a JSON object ({error.msg})")
-                )
-                continue
-            if not isinstance(record, dict):
-                readable_issues.append(
-                    Issue(number, "", "invalid JSON", "each line must be one JSON object")
-                )
-                continue
-            header.update(dict.fromkeys(record))
-            records.append((number, record))
-    if readable_issues:
-        raise DataError(
-            f"{path.name}: some lines are not JSON objects; correct them and run again.",
-            tuple(readable_issues[:100]),
-            {"invalid JSON": len(readable_issues)},
-        )
-    names = tuple(header)
-    rows = [(n, tuple(_json_text(r.get(name)) for name in names)) for n, r in records]
-    return _text_table("JSON Lines", names, rows, encoding=encoding, blank_rows=blank)
+def _jsonl(path: Path, connection: Any, stack: ExitStack) -> Source:
+    """JSON Lines, streamed by DuckDB: a first pass finds the lines that are not JSON objects
+    and the keys (the columns, in order of first appearance); every cell is then read as
+    text, as a CSV file's are."""
+    readable, encoding = _utf8_copy(path, stack)
+    params: dict[str, object] = {"path": str(readable)}
+    records, bad = connection.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {_NOT_AN_OBJECT}) FROM ({_NUMBERED})",  # noqa: S608
+        params,
+    ).fetchall()[0]
+    if bad:
+        raise _not_objects(path.name, readable, connection, params, int(bad))
+    keys = connection.execute(
+        "SELECT key FROM (SELECT position, unnest(json_keys(json)) AS key, "  # noqa: S608
+        f"unnest(range(len(json_keys(json)))) AS place FROM ({_NUMBERED})) "
+        "GROUP BY key ORDER BY min(position), arg_min(place, position)",
+        params,
+    ).fetchall()
+    names = tuple(str(key) for (key,) in keys)
+    if not names:
+        raise DataError(f"{path.name} has no JSON objects with keys: it has no columns.")
+    columns = "{" + ", ".join(f"{_sql_text(name)}: 'VARCHAR'" for name in names) + "}"
+    return Source(
+        label="JSON Lines",
+        scan=f"read_json($path, format='newline_delimited', columns={columns})",
+        names=names,
+        columns=tuple(quote(name) for name in names),
+        types=("VARCHAR",) * len(names),
+        ordinal="row_number() OVER ()",
+        rows_of=lambda positions: _json_lines(readable, positions),
+        params=params,
+        encoding=encoding,
+        blank_rows=_lines(readable) - int(records),
+    )
+
+
+_NOT_AN_OBJECT = "json IS NULL OR json_type(json) <> 'OBJECT'"
+
+
+def _not_objects(
+    name: str, readable: Path, connection: Any, params: dict[str, object], count: int
+) -> DataError:
+    """The first lines that are not JSON objects, by line, with their count."""
+    found = connection.execute(
+        f"SELECT position, json IS NULL FROM ({_NUMBERED}) WHERE {_NOT_AN_OBJECT} "  # noqa: S608
+        "ORDER BY position LIMIT 100",
+        params,
+    ).fetchall()
+    lines = _json_lines(readable, [int(position) for position, _ in found])
+    issues = tuple(
+        Issue(line, "", "invalid JSON", "not valid JSON" if invalid else "not a JSON object")
+        for line, (_, invalid) in zip(lines, found, strict=True)
+    )
+    return DataError(
+        f"{name}: some lines are not JSON objects (one object per line, e.g. "
+        '{"arm": "pilot", "minutes": 3}); correct them and run again.',
+        issues,
+        {"invalid JSON": count},
+    )
+
+
+def _lines(path: Path) -> int:
+    """How many lines a file has (the last may lack its line end), counted a chunk at a time."""
+    count, last = 0, b"\n"
+    with path.open("rb") as file:
+        while chunk := file.read(_CHUNK):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def _json_lines(path: Path, positions: Sequence[int]) -> list[int]:
+    """The file's line numbers of DuckDB's records at `positions` (1 = the first line that is
+    not blank), reading only as far as the last one."""
+    wanted = set(positions)
+    with path.open("rb") as file:
+        records = (number for number, line in enumerate(file, start=1) if line.strip())
+        hits = ((p, number) for p, number in enumerate(records, start=1) if p in wanted)
+        found = dict(itertools.islice(hits, len(wanted)))
+    return [found[p] for p in positions]

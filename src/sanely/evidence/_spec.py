@@ -23,8 +23,11 @@ Aggregate = Literal["none", "unit_period"]
 OnMissing = Literal["drop", "error"]
 Duplicates = Literal["keep", "drop", "error"]
 SpendingName = Literal["obrien_fleming", "pocock"]
+WeightKind = Literal["analytic", "survey"]
 
 DEFAULT_MISSING = ("", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "-", ".")
+MOST_COLUMNS = 50
+"""The most covariates, or predictor columns, a spec may name (each is read in every row)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Columns:
     unit: str | None = None
     period: str | None = None
     group: str | None = None
+    covariates: tuple[str, ...] = ()
+    weight: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class Inference:
     confidence: float = 0.95
     lags: int | None = None
     wild_weights: WildWeights = "auto"
+    weights: WeightKind | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,15 @@ class Sequential:
 
 
 @dataclass(frozen=True)
+class Predictor:
+    """One predictor of a synthetic control (`[predictors]`): a column's mean per unit over
+    some periods before the change (`periods` empty: every period before it)."""
+
+    column: str
+    periods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Spec:
     """A complete assessment spec, as read from SPEC.toml or built by the portal."""
 
@@ -124,6 +139,12 @@ class Spec:
     inference: Inference = Inference()
     data: DataPolicy = DataPolicy()
     sequential: Sequential | None = None
+    predictors: tuple[Predictor, ...] = ()
+
+    @property
+    def adjusted(self) -> bool:
+        """Whether the estimate is a regression with covariates or weights (`_adjusted`)."""
+        return bool(self.columns.covariates or self.columns.weight)
 
 
 _NEEDS: dict[str, tuple[str, ...]] = {
@@ -205,17 +226,34 @@ def _confidence(table: Mapping[str, Any], section: str, default: float) -> float
 
 
 def _columns(raw: Mapping[str, Any]) -> Columns:
-    table = _table(raw, "columns", ("value", "exposure", "unit", "period", "group"))
+    keys = ("value", "exposure", "unit", "period", "group", "covariates", "weight")
+    table = _table(raw, "columns", keys)
     value = _text(table, "columns", "value")
     if value is None:
         raise SpecError("columns.value is required: name the measured column of the data.")
-    return Columns(
+    columns = Columns(
         value=value,
         exposure=_text(table, "columns", "exposure"),
         unit=_text(table, "columns", "unit"),
         period=_text(table, "columns", "period"),
         group=_text(table, "columns", "group"),
+        covariates=_texts(table, "columns", "covariates"),
+        weight=_text(table, "columns", "weight"),
     )
+    if len(columns.covariates) > MOST_COLUMNS:
+        raise SpecError(f"columns.covariates may name at most {MOST_COLUMNS} columns.")
+    named = [columns.value, columns.exposure, columns.unit, columns.period, columns.group]
+    extra = [("weight", columns.weight)] if columns.weight else []
+    for key, name in extra + [("covariates", c) for c in columns.covariates]:
+        if not name.strip():
+            raise SpecError(f"columns.{key} must name columns of the data, not an empty text.")
+        if name in named:
+            raise SpecError(
+                f"columns.{key} names {name!r}, which the spec already uses for another "
+                "purpose; each column plays one part."
+            )
+        named.append(name)
+    return columns
 
 
 def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
@@ -231,7 +269,8 @@ def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
         if getattr(columns, needed) is None:
             raise SpecError(
                 f"design.kind = {kind!r} needs columns.{needed}: add it to [columns], "
-                f"naming the column that holds the {needed}."
+                f"naming the column that holds the {needed}.",
+                key=f"columns.{needed}",
             )
     fixed_effects = table.get("fixed_effects", False)
     if not isinstance(fixed_effects, bool):
@@ -253,7 +292,8 @@ def _design(raw: Mapping[str, Any], columns: Columns) -> Design:
     if comparative and columns.group is None:
         raise SpecError(
             "design.treated and design.control make kind = 'its' comparative: add "
-            "columns.group, naming the column that tells the pilot series from the comparison."
+            "columns.group, naming the column that tells the pilot series from the comparison.",
+            key="columns.group",
         )
     if kind in ("two_group", "did") or comparative:
         for key in ("treated", "control"):
@@ -315,7 +355,8 @@ def _metric(raw: Mapping[str, Any], columns: Columns) -> Metric:
     statistic = _choice(table, "metric", "statistic", Statistic, "mean")
     if statistic in ("rate", "ratio") and columns.exposure is None:
         raise SpecError(
-            f"metric.statistic = {statistic!r} needs columns.exposure (the denominator)."
+            f"metric.statistic = {statistic!r} needs columns.exposure (the denominator).",
+            key="columns.exposure",
         )
     percentile = _number(table, "metric", "percentile", 50.0)
     if not 0 < percentile < 100:
@@ -337,7 +378,11 @@ def _target(raw: Mapping[str, Any]) -> Target | None:
         return None
     table = _table(raw, "target", ("comparator", "threshold", "confidence", "standard"))
     if "comparator" not in table or "threshold" not in table:
-        raise SpecError("[target] needs comparator (>=, >, <=, <) and threshold (a number).")
+        raise SpecError(
+            "A target needs target.comparator (>=, >, <=, <) and target.threshold (a number); "
+            "give both in [target].",
+            key="target.threshold" if "comparator" in table else "target.comparator",
+        )
     return Target(
         comparator=_choice(table, "target", "comparator", Comparator, ">="),
         threshold=_number(table, "target", "threshold", None),
@@ -348,15 +393,18 @@ def _target(raw: Mapping[str, Any]) -> Target | None:
 
 def _inference(raw: Mapping[str, Any], columns: Columns, target: Target | None) -> Inference:
     keys = ("method", "errors", "interval", "replicates", "seed", "confidence", "lags")
-    table = _table(raw, "inference", (*keys, "wild_weights"))
+    table = _table(raw, "inference", (*keys, "wild_weights", "weights"))
     errors = _choice(table, "inference", "errors", Errors, "auto")
     if errors == "cluster" and columns.unit is None:
-        raise SpecError("inference.errors = 'cluster' needs columns.unit (the clusters).")
+        raise SpecError(
+            "inference.errors = 'cluster' needs columns.unit (the clusters).", key="columns.unit"
+        )
     method = _choice(table, "inference", "method", Method, "auto")
     if method == "wild" and (columns.unit is None or errors not in ("auto", "cluster")):
         raise SpecError(
             "inference.method = 'wild' resamples clusters: it needs columns.unit and "
-            "inference.errors = 'cluster' (or left out)."
+            "inference.errors = 'cluster' (or left out).",
+            key="columns.unit" if columns.unit is None else "inference.errors",
         )
     default_confidence = target.confidence if target else 0.95
     confidence = _confidence(table, "inference", default_confidence)
@@ -371,7 +419,29 @@ def _inference(raw: Mapping[str, Any], columns: Columns, target: Target | None) 
         confidence=confidence,
         lags=_integer(table, "inference", "lags", 0, 0) if "lags" in table else None,
         wild_weights=_choice(table, "inference", "wild_weights", WildWeights, "auto"),
+        weights=_weight_kind(table, columns),
     )
+
+
+def _weight_kind(table: Mapping[str, Any], columns: Columns) -> WeightKind | None:
+    """What the weights of columns.weight mean: they change the errors, so they are stated."""
+    if "weights" not in table and columns.weight is None:
+        return None
+    if columns.weight is None:
+        raise SpecError(
+            "inference.weights says what the weights of columns.weight mean: add "
+            "columns.weight, naming the column of weights, or leave inference.weights out.",
+            key="columns.weight",
+        )
+    if "weights" not in table:
+        raise SpecError(
+            "columns.weight needs inference.weights: 'survey' when each row stands for that "
+            "many people or things of the population, or 'analytic' when a row with weight 2 "
+            "is as precise as two rows (e.g. an average over its weight's people).",
+            key="inference.weights",
+        )
+    kind: WeightKind = _choice(table, "inference", "weights", WeightKind, "survey")
+    return kind
 
 
 def _data(raw: Mapping[str, Any]) -> DataPolicy:
@@ -396,7 +466,8 @@ def _sequential(raw: Mapping[str, Any], target: Target | None) -> Sequential | N
     if target is None or target.standard != "ci_bound":
         raise SpecError(
             "[sequential] judges a target at each look: it needs [target] with "
-            "standard = 'ci_bound' (the plan's boundaries replace the single interval)."
+            "standard = 'ci_bound' (the plan's boundaries replace the single interval).",
+            key="target.comparator" if target is None else "target.standard",
         )
     looks = _integer(table, "sequential", "looks", 0, 2)
     look = _integer(table, "sequential", "look", 0, 1)
@@ -431,17 +502,55 @@ def _sequential(raw: Mapping[str, Any], target: Target | None) -> Sequential | N
     )
 
 
+def _predictors(raw: Mapping[str, Any], columns: Columns, design: Design) -> tuple[Predictor, ...]:
+    """The `[predictors]` of a synthetic control: column = "before", a list of periods, or a
+    list of such lists (several predictors from one column)."""
+    if "predictors" not in raw:
+        return ()
+    table = raw["predictors"]
+    if not isinstance(table, Mapping) or not table:
+        raise SpecError(
+            '[predictors] must be a table of columns, e.g. income = "before" or '
+            'sales = [["1975"], ["1988"]].'
+        )
+    if design.kind != "synthetic_control":
+        raise SpecError("[predictors] applies to design.kind = 'synthetic_control'.")
+    if len(table) > MOST_COLUMNS:
+        raise SpecError(f"[predictors] may name at most {MOST_COLUMNS} columns.")
+    keys = (columns.unit, columns.period, columns.group, columns.exposure)
+    found: list[Predictor] = []
+    for column, value in table.items():
+        if column in keys:
+            raise SpecError(
+                f"predictors.{column} names a key column of the spec; predictors are measured "
+                "columns, such as income or the outcome itself."
+            )
+        several = isinstance(value, list) and bool(value) and isinstance(value[0], list)
+        windows = value if several else [value]
+        for window in windows:
+            if window == "before":
+                found.append(Predictor(column))
+                continue
+            if not isinstance(window, list) or not window:
+                raise SpecError(
+                    f'predictors.{column} must be "before" (every period before the change), '
+                    'a list of periods such as ["1980", "1985"], or a list of such lists.'
+                )
+            found.append(Predictor(column, _texts({column: window}, "predictors", column)))
+    return tuple(found)
+
+
 def parse_spec(raw: Mapping[str, Any]) -> Spec:
     """Validate a spec given as nested mappings (as read from TOML) and return a `Spec`.
 
     Every key is documented in docs/evidence.md. Raises `SpecError` naming the key to change.
     """
     tables = {"columns", "design", "metric", "target", "inference", "data", "sequential"}
-    unknown = sorted(set(raw) - tables)
+    unknown = sorted(set(raw) - tables - {"predictors"})
     if unknown:
         raise SpecError(
             f"[{unknown[0]}] is not a known table; use columns, design, metric, target, "
-            "inference, data and sequential."
+            "inference, data, sequential and predictors."
         )
     columns = _columns(raw)
     design = _design(raw, columns)
@@ -455,7 +564,9 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         inference=_inference(raw, columns, target),
         data=_data(raw),
         sequential=_sequential(raw, target),
+        predictors=_predictors(raw, columns, design),
     )
+    _check_adjusted(spec)
     if spec.inference.method == "wild" and (
         design.kind not in ("two_group", "did") or metric.statistic in ("median", "percentile")
     ):
@@ -481,6 +592,48 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             "design.kind = 'threshold'; set inference.method = 'bootstrap'."
         )
     return spec
+
+
+_WEIGHTED_DESIGNS = ("threshold", "before_after", "two_group", "did")
+
+
+def _check_adjusted(spec: Spec) -> None:
+    """Covariates and weights: the designs, statistics and errors they apply to."""
+    columns, design = spec.columns, spec.design
+    if not spec.adjusted:
+        return
+    if columns.covariates and (design.kind not in ("two_group", "did") or design.fixed_effects):
+        fix = (
+            "; for a synthetic control, list them in [predictors]"
+            if design.kind == "synthetic_control"
+            else ""
+        )
+        raise SpecError(
+            "columns.covariates adjusts design.kind = 'two_group' or 'did' (without "
+            f"fixed effects) for baseline differences{fix}."
+        )
+    paired = design.kind == "before_after" and columns.unit is not None
+    if columns.weight and (design.kind not in _WEIGHTED_DESIGNS or design.fixed_effects or paired):
+        raise SpecError(
+            "columns.weight applies to design.kind = 'threshold', 'two_group', 'did' (without "
+            "fixed effects) and 'before_after' without columns.unit (unpaired)."
+        )
+    if spec.metric.statistic not in ("mean", "proportion") or spec.metric.aggregate != "none":
+        raise SpecError(
+            "columns.covariates and columns.weight apply to metric.statistic = 'mean' or "
+            "'proportion' of the rows (metric.aggregate = 'none')."
+        )
+    if spec.inference.method == "bootstrap":
+        raise SpecError(
+            "columns.covariates and columns.weight are analysed by regression: set "
+            "inference.method = 'analytic' or 'wild' (or leave it out).",
+            key="inference.method",
+        )
+    if spec.inference.weights == "survey" and spec.inference.errors == "classical":
+        raise SpecError(
+            "Survey weights say how many people a row stands for, not how precise it is, so "
+            "classical errors would be wrong: set inference.errors = 'robust' or 'cluster'."
+        )
 
 
 def _check_panel_inference(spec: Spec) -> None:

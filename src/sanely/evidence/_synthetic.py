@@ -3,12 +3,13 @@ Hainmueller 2010), with placebo inference over every donor (Arkhangelsky et al. 
 """
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats
 
 from ._errors import AnalysisError, SpecError
-from ._panel import Panel, PanelOutcome, counts_by_period, panel_of, split_periods
+from ._panel import Panel, PanelOutcome, counts_by_period, panel_means, panel_of, split_periods
 from ._spec import Spec
 from ._table import Floats, Table
 from ._toolbox import Result
@@ -22,22 +23,30 @@ POOR_FIT_MSPE_RATIO = 5.0
 median donor's (Abadie, Diamond & Hainmueller 2010, §4, drop placebos fitted 5 times worse)."""
 
 
-def simplex_weights(gram: Floats, cross: Floats, blocked: list[int]) -> Floats:
+def simplex_weights(
+    gram: Floats, cross: Floats, blocked: list[int], start: Sequence[int] = ()
+) -> Floats:
     """Weights w ≥ 0, Σw = 1 minimising ‖y - Xw‖², given G = XᵀX and c = Xᵀy.
 
     An active-set method (Lawson & Hanson 1974, ch. 23, with the sum-to-one constraint held
-    by a Lagrange multiplier): start from the best single donor, add the donor whose
+    by a Lagrange multiplier): start from the best single donor (or from the donors of
+    `start`, the solution of a nearby problem, equally weighted), add the donor whose
     gradient most undercuts the multiplier, solve the equality-constrained least squares on
     the active donors, and step back to the boundary when a weight would turn negative. The
     solution has at most as many non-zero weights as there are pre-periods plus one, so
     each step is small whatever the number of donors. Units in `blocked` (the pilot, and
     the placebo unit itself) get no weight.
     """
-    objective = np.diag(gram) - 2 * cross
-    objective[blocked] = np.inf
-    active = [int(np.argmin(objective))]
     weights = np.zeros(len(cross))
-    weights[active] = 1.0
+    active = [int(unit) for unit in start if unit not in blocked]
+    if active:
+        weights[active] = 1 / len(active)
+        active = _settle(gram, cross, weights, active)
+    else:
+        objective = np.diag(gram) - 2 * cross
+        objective[blocked] = np.inf
+        active = [int(np.argmin(objective))]
+        weights[active] = 1.0
     tolerance = 1e-10 * float(np.max(np.diag(gram)))
     while (entering := _entering(gram, cross, weights, active, blocked, tolerance)) >= 0:
         active = _settle(gram, cross, weights, [*active, entering])
@@ -137,18 +146,108 @@ def _units(panel: Panel, spec: Spec) -> tuple[int, list[int]]:
     return treated, donors
 
 
-def _fits(panel: Panel, treated: int, donors: list[int], pre: int) -> tuple[Floats, Floats]:
-    """Weights (pilot first, then each donor as a placebo) and the gaps they leave.
+def _fits(
+    values: Floats, pre: int, predictors: Floats | None
+) -> tuple[Floats, Floats, Floats | None]:
+    """Weights (pilot first, then each donor as a placebo), the gaps they leave, and the
+    pilot's predictor weights V (None without predictors).
 
-    One Gram matrix of pre-period values serves every fit: unit 0 is the pilot, never a
-    donor; placebo j is fitted from the donors other than itself.
+    `values` are the units' outcomes, the pilot first, by period. Unit 0 is the pilot, never a
+    donor; placebo j is fitted from the donors other than itself. Without predictors one
+    Gram matrix of pre-period outcomes serves every fit.
     """
-    values = panel.values[[treated, *donors]]
-    scale = float(np.std(values[:, :pre])) or 1.0
-    history = values[:, :pre] / scale
-    gram = history @ history.T
-    weights = np.array([simplex_weights(gram, gram[:, j], [0, j]) for j in range(len(values))])
-    return weights[:, 1:], values - weights @ values
+    if predictors is None:
+        scale = float(np.std(values[:, :pre])) or 1.0
+        history = values[:, :pre] / scale
+        gram = history @ history.T
+        fits = [simplex_weights(gram, gram[:, j], [0, j]) for j in range(len(values))]
+        pilot_v = None
+    else:
+        found = [_predictor_fit(predictors, values[:, :pre], j) for j in range(len(values))]
+        fits = [weights for weights, _ in found]
+        pilot_v = found[0][1]
+    weights = np.array(fits)
+    return weights[:, 1:], values - weights @ values, pilot_v
+
+
+def scaled_predictors(predictors: Floats, fitted: int) -> Floats:
+    """Each predictor divided by its standard deviation over the units of fit `fitted` (every
+    unit for the pilot, 0; the donors for a placebo), as the Synth packages scale them."""
+    involved = ([0] if fitted == 0 else []) + list(range(1, len(predictors)))
+    spread = predictors[involved].std(axis=0, ddof=1)
+    scaled: Floats = predictors / np.where(spread > 0, spread, 1.0)
+    return scaled
+
+
+def predictor_weights(scaled: Floats, v: Floats, fitted: int, start: Sequence[int] = ()) -> Floats:
+    """Donor weights minimising the V-weighted squared gap in the scaled predictors between
+    unit `fitted` and its mix of the donors (V diagonal: `v`, made to sum to one)."""
+    share = np.abs(v) / max(float(np.abs(v).sum()), np.finfo(float).tiny)
+    gram = (scaled * share) @ scaled.T
+    return simplex_weights(gram, gram[:, fitted], [0, fitted], start)
+
+
+def _predictor_fit(predictors: Floats, history: Floats, fitted: int) -> tuple[Floats, Floats]:
+    """Donor weights and predictor weights V for unit `fitted` (0: the pilot; j: placebo j).
+
+    For a diagonal V ≥ 0 summing to one, the donor weights minimise the V-weighted squared
+    gap in the scaled predictors (`predictor_weights`); V itself minimises the mean squared
+    gap in the outcomes before the change (Abadie & Gardeazabal 2003; Abadie, Diamond &
+    Hainmueller 2010), searched by Nelder-Mead from equal weights and from each predictor's
+    share of a regression of the outcomes on the predictors (as the Synth packages start),
+    then once more from the better of the two.
+    """
+    from scipy import optimize  # loaded only for predictors: it takes a moment to load
+
+    scaled = scaled_predictors(predictors, fitted)
+    # The loss is measured against the outcomes' own spread, so that the search stops at
+    # the same relative precision whatever their scale.
+    spread_of_outcomes = float(np.var(history)) or 1.0
+    # Each search step starts from the donors of the step before (a nearby problem). With
+    # fewer predictors than donors the donor weights of a V may not be unique, so the fit
+    # kept is the closest one seen, with the V that gave it.
+    last: list[list[int]] = [[]]
+    best = _BestFit()
+
+    def loss(v: Floats) -> float:
+        weights = predictor_weights(scaled, v, fitted, last[0])
+        last[0] = np.flatnonzero(weights).tolist()
+        gap = history[fitted] - weights @ history
+        value = float(gap @ gap) / float(history.shape[1]) / spread_of_outcomes
+        best.offer(value, weights, v)
+        return value
+
+    options = {"maxiter": 1000, "xatol": 1e-6, "fatol": 1e-10}
+    equal = np.full(scaled.shape[1], 1 / scaled.shape[1])
+    for start in (equal, _regression_start(scaled, history)):
+        optimize.minimize(loss, start, method="Nelder-Mead", options=options)
+    # Nelder-Mead often stops early on this uneven surface; searching again from the best
+    # point finds a closer fit more often than not.
+    optimize.minimize(loss, best.v, method="Nelder-Mead", options=options)
+    return best.weights, best.v / best.v.sum()
+
+
+class _BestFit:
+    """The closest fit a search has seen: its loss, donor weights and predictor weights."""
+
+    def __init__(self) -> None:
+        self.loss = np.inf
+        self.weights: Floats = np.zeros(0)
+        self.v: Floats = np.zeros(0)
+
+    def offer(self, loss: float, weights: Floats, v: Floats) -> None:
+        if loss < self.loss:
+            self.loss, self.weights, self.v = loss, weights, np.abs(v)
+
+
+def _regression_start(scaled: Floats, history: Floats) -> Floats:
+    """Each predictor's share of the squared coefficients of the outcomes before the change
+    regressed on the predictors over the units (the Synth packages' 'ols' start)."""
+    design = np.column_stack([np.ones(len(scaled)), scaled])
+    coefficients = np.linalg.lstsq(design, history, rcond=None)[0][1:]
+    share: Floats = np.sum(coefficients**2, axis=1)
+    total = float(share.sum())
+    return share / total if total > 0 else np.full(len(share), 1 / len(share))
 
 
 def _periods_before(periods: tuple[str, ...], spec: Spec, name: str) -> int:
@@ -182,7 +281,9 @@ def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
     treated, donors = _units(panel, spec)
     name, periods = panel.units[treated], panel.periods
     pre = _periods_before(periods, spec, name)
-    weights, gaps = _fits(panel, treated, donors, pre)
+    units = [treated, *donors]
+    predictors, labels = predictor_values(table, panel, spec, pre, units)
+    weights, gaps, v = _fits(panel.values[units], pre, predictors)
     effects = gaps[:, pre:].mean(axis=1)
     se = float(np.std(effects[1:]))
     if not se > 0:
@@ -200,10 +301,15 @@ def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
     estimate = float(effects[0])
     confidence = spec.inference.confidence
     half = float(stats.norm.ppf((1 + confidence) / 2)) * se
-    units = f" {spec.metric.units}" if spec.metric.units else ""
+    unit_words = f" {spec.metric.units}" if spec.metric.units else ""
+    fitted_to = (
+        f"{len(labels)} predictors (weighted to fit the {pre} periods before the change)"
+        if labels
+        else f"{pre} periods before the change"
+    )
     method = (
-        f"synthetic control: weights on {len(donors)} donors fitted to {pre} periods before "
-        f"the change; standard error from placebo fits of every donor; {confidence:.0%} "
+        f"synthetic control: weights on {len(donors)} donors fitted to {fitted_to}; "
+        f"standard error from placebo fits of every donor; {confidence:.0%} "
         f"normal interval; p-value by the post/pre RMSPE ratio among {len(donors) + 1} units"
     )
     details = {
@@ -224,6 +330,7 @@ def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
         compared=(
             f"{describe_metric(spec)} in {name} after the change with a synthetic {name}: "
             f"{mix} of the other units, weighted to track it over the {pre} periods before"
+            + (f" and to match it in {', '.join(labels)}" if labels else "")
         ),
         why=(
             "synthetic control, because there is one pilot unit, for which a difference in "
@@ -236,9 +343,71 @@ def synthetic_control(table: Table, spec: Spec) -> PanelOutcome:
             "placebo_effects": {
                 panel.units[d]: float(e) for d, e in zip(donors, effects[1:], strict=True)
             },
+            **_balance(labels, predictors, weights[0], v),
         },
-        fit_problem=_cannot_judge(name, pre_mspe, len(donors), confidence, units),
+        fit_problem=_cannot_judge(name, pre_mspe, len(donors), confidence, unit_words),
     )
+
+
+def _balance(
+    labels: tuple[str, ...], predictors: Floats | None, weights: Floats, v: Floats | None
+) -> dict[str, dict[str, float]]:
+    """The predictors of the pilot and of its synthetic control, and their weights V."""
+    if predictors is None or v is None:
+        return {}
+    synthetic = weights @ predictors[1:]
+    return {
+        "predictors_pilot": dict(zip(labels, map(float, predictors[0]), strict=True)),
+        "predictors_synthetic": dict(zip(labels, map(float, synthetic), strict=True)),
+        "predictor_weights": dict(zip(labels, map(float, v), strict=True)),
+    }
+
+
+def predictor_values(
+    table: Table, panel: Panel, spec: Spec, pre: int, units: list[int]
+) -> tuple[Floats | None, tuple[str, ...]]:
+    """The `[predictors]` of the units (rows: `units`, the pilot first), each the mean of
+    its column over its periods (rows without a value left out, as the Synth packages do),
+    and their labels; (None, ()) without predictors."""
+    if not spec.predictors:
+        return None, ()
+    before = panel.periods[:pre]
+    columns, labels = [], []
+    for predictor in spec.predictors:
+        periods = predictor.periods or before
+        late = [p for p in periods if p not in before]
+        if late:
+            raise SpecError(
+                f"predictors.{predictor.column} lists {late[0]!r}, which is not a period of "
+                f"the data before the change (those run from {before[0]!r} to "
+                f"{before[-1]!r}); list periods before the change."
+            )
+        positions = [before.index(p) for p in periods]
+        source = (
+            panel.values
+            if predictor.column == spec.columns.value
+            else panel_means(table, panel, predictor.column)
+        )
+        found = source[units][:, positions]
+        counted = (~np.isnan(found)).sum(axis=1)
+        if not counted.all():
+            unit = panel.units[units[int(np.argmin(counted))]]
+            raise AnalysisError(
+                f"{unit!r} has no value of {predictor.column!r} in the periods of "
+                f"predictors.{predictor.column}; add its rows, or choose periods it has."
+            )
+        columns.append(np.nansum(found, axis=1) / counted)
+        labels.append(_label(predictor.column, periods, bool(predictor.periods)))
+    return np.column_stack(columns), tuple(labels)
+
+
+def _label(column: str, periods: tuple[str, ...], listed: bool) -> str:
+    """A predictor in words: 'beer (mean of 1984 to 1988)', 'sales (1975)'."""
+    if not listed:
+        return f"{column} (mean before the change)"
+    if len(periods) == 1:
+        return f"{column} ({periods[0]})"
+    return f"{column} (mean of {periods[0]} to {periods[-1]})"
 
 
 def _cannot_judge(

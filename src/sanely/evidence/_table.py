@@ -21,8 +21,24 @@ class Factor:
 
     @classmethod
     def from_values(cls, values: npt.ArrayLike) -> "Factor":
-        """Code any array of keys; labels are the values as text, in sorted order."""
-        uniques, codes = np.unique(np.asarray(values), return_inverse=True)
+        """Code any array of keys; labels are the values as text, in sorted order.
+
+        Integers within a range not much wider than the array (unit numbers, years) are
+        coded by counting, in linear time; other keys by sorting (np.unique).
+        """
+        array = np.asarray(values).ravel()
+        if array.dtype.kind in "iu" and len(array):
+            low = int(array.min())
+            span = int(array.max()) - low + 1
+            if span <= 2 * len(array) + 1024:
+                shifted = array - low if low else array
+                present = np.bincount(shifted, minlength=span) > 0
+                labels = tuple(str(v) for v in (np.flatnonzero(present) + low).tolist())
+                if present.all():  # the values 0..k-1 (after the shift) are their own codes
+                    return cls(shifted.astype(np.intp, copy=False), labels)
+                rank = np.cumsum(present) - 1
+                return cls(rank[shifted].astype(np.intp, copy=False), labels)
+        uniques, codes = np.unique(array, return_inverse=True)
         return cls(codes.astype(np.intp).ravel(), tuple(_as_text(v) for v in uniques.tolist()))
 
     def select(self, keep: npt.NDArray[np.bool_]) -> "Factor":
@@ -65,22 +81,37 @@ class IngestReport:
     notes: tuple[str, ...] = ()
 
 
+Products = Mapping[tuple[str, ...], Floats]
+
+
 @dataclass(frozen=True)
 class Summary:
     """Marks a table whose rows stand for groups of file rows (data larger than memory).
 
     Then `Table.value` and `Table.exposure` hold each group's sums; here are its row count
-    and centred second moments Σ(y-ȳ)², Σ(y-ȳ)(x-x̄), Σ(x-x̄)².
+    and centred second moments Σ(y-ȳ)², Σ(y-ȳ)(x-x̄), Σ(x-x̄)². `products` holds the sums of
+    products of columns that a regression with covariates or weights needs, keyed by the
+    columns' names in sorted order (see `product_sums`); `present` counts the rows with a
+    value in each optional column (a synthetic control's predictors).
     """
 
     count: Floats
     qyy: Floats
     qxy: Floats
     qxx: Floats
+    products: Products = field(default_factory=dict)
+    present: Mapping[str, Floats] = field(default_factory=dict)
 
     def select(self, keep: npt.NDArray[np.bool_]) -> "Summary":
         """The groups where `keep` is true."""
-        return Summary(self.count[keep], self.qyy[keep], self.qxy[keep], self.qxx[keep])
+        return Summary(
+            self.count[keep],
+            self.qyy[keep],
+            self.qxy[keep],
+            self.qxx[keep],
+            {key: sums[keep] for key, sums in self.products.items()},
+            {key: counts[keep] for key, counts in self.present.items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -94,11 +125,12 @@ class Table:
     group: Factor | None = None
     report: IngestReport = IngestReport()
     summary: Summary | None = None
+    numbers: Mapping[str, Floats] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = len(self.value)
-        for name in ("exposure", "unit", "period", "group"):
-            column = getattr(self, name)
+        columns = {name: getattr(self, name) for name in ("exposure", "unit", "period", "group")}
+        for name, column in {**columns, **self.numbers}.items():
             length = None if column is None else len(getattr(column, "codes", column))
             if length not in (None, n):
                 raise SpecError(f"column {name} has {length} rows but value has {n}.")
@@ -113,7 +145,36 @@ class Table:
             group=None if self.group is None else self.group.select(keep),
             report=self.report,
             summary=None if self.summary is None else self.summary.select(keep),
+            numbers={name: values[keep] for name, values in self.numbers.items()},
         )
+
+
+def number_of(numbers: Mapping[str, Floats], name: str) -> Floats:
+    """The numeric column `name` (a covariate, weight or predictor), row by row."""
+    if name not in numbers:
+        raise SpecError(f"The spec names the column {name!r}, but the table has none.")
+    return numbers[name]
+
+
+def product_sums(
+    value: Floats,
+    numbers: Mapping[str, Floats],
+    summary: Summary | None,
+    factors: tuple[str, ...],
+    value_name: str,
+) -> Floats:
+    """Per row (or group of rows): the sum of the product of the named columns over its rows.
+
+    `value_name` names the measured column (`value`); the others are `numbers`. A summary
+    table holds these sums as the file was read (`Summary.products`); without factors they
+    are the row counts.
+    """
+    if summary is not None:
+        return summary.products[tuple(sorted(factors))] if factors else summary.count
+    product = np.ones(len(value))
+    for name in factors:
+        product = product * (value if name == value_name else number_of(numbers, name))
+    return product
 
 
 def table_from_arrays(
@@ -122,10 +183,13 @@ def table_from_arrays(
     unit: npt.ArrayLike | None = None,
     period: npt.ArrayLike | None = None,
     group: npt.ArrayLike | None = None,
+    numbers: Mapping[str, npt.ArrayLike] | None = None,
 ) -> Table:
     """Build a `Table` from in-memory columns (numbers for value and exposure; any keys).
 
     Key values are matched against the spec as text (integers as digits, e.g. 1981).
+    `numbers` holds the covariates, the weight and a synthetic control's predictors by
+    column name (NaN where a predictor has no value).
     """
     return Table(
         value=np.asarray(value, dtype=np.float64),
@@ -133,4 +197,5 @@ def table_from_arrays(
         unit=None if unit is None else Factor.from_values(unit),
         period=None if period is None else Factor.from_values(period),
         group=None if group is None else Factor.from_values(group),
+        numbers={k: np.asarray(v, dtype=np.float64) for k, v in (numbers or {}).items()},
     )

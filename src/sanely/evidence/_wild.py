@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ._adjusted import adjusted_method, regression_of, solve
 from ._errors import AnalysisError
 from ._models import fixed_effects_inverse, within_units
 from ._sample import Sample
@@ -218,6 +219,15 @@ def fixed_effects_regression(sample: Sample, spec: Spec) -> ClusteredRegression:
     return ClusteredRegression(gram, moment, restriction, factor)
 
 
+def adjusted_regression(sample: Sample, spec: Spec) -> ClusteredRegression:
+    """The regression with covariates or weights (`_adjusted`), per cluster; the wild weights
+    multiply each cluster's weighted residuals, so W enters through X_g'W X_g and X_g'W y_g."""
+    problem = regression_of(sample, spec)
+    solve(problem, spec)  # refuses covariates the design's cells cannot be told from
+    factor = cr1(sample.n_clusters, problem.rows, problem.size)
+    return ClusteredRegression(problem.gram, problem.moment, problem.restriction, factor)
+
+
 def _clustered_comparison(spec: Spec) -> bool:
     """A two-group or DiD comparison of moment statistics with cluster-robust errors, its
     inference left to the engine."""
@@ -248,7 +258,7 @@ def enough_clusters(sample: Sample, spec: Spec) -> str:
 
 def _sides(sample: Sample, spec: Spec) -> None:
     """An `AnalysisError` unless both the pilot and the comparison side have two clusters."""
-    rows = sums_of(sample).n
+    rows = sample.counts.reshape(sample.n_clusters, sample.n_cells)
     treated = np.array([label.startswith("treated") for label in sample.cell_labels])
     for side, cells in (("pilot", treated), ("comparison", ~treated)):
         count = int((rows[:, cells].sum(axis=1) > 0).sum())
@@ -267,6 +277,9 @@ def wild(sample: Sample, spec: Spec) -> Result:
     if spec.design.fixed_effects:
         problem = fixed_effects_regression(sample, spec)
         clusters = f"{spec.columns.unit}, two-way fixed effects (unit and period)"
+    elif spec.adjusted:
+        problem = adjusted_regression(sample, spec)
+        clusters = f"{spec.columns.unit}, {adjusted_method(spec)}"
     else:
         problem = contrast_regression(sample, spec)
         clusters = str(spec.columns.unit)

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 SPEC_KEYS = """SPEC.toml keys (docs/evidence.md explains each):
-  [columns]    value, exposure, unit, period, group
+  [columns]    value, exposure, unit, period, group,
+               covariates = baseline columns to adjust for (two_group, did),
+               weight = a column of weights (with inference.weights)
   [design]     kind = threshold | before_after | two_group | did | its |
                       synthetic_control | staggered
                treated, control, before, after, fixed_effects, season_length
@@ -38,11 +40,13 @@ SPEC_KEYS = """SPEC.toml keys (docs/evidence.md explains each):
   [inference]  method = auto | analytic | bootstrap | wild, errors = auto |
                classical | robust | cluster | hac, interval = bca | percentile,
                replicates, seed, confidence, lags, wild_weights = auto |
-               rademacher | webb
+               rademacher | webb, weights = analytic | survey
   [data]       missing, on_missing = drop | error, duplicates = keep | drop |
                error, sheet, where
   [sequential] looks, look, spending = obrien_fleming | pocock, futility,
                futility_spending, power, fractions
+  [predictors] synthetic_control: column = "before" (its mean before the
+               change), or a list of periods, or a list of such lists
 """
 
 
@@ -91,14 +95,12 @@ def _text(result: "Assessment") -> str:
     ]
     if result.p_value_holm is not None:
         lines.append(f"Holm p-value  {result.p_value_holm:.4g}")
+    from ._sample import describe_rows
+
+    lines += [f"verdict       {result.verdict}", f"method        {result.method}"]
     lines += [
-        f"verdict       {result.verdict}",
-        f"method        {result.method}",
-        "rows          "
-        + "; ".join(
-            f"{group}: " + ", ".join(f"{period} {count}" for period, count in periods.items())
-            for group, periods in result.n.items()
-        ),
+        f"{'rows' if index == 0 else '':14}{group}: {words}"
+        for index, (group, words) in enumerate(describe_rows(result.n))
     ]
     lines += [f"warning       {warning}" for warning in result.warnings]
     return "\n".join(lines)

@@ -378,3 +378,214 @@ def test_a_target_of_another_authority_is_not_found(wessex, mercia):
         f"/evidence/new?procurement={procurement.pk}&target=target-1"
     )
     assert 404 == response.status_code
+
+
+SEATBELTS = Path(__file__).parents[2] / "evidence" / "data" / "seatbelts.csv"
+
+
+def test_a_time_series_against_a_comparison_series_from_the_questions(
+    wessex, django_capture_on_commit_callbacks
+):
+    """The 1983 seat-belt law: front-seat casualties against rear-seat ones, the change given
+    once as the first month of the law."""
+    response = post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        data_file=SimpleUploadedFile("seatbelts.csv", SEATBELTS.read_bytes()),
+        value="killed_or_seriously_injured",
+        unit=None,
+        period="month",
+        group="series",
+        design="its",
+        before=None,
+        after=None,
+        change_at="1983-02",
+        treated="front",
+        control="rear",
+        label="monthly casualties",
+        comparator=None,
+        method="auto",
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert "done" == assessment.status, assessment.error_message
+    assert {"kind": "its", "change_at": "1983-02", "treated": ["front"], "control": ["rear"]} == (
+        assessment.spec["design"]
+    )
+    assert "relative to the comparison series from 1983-02" in assessment.result["explanation"]
+    page = wessex.client(Role.COMMISSIONER).get(response.headers["Location"]).text
+    assert "192 periods from 1969-01 to 1984-12, 1 row each (192 rows)" in page
+    assert "1969-02" not in page  # no row per period
+
+
+def test_a_gate_of_a_plan_of_looks_from_the_questions(wessex, django_capture_on_commit_callbacks):
+    post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        looks="3",
+        look="2",
+        spending="pocock",
+        futility="on",
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert {"looks": 3, "look": 2, "spending": "pocock", "futility": True} == (
+        assessment.spec["sequential"]
+    )
+    assert "At look 2 of 3" in assessment.result["explanation"]
+    assert "Pocock-type" in assessment.result["explanation"]
+
+
+def test_without_a_gate_no_plan_of_looks_is_made(wessex, django_capture_on_commit_callbacks):
+    post_form(
+        wessex.client(Role.COMMISSIONER), wessex.organisation, django_capture_on_commit_callbacks
+    )
+    assert "sequential" not in OutcomeAssessment.objects.get().spec
+
+
+COVARIATE_CSV = "village,arm,period,age,weight,waiting_minutes\n" + "".join(
+    f"v{unit},{'pilot' if unit % 2 else 'comparison'},{period},{30 + unit + period},"
+    f"{1 + (unit * 7 + period) % 3},{12 + unit % 3 - 2 * period * (unit % 2) + (unit * period) % 2}\n"
+    for unit in range(20)
+    for period in (0, 1)
+    for _ in range(3)
+)
+
+
+def test_covariates_and_survey_weights_from_the_questions(
+    wessex, django_capture_on_commit_callbacks
+):
+    post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        data_file=upload(COVARIATE_CSV, "survey.csv"),
+        design="did",
+        group="arm",
+        treated="pilot",
+        control="comparison",
+        before="0",
+        after="1",
+        covariates="age",
+        weight="weight",
+        weights="survey",
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert "done" == assessment.status, assessment.error_message
+    assert (["age"], "weight", "survey") == (
+        assessment.spec["columns"]["covariates"],
+        assessment.spec["columns"]["weight"],
+        assessment.spec["inference"]["weights"],
+    )
+    assert "adjusted for age" in assessment.result["method"]
+    assert "the number of people (or things) each stands for" in assessment.result["explanation"]
+
+
+def test_a_synthetic_control_matches_the_columns_asked_from_the_questions(
+    wessex, django_capture_on_commit_callbacks
+):
+    rows = []
+    for unit in range(12):
+        size = 1 + unit % 4
+        for year in range(2010, 2022):
+            effect = -3 if unit == 0 and year >= 2019 else 0
+            rows.append(f"u{unit},{year},{size},{10 + 2 * size + 0.3 * unit * (year % 3) + effect}")
+    response = post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        data_file=upload("town,year,size,trips\n" + "\n".join(rows) + "\n", "towns.csv"),
+        value="trips",
+        unit="town",
+        period="year",
+        design="synthetic_control",
+        treated="u0",
+        before=None,
+        after=None,
+        change_at="2019",
+        predictors="size, trips",
+        comparator=None,
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert "done" == assessment.status, assessment.error_message
+    assert {"size": "before", "trips": "before"} == assessment.spec["predictors"]
+    page = wessex.client(Role.COMMISSIONER).get(response.headers["Location"]).text
+    assert "How closely the synthetic control matches the pilot unit" in page
+    assert "size (mean before the change)" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        (
+            {"design": "did", "group": "arm", "period": "", "treated": "a", "control": "b"},
+            "period",
+            "‘Difference in differences’ needs ‘Column with the period",
+        ),
+        ({"looks": "3", "look": "4"}, "look", "‘Which gate is this?’ must be between 1 and"),
+        ({"weight": "w"}, "weights", "‘Column with the weight of each row (optional)’ needs"),
+        (
+            {"threshold": ""},
+            "threshold",
+            "A target needs ‘The result must be’ (&gt;=, &gt;, &lt;=, &lt;) and ‘Threshold’",
+        ),
+    ],
+)
+def test_a_problem_with_the_answers_is_shown_at_its_question_in_the_forms_words(
+    wessex, django_capture_on_commit_callbacks, changes, field, words
+):
+    response = post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        **changes,
+    )
+    assert 400 == response.status_code
+    assert words in response.text
+    assert f'href="#{field}"' in response.text  # the error summary links to the question
+    assert f'id="{field}-error"' in response.text
+    for code in ("columns.", "design.", "sequential.", "inference.", "[columns]"):
+        assert code not in response.text
+    assert 0 == OutcomeAssessment.objects.count()
+
+
+def test_a_spec_files_problem_is_shown_at_the_spec_file(wessex, django_capture_on_commit_callbacks):
+    response = post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        spec_file=SimpleUploadedFile(
+            "spec.toml", b'[columns]\nvalue = "x"\n[design]\nkind = "did"\n'
+        ),
+    )
+    assert 400 == response.status_code
+    assert 'href="#spec_file"' in response.text
+    assert "The spec file: design.kind = &#39;did&#39; needs columns.group" in response.text
+
+
+def test_the_api_takes_every_table_of_the_spec(wessex, django_capture_on_commit_callbacks):
+    spec = {
+        "columns": {"value": "waiting_minutes", "unit": "village", "period": "period"}
+        | {"group": "arm", "covariates": ["age"], "weight": "weight"},
+        "design": {"kind": "did", "treated": ["pilot"], "control": ["comparison"]}
+        | {"before": ["0"], "after": ["1"]},
+        "target": {"comparator": "<=", "threshold": 0},
+        "inference": {"weights": "survey"},
+        "sequential": {"looks": 2, "look": 1, "futility": True},
+    }
+    client = wessex.token_client(Role.PROCUREMENT_LEAD)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/assessments",
+            {
+                "organisation_id": wessex.organisation.pk,
+                "title": "Adjusted, first of two gates",
+                "spec": json.dumps(spec),
+                "data": upload(COVARIATE_CSV, "survey.csv"),
+            },
+        )
+    assert 201 == response.status_code, response.content
+    result = client.get(f"/api/v1/assessments/{response.json()['id']}").json()["result"]
+    assert "At look 1 of 2" in result["explanation"]
+    assert "wild cluster bootstrap" in result["method"]
+    assert "adjusted for age" in result["method"]

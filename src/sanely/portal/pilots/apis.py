@@ -63,9 +63,14 @@ def assessment_create(
 ) -> Status:
     """
     Upload a data file with a spec (the tables of SPEC.toml as a JSON object, see
-    docs/evidence.md); the assessment runs in the background: poll its `status`. Name a
-    procurement and the `key` of one of its targets (as in its `target_planning`) to judge the
-    data against that target.
+    docs/evidence.md); the assessment runs in the background: poll its `status`. Every table
+    of SPEC.toml is taken, for example `{"design": {"kind": "its", "change_at": "2025-04",
+    "treated": ["pilot"], "control": ["county"]}}` for a time series against a comparison
+    series, `"columns": {"covariates": ["age"], "weight": "w"}` with `"inference":
+    {"weights": "survey"}`, `"sequential": {"looks": 3, "look": 2}` for the second of three
+    gates, or `"predictors": {"income": "before"}` for a synthetic control. A spec that cannot
+    be used is refused naming its key (`detail.spec`). Name a procurement and the `key` of one
+    of its targets (as in its `target_planning`) to judge the data against that target.
     """
     try:
         spec_mapping = json.loads(spec)

@@ -1,16 +1,20 @@
 """The evidence form: a data file, and either a SPEC.toml or the same choices as fields."""
 
+import re
 import tomllib
 from typing import Any
 
 from django import forms
+
+from sanely import evidence
+from sanely.portal.core.errors import ApplicationError, ValidationFailed
 
 DESIGNS = [
     ("threshold", "Against a fixed threshold"),
     ("before_after", "Before and after"),
     ("two_group", "Pilot against a comparison group"),
     ("did", "Difference in differences"),
-    ("its", "Interrupted time series"),
+    ("its", "Interrupted time series (one series, or the pilot’s against a comparison series)"),
     ("synthetic_control", "Synthetic control (one pilot unit against a mix of others)"),
     ("staggered", "Staggered adoption (units join the pilot at different times)"),
 ]
@@ -38,6 +42,15 @@ METHODS = [
     ("bootstrap", "Bootstrap (resampling units)"),
     ("wild", "Wild cluster bootstrap (for few clusters)"),
 ]
+WEIGHT_KINDS = [
+    ("", "The rows are not weighted"),
+    ("survey", "Each row stands for that many people or things (survey weights)"),
+    ("analytic", "A row of weight 2 is as precise as two rows, e.g. an average (analytic weights)"),
+]
+SPENDING = [
+    ("obrien_fleming", "Strict at early gates, close to the usual standard at the last"),
+    ("pocock", "About the same standard at every gate"),
+]
 
 # form field -> (spec table, key, is a comma-separated list)
 SPEC_FIELDS: dict[str, tuple[str, str, bool]] = {
@@ -46,6 +59,8 @@ SPEC_FIELDS: dict[str, tuple[str, str, bool]] = {
     "unit": ("columns", "unit", False),
     "period": ("columns", "period", False),
     "group": ("columns", "group", False),
+    "covariates": ("columns", "covariates", True),
+    "weight": ("columns", "weight", False),
     "design": ("design", "kind", False),
     "treated": ("design", "treated", True),
     "control": ("design", "control", True),
@@ -62,36 +77,142 @@ SPEC_FIELDS: dict[str, tuple[str, str, bool]] = {
     "method": ("inference", "method", False),
     "replicates": ("inference", "replicates", False),
     "seed": ("inference", "seed", False),
+    "weights": ("inference", "weights", False),
+    "looks": ("sequential", "looks", False),
+    "look": ("sequential", "look", False),
+    "spending": ("sequential", "spending", False),
+    "futility": ("sequential", "futility", False),
 }
+# A spec key as the engine's messages name it (e.g. design.change_at), and a table ([columns]).
+_SPEC_KEY = re.compile(r"\b(?:columns|design|metric|target|inference|data|sequential)\.[a-z_]+")
+_PREDICTOR_KEY = re.compile(r"\[predictors\]|\bpredictors\.[\w.]*\w")
+_SPEC_TABLE = re.compile(r"\[(?:columns|design|metric|target|inference|data|sequential)\]")
+_FIELD_OF_KEY = {f"{table}.{key}": name for name, (table, key, _) in SPEC_FIELDS.items()}
+
+
+def _text(label: str, hint: str = "", length: int = 200) -> forms.CharField:
+    return forms.CharField(required=False, max_length=length, label=label, help_text=hint)
 
 
 class AssessmentForm(forms.Form):
     # Presence of the title and the file is checked by the service, with everything else at once.
-    title = forms.CharField(max_length=200, required=False)
-    organisation_id = forms.TypedChoiceField(coerce=int, choices=())
-    data_file = forms.FileField(required=False)
-    spec_file = forms.FileField(required=False)
-    value = forms.CharField(required=False, max_length=200)
-    exposure = forms.CharField(required=False, max_length=200)
-    unit = forms.CharField(required=False, max_length=200)
-    period = forms.CharField(required=False, max_length=200)
-    group = forms.CharField(required=False, max_length=200)
-    design = forms.ChoiceField(choices=DESIGNS, initial="threshold")
-    treated = forms.CharField(required=False)
-    control = forms.CharField(required=False)
-    before = forms.CharField(required=False)
-    after = forms.CharField(required=False)
-    change_at = forms.CharField(required=False, max_length=60)
-    comparison = forms.ChoiceField(choices=COMPARISONS, required=False)
-    statistic = forms.ChoiceField(choices=STATISTICS, initial="mean")
-    label = forms.CharField(required=False, max_length=200)
-    comparator = forms.ChoiceField(choices=[("", "No target"), *COMPARATORS], required=False)
-    threshold = forms.FloatField(required=False)
-    confidence = forms.FloatField(required=False, min_value=0.5, max_value=0.999, initial=0.95)
-    standard = forms.ChoiceField(choices=STANDARDS, initial="ci_bound")
-    method = forms.ChoiceField(choices=METHODS, initial="auto")
-    replicates = forms.IntegerField(required=False, min_value=100, max_value=100_000)
-    seed = forms.IntegerField(required=False, min_value=0)
+    title = forms.CharField(max_length=200, required=False, label="Title")
+    organisation_id = forms.TypedChoiceField(coerce=int, choices=(), label="Authority")
+    data_file = forms.FileField(required=False, label="Data file")
+    spec_file = forms.FileField(required=False, label="A SPEC.toml file (optional)")
+    value = _text("Column with the measured value")
+    exposure = _text("Column with the exposure (for rates and ratios)")
+    unit = _text(
+        "Column with the unit (area, vehicle, school…)",
+        "Used to pair before and after and for cluster-robust errors.",
+    )
+    period = _text(
+        "Column with the period (before and after, difference in differences, time series)"
+    )
+    group = _text(
+        "Column with the group (pilot or comparison)",
+        "For a time series compared with another series: the column telling the two apart. "
+        "For staggered adoption: each unit’s first period in the pilot, 0 for units never in it.",
+    )
+    design = forms.ChoiceField(
+        choices=DESIGNS, initial="threshold", label="How is the pilot compared?"
+    )
+    treated = _text(
+        "Pilot groups (or the pilot series)",
+        "Values of the group column, separated by commas. For a time series compared with "
+        "another series: the group value of the pilot’s series. For a synthetic control: the "
+        "one pilot unit, a value of the unit column.",
+        1000,
+    )
+    control = _text(
+        "Comparison groups (or the comparison series)",
+        "For a time series compared with another series: the group value of the comparison "
+        "series. For a synthetic control: the units to build it from, separated by commas "
+        "(leave empty for all other units).",
+        1000,
+    )
+    before = _text(
+        "Periods before the change",
+        "Values of the period column, separated by commas, as they appear in the file.",
+        1000,
+    )
+    after = _text("Periods after the change", length=1000)
+    change_at = _text(
+        "Or: the first period of the pilot",
+        "For a time series or a synthetic control, instead of listing the periods before and "
+        "after: for example 1989 or 2025-04. Earlier periods count as before, this one and "
+        "later ones as after.",
+        60,
+    )
+    comparison = forms.ChoiceField(
+        choices=COMPARISONS, required=False, label="Staggered adoption: compare with"
+    )
+    predictors = _text(
+        "Synthetic control: columns the mix must also match",
+        "Columns such as income or population, separated by commas; each unit’s average over "
+        "the periods before the change is matched, as well as the measured value itself.",
+        1000,
+    )
+    covariates = _text(
+        "Columns to adjust for (pilot against a comparison group, difference in differences)",
+        "Columns measured before the pilot, such as age or the size of a household, separated "
+        "by commas: differences in them between the groups then do not count as the pilot’s "
+        "effect.",
+        1000,
+    )
+    weight = _text("Column with the weight of each row (optional)")
+    weights = forms.ChoiceField(choices=WEIGHT_KINDS, required=False, label="What the weights mean")
+    statistic = forms.ChoiceField(choices=STATISTICS, initial="mean", label="Statistic")
+    label = _text("What the value measures", "For example ‘waiting time’; used in the explanation.")
+    comparator = forms.ChoiceField(
+        choices=[("", "No target"), *COMPARATORS], required=False, label="The result must be"
+    )
+    threshold = forms.FloatField(
+        required=False,
+        label="Threshold",
+        help_text="For a fall of at least 2 minutes in a change, choose ‘at most’ and −2.",
+    )
+    confidence = forms.FloatField(
+        required=False,
+        min_value=0.5,
+        max_value=0.999,
+        initial=0.95,
+        label="Confidence",
+        help_text="0.95 means 95%.",
+    )
+    standard = forms.ChoiceField(choices=STANDARDS, initial="ci_bound", label="Evidence standard")
+    looks = forms.IntegerField(
+        required=False,
+        min_value=2,
+        max_value=20,
+        label="How many gates judge this target?",
+        help_text="Leave empty when the target is judged once. Looking again at every gate "
+        "with the same standard would call a target met by chance too often, so the plan "
+        "shares the standard out over the gates.",
+    )
+    look = forms.IntegerField(
+        required=False, min_value=1, max_value=20, label="Which gate is this?"
+    )
+    spending = forms.ChoiceField(
+        choices=SPENDING,
+        initial="obrien_fleming",
+        required=False,
+        label="How strict the early gates are",
+    )
+    futility = forms.BooleanField(
+        required=False,
+        label="Say so at a gate when the pilot can no longer be expected to meet its target",
+    )
+    method = forms.ChoiceField(choices=METHODS, initial="auto", label="Inference")
+    replicates = forms.IntegerField(
+        required=False, min_value=100, max_value=100_000, label="Bootstrap replicates"
+    )
+    seed = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label="Bootstrap seed",
+        help_text="The same seed gives the same result.",
+    )
     procurement_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     target_key = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
 
@@ -111,6 +232,42 @@ class AssessmentForm(forms.Form):
                 ) from None
         return spec_from_fields(self.cleaned_data)
 
+    def in_its_words(self, error: ApplicationError) -> ApplicationError:
+        """The service's refusal with a spec problem shown at the question it is about, in
+        the form's words: the SPEC.toml keys it names become the questions' labels."""
+        detail = error.detail if isinstance(error.detail, dict) else {}
+        if "spec" not in detail:
+            return error
+        placed: dict[str, list[str]] = {k: list(v) for k, v in detail.items() if k != "spec"}
+        cause = error.__cause__
+        key = cause.key if isinstance(cause, evidence.SpecError) else ""
+        for message in detail["spec"]:
+            if self.cleaned_data.get("spec_file"):
+                placed.setdefault("spec_file", []).append(f"The spec file: {message}")
+            else:
+                placed.setdefault(_field_of(key) or "spec", []).append(self._in_words(message))
+        return ValidationFailed(error.message, detail=placed)
+
+    def _in_words(self, message: str) -> str:
+        """A spec message with its keys, tables and choices named as the questions name them."""
+
+        def question(match: re.Match[str]) -> str:
+            field = _field_of(match[0])
+            return f"‘{self.fields[field].label}’" if field else match[0]
+
+        words = _PREDICTOR_KEY.sub(question, _SPEC_KEY.sub(question, message))
+        words = _SPEC_TABLE.sub("the questions", words)
+        for name in ("design", "statistic", "comparator", "standard", "method", "weights"):
+            for code, label in self.fields[name].choices:  # type: ignore[attr-defined]
+                if code:
+                    words = words.replace(f"'{code}'", f"‘{label}’")
+        return words
+
+
+def _field_of(key: str) -> str:
+    """The question that sets a spec key ('' for a key no question sets)."""
+    return _FIELD_OF_KEY.get(key, "predictors" if key.startswith("predictors") else "")
+
 
 def spec_from_fields(data: dict[str, Any]) -> dict[str, Any]:
     """Nest the flat form fields into SPEC.toml's tables, leaving out what was not given."""
@@ -124,4 +281,10 @@ def spec_from_fields(data: dict[str, Any]) -> dict[str, Any]:
         spec.setdefault(table, {})[key] = value
     if "comparator" not in spec.get("target", {}):
         spec.pop("target", None)
+    # A plan of looks only when a gate is given (the spending choice always has an answer).
+    if not {"looks", "look"} & set(spec.get("sequential", {})):
+        spec.pop("sequential", None)
+    columns = [item.strip() for item in str(data.get("predictors") or "").split(",")]
+    if any(columns):
+        spec["predictors"] = {column: "before" for column in columns if column}
     return spec

@@ -83,6 +83,12 @@ def assessment_chart(assessment: OutcomeAssessment) -> evidence.Chart | None:
     )
 
 
+def assessment_rows(assessment: OutcomeAssessment) -> tuple[tuple[str, str], ...]:
+    """The rows a finished assessment used, per group in words (a long series in one line)."""
+    result = assessment.result
+    return evidence.describe_rows(result.get("n", {})) if result else ()
+
+
 def answers_for_target(*, actor: Actor, procurement_id: str, target_key: str) -> dict[str, Any]:
     """
     The evidence form's starting answers when it is opened from a procurement's target

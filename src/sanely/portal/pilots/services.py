@@ -100,15 +100,17 @@ def assessment_request(
         errors["title"] = ["Give the assessment a title."]
     if problems := data_file_problems(data):
         errors["data_file"] = problems
+    refused: evidence.SpecError | None = None
     try:
         evidence.parse_spec(spec)
     except evidence.SpecError as error:
-        errors["spec"] = [str(error)]
+        errors["spec"], refused = [str(error)], error
     procurement, problems = _target_problems(actor, organisation_id, procurement_id, target_key)
     if problems:
         errors["target_key"] = problems
     if errors or data is None:
-        raise validation_failed_from(errors)
+        # The spec's own error rides along as the cause: a form shows it at its question.
+        raise validation_failed_from(errors) from refused
     return assessment_store(
         organisation=organisation,
         user=actor.user,

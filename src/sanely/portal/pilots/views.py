@@ -67,7 +67,11 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         except ApplicationError as error:
             return form_page(
-                request, "pilots/new.html", form=form, error=error, target_name=target_name
+                request,
+                "pilots/new.html",
+                form=form,
+                error=form.in_its_words(error),
+                target_name=target_name,
             )
     return form_page(request, "pilots/new.html", form=form, target_name=target_name)
 
@@ -82,6 +86,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         {
             "assessment": assessment,
             "chart": selectors.assessment_chart(assessment),
+            "rows_used": selectors.assessment_rows(assessment),
             "target_name": selectors.assessment_target_name(assessment),
         },
     )
