@@ -396,7 +396,7 @@ LAWFUL_CHANGE = "Kestrel's pilot extends to two more villages of the Vale."
 
 
 def change_the_pilot(page: Any, max_value: str, reason: str, justification: str = "") -> None:
-    page.get_by_label("Ground").select_option(label=BELOW_THRESHOLD)
+    page.get_by_label("Ground for the change").select_option(label=BELOW_THRESHOLD)
     page.get_by_label("Phase", exact=True).select_option(label=PILOT_PHASE)
     page.get_by_label("New maximum value (£, leave empty to keep it)").fill(max_value)
     page.get_by_label("Reason for the change").fill(reason)
@@ -456,7 +456,8 @@ PRICE = "Purchase price, if proceeding to the purchase (£)"
 def lead_proceeds_to_the_purchase(p: Partnership) -> None:
     with p.authority(Role.PROCUREMENT_LEAD) as page:
         open_the_gate(page, p, PILOT_PHASE)
-        assert 1 == page.get_by_role("group").count()
+        # One partner remains: one decision to make.
+        assert 1 == page.get_by_label("Decision").count()
         decide_for(page, p, "kestrel", "Proceed to the purchase", PURCHASE_REASONS)
         page.get_by_label(PRICE).fill(story.PRICE_OVER_MAX_COST)
         page.get_by_label(f"Evidence that “{LEVEL}” is met").select_option(
