@@ -19,6 +19,7 @@ from sanely.vault._errors import (
     UploadRefused,
     VaultError,
 )
+from sanely.vault._pieces import piece_sealer, piece_unseal
 from sanely.vault._receipts import (
     Receipt,
     ReceiptFile,
@@ -95,6 +96,8 @@ __all__ = [
     "accept_submission",
     "master_key_generate",
     "master_key_load",
+    "piece_sealer",
+    "piece_unseal",
     "public_key_id",
     "public_key_load",
     "receipt_issue",

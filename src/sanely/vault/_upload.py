@@ -1,9 +1,9 @@
 """Resumable uploads in chunks: which byte ranges arrived, and what is still missing.
 
-The caller owns the storage: it passes the file-like object the chunks are written into,
-and stores the returned `Upload` between requests. Chunks may arrive in any order, but
-never overlap, never fall outside the declared size, and are copied without being held
-whole in memory.
+The caller owns the storage: it passes the sink each chunk is written into (a `piece_sealer`,
+so nothing waits in plaintext), keeps it as the piece at the chunk's offset, and stores the
+returned `Upload` between requests. Chunks may arrive in any order, but never overlap, never
+fall outside the declared size, and are copied without being held whole in memory.
 """
 
 import hashlib
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from sanely.vault._errors import FileRefused, UploadRefused
-from sanely.vault._streams import ByteSource, SeekableByteSink, SeekableByteSource
+from sanely.vault._streams import ByteSink, ByteSource, SeekableByteSource
 
 DEFAULT_MAX_SIZE = 250 * 1000 * 1000
 _COPY_BYTES = 1 << 20
@@ -70,13 +70,14 @@ def upload_start(
 
 
 def upload_chunk(
-    upload: Upload, sink: SeekableByteSink, *, offset: int, length: int, data: ByteSource
+    upload: Upload, sink: ByteSink, *, offset: int, length: int, data: ByteSource
 ) -> Upload:
-    """Copy one chunk of `length` bytes from `data` into `sink` at `offset`; the new state.
+    """Copy one chunk of `length` bytes from `data` into `sink`, the piece that starts at
+    `offset`; the new state.
 
     Raises `UploadRefused`, saying what is missing, for a chunk that is empty, outside the
     declared size, overlaps what arrived, or whose data is shorter or longer than declared.
-    A refused chunk may have written bytes that stay unrecorded, to be sent again.
+    A refused chunk may have written bytes into `sink`: discard that piece.
     """
     end = offset + length
     if length <= 0 or offset < 0 or end > upload.total_size:
@@ -89,7 +90,6 @@ def upload_chunk(
             f"{upload.name}: chunk {_ranges(((offset, end),))} overlaps what has arrived; "
             f"missing: {_ranges(upload.missing)}"
         )
-    sink.seek(offset)
     remaining = length
     while remaining:
         piece = data.read(min(remaining, _COPY_BYTES))
