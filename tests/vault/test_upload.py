@@ -14,6 +14,7 @@ from sanely.vault import (
     Upload,
     UploadRefused,
     upload_chunk,
+    upload_chunk_record,
     upload_finish,
     upload_start,
 )
@@ -162,3 +163,14 @@ def test_adjacent_chunks_merge_into_one_received_range() -> None:
 
     assert ((0, 3000),) == upload.received
     assert ((3000, 10240),) == upload.missing
+
+
+def test_a_chunk_copied_against_an_earlier_state_is_recorded_unless_another_overlaps_it() -> None:
+    earlier = started()
+    later = send(earlier, {}, 0, 1000)  # arrived while the other chunk was being copied
+
+    assert ((0, 1000), (2000, 3000)) == upload_chunk_record(
+        later, offset=2000, length=1000
+    ).received
+    with pytest.raises(UploadRefused, match="chunk bytes 500-1499 overlaps what has arrived"):
+        upload_chunk_record(later, offset=500, length=1000)

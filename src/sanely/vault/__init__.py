@@ -56,7 +56,14 @@ from sanely.vault._seal import DEFAULT_CHUNK_SIZE, Envelope, seal, unseal
 from sanely.vault._sniff import DEFAULT_ALLOWED, FileKind, sniff
 from sanely.vault._streams import ByteSink, ByteSource, SeekableByteSink, SeekableByteSource
 from sanely.vault._time import accept_submission
-from sanely.vault._upload import DEFAULT_MAX_SIZE, Upload, upload_chunk, upload_finish, upload_start
+from sanely.vault._upload import (
+    DEFAULT_MAX_SIZE,
+    Upload,
+    upload_chunk,
+    upload_chunk_record,
+    upload_finish,
+    upload_start,
+)
 
 __all__ = [
     "DEFAULT_ALLOWED",
@@ -114,6 +121,7 @@ __all__ = [
     "sniff",
     "unseal",
     "upload_chunk",
+    "upload_chunk_record",
     "upload_finish",
     "upload_start",
 ]

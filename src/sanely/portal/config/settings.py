@@ -91,6 +91,15 @@ except vault.KeyInvalid as error:
 # files are marked as not scanned.
 VAULT_SCANNER = os.environ.get("SANELY_CLAMD") or None
 SUBMISSION_MAX_BYTES = int(os.environ.get("SANELY_SUBMISSION_MAX_BYTES", str(250_000_000)))
+# Resumable uploads (docs/tenders.md): an unfinished upload is removed after this many hours,
+# and each supplier may have at most this many in progress, reserving at most this many bytes
+# in all, each sent in at most this many chunks.
+UPLOAD_EXPIRY_HOURS = int(os.environ.get("SANELY_UPLOAD_EXPIRY_HOURS", "24"))
+UPLOAD_MAX_OPEN = int(os.environ.get("SANELY_UPLOAD_MAX_OPEN", "10"))
+UPLOAD_MAX_RESERVED_BYTES = int(
+    os.environ.get("SANELY_UPLOAD_MAX_RESERVED_BYTES", str(4 * SUBMISSION_MAX_BYTES))
+)
+UPLOAD_MAX_CHUNKS = int(os.environ.get("SANELY_UPLOAD_MAX_CHUNKS", "10000"))
 
 DEBUG = _flag("SANELY_DEBUG", default=False)
 ALLOWED_HOSTS = os.environ.get("SANELY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")

@@ -5,3 +5,10 @@ class TendersConfig(AppConfig):
     name = "sanely.portal.tenders"
     label = "tenders"
     verbose_name = "Sealed submissions"
+
+    def ready(self) -> None:
+        from sanely.portal.core.heartbeat import housekeeping_due
+
+        from .services.uploads import uploads_on_housekeeping
+
+        housekeeping_due.connect(uploads_on_housekeeping, dispatch_uid="tenders-uploads")

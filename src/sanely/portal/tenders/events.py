@@ -7,6 +7,7 @@ ROUND_OPENING_REQUESTED = "round.opening_requested"
 ROUND_OPENED = "round.opened"
 SUBMISSION_RECEIVED = "submission.received"
 UPLOAD_STARTED = "submission.upload_started"
+UPLOAD_DISCARDED = "submission.upload_discarded"  # expired, refused at finish, or damaged
 SUBMISSION_CONTENT_READ = "submission.content_read"
 # Every refused attempt to reach sealed content (Directive 2014/24/EU Annex IV (g)).
 SEALED_ACCESS_REFUSED = "security.sealed_access_refused"
