@@ -126,7 +126,12 @@ def upload_begin(
         actor=actor.user,
         organisation=organisation,
         authority=submission_round.procurement.organisation,
-        payload={"round": submission_round.ref, "part": part, "size": total_size},
+        payload={
+            "round": submission_round.ref,
+            "part": part,
+            "size": total_size,
+            "upload": upload.token,
+        },
     )
     return upload
 
@@ -257,7 +262,12 @@ def upload_discard(*, upload: ChunkedUpload, reason: str, now: datetime) -> None
                 now=now,
                 organisation=upload.organisation,
                 authority=upload.round.procurement.organisation,
-                payload={"round": upload.round.ref, "part": upload.part, "reason": reason},
+                payload={
+                    "round": upload.round.ref,
+                    "part": upload.part,
+                    "reason": reason,
+                    "upload": upload.token,
+                },
             )
 
 
