@@ -27,6 +27,7 @@ from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import Conflict, ValidationFailed, validation_failed_from
+from sanely.portal.procurements.selectors import ensure_not_closed
 
 from .. import events
 from ..keys import master_key
@@ -90,6 +91,7 @@ def upload_begin(
     submission_round, organisation = access_supplier_round(
         actor=actor, round_id=round_id, organisation_id=organisation_id
     )
+    ensure_not_closed(submission_round.procurement)
     _in_time(submission_round, now)
     problems: dict[str, list[str]] = {}
     if part not in submission_round.parts:
@@ -149,6 +151,7 @@ def upload_put(
     not hold the database); it is then recorded, or removed if it cannot be.
     """
     upload = access_upload(actor=actor, upload_id=upload_id)
+    ensure_not_closed(upload.round.procurement)
     _in_time(upload.round, now)
     _not_expired(upload, now)
     if len(upload.pieces) >= settings.UPLOAD_MAX_CHUNKS:
@@ -218,6 +221,7 @@ def upload_finish(*, actor: Actor, upload_id: int, now: datetime) -> SubmissionV
     the file is refused, since sending it again in the same upload cannot help.
     """
     upload = access_upload(actor=actor, upload_id=upload_id)
+    ensure_not_closed(upload.round.procurement)
     _not_expired(upload, now)
     state = upload.state()
     # Anonymous: the plaintext has no name on disk and vanishes with the process, even on a crash.
