@@ -378,3 +378,34 @@ def test_a_target_of_another_authority_is_not_found(wessex, mercia):
         f"/evidence/new?procurement={procurement.pk}&target=target-1"
     )
     assert 404 == response.status_code
+
+
+def test_a_spreadsheet_bomb_fails_its_assessment_with_a_message_and_is_never_parsed(
+    wessex, django_capture_on_commit_callbacks, monkeypatch
+):
+    import io
+    import zipfile
+
+    import python_calamine
+
+    def parse(path):
+        raise AssertionError(f"{path} was parsed")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", parse)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            '<sheetData><row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"/></row>'
+            "</sheetData>",
+        )
+    post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        data_file=SimpleUploadedFile("bomb.xlsx", bomb.getvalue()),
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert "failed" == assessment.status
+    assert "bomb.xlsx holds cells that span 17,179,869,184 places" in assessment.error_message
+    assert "save the data as CSV or Parquet" in assessment.error_message
