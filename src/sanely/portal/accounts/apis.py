@@ -5,6 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictInt
 
 from sanely.portal.accounts.actors import actor_of
 from sanely.portal.core.clock import now
@@ -75,7 +76,7 @@ class TokenOut(Schema):
     organisation_id: int = Field(..., alias="membership.organisation_id")
     role: str = Field(..., alias="membership.role")
     created_at: datetime
-    expires_at: datetime | None
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
 
@@ -83,7 +84,11 @@ class TokenOut(Schema):
 class TokenIn(InputSchema):
     organisation_id: int
     name: str = Field(..., max_length=100)
-    days: int | None = Field(90, description="Days until it expires (1–366); null for never")
+    days: StrictInt = Field(
+        90,
+        description="days until it expires: 1 to SANELY_TOKEN_MAX_DAYS (366), and no later"
+        " than the token that makes it",
+    )
 
 
 class TokenCreatedOut(TokenOut):

@@ -157,7 +157,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=16)
     secret_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()  # every token expires (SANELY_TOKEN_MAX_DAYS)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -177,3 +177,4 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+

@@ -257,6 +257,20 @@ def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _token_expiry(actor: Actor, days: int | None, now: datetime) -> datetime:
+    """
+    When a new token expires: every token does, within SANELY_TOKEN_MAX_DAYS, and a token made
+    by a token expires no later than it (a stolen token cannot give itself a longer life).
+    """
+    longest = settings.TOKEN_MAX_DAYS
+    if days is None or not 1 <= days <= longest:
+        raise validation_failed_from(
+            {"days": [f"Choose between 1 and {longest} days: every token expires."]}
+        )
+    expires_at = now + timedelta(days=days)
+    return min(expires_at, actor.token.expires_at) if actor.token else expires_at
+
+
 @transaction.atomic
 def token_create(
     *, actor: Actor, organisation_id: int, name: str, now: datetime, days: int | None = 90
@@ -268,8 +282,7 @@ def token_create(
     _, membership = access_organisation(actor=actor, organisation_id=organisation_id)
     if not name.strip():
         raise validation_failed_from({"name": ["Give the token a name, like 'finance export'."]})
-    if days is not None and not 1 <= days <= 366:
-        raise validation_failed_from({"days": ["Choose between 1 and 366 days."]})
+    expires_at = _token_expiry(actor, days, now)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         membership=membership,
@@ -277,7 +290,7 @@ def token_create(
         prefix=secret[: len(TOKEN_PREFIX) + 4],
         secret_hash=_secret_hash(secret),
         created_at=now,
-        expires_at=now + timedelta(days=days) if days else None,
+        expires_at=expires_at,
     )
     audit_record(
         action=events.TOKEN_CREATED,
@@ -317,7 +330,7 @@ def token_authenticate(*, secret: str, now: datetime) -> ApiToken | None:
         .filter(secret_hash=_secret_hash(secret), revoked_at__isnull=True)
         .first()
     )
-    if token is None or (token.expires_at is not None and token.expires_at <= now):
+    if token is None or token.expires_at <= now:
         return None
     if not token.membership.user.is_active:
         return None
@@ -394,4 +407,15 @@ def password_set(*, user: User, password: str, now: datetime) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     LoginAttempt.objects.filter(email=user.email).delete()
-    audit_record(action=events.PASSWORD_SET, subject=user, now=now, actor=user)
+    # A new password ends every way in the old one gave: sessions (Django's session hash) and
+    # tokens, which could have been made by whoever knew the old password.
+    revoked = ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    audit_record(
+        action=events.PASSWORD_SET,
+        subject=user,
+        now=now,
+        actor=user,
+        payload={"tokens_revoked": revoked},
+    )

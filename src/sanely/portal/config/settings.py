@@ -207,6 +207,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("SANELY_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("SANELY_LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# Every API token expires, at most this many days after it is made.
+TOKEN_MAX_DAYS = int(os.environ.get("SANELY_TOKEN_MAX_DAYS", "366"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
