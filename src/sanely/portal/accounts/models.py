@@ -178,3 +178,13 @@ class LoginAttempt(models.Model):
     def __str__(self) -> str:
         return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
 
+
+class PasswordResetRequest(models.Model):
+    """A request for a password reset link, kept to limit how often one can be asked for."""
+
+    email = models.EmailField(db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"

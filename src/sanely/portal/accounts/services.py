@@ -7,9 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from sanely.documents.letters import membership_added, password_reset
 from sanely.portal.audit.services import audit_record
@@ -29,6 +34,7 @@ from .models import (
     Membership,
     Organisation,
     OrganisationKind,
+    PasswordResetRequest,
     Role,
     User,
 )
@@ -384,18 +390,57 @@ def signed_out(*, user: User, now: datetime) -> None:
     audit_record(action=events.USER_SIGNED_OUT, subject=user, now=now, actor=user)
 
 
+def password_set_url(site: str, user: User) -> str:
+    """The one-use link at `site` (the service's address) where `user` chooses a password."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return site.rstrip("/") + reverse("accounts:password_set", args=[uid, token])
+
+
 @transaction.atomic
-def password_reset_request(*, email: str, now: datetime, reset_link: Any) -> None:
+def password_reset_request(*, email: str, ip_address: str | None, site: str, now: datetime) -> None:
     """
-    Email a reset link if the address belongs to an active person. The caller answers
-    the same either way, so the form does not reveal who has an account.
+    Queue a reset link for the address. The request does the same work whoever the address
+    belongs to, or if nobody: it counts and records the request and queues a task, and the
+    worker decides whether anyone is emailed. So neither the answer nor its timing tells who
+    has an account. Too many requests for one address, or from one network address, in the
+    window are refused alike.
     """
-    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    email = email.strip().lower()
+    since = now - timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES)
+    recent = PasswordResetRequest.objects.filter(at__gte=since)
+    by_email = recent.filter(email=email).count()
+    by_ip = recent.filter(ip_address=ip_address).count()
+    # An address may serve a whole office behind one gateway, so it gets more room.
+    if by_email >= settings.PASSWORD_RESET_LIMIT or by_ip >= 4 * settings.PASSWORD_RESET_LIMIT:
+        raise TooManyAttempts(
+            "Too many password reset requests. Wait"
+            f" {settings.PASSWORD_RESET_WINDOW_MINUTES} minutes and try again."
+        )
+    PasswordResetRequest.objects.create(email=email, ip_address=ip_address, at=now)
+    transaction.on_commit(
+        lambda: password_reset_deliver.enqueue(email=email, site=site, at=now.isoformat())
+    )
+
+
+@task()
+def password_reset_deliver(*, email: str, site: str, at: str) -> bool:
+    """Background task: email a reset link if the address is an active person's; whether sent."""
+    user = User.objects.filter(email=email, is_active=True).first()
     if user is None:
-        return
-    reset = password_reset.Reset(service=settings.SERVICE_NAME, link=reset_link(user))
-    email_document(to=[user.email], document=password_reset.build(reset))
-    audit_record(action=events.PASSWORD_RESET_REQUESTED, subject=user, now=now, actor=user)
+        return False
+    with transaction.atomic():
+        reset = password_reset.Reset(
+            service=settings.SERVICE_NAME, link=password_set_url(site, user)
+        )
+        email_document(to=[user.email], document=password_reset.build(reset))
+        audit_record(
+            action=events.PASSWORD_RESET_REQUESTED,
+            subject=user,
+            now=datetime.fromisoformat(at),
+            actor=user,
+        )
+    return True
 
 
 @transaction.atomic

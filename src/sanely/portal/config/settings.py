@@ -207,6 +207,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("SANELY_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("SANELY_LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# Password reset links that may be asked for one address in the window (four times as many from
+# one network address).
+PASSWORD_RESET_LIMIT = int(os.environ.get("SANELY_PASSWORD_RESET_LIMIT", "3"))
+PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("SANELY_PASSWORD_RESET_WINDOW_MINUTES", "60"))
 # Every API token expires, at most this many days after it is made.
 TOKEN_MAX_DAYS = int(os.environ.get("SANELY_TOKEN_MAX_DAYS", "366"))
 
