@@ -255,3 +255,11 @@ def test_a_step_not_yet_possible_is_a_page_with_its_reason_not_a_server_error(we
     assert 409 == page.status_code
     assert "This cannot be done yet" in page.text
     assert "declared that you have no conflict of interest" in page.text
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/opportunities/", "/no-such-page"])
+def test_a_host_not_allowed_gets_the_400_page_not_a_server_error(db, path):
+    response = Client(raise_request_exception=False).get(path, HTTP_HOST="evil.example")
+    assert 400 == response.status_code
+    assert "Bad request" in response.text
+    assert "The request could not be read." in response.text
