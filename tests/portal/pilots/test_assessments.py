@@ -409,3 +409,21 @@ def test_a_spreadsheet_bomb_fails_its_assessment_with_a_message_and_is_never_par
     assert "failed" == assessment.status
     assert "bomb.xlsx holds cells that span 17,179,869,184 places" in assessment.error_message
     assert "save the data as CSV or Parquet" in assessment.error_message
+
+
+def test_a_nul_in_the_title_or_spec_is_refused_naming_the_field(wessex):
+    client = wessex.token_client(Role.PROCUREMENT_LEAD)
+    response = client.post(
+        "/api/v1/assessments",
+        {
+            "organisation_id": wessex.organisation.pk,
+            "title": "Waits\x00",
+            "spec": json.dumps({**THRESHOLD_SPEC, "columns": {"value": "wait\x00"}}),
+            "data": upload(),
+        },
+    )
+    assert 400 == response.status_code
+    detail = response.json()["detail"]
+    assert {"title", "spec"} <= set(detail)
+    assert "NUL character" in detail["title"][0]
+    assert not OutcomeAssessment.objects.exists()

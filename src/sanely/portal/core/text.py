@@ -1,0 +1,15 @@
+"""Checks on text that arrives from outside, shared by the API schemas and the services."""
+
+from typing import Any
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether any text in the value (inside lists and objects too) holds a NUL character,
+    which PostgreSQL cannot store in text or JSON."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(holds_nul(item) for item in value)
+    return False
