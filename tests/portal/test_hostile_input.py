@@ -1,12 +1,13 @@
 """
-Hostile input gets a clear 4xx naming the field, and harms nothing: NUL characters, numbers
-and yes-or-nos sent as something else, dates beyond any procurement's. Run on both databases: PostgreSQL is the
+Hostile input gets a clear 4xx naming the field, and harms nothing: nulls where a value is
+needed, NUL characters, numbers and yes-or-nos sent as something else, text beyond its length,
+dates beyond any procurement's, line breaks in a name. Run on both databases: PostgreSQL is the
 one that refused some of these with a server error.
 """
 
 import pytest
 
-from sanely.portal.accounts.models import ApiToken, Role
+from sanely.portal.accounts.models import ApiToken, Organisation, Role
 from sanely.portal.procurements.models import Procurement
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,33 @@ def refused(response, status, field, words):
     assert field in body["detail"], body
     assert words in " ".join(body["detail"][field]), body
     return body
+
+
+ORGANISATION_FIELDS = [
+    "name",
+    "nation",
+    "identifier_scheme",
+    "identifier",
+    "address",
+    "postcode",
+    "contact_email",
+    "website",
+    "is_sme",
+    "is_vcse",
+]
+
+
+@pytest.mark.parametrize("field", ORGANISATION_FIELDS)
+def test_a_null_in_an_organisation_patch_names_the_field_and_changes_nothing(wessex, field):
+    before = Organisation.objects.values().get(pk=wessex.organisation.pk)
+    response = send(
+        wessex.token_client(Role.PROCUREMENT_LEAD),
+        "patch",
+        f"/api/v1/organisations/{wessex.organisation.pk}",
+        {field: None},
+    )
+    refused(response, 422, field, "leave the field out")
+    assert before == Organisation.objects.values().get(pk=wessex.organisation.pk)
 
 
 @pytest.mark.parametrize(
@@ -76,6 +104,17 @@ def test_a_nul_in_a_query_string_is_refused(wessex, path):
         assert "Bad request" in response.text
 
 
+def test_a_title_beyond_its_length_is_refused_and_nothing_stored(wessex):
+    response = send(
+        wessex.token_client(Role.PROCUREMENT_LEAD),
+        "post",
+        "/api/v1/procurements",
+        {"organisation_id": wessex.organisation.pk, "title": "x" * 100_000},
+    )
+    refused(response, 422, "title", "at most 200 characters")
+    assert not Procurement.objects.exists()
+
+
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31"])
 def test_a_date_no_procurement_could_have_is_refused(wessex, day):
     response = send(
@@ -86,3 +125,32 @@ def test_a_date_no_procurement_could_have_is_refused(wessex, day):
     )
     refused(response, 422, "commenced_on", f"Give a date from 2000 to 2099; {day} is outside")
     assert not Procurement.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["Wessex\nCounty", "Wessex\tCounty", "Wessex\u2028County"])
+def test_an_organisation_name_is_one_line(wessex, name):
+    response = send(
+        wessex.token_client(Role.PROCUREMENT_LEAD),
+        "patch",
+        f"/api/v1/organisations/{wessex.organisation.pk}",
+        {"name": name},
+    )
+    refused(response, 400, "name", "on one line")
+    assert "Wessex County Council" == Organisation.objects.get(pk=wessex.organisation.pk).name
+
+
+def test_a_supplier_registering_with_a_line_break_in_its_name_is_told(db):
+    from django.test import Client
+
+    response = Client().post(
+        "/register",
+        {
+            "name": "Kestrel\nMobility",
+            "full_name": "Kim Kestrel",
+            "email": "kim@kestrel.example",
+            "password": "a-long-enough-secret-1",
+        },
+    )
+    assert 400 == response.status_code
+    assert "Write the name on one line" in response.text
+    assert not Organisation.objects.exists()

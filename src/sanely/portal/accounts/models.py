@@ -6,6 +6,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 
+from sanely.portal.core.text import validate_single_line
+
 
 class OrganisationKind(models.TextChoices):
     AUTHORITY = "authority", "Contracting authority"
@@ -51,7 +53,7 @@ READ_ONLY_ROLES = frozenset({Role.AUDITOR})
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
     nation = models.CharField(max_length=20, choices=Nation.choices, blank=True)
     # An identifier from an org-id.guide scheme (e.g. GB-COH for Companies House), for open data.
