@@ -23,6 +23,7 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.competition.models import Letter, Participant
 from sanely.portal.competition.selectors import (
+    conflict_declared,
     is_tendering,
     letter_list,
     may_read_tenders,
@@ -369,9 +370,20 @@ class Content:
 EVALUATING_ROLES = frozenset({Role.EVALUATOR, Role.COMMISSIONER, Role.PROCUREMENT_LEAD})
 
 
-def _cleared_to_read_tenders(actor: Actor, procurement: Procurement) -> bool:
+def _why_not_cleared(actor: Actor, procurement: Procurement) -> str | None:
+    """Why the actor may not read tenders yet, or None: each case says what applies to them."""
     roles = {m.role for m in actor.in_organisation(procurement.organisation_id)}
-    return not roles & EVALUATING_ROLES or may_read_tenders(actor.user, procurement)
+    if not roles & EVALUATING_ROLES or may_read_tenders(actor.user, procurement):
+        return None
+    if conflict_declared(procurement, actor.user):
+        return (
+            "You declared a conflict of interest in this procurement, so you cannot read its"
+            " tenders. The declaration stands; the evaluation goes on without you."
+        )
+    return (
+        "Declare any conflict of interest with the tenderers on the evaluation page first:"
+        " people who may evaluate read tenders only after declaring none."
+    )
 
 
 def access_submission_content(
@@ -410,13 +422,9 @@ def access_submission_content(
                 " its receipt."
             )
         )
-    if found.kind == RoundKind.TENDER and not _cleared_to_read_tenders(actor, found.procurement):
-        refuse(
-            PermissionDenied(
-                "Declare any conflict of interest with the tenderers on the evaluation page"
-                " first: people who may evaluate read tenders only after declaring none."
-            )
-        )
+    why_not = _why_not_cleared(actor, found.procurement) if found.kind == RoundKind.TENDER else None
+    if why_not:
+        refuse(PermissionDenied(why_not))
     plain = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, closed by it
     try:
         opened = vault.round_key_open(
