@@ -486,6 +486,60 @@ def test_a_sheet_of_more_rows_than_excel_allows_is_refused_before_parsing(
         read_table(path, with_data())
 
 
+def sheet_file(path: Path, xml: bytes) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<sheetData>" + xml + b"</sheetData>")
+    return path
+
+
+def test_a_tiny_workbook_whose_cells_span_the_whole_sheet_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two cells, at A1 and XFD1048576: calamine would allocate the whole rectangle (512 GB) and
+    # abort the worker; the uncompressed size and the row count are both tiny.
+    cells = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"/></row>'
+    path = sheet_file(tmp_path / "span.xlsx", cells)
+    refuse_to_parse(monkeypatch)
+    with pytest.raises(
+        DataError,
+        match=r"span.xlsx holds cells that span 17,179,869,184 places of a sheet, more than the"
+        r" 16,777,216 allowed \(delete stray cells far from the table\)",
+    ):
+        read_table(path, with_data())
+    assert path.stat().st_size < 1000
+
+
+def test_a_reference_cut_by_a_read_is_still_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sanely.evidence import _sources
+
+    far = b'<c r="XFD1048576"/>'
+    # The far cell's tag is cut in two by the end of the first 4 MB read.
+    xml = b'<c r="A1"/>' + b" " * (_sources._CHUNK - len(b"<sheetData>") - 11 - 8) + far
+    path = sheet_file(tmp_path / "cut.xlsx", xml)
+    refuse_to_parse(monkeypatch)
+    with pytest.raises(DataError, match="cells that span 17,179,869,184 places"):
+        read_table(path, with_data())
+
+
+def test_a_row_beyond_excels_last_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = sheet_file(tmp_path / "far.xlsx", b'<row r="1"/><row r="2000000"><c><v>1</v></c></row>')
+    refuse_to_parse(monkeypatch)
+    with pytest.raises(DataError, match=r"far.xlsx holds more than 1,048,576 rows in a sheet"):
+        read_table(path, with_data())
+
+
+def test_cells_without_references_or_a_narrow_span_pass_the_check(tmp_path: Path) -> None:
+    from sanely.evidence._sources import check_workbook
+
+    check_workbook(sheet_file(tmp_path / "plain.xlsx", b"<row><c><v>1</v></c></row>"))
+    check_workbook(sheet_file(tmp_path / "column.xlsx", b'<row r="1"/><row r="1048576"/>'))
+    check_workbook(sheet_file(tmp_path / "wide.xlsx", b'<c r="A7"/><c r="XFD7"/>'))
+
+
 def test_a_damaged_part_or_a_zip_that_is_no_workbook_is_a_data_error(tmp_path: Path) -> None:
     path = tmp_path / "crc.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:

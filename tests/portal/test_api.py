@@ -248,3 +248,51 @@ def test_the_openapi_schema_is_built_once_and_served_from_then_on(client, monkey
     assert (200, 200) == (first.status_code, second.status_code)
     assert first.json() == second.json()
     assert 1 == len(builds)
+
+
+@pytest.mark.parametrize(
+    ("days", "status"), [(None, 422), (0, 400), (367, 400), ("90", 422), (True, 422)]
+)
+def test_every_token_expires_within_the_limit(wessex, days, status):
+    client = wessex.client(Role.COMMISSIONER)
+    refused = client.post(
+        "/api/v1/tokens",
+        {"organisation_id": wessex.organisation.pk, "name": "forever", "days": days},
+        content_type="application/json",
+    )
+    assert status == refused.status_code
+    assert ["days"] == list(refused.json()["detail"])
+    assert not ApiToken.objects.filter(name="forever").exists()
+
+
+def test_a_token_cannot_make_a_token_that_outlives_it(wessex):
+    from sanely.portal.core.clock import now
+
+    _, secret = token_create(
+        actor=wessex.actor(Role.COMMISSIONER),
+        organisation_id=wessex.organisation.pk,
+        name="short",
+        now=now(),
+        days=7,
+    )
+    client = Client(headers={"authorization": f"Bearer {secret}"})
+    made = client.post(
+        "/api/v1/tokens",
+        {"organisation_id": wessex.organisation.pk, "name": "longer", "days": 366},
+        content_type="application/json",
+    )
+    assert 201 == made.status_code
+    parent = ApiToken.objects.get(name="short")
+    assert parent.expires_at == ApiToken.objects.get(name="longer").expires_at
+
+
+def test_setting_a_new_password_revokes_every_token(wessex):
+    from sanely.portal.accounts.services import password_set
+    from sanely.portal.audit.models import AuditEvent
+
+    client = wessex.token_client(Role.COMMISSIONER)
+    assert 200 == client.get("/api/v1/me").status_code
+    password_set(user=wessex.user(Role.COMMISSIONER), password="a-fresh-long-phrase-4", now=NOW)
+    assert_error(client.get("/api/v1/me"), 401, "unauthenticated")
+    event = AuditEvent.objects.filter(action="user.password_set").last()
+    assert {"tokens_revoked": 1} == event.payload

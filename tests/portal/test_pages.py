@@ -108,6 +108,44 @@ def test_password_reset_answers_the_same_for_unknown_addresses(
     assert [] == mailoutbox
 
 
+def reset_queries(email, capture):
+    """The SQL a reset request runs (without its values), its task not yet run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, capture(execute=False):
+        response = Client().post("/password-reset", {"email": email})
+    assert 200 == response.status_code
+    # Savepoint names differ from one transaction to the next; the quoted values hold the
+    # address and the time.
+    return [
+        re.sub(r"'[^']*'", "?", re.sub(r'"s\d+_x\d+"', "SP", q["sql"]))
+        for q in queries.captured_queries
+    ]
+
+
+def test_password_reset_does_the_same_work_for_known_and_unknown_addresses(
+    wessex, django_capture_on_commit_callbacks
+):
+    known = reset_queries(wessex.user(Role.EVALUATOR).email, django_capture_on_commit_callbacks)
+    unknown = reset_queries("nobody@nowhere.example", django_capture_on_commit_callbacks)
+    assert known == unknown
+    assert not any("accounts_user" in sql for sql in known)  # nobody is looked up
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["known", "unknown"])
+def test_password_reset_is_limited_alike_for_every_address(
+    wessex, mailoutbox, django_capture_on_commit_callbacks, settings, known
+):
+    settings.PASSWORD_RESET_LIMIT = 2
+    email = wessex.user(Role.EVALUATOR).email if known else "nobody@nowhere.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [Client().post("/password-reset", {"email": email}) for _ in range(3)]
+    assert [200, 200, 429] == [a.status_code for a in answers]
+    assert "Too many password reset requests. Wait 60 minutes" in answers[2].text
+    assert (2 if known else 0) == len(mailoutbox)
+
+
 def test_a_weak_new_password_is_refused(wessex):
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
@@ -217,3 +255,11 @@ def test_a_step_not_yet_possible_is_a_page_with_its_reason_not_a_server_error(we
     assert 409 == page.status_code
     assert "This cannot be done yet" in page.text
     assert "declared that you have no conflict of interest" in page.text
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/opportunities/", "/no-such-page"])
+def test_a_host_not_allowed_gets_the_400_page_not_a_server_error(db, path):
+    response = Client(raise_request_exception=False).get(path, HTTP_HOST="evil.example")
+    assert 400 == response.status_code
+    assert "Bad request" in response.text
+    assert "The request could not be read." in response.text

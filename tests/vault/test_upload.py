@@ -14,6 +14,7 @@ from sanely.vault import (
     Upload,
     UploadRefused,
     upload_chunk,
+    upload_chunk_record,
     upload_finish,
     upload_start,
 )
@@ -28,10 +29,21 @@ def started(data: bytes = DATA) -> Upload:
     )
 
 
-def send(upload: Upload, sink: io.BytesIO, start: int, end: int, data: bytes = DATA) -> Upload:
-    return upload_chunk(
-        upload, sink, offset=start, length=end - start, data=io.BytesIO(data[start:end])
+Pieces = dict[int, bytes]
+
+
+def send(upload: Upload, pieces: Pieces, start: int, end: int, data: bytes = DATA) -> Upload:
+    """Send one chunk, keeping what it wrote as the piece at its offset."""
+    piece = io.BytesIO()
+    upload = upload_chunk(
+        upload, piece, offset=start, length=end - start, data=io.BytesIO(data[start:end])
     )
+    pieces[start] = piece.getvalue()
+    return upload
+
+
+def assembled(pieces: Pieces) -> io.BytesIO:
+    return io.BytesIO(b"".join(pieces[offset] for offset in sorted(pieces)))
 
 
 @given(
@@ -45,27 +57,28 @@ def test_chunks_sent_in_any_order_assemble_the_declared_file(
     bounds = sorted({0, len(data), *(cut for cut in cuts if cut < len(data))})
     chunks = list(itertools.pairwise(bounds))
     order.shuffle(chunks)  # type: ignore[attr-defined]
-    upload, sink = started(data), io.BytesIO()
+    upload, pieces = started(data), {}
 
     for start, end in chunks:
         assert not upload.complete
-        upload = send(upload, sink, start, end, data)
+        upload = send(upload, pieces, start, end, data)
 
     assert upload.complete
     assert ((0, len(data)),) == upload.received
-    upload_finish(upload, sink)
-    assert data == sink.getvalue()
+    whole = assembled(pieces)
+    upload_finish(upload, whole)
+    assert data == whole.getvalue()
 
 
 def test_what_is_missing_is_told_as_byte_ranges() -> None:
-    upload, sink = started(), io.BytesIO()
+    upload, pieces = started(), {}
 
-    upload = send(upload, sink, 1000, 2000)
-    upload = send(upload, sink, 5000, 6000)
+    upload = send(upload, pieces, 1000, 2000)
+    upload = send(upload, pieces, 5000, 6000)
 
     assert ((0, 1000), (2000, 5000), (6000, 10240)) == upload.missing
     with pytest.raises(UploadRefused, match=r"incomplete; missing: bytes 0-999, bytes 2000-4999"):
-        upload_finish(upload, sink)
+        upload_finish(upload, assembled(pieces))
 
 
 @pytest.mark.parametrize(
@@ -82,11 +95,12 @@ def test_what_is_missing_is_told_as_byte_ranges() -> None:
 def test_a_chunk_out_of_range_or_overlapping_is_refused_saying_what_is_missing(
     offset: int, length: int, reason: str
 ) -> None:
-    sink = io.BytesIO()
-    upload = send(started(), sink, 1000, 2000)
+    upload = send(started(), {}, 1000, 2000)
 
     with pytest.raises(UploadRefused, match=reason):
-        upload_chunk(upload, sink, offset=offset, length=length, data=io.BytesIO(bytes(length)))
+        upload_chunk(
+            upload, io.BytesIO(), offset=offset, length=length, data=io.BytesIO(bytes(length))
+        )
 
 
 def test_a_chunk_shorter_than_declared_is_refused_and_not_recorded() -> None:
@@ -103,15 +117,16 @@ def test_a_chunk_longer_than_declared_is_refused() -> None:
 
 
 def test_an_assembled_file_that_is_not_the_declared_one_is_refused() -> None:
-    sink = io.BytesIO()
-    upload = send(started(), sink, 0, len(DATA))
-    sink.seek(5)
-    sink.write(b"X")
+    pieces: Pieces = {}
+    upload = send(started(), pieces, 0, len(DATA))
+    whole = assembled(pieces)
+    whole.seek(5)
+    whole.write(b"X")
 
     with pytest.raises(
         UploadRefused, match=f"is not the declared one \\(10240 bytes, SHA-256 {SHA256}"
     ):
-        upload_finish(upload, sink)
+        upload_finish(upload, whole)
 
 
 def test_the_default_maximum_is_250_mb_and_larger_uploads_are_refused_up_front() -> None:
@@ -140,11 +155,22 @@ def test_a_declared_digest_must_be_a_sha256() -> None:
 
 
 def test_adjacent_chunks_merge_into_one_received_range() -> None:
-    upload, sink = started(), io.BytesIO()
+    upload, pieces = started(), {}
 
-    upload = send(upload, sink, 2000, 3000)
-    upload = send(upload, sink, 0, 1000)
-    upload = send(upload, sink, 1000, 2000)
+    upload = send(upload, pieces, 2000, 3000)
+    upload = send(upload, pieces, 0, 1000)
+    upload = send(upload, pieces, 1000, 2000)
 
     assert ((0, 3000),) == upload.received
     assert ((3000, 10240),) == upload.missing
+
+
+def test_a_chunk_copied_against_an_earlier_state_is_recorded_unless_another_overlaps_it() -> None:
+    earlier = started()
+    later = send(earlier, {}, 0, 1000)  # arrived while the other chunk was being copied
+
+    assert ((0, 1000), (2000, 3000)) == upload_chunk_record(
+        later, offset=2000, length=1000
+    ).received
+    with pytest.raises(UploadRefused, match="chunk bytes 500-1499 overlaps what has arrived"):
+        upload_chunk_record(later, offset=500, length=1000)

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -27,10 +28,17 @@ from ._scan import Source, quote
 SAMPLE_BYTES = 65536
 MAX_LINE_BYTES = 2_000_000  # DuckDB's default max_line_size
 _CHUNK = 1 << 22
-# XLSX limits, checked before a sheet is parsed: Excel's own row limit, and the size of the
-# workbook's XML once uncompressed (a 1,048,576-row sheet of a few columns is under 256 MB).
+# XLSX limits, checked before a sheet is parsed: Excel's own row limit, the size of the
+# workbook's XML once uncompressed (a 1,048,576-row sheet of a few columns is under 256 MB),
+# and the rectangle a sheet's cells span: calamine holds that whole rectangle in memory, so two
+# cells at A1 and XFD1048576 (a file of 1.5 KB) would ask for 512 GB. 16,777,216 cells is more
+# than 256 MB of XML can hold (at least 16 bytes a cell), so no real table is refused by it.
 MAX_SHEET_ROWS = 1_048_576
 MAX_WORKBOOK_BYTES = 256 * 1024 * 1024
+MAX_SHEET_CELLS = 1 << 24
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'<row r="([0-9]{1,7})"')
+_REF_BYTES = 24  # the longest reference tag, so one cut by a chunk's end is read whole next time
 
 
 def open_source(path: Path, sheet: str | None, connection: Any, stack: ExitStack) -> Source:
@@ -262,11 +270,50 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def check_workbook(path: Path) -> None:
-    """Refuse a workbook that would expand beyond MAX_WORKBOOK_BYTES or MAX_SHEET_ROWS.
+class _Span:
+    """The rows and columns a sheet's cells reach, from the references in its XML."""
 
-    Reads the compressed parts through, counting bytes and rows as they are inflated (the
-    sizes a zip file declares may lie), and stops at the first limit passed.
+    def __init__(self) -> None:
+        self.rows: tuple[int, int] | None = None
+        self.columns: tuple[int, int] | None = None
+
+    def cover(self, xml: bytes) -> None:
+        for match in _ROW_REF.finditer(xml):
+            self.rows = _widened(self.rows, int(match[1]))
+        for match in _CELL_REF.finditer(xml):
+            self.rows = _widened(self.rows, int(match[2]))
+            self.columns = _widened(self.columns, _column_number(match[1]))
+
+    @property
+    def last_row(self) -> int:
+        return self.rows[1] if self.rows else 0
+
+    @property
+    def cells(self) -> int:
+        """How many cells the rectangle holds: what calamine would allocate."""
+        height = self.rows[1] - self.rows[0] + 1 if self.rows else 1
+        width = self.columns[1] - self.columns[0] + 1 if self.columns else 1
+        return height * width
+
+
+def _widened(bounds: tuple[int, int] | None, value: int) -> tuple[int, int]:
+    return (value, value) if bounds is None else (min(bounds[0], value), max(bounds[1], value))
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook that would expand beyond MAX_WORKBOOK_BYTES, MAX_SHEET_ROWS or
+    MAX_SHEET_CELLS.
+
+    Reads the compressed parts through, counting bytes and rows and following the cells'
+    references as they are inflated (the sizes a zip file declares may lie), and stops at the
+    first limit passed.
     """
     try:
         archive = zipfile.ZipFile(path)
@@ -275,7 +322,7 @@ def check_workbook(path: Path) -> None:
     total = 0
     with archive:
         for member in archive.infolist():
-            rows, tail = 0, b""
+            rows, tail, reference_tail, span = 0, b"", b"", _Span()
             try:
                 with archive.open(member) as part:
                     while chunk := part.read(_CHUNK):
@@ -283,18 +330,28 @@ def check_workbook(path: Path) -> None:
                         # The previous chunk's last bytes: a row tag cut in two counts once.
                         window, tail = tail + chunk, chunk[-4:]
                         rows += window.count(b"<row ") + window.count(b"<row>")
-                        if total > MAX_WORKBOOK_BYTES or rows > MAX_SHEET_ROWS:
-                            raise _too_large(path, total, rows)
+                        span.cover(reference_tail + chunk)
+                        reference_tail = chunk[-_REF_BYTES:]
+                        if (
+                            total > MAX_WORKBOOK_BYTES
+                            or max(rows, span.last_row) > MAX_SHEET_ROWS
+                            or span.cells > MAX_SHEET_CELLS
+                        ):
+                            raise _too_large(path, total, max(rows, span.last_row), span.cells)
             except (zipfile.BadZipFile, OSError, EOFError) as error:
                 raise DataError(f"{path.name} is not a readable XLSX workbook ({error}).") from None
 
 
-def _too_large(path: Path, size: int, rows: int) -> DataError:
-    what = (
-        f"more than {MAX_SHEET_ROWS:,} rows in a sheet"
-        if rows > MAX_SHEET_ROWS
-        else f"more than {MAX_WORKBOOK_BYTES // 2**20} MB once uncompressed"
-    )
+def _too_large(path: Path, size: int, rows: int, cells: int) -> DataError:
+    if rows > MAX_SHEET_ROWS:
+        what = f"more than {MAX_SHEET_ROWS:,} rows in a sheet"
+    elif cells > MAX_SHEET_CELLS:
+        what = (
+            f"cells that span {cells:,} places of a sheet, more than the {MAX_SHEET_CELLS:,}"
+            " allowed (delete stray cells far from the table)"
+        )
+    else:
+        what = f"more than {MAX_WORKBOOK_BYTES // 2**20} MB once uncompressed"
     return DataError(
         f"{path.name} holds {what} (it was refused before reading: a workbook this large, "
         "or a compressed 'zip bomb', would exhaust memory); save the data as CSV or Parquet."

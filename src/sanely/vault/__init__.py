@@ -19,6 +19,7 @@ from sanely.vault._errors import (
     UploadRefused,
     VaultError,
 )
+from sanely.vault._pieces import piece_sealer, piece_unseal
 from sanely.vault._receipts import (
     Receipt,
     ReceiptFile,
@@ -55,7 +56,14 @@ from sanely.vault._seal import DEFAULT_CHUNK_SIZE, Envelope, seal, unseal
 from sanely.vault._sniff import DEFAULT_ALLOWED, FileKind, sniff
 from sanely.vault._streams import ByteSink, ByteSource, SeekableByteSink, SeekableByteSource
 from sanely.vault._time import accept_submission
-from sanely.vault._upload import DEFAULT_MAX_SIZE, Upload, upload_chunk, upload_finish, upload_start
+from sanely.vault._upload import (
+    DEFAULT_MAX_SIZE,
+    Upload,
+    upload_chunk,
+    upload_chunk_record,
+    upload_finish,
+    upload_start,
+)
 
 __all__ = [
     "DEFAULT_ALLOWED",
@@ -95,6 +103,8 @@ __all__ = [
     "accept_submission",
     "master_key_generate",
     "master_key_load",
+    "piece_sealer",
+    "piece_unseal",
     "public_key_id",
     "public_key_load",
     "receipt_issue",
@@ -111,6 +121,7 @@ __all__ = [
     "sniff",
     "unseal",
     "upload_chunk",
+    "upload_chunk_record",
     "upload_finish",
     "upload_start",
 ]

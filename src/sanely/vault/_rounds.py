@@ -35,6 +35,7 @@ from sanely.vault._time import describe, iso_utc, require_aware
 _ID_PURPOSE = "sanely-vault/master-key-id/v1"
 _WRAP_PURPOSE = "sanely-vault/round-key-wrap/v1"
 _TAG_PURPOSE = "sanely-vault/round-record-tag/v1"
+_PIECE_PURPOSE = "sanely-vault/upload-piece/v1"
 _NONCE_BYTES = 12
 
 
@@ -72,6 +73,14 @@ def _derive(master: MasterKey, purpose: str) -> bytes:
     # outside this module needs the wrapping key, and offering it would be a way round
     # the checks of round_key_open.
     kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+    return kdf.derive(master.secret)
+
+
+def upload_piece_key(master: MasterKey, *, upload_id: str, salt: bytes) -> bytes:
+    """The key of one sealed piece of a resumable upload: never a round's key or its wrapping."""
+    kdf = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=salt, info=frame(_PIECE_PURPOSE, upload_id)
+    )
     return kdf.derive(master.secret)
 
 

@@ -53,8 +53,8 @@ class Envelope:
     sealed_size: int
 
 
-def _read_full(stream: ByteSource, size: int) -> bytes:
-    # A raw stream may return fewer bytes than asked for before its end.
+def read_full(stream: ByteSource, size: int) -> bytes:
+    """Up to `size` bytes: fewer only at the end (a raw stream may return less before its end)."""
     parts = []
     wanted = size
     while wanted:
@@ -78,6 +78,101 @@ def _data_key_info(header: bytes, submission_id: str, round_id: str, round_key_i
     return frame(_DATA_KEY_CONTEXT, header, submission_id, round_id, round_key_id)
 
 
+def stream_header(magic: bytes, chunk_size: int) -> bytes:
+    """The start of a sealed stream: an 8-byte magic, the chunk size, a random nonce prefix."""
+    if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
+        raise ValueError(f"chunk_size must be {MIN_CHUNK_SIZE}..{MAX_CHUNK_SIZE} bytes")
+    return magic + chunk_size.to_bytes(4, "big") + secrets.token_bytes(_PREFIX_BYTES)
+
+
+def _header_fields(header: bytes) -> tuple[int, bytes]:
+    """The chunk size and the nonce prefix a stream header holds."""
+    start = len(MAGIC)
+    return int.from_bytes(header[start : start + 4], "big"), header[start + 4 : _HEADER_BYTES]
+
+
+class ChunkSealer:
+    """Seals what is written into it chunk by chunk (STREAM), into `sink`; `close` ends it.
+
+    One chunk is held back until more arrives or `close` is called, because the last chunk
+    must be known to be last when it is sealed. Memory stays at about two chunks.
+    """
+
+    def __init__(self, sink: ByteSink, *, key: bytes, header: bytes, aad: bytes) -> None:
+        self._sink, self._aead, self._aad = sink, AESGCM(key), aad
+        self._chunk_size, self._prefix = _header_fields(header)
+        self._pending = bytearray()
+        self._index = 0
+        self._digest = hashlib.sha256()
+        self.size = 0
+        self.sealed_size = len(header)
+        sink.write(header)
+
+    def write(self, data: bytes) -> int:
+        self._pending += data
+        self._digest.update(data)
+        self.size += len(data)
+        while len(self._pending) > self._chunk_size:
+            self._seal(bytes(self._pending[: self._chunk_size]), final=False)
+            del self._pending[: self._chunk_size]
+        return len(data)
+
+    def close(self) -> str:
+        """Seal the last chunk; the SHA-256 of everything written."""
+        self._seal(bytes(self._pending), final=True)
+        self._pending.clear()
+        return self._digest.hexdigest()
+
+    def _seal(self, chunk: bytes, *, final: bool) -> None:
+        sealed = self._aead.encrypt(_nonce(self._prefix, self._index, final), chunk, self._aad)
+        self._sink.write(sealed)
+        self.sealed_size += len(sealed)
+        self._index += 1
+
+
+def read_header(source: ByteSource, magic: bytes, extra: int, what: str) -> bytes:
+    """The header of a sealed stream, with `extra` bytes after the prefix; checked."""
+    header = read_full(source, _HEADER_BYTES + extra)
+    chunk_size, _ = _header_fields(header)
+    if (
+        len(header) != _HEADER_BYTES + extra
+        or not header.startswith(magic)
+        or not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE
+    ):
+        raise TamperDetected(f"{what}: not a sealed blob")
+    return header
+
+
+def open_chunks(
+    source: ByteSource, sink: ByteSink, *, key: bytes, header: bytes, aad: bytes, what: str
+) -> tuple[int, str]:
+    """Decrypt the chunks after `header` into `sink`: the size and SHA-256 of the plaintext.
+
+    Each chunk is authenticated before it is written, but truncation is only known at the
+    end: `TamperDetected` names the chunk that was altered, moved, cut off or added.
+    """
+    chunk_size, prefix = _header_fields(header)
+    aead = AESGCM(key)
+    digest = hashlib.sha256()
+    size, index, step = 0, 0, chunk_size + _TAG_BYTES
+    current = read_full(source, step)
+    while True:
+        following = read_full(source, step) if len(current) == step else b""
+        final = not following
+        try:
+            plain = aead.decrypt(_nonce(prefix, index, final), current, aad)
+        except InvalidTag as error:
+            raise TamperDetected(
+                f"{what}: chunk {index} was altered, moved, or the blob was truncated or extended"
+            ) from error
+        digest.update(plain)
+        size += len(plain)
+        sink.write(plain)
+        if final:
+            return size, digest.hexdigest()
+        current, index = following, index + 1
+
+
 def seal(
     source: ByteSource,
     sink: ByteSink,
@@ -93,43 +188,28 @@ def seal(
     against the master key first, so a public key swapped into the database is refused
     (`TamperDetected`); only the public half of the round key is used.
     """
-    if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
-        raise ValueError(f"chunk_size must be {MIN_CHUNK_SIZE}..{MAX_CHUNK_SIZE} bytes")
+    header = stream_header(MAGIC, chunk_size)
     round_key_verify(master, round_key)
     data_key = AESGCM.generate_key(bit_length=256)
-    prefix = secrets.token_bytes(_PREFIX_BYTES)
-    header = MAGIC + chunk_size.to_bytes(4, "big") + prefix
     wrapped = _SUITE.encrypt(
         data_key,
         X25519PublicKey.from_public_bytes(round_key.public_key),
         _data_key_info(header, submission_id, round_key.round_id, round_key.key_id),
     )
-    aead = AESGCM(data_key)
-    aad = _chunk_aad(header, submission_id, round_key.round_id)
-    digest = hashlib.sha256()
-    sink.write(header)
-    size, sealed_size, index = 0, len(header), 0
-    current = _read_full(source, chunk_size)
-    while True:
-        # Read one chunk ahead: the last chunk must be known to be last when sealed.
-        following = _read_full(source, chunk_size) if len(current) == chunk_size else b""
-        final = not following
-        digest.update(current)
-        size += len(current)
-        sealed = aead.encrypt(_nonce(prefix, index, final), current, aad)
-        sink.write(sealed)
-        sealed_size += len(sealed)
-        if final:
-            break
-        current, index = following, index + 1
+    sealer = ChunkSealer(
+        sink, key=data_key, header=header, aad=_chunk_aad(header, submission_id, round_key.round_id)
+    )
+    while piece := source.read(chunk_size):
+        sealer.write(piece)
+    digest = sealer.close()
     return Envelope(
         submission_id=submission_id,
         round_id=round_key.round_id,
         round_key_id=round_key.key_id,
         wrapped_data_key=wrapped,
-        plaintext_size=size,
-        plaintext_sha256=digest.hexdigest(),
-        sealed_size=sealed_size,
+        plaintext_size=sealer.size,
+        plaintext_sha256=digest,
+        sealed_size=sealer.sealed_size,
     )
 
 
@@ -139,20 +219,13 @@ def unseal(source: ByteSource, sink: ByteSink, *, envelope: Envelope, opened: Op
     Each chunk is authenticated before it is written, but truncation is only known at
     the end: treat what `sink` received as untrusted until this returns.
     """
+    what = f"submission {envelope.submission_id}"
     if envelope.round_id != opened.round_id or envelope.round_key_id != opened.key_id:
         raise TamperDetected(
-            f"submission {envelope.submission_id} belongs to round {envelope.round_id}, "
-            f"not to the opened round {opened.round_id}"
+            f"{what} belongs to round {envelope.round_id},"
+            f" not to the opened round {opened.round_id}"
         )
-    header = _read_full(source, _HEADER_BYTES)
-    chunk_size = int.from_bytes(header[len(MAGIC) : len(MAGIC) + 4], "big")
-    if (
-        len(header) != _HEADER_BYTES
-        or not header.startswith(MAGIC)
-        or not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE
-    ):
-        raise TamperDetected(f"submission {envelope.submission_id}: not a sealed blob")
-    prefix = header[-_PREFIX_BYTES:]
+    header = read_header(source, MAGIC, 0, what)
     try:
         data_key = _SUITE.decrypt(
             envelope.wrapped_data_key,
@@ -161,32 +234,18 @@ def unseal(source: ByteSource, sink: ByteSink, *, envelope: Envelope, opened: Op
         )
     except InvalidTag as error:
         raise TamperDetected(
-            f"submission {envelope.submission_id}: the data key does not open; the blob "
-            "header or the envelope was altered, or they belong to another submission"
+            f"{what}: the data key does not open; the blob header or the envelope was altered,"
+            " or they belong to another submission"
         ) from error
-    aead = AESGCM(data_key)
-    aad = _chunk_aad(header, envelope.submission_id, envelope.round_id)
-    digest = hashlib.sha256()
-    size, index, step = 0, 0, chunk_size + _TAG_BYTES
-    current = _read_full(source, step)
-    while True:
-        following = _read_full(source, step) if len(current) == step else b""
-        final = not following
-        try:
-            plain = aead.decrypt(_nonce(prefix, index, final), current, aad)
-        except InvalidTag as error:
-            raise TamperDetected(
-                f"submission {envelope.submission_id}: chunk {index} was altered, moved, "
-                "or the blob was truncated or extended"
-            ) from error
-        digest.update(plain)
-        size += len(plain)
-        sink.write(plain)
-        if final:
-            break
-        current, index = following, index + 1
-    if size != envelope.plaintext_size or digest.hexdigest() != envelope.plaintext_sha256:
+    size, digest = open_chunks(
+        source,
+        sink,
+        key=data_key,
+        header=header,
+        aad=_chunk_aad(header, envelope.submission_id, envelope.round_id),
+        what=what,
+    )
+    if size != envelope.plaintext_size or digest != envelope.plaintext_sha256:
         raise TamperDetected(
-            f"submission {envelope.submission_id}: the content does not match the size and "
-            "SHA-256 recorded at receipt"
+            f"{what}: the content does not match the size and SHA-256 recorded at receipt"
         )

@@ -1,9 +1,9 @@
 """Resumable uploads in chunks: which byte ranges arrived, and what is still missing.
 
-The caller owns the storage: it passes the file-like object the chunks are written into,
-and stores the returned `Upload` between requests. Chunks may arrive in any order, but
-never overlap, never fall outside the declared size, and are copied without being held
-whole in memory.
+The caller owns the storage: it passes the sink each chunk is written into (a `piece_sealer`,
+so nothing waits in plaintext), keeps it as the piece at the chunk's offset, and stores the
+returned `Upload` between requests. Chunks may arrive in any order, but never overlap, never
+fall outside the declared size, and are copied without being held whole in memory.
 """
 
 import hashlib
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from sanely.vault._errors import FileRefused, UploadRefused
-from sanely.vault._streams import ByteSource, SeekableByteSink, SeekableByteSource
+from sanely.vault._streams import ByteSink, ByteSource, SeekableByteSource
 
 DEFAULT_MAX_SIZE = 250 * 1000 * 1000
 _COPY_BYTES = 1 << 20
@@ -69,15 +69,7 @@ def upload_start(
     return Upload(name, total_size, sha256)
 
 
-def upload_chunk(
-    upload: Upload, sink: SeekableByteSink, *, offset: int, length: int, data: ByteSource
-) -> Upload:
-    """Copy one chunk of `length` bytes from `data` into `sink` at `offset`; the new state.
-
-    Raises `UploadRefused`, saying what is missing, for a chunk that is empty, outside the
-    declared size, overlaps what arrived, or whose data is shorter or longer than declared.
-    A refused chunk may have written bytes that stay unrecorded, to be sent again.
-    """
+def _check_chunk(upload: Upload, offset: int, length: int) -> None:
     end = offset + length
     if length <= 0 or offset < 0 or end > upload.total_size:
         raise UploadRefused(
@@ -89,7 +81,19 @@ def upload_chunk(
             f"{upload.name}: chunk {_ranges(((offset, end),))} overlaps what has arrived; "
             f"missing: {_ranges(upload.missing)}"
         )
-    sink.seek(offset)
+
+
+def upload_chunk(
+    upload: Upload, sink: ByteSink, *, offset: int, length: int, data: ByteSource
+) -> Upload:
+    """Copy one chunk of `length` bytes from `data` into `sink`, the piece that starts at
+    `offset`; the new state.
+
+    Raises `UploadRefused`, saying what is missing, for a chunk that is empty, outside the
+    declared size, overlaps what arrived, or whose data is shorter or longer than declared.
+    A refused chunk may have written bytes into `sink`: discard that piece.
+    """
+    _check_chunk(upload, offset, length)
     remaining = length
     while remaining:
         piece = data.read(min(remaining, _COPY_BYTES))
@@ -101,7 +105,17 @@ def upload_chunk(
         remaining -= len(piece)
     if data.read(1):
         raise UploadRefused(f"{upload.name}: chunk at {offset} is longer than {length} bytes")
-    return replace(upload, received=_merged((*upload.received, (offset, end))))
+    return upload_chunk_record(upload, offset=offset, length=length)
+
+
+def upload_chunk_record(upload: Upload, *, offset: int, length: int) -> Upload:
+    """The state with a chunk that was copied against an earlier state recorded.
+
+    A caller that copies chunks without holding a lock records each against the state it
+    reads afterwards: `UploadRefused` when a chunk that arrived meanwhile overlaps it.
+    """
+    _check_chunk(upload, offset, length)
+    return replace(upload, received=_merged((*upload.received, (offset, offset + length))))
 
 
 def _merged(ranges: tuple[Range, ...]) -> tuple[Range, ...]:

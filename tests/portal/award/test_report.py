@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from competition import DESIGN
+from markdown_it import MarkdownIt
 from portal.award.record import NOT_SELECTED_REASON, SENT_AT, STRENGTHS
 
 from sanely.portal.accounts.models import Role
@@ -241,3 +242,27 @@ def test_the_evaluators_declarations_are_reported_and_a_conflict_is_item_i(wesse
     item = checklist(report)["(i)"].value
     assert "My brother works for Osprey Robotics Ltd." in item
     assert "Commissioner" not in item
+
+
+def test_the_markdown_download_shows_recorded_html_and_links_as_text(wessex, pcr):
+    participant_set(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement=pcr.procurement,
+        organisation=pcr.heron.organisation,
+        standing=Standing.INVITED,
+        reason='<img src=x onerror="alert(1)"> see [terms](javascript:alert(2)) *now*',
+        now=SENT_AT - timedelta(days=60),
+    )
+    pcr.procurement.title = "Transport <script>alert(3)</script>"
+    pcr.procurement.save(update_fields=["title"])
+    text = report_markdown(procurement_report(awarded(wessex, pcr).procurement))
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<img" not in html
+    assert "<script" not in html
+    assert 'href="javascript' not in html
+    assert "<em>" not in html
+    assert "Transport &lt;script&gt;alert(3)&lt;/script&gt;" in html
+    assert (
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; see [terms](javascript:alert(2)) *now*"
+        in html
+    )

@@ -156,3 +156,12 @@ def test_the_asker_keeps_a_signed_receipt_of_its_question_that_verifies_offline(
         f"/negotiation/clarifications/{asked.pk}/receipt"
     )
     assert 404 == other.status_code
+
+
+def test_an_abandoned_procurement_takes_no_more_questions(neg, wessex):
+    from portal.tenders.test_closed_procurement import abandon
+
+    abandon(wessex, neg.procurement)
+    with pytest.raises(Conflict, match=r"is closed .*accepts nothing more from suppliers"):
+        ask(neg)
+    assert not Clarification.objects.exists()

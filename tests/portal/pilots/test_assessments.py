@@ -589,3 +589,52 @@ def test_the_api_takes_every_table_of_the_spec(wessex, django_capture_on_commit_
     assert "At look 1 of 2" in result["explanation"]
     assert "wild cluster bootstrap" in result["method"]
     assert "adjusted for age" in result["method"]
+
+
+def test_a_spreadsheet_bomb_fails_its_assessment_with_a_message_and_is_never_parsed(
+    wessex, django_capture_on_commit_callbacks, monkeypatch
+):
+    import io
+    import zipfile
+
+    import python_calamine
+
+    def parse(path):
+        raise AssertionError(f"{path} was parsed")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", parse)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            '<sheetData><row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"/></row>'
+            "</sheetData>",
+        )
+    post_form(
+        wessex.client(Role.COMMISSIONER),
+        wessex.organisation,
+        django_capture_on_commit_callbacks,
+        data_file=SimpleUploadedFile("bomb.xlsx", bomb.getvalue()),
+    )
+    assessment = OutcomeAssessment.objects.get()
+    assert "failed" == assessment.status
+    assert "bomb.xlsx holds cells that span 17,179,869,184 places" in assessment.error_message
+    assert "save the data as CSV or Parquet" in assessment.error_message
+
+
+def test_a_nul_in_the_title_or_spec_is_refused_naming_the_field(wessex):
+    client = wessex.token_client(Role.PROCUREMENT_LEAD)
+    response = client.post(
+        "/api/v1/assessments",
+        {
+            "organisation_id": wessex.organisation.pk,
+            "title": "Waits\x00",
+            "spec": json.dumps({**THRESHOLD_SPEC, "columns": {"value": "wait\x00"}}),
+            "data": upload(),
+        },
+    )
+    assert 400 == response.status_code
+    detail = response.json()["detail"]
+    assert {"title", "spec"} <= set(detail)
+    assert "NUL character" in detail["title"][0]
+    assert not OutcomeAssessment.objects.exists()

@@ -211,3 +211,13 @@ def test_a_deadline_is_extended_through_the_page_with_its_reason(wessex, open_ro
     assert 302 == done.status_code
     page = lead.get(f"/tenders/rounds/{open_round.pk}/")
     assert "after a platform fault. Reason: Uploads failed 09:00-11:00" in page.text
+
+
+def test_a_deadline_in_year_9999_is_refused(wessex, open_round):
+    response = wessex.token_client(Role.PROCUREMENT_LEAD).post(
+        f"/api/v1/rounds/{open_round.pk}/extensions",
+        {"new_deadline": "9999-12-31T23:59:59Z", "reason": "Outage"},
+        content_type="application/json",
+    )
+    assert 422 == response.status_code
+    assert "Give a date from 2000 to 2099" in response.json()["detail"]["new_deadline"][0]

@@ -322,7 +322,12 @@ def test_people_who_may_evaluate_read_a_tender_only_after_declaring_no_conflict(
         details="My brother is Kestrel's finance director.",
         now=now(),
     )
-    with pytest.raises(PermissionDenied):
+    # Told what applies to them: not to declare what they have declared.
+    with pytest.raises(PermissionDenied) as conflicted:
         read(Role.PROCUREMENT_LEAD)
+    assert conflicted.value.message.startswith(
+        "You declared a conflict of interest in this procurement, so you cannot read its tenders."
+    )
+    assert "Declare" not in conflicted.value.message
     refused = AuditEvent.objects.filter(action=tenders_events.SEALED_ACCESS_REFUSED)
     assert 2 == refused.count()

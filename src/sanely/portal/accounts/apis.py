@@ -1,10 +1,13 @@
 """JSON API for organisations, members and tokens: parse, call one service or selector, answer."""
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictInt, field_validator
+from pydantic_core import PydanticCustomError
 
 from sanely.portal.accounts.actors import actor_of
 from sanely.portal.core.clock import now
@@ -34,16 +37,28 @@ class OrganisationOut(Schema):
 
 
 class OrganisationPatch(InputSchema):
+    """The details to change; a field left out stays as it is (null is not a value: send "")."""
+
     name: str | None = Field(None, min_length=1, max_length=200)
-    nation: str | None = None
-    identifier_scheme: str | None = None
-    identifier: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    contact_email: str | None = None
-    website: str | None = None
+    nation: str | None = Field(None, max_length=20)
+    identifier_scheme: str | None = Field(None, max_length=20)
+    identifier: str | None = Field(None, max_length=40)
+    address: str | None = Field(None, max_length=1000)
+    postcode: str | None = Field(None, max_length=10)
+    contact_email: str | None = Field(None, max_length=254)
+    website: str | None = Field(None, max_length=200)
     is_sme: bool | None = None
     is_vcse: bool | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Only a field that was sent is validated: a left-out field keeps its None.
+        if value is None:
+            raise PydanticCustomError(
+                "null", 'Send a value, or leave the field out (for none, "").'
+            )
+        return value
 
 
 class MembershipOut(Schema):
@@ -75,7 +90,7 @@ class TokenOut(Schema):
     organisation_id: int = Field(..., alias="membership.organisation_id")
     role: str = Field(..., alias="membership.role")
     created_at: datetime
-    expires_at: datetime | None
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
 
@@ -83,7 +98,11 @@ class TokenOut(Schema):
 class TokenIn(InputSchema):
     organisation_id: int
     name: str = Field(..., max_length=100)
-    days: int | None = Field(90, description="Days until it expires (1–366); null for never")
+    days: StrictInt = Field(
+        90,
+        description="days until it expires: 1 to SANELY_TOKEN_MAX_DAYS (366), and no later"
+        " than the token that makes it",
+    )
 
 
 class TokenCreatedOut(TokenOut):

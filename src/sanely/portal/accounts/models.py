@@ -6,6 +6,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 
+from sanely.portal.core.text import validate_single_line
+
 
 class OrganisationKind(models.TextChoices):
     AUTHORITY = "authority", "Contracting authority"
@@ -51,7 +53,7 @@ READ_ONLY_ROLES = frozenset({Role.AUDITOR})
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
     nation = models.CharField(max_length=20, choices=Nation.choices, blank=True)
     # An identifier from an org-id.guide scheme (e.g. GB-COH for Companies House), for open data.
@@ -157,7 +159,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=16)
     secret_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()  # every token expires (SANELY_TOKEN_MAX_DAYS)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -170,6 +172,17 @@ class ApiToken(models.Model):
 
 class LoginAttempt(models.Model):
     """A failed sign-in, kept to slow down password guessing."""
+
+    email = models.EmailField(db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a password reset link, kept to limit how often one can be asked for."""
 
     email = models.EmailField(db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)

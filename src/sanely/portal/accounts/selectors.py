@@ -26,6 +26,7 @@ class Actor:
 
     user: User
     memberships: tuple[Membership, ...]
+    token: ApiToken | None = None  # the token acting, when it is one
 
     @classmethod
     def for_session(cls, user: User) -> "Actor":
@@ -33,7 +34,7 @@ class Actor:
 
     @classmethod
     def for_token(cls, token: ApiToken) -> "Actor":
-        return cls(token.membership.user, (token.membership,))
+        return cls(token.membership.user, (token.membership,), token)
 
     def in_organisation(self, organisation_id: int) -> list[Membership]:
         return [m for m in self.memberships if m.organisation_id == organisation_id]

@@ -7,9 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from sanely.documents.letters import membership_added, password_reset
 from sanely.portal.audit.services import audit_record
@@ -29,6 +34,7 @@ from .models import (
     Membership,
     Organisation,
     OrganisationKind,
+    PasswordResetRequest,
     Role,
     User,
 )
@@ -257,6 +263,20 @@ def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _token_expiry(actor: Actor, days: int | None, now: datetime) -> datetime:
+    """
+    When a new token expires: every token does, within SANELY_TOKEN_MAX_DAYS, and a token made
+    by a token expires no later than it (a stolen token cannot give itself a longer life).
+    """
+    longest = settings.TOKEN_MAX_DAYS
+    if days is None or not 1 <= days <= longest:
+        raise validation_failed_from(
+            {"days": [f"Choose between 1 and {longest} days: every token expires."]}
+        )
+    expires_at = now + timedelta(days=days)
+    return min(expires_at, actor.token.expires_at) if actor.token else expires_at
+
+
 @transaction.atomic
 def token_create(
     *, actor: Actor, organisation_id: int, name: str, now: datetime, days: int | None = 90
@@ -268,8 +288,7 @@ def token_create(
     _, membership = access_organisation(actor=actor, organisation_id=organisation_id)
     if not name.strip():
         raise validation_failed_from({"name": ["Give the token a name, like 'finance export'."]})
-    if days is not None and not 1 <= days <= 366:
-        raise validation_failed_from({"days": ["Choose between 1 and 366 days."]})
+    expires_at = _token_expiry(actor, days, now)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         membership=membership,
@@ -277,7 +296,7 @@ def token_create(
         prefix=secret[: len(TOKEN_PREFIX) + 4],
         secret_hash=_secret_hash(secret),
         created_at=now,
-        expires_at=now + timedelta(days=days) if days else None,
+        expires_at=expires_at,
     )
     audit_record(
         action=events.TOKEN_CREATED,
@@ -317,7 +336,7 @@ def token_authenticate(*, secret: str, now: datetime) -> ApiToken | None:
         .filter(secret_hash=_secret_hash(secret), revoked_at__isnull=True)
         .first()
     )
-    if token is None or (token.expires_at is not None and token.expires_at <= now):
+    if token is None or token.expires_at <= now:
         return None
     if not token.membership.user.is_active:
         return None
@@ -371,18 +390,57 @@ def signed_out(*, user: User, now: datetime) -> None:
     audit_record(action=events.USER_SIGNED_OUT, subject=user, now=now, actor=user)
 
 
+def password_set_url(site: str, user: User) -> str:
+    """The one-use link at `site` (the service's address) where `user` chooses a password."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return site.rstrip("/") + reverse("accounts:password_set", args=[uid, token])
+
+
 @transaction.atomic
-def password_reset_request(*, email: str, now: datetime, reset_link: Any) -> None:
+def password_reset_request(*, email: str, ip_address: str | None, site: str, now: datetime) -> None:
     """
-    Email a reset link if the address belongs to an active person. The caller answers
-    the same either way, so the form does not reveal who has an account.
+    Queue a reset link for the address. The request does the same work whoever the address
+    belongs to, or if nobody: it counts and records the request and queues a task, and the
+    worker decides whether anyone is emailed. So neither the answer nor its timing tells who
+    has an account. Too many requests for one address, or from one network address, in the
+    window are refused alike.
     """
-    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    email = email.strip().lower()
+    since = now - timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES)
+    recent = PasswordResetRequest.objects.filter(at__gte=since)
+    by_email = recent.filter(email=email).count()
+    by_ip = recent.filter(ip_address=ip_address).count()
+    # An address may serve a whole office behind one gateway, so it gets more room.
+    if by_email >= settings.PASSWORD_RESET_LIMIT or by_ip >= 4 * settings.PASSWORD_RESET_LIMIT:
+        raise TooManyAttempts(
+            "Too many password reset requests. Wait"
+            f" {settings.PASSWORD_RESET_WINDOW_MINUTES} minutes and try again."
+        )
+    PasswordResetRequest.objects.create(email=email, ip_address=ip_address, at=now)
+    transaction.on_commit(
+        lambda: password_reset_deliver.enqueue(email=email, site=site, at=now.isoformat())
+    )
+
+
+@task()
+def password_reset_deliver(*, email: str, site: str, at: str) -> bool:
+    """Background task: email a reset link if the address is an active person's; whether sent."""
+    user = User.objects.filter(email=email, is_active=True).first()
     if user is None:
-        return
-    reset = password_reset.Reset(service=settings.SERVICE_NAME, link=reset_link(user))
-    email_document(to=[user.email], document=password_reset.build(reset))
-    audit_record(action=events.PASSWORD_RESET_REQUESTED, subject=user, now=now, actor=user)
+        return False
+    with transaction.atomic():
+        reset = password_reset.Reset(
+            service=settings.SERVICE_NAME, link=password_set_url(site, user)
+        )
+        email_document(to=[user.email], document=password_reset.build(reset))
+        audit_record(
+            action=events.PASSWORD_RESET_REQUESTED,
+            subject=user,
+            now=datetime.fromisoformat(at),
+            actor=user,
+        )
+    return True
 
 
 @transaction.atomic
@@ -394,4 +452,15 @@ def password_set(*, user: User, password: str, now: datetime) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     LoginAttempt.objects.filter(email=user.email).delete()
-    audit_record(action=events.PASSWORD_SET, subject=user, now=now, actor=user)
+    # A new password ends every way in the old one gave: sessions (Django's session hash) and
+    # tokens, which could have been made by whoever knew the old password.
+    revoked = ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    audit_record(
+        action=events.PASSWORD_SET,
+        subject=user,
+        now=now,
+        actor=user,
+        payload={"tokens_revoked": revoked},
+    )

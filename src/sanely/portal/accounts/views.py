@@ -9,13 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import (
-    url_has_allowed_host_and_scheme,
-    urlsafe_base64_decode,
-    urlsafe_base64_encode,
-)
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sanely.portal.accounts.actors import page_actor
@@ -41,9 +35,7 @@ def _client_ip(request: HttpRequest) -> str | None:
 
 
 def password_set_link(request: HttpRequest, user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return request.build_absolute_uri(reverse("accounts:password_set", args=[uid, token]))
+    return services.password_set_url(request.build_absolute_uri("/"), user)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -108,9 +100,15 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return form_page(request, "accounts/password_reset.html", form=form)
     email = form.cleaned_data["email"]
-    services.password_reset_request(
-        email=email, now=now(), reset_link=lambda user: password_set_link(request, user)
-    )
+    try:
+        services.password_reset_request(
+            email=email,
+            ip_address=_client_ip(request),
+            site=request.build_absolute_uri("/"),
+            now=now(),
+        )
+    except ApplicationError as error:
+        return form_page(request, "accounts/password_reset.html", form=form, error=error)
     return render(request, "accounts/password_reset_sent.html", {"email": email})
 
 

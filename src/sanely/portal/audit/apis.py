@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
@@ -20,6 +20,10 @@ class AuditEventOut(Schema):
     id: int
     sequence: int
     at: datetime
+    sealed: bool = Field(
+        description="who and what are withheld until the sealed content is opened"
+        " (a submission's round): actor_email and organisation_id are null, payload is empty"
+    )
     actor_email: str | None
     organisation_id: int | None
     authority_id: int | None
@@ -32,7 +36,15 @@ class AuditEventOut(Schema):
 
     @staticmethod
     def resolve_actor_email(event: Any) -> str | None:
-        return event.actor.email if event.actor else None
+        return event.actor.email if event.actor and not event.sealed else None
+
+    @staticmethod
+    def resolve_organisation_id(event: Any) -> int | None:
+        return None if event.sealed else event.organisation_id
+
+    @staticmethod
+    def resolve_payload(event: Any) -> dict[str, Any]:
+        return {} if event.sealed else event.payload
 
 
 class AuditQuery(Schema):

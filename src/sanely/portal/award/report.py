@@ -6,6 +6,7 @@ signed-off evaluation, the letters, the contracts and the audit trail. Nothing i
 what the record does not hold is shown as "not recorded".
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -496,12 +497,23 @@ def _when(moment: datetime | date | None) -> str:
     return moment.isoformat()
 
 
+# Text people wrote, shown literally in Markdown (CommonMark): a backslash before the marks of
+# HTML, links, emphasis and code, and before an & that would start an entity. A renderer passes
+# raw HTML through; escaped, it is text, and the file still reads plainly.
+_MARKS = re.compile(r"([\\`*_\[\]<>]|&(?=#?\w+;))")
+
+
+def _md(text: object) -> str:
+    """Recorded text as Markdown shows it: literally, on one line."""
+    return _MARKS.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     if not rows:
         return ["None recorded.", ""]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for row in rows:
-        lines.append("| " + " | ".join(c.replace("|", "/").replace("\n", " ") for c in row) + " |")
+        lines.append("| " + " | ".join(_md(c).replace("|", "/") for c in row) + " |")
     return [*lines, ""]
 
 
@@ -534,17 +546,18 @@ def _contract_row(c: ContractRecord) -> list[str]:
 
 def _heading(report: Report) -> list[str]:
     return [
-        f"# Procurement report: {report.reference} {report.title}",
+        f"# Procurement report: {_md(report.reference)} {_md(report.title)}",
         "",
-        f"- Contracting authority: {report.authority}, {report.authority_address or NOT_RECORDED}",
+        f"- Contracting authority: {_md(report.authority)},"
+        f" {_md(report.authority_address or NOT_RECORDED)}",
         f"- Regime: {report.regime} (rulebook {report.rulebook} of"
         f" {report.rulebook_effective_from}, SHA-256 {report.rulebook_hash})",
         f"- Commenced on {report.commenced_on}; notice {_when(report.notice_on)};"
         f" published {_when(report.published_at)}",
-        f"- Subject: {report.subject or NOT_RECORDED}",
+        f"- Subject: {_md(report.subject or NOT_RECORDED)}",
         f"- Estimated value: development {_money(report.development_value)}, purchase"
         f" {_money(report.purchase_value)}; maximum cost of the purchase {_money(report.max_cost)}",
-        f"- Procedure: {report.procedure_description or NOT_RECORDED}",
+        f"- Procedure: {_md(report.procedure_description or NOT_RECORDED)}",
         "",
     ]
 
@@ -625,7 +638,7 @@ def report_markdown(report: Report) -> str:
         lines += [f"## {title}", "", *_table(header, rows)]
     rule = report.standstill_rule or NOT_RECORDED
     lines += [
-        f"Conflicts assessment: {report.conflicts_summary or NOT_RECORDED}",
+        f"Conflicts assessment: {_md(report.conflicts_summary or NOT_RECORDED)}",
         f"Decision notices sent on {_when(report.decision_notices_sent_on)}; the standstill's"
         f" last day {_when(report.standstill_last_day)} ({rule}).",
     ]

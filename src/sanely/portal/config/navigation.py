@@ -18,8 +18,10 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         ("Opportunities", reverse("tenders:opportunities")),
         ("Open data", reverse("publication:search")),
     ]
-    user = request.user
-    if user.is_authenticated:
+    # An error page for a request refused before sign-in was read (a host not allowed) has
+    # no user: it gets the navigation of someone signed out.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
         actor = Actor.for_session(user)
         if procurements_readable(actor):
             items.append(("Procurements", reverse("procurements:list")))

@@ -91,6 +91,15 @@ except vault.KeyInvalid as error:
 # files are marked as not scanned.
 VAULT_SCANNER = os.environ.get("SANELY_CLAMD") or None
 SUBMISSION_MAX_BYTES = int(os.environ.get("SANELY_SUBMISSION_MAX_BYTES", str(250_000_000)))
+# Resumable uploads (docs/tenders.md): an unfinished upload is removed after this many hours,
+# and each supplier may have at most this many in progress, reserving at most this many bytes
+# in all, each sent in at most this many chunks.
+UPLOAD_EXPIRY_HOURS = int(os.environ.get("SANELY_UPLOAD_EXPIRY_HOURS", "24"))
+UPLOAD_MAX_OPEN = int(os.environ.get("SANELY_UPLOAD_MAX_OPEN", "10"))
+UPLOAD_MAX_RESERVED_BYTES = int(
+    os.environ.get("SANELY_UPLOAD_MAX_RESERVED_BYTES", str(4 * SUBMISSION_MAX_BYTES))
+)
+UPLOAD_MAX_CHUNKS = int(os.environ.get("SANELY_UPLOAD_MAX_CHUNKS", "10000"))
 
 DEBUG = _flag("SANELY_DEBUG", default=False)
 ALLOWED_HOSTS = os.environ.get("SANELY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -132,6 +141,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "sanely.portal.web.middleware.NulCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -198,6 +208,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("SANELY_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("SANELY_LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# Password reset links that may be asked for one address in the window (four times as many from
+# one network address).
+PASSWORD_RESET_LIMIT = int(os.environ.get("SANELY_PASSWORD_RESET_LIMIT", "3"))
+PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("SANELY_PASSWORD_RESET_WINDOW_MINUTES", "60"))
+# Every API token expires, at most this many days after it is made.
+TOKEN_MAX_DAYS = int(os.environ.get("SANELY_TOKEN_MAX_DAYS", "366"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

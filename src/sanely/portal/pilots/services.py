@@ -25,6 +25,7 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.clock import now as clock_now
 from sanely.portal.core.errors import validation_failed_from
+from sanely.portal.core.text import holds_nul
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.planning import target_at
 from sanely.portal.procurements.selectors import access_procurement
@@ -34,6 +35,7 @@ from .models import AssessmentStatus, OutcomeAssessment
 from .selectors import access_assessment_organisation
 
 logger = logging.getLogger(__name__)
+NUL = "Remove the NUL character (\\u0000): the text cannot hold it."
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".parquet", ".pq")
 ENGINE_PACKAGES = ("sanely", "numpy", "scipy", "duckdb", "pyarrow", "python-calamine")
 # A run left in these states by a task that ended is stranded: nothing else will finish it.
@@ -98,6 +100,8 @@ def assessment_request(
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["Give the assessment a title."]
+    elif holds_nul(title):
+        errors["title"] = [NUL]
     if problems := data_file_problems(data):
         errors["data_file"] = problems
     refused: evidence.SpecError | None = None
@@ -105,6 +109,8 @@ def assessment_request(
         evidence.parse_spec(spec)
     except evidence.SpecError as error:
         errors["spec"], refused = [str(error)], error
+    if holds_nul(spec):
+        errors["spec"] = [NUL]
     procurement, problems = _target_problems(actor, organisation_id, procurement_id, target_key)
     if problems:
         errors["target_key"] = problems

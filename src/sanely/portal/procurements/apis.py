@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sanely.portal.accounts.actors import actor_of
@@ -38,7 +38,7 @@ router = Router(tags=["procurements"])
 
 class ProcurementIn(InputSchema):
     organisation_id: int
-    title: str
+    title: str = Field(min_length=1, max_length=200)
     commenced_on: date | None = None
 
 

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from sanely.portal.accounts.models import Membership, OrganisationKind, Role
 from sanely.portal.accounts.selectors import Actor
-from sanely.portal.core.errors import NotFound, PermissionDenied, validation_failed_from
+from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied, validation_failed_from
 from sanely.procedure import (
     CalendarRangeError,
     CircumstanceError,
@@ -101,6 +101,19 @@ class WhatNext:
     deadline: NextDeadline | None
     design_problems: list[Problem]
     event_labels: dict[str, str]
+
+
+def ensure_not_closed(procurement: Procurement) -> None:
+    """
+    Refuse what a supplier sends to a procurement in a final state of its rules (abandoned,
+    ended, completed): a state that closed closes submissions, uploads, questions and interest.
+    """
+    state = rulebook_of(procurement).state(procurement.state)
+    if state is not None and state.terminal:
+        raise Conflict(
+            f"{procurement.reference} is closed ({state.label}): it accepts nothing more from"
+            " suppliers, and nothing sent now would be considered."
+        )
 
 
 def _published_state(rulebook: Rulebook) -> str:

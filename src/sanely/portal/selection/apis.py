@@ -106,6 +106,10 @@ class ShortlistOut(Schema):
     decision: DecisionOut | None
     blocker: str | None = Field(description="why marking or deciding is not possible now")
     problem: str | None = Field(description="why the marks cannot be applied to the design")
+    sealed_requests: int | None = Field(
+        description="how many suppliers sent requests to participate that are still sealed"
+        " (who they are is not shown before the opening); null once opened"
+    )
 
 
 @router.get(
@@ -129,6 +133,7 @@ def shortlist_proposed(request: HttpRequest, procurement_id: int) -> dict[str, A
         "decision": board.decision,
         "blocker": board.blocker,
         "problem": board.problem,
+        "sealed_requests": board.sealed,
     }
 
 

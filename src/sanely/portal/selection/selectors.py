@@ -27,7 +27,7 @@ from sanely.portal.procurements.engine import UK, rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES, access_procurement
 from sanely.portal.tenders.models import RoundKind, SubmissionRound
-from sanely.portal.tenders.selectors import candidates
+from sanely.portal.tenders.selectors import candidates, sealed_requests
 from sanely.procedure import (
     CandidateResult,
     Ranked,
@@ -197,6 +197,7 @@ class Board:
     decision: ShortlistDecision | None
     blocker: str | None
     problem: str | None  # why no shortlist can be proposed from complete marks
+    sealed: int | None  # how many requests to participate are still sealed (who is not shown)
 
     def mark(self, candidate: Organisation, criterion: str) -> SelectionMark | None:
         return self.marks.get((candidate.pk, criterion))
@@ -220,6 +221,16 @@ class Board:
         """The qualifying candidates' places by total (the scoring's `rank`), by key."""
         qualifying = {r.candidate: r.total for r in self.results.values() if r.qualifies}
         return {r.tenderer: r for r in rank(qualifying)}
+
+    @property
+    def sealed_sentence(self) -> str:
+        """How many requests wait sealed: the only thing said of them before the opening."""
+        if not self.sealed:
+            return ""
+        return (
+            f"{plural(self.sealed, 'supplier')} sent a request to participate. Who they are is"
+            " sealed until the requests are opened."
+        )
 
     @property
     def reason(self) -> str:
@@ -305,6 +316,7 @@ def selection_board(*, procurement: Procurement) -> Board:
         decision,
         selection_blocker(procurement, decision),
         problem,
+        sealed_requests(procurement),
     )
 
 

@@ -301,6 +301,7 @@ class UploadOut(Schema):
     sha256: str
     missing: list[tuple[int, int]] = Field(description="byte ranges [start, end) to send")
     complete: bool
+    expires_at: datetime = Field(description="unfinished then, the upload and its chunks go")
 
     @staticmethod
     def resolve_missing(obj: ChunkedUpload) -> list[tuple[int, int]]:

@@ -208,9 +208,10 @@ class SubmissionVersion(models.Model):
 
 class ChunkedUpload(models.Model):
     """
-    A resumable upload in progress, for one part of a round: the vault's `Upload` state. The
-    bytes wait in a temporary file on the web server's local disk (named by `token`) until
-    the upload is finished and sealed; nothing of them is in the database.
+    A resumable upload in progress, for one part of a round: the vault's `Upload` state. Each
+    chunk waits as a sealed piece in the file storage (`pieces`: offset, length and stored
+    name) until the upload is finished, refused or expires; nothing of them is in the database
+    and nothing rests in plaintext.
     """
 
     round = models.ForeignKey(SubmissionRound, on_delete=models.CASCADE, related_name="uploads")
@@ -227,6 +228,8 @@ class ChunkedUpload(models.Model):
     total_size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     received = models.JSONField(default=list)  # [[start, end), …]
+    pieces = models.JSONField(default=list)  # [[offset, length, stored name], …]
+    expires_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.name} ({self.total_size} bytes)"

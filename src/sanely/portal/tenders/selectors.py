@@ -4,7 +4,8 @@ Reads for sealed submissions, and the one place that decides who may see what:
 * published opportunities are public;
 * a supplier's people see their own organisation's submissions and receipts, never another's;
 * the authority's people see a round and how many have submitted, and, only once the round
-  has been opened by two of them, its submissions;
+  has been opened by two of them, who submitted and what: not before, not in the selection,
+  not in the audit trail (`sealed_submission_events`);
 * content is read only through `access_submission_content`, which refuses (and records as a
   security event) every attempt before opening, and every attempt by anyone else after it.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any, NoReturn
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from sanely import vault
 from sanely.portal.accounts.models import Membership, Organisation, OrganisationKind, Role
@@ -22,6 +23,7 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.competition.models import Letter, Participant
 from sanely.portal.competition.selectors import (
+    conflict_declared,
     is_tendering,
     letter_list,
     may_read_tenders,
@@ -174,15 +176,38 @@ def access_supplier_round(
 
 
 def candidates(procurement: Procurement) -> list[Organisation]:
-    """The suppliers that submitted a request to participate, by name."""
+    """
+    The suppliers that submitted a request to participate, by name, once the requests are
+    opened: before, who sent one is sealed (`sealed_requests` tells how many).
+    """
     return list(
         Organisation.objects.filter(
             submission_versions__round__procurement=procurement,
             submission_versions__round__kind=RoundKind.RTP,
+            submission_versions__round__opened_at__isnull=False,
         )
         .distinct()
         .order_by("name")
     )
+
+
+def sealed_requests(procurement: Procurement) -> int | None:
+    """How many suppliers sent requests to participate still sealed; None once opened."""
+    rtp = SubmissionRound.objects.filter(
+        procurement=procurement, kind=RoundKind.RTP, opened_at__isnull=True
+    ).first()
+    return None if rtp is None else submitted_count(round=rtp)
+
+
+def sealed_submission_events(authority_ids: set[int]) -> Q:
+    """
+    The audit events that name a supplier taking part in a round of these authorities not yet
+    opened: the trail withholds who and what until the opening (docs/tenders.md).
+    """
+    unopened = SubmissionRound.objects.filter(
+        procurement__organisation_id__in=authority_ids, opened_at__isnull=True
+    ).values_list("ref", flat=True)
+    return Q(action__in=events.NAMING_SUPPLIERS, payload__round__in=list(unopened))
 
 
 @dataclass(frozen=True)
@@ -345,9 +370,20 @@ class Content:
 EVALUATING_ROLES = frozenset({Role.EVALUATOR, Role.COMMISSIONER, Role.PROCUREMENT_LEAD})
 
 
-def _cleared_to_read_tenders(actor: Actor, procurement: Procurement) -> bool:
+def _why_not_cleared(actor: Actor, procurement: Procurement) -> str | None:
+    """Why the actor may not read tenders yet, or None: each case says what applies to them."""
     roles = {m.role for m in actor.in_organisation(procurement.organisation_id)}
-    return not roles & EVALUATING_ROLES or may_read_tenders(actor.user, procurement)
+    if not roles & EVALUATING_ROLES or may_read_tenders(actor.user, procurement):
+        return None
+    if conflict_declared(procurement, actor.user):
+        return (
+            "You declared a conflict of interest in this procurement, so you cannot read its"
+            " tenders. The declaration stands; the evaluation goes on without you."
+        )
+    return (
+        "Declare any conflict of interest with the tenderers on the evaluation page first:"
+        " people who may evaluate read tenders only after declaring none."
+    )
 
 
 def access_submission_content(
@@ -386,13 +422,9 @@ def access_submission_content(
                 " its receipt."
             )
         )
-    if found.kind == RoundKind.TENDER and not _cleared_to_read_tenders(actor, found.procurement):
-        refuse(
-            PermissionDenied(
-                "Declare any conflict of interest with the tenderers on the evaluation page"
-                " first: people who may evaluate read tenders only after declaring none."
-            )
-        )
+    why_not = _why_not_cleared(actor, found.procurement) if found.kind == RoundKind.TENDER else None
+    if why_not:
+        refuse(PermissionDenied(why_not))
     plain = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, closed by it
     try:
         opened = vault.round_key_open(

@@ -8,7 +8,9 @@ Every 4xx answer has the shape `{code, message, detail, rule?, citation?}`; noth
 import base64
 import binascii
 import logging
-from typing import Any
+from datetime import date, datetime
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db.models import QuerySet
@@ -17,18 +19,73 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from sanely.portal.core.errors import ApplicationError
+from sanely.portal.core.text import holds_nul
 
 logger = logging.getLogger(__name__)
 NUMBER_TOO_LARGE = "A number in the request is larger than any id or value this service stores."
 
 
+NUMBERS = frozenset({int, float})
+# No procurement is dated outside these: a date beyond them is a typing slip (year 9999).
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def _kinds(annotation: Any) -> set[Any]:
+    """The plain types a field's annotation allows, with Optional, unions and Annotated opened."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return set().union(*(_kinds(arg) for arg in get_args(annotation)))
+    return {origin or annotation}
+
+
 class InputSchema(Schema):
-    """Request bodies: a field the API does not know is an error, not silently dropped."""
+    """
+    Request bodies, taken as sent: a field the API does not know is an error, not silently
+    dropped; no text may hold a NUL character, which the database cannot store; and in a
+    request (django-ninja validates with the request as context) a number is not read from
+    text ("90") or from true/false, a yes-or-no only from true or false. Pages that fill these
+    schemas from their forms' text keep the lax reading. Every date is from 2000 to 2099.
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_sent(cls, value: Any, info: ValidationInfo) -> Any:
+        kinds = _kinds(cls.model_fields[str(info.field_name)].annotation)
+        nested = any(isinstance(kind, type) and issubclass(kind, InputSchema) for kind in kinds)
+        if not nested and holds_nul(value):  # a nested schema names its own field
+            raise PydanticCustomError(
+                "nul_character", "Remove the NUL character (\\u0000): text cannot hold it."
+            )
+        if not (info.context and "request" in info.context):
+            return value
+        if kinds & NUMBERS and bool not in kinds and isinstance(value, bool):
+            raise PydanticCustomError("number_type", "Give a number, not true or false.")
+        if kinds & NUMBERS and str not in kinds and isinstance(value, str):
+            raise PydanticCustomError(
+                "number_type", 'Give a number without quotes, like 90, not "90".'
+            )
+        if bool in kinds and str not in kinds and value is not None and not isinstance(value, bool):
+            raise PydanticCustomError("bool_type", "Give true or false.")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_years(cls, value: Any) -> Any:
+        day = value.date() if isinstance(value, datetime) else value
+        if isinstance(day, date) and not EARLIEST <= day <= LATEST:
+            raise PydanticCustomError(
+                "date_range",
+                f"Give a date from {EARLIEST.year} to {LATEST.year}; {day.isoformat()} is outside.",
+            )
+        return value
 
 
 class ErrorOut(Schema):

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from . import views
 
@@ -23,3 +23,27 @@ class NumberTooLargeMiddleware:
         if isinstance(exception, OverflowError):
             return views.bad_request(request, exception)
         return None
+
+
+class NulCharacterMiddleware:
+    """
+    A query string holding a NUL character (%00) is refused with 400, naming the parameters:
+    the database cannot compare text with one (PostgreSQL raises), and no filter needs it.
+    Bodies are checked where they are read: API bodies by `InputSchema`, forms by Django.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        named = sorted(
+            {key for key, values in request.GET.lists() if "\x00" in key + "".join(values)}
+        )
+        if not named:
+            return self.get_response(request)
+        message = "Remove the NUL character (%00) from " + ", ".join(named) + "."
+        if request.path.startswith("/api/"):
+            detail = {key: ["Remove the NUL character (%00)."] for key in named}
+            body = {"code": "bad_request", "message": message, "detail": detail}
+            return JsonResponse(body, status=400)
+        return views.bad_request(request)

@@ -10,6 +10,7 @@ from sanely.portal.audit.services import audit_record
 from sanely.portal.competition.selectors import is_tendering, tenderers
 from sanely.portal.competition.services import letter_send
 from sanely.portal.core.errors import Conflict, PermissionDenied, validation_failed_from
+from sanely.portal.procurements.selectors import ensure_not_closed
 from sanely.portal.tenders.services import text_receipt
 
 from .. import events
@@ -26,6 +27,7 @@ def question_ask(
     procurement, organisation = access_tenderer(
         actor=actor, procurement_id=procurement_id, organisation_id=organisation_id
     )
+    ensure_not_closed(procurement)
     if not is_tendering(procurement, organisation):
         raise PermissionDenied(
             f"{organisation.name} is no longer tendering in this procurement, so it cannot ask"

@@ -11,7 +11,7 @@ from .interest import interest_express
 from .opening import round_opening_confirm, round_opening_request
 from .rounds import DEFAULT_PARTS, LONGEST_ROUND, submission_round_extend, submission_round_open
 from .submissions import submission_submit, supplier_ref, text_receipt
-from .uploads import upload_begin, upload_finish, upload_put
+from .uploads import upload_begin, upload_discard, upload_finish, upload_put, uploads_expire
 
 __all__ = [
     "DEFAULT_PARTS",
@@ -25,6 +25,8 @@ __all__ = [
     "supplier_ref",
     "text_receipt",
     "upload_begin",
+    "upload_discard",
     "upload_finish",
     "upload_put",
+    "uploads_expire",
 ]

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
+from sanely.portal.procurements.selectors import ensure_not_closed
 
 from .. import events
 from ..models import Interest
@@ -19,6 +20,7 @@ def interest_express(
     """A supplier registers its interest in a published opportunity (once; again is a no-op)."""
     organisation = access_supplier(actor=actor, organisation_id=organisation_id)
     procurement = access_opportunity(procurement_id=procurement_id)
+    ensure_not_closed(procurement)
     existing = Interest.objects.filter(procurement=procurement, organisation=organisation).first()
     if existing is not None:
         return existing

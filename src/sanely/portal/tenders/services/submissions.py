@@ -21,6 +21,7 @@ from sanely.portal.audit.services import audit_record
 from sanely.portal.core.email import email_document
 from sanely.portal.core.errors import Conflict, validation_failed_from
 from sanely.portal.procurements.models import Procurement
+from sanely.portal.procurements.selectors import ensure_not_closed
 
 from .. import events
 from ..keys import master_key, scanner, signing_key
@@ -89,6 +90,7 @@ def submission_submit(
     submission_round, organisation = access_supplier_round(
         actor=actor, round_id=round_id, organisation_id=organisation_id
     )
+    ensure_not_closed(submission_round.procurement)
     try:
         received_at = vault.accept_submission(now, submission_round.deadline)
     except vault.SubmissionLate as error:
