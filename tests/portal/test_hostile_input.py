@@ -8,6 +8,7 @@ one that refused some of these with a server error.
 import pytest
 
 from sanely.portal.accounts.models import ApiToken, Organisation, Role
+from sanely.portal.accounts.services import ORGANISATION_FIELDS
 from sanely.portal.procurements.models import Procurement
 
 pytestmark = pytest.mark.django_db
@@ -23,20 +24,6 @@ def refused(response, status, field, words):
     assert field in body["detail"], body
     assert words in " ".join(body["detail"][field]), body
     return body
-
-
-ORGANISATION_FIELDS = [
-    "name",
-    "nation",
-    "identifier_scheme",
-    "identifier",
-    "address",
-    "postcode",
-    "contact_email",
-    "website",
-    "is_sme",
-    "is_vcse",
-]
 
 
 @pytest.mark.parametrize("field", ORGANISATION_FIELDS)

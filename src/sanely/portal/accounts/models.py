@@ -170,23 +170,23 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-class LoginAttempt(models.Model):
+class Attempt(models.Model):
+    """Something an address asks for, kept for a while to limit how often it may."""
+
+    email = models.EmailField(db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class LoginAttempt(Attempt):
     """A failed sign-in, kept to slow down password guessing."""
 
-    email = models.EmailField(db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(db_index=True)
 
-    def __str__(self) -> str:
-        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
-
-
-class PasswordResetRequest(models.Model):
+class PasswordResetRequest(Attempt):
     """A request for a password reset link, kept to limit how often one can be asked for."""
-
-    email = models.EmailField(db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"

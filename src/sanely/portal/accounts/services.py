@@ -11,6 +11,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.tasks import task
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -344,14 +345,28 @@ def token_authenticate(*, secret: str, now: datetime) -> ApiToken | None:
     return token
 
 
+def _over_limit(
+    attempts: QuerySet[Any], *, email: str, ip_address: str | None, since: datetime, limit: int
+) -> bool:
+    """
+    Whether an email address has made `limit` attempts since `since`, or a network address
+    four times as many: it may serve a whole office behind one gateway.
+    """
+    recent = attempts.filter(at__gte=since)
+    by_email = recent.filter(email=email).count()
+    by_ip = recent.filter(ip_address=ip_address).count() if ip_address else 0
+    return by_email >= limit or by_ip >= 4 * limit
+
+
 def sign_in_allowed(*, email: str, ip_address: str | None, now: datetime) -> None:
     """Refuse a sign-in after too many recent failures for this email address or this address."""
-    since = now - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    recent = LoginAttempt.objects.filter(at__gte=since)
-    by_email = recent.filter(email=email.strip().lower()).count()
-    by_ip = recent.filter(ip_address=ip_address).count() if ip_address else 0
-    # An address may serve a whole office behind one gateway, so it gets more room.
-    if by_email >= settings.LOGIN_FAILURE_LIMIT or by_ip >= 4 * settings.LOGIN_FAILURE_LIMIT:
+    if _over_limit(
+        LoginAttempt.objects.all(),
+        email=email.strip().lower(),
+        ip_address=ip_address,
+        since=now - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES),
+        limit=settings.LOGIN_FAILURE_LIMIT,
+    ):
         raise TooManyAttempts(
             f"Too many failed sign-ins. Wait {settings.LOGIN_FAILURE_WINDOW_MINUTES} minutes and"
             " try again, or reset your password."
@@ -407,12 +422,13 @@ def password_reset_request(*, email: str, ip_address: str | None, site: str, now
     window are refused alike.
     """
     email = email.strip().lower()
-    since = now - timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES)
-    recent = PasswordResetRequest.objects.filter(at__gte=since)
-    by_email = recent.filter(email=email).count()
-    by_ip = recent.filter(ip_address=ip_address).count()
-    # An address may serve a whole office behind one gateway, so it gets more room.
-    if by_email >= settings.PASSWORD_RESET_LIMIT or by_ip >= 4 * settings.PASSWORD_RESET_LIMIT:
+    if _over_limit(
+        PasswordResetRequest.objects.all(),
+        email=email,
+        ip_address=ip_address,
+        since=now - timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES),
+        limit=settings.PASSWORD_RESET_LIMIT,
+    ):
         raise TooManyAttempts(
             "Too many password reset requests. Wait"
             f" {settings.PASSWORD_RESET_WINDOW_MINUTES} minutes and try again."
