@@ -12,6 +12,7 @@ from sanely.portal.core.clock import now
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.keys import signing_key
 from sanely.portal.tenders.services import submission_round_open
+from sanely.procedure import rulebook_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,16 +21,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def open_round(transactional_db):
     wessex = make_org("Wessex County Council", "authority", AUTHORITY_ROLES, slug="wessex")
     moment = now() - timedelta(days=3)
+    # Pinned to the real rulebook: a submission asks it whether the procurement has ended.
+    rulebook = rulebook_for("england", date(2024, 10, 1))
     procurement = Procurement.objects.create(
         organisation=wessex.organisation,
         reference="IP-2026-WEB",
         title="Rural transport",
         nation="england",
-        commenced_on=date(2026, 10, 1),
-        rulebook_id="pcr2015",
-        rulebook_effective_from=date(2015, 2, 26),
-        rulebook_hash="0" * 64,
-        state="published",
+        commenced_on=date(2024, 10, 1),
+        rulebook_id=rulebook.id,
+        rulebook_effective_from=rulebook.effective_from,
+        rulebook_hash=rulebook.content_hash,
+        state="requests_open",
         design={"need": {"need_statement": "Villagers cannot reach the clinic."}},
         published_at=moment,
         created_by=wessex.user(Role.PROCUREMENT_LEAD),
