@@ -247,3 +247,25 @@ def test_the_panel_approves_an_instalment_on_the_gate_page(wessex) -> None:
     )
     assert 302 == decided.status_code
     assert ["instalment-data"] == GateDecision.objects.get(contract_id=kestrel).approved_instalments
+
+
+def test_a_purchase_price_that_is_not_a_number_is_refused_on_the_gate_page(wessex) -> None:
+    w = partnership_world(wessex)
+    browser = wessex.client(Role.PROCUREMENT_LEAD)
+    browser.post(
+        f"/partnerships/procurements/{w.procurement_id}/gates", {"phase_key": "phase-design"}
+    )
+    review = GateReview.objects.get()
+    form = {"reasons": "Kestrel's service is ready to buy."}
+    for partner, outcome in ((w.record.kestrel, "purchase"), (w.record.osprey, "end")):
+        pk = w.contract(partner).pk
+        form |= {
+            f"outcome-{pk}": outcome,
+            f"reasons-{pk}": "As the panel found.",
+            f"price-{pk}": "a lot",
+        }
+    refused = browser.post(f"/partnerships/gates/{review.pk}/decision", form)
+    assert 400 == refused.status_code
+    assert "Give an amount in pounds" in refused.text
+    review.refresh_from_db()
+    assert review.decided_at is None

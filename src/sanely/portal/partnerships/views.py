@@ -254,31 +254,30 @@ def _int(text: str | None) -> int:
     return int(text) if text and text.isdigit() else 0
 
 
-def _price(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", "").replace("£", "")) if text.strip() else None
-    except InvalidOperation:
-        return Decimal(-1)  # refused by the engine's price rule with its own message
+def _price(text: str, field: str) -> Decimal | None:
+    return _money(text, field) if text.strip() else None
 
 
 def _choices(request: HttpRequest, review: GateReview) -> list[services.GateChoice]:
     """One choice per reviewed partner, read from its fields `<name>-<contract id>`."""
+    decided = [pk for pk in review.record["partners"] if request.POST.get(f"outcome-{pk}")]
+    levels = dict(Contract.objects.filter(pk__in=decided).values_list("pk", "performance_levels"))
     choices = []
-    for contract_id in review.record["partners"]:
-        if not request.POST.get(f"outcome-{contract_id}"):
-            continue
-        levels = Contract.objects.get(pk=contract_id).performance_levels
+    for contract_id in decided:
+        outcome = request.POST[f"outcome-{contract_id}"]
         choices.append(
             services.GateChoice(
                 contract_id=int(contract_id),
-                outcome=request.POST[f"outcome-{contract_id}"],
+                outcome=outcome,
                 reasons=request.POST.get(f"reasons-{contract_id}", ""),
                 approved_instalments=tuple(request.POST.getlist(f"approve-{contract_id}")),
-                purchase_price=_price(request.POST.get(f"price-{contract_id}", "")),
+                purchase_price=_price(
+                    request.POST.get(f"price-{contract_id}", ""), f"price-{contract_id}"
+                ),
                 purchase_evidence={
                     level: request.POST.get(f"level-{contract_id}-{i}", "")
-                    for i, level in enumerate(levels)
-                    if request.POST.get(f"outcome-{contract_id}") == Outcome.PURCHASE
+                    for i, level in enumerate(levels[int(contract_id)])
+                    if outcome == Outcome.PURCHASE
                 },
             )
         )
@@ -482,7 +481,7 @@ def _phase_change(request: HttpRequest) -> services.PhaseChange:
     return services.PhaseChange(
         phase_key=request.POST.get("phase_key", ""),
         max_value=_money(value, "max_value") if value else None,
-        duration_months=_int(months) or None if months else None,
+        duration_months=_int(months) or None,
     )
 
 

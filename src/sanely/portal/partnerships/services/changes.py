@@ -64,7 +64,7 @@ def _problems(plan: Plan, changes: Sequence[PhaseChange], reason: str) -> dict[s
     return errors
 
 
-def _moved(plan: Plan, changes: Sequence[PhaseChange], today: datetime) -> tuple[Decimal, int]:
+def _moved(plan: Plan, changes: Sequence[PhaseChange]) -> tuple[Decimal, int]:
     """How much the change moves the contract's value, and its term in days."""
     by_key = {c.phase_key: c for c in changes}
     value = sum(
@@ -109,7 +109,7 @@ def contract_change(
         errors["change_notice_published_on"] = ["Give the day the notice was published, not later."]
     if errors:
         raise validation_failed_from(errors)
-    value_change, term_change_days = _moved(plan, changes, now)
+    value_change, term_change_days = _moved(plan, changes)
     request = procedure.Modification(
         ground=ground,
         kind="plan",
