@@ -20,7 +20,7 @@ PUBLIC_FIELDS: dict[type, frozenset[str]] = {
     f.Procurement: frozenset({"id", "buyer", "regime"}),
     f.Planning: frozenset(
         {"id", "date", "rationale", "budget", "budget_description", "documents"}
-        | {"no_engagement_rationale"}
+        | {"no_engagement_rationale", "title", "notice_text"}
     ),
     f.AwardCriterion: frozenset({"type", "name", "weight_percent"}),
     f.SelectionCriterion: frozenset({"type", "minimum"}),

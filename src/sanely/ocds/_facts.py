@@ -180,12 +180,17 @@ class _Event(_Checked):
 
 @dataclass(frozen=True, kw_only=True)
 class Planning(_Event):
-    """The need and budget before the tender; the UK2 notice if market engagement happened."""
+    """
+    The need and budget before the tender; the UK2 notice if market engagement happened, with
+    the procurement's `title` and the notice's words (`notice_text`) as its documents describe.
+    """
 
     rationale: str
     budget: Money | None = None
     budget_description: str = ""
     documents: tuple[Document, ...] = ()
+    title: str = ""
+    notice_text: str = ""
     no_engagement_rationale: str = ""
     internal_notes: str = ""
 

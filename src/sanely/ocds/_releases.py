@@ -171,11 +171,13 @@ def _planning(b: _Builder, fact: f.Planning) -> Built:
     if fact.budget is not None:
         planning["budget"] = {"description": fact.budget_description, "amount": value(fact.budget)}
     if fact.documents:
-        planning["documents"] = b.documents(fact.documents)
+        planning["documents"] = b.documents(fact.documents, fact.notice_text)
     if fact.no_engagement_rationale:
         planning["noEngagementNoticeRationale"] = fact.no_engagement_rationale
         b.uses.add("uk")
     tender = {"id": b.procurement.id, "status": "planning"}
+    if fact.title:
+        tender["title"] = fact.title
     return b.release(["planning"], {"planning": planning, "tender": tender})
 
 

@@ -9,6 +9,7 @@ from sanely.portal.accounts.actors import SignedInSession, TokenAuth
 from sanely.portal.accounts.apis import router as accounts_router
 from sanely.portal.audit.apis import router as audit_router
 from sanely.portal.award.apis import router as award_router
+from sanely.portal.engagement.apis import router as engagement_router
 from sanely.portal.evaluation.apis import router as evaluation_router
 from sanely.portal.negotiation.apis import router as negotiation_router
 from sanely.portal.partnerships.apis import router as partnerships_router
@@ -56,6 +57,7 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", audit_router)
 api.add_router("/v1/", pilots_router)
 api.add_router("/v1/", procurements_router)
+api.add_router("/v1/", engagement_router)
 api.add_router("/v1/", tenders_router)
 api.add_router("/v1/", selection_router)
 api.add_router("/v1/", negotiation_router)

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "sanely.portal.audit",
     "sanely.portal.pilots",
     "sanely.portal.procurements",
+    "sanely.portal.engagement",
     "sanely.portal.competition",
     "sanely.portal.tenders",
     "sanely.portal.selection",
@@ -302,6 +303,10 @@ if PRODUCTION and not (OCDS_OCID_PREFIX and PUBLIC_URL):
 OCDS_SCHEMA_DIR = Path(
     os.environ.get("SANELY_OCDS_SCHEMA_DIR", REPO_DIR.parent / "shared" / "ocds")
 ).resolve()
+# Find a Tender, where Procurement Act notices are sent (publication/fts.py): nothing is sent
+# unless both are set; notices then wait, listed for the authority, to be sent by hand.
+FTS_API_URL = os.environ.get("SANELY_FTS_API_URL", "")
+FTS_API_KEY = os.environ.get("SANELY_FTS_API_KEY", "")
 OCDS_PUBLISHER = {
     "name": os.environ.get("SANELY_OCDS_PUBLISHER_NAME", AUTHORITY_NAME or SERVICE_NAME),
     "scheme": os.environ.get("SANELY_OCDS_PUBLISHER_SCHEME", ""),

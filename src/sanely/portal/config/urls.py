@@ -16,6 +16,7 @@ urlpatterns = [
     path("audit/", include("sanely.portal.audit.urls")),
     path("evidence/", include("sanely.portal.pilots.urls")),
     path("procurements/", include("sanely.portal.procurements.urls")),
+    path("engagement/", include("sanely.portal.engagement.urls")),
     path("deadlines", procurements_views.deadline_calculator, name="deadlines"),
     path(
         ".well-known/sanely-receipt-key.pem", tenders_views.receipt_public_key, name="receipt_key"

@@ -275,7 +275,12 @@ def public_notices(ocid: str) -> list[Release]:
 
 def notice_document(body: Json) -> Json | None:
     """The notice document a release carries, found wherever its stage puts it."""
-    places = [body.get("tender", {}), *body.get("awards", []), *body.get("contracts", [])]
+    places = [
+        body.get("planning", {}),
+        body.get("tender", {}),
+        *body.get("awards", []),
+        *body.get("contracts", []),
+    ]
     return next(
         (
             document

@@ -25,6 +25,7 @@ from sanely.portal.core.errors import Conflict, validation_failed_from
 from sanely.portal.procurements.models import Procurement
 
 from . import events
+from .fts import notices_send_task
 from .grounds import Ground, grounds_for
 from .models import Fact, FactStatus, Record, Release, Withholding
 from .selectors import access_fact, publication_config, record_of_releases, withholdable
@@ -74,6 +75,8 @@ def publication_run(*, procurement_id: int, now: datetime) -> list[Fact]:
     published = [fact for fact in waiting if _publish(fact, now)]
     if published:
         record_refresh(procurement, now)
+        # Notices go on to Find a Tender after the commit (fts.py; nothing without credentials).
+        transaction.on_commit(lambda: notices_send_task.enqueue(procurement_id=procurement_id))
     return found
 
 

@@ -40,6 +40,8 @@ from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.models import RoundKind, SubmissionVersion
 from sanely.procedure import Rulebook
 
+from .engagement import engagement_notice
+
 # The portal keeps every amount in pounds sterling.
 CURRENCY = "GBP"
 # A rulebook's regime (its `regime = …`) as `sanely.ocds` names it, and its procedure as the
@@ -534,6 +536,7 @@ class Source:
 
 
 SOURCES: tuple[Source, ...] = (
+    Source("engagement", "The preliminary market engagement notice", False, (), engagement_notice),
     Source("planning", "The need, before the tender", False, (), _planning),
     Source("tender", "The tender notice", False, (), _tender),
     Source("revision", "A change to the procurement documents", True, (), _revisions),
