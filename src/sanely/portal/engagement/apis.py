@@ -14,7 +14,7 @@ from sanely.portal.core.clock import now
 from sanely.portal.web.apis import ERRORS, InputSchema
 
 from . import selectors, services
-from .models import DesignChange, EngagementEvent, EngagementNotice, SharedItem
+from .models import DesignChange, EngagementEvent, EngagementNotice, Participant, SharedItem
 
 router = Router(tags=["engagement"])
 
@@ -53,8 +53,8 @@ class EventOut(Schema):
     recorded_at: datetime
 
     @staticmethod
-    def resolve_participants(obj: EngagementEvent) -> list[ParticipantOut]:
-        return [ParticipantOut.model_validate(p, from_attributes=True) for p in obj.participants.all()]
+    def resolve_participants(obj: EngagementEvent) -> list[Participant]:
+        return list(obj.participants.all())
 
 
 class SharedIn(InputSchema):
@@ -124,21 +124,21 @@ def _notice_out(notice: EngagementNotice, content: selectors.Uk2Content) -> Noti
     response={200: RecordOut, **ERRORS},
     url_name="engagement_record",
 )
-def record(request: HttpRequest, procurement_id: int) -> RecordOut:
+def record(request: HttpRequest, procurement_id: int) -> dict[str, object]:
     """The whole engagement record: for the authority's people."""
     procurement, _ = selectors.access_engagement(
         actor=actor_of(request), procurement_id=procurement_id
     )
     found = selectors.engagement_record(procurement=procurement)
-    return RecordOut(
-        events=[EventOut.model_validate(e, from_attributes=True) for e in found.events],
-        shared=[SharedOut.model_validate(s, from_attributes=True) for s in found.shared],
-        changes=[ChangeOut.model_validate(c, from_attributes=True) for _, c in found.changes],
-        notice=_notice_out(*found.notice) if found.notice else None,
-        open=found.open,
-        notice_offered=found.notice_offered,
-        needs_reasons=found.needs_reasons,
-    )
+    return {
+        "events": found.events,
+        "shared": found.shared,
+        "changes": [change for _, change in found.changes],
+        "notice": _notice_out(*found.notice) if found.notice else None,
+        "open": found.open,
+        "notice_offered": found.notice_offered,
+        "needs_reasons": found.needs_reasons,
+    }
 
 
 @router.post(
