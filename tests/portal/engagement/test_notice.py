@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from engagement.world import designing, later, workshop
+from portal.engagement.world import designing, later, workshop
 
 from cast import NOW
 from sanely.portal.accounts.models import Role

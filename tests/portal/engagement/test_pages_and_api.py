@@ -1,7 +1,7 @@
 """The engagement record through its pages and the API."""
 
 import pytest
-from engagement.world import designing, workshop
+from portal.engagement.world import designing, workshop
 
 from sanely.portal.accounts.models import Role
 from sanely.portal.engagement.models import DesignChange, EngagementEvent, EngagementNotice, SharedItem

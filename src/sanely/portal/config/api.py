@@ -16,6 +16,7 @@ from sanely.portal.partnerships.apis import router as partnerships_router
 from sanely.portal.pilots.apis import router as pilots_router
 from sanely.portal.procurements.apis import router as procurements_router
 from sanely.portal.publication.apis import router as publication_router
+from sanely.portal.publication.notice_apis import router as notices_router
 from sanely.portal.selection.apis import router as selection_router
 from sanely.portal.tenders.apis import router as tenders_router
 from sanely.portal.web.apis import install_error_handlers
@@ -65,3 +66,4 @@ api.add_router("/v1/", evaluation_router)
 api.add_router("/v1/", award_router)
 api.add_router("/v1/", partnerships_router)
 api.add_router("/v1/", publication_router)
+api.add_router("/v1/", notices_router)

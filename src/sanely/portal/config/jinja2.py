@@ -13,6 +13,7 @@ from sanely.documents.wording import number
 from sanely.portal.award.selectors import partner_contracts
 from sanely.portal.partnerships.law import partnership_dues
 from sanely.portal.partnerships.selectors import partnership_of
+from sanely.portal.publication.fts import notices_waiting
 
 from .navigation import navigation
 
@@ -64,6 +65,8 @@ def environment(**options: Any) -> jinja2.Environment:
         partnership_of=partnership_of,
         # "What happens next" on a procurement lists the partnership's dated duties.
         partnership_dues=lambda procurement: partnership_dues(procurement, timezone.now()),
+        notices_waiting=notices_waiting,
+        today=lambda: timezone.localdate(),
         get_messages=get_messages,
         choice_items=choice_items,
     )
