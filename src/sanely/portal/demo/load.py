@@ -16,6 +16,7 @@ from sanely.portal.demo.publication import demo_publication
 from sanely.portal.demo.tenders import demo_tenders
 
 from .competition import demo_competitions
+from .engagement import demo_engagement
 from .partnerships import demo_partnerships
 
 DEMO_PASSWORD = "sanely-demo-2026"  # noqa: S105 - printed for the demo, which runs on 127.0.0.1 only
@@ -175,6 +176,7 @@ def demo_load(*, now: datetime) -> list[tuple[str, str, str]]:
         logins.append((email, organisation_name, Role(role).label))
     demo_evidence(now=now)
     demo_procurements(now=now)
+    demo_engagement(now=now)
     demo_tenders(now=now)
     demo_competitions(now=now)
     demo_partnerships()

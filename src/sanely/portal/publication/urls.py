@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, payment_views, views
 
 app_name = "publication"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("open/<str:ocid>/notices/<str:key>", views.notice, name="notice"),
     path("publication/procurements/<int:procurement_id>/", views.facts, name="facts"),
     path("publication/facts/<int:fact_id>/review", views.review, name="review"),
+    path(
+        "publication/authorities/<int:organisation_id>/payments",
+        payment_views.payment_notices,
+        name="payments",
+    ),
 ]
 
 # The open data itself, under /ocds/ (namespace "ocds").
