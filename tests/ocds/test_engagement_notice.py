@@ -39,8 +39,15 @@ def test_a_uk2_release_validates_with_the_uk_extension() -> None:
         CONFIG.ocid_prefix,
         PROCUREMENT,
         f.Planning(
-            id="engagement", date=START, rationale="Need", title="T", documents=(UK2,), notice_text="W"
+            id="engagement",
+            date=START,
+            rationale="Need",
+            title="T",
+            documents=(UK2,),
+            notice_text="W",
         ),
     )
     assert "uk" in built.extensions
-    validate_package(build_package(CONFIG, [built], uri="https://x.example/p", published=START), SCHEMA_DIR)
+    validate_package(
+        build_package(CONFIG, [built], uri="https://x.example/p", published=START), SCHEMA_DIR
+    )

@@ -36,6 +36,12 @@ from sanely.portal.award.services import award_notify, contracts_conclude
 from sanely.portal.competition.models import Letter
 from sanely.portal.competition.services import letter_send
 from sanely.portal.core.clock import now
+from sanely.portal.engagement.services import (
+    Taker,
+    design_change_record,
+    engagement_event_record,
+    shared_item_record,
+)
 from sanely.portal.evaluation.models import EvaluationOutcome
 from sanely.portal.evaluation.services import declaration_record
 from sanely.portal.negotiation.models import Clarification, Meeting
@@ -117,6 +123,7 @@ def build(scale: int) -> World:
     ]
     people = _people_and_tokens(wessex, scale)
     drafts = _drafts(wessex, scale)
+    _engagement(wessex, drafts[0], scale)
     assessment_id = _assessments(wessex, scale)
     selection = selecting(wessex, suppliers, reference="IP-BUDGET-SEL")
     for supplier in suppliers:
@@ -261,6 +268,33 @@ def _drafts(wessex: Org, scale: int) -> list[Procurement]:
         )
         for i in range(scale)
     ]
+
+
+def _engagement(wessex: Org, draft: Procurement, scale: int) -> None:
+    """The first draft's market engagement: `scale` events of three takers, shared, changes."""
+    actor = wessex.actor(Role.COMMISSIONER)
+    for i in range(scale):
+        event = engagement_event_record(
+            actor=actor,
+            procurement_id=draft.pk,
+            title=f"Supplier day {i}",
+            form="event",
+            held_at=NOW,
+            asked="What could a booking service do for the villages?",
+            participants=[Taker(f"Taker {i}-{n} Ltd", is_sme=n == 0) for n in range(3)],
+            now=NOW,
+        )
+        shared_item_record(
+            actor=actor, procurement_id=draft.pk, title=f"Answers {i}", content="Notes.", now=NOW
+        )
+        design_change_record(
+            actor=actor,
+            procurement_id=draft.pk,
+            section="need",
+            change=f"Change {i}.",
+            event_id=event.pk,
+            now=NOW,
+        )
 
 
 def _assessments(wessex: Org, scale: int) -> int:

@@ -9,10 +9,12 @@ import json
 import pytest
 from cast import NOW, membership_of
 from portal.award.isolation import AWARD_CASES, AWARD_PUBLIC
+from portal.engagement.isolation import ENGAGEMENT_CASES, ENGAGEMENT_PUBLIC
 from portal.evaluation.isolation import EVALUATION_CASES, EVALUATION_PUBLIC
 from portal.negotiation.isolation import NEGOTIATION_CASES, NEGOTIATION_PUBLIC
 from portal.partnerships.isolation import PARTNERSHIPS_CASES, PARTNERSHIPS_PUBLIC
 from portal.publication.isolation import PUBLICATION_CASES, PUBLICATION_PUBLIC
+from portal.publication.isolation_notices import NOTICES_CASES, NOTICES_PUBLIC
 from portal.routes import route_names
 from portal.selection.isolation import SELECTION_CASES, SELECTION_PUBLIC
 from portal.tenders.isolation import TENDERS_CASES, TENDERS_PUBLIC
@@ -42,6 +44,8 @@ NO_ORGANISATION_DATA = {
     **AWARD_PUBLIC,
     **PARTNERSHIPS_PUBLIC,
     **PUBLICATION_PUBLIC,
+    **ENGAGEMENT_PUBLIC,
+    **NOTICES_PUBLIC,
 }
 
 
@@ -462,6 +466,8 @@ CASES = {
     **AWARD_CASES,
     **PARTNERSHIPS_CASES,
     **PUBLICATION_CASES,
+    **ENGAGEMENT_CASES,
+    **NOTICES_CASES,
 }
 
 

@@ -277,6 +277,26 @@ CASES: dict[str, Case] = {
     "api:publication_facts": api(
         lambda w: f"/publication/procurements/{_award(w)}/facts", grows=False
     ),
+    "engagement:record": page(lambda w: f"/engagement/procurements/{w.drafts[0].pk}/"),
+    "engagement:event_new": page(
+        lambda w: f"/engagement/procurements/{w.drafts[0].pk}/events/new", grows=False
+    ),
+    "engagement:shared_new": page(
+        lambda w: f"/engagement/procurements/{w.drafts[0].pk}/shared/new"
+    ),
+    "engagement:change_new": page(
+        lambda w: f"/engagement/procurements/{w.drafts[0].pk}/changes/new"
+    ),
+    "engagement:notice_new": page(
+        lambda w: f"/engagement/procurements/{w.drafts[0].pk}/notice/new", grows=False
+    ),
+    "api:engagement_record": api(lambda w: f"/engagement/procurements/{w.drafts[0].pk}"),
+    "publication:payments": page(
+        lambda w: f"/publication/authorities/{_org(w)}/payments", grows=False
+    ),
+    "api:publication_notice_list": api(
+        lambda w: f"/publication/procurements/{_award(w)}/notices", grows=False
+    ),
     "api:award_partner_contract_list": supplier_api(
         lambda w: f"/award/contracts?organisation_id={_kestrel(w)}"
     ),
@@ -293,6 +313,11 @@ NOT_A_PAGE_NOR_A_LIST = {
     "api:api-root": "the API index, built from code",
     "receipt_key": "the portal's public receipt-signing key",
     "accounts:member_remove": _POST,
+    "api:engagement_event_record": _POST,
+    "api:engagement_shared_record": _POST,
+    "api:engagement_change_record": _POST,
+    "api:engagement_notice_publish": _POST,
+    "api:publication_notice_send": _POST,
     "partnerships:gate_open": _POST,
     "partnerships:evidence": _POST,
     "partnerships:acceptance": _POST,

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return tuple(m.objects.count() for m in (EngagementEvent, Participant, SharedItem, DesignChange))
+    return tuple(
+        m.objects.count() for m in (EngagementEvent, Participant, SharedItem, DesignChange)
+    )
 
 
 def test_the_demo_engagement_is_played_once_and_its_challenge_is_listed_as_planned(client):
@@ -24,7 +26,9 @@ def test_the_demo_engagement_is_played_once_and_its_challenge_is_listed_as_plann
     assert audit_verify().intact
     record = Record.objects.get(procurement__reference="WCC-IP-2026-002")
     assert "planning" == record.stage
-    assert "Falls prevention sensors for home care" in client.get("/open/", {"stage": "planning"}).text
+    assert (
+        "Falls prevention sensors for home care" in client.get("/open/", {"stage": "planning"}).text
+    )
     notice = client.get(f"/open/{record.ocid}/notices/engagement").text
     assert "Supplier day: detecting falls at night without cameras" in notice
     assert "Wessex County Hall, Winchester, and online" in notice

@@ -3,9 +3,9 @@
 from datetime import date
 
 import pytest
+from cast import NOW
 from portal.engagement.world import designing, later, workshop
 
-from cast import NOW
 from sanely.portal.accounts.models import Role
 from sanely.portal.core.errors import Conflict, ValidationFailed
 from sanely.portal.engagement.models import EngagementNotice
@@ -40,7 +40,8 @@ def test_a_published_uk2_becomes_a_planning_release_with_its_notice_type(
     release = Release.objects.get(procurement=procurement)
     document = release.body["planning"]["documents"][0]
     assert ("UK2", "marketEngagementNotice") == (document["noticeType"], document["documentType"])
-    assert ["planning"] == release.tags and "Rural transport on demand" == release.body["tender"]["title"]
+    assert ["planning"] == release.tags
+    assert "Rural transport on demand" == release.body["tender"]["title"]
     assert "closes on 18 December 2026" in document["description"]
     assert "Wessex County Hall, Dorchester" in document["description"]
     assert "planning" == Record.objects.get(procurement=procurement).stage
@@ -50,7 +51,8 @@ def test_publishing_the_uk2_marks_engagement_and_its_notice_in_the_design(wessex
     procurement = designing(wessex)
     publish(wessex, procurement)
     facts = facts_of(Procurement.objects.get(pk=procurement.pk))
-    assert facts.pme_done and facts.pme_notice_published
+    assert facts.pme_done
+    assert facts.pme_notice_published
 
 
 def test_the_planned_procurement_is_listed_and_its_notice_reads_in_plain_english(wessex, client):
@@ -72,7 +74,9 @@ def test_events_recorded_after_the_uk2_are_not_in_it(wessex):
     publish(wessex, procurement)
     workshop(wessex, procurement, at=later(1))
     publication_run(procurement_id=procurement.pk, now=later(1))
-    description = Release.objects.get(procurement=procurement).body["planning"]["documents"][0]["description"]
+    description = Release.objects.get(procurement=procurement).body["planning"]["documents"][0][
+        "description"
+    ]
     assert PROCESS in description
     assert "Supplier workshop" not in description
 

@@ -3,9 +3,9 @@
 from datetime import date
 
 import pytest
+from cast import NOW
 from portal.engagement.world import NEED, designing, later, workshop
 
-from cast import NOW
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -27,9 +27,11 @@ pytestmark = pytest.mark.django_db
 def test_an_event_is_recorded_with_who_took_part_and_audited(wessex):
     procurement = designing(wessex)
     event = workshop(wessex, procurement)
-    assert [("Kestrel Mobility Ltd", True, False), ("Village Wheels Community Transport", False, True), ("Big Bus plc", False, False)] == [
-        (p.name, p.is_sme, p.is_vcse) for p in event.participants.all()
-    ]
+    assert [
+        ("Kestrel Mobility Ltd", True, False),
+        ("Village Wheels Community Transport", False, True),
+        ("Big Bus plc", False, False),
+    ] == [(p.name, p.is_sme, p.is_vcse) for p in event.participants.all()]
     audited = AuditEvent.objects.get(action=events.EVENT_RECORDED)
     assert "Big Bus plc" in str(audited.payload["participants"])
     record = engagement_record(procurement=procurement)
@@ -50,7 +52,9 @@ def test_engagement_without_a_uk2_asks_for_the_reasons_the_tender_notice_must_gi
         sections={"timeline": {"pme_done": True, "pme_reasons": "Only two suppliers exist."}},
         now=NOW,
     )
-    assert not engagement_record(procurement=Procurement.objects.get(pk=procurement.pk)).needs_reasons
+    assert not engagement_record(
+        procurement=Procurement.objects.get(pk=procurement.pk)
+    ).needs_reasons
 
 
 def test_bad_event_names_every_field_and_stores_nothing(wessex):
@@ -67,7 +71,8 @@ def test_bad_event_names_every_field_and_stores_nothing(wessex):
             now=NOW,
         )
     assert {"title", "form", "held_at", "asked", "participants"} == set(refused.value.detail)
-    assert not EngagementEvent.objects.exists() and not Participant.objects.exists()
+    assert not EngagementEvent.objects.exists()
+    assert not Participant.objects.exists()
 
 
 def test_shared_items_and_design_changes_are_kept_with_their_event(wessex):
@@ -95,9 +100,12 @@ def test_shared_items_and_design_changes_are_kept_with_their_event(wessex):
     assert [("Phases, targets and instalments", event.pk)] == [
         (label, change.event_id) for label, change in record.changes
     ]
-    assert 2 == AuditEvent.objects.filter(
-        action__in=(events.SHARED_RECORDED, events.DESIGN_CHANGE_RECORDED)
-    ).count()
+    assert (
+        2
+        == AuditEvent.objects.filter(
+            action__in=(events.SHARED_RECORDED, events.DESIGN_CHANGE_RECORDED)
+        ).count()
+    )
 
 
 def test_bad_shared_item_and_change_name_their_fields(wessex, mercia):
@@ -105,7 +113,9 @@ def test_bad_shared_item_and_change_name_their_fields(wessex, mercia):
     other = workshop(mercia, designing(mercia))
     lead = wessex.actor(Role.PROCUREMENT_LEAD)
     with pytest.raises(ValidationFailed) as refused:
-        shared_item_record(actor=lead, procurement_id=procurement.pk, title="", content=" ", now=NOW)
+        shared_item_record(
+            actor=lead, procurement_id=procurement.pk, title="", content=" ", now=NOW
+        )
     assert {"title", "content"} == set(refused.value.detail)
     with pytest.raises(ValidationFailed) as refused:
         design_change_record(
@@ -114,7 +124,12 @@ def test_bad_shared_item_and_change_name_their_fields(wessex, mercia):
     assert {"section", "change"} == set(refused.value.detail)
     with pytest.raises(ValidationFailed) as refused:
         shared_item_record(
-            actor=lead, procurement_id=procurement.pk, title="T", content="C", event_id=other.pk, now=NOW
+            actor=lead,
+            procurement_id=procurement.pk,
+            title="T",
+            content="C",
+            event_id=other.pk,
+            now=NOW,
         )
     assert {"event_id"} == set(refused.value.detail)
     assert not SharedItem.objects.filter(procurement=procurement).exists()
@@ -155,8 +170,12 @@ def test_need_is_the_uk2_subject_matter(wessex):
 
     procurement = designing(wessex)
     workshop(wessex, procurement)
-    content = uk2_content(procurement, closes_on=date(2026, 11, 20), process="Come along.", at=later(1))
+    content = uk2_content(
+        procurement, closes_on=date(2026, 11, 20), process="Come along.", at=later(1)
+    )
     assert NEED == content.subject_matter
     assert content.closed  # 20 November is before the day after NOW
-    assert content.text().startswith("The preliminary market engagement closed on 20 November 2026.")
+    assert content.text().startswith(
+        "The preliminary market engagement closed on 20 November 2026."
+    )
     assert "Wessex County Hall, Dorchester" in content.text()

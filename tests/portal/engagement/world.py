@@ -5,9 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 from cast import NOW, Org
 
 from sanely.portal.accounts.models import Role
-from sanely.portal.engagement.services import Taker, engagement_event_record
+from sanely.portal.engagement.services import (
+    Taker,
+    engagement_event_record,
+    engagement_notice_publish,
+)
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.services import procurement_create, procurement_design_update
+from sanely.portal.publication.services import publication_run
 
 NEED = "Residents of outlying villages cannot reach the market town without a car."
 WORKSHOP_AT = datetime(2026, 12, 9, 10, 0, tzinfo=UTC)
@@ -51,3 +56,17 @@ def workshop(wessex: Org, procurement: Procurement, *, at: datetime = NOW):
 
 def later(days: int) -> datetime:
     return NOW + timedelta(days=days)
+
+
+def uk2_published(wessex: Org) -> Procurement:
+    """A design whose UK2 Wessex published at NOW, and the worker has published as open data."""
+    procurement = designing(wessex)
+    engagement_notice_publish(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        procurement_id=procurement.pk,
+        closes_on=date(2026, 12, 18),
+        process="A workshop, then written views.",
+        now=NOW,
+    )
+    publication_run(procurement_id=procurement.pk, now=NOW)
+    return procurement

@@ -189,11 +189,13 @@ def change_record(request: HttpRequest, procurement_id: int, payload: ChangeIn) 
 )
 def notice_publish(request: HttpRequest, procurement_id: int, payload: NoticeIn) -> Status:
     """Publish the preliminary market engagement notice (UK2; Procurement Act 2023 only)."""
-    actor = actor_of(request)
-    services.engagement_notice_publish(
-        actor=actor, procurement_id=procurement_id, now=now(), **payload.dict()
+    notice = services.engagement_notice_publish(
+        actor=actor_of(request), procurement_id=procurement_id, now=now(), **payload.dict()
     )
-    procurement, _ = selectors.access_engagement(actor=actor, procurement_id=procurement_id)
-    published = selectors.published_uk2(procurement)
-    assert published is not None  # just published in this request
-    return Status(201, _notice_out(*published))
+    content = selectors.uk2_content(
+        notice.procurement,
+        closes_on=notice.closes_on,
+        process=notice.process,
+        at=notice.published_at,
+    )
+    return Status(201, _notice_out(notice, content))

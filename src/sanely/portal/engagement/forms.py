@@ -1,6 +1,6 @@
 """Forms for the engagement pages: every rule is the services'; these only parse."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -47,8 +47,7 @@ class _AboutEvent(forms.Form):
 
     def __init__(self, *args: Any, events: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["event_id"]
-        assert isinstance(field, forms.TypedChoiceField)
+        field = cast(forms.TypedChoiceField, self.fields["event_id"])
         field.choices = [("", "Not from one event"), *events]
 
 

@@ -59,7 +59,23 @@ class Participant(models.Model):
         return self.name
 
 
-class SharedItem(models.Model):
+class _Entry(models.Model):
+    """An entry of the record that may come from one event, with who recorded it and when."""
+
+    event = models.ForeignKey(
+        EngagementEvent, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["recorded_at", "pk"]
+
+
+class SharedItem(_Entry):
     """
     A document or answer made available to every supplier, so that what one participant
     learned does not become its advantage.
@@ -68,41 +84,21 @@ class SharedItem(models.Model):
     procurement = models.ForeignKey(
         "procurements.Procurement", on_delete=models.PROTECT, related_name="engagement_shared"
     )
-    event = models.ForeignKey(
-        EngagementEvent, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
     title = models.CharField(max_length=200)
     content = models.TextField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["recorded_at", "pk"]
 
     def __str__(self) -> str:
         return self.title
 
 
-class DesignChange(models.Model):
+class DesignChange(_Entry):
     """A change to one section of the design that the engagement led to, and why."""
 
     procurement = models.ForeignKey(
         "procurements.Procurement", on_delete=models.PROTECT, related_name="engagement_changes"
     )
-    event = models.ForeignKey(
-        EngagementEvent, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
     section = models.CharField(max_length=40)
     change = models.TextField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["recorded_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.section}: {self.change[:40]}"

@@ -142,10 +142,11 @@ class EngagementRecord:
         found = {p.name.casefold(): p for e in self.events for p in e.participants.all()}
         smes = sum(p.is_sme for p in found.values())
         vcses = sum(p.is_vcse for p in found.values())
+        sme = "small or medium-sized enterprise"
+        vcse = "voluntary, community or social enterprise"
         return (
             f"{plural(len(found), 'organisation', 'organisations')} took part, of which"
-            f" {plural(smes, 'small or medium-sized enterprise', 'small or medium-sized enterprises')}"
-            f" and {plural(vcses, 'voluntary, community or social enterprise', 'voluntary, community or social enterprises')}."
+            f" {plural(smes, sme, sme + 's')} and {plural(vcses, vcse, vcse + 's')}."
         )
 
 

@@ -212,7 +212,9 @@ def design_change_record(
     if section not in SECTIONS:
         problems["section"] = [f"Choose the section that changed: {', '.join(SECTIONS)}."]
     if not change.strip():
-        problems["change"] = ["Say what changed in the design and what in the engagement led to it."]
+        problems["change"] = [
+            "Say what changed in the design and what in the engagement led to it."
+        ]
     if problems:
         raise validation_failed_from(problems)
     recorded = DesignChange.objects.create(

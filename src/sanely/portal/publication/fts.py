@@ -74,16 +74,23 @@ class Sent:
     problem: str = ""
 
 
-def urllib_transport(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def urllib_transport(
+    url: str, body: bytes, headers: dict[str, str], timeout: float
+) -> tuple[int, bytes]:
+    if not url.startswith(("https://", "http://")):
+        raise OSError(f"{url!r} is not an http(s) address")
+    # The scheme is checked above: only the configured http(s) address is opened.
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310 (configured URL)
+        with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310
             return reply.status, reply.read()
     except urllib.error.HTTPError as refused:
         return refused.code, refused.read()
 
 
-def send_notice(package: Json, *, config: FtsConfig, transport: Transport = urllib_transport) -> Sent:
+def send_notice(
+    package: Json, *, config: FtsConfig, transport: Transport = urllib_transport
+) -> Sent:
     """Post one notice's release package to Find a Tender; never raises for the network."""
     if not config.configured:
         return Sent("not configured")
@@ -99,12 +106,15 @@ def send_notice(package: Json, *, config: FtsConfig, transport: Transport = urll
     except OSError as problem:
         return Sent("unreachable", problem=f"Find a Tender could not be reached: {problem}")
     if not 200 <= status < 300:
-        return Sent("refused", problem=f"Find a Tender refused the notice (HTTP {status}): {reply[:500].decode(errors='replace')}")
+        said = reply[:500].decode(errors="replace")
+        return Sent("refused", problem=f"Find a Tender refused the notice (HTTP {status}): {said}")
     try:
         answer = json.loads(reply)
     except ValueError:
         answer = {}
-    notice_id = str(answer.get("id") or answer.get("noticeId") or "") if isinstance(answer, dict) else ""
+    notice_id = (
+        str(answer.get("id") or answer.get("noticeId") or "") if isinstance(answer, dict) else ""
+    )
     return Sent("sent", notice_id=notice_id)
 
 
@@ -157,7 +167,8 @@ def procurement_notices(procurement: Procurement) -> list[Notice]:
                 title=document.get("title", ""),
                 notice_type=document["noticeType"],
                 published_on=published_on,
-                due_on=published_on + timedelta(days=DAYS_ALLOWED.get(document["noticeType"], 1) - 1),
+                due_on=published_on
+                + timedelta(days=DAYS_ALLOWED.get(document["noticeType"], 1) - 1),
                 sent_at=last.at if sent and last else None,
                 fts_id=last.payload.get("fts_notice_id", "") if sent and last else "",
                 problem=last.payload.get("problem", "") if last and not sent else "",
@@ -194,7 +205,9 @@ def notice_send(*, fact_id: int, now: datetime, transport: Transport = urllib_tr
     return sent
 
 
-def notices_send(*, procurement_id: int, now: datetime, transport: Transport = urllib_transport) -> list[Sent]:
+def notices_send(
+    *, procurement_id: int, now: datetime, transport: Transport = urllib_transport
+) -> list[Sent]:
     """Send every notice of the procurement still waiting, when Find a Tender is configured."""
     if not fts_config().configured:
         return []

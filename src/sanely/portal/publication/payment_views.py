@@ -32,7 +32,9 @@ def _day(text: str | None) -> date:
 @page_guard
 @require_GET
 def payment_notices(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation, _ = access_organisation(actor=page_actor(request), organisation_id=organisation_id)
+    organisation, _ = access_organisation(
+        actor=page_actor(request), organisation_id=organisation_id
+    )
     if organisation.kind != OrganisationKind.AUTHORITY:
         raise NotFound("No such authority.")
     on = _day(request.GET.get("on"))

@@ -97,9 +97,9 @@ class PaymentsCompliance:
 
 def _act_claims(organisation: Organisation) -> list[Claim]:
     """The claims under the organisation's contracts awarded under the Act."""
-    claims = Claim.objects.filter(
-        contract__procurement__organisation=organisation
-    ).select_related("contract__procurement", "contract__partner")
+    claims = Claim.objects.filter(contract__procurement__organisation=organisation).select_related(
+        "contract__procurement", "contract__partner"
+    )
     return [c for c in claims if rulebook_of(c.contract.procurement).regime == ACT]
 
 
@@ -113,9 +113,7 @@ def payments_compliance(organisation: Organisation, period: Period) -> PaymentsC
         authority=organisation.name,
         period=period,
         payments=len(paid),
-        average_days=(Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"))
-        if days
-        else None,
+        average_days=(Decimal(sum(days)) / len(days)).quantize(Decimal("0.1")) if days else None,
         within_30=_percent(sum(d <= 30 for d in days), len(days)),
         within_31_to_60=_percent(sum(30 < d <= 60 for d in days), len(days)),
         from_61=_percent(sum(d > 60 for d in days), len(days)),

@@ -1,8 +1,10 @@
-"""What queues the publisher besides lifecycle actions: writes of the apps below that make a fact."""
+"""What queues the publisher besides lifecycle actions: other writes below that make a fact."""
 
 from .services import publication_queue
 
 
-def publication_queue_on_engagement_notice(sender: object, *, procurement_id: int, **_: object) -> None:
+def publication_queue_on_engagement_notice(
+    sender: object, *, procurement_id: int, **_: object
+) -> None:
     """A published UK2 is a planning release to publish."""
     publication_queue(procurement_id)
