@@ -66,7 +66,7 @@ def environment(**options: Any) -> jinja2.Environment:
         # "What happens next" on a procurement lists the partnership's dated duties.
         partnership_dues=lambda procurement: partnership_dues(procurement, timezone.now()),
         notices_waiting=notices_waiting,
-        today=lambda: timezone.localdate(),
+        uk_today=timezone.localdate,
         get_messages=get_messages,
         choice_items=choice_items,
     )
