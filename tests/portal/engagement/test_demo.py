@@ -29,6 +29,7 @@ def test_the_demo_engagement_is_played_once_and_its_challenge_is_listed_as_plann
     assert (
         "Falls prevention sensors for home care" in client.get("/open/", {"stage": "planning"}).text
     )
+    assert "Planned" in client.get(f"/open/{record.ocid}/").text
     notice = client.get(f"/open/{record.ocid}/notices/engagement").text
     assert "Supplier day: detecting falls at night without cameras" in notice
     assert "Wessex County Hall, Winchester, and online" in notice
