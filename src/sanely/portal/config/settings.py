@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "sanely.portal.partnerships",
     "sanely.portal.publication",
     "sanely.portal.demo",
+    "sanely.portal.operations",
 ]
 
 MIDDLEWARE = [
