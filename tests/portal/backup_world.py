@@ -1,7 +1,8 @@
 """
 One instance's side of the backup tests (`test_backup_restore.py`), run in a fresh interpreter
 configured as a deployment is. `seed` makes a procurement with a sealed request to participate;
-`open ROUND VERSION` opens that round with four eyes and reads the submission. Each prints one
+`open ROUND VERSION` opens that round with four eyes, reads the submission and
+verifies the audit chain. Each prints one
 JSON line last.
 """
 
@@ -23,6 +24,7 @@ from portal.tenders.sealed_files import SECRET, upload  # noqa: E402
 
 from sanely.portal.accounts.models import Role, User  # noqa: E402
 from sanely.portal.accounts.selectors import Actor  # noqa: E402
+from sanely.portal.audit.services import audit_verify  # noqa: E402
 from sanely.portal.core.clock import now  # noqa: E402
 from sanely.portal.core.errors import Conflict  # noqa: E402
 from sanely.portal.tenders.selectors import access_submission_content  # noqa: E402
@@ -78,6 +80,7 @@ def open_round(round_id: int, version_id: int) -> dict[str, object]:
     with content.file as plain:
         text = plain.read()
     return {
+        "chain_intact": audit_verify().intact,
         "one_person_refused": one_person_refused,
         "sha256": hashlib.sha256(text).hexdigest(),
         "secret_read": SECRET in text,

@@ -276,27 +276,22 @@ def _verify_files(folder: Path, manifest: dict[str, Any]) -> None:
             )
 
 
-def _check_keys(manifest: dict[str, Any], database: str) -> None:
+_KEY_VARIABLES = {
+    "vault_master_key": "SANELY_VAULT_MASTER_KEY",
+    "receipt_signing_key": "SANELY_RECEIPT_SIGNING_KEY",
+}
+
+
+def _check_keys(needed: dict[str, set[str]]) -> None:
     """This instance has the keys the backup's sealed rounds and receipts were made with."""
     here = _key_references()
-    needed = {
-        "vault_master_key": {
-            manifest["keys"]["vault_master_key"],
-            *SubmissionRound.objects.using(database).values_list("master_key_id", flat=True),
-        },
-        "receipt_signing_key": {manifest["keys"]["receipt_signing_key"]},
-    }
-    variables = {
-        "vault_master_key": "SANELY_VAULT_MASTER_KEY",
-        "receipt_signing_key": "SANELY_RECEIPT_SIGNING_KEY",
-    }
     for key, ids in needed.items():
-        if ids != {here[key]}:
-            wanted = ", ".join(sorted(ids - {here[key]}))
+        if ids - {here[key]}:
+            wanted, variable = ", ".join(sorted(ids - {here[key]})), _KEY_VARIABLES[key]
             raise BackupRefused(
-                f"The backup was made with the key {wanted}, but this instance's"
-                f" {variables[key]} is {here[key]}. Set {variables[key]} to the key the backup"
-                " was made with (keys are never in a backup), then restore again."
+                f"The backup was made with the key {wanted}, but this instance's {variable} is"
+                f" {here[key]}. Set {variable} to the key the backup was made with (keys are"
+                " never in a backup), then restore again."
             )
 
 
@@ -319,8 +314,8 @@ def _check_migrations(database: str) -> None:
         )
 
 
-def _check_fresh(names: list[str]) -> None:
-    """Nothing would be overwritten: the database holds no data yet, the store none of the files."""
+def _check_fresh() -> None:
+    """The database holds no data yet: a restore overwrites nothing."""
     for model in _models():
         label = model._meta.label_lower
         if label not in FILLED_BY_MIGRATE and model._base_manager.exists():
@@ -328,6 +323,15 @@ def _check_fresh(names: list[str]) -> None:
                 f"This instance already holds data ({model._meta.verbose_name_plural}): restore"
                 " only into a fresh instance, a new database migrated with `sanely migrate`."
             )
+
+
+def _check_files(names: list[str], manifest: dict[str, Any]) -> None:
+    """The backup holds every file its rows refer to, and the file store none of them yet."""
+    if missing := sorted(set(names) - {entry["name"] for entry in manifest["files"]}):
+        raise BackupRefused(
+            f"The backup's database refers to {missing[0]}, which the backup does not hold."
+            " Restore from another backup."
+        )
     if taken := next((name for name in names if default_storage.exists(name)), None):
         raise BackupRefused(
             f"The file store already holds {taken}: restore only into an empty file store."
@@ -395,6 +399,8 @@ def backup_restore(folder: Path, *, now: datetime) -> Summary:
     """
     manifest, manifest_sha256 = _manifest(folder)
     _verify_files(folder, manifest)
+    _check_keys({key: {manifest["keys"][key]} for key in _KEY_VARIABLES})
+    _check_fresh()
     with tempfile.TemporaryDirectory() as work:
         # Read a private copy, checked once more: the one whose hash was checked is what is read.
         database = Path(work) / DATABASE
@@ -402,15 +408,10 @@ def backup_restore(folder: Path, *, now: datetime) -> Summary:
         if _hash_file(database) != manifest["database"]["sha256"]:
             raise BackupRefused(f"{DATABASE} changed while it was read. Restore again.")
         with _opened(database):
-            _check_keys(manifest, _SNAPSHOT)
+            rounds = SubmissionRound.objects.using(_SNAPSHOT)
+            _check_keys({"vault_master_key": set(rounds.values_list("master_key_id", flat=True))})
             _check_migrations(_SNAPSHOT)
-            names = sorted(_referenced_files(_SNAPSHOT))
-            if missing := sorted(set(names) - {entry["name"] for entry in manifest["files"]}):
-                raise BackupRefused(
-                    f"The backup's database refers to {missing[0]}, which the backup does not"
-                    " hold. Restore from another backup."
-                )
-            _check_fresh(names)
+            _check_files(sorted(_referenced_files(_SNAPSHOT)), manifest)
             written = _restore_files(folder, manifest)
             try:
                 rows = _restore_rows(manifest_sha256, manifest, now)
