@@ -9,8 +9,10 @@ PostgreSQL and PostgreSQL into SQLite.
 
 import json
 import shutil
+import uuid
 from pathlib import Path
 
+import boto3
 import pytest
 from portal.instances import POSTGRES_RUN, Databases, Instance
 from portal.tenders.sealed_files import SECRET
@@ -63,7 +65,9 @@ def fresh(databases, keys, tmp_path):
     """A fresh instance (new migrated database, empty file store) of a kind the test names."""
 
     def make(kind: str, **environment: str) -> Instance:
-        return Instance(tmp_path, databases.fresh(kind, tmp_path), keys, environment)
+        folder = tmp_path / f"instance-{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        return Instance(folder, databases.fresh(kind, folder), keys, environment)
 
     return make
 
@@ -86,6 +90,42 @@ def test_a_restored_backup_verifies_its_audit_chain_and_its_sealed_round_opens_w
         "sha256": seeded["sha256"],
         "secret_read": True,
     } == opened
+
+
+def test_a_backup_of_an_instance_on_object_storage_restores_into_another_bucket(
+    s3_server, fresh
+):
+    def on_s3() -> dict[str, str]:
+        name = f"sanely-{uuid.uuid4().hex[:16]}"
+        client = boto3.client(
+            "s3",
+            endpoint_url=s3_server,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        client.create_bucket(Bucket=name)
+        return {
+            "SANELY_S3_BUCKET": name,
+            "SANELY_S3_ENDPOINT_URL": s3_server,
+            "SANELY_S3_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+        }
+
+    source = fresh(SOURCES[-1], **on_s3())
+    seeded = source.world("seed")
+    backup = source.folder / "backup"
+    assert 0 == source.sanely("backup", str(backup)).returncode
+    target = fresh(SOURCES[-1], **on_s3())
+
+    restored = target.sanely("restore", str(backup))
+
+    assert 0 == restored.returncode, restored.stderr
+    assert "and 1 files" in restored.stdout
+    opened = target.world("open", str(seeded["round"]), str(seeded["version"]))
+    assert (True, seeded["sha256"]) == (opened["chain_intact"], opened["sha256"])
+    assert [] == list(source.folder.glob("media")) + list(target.folder.glob("media"))
 
 
 @pytest.mark.parametrize("source", SOURCES)
