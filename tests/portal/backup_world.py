@@ -90,4 +90,4 @@ def open_round(round_id: int, version_id: int) -> dict[str, object]:
 if __name__ == "__main__":
     command, *numbers = sys.argv[1:]
     result = seed() if command == "seed" else open_round(*map(int, numbers))
-    print(json.dumps(result))
+    sys.stdout.write(json.dumps(result) + "\n")

@@ -47,7 +47,13 @@ def s3_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("moto") / "server.log"
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603 - the venv's own moto_server
-            [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+            [
+                str(Path(sys.executable).with_name("moto_server")),
+                "-H",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
             stdout=output,
             stderr=subprocess.STDOUT,
         )

@@ -69,7 +69,10 @@ def bucket(s3_server, settings, monkeypatch):
 
 def read_opened(wessex, version) -> bytes:
     content = access_submission_content(
-        actor=wessex.actor(Role.PROCUREMENT_LEAD), version_id=version.pk, route="test", now=clock_now()
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        version_id=version.pk,
+        route="test",
+        now=clock_now(),
     )
     with content.file as plain:
         return plain.read()
@@ -79,7 +82,7 @@ def test_a_sealed_submission_rests_in_the_bucket_as_ciphertext_and_opens_with_fo
     wessex, bucket, opened, settings
 ):
     [key] = bucket.keys()
-    assert key == opened.sealed_blob.name and key.startswith("sealed/")
+    assert key == opened.sealed_blob.name
     assert SECRET not in bucket.read(key)
     assert pdf() == read_opened(wessex, opened)
     assert not settings.MEDIA_ROOT.exists()  # nothing went to the local disk
@@ -95,14 +98,15 @@ def test_a_file_sent_in_chunks_is_sealed_into_the_bucket_and_its_pieces_removed(
     assert 200 == put(api, upload_id, half, content[half:]).status_code
     assert 200 == put(api, upload_id, 0, content[:half]).status_code
     pieces = bucket.keys()
-    assert 2 == len(pieces) and all(key.startswith("uploads/") for key in pieces)
+    assert [True, True] == [key.startswith("uploads/") for key in pieces]
     assert not any(SECRET in bucket.read(key) for key in pieces)  # sealed as they arrived
 
     finished = api.post(f"/api/v1/uploads/{upload_id}/finish")
 
     assert 201 == finished.status_code, finished.content
     [key] = bucket.keys()
-    assert key.startswith("sealed/") and SECRET not in bucket.read(key)
+    assert key.startswith("sealed/")
+    assert SECRET not in bucket.read(key)
 
 
 def test_an_upload_refused_at_finish_leaves_nothing_in_the_bucket(kestrel, open_round, bucket):
@@ -174,7 +178,9 @@ def test_a_large_submission_streams_to_and_from_the_bucket_never_held_whole_in_m
         _, stored_peak = tracemalloc.get_traced_memory()
         tracemalloc.reset_peak()
         at = clock_now()
-        round_opening_request(actor=wessex.actor(Role.PROCUREMENT_LEAD), round_id=past_round.pk, now=at)
+        round_opening_request(
+            actor=wessex.actor(Role.PROCUREMENT_LEAD), round_id=past_round.pk, now=at
+        )
         round_opening_confirm(actor=wessex.actor(Role.COMMISSIONER), round_id=past_round.pk, now=at)
         content = access_submission_content(
             actor=wessex.actor(Role.PROCUREMENT_LEAD), version_id=version.pk, route="test", now=at
@@ -187,7 +193,7 @@ def test_a_large_submission_streams_to_and_from_the_bucket_never_held_whole_in_m
     finally:
         tracemalloc.stop()
 
-    print(f"file {size:,} bytes; peak while storing {stored_peak:,}, while reading {read_peak:,}")
+    figures = f"file {size:,} bytes; peaks: storing {stored_peak:,}, reading {read_peak:,}"
     assert version.plaintext_sha256 == digest.hexdigest()
-    assert stored_peak < 3 * PART < size / 2
-    assert read_peak < 3 * PART
+    assert stored_peak < 3 * PART < size / 2, figures
+    assert read_peak < 3 * PART, figures

@@ -367,7 +367,7 @@ def _restore_rows(manifest_sha256: str, manifest: dict[str, Any], now: datetime)
     target = connections[DEFAULT_DB_ALIAS]
     with transaction.atomic():
         for label in FILLED_BY_MIGRATE:
-            apps.get_model(label)._base_manager.all()._raw_delete(DEFAULT_DB_ALIAS)  # type: ignore[attr-defined]
+            apps.get_model(label)._base_manager.all()._raw_delete(DEFAULT_DB_ALIAS)
         rows = _copy_rows(source=_SNAPSHOT, target=DEFAULT_DB_ALIAS)
         with target.cursor() as cursor:
             for statement in target.ops.sequence_reset_sql(no_style(), _models()):
