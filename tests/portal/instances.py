@@ -9,14 +9,36 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import boto3
 import psycopg
 
 HERE = Path(__file__).parent
 POSTGRES_RUN = os.environ.get("DATABASE_URL", "").startswith("postgres")
+# What the test S3 server (`s3_server`) is asked with: any credentials do, in one region.
+S3_ACCESS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+S3_REGION = "us-east-1"
+
+
+def s3_client(endpoint: str):
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=S3_REGION,
+        aws_access_key_id=S3_ACCESS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=S3_ACCESS["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def new_bucket(client) -> str:
+    """A bucket of its own for one test: its name."""
+    name = f"sanely-{uuid.uuid4().hex[:16]}"
+    client.create_bucket(Bucket=name)
+    return name
 
 
 @dataclass

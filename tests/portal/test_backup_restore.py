@@ -10,12 +10,18 @@ PostgreSQL and PostgreSQL into SQLite.
 import json
 import re
 import shutil
-import uuid
 from pathlib import Path
 
-import boto3
 import pytest
-from portal.instances import POSTGRES_RUN, Databases, Instance
+from portal.instances import (
+    POSTGRES_RUN,
+    S3_ACCESS,
+    S3_REGION,
+    Databases,
+    Instance,
+    new_bucket,
+    s3_client,
+)
 from portal.tenders.sealed_files import SECRET
 
 from sanely import vault
@@ -95,21 +101,11 @@ def test_a_restored_backup_verifies_its_audit_chain_and_its_sealed_round_opens_w
 
 def test_a_backup_of_an_instance_on_object_storage_restores_into_another_bucket(s3_server, fresh):
     def on_s3() -> dict[str, str]:
-        name = f"sanely-{uuid.uuid4().hex[:16]}"
-        client = boto3.client(
-            "s3",
-            endpoint_url=s3_server,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        client.create_bucket(Bucket=name)
         return {
-            "SANELY_S3_BUCKET": name,
+            "SANELY_S3_BUCKET": new_bucket(s3_client(s3_server)),
             "SANELY_S3_ENDPOINT_URL": s3_server,
-            "SANELY_S3_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
+            "SANELY_S3_REGION": S3_REGION,
+            **S3_ACCESS,
         }
 
     source = fresh(SOURCES[-1], **on_s3())

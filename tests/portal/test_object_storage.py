@@ -8,14 +8,13 @@ whole in memory; a refused or expired upload leaves nothing in the bucket.
 import hashlib
 import os
 import tracemalloc
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-import boto3
 import pytest
 from django.core.files import File
 from django.core.files.storage import default_storage
+from portal.instances import S3_ACCESS, S3_REGION, new_bucket, s3_client
 from portal.pilots.test_assessments import post_form
 from portal.tenders.conftest import open_round, opened, opened_at, past_round, procurement, sealed
 from portal.tenders.sealed_files import SECRET, pdf
@@ -55,14 +54,13 @@ class Bucket:
 @pytest.fixture
 def bucket(s3_server, settings, monkeypatch):
     """A new bucket on the server, and the file storage pointed at it."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    name = f"sanely-{uuid.uuid4().hex[:16]}"
-    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1")
-    client.create_bucket(Bucket=name)
+    for variable, value in S3_ACCESS.items():
+        monkeypatch.setenv(variable, value)
+    client = s3_client(s3_server)
+    name = new_bucket(client)
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": s3_storage(name, endpoint_url=s3_server, region="us-east-1", part_bytes=PART),
+        "default": s3_storage(name, endpoint_url=s3_server, region=S3_REGION, part_bytes=PART),
     }
     return Bucket(client, name)
 
