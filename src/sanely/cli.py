@@ -32,6 +32,8 @@ PORTAL_COMMANDS: dict[str, tuple[str, str]] = {
     "migrate": ("migrate", "bring the database schema up to date"),
     "createuser": ("sanely_createuser", "create a user with a membership and role"),
     "audit": ("sanely_audit", "verify the hash-chained audit trail"),
+    "backup": ("sanely_backup", "back up the database and stored files to a folder, with hashes"),
+    "restore": ("sanely_restore", "restore a backup into a fresh instance"),
     "check": ("check", "check the configuration (add --deploy for production)"),
 }
 

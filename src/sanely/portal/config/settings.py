@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "sanely.portal.partnerships",
     "sanely.portal.publication",
     "sanely.portal.demo",
+    "sanely.portal.operations",
 ]
 
 MIDDLEWARE = [
@@ -260,17 +261,47 @@ STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if os.environ.get("SANELY_S3_BUCKET"):
-    STORAGES["default"] = {
+
+
+def s3_storage(
+    bucket: str, *, endpoint_url: str | None, region: str | None, part_bytes: int
+) -> dict[str, Any]:
+    """
+    Django's file storage in an S3-compatible bucket (credentials from the AWS_* variables).
+    Files stream both ways in parts of `part_bytes`, one part at a time (requests bring the
+    parallelism): an upload holds about two parts in memory, and a file read back spools to a
+    temporary file beyond one part (sealed files are ciphertext, so nothing plaintext lands
+    there). No file is ever held whole (`test_object_storage.py`).
+    """
+    from boto3.s3.transfer import TransferConfig
+
+    transfer = TransferConfig(
+        multipart_threshold=part_bytes, multipart_chunksize=part_bytes, max_concurrency=1
+    )
+    # Parts read ahead of the uploading thread (s3transfer's, not in boto3's arguments; 10).
+    transfer.max_in_memory_upload_chunks = 1
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["SANELY_S3_BUCKET"],
-            "endpoint_url": os.environ.get("SANELY_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("SANELY_S3_REGION") or None,
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url,
+            "region_name": region,
             "default_acl": "private",
             "querystring_auth": True,
+            "max_memory_size": part_bytes,
+            "transfer_config": transfer,
         },
     }
+
+
+if os.environ.get("SANELY_S3_BUCKET"):
+    STORAGES["default"] = s3_storage(
+        os.environ["SANELY_S3_BUCKET"],
+        endpoint_url=os.environ.get("SANELY_S3_ENDPOINT_URL") or None,
+        region=os.environ.get("SANELY_S3_REGION") or None,
+        # S3 refuses parts under 5 MiB (but the last).
+        part_bytes=max(5 << 20, int(os.environ.get("SANELY_S3_PART_BYTES", str(8 << 20)))),
+    )
 
 # Request bodies: forms and JSON are small; files arrive through streamed uploads.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("SANELY_MAX_BODY_BYTES", str(1024 * 1024)))
