@@ -352,3 +352,25 @@ def test_plain_values_merge_beside_an_object_set_earlier() -> None:
     expected = MERGER.create_compiled_release(releases)
     assert expected == compiled_release("ocds-x", releases, RULES)
     assert {"a": {"b": 1}, "c": 2} == expected["extra"]
+
+
+MERGING_EXAMPLES = SCHEMA_DIR / "standard-1.1.5" / "docs-examples" / "merging"
+
+
+def _example_record(name: str) -> dict:
+    return json.loads((MERGING_EXAMPLES / name).read_text())["records"][0]
+
+
+def test_the_standards_merging_examples_compile_to_its_records(tmp_path: Path) -> None:
+    """The worked example of the OCDS documentation: five pretty-printed release packages
+    (streamed) compile to the compiled and versioned releases of its published records."""
+    names = [f"merge-tender-{n}.json" for n in (1, 2, 3)] + [
+        "merge-award-1.json",
+        "merge-award-2.json",
+    ]
+    packages = [_write(tmp_path / name, (MERGING_EXAMPLES / name).read_bytes()) for name in names]
+    compiled = _compile(packages)
+    assert [_example_record("merged.json")["compiledRelease"]] == compiled
+    assert [_example_record("merged-tender.json")["compiledRelease"]] == compiled
+    versioned = _compile(packages, Output(versioned=True))
+    assert [_example_record("versioned.json")["versionedRelease"]] == versioned
