@@ -374,3 +374,31 @@ def test_the_standards_merging_examples_compile_to_its_records(tmp_path: Path) -
     assert [_example_record("merged-tender.json")["compiledRelease"]] == compiled
     versioned = _compile(packages, Output(versioned=True))
     assert [_example_record("versioned.json")["versionedRelease"]] == versioned
+
+
+def test_an_item_repeated_as_it_was_still_merges_what_equality_hides() -> None:
+    """A release repeating an item unchanged is skipped, but not when Python's == hides a
+    change (true for 1, 1.0 for 1) or the item holds objects without an `id`, which the
+    reference adds again each time."""
+    award = {"id": "a", "documents": [{"url": "u"}]}
+    valued = {"id": "b", "value": {"amount": 1}}
+    party = {"id": "p", "name": "P", "details": {"scale": 1}}
+    base = {"ocid": "o", "tag": ["award"]}
+    releases = [
+        {**base, "id": "1", "date": "1", "awards": [award, valued], "parties": [party]},
+        {**base, "id": "2", "date": "2", "awards": [award, valued], "parties": [party]},
+        {
+            **base,
+            "id": "3",
+            "date": "3",
+            "awards": [{**valued, "value": {"amount": 1.0}}],
+            "parties": [{**party, "details": {"scale": True}}],
+        },
+    ]
+    expected = MERGER.create_compiled_release(releases)
+    compiled = compiled_release("o", releases, RULES)
+    assert json.dumps(expected, sort_keys=True) == json.dumps(compiled, sort_keys=True)
+    assert [{"url": "u"}, {"url": "u"}] == compiled["awards"][0]["documents"]
+    assert "1.0" == json.dumps(compiled["awards"][1]["value"]["amount"])
+    assert {"scale": True} == compiled["parties"][0]["details"]
+    assert MERGER.create_versioned_release(releases) == versioned_release("o", releases, RULES)

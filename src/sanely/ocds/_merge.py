@@ -17,6 +17,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from sanely.ocds._errors import CompileRefused
 
 OMIT = "omit"
@@ -229,7 +231,8 @@ class _Merge:
             identifier = str(item["id"]) if has_id else f"\0{next(_no_id)}"
             entry = by_id.get(identifier)
             if entry is not None:
-                self.merge_object(entry, item, rules, _ITEM_SKIP)
+                if not (entry == item and _unchanged_by(entry, item)):
+                    self.merge_object(entry, item, rules, _ITEM_SKIP)
                 continue
             if has_id and not rules and item["id"] is not None:
                 copy = self.plain_copy(item)
@@ -256,6 +259,15 @@ class _Merge:
                 f"ocid {self.ocid!r}: release {self.release.get('id')!r} has {what} at {key!r} "
                 f"where an earlier release had {node[key]!r}"
             )
+
+
+def _unchanged_by(entry: Json, item: Json) -> bool:
+    """Whether merging `item` into an `entry` equal to it (by Python's ==) changes nothing, as
+    when a release repeats a party as it was: only if the JSON is the same (== takes 1 for 1.0
+    and for true) and the item holds no array of objects, whose items without an `id` would be
+    added again."""
+    raw = orjson.dumps(item)
+    return b"[{" not in raw and orjson.dumps(entry) == raw
 
 
 def sets_a_null(obj: Json, rules: Rules, skip: frozenset[str]) -> bool:
