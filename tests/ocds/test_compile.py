@@ -352,3 +352,53 @@ def test_plain_values_merge_beside_an_object_set_earlier() -> None:
     expected = MERGER.create_compiled_release(releases)
     assert expected == compiled_release("ocds-x", releases, RULES)
     assert {"a": {"b": 1}, "c": 2} == expected["extra"]
+
+
+MERGING_EXAMPLES = SCHEMA_DIR / "standard-1.1.5" / "docs-examples" / "merging"
+
+
+def _example_record(name: str) -> dict:
+    return json.loads((MERGING_EXAMPLES / name).read_text())["records"][0]
+
+
+def test_the_standards_merging_examples_compile_to_its_records(tmp_path: Path) -> None:
+    """The worked example of the OCDS documentation: five pretty-printed release packages
+    (streamed) compile to the compiled and versioned releases of its published records."""
+    names = [f"merge-tender-{n}.json" for n in (1, 2, 3)] + [
+        "merge-award-1.json",
+        "merge-award-2.json",
+    ]
+    packages = [_write(tmp_path / name, (MERGING_EXAMPLES / name).read_bytes()) for name in names]
+    compiled = _compile(packages)
+    assert [_example_record("merged.json")["compiledRelease"]] == compiled
+    assert [_example_record("merged-tender.json")["compiledRelease"]] == compiled
+    versioned = _compile(packages, Output(versioned=True))
+    assert [_example_record("versioned.json")["versionedRelease"]] == versioned
+
+
+def test_an_item_repeated_as_it_was_still_merges_what_equality_hides() -> None:
+    """A release repeating an item unchanged is skipped, but not when Python's == hides a
+    change (true for 1, 1.0 for 1) or the item holds objects without an `id`, which the
+    reference adds again each time."""
+    award = {"id": "a", "documents": [{"url": "u"}]}
+    valued = {"id": "b", "value": {"amount": 1}}
+    party = {"id": "p", "name": "P", "details": {"scale": 1}}
+    base = {"ocid": "o", "tag": ["award"]}
+    releases = [
+        {**base, "id": "1", "date": "1", "awards": [award, valued], "parties": [party]},
+        {**base, "id": "2", "date": "2", "awards": [award, valued], "parties": [party]},
+        {
+            **base,
+            "id": "3",
+            "date": "3",
+            "awards": [{**valued, "value": {"amount": 1.0}}],
+            "parties": [{**party, "details": {"scale": True}}],
+        },
+    ]
+    expected = MERGER.create_compiled_release(releases)
+    compiled = compiled_release("o", releases, RULES)
+    assert json.dumps(expected, sort_keys=True) == json.dumps(compiled, sort_keys=True)
+    assert [{"url": "u"}, {"url": "u"}] == compiled["awards"][0]["documents"]
+    assert "1.0" == json.dumps(compiled["awards"][1]["value"]["amount"])
+    assert {"scale": True} == compiled["parties"][0]["details"]
+    assert MERGER.create_versioned_release(releases) == versioned_release("o", releases, RULES)

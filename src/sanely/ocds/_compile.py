@@ -14,6 +14,7 @@ Peak memory is about one bucket plus one ocid's releases.
 """
 
 import heapq
+import itertools
 import math
 import multiprocessing
 import tempfile
@@ -46,21 +47,27 @@ class Limits:
     bucket_bytes: int = DEFAULT_BUCKET_BYTES
 
 
-def _releases_of(document: object, where: str) -> Iterator[tuple[str, Json]]:
+def _named(where: str, index: int | None) -> str:
+    """Where a release was found, in words: only for a refusal, since formatting it for every
+    release cost a tenth of the first pass."""
+    return where if index is None else f"{where}, releases[{index}]"
+
+
+def _releases_of(document: object, where: str) -> Iterator[tuple[str, int | None, Json]]:
     """The releases in one parsed document: a release package or a single release."""
     if isinstance(document, dict) and isinstance(document.get("releases"), list):
-        for index, release in enumerate(document["releases"]):
-            yield f"{where}, releases[{index}]", release
+        yield from zip(itertools.repeat(where), itertools.count(), document["releases"])
     elif isinstance(document, dict) and "records" in document:
         raise CompileRefused(f"{where}: a record package; compile takes release packages")
     elif isinstance(document, dict) and "ocid" in document:
-        yield where, document
+        yield where, None, document
     else:
         raise CompileRefused(f"{where}: not OCDS: expected a release package or a release")
 
 
-def read_releases(path: Path, limits: Limits) -> Iterator[tuple[str, Json]]:
-    """Every release in one file, with where it was found ('FILE line 3, releases[7]')."""
+def read_releases(path: Path, limits: Limits) -> Iterator[tuple[str, int | None, Json]]:
+    """Every release in one file, with where it was found: ('FILE line 3', 7), named by
+    `_named` as 'FILE line 3, releases[7]'."""
     try:
         stream = open(path, "rb")  # noqa: SIM115 (closed below; generators cannot use `with` across the switch)
     except OSError as error:
@@ -91,14 +98,14 @@ def read_releases(path: Path, limits: Limits) -> Iterator[tuple[str, Json]]:
         yield from _stream_releases(path, stream)
 
 
-def _stream_releases(path: Path, stream: IO[bytes]) -> Iterator[tuple[str, Json]]:
+def _stream_releases(path: Path, stream: IO[bytes]) -> Iterator[tuple[str, int | None, Json]]:
     """Releases of pretty-printed packages (or releases), one at a time, via ijson."""
     found = 0
     try:
         for found, release in enumerate(
             ijson.items(stream, "releases.item", multiple_values=True, use_float=True), 1
         ):
-            yield f"{path}, releases[{found - 1}]", release
+            yield str(path), found - 1, release
         if found:
             return
         stream.seek(0)
@@ -110,17 +117,23 @@ def _stream_releases(path: Path, stream: IO[bytes]) -> Iterator[tuple[str, Json]
         raise CompileRefused(f"{path}: not JSON (after {found} release(s)): {error}") from None
 
 
-def _checked(where: str, release: object) -> tuple[str, str]:
+def _checked(where: str, index: int | None, release: object) -> tuple[str, str]:
     """The ocid and date of a release, or a clear refusal naming it."""
+    if isinstance(release, dict):
+        ocid, date = release.get("ocid"), release.get("date")
+        if isinstance(ocid, str) and ocid and isinstance(date, str) and date:
+            return ocid, date
+    raise _refusal(_named(where, index), release)
+
+
+def _refusal(where: str, release: object) -> CompileRefused:
     if not isinstance(release, dict):
-        raise CompileRefused(f"{where}: a release must be an object, not {type(release).__name__}")
-    ocid, date = release.get("ocid"), release.get("date")
+        return CompileRefused(f"{where}: a release must be an object, not {type(release).__name__}")
+    ocid = release.get("ocid")
     name = f"{where} (id {release.get('id')!r})"
     if not isinstance(ocid, str) or not ocid:
-        raise CompileRefused(f"{name}: not OCDS: the release has no 'ocid' text")
-    if not isinstance(date, str) or not date:
-        raise CompileRefused(f"{name}: not OCDS: the release has no 'date' text")
-    return ocid, date
+        return CompileRefused(f"{name}: not OCDS: the release has no 'ocid' text")
+    return CompileRefused(f"{name}: not OCDS: the release has no 'date' text")
 
 
 def _bucket_count(paths: Sequence[Path], limits: Limits) -> int:
@@ -135,8 +148,8 @@ def _spill(paths: Sequence[Path], limits: Limits, folder: Path) -> list[Path]:
     try:
         sequence = 0
         for path in paths:
-            for where, release in read_releases(path, limits):
-                ocid, date = _checked(where, release)
+            for where, index, release in read_releases(path, limits):
+                ocid, date = _checked(where, index, release)
                 # JSON-quoted, so that a tab or newline in an ocid cannot break the framing.
                 key, when = orjson.dumps(ocid), orjson.dumps(date)
                 line = b"%s\t%s\t%d\t%s\n" % (key, when, sequence, orjson.dumps(release))
