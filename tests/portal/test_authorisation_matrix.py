@@ -7,16 +7,17 @@ operations from the OpenAPI description, so a route or operation added without a
 `test_every_route_and_operation_has_a_row`.
 
 The world (tests/portal/budget_world.py at 1x: Wessex and its suppliers at every stage, with
-Kestrel the supplier taking part throughout) is "own"; Mercia, an authority with procurements
+its first supplier, `kestrel`, taking part throughout) is "own"; Mercia, an authority with procurements
 of its own, and Plover, a supplier taking part in Mercia's, are "other". Each URL names
 Wessex's and Kestrel's objects; an id of an organisation or of a person's own thing (a token,
 a membership, a password link) is the asker's counterpart on the own side: Wessex for an
-authority's role, Kestrel for a supplier's. Every write is sent with a body the schema
-accepts, so that the answer is the access decision, not the body's validation. Each request
-runs in a savepoint rolled back after it: no request changes what the next one finds.
+authority's role, Kestrel for a supplier's. Every API write is sent with a body the schema
+accepts, so that the answer is the access decision, not the body's validation; a page's POST
+sends only the ids its form may name. Each request runs in a savepoint rolled back after it:
+no request changes what the next one finds.
 
 After a deliberate change of access, rewrite the table from the real answers with
-`SANELY_WRITE_MATRIX=1 pytest tests/portal/test_authorisation_matrix.py -k rows_match` and
+`SANELY_WRITE_MATRIX=1 pytest tests/portal/test_authorisation_matrix.py -k write` and
 read the difference before committing it.
 """
 
@@ -171,13 +172,11 @@ def test_every_cell_is_a_known_outcome():
 
 @dataclass
 class Persona:
-    """Who asks: a role of the own or the other side, or nobody."""
+    """Who asks, in the browser and with a token: a role of the own or the other side."""
 
     role: str
-    own: bool
     page: Client
     api: Client
-    org: Org | None
 
 
 @dataclass
@@ -236,10 +235,8 @@ def _kestrels(world: World) -> dict[str, int]:
     }
 
 
-def _persona(role: str, org: Org | None, own: bool) -> Persona:
-    if org is None:
-        return Persona(role, own, Client(), Client(), None)
-    return Persona(role, own, org.client(role), org.token_client(role), org)
+def _persona(role: str, org: Org) -> Persona:
+    return Persona(role, org.client(role), org.token_client(role))
 
 
 @pytest.fixture(autouse=True)
@@ -257,12 +254,12 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Mat
     with django_db_blocker.unblock(), fast, transaction.atomic():
         world = build(1)
         mercia, plover = _other_side()
-        personas = {(ANONYMOUS, True): _persona(ANONYMOUS, None, True)}
+        personas = {(ANONYMOUS, True): Persona(ANONYMOUS, Client(), Client())}
         for role in ROLES:
             supplier = role in SUPPLIER_ROLES
             own, other = (world.kestrel, plover) if supplier else (world.wessex, mercia)
-            personas[(role, True)] = _persona(role, own, True)
-            personas[(role, False)] = _persona(role, other, False)
+            personas[(role, True)] = _persona(role, own)
+            personas[(role, False)] = _persona(role, other)
         opportunity = Procurement.objects.get(reference="IP-BUDGET-PUB0")
         yield Matrix(world, opportunity, personas, _kestrels(world))
         transaction.set_rollback(True)
