@@ -299,7 +299,7 @@ def _password_link(m: Matrix, role: str) -> tuple[str, str]:
     return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
 
 
-def value_of(name: str, m: Matrix, role: str, path: str) -> Any:
+def value_of(name: str, m: Matrix, role: str, path: str, *, is_path: bool = False) -> Any:
     """The own side's value of a path, query or body parameter, as `role` would ask for it."""
     w = m.world
     assert w.evaluation.round is not None
@@ -339,11 +339,17 @@ def value_of(name: str, m: Matrix, role: str, path: str) -> Any:
         "token": lambda: _password_link(m, role)[1],
         **{name: (lambda name=name: m.ids[name]) for name in m.ids},
     }
-    return values[name]() if name in values else None
+    if name not in values:
+        # A path needs every value: a made-up one would be answered 404 for everyone.
+        assert not is_path, f"the matrix has no value for {{{name}}}: add one to value_of"
+        return None
+    return values[name]()
 
 
 def url_of(op: Operation, m: Matrix, role: str) -> str:
-    url = re.sub(r"\{(\w+)\}", lambda g: str(value_of(g[1], m, role, op.path)), op.path)
+    url = re.sub(
+        r"\{(\w+)\}", lambda g: str(value_of(g[1], m, role, op.path, is_path=True)), op.path
+    )
     query = {
         p["name"]: value_of(p["name"], m, role, op.path) or example(p.get("schema", {}), {})
         for p in op.spec.get("parameters", [])
