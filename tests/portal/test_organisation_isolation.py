@@ -33,6 +33,8 @@ NO_ORGANISATION_DATA = {
     "accounts:login": "the sign-in form",
     "accounts:register": "creates a new organisation; reads none",
     "accounts:logout_confirm": "the sign-out form",
+    "accounts:sign_in_code": "the second step of signing in, for the person whose password it was",
+    "accounts:second_factor": "the signed-in person's own authenticator app",
     "accounts:password_reset": "answers the same for every address",
     "accounts:password_set": "works only with the secret token emailed to the person",
     "api:deadline": "the public statutory deadline calculator",

@@ -53,6 +53,7 @@ from sanely.vault._scan import (
     scanner_from_setting,
 )
 from sanely.vault._seal import DEFAULT_CHUNK_SIZE, Envelope, seal, unseal
+from sanely.vault._secrets import secret_seal, secret_unseal
 from sanely.vault._sniff import DEFAULT_ALLOWED, FileKind, sniff
 from sanely.vault._streams import ByteSink, ByteSource, SeekableByteSink, SeekableByteSource
 from sanely.vault._time import accept_submission
@@ -116,6 +117,8 @@ __all__ = [
     "round_key_verify",
     "scanner_from_setting",
     "seal",
+    "secret_seal",
+    "secret_unseal",
     "signing_key_generate",
     "signing_key_load",
     "sniff",

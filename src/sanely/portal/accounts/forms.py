@@ -124,3 +124,7 @@ class TokenForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["organisation_id"].choices = organisations  # type: ignore[attr-defined]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(max_length=20, error_messages={"required": "Enter the code"})

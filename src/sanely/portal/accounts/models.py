@@ -190,3 +190,31 @@ class LoginAttempt(Attempt):
 
 class PasswordResetRequest(Attempt):
     """A request for a password reset link, kept to limit how often one can be asked for."""
+
+
+class SecondFactor(models.Model):
+    """
+    A person's authenticator app (TOTP). The secret is sealed under the master key
+    (`vault.secret_seal`), never stored in plaintext; it counts once confirmed with a code.
+    `last_step` is the time step of the last code used, so no code is accepted twice.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
+    sealed_secret = models.BinaryField()
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"second factor of {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A one-use code for when the app is lost; only its SHA-256 is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user}"

@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-in", views.sign_in, name="login"),
+    path("sign-in/code", views.sign_in_code, name="sign_in_code"),
     path("sign-out", views.sign_out, name="logout_confirm"),
     path("register", views.supplier_register, name="register"),
     path("password-reset", views.password_reset, name="password_reset"),
@@ -22,6 +23,7 @@ urlpatterns = [
         views.member_remove,
         name="member_remove",
     ),
+    path("account/second-factor", views.second_factor, name="second_factor"),
     path("account/tokens", views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke", views.token_revoke, name="token_revoke"),
 ]

@@ -1,6 +1,8 @@
 """Pages for signing in, passwords, organisations, members and API tokens."""
 
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,8 +20,9 @@ from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError
 from sanely.portal.web.pages import form_page, page_guard
 
-from . import selectors, services
+from . import selectors, services, two_factor
 from .forms import (
+    CodeForm,
     MemberForm,
     OrganisationForm,
     PasswordResetForm,
@@ -56,11 +60,87 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             raise ApplicationError("Enter a correct email address and password")
     except ApplicationError as error:
         return form_page(request, "accounts/sign_in.html", form=form, error=error)
-    login(request, user)
+    if two_factor.second_factor_required(user):
+        # The password was right; the session holds who it was for until the code is given.
+        request.session[PENDING] = {"user": user.pk, "at": at.timestamp()}
+        return redirect(_with_next(request, "accounts:sign_in_code"))
+    return _signed_in(request, user, at)
+
+
+PENDING = "sanely_second_factor_pending"
+PENDING_SECONDS = 5 * 60
+
+
+def _with_next(request: HttpRequest, route: str) -> str:
+    target = request.GET.get("next", "")
+    return reverse(route) + (f"?{urlencode({'next': target})}" if target else "")
+
+
+def _signed_in(request: HttpRequest, user: User, at: datetime) -> HttpResponse:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     services.sign_in_succeeded(user=user, ip_address=_client_ip(request), now=at)
     target = request.GET.get("next", "")
     safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
     return redirect(target if safe and target else settings.LOGIN_REDIRECT_URL)
+
+
+def _pending_user(request: HttpRequest, at: datetime) -> User | None:
+    """Whose password was given in the last five minutes, waiting for their code."""
+    pending = request.session.get(PENDING) or {}
+    if at.timestamp() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    return User.objects.filter(pk=int(pending["user"]), is_active=True).first()
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in, for people with an authenticator app."""
+    at = now()
+    user = _pending_user(request, at)
+    if user is None:
+        messages.error(request, "Sign in again: the time to enter your code ran out.")
+        return redirect(_with_next(request, "accounts:login"))
+    form = CodeForm(_posted(request))
+    if request.method != "POST" or not form.is_valid():
+        return form_page(request, "accounts/sign_in_code.html", form=form)
+    try:
+        services.sign_in_allowed(email=user.email, ip_address=_client_ip(request), now=at)
+        try:
+            two_factor.second_factor_check(user=user, code=form.cleaned_data["code"], now=at)
+        except ApplicationError:
+            services.sign_in_failed(email=user.email, ip_address=_client_ip(request), now=at)
+            raise
+    except ApplicationError as error:
+        return form_page(request, "accounts/sign_in_code.html", form=form, error=error)
+    del request.session[PENDING]
+    return _signed_in(request, user, at)
+
+
+@login_required
+@page_guard
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: begin (a text key shown once), then confirm with a code."""
+    user, page = page_actor(request).user, "accounts/second_factor.html"
+    form = CodeForm(_posted(request) if "code" in request.POST else None)
+    if request.method != "POST":
+        context = {
+            "on": two_factor.second_factor_required(user),
+            "offered": two_factor.second_factor_offered(user),
+        }
+        return render(request, page, context)
+    if "code" not in request.POST:
+        key = two_factor.second_factor_begin(user=user, now=now())
+        return form_page(request, page, form=form, key=key)
+    if not form.is_valid():
+        return form_page(request, page, form=form, key="")
+    try:
+        codes = two_factor.second_factor_confirm(
+            user=user, code=form.cleaned_data["code"], now=now()
+        )
+    except ApplicationError as error:
+        return form_page(request, page, form=form, error=error, key="")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes})
 
 
 @require_http_methods(["GET", "POST"])

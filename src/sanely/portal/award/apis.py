@@ -18,7 +18,7 @@ from .report import Report, procurement_report
 router = Router(tags=["award"])
 
 
-class OutcomeOut(Schema):
+class AwardOutcomeOut(Schema):
     tenderer_id: int
     tenderer: str = Field(alias="tenderer.name")
     rank: int
@@ -59,7 +59,7 @@ class AwardOut(Schema):
     state_label: str
     notify_event: str
     conclude_event: str
-    outcomes: list[OutcomeOut]
+    outcomes: list[AwardOutcomeOut]
     letters: list[LetterOut]
     standstill: StandstillOut | None
     contracts: list[ContractOut]

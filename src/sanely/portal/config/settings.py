@@ -204,6 +204,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # The service's own deny-list, after the NCSC's guidance (no composition rules).
+    {"NAME": "sanely.portal.accounts.passwords.DenyListValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"

@@ -160,7 +160,7 @@ def score_record(
     )
 
 
-class SubmissionOut(Schema):
+class TenderSubmittedOut(Schema):
     tenderer_id: int
     evaluator_id: int
     submitted_at: datetime
@@ -168,7 +168,7 @@ class SubmissionOut(Schema):
 
 @router.post(
     TENDERER + "/submission",
-    response={201: SubmissionOut, **ERRORS},
+    response={201: TenderSubmittedOut, **ERRORS},
     url_name="evaluation_submit",
 )
 def scores_submit(request: HttpRequest, procurement_id: int, tenderer_id: int) -> Status:
@@ -182,7 +182,7 @@ def scores_submit(request: HttpRequest, procurement_id: int, tenderer_id: int) -
     return Status(201, submission)
 
 
-class RevisionOut(Schema):
+class EvaluationRevisionOut(Schema):
     previous_score: Decimal | None
     score: Decimal
     reason: str
@@ -198,7 +198,7 @@ class ConsensusOut(Schema):
     score: Decimal
     reason: str
     recorded_at: datetime
-    revisions: list[RevisionOut]
+    revisions: list[EvaluationRevisionOut]
 
     @staticmethod
     def resolve_revisions(obj: Any) -> list[Any]:

@@ -119,7 +119,7 @@ def clarification_list(request: HttpRequest, procurement_id: int) -> list[Clarif
     return list(selectors.clarification_list(procurement=procurement))
 
 
-class AnswerIn(InputSchema):
+class ClarificationAnswerIn(InputSchema):
     audience: str = Field(description="all (every remaining tenderer) or tenderer (the asker)")
     answer: str = Field(max_length=10000)
     published_question: str = Field(
@@ -136,7 +136,7 @@ class AnswerIn(InputSchema):
     url_name="negotiation_clarification_answer",
 )
 def clarification_answer(
-    request: HttpRequest, clarification_id: int, payload: AnswerIn
+    request: HttpRequest, clarification_id: int, payload: ClarificationAnswerIn
 ) -> Clarification:
     """Answer a question; each recipient gets a letter."""
     return services.clarification_answer(
@@ -376,7 +376,7 @@ def equal_treatment(request: HttpRequest, procurement_id: int) -> dict[str, Any]
     }
 
 
-class MarkIn(InputSchema):
+class TenderMarkIn(InputSchema):
     criterion: str = Field(max_length=500, description="a published quality or social-value one")
     sub_criterion: str = Field("", max_length=500, description="empty when it has none")
     score: Decimal = Field(ge=0, le=100, max_digits=6, decimal_places=2)
@@ -384,7 +384,7 @@ class MarkIn(InputSchema):
 
 class TenderScoreIn(InputSchema):
     organisation_id: int
-    marks: list[MarkIn] = Field(max_length=200)
+    marks: list[TenderMarkIn] = Field(max_length=200)
     price: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
 
 

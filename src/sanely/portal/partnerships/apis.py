@@ -67,7 +67,7 @@ class PhaseOut(Schema):
     instalments: list[InstalmentOut]
 
 
-class VersionOut(Schema):
+class PlanVersionOut(Schema):
     number: int
     reason: str
     created_at: datetime
@@ -77,7 +77,7 @@ class PlanOut(Schema):
     contract_id: int
     partner: str
     version: int
-    versions: list[VersionOut]
+    versions: list[PlanVersionOut]
     phases: list[PhaseOut]
 
 
@@ -136,7 +136,7 @@ def plan_detail(request: HttpRequest, contract_id: int) -> dict[str, Any]:
     }
 
 
-class PartOut(Schema):
+class DeliveredPartOut(Schema):
     part: str
     verdict: str | None
     status: str
@@ -153,7 +153,7 @@ class TargetProgressOut(Schema):
     due_on: date
     verdict: str
     projection: str | None
-    parts: list[PartOut]
+    parts: list[DeliveredPartOut]
 
 
 class InstalmentProgressOut(Schema):
@@ -679,7 +679,7 @@ class AssessmentIn(InputSchema):
     ]
 
 
-class AssessmentOut(Schema):
+class PerformanceAssessmentOut(Schema):
     id: int
     period_start: date
     period_end: date
@@ -690,7 +690,9 @@ class AssessmentOut(Schema):
     next_rule: str
 
 
-@router.post("/contracts/{contract_id}/assessments", response={201: AssessmentOut, **ERRORS})
+@router.post(
+    "/contracts/{contract_id}/assessments", response={201: PerformanceAssessmentOut, **ERRORS}
+)
 def performance_assessment_create(
     request: HttpRequest, contract_id: int, payload: AssessmentIn
 ) -> Status:
@@ -701,7 +703,9 @@ def performance_assessment_create(
     return Status(201, assessed)
 
 
-@router.get("/contracts/{contract_id}/assessments", response={200: list[AssessmentOut], **ERRORS})
+@router.get(
+    "/contracts/{contract_id}/assessments", response={200: list[PerformanceAssessmentOut], **ERRORS}
+)
 def performance_assessment_list(
     request: HttpRequest, contract_id: int
 ) -> list[PerformanceAssessment]:
