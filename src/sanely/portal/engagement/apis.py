@@ -71,13 +71,13 @@ class SharedOut(Schema):
     recorded_at: datetime
 
 
-class ChangeIn(InputSchema):
+class DesignChangeIn(InputSchema):
     section: str = Field(description="the design section that changed, e.g. need, award")
     change: str = Field(max_length=20000, description="what changed and what led to it")
     event_id: int | None = Field(None, description="the event it came from, if one")
 
 
-class ChangeOut(Schema):
+class DesignChangeOut(Schema):
     id: int
     section: str
     change: str
@@ -85,12 +85,12 @@ class ChangeOut(Schema):
     recorded_at: datetime
 
 
-class NoticeIn(InputSchema):
+class EngagementNoticeIn(InputSchema):
     closes_on: date = Field(description="the day the engagement closes or closed")
     process: str = Field(max_length=20000, description="how suppliers take part, or took part")
 
 
-class NoticeOut(Schema):
+class EngagementNoticeOut(Schema):
     closes_on: date
     process: str
     published_at: datetime
@@ -100,8 +100,8 @@ class NoticeOut(Schema):
 class RecordOut(Schema):
     events: list[EventOut]
     shared: list[SharedOut]
-    changes: list[ChangeOut]
-    notice: NoticeOut | None
+    changes: list[DesignChangeOut]
+    notice: EngagementNoticeOut | None
     open: bool = Field(description="whether engagement may still be recorded")
     notice_offered: bool = Field(description="whether a UK2 may still be published")
     needs_reasons: bool = Field(
@@ -110,8 +110,8 @@ class RecordOut(Schema):
     )
 
 
-def _notice_out(notice: EngagementNotice, content: selectors.Uk2Content) -> NoticeOut:
-    return NoticeOut(
+def _notice_out(notice: EngagementNotice, content: selectors.Uk2Content) -> EngagementNoticeOut:
+    return EngagementNoticeOut(
         closes_on=notice.closes_on,
         process=notice.process,
         published_at=notice.published_at,
@@ -171,10 +171,10 @@ def shared_record(request: HttpRequest, procurement_id: int, payload: SharedIn) 
 
 @router.post(
     "/engagement/procurements/{procurement_id}/changes",
-    response={201: ChangeOut, **ERRORS},
+    response={201: DesignChangeOut, **ERRORS},
     url_name="engagement_change_record",
 )
-def change_record(request: HttpRequest, procurement_id: int, payload: ChangeIn) -> Status:
+def change_record(request: HttpRequest, procurement_id: int, payload: DesignChangeIn) -> Status:
     """A change to the design the engagement led to."""
     change: DesignChange = services.design_change_record(
         actor=actor_of(request), procurement_id=procurement_id, now=now(), **payload.dict()
@@ -184,10 +184,10 @@ def change_record(request: HttpRequest, procurement_id: int, payload: ChangeIn) 
 
 @router.post(
     "/engagement/procurements/{procurement_id}/notice",
-    response={201: NoticeOut, **ERRORS},
+    response={201: EngagementNoticeOut, **ERRORS},
     url_name="engagement_notice_publish",
 )
-def notice_publish(request: HttpRequest, procurement_id: int, payload: NoticeIn) -> Status:
+def notice_publish(request: HttpRequest, procurement_id: int, payload: EngagementNoticeIn) -> Status:
     """Publish the preliminary market engagement notice (UK2; Procurement Act 2023 only)."""
     notice = services.engagement_notice_publish(
         actor=actor_of(request), procurement_id=procurement_id, now=now(), **payload.dict()
