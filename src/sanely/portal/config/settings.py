@@ -274,6 +274,12 @@ if os.environ.get("SANELY_S3_BUCKET"):
 # Request bodies: forms and JSON are small; files arrive through streamed uploads.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("SANELY_MAX_BODY_BYTES", str(1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Larger files wait, while the request lasts, in a nameless file encrypted under a key held in
+# memory only: a killed server leaves nothing readable (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "sanely.portal.core.uploads.EphemeralUploadHandler",
+]
 EVIDENCE_MAX_BYTES = int(os.environ.get("SANELY_EVIDENCE_MAX_BYTES", str(250_000_000)))
 # An assessment whose task ended without running it is queued again after this many seconds,
 # doubled at each attempt, and fails with a message after the last attempt.
