@@ -3,6 +3,7 @@ Run by deployment.Deployment.script in a fresh interpreter configured as the dep
 (its database, its data folder), to build a world and to check what a run left:
 
     python deployed_world.py setup SUPPLIERS SECONDS_TO_DEADLINE
+    python deployed_world.py round SECONDS_TO_DEADLINE      (another round, same suppliers)
     python deployed_world.py check < {"receipts": [...], "markers": [...]}
 
 Each prints one JSON object.
@@ -20,7 +21,7 @@ import django
 
 django.setup()
 
-from cast import AUTHORITY_ROLES, make_org  # noqa: E402
+from cast import AUTHORITY_ROLES, Org, make_org  # noqa: E402
 from competition import invite, procurement_at  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
@@ -67,6 +68,29 @@ def setup(suppliers: str, seconds: str) -> dict:
         "part": submission_round.parts[0],
         "suppliers": [[t.organisation.pk, token(t, Role.SUPPLIER_MEMBER)] for t in tenderers],
         "openers": [token(wessex, Role.PROCUREMENT_LEAD), token(wessex, Role.COMMISSIONER)],
+    }
+
+
+def another_round(seconds: str) -> dict:
+    """A round of another procurement of the authority, closing in SECONDS."""
+    first = SubmissionRound.objects.earliest("pk").procurement
+    people = {m.role: m.user for m in first.organisation.memberships.select_related("user")}
+    authority = Org(first.organisation, people)
+    procurement = procurement_at(
+        authority, "tendering", reference=f"IP-2026-RUSH{SubmissionRound.objects.count() + 1}"
+    )
+    submission_round = submission_round_open(
+        actor=authority.actor(Role.COMMISSIONER),
+        procurement_id=procurement.pk,
+        kind="rtp",
+        number=1,
+        deadline=now() + timedelta(seconds=float(seconds)),
+        now=now(),
+    )
+    return {
+        "round": submission_round.pk,
+        "deadline": submission_round.deadline.isoformat(),
+        "part": submission_round.parts[0],
     }
 
 
@@ -122,5 +146,6 @@ def check() -> dict:
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    answer = setup(*args) if command == "setup" else check()
+    commands = {"setup": setup, "round": another_round, "check": check}
+    answer = commands[command](*args)
     sys.stdout.write(json.dumps(answer) + "\n")

@@ -24,7 +24,10 @@ class EphemeralFile(io.RawIOBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self._disk = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
+        # Unbuffered: the size on disk is the size written, for a reader seeking from the end.
+        self._disk = tempfile.TemporaryFile(  # noqa: SIM115 - closed with this file
+            dir=settings.FILE_UPLOAD_TEMP_DIR, buffering=0
+        )
         self._key = os.urandom(32)
         self._counter = int.from_bytes(os.urandom(BLOCK))
         self._at = 0

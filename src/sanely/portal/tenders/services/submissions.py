@@ -73,6 +73,31 @@ def _checked(upload: File, name: str) -> tuple[vault.FileKind, vault.ScanResult]
     return kind, scan
 
 
+def refuse_if_late(
+    *, actor: Actor, submission_round: SubmissionRound, organisation: Organisation, now: datetime
+) -> datetime:
+    """
+    The time of receipt, or a refusal after the deadline, recorded first in a transaction of
+    its own (so the refused request's rollback cannot take the record with it): every late
+    attempt, by whom and when, is in the audit trail. Call it outside any transaction.
+    """
+    try:
+        return vault.accept_submission(now, submission_round.deadline)
+    except vault.SubmissionLate as error:
+        refusal = Conflict(sentence(str(error)))
+        with transaction.atomic():
+            audit_record(
+                action=events.SUBMISSION_REFUSED_LATE,
+                subject=submission_round,
+                now=now,
+                actor=actor.user,
+                organisation=organisation,
+                authority=submission_round.procurement.organisation,
+                payload={"round": submission_round.ref, "refusal": refusal.message},
+            )
+        raise refusal from None
+
+
 def submission_submit(
     *,
     actor: Actor,
@@ -91,10 +116,9 @@ def submission_submit(
         actor=actor, round_id=round_id, organisation_id=organisation_id
     )
     ensure_not_closed(submission_round.procurement)
-    try:
-        received_at = vault.accept_submission(now, submission_round.deadline)
-    except vault.SubmissionLate as error:
-        raise Conflict(sentence(str(error))) from None
+    received_at = refuse_if_late(
+        actor=actor, submission_round=submission_round, organisation=organisation, now=now
+    )
     problems: dict[str, list[str]] = {}
     if part not in submission_round.parts:
         problems["part"] = ["Choose one of the round's parts: " + ", ".join(submission_round.parts)]

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from sanely import vault
-from sanely.documents.wording import sentence, uk_instant
+from sanely.documents.wording import uk_instant
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
@@ -33,16 +33,9 @@ from .. import events
 from ..keys import master_key
 from ..models import ChunkedUpload, SubmissionRound, SubmissionVersion
 from ..selectors import access_supplier_round, access_upload
-from .submissions import submission_submit
+from .submissions import refuse_if_late, submission_submit
 
 SUBMITTED = "submitted"
-
-
-def _in_time(submission_round: SubmissionRound, now: datetime) -> None:
-    try:
-        vault.accept_submission(now, submission_round.deadline)
-    except vault.SubmissionLate as error:
-        raise Conflict(sentence(str(error))) from None
 
 
 def _not_expired(upload: ChunkedUpload, now: datetime) -> None:
@@ -75,7 +68,6 @@ def _within_limits(organisation: Organisation, total_size: int, now: datetime) -
         )
 
 
-@transaction.atomic
 def upload_begin(
     *,
     actor: Actor,
@@ -92,7 +84,25 @@ def upload_begin(
         actor=actor, round_id=round_id, organisation_id=organisation_id
     )
     ensure_not_closed(submission_round.procurement)
-    _in_time(submission_round, now)
+    refuse_if_late(
+        actor=actor, submission_round=submission_round, organisation=organisation, now=now
+    )
+    return _upload_create(
+        actor, submission_round, organisation, part, name, total_size, sha256, now
+    )
+
+
+@transaction.atomic
+def _upload_create(
+    actor: Actor,
+    submission_round: SubmissionRound,
+    organisation: Organisation,
+    part: str,
+    name: str,
+    total_size: int,
+    sha256: str,
+    now: datetime,
+) -> ChunkedUpload:
     problems: dict[str, list[str]] = {}
     if part not in submission_round.parts:
         problems["part"] = ["Choose one of the round's parts: " + ", ".join(submission_round.parts)]
@@ -152,7 +162,9 @@ def upload_put(
     """
     upload = access_upload(actor=actor, upload_id=upload_id)
     ensure_not_closed(upload.round.procurement)
-    _in_time(upload.round, now)
+    refuse_if_late(
+        actor=actor, submission_round=upload.round, organisation=upload.organisation, now=now
+    )
     _not_expired(upload, now)
     if len(upload.pieces) >= settings.UPLOAD_MAX_CHUNKS:
         raise Conflict(
