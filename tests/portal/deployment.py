@@ -114,7 +114,7 @@ class Deployment:
                 argv, env=self.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )
 
-    def serve(self, workers: int = 2, timeout: float = 60) -> None:
+    def serve(self, workers: int = 2, timeout: float = 120) -> None:
         """Start the web server and wait until it answers."""
         argv = [*SANELY, "serve", "--port", str(self.port), "--workers", str(workers)]
         self.server = self._start(argv, "server.log")

@@ -5,6 +5,7 @@ transient reason is tried again after a wait that doubles.
 """
 
 import smtplib
+import subprocess
 from datetime import timedelta
 from itertools import count
 
@@ -20,6 +21,12 @@ from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.clock import now
 from sanely.portal.core.email import email_deliver, email_send
+from sanely.portal.core.heartbeat import (
+    WORKER_STALE_SECONDS,
+    heartbeat_beat,
+    housekeeping_run,
+    worker_id_here,
+)
 from sanely.portal.core.limits import LimitExceeded, Limits, run_limited
 from sanely.portal.pilots import engine, events
 from sanely.portal.pilots.models import OutcomeAssessment
@@ -204,3 +211,33 @@ def test_an_email_still_failing_at_its_last_attempt_fails_its_task(
     statuses = list(DBTaskResult.objects.order_by("enqueued_at").values_list("status", flat=True))
     assert [TaskResultStatus.SUCCESSFUL] * 2 + [TaskResultStatus.FAILED] == statuses
     assert [] == mail.outbox
+
+
+def test_a_task_left_running_by_a_killed_worker_is_queued_again_and_runs(database_queue, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ended = subprocess.Popen(["true"])  # noqa: S607 - a worker of this host that has ended
+    ended.wait()
+    dead = f"{worker_id_here().rpartition('-')[0]}-{ended.pid}"
+    email_deliver.enqueue(to=["a@kestrel.example"], subject="Receipt", body="Kept.")
+    email_deliver.enqueue(to=["b@kestrel.example"], subject="Still running", body="Here.")
+    orphan, alive = DBTaskResult.objects.order_by("enqueued_at")
+    orphan.claim(dead)
+    heartbeat_beat(dead)  # its heartbeat is still fresh: the process is gone all the same
+    alive.claim(worker_id_here())
+    heartbeat_beat(worker_id_here())
+
+    housekeeping_run(now())
+    orphan.refresh_from_db()
+    alive.refresh_from_db()
+    assert (TaskResultStatus.READY, TaskResultStatus.RUNNING) == (orphan.status, alive.status)
+    work("default")
+    assert ["Receipt"] == [message.subject for message in mail.outbox]
+
+
+def test_a_task_of_a_worker_whose_heartbeat_went_stale_is_queued_again(database_queue):
+    email_deliver.enqueue(to=["a@kestrel.example"], subject="Receipt", body="Kept.")
+    task = DBTaskResult.objects.get()
+    task.claim("another-machine-4242")
+    housekeeping_run(now() + timedelta(seconds=WORKER_STALE_SECONDS + 1))
+    task.refresh_from_db()
+    assert TaskResultStatus.READY == task.status

@@ -1,5 +1,3 @@
-import os
-import socket
 import threading
 from typing import Any
 
@@ -12,6 +10,7 @@ from sanely.portal.core.heartbeat import (
     heartbeat_start,
     housekeeping_run,
     housekeeping_start,
+    worker_id_here,
 )
 
 
@@ -35,7 +34,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, batch: bool, interval: float, queues: str, **options: Any) -> None:
-        worker_id = f"{socket.gethostname()}-{os.getpid()}"[:64]
+        worker_id = worker_id_here()
         common = ["--worker-id", worker_id, "--interval", str(interval), "--queue-name", queues]
         if batch:
             # A batch run ends in moments: one beat says it ran, no thread needed.
