@@ -9,12 +9,12 @@ only the process's memory holds: nothing of a tender rests on disk readable, eve
 import io
 import os
 import tempfile
-from typing import Any
+from typing import IO, Any, cast
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUploadHandler
+from django.core.files.uploadhandler import FileUploadHandler
 
 BLOCK = 16  # AES's block: counter mode lets any byte be read without reading those before it
 
@@ -91,14 +91,16 @@ class EphemeralUploadedFile(UploadedFile):
         charset: str | None,
         content_type_extra: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(EphemeralFile(), name, content_type, size, charset, content_type_extra)
+        # An IO in all but the type checker's name (RawIOBase is not typed as IO[bytes]).
+        ephemeral = cast(IO[bytes], EphemeralFile())
+        super().__init__(ephemeral, name, content_type, size, charset, content_type_extra)
 
 
-class EphemeralUploadHandler(TemporaryFileUploadHandler):
-    """Django's handler for large files, writing to an EphemeralUploadedFile instead."""
+class EphemeralUploadHandler(FileUploadHandler):
+    """The handler for files too large for memory: each waits in an EphemeralUploadedFile."""
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
-        FileUploadHandler.new_file(self, *args, **kwargs)
+        super().new_file(*args, **kwargs)
         self.file = EphemeralUploadedFile(
             self.file_name or "file",
             self.content_type or "",
@@ -106,3 +108,15 @@ class EphemeralUploadHandler(TemporaryFileUploadHandler):
             self.charset,
             self.content_type_extra,
         )
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.file.write(raw_data)
+
+    def file_complete(self, file_size: int) -> UploadedFile:
+        self.file.seek(0)
+        self.file.size = file_size
+        return self.file
+
+    def upload_interrupted(self) -> None:
+        if hasattr(self, "file"):  # the request may end before its first file began
+            self.file.close()
