@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -192,6 +193,7 @@ def open_and_check(
         "refusals_audited": report["refusals"][LATE_ACTION] - audited_before,
         "audited_so_far": report["refusals"][LATE_ACTION],
         "chain_intact": report["chain_intact"],
+        "server_errors": sum(1 for _, o in outcomes if o.status >= 500),
         "other_failures": sorted(
             {f"{o.status} {o.message[:120]}" for _, o in outcomes if o.status not in (201, 409)}
         ),
@@ -227,32 +229,35 @@ def bench(database: str, args: argparse.Namespace) -> list[dict]:
         if not postgres:
             sys.stdout.write("PostgreSQL: not found, skipped\n")
             return []
-    with tempfile.TemporaryDirectory(dir=args.folder) as folder:
-        deployment = Deployment(Path(folder), postgres=postgres)
-        try:
-            deployment.create()
-            deployment.serve(workers=args.workers)
-            deployment.work()
-            bandwidth = fsync_bandwidth(deployment.data)
-            results = []
-            world = deployment.script("setup", str(args.suppliers), str(args.window + 5))
-            run = rush(deployment, world, args)
-            checked = open_and_check(deployment, world, run["outcomes"], 0)
-            results.append(summary("rush", run, checked))
-            world = {
-                **world,
-                "suppliers": world["suppliers"][: args.concurrency],
-                **deployment.script("round", str(args.saturation_seconds + 2)),
-            }
-            run = saturate(deployment, world, args)
-            checked = open_and_check(deployment, world, run["outcomes"], checked["audited_so_far"])
-            result = summary("saturation", run, checked)
-            result["fsync_mb_per_second"] = bandwidth / MB
-            result["fraction_of_fsync_bandwidth"] = result["payload_mb_per_second"] * MB / bandwidth
-            results.append(result)
-            return [{"database": database, **r} for r in results]
-        finally:
-            deployment.destroy()
+    # Kept when --folder is given: the server's and the worker's logs are in logs/.
+    folder = tempfile.mkdtemp(dir=args.folder, prefix=f"deadline-{database}-")
+    deployment = Deployment(Path(folder), postgres=postgres)
+    try:
+        deployment.create()
+        deployment.serve(workers=args.workers)
+        deployment.work()
+        bandwidth = fsync_bandwidth(deployment.data)
+        results = []
+        world = deployment.script("setup", str(args.suppliers), str(args.window + 5))
+        run = rush(deployment, world, args)
+        checked = open_and_check(deployment, world, run["outcomes"], 0)
+        results.append(summary("rush", run, checked))
+        world = {
+            **world,
+            "suppliers": world["suppliers"][: args.concurrency],
+            **deployment.script("round", str(args.saturation_seconds + 2)),
+        }
+        run = saturate(deployment, world, args)
+        checked = open_and_check(deployment, world, run["outcomes"], checked["audited_so_far"])
+        result = summary("saturation", run, checked)
+        result["fsync_mb_per_second"] = bandwidth / MB
+        result["fraction_of_fsync_bandwidth"] = result["payload_mb_per_second"] * MB / bandwidth
+        results.append(result)
+        return [{"database": database, **r} for r in results]
+    finally:
+        deployment.destroy()
+        if args.folder is None:
+            shutil.rmtree(folder)
 
 
 def main() -> int:
@@ -277,7 +282,8 @@ def main() -> int:
             sys.stdout.write(json.dumps(result, indent=1) + "\n")
             sys.stdout.flush()
             failed |= bool(
-                result["lost"]
+                result["server_errors"]
+                or result["lost"]
                 or result["late_accepted"]
                 or result["refusals_audited"] != result["refused_late"]
                 or not result["chain_intact"]

@@ -26,6 +26,7 @@ from sanely.portal.procurements.selectors import ensure_not_closed
 from .. import events
 from ..keys import master_key, scanner, signing_key
 from ..models import ScanOutcome, SubmissionRound, SubmissionVersion
+from ..security import refusal_record
 from ..selectors import access_supplier_round
 
 
@@ -84,18 +85,16 @@ def refuse_if_late(
     try:
         return vault.accept_submission(now, submission_round.deadline)
     except vault.SubmissionLate as error:
-        refusal = Conflict(sentence(str(error)))
-        with transaction.atomic():
-            audit_record(
-                action=events.SUBMISSION_REFUSED_LATE,
-                subject=submission_round,
-                now=now,
-                actor=actor.user,
-                organisation=organisation,
-                authority=submission_round.procurement.organisation,
-                payload={"round": submission_round.ref, "refusal": refusal.message},
-            )
-        raise refusal from None
+        late = str(error)
+    refusal_record(
+        action=events.SUBMISSION_REFUSED_LATE,
+        actor=actor,
+        round=submission_round,
+        subject=submission_round,
+        error=Conflict(sentence(late)),
+        now=now,
+        organisation=organisation,
+    )
 
 
 def submission_submit(
@@ -173,8 +172,11 @@ def _record(
     envelope: vault.Envelope,
     received_at: datetime,
 ) -> SubmissionVersion:
-    # Lock the round so that two submissions at once get consecutive version numbers.
-    SubmissionRound.objects.select_for_update().filter(pk=submission_round.pk).first()
+    # Lock the round so that two submissions at once get consecutive version numbers. "No key"
+    # (PostgreSQL's FOR NO KEY UPDATE): rows that refer to the round (an upload begun at the
+    # same moment) may still be checked against it; a full lock made such a commit wait for
+    # this one while this one waited for its audit chain lock: a deadlock in the deadline rush.
+    SubmissionRound.objects.select_for_update(no_key=True).filter(pk=submission_round.pk).first()
     last = SubmissionVersion.objects.filter(
         round=submission_round, organisation=organisation
     ).aggregate(last=Max("version"))["last"]

@@ -31,7 +31,7 @@ from sanely.portal.procurements.selectors import ensure_not_closed
 
 from .. import events
 from ..keys import master_key
-from ..models import ChunkedUpload, SubmissionRound, SubmissionVersion
+from ..models import ChunkedUpload, SubmissionVersion
 from ..selectors import access_supplier_round, access_upload
 from .submissions import refuse_if_late, submission_submit
 
@@ -87,65 +87,53 @@ def upload_begin(
     refuse_if_late(
         actor=actor, submission_round=submission_round, organisation=organisation, now=now
     )
-    return _upload_create(
-        actor, submission_round, organisation, part, name, total_size, sha256, now
-    )
-
-
-@transaction.atomic
-def _upload_create(
-    actor: Actor,
-    submission_round: SubmissionRound,
-    organisation: Organisation,
-    part: str,
-    name: str,
-    total_size: int,
-    sha256: str,
-    now: datetime,
-) -> ChunkedUpload:
-    problems: dict[str, list[str]] = {}
-    if part not in submission_round.parts:
-        problems["part"] = ["Choose one of the round's parts: " + ", ".join(submission_round.parts)]
-    name = PurePath(name).name[:255]
-    try:
-        state = vault.upload_start(
-            name=name or "file",
-            total_size=total_size,
-            sha256=sha256,
-            max_size=settings.SUBMISSION_MAX_BYTES,
+    # One transaction, begun after the refusals above (a late one is recorded on its own).
+    with transaction.atomic():
+        problems: dict[str, list[str]] = {}
+        if part not in submission_round.parts:
+            problems["part"] = [
+                "Choose one of the round's parts: " + ", ".join(submission_round.parts)
+            ]
+        name = PurePath(name).name[:255]
+        try:
+            state = vault.upload_start(
+                name=name or "file",
+                total_size=total_size,
+                sha256=sha256,
+                max_size=settings.SUBMISSION_MAX_BYTES,
+            )
+        except (vault.FileRefused, vault.UploadRefused) as error:
+            problems["file"] = [f"{str(error).rstrip('.')}."]
+        if problems:
+            raise validation_failed_from(problems)
+        _within_limits(organisation, state.total_size, now)
+        upload = ChunkedUpload.objects.create(
+            round=submission_round,
+            organisation=organisation,
+            part=part,
+            started_by=actor.user,
+            started_at=now,
+            expires_at=now + timedelta(hours=settings.UPLOAD_EXPIRY_HOURS),
+            token=secrets.token_hex(16),  # the pieces' keys are bound to it
+            name=state.name,
+            total_size=state.total_size,
+            sha256=state.sha256,
         )
-    except (vault.FileRefused, vault.UploadRefused) as error:
-        problems["file"] = [f"{str(error).rstrip('.')}."]
-    if problems:
-        raise validation_failed_from(problems)
-    _within_limits(organisation, state.total_size, now)
-    upload = ChunkedUpload.objects.create(
-        round=submission_round,
-        organisation=organisation,
-        part=part,
-        started_by=actor.user,
-        started_at=now,
-        expires_at=now + timedelta(hours=settings.UPLOAD_EXPIRY_HOURS),
-        token=secrets.token_hex(16),  # the pieces' keys are bound to it
-        name=state.name,
-        total_size=state.total_size,
-        sha256=state.sha256,
-    )
-    audit_record(
-        action=events.UPLOAD_STARTED,
-        subject=upload,
-        now=now,
-        actor=actor.user,
-        organisation=organisation,
-        authority=submission_round.procurement.organisation,
-        payload={
-            "round": submission_round.ref,
-            "part": part,
-            "size": total_size,
-            "upload": upload.token,
-        },
-    )
-    return upload
+        audit_record(
+            action=events.UPLOAD_STARTED,
+            subject=upload,
+            now=now,
+            actor=actor.user,
+            organisation=organisation,
+            authority=submission_round.procurement.organisation,
+            payload={
+                "round": submission_round.ref,
+                "part": part,
+                "size": total_size,
+                "upload": upload.token,
+            },
+        )
+        return upload
 
 
 def _refused(error: vault.VaultError) -> Conflict:
