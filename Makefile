@@ -58,10 +58,14 @@ test: check system-deps ## Quality gates, then pytest on SQLite and PostgreSQL, 
 bench: bootstrap ## Benchmarks of the pure packages: ours against the peers, in one run
 	$(BIN)/pytest -m bench -s -q tests
 
+# SUPPLIERS=50 for a quick run; ARGS for the others (python tests/bench/deadline_rush.py --help).
+bench-deadline: bootstrap ## The deadline rush and saturation on gunicorn, SQLite and PostgreSQL
+	$(BIN)/python tests/bench/deadline_rush.py --suppliers $(or $(SUPPLIERS),500) $(ARGS)
+
 rules-docs: bootstrap ## Regenerate docs/rulebooks/ from the rulebooks
 	$(BIN)/sanely rulebook docs docs/rulebooks
 
 clean: ## Remove the venv, node_modules and local data
 	rm -rf $(VENV) node_modules var
 
-.PHONY: help bootstrap lock demo check test bench rules-docs clean system-deps
+.PHONY: help bootstrap lock demo check test bench bench-deadline rules-docs clean system-deps

@@ -35,7 +35,9 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def _fast_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # The production queues (settings.TASKS), run at once.
+    immediate = "django.tasks.backends.immediate.ImmediateBackend"
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": immediate}}
 
 
 @pytest.fixture

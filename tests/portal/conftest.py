@@ -13,7 +13,9 @@ def _fast_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Argon2 is the production hasher (tested on its own); tests hash many passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # The production queues (settings.TASKS), run at once.
+    immediate = "django.tasks.backends.immediate.ImmediateBackend"
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": immediate}}
 
 
 @pytest.fixture

@@ -446,7 +446,12 @@ def measured(django_db_setup, django_db_blocker, tmp_path_factory):
     fast = override_settings(
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        TASKS={
+            "default": {
+                "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+                "QUEUES": ["default", "evidence"],
+            }
+        },
     )
     found: dict[str, dict[int, Measured]] = {route: {} for route in CASES}
     with django_db_blocker.unblock(), fast:

@@ -23,12 +23,21 @@ def database_queue(settings, monkeypatch):
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "evidence"]}
     }
 
 
 def work_the_queue():
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
+    call_command(
+        "db_worker",
+        "--batch",
+        "--queue-name",
+        "*",
+        "--interval",
+        "0",
+        "--no-startup-delay",
+        verbosity=0,
+    )
 
 
 def request(wessex, capture, *, queue: bool):

@@ -206,12 +206,12 @@ def test_a_stored_file_changed_behind_our_back_is_refused(
 def test_an_unexpected_fault_is_logged_and_reported_plainly(
     wessex, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
-    from sanely import evidence
+    from sanely.portal.pilots import services
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("bug")
 
-    monkeypatch.setattr(evidence, "assess", broken)
+    monkeypatch.setattr(services, "run_limited", broken)
     post_form(
         wessex.client(Role.COMMISSIONER), wessex.organisation, django_capture_on_commit_callbacks
     )

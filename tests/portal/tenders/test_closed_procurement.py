@@ -72,3 +72,25 @@ def test_an_abandoned_procurement_refuses_interest(wessex, kestrel, procurement)
         content_type="application/json",
     )
     closed(refused)
+
+
+def test_an_abandoned_procurement_leaves_the_open_opportunities(
+    wessex, kestrel, procurement, client
+):
+    listed = client.get("/api/v1/opportunities").json()
+    assert [procurement.pk] == [o["id"] for o in listed["items"]]
+    assert "IP-2026-TEST1" in client.get("/opportunities/").text
+    abandon(wessex, procurement)
+    assert [] == client.get("/api/v1/opportunities").json()["items"]
+    assert "IP-2026-TEST1" not in client.get("/opportunities/").text
+
+
+def test_the_public_page_of_an_abandoned_procurement_says_it_was_cancelled_and_why(
+    wessex, procurement, client
+):
+    assert "This procurement is closed" not in client.get(f"/opportunities/{procurement.pk}/").text
+    abandon(wessex, procurement)
+    page = client.get(f"/opportunities/{procurement.pk}/").text
+    assert "This procurement is closed: procurement terminated without award on" in page
+    assert "The need is met by the county&#39;s own fleet." in page
+    assert "Evidence: Cabinet decision 2026/41." in page

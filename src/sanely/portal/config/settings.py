@@ -308,16 +308,32 @@ if os.environ.get("SANELY_S3_BUCKET"):
 # Request bodies: forms and JSON are small; files arrive through streamed uploads.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("SANELY_MAX_BODY_BYTES", str(1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Larger files wait, while the request lasts, in a nameless file encrypted under a key held in
+# memory only: a killed server leaves nothing readable (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "sanely.portal.core.uploads.EphemeralUploadHandler",
+]
 EVIDENCE_MAX_BYTES = int(os.environ.get("SANELY_EVIDENCE_MAX_BYTES", str(250_000_000)))
 # An assessment whose task ended without running it is queued again after this many seconds,
 # doubled at each attempt, and fails with a message after the last attempt.
 ASSESSMENT_RETRY_SECONDS = int(os.environ.get("SANELY_ASSESSMENT_RETRY_SECONDS", "60"))
 ASSESSMENT_MAX_ATTEMPTS = int(os.environ.get("SANELY_ASSESSMENT_MAX_ATTEMPTS", "5"))
+# An assessment runs in a child process limited to this much memory (address space) and this
+# many seconds of processor and of wall-clock time; over either, it fails saying which.
+EVIDENCE_MEMORY_MB = int(os.environ.get("SANELY_EVIDENCE_MEMORY_MB", "2048"))
+EVIDENCE_SECONDS = int(os.environ.get("SANELY_EVIDENCE_SECONDS", "600"))
+# An email whose sending fails for a transient reason (the server is away, the connection
+# drops) is tried again after this many seconds, doubled at each attempt, this many times.
+EMAIL_RETRY_SECONDS = int(os.environ.get("SANELY_EMAIL_RETRY_SECONDS", "30"))
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("SANELY_EMAIL_MAX_ATTEMPTS", "6"))
 
+# Two queues, each served by its own worker process (`sanely worker --queues`): "default" for
+# email, notices and publication, "evidence" for assessments, which may run for minutes.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("SANELY_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "evidence"],
     }
 }
 

@@ -25,18 +25,20 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.clock import now as clock_now
 from sanely.portal.core.errors import validation_failed_from
+from sanely.portal.core.limits import LimitExceeded, Limits, run_limited
 from sanely.portal.core.text import holds_nul
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.planning import target_at
 from sanely.portal.procurements.selectors import access_procurement
 
-from . import events
+from . import engine, events
 from .models import AssessmentStatus, OutcomeAssessment
 from .selectors import access_assessment_organisation
 
 logger = logging.getLogger(__name__)
 NUL = "Remove the NUL character (\\u0000): the text cannot hold it."
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".parquet", ".pq")
+EVIDENCE_QUEUE = "evidence"
 ENGINE_PACKAGES = ("sanely", "numpy", "scipy", "duckdb", "pyarrow", "python-calamine")
 # A run left in these states by a task that ended is stranded: nothing else will finish it.
 STRANDABLE = (AssessmentStatus.QUEUED, AssessmentStatus.RUNNING)
@@ -210,9 +212,13 @@ def _verified(assessment: OutcomeAssessment, path: Path) -> None:
 
 
 def _outcome(assessment: OutcomeAssessment) -> dict[str, Any]:
+    limits = Limits(memory_mb=settings.EVIDENCE_MEMORY_MB, seconds=settings.EVIDENCE_SECONDS)
     with _local_path(assessment.data_file) as path:
         _verified(assessment, path)
-        return evidence.assess(path, assessment.spec).to_dict()
+        result: dict[str, Any] = run_limited(
+            engine.assess_file, limits, path=path, spec=assessment.spec
+        )
+        return result
 
 
 def assessment_run(*, assessment_id: int, clock: Callable[[], datetime]) -> OutcomeAssessment:
@@ -239,6 +245,13 @@ def assessment_run(*, assessment_id: int, clock: Callable[[], datetime]) -> Outc
         assessment.error_message = str(error)
         assessment.error_issues = [asdict(issue) for issue in getattr(error, "issues", ())]
         payload = {"error": assessment.error_message}
+    except LimitExceeded as error:
+        assessment.status, action = AssessmentStatus.FAILED, events.ASSESSMENT_FAILED
+        assessment.error_message = (
+            f"{error} Split the data into smaller files, or ask the service's administrators"
+            " to raise the limit."
+        )
+        payload = {"error": str(error)}
     except Exception:
         # A fault of ours, not of the data: say so, keep the details in the log.
         logger.exception("Assessment %s failed unexpectedly", assessment_id)
@@ -258,7 +271,8 @@ def assessment_run(*, assessment_id: int, clock: Callable[[], datetime]) -> Outc
     return assessment
 
 
-@task()
+# Its own queue: a long or heavy assessment never holds up email and notices (docs/reliability.md).
+@task(queue_name=EVIDENCE_QUEUE)
 def assessment_run_task(*, assessment_id: int) -> str:
     """Background task: run one assessment; returns its final status."""
     return str(assessment_run(assessment_id=assessment_id, clock=clock_now).status)

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from sanely.documents.wording import uk_date as day_written
 from sanely.portal.accounts.models import Membership, OrganisationKind, Role
 from sanely.portal.accounts.selectors import Actor
+from sanely.portal.audit.models import AuditEvent
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied, validation_failed_from
 from sanely.procedure import (
     CalendarRangeError,
@@ -30,11 +32,13 @@ from sanely.procedure import (
     deadline_for,
     design_change_refusal,
     evaluate,
+    load_pinned,
     validate_design,
 )
 
+from . import events
 from .design import SECTIONS, section
-from .engine import UK, facts_of, requests_close, rulebook_of
+from .engine import UK, facts_of, requests_close, rulebook_of, uk_date
 from .models import Procurement
 
 WRITE_ROLES = frozenset({Role.COMMISSIONER, Role.PROCUREMENT_LEAD})
@@ -114,6 +118,53 @@ def ensure_not_closed(procurement: Procurement) -> None:
             f"{procurement.reference} is closed ({state.label}): it accepts nothing more from"
             " suppliers, and nothing sent now would be considered."
         )
+
+
+def not_closed(procurements: QuerySet[Procurement]) -> QuerySet[Procurement]:
+    """`procurements` without those in a final state of their own rules (terminated, ended)."""
+    closed = Q(pk__in=[])
+    pinned = procurements.values_list("rulebook_id", "rulebook_effective_from", "rulebook_hash")
+    for rulebook_id, effective_from, content_hash in pinned.distinct():
+        rulebook = load_pinned(rulebook_id, effective_from, content_hash)
+        final = [state.id for state in rulebook.states if state.terminal]
+        closed |= Q(
+            rulebook_id=rulebook_id, rulebook_effective_from=effective_from, state__in=final
+        )
+    return procurements.exclude(closed)
+
+
+@dataclass(frozen=True)
+class Closure:
+    """How a procurement in a final state got there, as its public page tells it."""
+
+    state_label: str
+    on: str  # the day, as people write it
+    reasons: list[str]  # as the authority recorded them, with the evidence it named
+
+
+def closure(procurement: Procurement) -> Closure | None:
+    """Why and when the procurement closed, from the action that closed it; None while open."""
+    state = rulebook_of(procurement).state(procurement.state)
+    if state is None or not state.terminal:
+        return None
+    closing = (
+        AuditEvent.objects.filter(
+            subject_type=Procurement._meta.label_lower,
+            subject_id=str(procurement.pk),
+            action__startswith=events.PROCUREMENT_ACTION_PREFIX,
+            payload__to=procurement.state,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if closing is None:  # closed outside the lifecycle (data made directly): no reason known
+        return Closure(state.label, day_written(uk_date(procurement.updated_at)), [])
+    payload = closing.payload
+    given = payload.get("facts", {}).get("justification", "")
+    reasons = [r for r in dict.fromkeys([given, *payload.get("justified", {}).values()]) if r]
+    if payload.get("evidence"):
+        reasons.append(f"Evidence: {payload['evidence']}")
+    return Closure(state.label, day_written(uk_date(closing.at)), reasons)
 
 
 def _published_state(rulebook: Rulebook) -> str:

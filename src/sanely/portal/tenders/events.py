@@ -6,6 +6,9 @@ ROUND_DEADLINE_EXTENDED = "round.deadline_extended"
 ROUND_OPENING_REQUESTED = "round.opening_requested"
 ROUND_OPENED = "round.opened"
 SUBMISSION_RECEIVED = "submission.received"
+SUBMISSION_REFUSED_LATE = (
+    "submission.refused_late"  # a submission, upload or chunk after the deadline
+)
 UPLOAD_STARTED = "submission.upload_started"
 UPLOAD_DISCARDED = "submission.upload_discarded"  # expired, refused at finish, or damaged
 SUBMISSION_CONTENT_READ = "submission.content_read"
@@ -15,4 +18,4 @@ SEALED_ACCESS_REFUSED = "security.sealed_access_refused"
 # Events that tell who took part in a round: sealed from the authority's readers of the audit
 # trail until the round is opened (`selectors.sealed_submission_events`). Their payloads carry
 # a random id, so an event's hash cannot be searched for the supplier it names.
-NAMING_SUPPLIERS = (SUBMISSION_RECEIVED, UPLOAD_STARTED, UPLOAD_DISCARDED)
+NAMING_SUPPLIERS = (SUBMISSION_RECEIVED, UPLOAD_STARTED, UPLOAD_DISCARDED, SUBMISSION_REFUSED_LATE)

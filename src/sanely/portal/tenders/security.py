@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 from django.db import transaction
 
+from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import ApplicationError
@@ -28,22 +29,42 @@ def refuse_sealed_access(
     now: datetime,
 ) -> NoReturn:
     """Record the attempt as a security event (committed on its own), then raise `error`."""
+    refusal_record(
+        action=events.SEALED_ACCESS_REFUSED,
+        actor=actor,
+        round=round,
+        subject=subject,
+        error=error,
+        now=now,
+        route=route,
+        opened=round.opened_at is not None,
+        deadline=round.deadline.isoformat(),
+        superuser=actor.user.is_superuser,
+    )
+
+
+def refusal_record(
+    *,
+    action: str,
+    actor: Actor,
+    round: SubmissionRound,
+    subject: Any,
+    error: ApplicationError,
+    now: datetime,
+    organisation: Organisation | None = None,
+    **details: Any,
+) -> NoReturn:
+    """Record a refusal as `action` in a transaction of its own, then raise `error`."""
     # Called outside any transaction of the refused request, so its rollback cannot take the
     # record of the attempt with it.
     with transaction.atomic():
         audit_record(
-            action=events.SEALED_ACCESS_REFUSED,
+            action=action,
             subject=subject,
             now=now,
             actor=actor.user,
+            organisation=organisation,
             authority=round.procurement.organisation,
-            payload={
-                "round": round.ref,
-                "route": route,
-                "opened": round.opened_at is not None,
-                "deadline": round.deadline.isoformat(),
-                "superuser": actor.user.is_superuser,
-                "refusal": error.message,
-            },
+            payload={"round": round.ref, **details, "refusal": error.message},
         )
     raise error

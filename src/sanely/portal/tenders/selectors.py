@@ -33,7 +33,7 @@ from sanely.portal.core.errors import ApplicationError, Conflict, NotFound, Perm
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import UK, uk_date
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.procurements.selectors import WRITE_ROLES
+from sanely.portal.procurements.selectors import WRITE_ROLES, Closure, closure, not_closed
 from sanely.procedure import PRICE_FORMULAS, Round
 
 from . import events
@@ -52,9 +52,12 @@ def _published() -> QuerySet[Procurement]:
 
 
 def opportunity_list() -> QuerySet[Procurement]:
-    """Published procurements, newest first, with their rounds: anyone may read them."""
+    """
+    Published procurements still open (not terminated or ended), newest first, with their
+    rounds: anyone may read them.
+    """
     return (
-        _published()
+        not_closed(_published())
         .prefetch_related(Prefetch("submission_rounds", queryset=_rounds_in_order()))
         .order_by("-published_at", "-pk")
     )
@@ -242,6 +245,7 @@ class OpportunityPage:
     suppliers: list[Organisation]  # those the visitor may submit for
     standings: list[SupplierStanding]
     authority: bool  # the visitor is one of the authority's people
+    closure: Closure | None  # why and when it closed, once it has
 
 
 def opportunity_page(*, procurement_id: int, actor: Actor | None) -> OpportunityPage:
@@ -255,6 +259,7 @@ def opportunity_page(*, procurement_id: int, actor: Actor | None) -> Opportunity
         [m.organisation for m in supplier_memberships(actor)] if actor else [],
         supplier_standings(actor=actor, procurement=procurement) if actor else [],
         actor is not None and bool(actor.in_organisation(procurement.organisation_id)),
+        closure(procurement),
     )
 
 

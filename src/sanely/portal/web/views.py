@@ -8,9 +8,8 @@ from django.shortcuts import render
 
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, RuleRefused
+from sanely.portal.core.heartbeat import WORKER_STALE_SECONDS as WORKER_STALE_AFTER_SECONDS
 from sanely.portal.core.models import WorkerHeartbeat
-
-WORKER_STALE_AFTER_SECONDS = 120
 
 
 def _database_ok() -> bool:

@@ -33,7 +33,10 @@ def round_opening_request(*, actor: Actor, round_id: int, now: datetime) -> Subm
             now=now,
         )
     with transaction.atomic():
-        submission_round = SubmissionRound.objects.select_for_update().get(pk=submission_round.pk)
+        # "No key": uploads and submissions referring to the round are not blocked (see _record).
+        submission_round = SubmissionRound.objects.select_for_update(no_key=True).get(
+            pk=submission_round.pk
+        )
         if submission_round.opening_requested_by_id is not None:
             raise Conflict(
                 "Opening has already been requested; a second authorised person confirms it."

@@ -227,7 +227,10 @@ def submission_round_extend(
     after it passed. Everyone interested is told.
     """
     submission_round, membership = access_round(actor=actor, round_id=round_id, write=True)
-    submission_round = SubmissionRound.objects.select_for_update().get(pk=submission_round.pk)
+    # "No key": uploads and submissions referring to the round are not blocked (see _record).
+    submission_round = SubmissionRound.objects.select_for_update(no_key=True).get(
+        pk=submission_round.pk
+    )
     problems: dict[str, list[str]] = {}
     if not reason.strip():
         problems["reason"] = ["Say why the deadline is extended; suppliers will read it."]

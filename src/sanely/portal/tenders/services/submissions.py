@@ -26,6 +26,7 @@ from sanely.portal.procurements.selectors import ensure_not_closed
 from .. import events
 from ..keys import master_key, scanner, signing_key
 from ..models import ScanOutcome, SubmissionRound, SubmissionVersion
+from ..security import refusal_record
 from ..selectors import access_supplier_round
 
 
@@ -73,6 +74,29 @@ def _checked(upload: File, name: str) -> tuple[vault.FileKind, vault.ScanResult]
     return kind, scan
 
 
+def refuse_if_late(
+    *, actor: Actor, submission_round: SubmissionRound, organisation: Organisation, now: datetime
+) -> datetime:
+    """
+    The time of receipt, or a refusal after the deadline, recorded first in a transaction of
+    its own (so the refused request's rollback cannot take the record with it): every late
+    attempt, by whom and when, is in the audit trail. Call it outside any transaction.
+    """
+    try:
+        return vault.accept_submission(now, submission_round.deadline)
+    except vault.SubmissionLate as error:
+        late = str(error)
+    refusal_record(
+        action=events.SUBMISSION_REFUSED_LATE,
+        actor=actor,
+        round=submission_round,
+        subject=submission_round,
+        error=Conflict(sentence(late)),
+        now=now,
+        organisation=organisation,
+    )
+
+
 def submission_submit(
     *,
     actor: Actor,
@@ -91,10 +115,9 @@ def submission_submit(
         actor=actor, round_id=round_id, organisation_id=organisation_id
     )
     ensure_not_closed(submission_round.procurement)
-    try:
-        received_at = vault.accept_submission(now, submission_round.deadline)
-    except vault.SubmissionLate as error:
-        raise Conflict(sentence(str(error))) from None
+    received_at = refuse_if_late(
+        actor=actor, submission_round=submission_round, organisation=organisation, now=now
+    )
     problems: dict[str, list[str]] = {}
     if part not in submission_round.parts:
         problems["part"] = ["Choose one of the round's parts: " + ", ".join(submission_round.parts)]
@@ -149,8 +172,11 @@ def _record(
     envelope: vault.Envelope,
     received_at: datetime,
 ) -> SubmissionVersion:
-    # Lock the round so that two submissions at once get consecutive version numbers.
-    SubmissionRound.objects.select_for_update().filter(pk=submission_round.pk).first()
+    # Lock the round so that two submissions at once get consecutive version numbers. "No key"
+    # (PostgreSQL's FOR NO KEY UPDATE): rows that refer to the round (an upload begun at the
+    # same moment) may still be checked against it; a full lock made such a commit wait for
+    # this one while this one waited for its audit chain lock: a deadlock in the deadline rush.
+    SubmissionRound.objects.select_for_update(no_key=True).filter(pk=submission_round.pk).first()
     last = SubmissionVersion.objects.filter(
         round=submission_round, organisation=organisation
     ).aggregate(last=Max("version"))["last"]

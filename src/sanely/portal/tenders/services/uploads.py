@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from sanely import vault
-from sanely.documents.wording import sentence, uk_instant
+from sanely.documents.wording import uk_instant
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
@@ -31,18 +31,11 @@ from sanely.portal.procurements.selectors import ensure_not_closed
 
 from .. import events
 from ..keys import master_key
-from ..models import ChunkedUpload, SubmissionRound, SubmissionVersion
+from ..models import ChunkedUpload, SubmissionVersion
 from ..selectors import access_supplier_round, access_upload
-from .submissions import submission_submit
+from .submissions import refuse_if_late, submission_submit
 
 SUBMITTED = "submitted"
-
-
-def _in_time(submission_round: SubmissionRound, now: datetime) -> None:
-    try:
-        vault.accept_submission(now, submission_round.deadline)
-    except vault.SubmissionLate as error:
-        raise Conflict(sentence(str(error))) from None
 
 
 def _not_expired(upload: ChunkedUpload, now: datetime) -> None:
@@ -75,7 +68,6 @@ def _within_limits(organisation: Organisation, total_size: int, now: datetime) -
         )
 
 
-@transaction.atomic
 def upload_begin(
     *,
     actor: Actor,
@@ -92,50 +84,56 @@ def upload_begin(
         actor=actor, round_id=round_id, organisation_id=organisation_id
     )
     ensure_not_closed(submission_round.procurement)
-    _in_time(submission_round, now)
-    problems: dict[str, list[str]] = {}
-    if part not in submission_round.parts:
-        problems["part"] = ["Choose one of the round's parts: " + ", ".join(submission_round.parts)]
-    name = PurePath(name).name[:255]
-    try:
-        state = vault.upload_start(
-            name=name or "file",
-            total_size=total_size,
-            sha256=sha256,
-            max_size=settings.SUBMISSION_MAX_BYTES,
+    refuse_if_late(
+        actor=actor, submission_round=submission_round, organisation=organisation, now=now
+    )
+    # One transaction, begun after the refusals above (a late one is recorded on its own).
+    with transaction.atomic():
+        problems: dict[str, list[str]] = {}
+        if part not in submission_round.parts:
+            problems["part"] = [
+                "Choose one of the round's parts: " + ", ".join(submission_round.parts)
+            ]
+        name = PurePath(name).name[:255]
+        try:
+            state = vault.upload_start(
+                name=name or "file",
+                total_size=total_size,
+                sha256=sha256,
+                max_size=settings.SUBMISSION_MAX_BYTES,
+            )
+        except (vault.FileRefused, vault.UploadRefused) as error:
+            problems["file"] = [f"{str(error).rstrip('.')}."]
+        if problems:
+            raise validation_failed_from(problems)
+        _within_limits(organisation, state.total_size, now)
+        upload = ChunkedUpload.objects.create(
+            round=submission_round,
+            organisation=organisation,
+            part=part,
+            started_by=actor.user,
+            started_at=now,
+            expires_at=now + timedelta(hours=settings.UPLOAD_EXPIRY_HOURS),
+            token=secrets.token_hex(16),  # the pieces' keys are bound to it
+            name=state.name,
+            total_size=state.total_size,
+            sha256=state.sha256,
         )
-    except (vault.FileRefused, vault.UploadRefused) as error:
-        problems["file"] = [f"{str(error).rstrip('.')}."]
-    if problems:
-        raise validation_failed_from(problems)
-    _within_limits(organisation, state.total_size, now)
-    upload = ChunkedUpload.objects.create(
-        round=submission_round,
-        organisation=organisation,
-        part=part,
-        started_by=actor.user,
-        started_at=now,
-        expires_at=now + timedelta(hours=settings.UPLOAD_EXPIRY_HOURS),
-        token=secrets.token_hex(16),  # the pieces' keys are bound to it
-        name=state.name,
-        total_size=state.total_size,
-        sha256=state.sha256,
-    )
-    audit_record(
-        action=events.UPLOAD_STARTED,
-        subject=upload,
-        now=now,
-        actor=actor.user,
-        organisation=organisation,
-        authority=submission_round.procurement.organisation,
-        payload={
-            "round": submission_round.ref,
-            "part": part,
-            "size": total_size,
-            "upload": upload.token,
-        },
-    )
-    return upload
+        audit_record(
+            action=events.UPLOAD_STARTED,
+            subject=upload,
+            now=now,
+            actor=actor.user,
+            organisation=organisation,
+            authority=submission_round.procurement.organisation,
+            payload={
+                "round": submission_round.ref,
+                "part": part,
+                "size": total_size,
+                "upload": upload.token,
+            },
+        )
+        return upload
 
 
 def _refused(error: vault.VaultError) -> Conflict:
@@ -152,7 +150,9 @@ def upload_put(
     """
     upload = access_upload(actor=actor, upload_id=upload_id)
     ensure_not_closed(upload.round.procurement)
-    _in_time(upload.round, now)
+    refuse_if_late(
+        actor=actor, submission_round=upload.round, organisation=upload.organisation, now=now
+    )
     _not_expired(upload, now)
     if len(upload.pieces) >= settings.UPLOAD_MAX_CHUNKS:
         raise Conflict(

@@ -1,5 +1,3 @@
-import os
-import socket
 import threading
 from typing import Any
 
@@ -12,6 +10,7 @@ from sanely.portal.core.heartbeat import (
     heartbeat_start,
     housekeeping_run,
     housekeeping_start,
+    worker_id_here,
 )
 
 
@@ -24,10 +23,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="run the queued tasks, then exit")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+        parser.add_argument(
+            "--queues",
+            default="*",
+            help=(
+                "the queues to serve, separated by commas (default: all). Run one worker for"
+                " 'default' (email, notices) and one for 'evidence' (assessments), so that email"
+                " never waits behind an assessment"
+            ),
+        )
 
-    def handle(self, *args: Any, batch: bool, interval: float, **options: Any) -> None:
-        worker_id = f"{socket.gethostname()}-{os.getpid()}"[:64]
-        common = ["--worker-id", worker_id, "--interval", str(interval)]
+    def handle(self, *args: Any, batch: bool, interval: float, queues: str, **options: Any) -> None:
+        worker_id = worker_id_here()
+        common = ["--worker-id", worker_id, "--interval", str(interval), "--queue-name", queues]
         if batch:
             # A batch run ends in moments: one beat says it ran, no thread needed.
             heartbeat_beat(worker_id)

@@ -4,11 +4,17 @@ import subprocess
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from sanely.portal.core.clock import now
 from sanely.portal.demo.load import DEMO_PASSWORD, demo_load
+
+
+def worker_queues() -> list[str]:
+    """The task queues, each of which gets a worker process of its own."""
+    return list(settings.TASKS["default"]["QUEUES"])
 
 
 class Command(BaseCommand):
@@ -35,16 +41,20 @@ class Command(BaseCommand):
     def _serve(self, port: int) -> None:
         os.environ.setdefault("SANELY_AUTHORITY_NAME", "Wessex County Council")
         sanely = [sys.executable, "-m", "sanely.cli"]
-        worker = subprocess.Popen([*sanely, "worker"])  # noqa: S603 - our own command
+        # One worker per queue, as in production: email never waits behind an assessment.
+        workers = [
+            subprocess.Popen([*sanely, "worker", "--queues", queue])  # noqa: S603 - our own command
+            for queue in worker_queues()
+        ]
         server = subprocess.Popen([*sanely, "serve", "--port", str(port)])  # noqa: S603
         try:
             server.wait()
         except KeyboardInterrupt:
             pass
         finally:
-            for process in (server, worker):
+            for process in (server, *workers):
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)
-            for process in (server, worker):
+            for process in (server, *workers):
                 process.wait(timeout=20)
         os._exit(server.returncode or 0)
