@@ -1,5 +1,6 @@
 """The Jinja2 environment: GOV.UK Frontend macros, Django's static and url helpers, UK time."""
 
+from datetime import datetime
 from typing import Any
 
 import jinja2
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanely.documents.wording import number
+from sanely.documents.wording import uk_date as written_date
 from sanely.portal.award.selectors import partner_contracts
 from sanely.portal.partnerships.law import partnership_dues
 from sanely.portal.partnerships.selectors import partnership_of
@@ -28,6 +30,15 @@ def uk_time(value: Any, fmt: str = "%-d %B %Y, %-I:%M%p") -> str:
         return ""
     local = timezone.localtime(value)
     return local.strftime(fmt).replace("AM", "am").replace("PM", "pm")
+
+
+def uk_day(value: Any) -> str:
+    """A date (or the UK day of an aware datetime) as people write it: 5 December 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return written_date(value)
 
 
 def choice_items(bound_field: Any) -> list[dict[str, Any]]:
@@ -69,4 +80,5 @@ def environment(**options: Any) -> jinja2.Environment:
     )
     env.filters["uk_time"] = uk_time
     env.filters["number"] = number
+    env.filters["uk_date"] = uk_day
     return env
