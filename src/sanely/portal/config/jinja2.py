@@ -15,8 +15,9 @@ from sanely.documents.wording import uk_date as written_date
 from sanely.portal.award.selectors import partner_contracts
 from sanely.portal.partnerships.law import partnership_dues
 from sanely.portal.partnerships.selectors import partnership_of
+from sanely.portal.procurements.engine import rules_title, state_label
 
-from .navigation import navigation
+from .navigation import header_name, navigation
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -69,12 +70,16 @@ def environment(**options: Any) -> jinja2.Environment:
         service_name=settings.SERVICE_NAME,
         authority_name=settings.AUTHORITY_NAME,
         navigation=navigation,
+        header_name=header_name,
         # The opportunity page (tenders) links a partner to its contracts (award, a floor up).
         partner_contracts=partner_contracts,
         # Award's pages link to the partnership (a floor up) only once it has begun.
         partnership_of=partnership_of,
         # "What happens next" on a procurement lists the partnership's dated duties.
         partnership_dues=lambda procurement: partnership_dues(procurement, timezone.now()),
+        # A procurement's rules by their name and where it stands, in plain words.
+        rules_title=rules_title,
+        state_label=state_label,
         get_messages=get_messages,
         choice_items=choice_items,
     )
