@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from sanely.portal.accounts.actors import page_actor
+from sanely.portal.accounts.models import OrganisationKind
 from sanely.portal.audit.selectors import audit_trail_readable
 from sanely.portal.pilots.selectors import authorities_of
 from sanely.portal.procurements.selectors import procurements_readable
@@ -42,13 +43,18 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
 def header_name(request: HttpRequest, page_organisation: Any = None) -> str:
     """
     Whose service the header names: the organisation whose page it is where the page says so,
-    else the signed-in person's organisation (the service's name for someone in several), else
-    the authority the deployment is configured for.
+    else the authority of a person who works for one (the service's name for a supplier's
+    people or someone in several authorities), else the authority the deployment is
+    configured for.
     """
     if page_organisation:
         return str(page_organisation.name)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        names = {m.organisation.name for m in page_actor(request).memberships}
-        return names.pop() if len(names) == 1 else settings.SERVICE_NAME
+        authorities = {
+            m.organisation.name
+            for m in page_actor(request).memberships
+            if m.organisation.kind == OrganisationKind.AUTHORITY
+        }
+        return authorities.pop() if len(authorities) == 1 else settings.SERVICE_NAME
     return settings.AUTHORITY_NAME or "sanely"

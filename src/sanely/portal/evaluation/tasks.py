@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.competition.models import ConflictDeclaration, Participant
-from sanely.portal.competition.selectors import TENDERED, tenderers
+from sanely.portal.competition.selectors import TENDERED, may_read_tenders, tenderers
 from sanely.portal.core.tasks import Task
 from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
@@ -19,7 +19,6 @@ from .selectors import (
     evaluation_state,
     final_round_opened,
     moderates,
-    may_read_tenders,
     score_places,
     scoring_evaluators,
     submitters_by_tenderer,

@@ -1,7 +1,7 @@
 """
 What a partnership waits for: claims to decide and payments to make (finance officers and
-commissioners), the dated duties under each contract (commissioners and leads), and the
-authority's questions about a partner's claims (the partner's people).
+commissioners), notices due and gate reviews (commissioners and leads), and the authority's
+questions about a partner's claims (the partner's people).
 """
 
 from datetime import datetime
@@ -12,10 +12,11 @@ from sanely.documents.wording import money
 from sanely.portal.accounts.models import OrganisationKind
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.core.tasks import Task
+from sanely.portal.procurements.engine import uk_date
 from sanely.portal.procurements.tasks import running
 
-from .law import partnership_dues
-from .models import Claim, ClaimStatus, Partnership
+from .dashboard import dashboard_for
+from .models import Claim, ClaimStatus
 from .selectors import CLAIM_DECIDERS
 
 _CLAIM_TASKS = {
@@ -68,22 +69,39 @@ def _queries_to_answer(actor: Actor) -> list[Task]:
 
 
 def _contract_duties(actor: Actor, now: datetime) -> list[Task]:
+    """For commissioners and leads: notices due, gate reviews to decide, gates coming."""
     managed = {p.pk for p in running(actor)}
+    if not managed:
+        return []
     tasks = []
-    for partnership in Partnership.objects.filter(procurement_id__in=managed).select_related(
-        "procurement"
-    ):
-        procurement = partnership.procurement
+    for row in dashboard_for(actor, uk_date(now)):
+        procurement = row.partnership.procurement
+        if procurement.pk not in managed:
+            continue
         url = reverse("partnerships:partnership", args=[procurement.pk])
         tasks += [
             Task(
-                f"{'Overdue: ' if due.overdue else ''}{due.what} ({partner},"
-                f" {procurement.title})",
-                due.due_on,
+                f"{'Overdue: ' if n.overdue else ''}{n.what} under {procurement.title}",
+                n.due_on,
                 url,
             )
-            for partner, due in partnership_dues(procurement, now)
+            for n in row.notices
         ]
+        if row.open_gate is not None:
+            tasks.append(
+                Task(
+                    f"Decide the open gate review of {procurement.title}",
+                    url=reverse("partnerships:gate", args=[row.open_gate.pk]),
+                )
+            )
+        elif row.next_gate is not None:
+            tasks.append(
+                Task(
+                    f"Prepare the next gate review of {procurement.title}: a partner's phase ends",
+                    row.next_gate,
+                    url,
+                )
+            )
     return tasks
 
 

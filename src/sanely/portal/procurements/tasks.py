@@ -31,7 +31,9 @@ def _task(procurement: Procurement, now: datetime) -> Task | None:
         return None
     if procurement.state == rulebook.initial_state:
         planned = section(procurement.design, "timeline").notice_on
-        return Task(f"Finish the design of {procurement.title} and publish its notice", planned, url)
+        return Task(
+            f"Finish the design of {procurement.title} and publish its notice", planned, url
+        )
     deadline = what_next(procurement=procurement, now=now).deadline
     if deadline is None:
         return None

@@ -60,7 +60,9 @@ def _open_rounds(ids: set[int], now: datetime) -> list[SubmissionRound]:
 
 def _submissions_due(suppliers: dict[int, _Supplier], now: datetime) -> list[Task]:
     rounds = _open_rounds(set(suppliers), now)
-    taking = {(r.pk, organisation_id) for organisation_id, r in _who_submits(rounds, set(suppliers))}
+    taking = {
+        (r.pk, organisation_id) for organisation_id, r in _who_submits(rounds, set(suppliers))
+    }
     sent = set(
         SubmissionVersion.objects.filter(round__in=rounds, organisation_id__in=suppliers)
         .values_list("round_id", "organisation_id", "part")
@@ -90,15 +92,16 @@ def _who_submits(rounds: list[SubmissionRound], ids: set[int]) -> list[tuple[int
     the invited."""
     procurement_ids = {r.procurement_id for r in rounds}
     interested = set(
-        Interest.objects.filter(procurement_id__in=procurement_ids, organisation_id__in=ids)
-        .values_list("procurement_id", "organisation_id")
+        Interest.objects.filter(
+            procurement_id__in=procurement_ids, organisation_id__in=ids
+        ).values_list("procurement_id", "organisation_id")
     )
-    standings = dict(
-        ((p, o), s)
+    standings = {
+        (p, o): s
         for p, o, s in Participant.objects.filter(
             procurement_id__in=procurement_ids, organisation_id__in=ids
         ).values_list("procurement_id", "organisation_id", "standing")
-    )
+    }
     return [
         (organisation_id, r)
         for r in rounds
