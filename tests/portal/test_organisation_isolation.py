@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 # Routes that hold no organisation's data at all, and why.
 NO_ORGANISATION_DATA = {
     "healthz": "service health only",
+    "status": "service health only, in words",
     "api:openapi-json": "the API description",
     "api:openapi-view": "the API documentation page",
     "api:api-root": "the API index",

@@ -123,6 +123,7 @@ CASES: dict[str, Case] = {
     "accounts:password_reset": public("/password-reset"),
     "accounts:password_set": Case(_password_set, who="nobody", grows=False),
     "deadlines": public("/deadlines"),
+    "status": public("/status"),
     "accounts:logout_confirm": page(lambda w: "/sign-out", grows=False),
     "accounts:organisation": page(lambda w: f"/organisations/{_org(w)}/"),
     "accounts:organisation_edit": page(lambda w: f"/organisations/{_org(w)}/edit", grows=False),

@@ -187,7 +187,10 @@ def test_a_procurement_pinned_to_any_earlier_edition_loads_the_current_file(
     earlier = [h for h, entry in corrected_hashes().items() if entry["file"] == path]
     # as first shipped; with the events' effects declared (issue 9); corrected (issue 10); and the
     # two editions made side by side, one with the law after award (issue 11), one with tender
-    # rounds as their own step (issue 10), before they were merged
-    assert 5 == len(earlier)
+    # rounds as their own step (issue 10), before they were merged; PCSR's before its late
+    # payment citation was read in the Act, and the Act's before its citations stopped naming
+    # research notes (issue 14)
+    corrected_in_issue_14 = {"pcsr-2015-reg32", "pa-2023-cfp-ip"}
+    assert (6 if rulebook_id in corrected_in_issue_14 else 5) == len(earlier)
     for pinned in earlier:
         assert current == load_pinned(rulebook_id, current.effective_from, pinned)

@@ -8,11 +8,20 @@ from competition import DESIGN
 from markdown_it import MarkdownIt
 from portal.award.record import NOT_SELECTED_REASON, SENT_AT, STRENGTHS
 
+from sanely.documents.wording import uk_date as written_date
 from sanely.portal.accounts.models import Role
-from sanely.portal.award.report import NOT_RECORDED, WITHDRAWN, procurement_report, report_markdown
+from sanely.portal.award.report import (
+    NOT_RECORDED,
+    WITHDRAWN,
+    duty_of,
+    procurement_report,
+    report_markdown,
+    three_years_after,
+)
 from sanely.portal.award.services import award_notify, contracts_conclude
 from sanely.portal.competition.models import ConflictDeclaration, Standing
 from sanely.portal.competition.services import participant_set
+from sanely.portal.procurements.engine import UK
 from sanely.portal.tenders.services import (
     round_opening_confirm,
     round_opening_request,
@@ -266,3 +275,41 @@ def test_the_markdown_download_shows_recorded_html_and_links_as_text(wessex, pcr
         "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; see [terms](javascript:alert(2)) *now*"
         in html
     )
+
+
+def test_the_act_report_keeps_the_records_section_98_asks_for(wessex, pa):
+    report = procurement_report(awarded(wessex, pa).procurement)
+    assert "Procurement Act 2023 s.98" == report.duty
+    items = checklist_rows(report)
+    assert ["s.98(1)-(2)"] * 4 + ["s.98(3)", "s.98(4)"] == [item for item, _ in items]
+    concluded = (SENT_AT + timedelta(days=14)).astimezone(UK).date()
+    kept = dict(items)["s.98(4)"]
+    assert kept.startswith(f"Until {written_date(three_years_after(concluded))}: three years")
+    markdown = report_markdown(report)
+    assert "## Procurement Act 2023 s.98" in markdown
+    assert "reg. 84" not in markdown
+
+
+def checklist_rows(report):
+    return [(c.item, c.value) for c in report.checklist]
+
+
+@pytest.mark.parametrize(
+    ("rulebook", "duty"),
+    [
+        ("pcr-2015-reg31", "PCR 2015 reg. 84(1)"),
+        ("pcsr-2015-reg32", "PCSR 2015 reg. 83(1)"),
+        ("eu-2014-24-art31", "Directive 2014/24/EU Art. 84(1)"),
+        ("pa-2023-cfp-ip", "Procurement Act 2023 s.98"),
+    ],
+)
+def test_each_regime_names_its_own_record_keeping_duty(rulebook, duty):
+    assert duty == duty_of(rulebook)
+
+
+@pytest.mark.parametrize(
+    ("entered", "last_day"),
+    [(date(2027, 4, 2), date(2030, 4, 1)), (date(2028, 2, 29), date(2031, 2, 28))],
+)
+def test_records_are_kept_for_three_years_beginning_with_the_contract(entered, last_day):
+    assert last_day == three_years_after(entered)

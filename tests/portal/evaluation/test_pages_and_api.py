@@ -183,7 +183,7 @@ def test_the_results_page_signs_off(c):
     # The commissioner scored: a clean declaration, so they may also sign off.
     refused = browser.post(url, {"form": "sign_off"})
     assert 409 == refused.status_code
-    assert "signed off in the state" in refused.text
+    assert "signed off once tendering has closed" in refused.text
     close_tendering(c)
     assert 302 == browser.post(url, {"form": "sign_off"}).status_code
     assert 3 == EvaluationOutcome.objects.count()

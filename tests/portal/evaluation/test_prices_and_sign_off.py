@@ -78,7 +78,7 @@ def test_the_ranking_is_the_weighted_best_price_quality_ratio_worked_by_hand(c):
 
 def test_sign_off_freezes_the_results_under_the_act_in_assessment(c):
     ready(c, _ids(c, SCORES), _ids(c, PRICES))
-    with pytest.raises(Conflict, match="signed off in the state 'assessment'"):
+    with pytest.raises(Conflict, match="at the stage “Final tenders being assessed”"):
         _sign_off(c)
     close_tendering(c)
     assert "assessment" == c.procurement.state
@@ -95,7 +95,7 @@ def test_sign_off_freezes_the_results_under_the_act_in_assessment(c):
 
 def test_under_the_regulations_sign_off_is_in_evaluation(pcr):
     ready(pcr, _ids(pcr, SCORES), _ids(pcr, PRICES))
-    with pytest.raises(Conflict, match="signed off in the state 'evaluation'"):
+    with pytest.raises(Conflict, match="at the stage “Final tenders being evaluated”"):
         _sign_off(pcr)
     close_tendering(pcr)
     assert "evaluation" == pcr.procurement.state

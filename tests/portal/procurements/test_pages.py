@@ -194,11 +194,22 @@ def test_an_action_asks_for_its_justification_then_applies(make_procurement, wes
     page = client.get(f"/procurements/{pid}/")
     assert "Requests to participate close" in page.text
     assert "left" in page.text
+    # The rules by their name and date; their id and hash only inside the disclosure.
+    shown, disclosed = page.text.split('<details class="govuk-details', 1)
+    found = Procurement.objects.get(pk=pid)
+    assert "Public Contracts Regulations 2015, regulation 31" in shown
+    assert found.rulebook_id not in shown
+    assert found.rulebook_hash[:12] not in shown
+    assert found.rulebook_hash in disclosed.split("</details>", 1)[0]
 
 
 def test_the_deadline_calculator_is_public(client):
     page = client.get("/deadlines")
     assert 200 == page.status_code
+    # The rules and deadlines are offered by their names, never by their codes alone.
+    assert ">Procurement Act 2023, competitive flexible procedure" in page.text
+    assert ">When the standstill ends<" in page.text
+    assert ">pa-2023-cfp-ip<" not in page.text
     answer = client.get(
         "/deadlines",
         {

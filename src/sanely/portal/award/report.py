@@ -1,6 +1,7 @@
 """
-The procurement report (PCR 2015 reg. 84; under the Procurement Act 2023 the record of the
-procurement), assembled only from what the portal holds: the procurement and its pinned
+The procurement report, following the record-keeping duty of its regime (PCR 2015 reg. 84,
+Directive 2014/24/EU Art. 84, PCSR 2015 reg. 83, Procurement Act 2023 s.98), assembled only
+from what the portal holds: the procurement and its pinned
 rulebook, the design, the submission rounds and their incident logs, the standings, the
 signed-off evaluation, the letters, the contracts and the audit trail. Nothing is typed in:
 what the record does not hold is shown as "not recorded".
@@ -8,16 +9,18 @@ what the record does not hold is shown as "not recorded".
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sanely.documents.wording import money
+from sanely.documents.wording import uk_date as written_date
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.competition.events import PARTICIPANT_STANDING_CHANGED
-from sanely.portal.competition.models import Participant, Standing
+from sanely.portal.competition.models import Letter, Participant, Standing
 from sanely.portal.competition.selectors import declaration_list, participants
+from sanely.portal.negotiation.models import Clarification, Meeting
 from sanely.portal.procurements.design import section
-from sanely.portal.procurements.engine import UK, estimated_value, rulebook_of
+from sanely.portal.procurements.engine import UK, estimated_value, rulebook_of, uk_date
 from sanely.portal.procurements.events import PROCUREMENT_ACTION_PREFIX
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.tenders.models import SubmissionVersion
@@ -129,7 +132,8 @@ class ContractRecord:
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One item of PCR 2015 reg. 84(1): what the record holds for it, and where from."""
+    """One item of the regime's record-keeping duty: what the record holds for it, and where
+    from."""
 
     item: str
     requirement: str
@@ -170,6 +174,11 @@ class Report:
     standstill_rule: str
     contracts: list[ContractRecord]
     checklist: list[ChecklistItem]
+
+    @property
+    def duty(self) -> str:
+        """The record-keeping duty the checklist follows, as its heading names it."""
+        return duty_of(self.rulebook)
 
     @property
     def successful(self) -> list[OutcomeRecord]:
@@ -407,72 +416,107 @@ SELECTED = {Standing.INVITED.label}
 REJECTED = {Standing.NOT_SELECTED.label, Standing.REDUCED.label}
 
 
+# The record-keeping duty of each regime, as the report's heading names it. The Regulations
+# and the Directive ask for a written report of listed items (PCR 2015 reg. 84(1) follows
+# Art. 84(1)); PCSR 2015 has the same report in reg. 83(1), with the subcontracting as its own
+# item; the Procurement Act 2023 asks for no report but for records of each material decision
+# and of the communications with suppliers (s.98).
+DUTIES = {
+    "pcr-2015-reg31": "PCR 2015 reg. 84(1)",
+    "eu-2014-24-art31": "Directive 2014/24/EU Art. 84(1)",
+    "pcsr-2015-reg32": "PCSR 2015 reg. 83(1)",
+    "pa-2023-cfp-ip": "Procurement Act 2023 s.98",
+}
+# Each item of the written report by its letter: the Regulations and the Directive, and PCSR.
+_REPORT_LETTERS = {
+    "reg84": ("(a)", "(b)(i)", "(b)(ii)", "(c)", "(d)", None, "(e)", "(f)", "(g)", "(h)", "(i)"),
+    "reg83": ("(a)", "(b)(i)", "(b)(ii)", "(c)", "(d)", "(e)", "(f)", "(g)", "(h)", "(i)", "(j)"),
+}
+
+
+def duty_of(rulebook_id: str) -> str:
+    return DUTIES.get(rulebook_id, DUTIES["pcr-2015-reg31"])
+
+
 def _checklist(report: Report, procurement: Procurement) -> list[ChecklistItem]:
+    if report.rulebook == "pa-2023-cfp-ip":
+        return _records(report, procurement)
+    letters = _REPORT_LETTERS["reg83" if report.rulebook == "pcsr-2015-reg32" else "reg84"]
+    items = _report_items(report, procurement, subcontracting_apart=letters[5] is not None)
+    return [
+        _item(letter, *item)
+        for letter, item in zip(letters, items, strict=True)
+        if letter is not None and item is not None
+    ]
+
+
+_Row = tuple[str, str, str] | None  # requirement, what the record holds, where from
+
+
+def _report_items(
+    report: Report, procurement: Procurement, *, subcontracting_apart: bool
+) -> list[_Row]:
+    """The written report's items, in the order both regulations list them."""
     authority = f"{report.authority}, {report.authority_address or 'address ' + NOT_RECORDED}"
     value = _value(report) or f"value {NOT_RECORDED}"
     submitted = SubmissionVersion.objects.filter(round__procurement=procurement).count()
     is_ip = "innovation partnership" in report.regime.lower()
-    successful = "; ".join(
-        f"{o.tenderer} (rank {o.rank}, {o.total} points): {o.strengths or NOT_RECORDED}"
-        for o in report.successful
+    successful = _successful(report)
+    share = (
+        ""
+        if subcontracting_apart or not successful
+        else f"; share to be subcontracted: {NOT_RECORDED}"
     )
-    conflicts = "; ".join(
-        f"{c.person}: {c.interest} (measures: {c.mitigation})"
-        for c in report.conflicts
-        if c.conflict
-    ) or (f"None declared. {report.conflicts_summary}" if report.conflicts_summary else "")
     return [
-        _item(
-            "(a)",
+        (
             "Name and address of the contracting authority, subject-matter and value",
             f"{authority}; {report.title}; {value}",
             "the authority's organisation record; the design (need, phases, purchase)",
         ),
-        _item(
-            "(b)(i)",
+        (
             "Selected candidates and the reasons for their selection",
             _listed(report, SELECTED),
             "standings and standing changes, with their reasons",
         ),
-        _item(
-            "(b)(ii)",
+        (
             "Rejected candidates and the reasons for their rejection",
             _listed(report, REJECTED),
             "standings and standing changes, with their reasons",
         ),
-        _item(
-            "(c)",
+        (
             "Reasons for rejecting tenders found to be abnormally low",
             _listed(report, {Standing.REJECTED.label})
             or ("None: no tender stands rejected." if report.outcomes else ""),
             "participant standings (rejected) and their reasons",
         ),
-        _item(
-            "(d)",
+        (
             "The successful tenderers and why their tenders were selected",
-            successful + (f"; share to be subcontracted: {NOT_RECORDED}" if successful else ""),
+            successful + share,
             "the signed-off evaluation outcomes (rank, total, strengths)",
         ),
-        _item(
-            "(e)",
+        (
+            "Where known: the share of the contract to be subcontracted, and the subcontractors",
+            "",
+            "nothing in the record: ask the partners and record it",
+        )
+        if subcontracting_apart
+        else None,
+        (
             "Competitive procedure with negotiation or dialogue: why it was used",
             f"Not applicable: {report.regime}." if is_ip else "",
             "the pinned rulebook",
         ),
-        _item(
-            "(f)",
+        (
             "Negotiated procedure without prior publication: why it was used",
             f"Not applicable: {report.regime}." if is_ip else "",
             "the pinned rulebook",
         ),
-        _item(
-            "(g)",
+        (
             "Why no contract was awarded, where none was",
             "Not applicable: contracts were concluded." if report.contracts else "",
             "the contracts",
         ),
-        _item(
-            "(h)",
+        (
             "Why other than electronic means were used for tenders",
             f"Not applicable: all {submitted} submissions were received electronically"
             " through the portal."
@@ -480,21 +524,106 @@ def _checklist(report: Report, procurement: Procurement) -> list[ChecklistItem]:
             else "",
             "the sealed submissions and their receipts",
         ),
-        _item(
-            "(i)",
+        (
             "Conflicts of interest detected and the measures taken",
-            conflicts,
+            _conflicts_detected(report),
             "the design's conflicts section and the evaluators' declarations",
         ),
     ]
 
 
+def _successful(report: Report) -> str:
+    return "; ".join(
+        f"{o.tenderer} (rank {o.rank}, {o.total} points): {o.strengths or NOT_RECORDED}"
+        for o in report.successful
+    )
+
+
+def _conflicts_detected(report: Report) -> str:
+    return "; ".join(
+        f"{c.person}: {c.interest} (measures: {c.mitigation})"
+        for c in report.conflicts
+        if c.conflict
+    ) or (f"None declared. {report.conflicts_summary}" if report.conflicts_summary else "")
+
+
+def _records(report: Report, procurement: Procurement) -> list[ChecklistItem]:
+    """
+    Procurement Act 2023 s.98: records enough to explain each material decision (one the Act
+    requires to be made, or a notice or document about), the communications with suppliers
+    before the contract is entered into, and how long they are kept.
+    """
+    notices = "; ".join(f"{n.subject} to {n.recipient}, {_when(n.sent_at)}" for n in report.notices)
+    told = {
+        "letters": Letter.objects.filter(procurement=procurement).count(),
+        "clarification questions": Clarification.objects.filter(procurement=procurement).count(),
+        "negotiation meetings": Meeting.objects.filter(procurement=procurement).count(),
+    }
+    entered = min((c.concluded_at for c in report.contracts), default=None)
+    return [
+        _item(
+            "s.98(1)-(2)",
+            "Decisions on the conditions of participation: who passed and who did not, and why",
+            "; ".join(x for x in (_listed(report, SELECTED), _listed(report, REJECTED)) if x),
+            "standings and standing changes, with their reasons",
+        ),
+        _item(
+            "s.98(1)-(2)",
+            "The award decision: the successful tenderers and why; tenders rejected as"
+            " abnormally low",
+            "; ".join(
+                x for x in (_successful(report), _listed(report, {Standing.REJECTED.label})) if x
+            ),
+            "the signed-off evaluation outcomes and the rejected tenders' reasons",
+        ),
+        _item(
+            "s.98(1)-(2)",
+            "Assessment summaries and notices sent about the award",
+            notices,
+            "the letters sent from the portal",
+        ),
+        _item(
+            "s.98(1)-(2)",
+            "The conflicts assessment and the measures taken",
+            _conflicts_detected(report),
+            "the design's conflicts section and the evaluators' declarations",
+        ),
+        _item(
+            "s.98(3)",
+            "Communications with suppliers about the award, before the contract is entered into",
+            "; ".join(f"{count} {what}" for what, count in told.items() if count)
+            + (", each kept in full in the portal" if any(told.values()) else ""),
+            "the letters, clarifications and meeting minutes",
+        ),
+        _item(
+            "s.98(4)",
+            "How long the records are kept",
+            f"Until {_when(three_years_after(uk_date(entered)))}: three years beginning with the"
+            f" day the first contract was entered into ({_when(uk_date(entered))})."
+            if entered
+            else "",
+            "the contracts",
+        ),
+    ]
+
+
+def three_years_after(day: date) -> date:
+    """The last day of the three years beginning with `day`."""
+    try:
+        following = day.replace(year=day.year + 3)
+    except ValueError:  # 29 February: the three years end on the last day of February
+        following = date(day.year + 3, 3, 1)
+    return following - timedelta(days=1)
+
+
 def _when(moment: datetime | date | None) -> str:
+    """A day or moment as UK readers write it: 5 December 2026, or 5 December 2026, 14:07:09."""
     if moment is None:
         return NOT_RECORDED
     if isinstance(moment, datetime):
-        return moment.astimezone(UK).strftime("%Y-%m-%d %H:%M:%S UK time")
-    return moment.isoformat()
+        local = moment.astimezone(UK)
+        return f"{written_date(local.date())}, {local:%H:%M:%S} UK time"
+    return written_date(moment)
 
 
 # Text people wrote, shown literally in Markdown (CommonMark): a backslash before the marks of
@@ -550,9 +679,9 @@ def _heading(report: Report) -> list[str]:
         "",
         f"- Contracting authority: {_md(report.authority)},"
         f" {_md(report.authority_address or NOT_RECORDED)}",
-        f"- Regime: {report.regime} (rulebook {report.rulebook} of"
-        f" {report.rulebook_effective_from}, SHA-256 {report.rulebook_hash})",
-        f"- Commenced on {report.commenced_on}; notice {_when(report.notice_on)};"
+        f"- Regime: {report.regime}, as in force from {_when(report.rulebook_effective_from)}"
+        f" (rulebook {report.rulebook}, SHA-256 {report.rulebook_hash})",
+        f"- Commenced on {_when(report.commenced_on)}; notice {_when(report.notice_on)};"
         f" published {_when(report.published_at)}",
         f"- Subject: {_md(report.subject or NOT_RECORDED)}",
         f"- Estimated value: development {_money(report.development_value)}, purchase"
@@ -566,7 +695,7 @@ def report_sections(report: Report) -> list[tuple[str, list[str], list[list[str]
     """The report's tables as (heading, header, rows): the page and the download show these."""
     return [
         (
-            "PCR 2015 reg. 84(1)",
+            report.duty,
             ["Item", "Requirement", "The record", "From"],
             [[c.item, c.requirement, c.value, c.source] for c in report.checklist],
         ),

@@ -1,5 +1,6 @@
 """The Jinja2 environment: GOV.UK Frontend macros, Django's static and url helpers, UK time."""
 
+from datetime import datetime
 from typing import Any
 
 import jinja2
@@ -10,12 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanely.documents.wording import number
+from sanely.documents.wording import uk_date as written_date
 from sanely.portal.award.selectors import partner_contracts
 from sanely.portal.partnerships.law import partnership_dues
 from sanely.portal.partnerships.selectors import partnership_of
+from sanely.portal.procurements.engine import rules_title, state_label
 from sanely.portal.publication.fts import notices_waiting
 
-from .navigation import navigation
+from .navigation import header_name, navigation
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -29,6 +32,15 @@ def uk_time(value: Any, fmt: str = "%-d %B %Y, %-I:%M%p") -> str:
         return ""
     local = timezone.localtime(value)
     return local.strftime(fmt).replace("AM", "am").replace("PM", "pm")
+
+
+def uk_day(value: Any) -> str:
+    """A date (or the UK day of an aware datetime) as people write it: 5 December 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return written_date(value)
 
 
 def choice_items(bound_field: Any) -> list[dict[str, Any]]:
@@ -59,6 +71,7 @@ def environment(**options: Any) -> jinja2.Environment:
         service_name=settings.SERVICE_NAME,
         authority_name=settings.AUTHORITY_NAME,
         navigation=navigation,
+        header_name=header_name,
         # The opportunity page (tenders) links a partner to its contracts (award, a floor up).
         partner_contracts=partner_contracts,
         # Award's pages link to the partnership (a floor up) only once it has begun.
@@ -67,9 +80,13 @@ def environment(**options: Any) -> jinja2.Environment:
         partnership_dues=lambda procurement: partnership_dues(procurement, timezone.now()),
         notices_waiting=notices_waiting,
         uk_today=timezone.localdate,
+        # A procurement's rules by their name and where it stands, in plain words.
+        rules_title=rules_title,
+        state_label=state_label,
         get_messages=get_messages,
         choice_items=choice_items,
     )
     env.filters["uk_time"] = uk_time
     env.filters["number"] = number
+    env.filters["uk_date"] = uk_day
     return env

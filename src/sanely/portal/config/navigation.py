@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from sanely.portal.accounts.selectors import Actor
+from sanely.portal.accounts.actors import page_actor
+from sanely.portal.accounts.models import OrganisationKind
 from sanely.portal.audit.selectors import audit_trail_readable
 from sanely.portal.pilots.selectors import authorities_of
 from sanely.portal.procurements.selectors import procurements_readable
@@ -22,7 +24,7 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     # no user: it gets the navigation of someone signed out.
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        actor = Actor.for_session(user)
+        actor = page_actor(request)
         if procurements_readable(actor):
             items.append(("Procurements", reverse("procurements:list")))
             items.append(("Partnerships", reverse("partnerships:dashboard")))
@@ -36,3 +38,23 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Deadline calculator", reverse("deadlines")))
         items.append(("Sign in", reverse("accounts:login")))
     return [{"text": text, "href": href, "active": request.path == href} for text, href in items]
+
+
+def header_name(request: HttpRequest, page_organisation: Any = None) -> str:
+    """
+    Whose service the header names: the organisation whose page it is where the page says so,
+    else the authority of a person who works for one (the service's name for a supplier's
+    people or someone in several authorities), else the authority the deployment is
+    configured for.
+    """
+    if page_organisation:
+        return str(page_organisation.name)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        authorities = {
+            m.organisation.name
+            for m in page_actor(request).memberships
+            if m.organisation.kind == OrganisationKind.AUTHORITY
+        }
+        return authorities.pop() if len(authorities) == 1 else settings.SERVICE_NAME
+    return settings.AUTHORITY_NAME or "sanely"

@@ -11,6 +11,7 @@ from .api import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("status", web_views.service_status, name="status"),
     path("api/", api.urls),
     path("", include("sanely.portal.accounts.urls")),
     path("audit/", include("sanely.portal.audit.urls")),

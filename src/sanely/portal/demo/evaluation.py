@@ -53,14 +53,18 @@ def _justification(score: Decimal) -> str:
 
 
 def declare_and_score(procurement: Procurement, *, evaluators: list[Actor], now: datetime) -> None:
-    """Each evaluator declares no conflict and submits scores of every tenderer, a little apart."""
+    """
+    Each evaluator declares no conflict and submits scores of every tenderer, a little apart,
+    in the hours up to `now`.
+    """
+    start = now - timedelta(hours=len(evaluators) + 1)
     for number, evaluator in enumerate(evaluators):
         if declaration_of(procurement, evaluator.user) is None:
             declaration_record(
                 actor=evaluator,
                 procurement_id=procurement.pk,
                 conflict=False,
-                now=now + timedelta(minutes=number),
+                now=start + timedelta(minutes=number),
             )
     places = score_places(procurement)
     for index, tenderer in enumerate(tenderers(procurement)):
@@ -68,7 +72,7 @@ def declare_and_score(procurement: Procurement, *, evaluators: list[Actor], now:
         for number, evaluator in enumerate(evaluators):
             if submitted(procurement, evaluator.user, tenderer):
                 continue
-            at = now + timedelta(hours=1 + number, minutes=index)
+            at = start + timedelta(hours=1 + number, minutes=index)
             entries = [
                 ScoreEntry(
                     p.criterion,

@@ -4,7 +4,7 @@ every role. Loading it twice changes nothing: everything is found by its identif
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 
@@ -14,6 +14,7 @@ from sanely.portal.demo.pilots import demo_evidence
 from sanely.portal.demo.procurements import demo_procurements
 from sanely.portal.demo.publication import demo_publication
 from sanely.portal.demo.tenders import demo_tenders
+from sanely.portal.procurements.engine import UK
 
 from .competition import demo_competitions
 from .engagement import demo_engagement
@@ -161,9 +162,22 @@ def _organisation(spec: DemoOrganisation, now: datetime) -> Organisation:
     )
 
 
+# The demo's stories end at this time of day (UK), the meetings of their last day in the
+# working hours before it, whatever time the demo is loaded.
+STORIES_END_AT = time(16, 0)
+
+
+def stories_end(now: datetime) -> datetime:
+    """The latest 4pm (UK time) not after `now`: the moment the demo's stories are told up to."""
+    local = now.astimezone(UK)
+    day = local.date() if local.time() >= STORIES_END_AT else local.date() - timedelta(days=1)
+    return datetime.combine(day, STORIES_END_AT, tzinfo=UK)
+
+
 @transaction.atomic
 def demo_load(*, now: datetime) -> list[tuple[str, str, str]]:
     """Create what is missing; return (email, organisation, role) for every demo login."""
+    now = stories_end(now)
     organisations = {spec.name: _organisation(spec, now) for spec in ORGANISATIONS}
     logins = []
     for email, full_name, organisation_name, role in PEOPLE:

@@ -50,7 +50,7 @@ def negotiate_round(
             held_at=now - timedelta(hours=len(still_in) + 2 - hours),
             attendees=[
                 f"{lead.user.full_name}, {procurement.organisation.name}, procurement lead",
-                f"Bid manager, {tenderer.name}, bid manager",
+                f"{_supplier_actor(tenderer).user.full_name}, {tenderer.name}, bid manager",
             ],
             minutes=story.minutes.format(tenderer=tenderer.name, round=round.label.lower()),
             information_given=[story.shared_fact],

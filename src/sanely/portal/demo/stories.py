@@ -2,7 +2,7 @@
 What the people of each demo competition say about its subject: the panel's reasons, the minutes
 of the negotiation meetings, the question asked and answered to all, the revision of the
 documents, the strengths written at moderation and the prices tendered. A competition without a
-story of its own uses the rural transport one the first demo competitions were written with.
+story of its own (one made by a test) uses the rural transport one.
 """
 
 from dataclasses import dataclass
@@ -95,7 +95,87 @@ WASTE_ROUTES = Story(
     prices=(Decimal("198500"), Decimal("205000"), Decimal("209000"), Decimal("201750")),
 )
 
-STORIES = {"WCC-IP-2025-006": DISTRICT_BUSES, "WCC-IP-2025-007": WASTE_ROUTES}
+GRITTING_ROUTES = Story(
+    field="road weather forecasting and winter maintenance",
+    minutes="{tenderer} presented {round}. Discussed how its forecasts of road surface"
+    " temperature are checked against the council's weather stations, how a gritting run is"
+    " called two hours ahead of frost, and how the drivers' rosters absorb a second run on the"
+    " same night. The council asked how much salt the pilot routes would save in a mild winter.",
+    shared_fact="The council's eleven road weather stations report every twenty minutes; their"
+    " readings since 2019 are in annex B.",
+    question="{asker} asks whether the pilot may treat the A35 priority route at a lower spread"
+    " rate where its forecast shows the road surface staying above freezing.",
+    published_question="May a priority route be treated at a lower spread rate where the"
+    " forecast shows the road surface staying above freezing?",
+    answer="No: priority routes keep the spread rates of the council's winter service plan;"
+    " the pilot decides when to treat them, not how much salt they get.",
+    revision="Section 2.3 now names the priority routes whose spread rates do not change;"
+    " nothing else changes.",
+    revision_reason="The list only names routes already in the winter service plan: the time to"
+    " the next deadline is enough to plan the runs around them.",
+    strengths="{tenderer}: forecasts checked against a full winter of the council's station"
+    " readings, and a clear plan for calling runs early on marginal nights.",
+    low_tender="The tenderer showed that its forecasting service already covers the county for"
+    " a neighbouring highway authority, so the pilot pays only for the route planning.",
+    prices=RURAL_TRANSPORT.prices,
+)
+
+HOME_CARE_VISITS = Story(
+    field="scheduling care visits in the community",
+    minutes="{tenderer} presented {round}. Discussed how people choose the times of their care"
+    " visits, how the schedule keeps the same carers with the same people, and how travel time"
+    " between visits is paid. The council asked how a visit is moved when a carer is off sick.",
+    shared_fact="The council's care providers record every visit's start and end in the"
+    " electronic call monitoring system described in annex A.",
+    question="{asker} asks whether the schedule may move a visit by up to thirty minutes"
+    " without asking the person first.",
+    published_question="May the schedule move a care visit by up to thirty minutes without"
+    " asking the person first?",
+    answer="No: a person agrees every change to the time of their visit; the schedule may"
+    " suggest the change.",
+    revision="Section 3.4 now requires that every change of a visit's time is agreed with the"
+    " person; nothing else changes.",
+    revision_reason="The requirement only states what the schedules already do: the time to the"
+    " next deadline is enough to describe how.",
+    strengths="{tenderer}: people choose their visit times, the same carers keep the same"
+    " rounds, and travel time is planned rather than squeezed.",
+    low_tender="The tenderer showed that its scheduling software already runs for two of the"
+    " council's care providers, so the pilot pays only for extending it.",
+    prices=RURAL_TRANSPORT.prices,
+)
+
+HOSPITAL_DISCHARGE = Story(
+    field="discharge from hospital and care at home",
+    minutes="{tenderer} presented {round}. Discussed how a person medically fit to leave"
+    " hospital is assessed at home within a day, how the ward and the home care team hand over,"
+    " and how equipment is in place before the person arrives. The board asked how"
+    " readmissions within thirty days would be followed up.",
+    shared_fact="The hospital's discharge team sends each referral through the shared care"
+    " record described in annex A, at the latest by noon on the day before discharge.",
+    question="{asker} asks whether the assessment at home may be done by a trusted assessor"
+    " rather than a social worker.",
+    published_question="May a trusted assessor, rather than a social worker, do the assessment"
+    " at home?",
+    answer="Yes: a trusted assessor trained under the council's scheme may do it; a social"
+    " worker reviews every assessment within five working days.",
+    revision="Section 2.2 now describes the trusted assessor scheme and its training; nothing"
+    " else changes.",
+    revision_reason="The scheme is already in use on the wards: the time to the next deadline"
+    " is enough to plan with it.",
+    strengths="{tenderer}: people assessed at home within a day of leaving hospital, a clear"
+    " handover from the ward and equipment in place before they arrive.",
+    low_tender="The tenderer showed that its reablement team already works in the area for the"
+    " council, so the pilot pays only for the extra assessments.",
+    prices=RURAL_TRANSPORT.prices,
+)
+
+STORIES = {
+    "WCC-IP-2024-003": GRITTING_ROUTES,
+    "WCC-IP-2024-004": HOME_CARE_VISITS,
+    "WCC-IP-2025-005": HOSPITAL_DISCHARGE,
+    "WCC-IP-2025-006": DISTRICT_BUSES,
+    "WCC-IP-2025-007": WASTE_ROUTES,
+}
 
 
 def story_of(procurement: Procurement) -> Story:

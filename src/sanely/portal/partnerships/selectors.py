@@ -146,6 +146,8 @@ _PARTNER_ROLES: dict[May, frozenset[str]] = {
     May.READ: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
     May.REPORT: frozenset({Role.SUPPLIER_ADMIN, Role.SUPPLIER_MEMBER}),
 }
+# Who decides claims and records payments (the home page lists the claims waiting for them).
+CLAIM_DECIDERS = _AUTHORITY_ROLES[May.DECIDE_CLAIMS]
 _REFUSED: dict[May, str] = {
     May.REPORT: "Only the partner's people, or the authority's commissioners and procurement"
     " leads, can send data and claims for this contract.",

@@ -115,7 +115,12 @@ class AssessmentForm(forms.Form):
         "For staggered adoption: each unit’s first period in the pilot, 0 for units never in it.",
     )
     design = forms.ChoiceField(
-        choices=DESIGNS, initial="threshold", label="How is the pilot compared?"
+        choices=DESIGNS,
+        initial="threshold",
+        label="How is the pilot compared?",
+        help_text="Difference in differences compares how much the pilot groups changed from "
+        "before to after with how much the comparison groups changed over the same time, so "
+        "that a change that would have happened anyway does not count as the pilot’s effect.",
     )
     treated = _text(
         "Pilot groups (or the pilot series)",
@@ -162,7 +167,9 @@ class AssessmentForm(forms.Form):
     )
     weight = _text("Column with the weight of each row (optional)")
     weights = forms.ChoiceField(choices=WEIGHT_KINDS, required=False, label="What the weights mean")
-    statistic = forms.ChoiceField(choices=STATISTICS, initial="mean", label="Statistic")
+    statistic = forms.ChoiceField(
+        choices=STATISTICS, initial="mean", label="How the values are summed up"
+    )
     label = _text("What the value measures", "For example ‘waiting time’; used in the explanation.")
     comparator = forms.ChoiceField(
         choices=[("", "No target"), *COMPARATORS], required=False, label="The result must be"
@@ -178,9 +185,16 @@ class AssessmentForm(forms.Form):
         max_value=0.999,
         initial=0.95,
         label="Confidence",
-        help_text="0.95 means 95%.",
+        help_text="How sure the evidence must be: at 0.95 (95%), the confidence interval is "
+        "drawn wide enough to hold the true effect in 95 of 100 pilots like this one.",
     )
-    standard = forms.ChoiceField(choices=STANDARDS, initial="ci_bound", label="Evidence standard")
+    standard = forms.ChoiceField(
+        choices=STANDARDS,
+        initial="ci_bound",
+        label="Evidence standard",
+        help_text="The confidence interval is the range the true effect lies in, at the "
+        "confidence above; the estimate is its single best guess.",
+    )
     looks = forms.IntegerField(
         required=False,
         min_value=2,

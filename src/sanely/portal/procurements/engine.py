@@ -43,6 +43,23 @@ def rulebook_of(procurement: Procurement) -> Rulebook:
         ) from None
 
 
+def rules_title(procurement: Procurement) -> str:
+    """The rules by their name, as a council officer calls them; the id where they are missing."""
+    try:
+        return rulebook_of(procurement).title
+    except Conflict:
+        return procurement.rulebook_id
+
+
+def state_label(procurement: Procurement) -> str:
+    """Where the procurement stands, in its rules' words."""
+    try:
+        state = rulebook_of(procurement).state(procurement.state)
+    except Conflict:
+        state = None
+    return state.label if state is not None else procurement.state.replace("_", " ")
+
+
 def estimated_value(design: dict[str, Any]) -> tuple[Decimal, Decimal | None]:
     """The development investment (all phases) and, when estimated, the purchase's value."""
     development = sum((p.max_value for p in section(design, "phases").items), Decimal(0))

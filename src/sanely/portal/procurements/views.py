@@ -27,7 +27,7 @@ from sanely.portal.core.errors import (
     validation_failed_from,
 )
 from sanely.portal.web.pages import errors_context, page_guard
-from sanely.procedure import CIRCUMSTANCES, KINDS, rulebook_ids
+from sanely.procedure import CIRCUMSTANCES, KINDS, load_rulebook, rulebook_ids
 from sanely.procedure import events as lifecycle
 
 from . import selectors, services, wizard
@@ -388,8 +388,20 @@ def _action_in(values: dict[str, Any]) -> ActionIn:
         ) from None
 
 
+# The calculator's deadlines as a buyer or supplier asks for them.
+DEADLINE_KINDS = {
+    "requests-to-participate": "When requests to participate may close at the earliest",
+    "tendering": "When tenders may close at the earliest",
+    "standstill": "When the standstill ends",
+    "contract-award-notice": "When the contract award notice is due",
+    "contract-details-notice": "When the contract details notice is due",
+    "termination-notice": "When the contract termination notice is due",
+    "invoice-payment": "When an invoice must be paid",
+}
+
+
 class DeadlineForm(forms.Form):
-    kind = forms.ChoiceField(choices=[(k, k.replace("-", " ").capitalize()) for k in KINDS])
+    kind = forms.ChoiceField(choices=[(k, DEADLINE_KINDS[k]) for k in KINDS])
     regime = forms.ChoiceField(choices=())
     start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     nation = forms.ChoiceField(
@@ -404,7 +416,9 @@ class DeadlineForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regime"].choices = [(r, r) for r in rulebook_ids()]  # type: ignore[attr-defined]
+        self.fields["regime"].choices = [  # type: ignore[attr-defined]
+            (r, load_rulebook(r).title) for r in rulebook_ids()
+        ]
 
 
 def deadline_calculator(request: HttpRequest) -> HttpResponse:

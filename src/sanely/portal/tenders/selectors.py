@@ -31,7 +31,7 @@ from sanely.portal.competition.selectors import (
 )
 from sanely.portal.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from sanely.portal.procurements.design import section
-from sanely.portal.procurements.engine import UK, uk_date
+from sanely.portal.procurements.engine import UK, rulebook_of, uk_date
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import WRITE_ROLES, Closure, closure, not_closed
 from sanely.procedure import PRICE_FORMULAS, Round
@@ -61,6 +61,28 @@ def opportunity_list() -> QuerySet[Procurement]:
         .prefetch_related(Prefetch("submission_rounds", queryset=_rounds_in_order()))
         .order_by("-published_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class OpportunityRow:
+    """An opportunity as the public list shows it: where it stands and when submissions close."""
+
+    procurement: Procurement
+    status: str
+    closes_at: datetime | None  # the next deadline of a round still taking submissions
+
+
+def opportunity_rows(*, now: datetime, open_only: bool = False) -> list[OpportunityRow]:
+    """The published opportunities; with `open_only`, those still taking submissions."""
+    rows = []
+    for procurement in opportunity_list():
+        state = rulebook_of(procurement).state(procurement.state)
+        closing = [r.deadline for r in procurement.submission_rounds.all() if r.deadline > now]
+        closes_at = None if state is None or state.terminal else min(closing, default=None)
+        if closes_at is not None or not open_only:
+            status = state.label if state is not None else procurement.state
+            rows.append(OpportunityRow(procurement, status, closes_at))
+    return rows
 
 
 def access_opportunity(*, procurement_id: int) -> Procurement:

@@ -68,11 +68,13 @@ def receipt_public_key(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def opportunity_list(request: HttpRequest) -> HttpResponse:
+    open_only = request.GET.get("show") == "open"
     return render(
         request,
         "tenders/opportunities.html",
         {
-            "opportunities": selectors.opportunity_list(),
+            "rows": selectors.opportunity_rows(now=now(), open_only=open_only),
+            "open_only": open_only,
             "need_summary": selectors.need_summary,
         },
     )

@@ -21,8 +21,8 @@ def _database_ok() -> bool:
         return False
 
 
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Database reachability and the age of the newest worker heartbeat, for load balancers."""
+def service_health() -> dict[str, Any]:
+    """Database reachability and the age of the newest worker heartbeat."""
     database_ok = _database_ok()
     worker: dict[str, Any] = {"status": "unknown", "heartbeat_age_seconds": None}
     if database_ok:
@@ -33,12 +33,43 @@ def healthz(request: HttpRequest) -> JsonResponse:
             worker = {"status": "stale" if stale else "ok", "heartbeat_age_seconds": round(age, 1)}
         else:
             worker["status"] = "never seen"
-    body = {
+    return {
         "status": "ok" if database_ok else "unavailable",
         "database": "ok" if database_ok else "unreachable",
         "worker": worker,
     }
-    return JsonResponse(body, status=200 if database_ok else 503)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The service's health as JSON, for load balancers and monitoring."""
+    body = service_health()
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+# What the status page tells people about the background worker (sending letters, publishing).
+_WORKER_WORDS = {
+    "ok": "Working: letters, emails and open data go out as usual.",
+    "stale": "Delayed: letters, emails and open data may go out late. Nothing is lost.",
+    "never seen": "Not started: letters, emails and open data wait until it starts.",
+    "unknown": "Unknown while the service cannot reach its records.",
+}
+
+
+def service_status(request: HttpRequest) -> HttpResponse:
+    """The service's health for people, in words; the same answer as /healthz."""
+    health = service_health()
+    up = health["status"] == "ok"
+    return render(
+        request,
+        "web/status.html",
+        {
+            "title": "Service status",
+            "up": up,
+            "worker": _WORKER_WORDS[health["worker"]["status"]],
+            "checked_at": now(),
+        },
+        status=200 if up else 503,
+    )
 
 
 def _error(request: HttpRequest, status: int, code: str, title: str, message: str) -> HttpResponse:

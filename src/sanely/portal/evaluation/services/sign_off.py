@@ -7,6 +7,8 @@ from django.db import transaction
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import Conflict, validation_failed_from
+from sanely.portal.procurements.engine import rulebook_of
+from sanely.portal.procurements.models import Procurement
 
 from .. import events
 from ..models import EvaluationOutcome, TieChoice
@@ -56,6 +58,12 @@ def tie_choose(
 
 
 @transaction.atomic
+def _label(procurement: Procurement, state_id: str) -> str:
+    """A state as the procurement's rules name it."""
+    state = rulebook_of(procurement).state(state_id)
+    return state.label if state is not None else state_id.replace("_", " ")
+
+
 def evaluation_sign_off(
     *, actor: Actor, procurement_id: int, now: datetime
 ) -> list[EvaluationOutcome]:
@@ -68,8 +76,9 @@ def evaluation_sign_off(
     state = evaluation_state(procurement)
     if procurement.state != state:
         raise Conflict(
-            f"The evaluation is signed off in the state {state!r}, after tendering is closed"
-            f" (the procurement is in {procurement.state!r}): close tendering first."
+            f"The evaluation is signed off once tendering has closed, at the stage"
+            f" “{_label(procurement, state)}”; this procurement is at the stage"
+            f" “{_label(procurement, procurement.state)}”: close tendering first."
         )
     missing = sign_off_missing(procurement)
     ranking = ranking_of(procurement)
