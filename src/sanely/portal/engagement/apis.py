@@ -187,7 +187,9 @@ def change_record(request: HttpRequest, procurement_id: int, payload: DesignChan
     response={201: EngagementNoticeOut, **ERRORS},
     url_name="engagement_notice_publish",
 )
-def notice_publish(request: HttpRequest, procurement_id: int, payload: EngagementNoticeIn) -> Status:
+def notice_publish(
+    request: HttpRequest, procurement_id: int, payload: EngagementNoticeIn
+) -> Status:
     """Publish the preliminary market engagement notice (UK2; Procurement Act 2023 only)."""
     notice = services.engagement_notice_publish(
         actor=actor_of(request), procurement_id=procurement_id, now=now(), **payload.dict()
