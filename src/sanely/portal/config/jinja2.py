@@ -13,6 +13,7 @@ from sanely.documents.wording import number
 from sanely.portal.award.selectors import partner_contracts
 from sanely.portal.partnerships.law import partnership_dues
 from sanely.portal.partnerships.selectors import partnership_of
+from sanely.portal.tenders.selectors import round_needed
 
 from .navigation import navigation
 
@@ -64,6 +65,8 @@ def environment(**options: Any) -> jinja2.Environment:
         partnership_of=partnership_of,
         # "What happens next" on a procurement lists the partnership's dated duties.
         partnership_dues=lambda procurement: partnership_dues(procurement, timezone.now()),
+        # "What happens next" says when the state waits for a round (tenders, a floor up).
+        round_needed=round_needed,
         get_messages=get_messages,
         choice_items=choice_items,
     )
