@@ -257,6 +257,39 @@ def test_a_step_not_yet_possible_is_a_page_with_its_reason_not_a_server_error(we
     assert "declared that you have no conflict of interest" in page.text
 
 
+def test_a_refusal_page_links_to_the_procurement_and_the_page_before_never_to_what_it_refused(
+    wessex,
+):
+    from competition import procurement_at
+
+    evaluating = procurement_at(wessex, "evaluation")
+    refused = f"/evaluation/procurements/{evaluating.pk}/results"
+    came_from = f"/evaluation/procurements/{evaluating.pk}/"
+    page = wessex.client(Role.COMMISSIONER).get(
+        refused, HTTP_REFERER=f"http://testserver{came_from}"
+    )
+    links = re.findall(r'href="([^"]+)"', page.text.split("<main", 1)[1])
+    assert 409 == page.status_code
+    assert f"/procurements/{evaluating.pk}/" in links
+    assert came_from in links
+    assert refused not in links
+
+
+def test_a_role_refusal_says_who_may_and_never_tells_a_supplier_admin_to_ask_itself(
+    wessex, kestrel
+):
+    from competition import procurement_at
+
+    evaluating = procurement_at(wessex, "evaluation")
+    auditor = wessex.client(Role.AUDITOR).get(f"/evaluation/procurements/{evaluating.pk}/declare")
+    assert 403 == auditor.status_code
+    assert "evaluators, procurement leads and commissioners evaluate" in auditor.text
+    supplier = kestrel.client(Role.SUPPLIER_ADMIN).get("/procurements/new")
+    assert 403 == supplier.status_code
+    assert "Only a commissioner or procurement lead can start a procurement" in supplier.text
+    assert "supplier admin" not in supplier.text
+
+
 @pytest.mark.parametrize("path", ["/", "/sign-in", "/opportunities/", "/no-such-page"])
 def test_a_host_not_allowed_gets_the_400_page_not_a_server_error(db, path):
     response = Client(raise_request_exception=False).get(path, HTTP_HOST="evil.example")

@@ -183,10 +183,13 @@ def test_pa_2023_locks_award_criteria_under_its_change_rule(make_procurement, le
 
 def test_a_warning_needs_a_justification_which_is_then_recorded(make_procurement, lead, api):
     pid = make_procurement(commenced_on=IN_2024)
-    body = refused(
-        act(api, lead, pid, "submit_notice", {"justification": " "}),
-        "PCR15-31-3",
-        "PCR 2015 reg. 31(3)",
+    missing = act(api, lead, pid, "submit_notice", {"justification": " "})
+    assert 400 == missing.status_code, missing.content  # a field to fill in
+    body = missing.json()
+    assert ("justification_required", "PCR15-31-3", "PCR 2015 reg. 31(3)") == (
+        body["code"],
+        body["rule"],
+        body["citation"],
     )
     assert "justification" in body["detail"]
     response = act(api, lead, pid, "submit_notice")

@@ -31,6 +31,7 @@ def _award_page(
     if error is not None and error.status in (403, 404):
         raise error
     overview = selectors.award_overview(procurement)
+    standstill_over = overview.standstill is not None and overview.standstill.over(now())
     return form_page(
         request,
         "award/procurement.html",
@@ -39,6 +40,7 @@ def _award_page(
         overview=overview,
         time_left=_standstill_left(overview.standstill),
         may_act=selectors.may_act(page_actor(request), procurement),
+        standstill_over=standstill_over,
     )
 
 

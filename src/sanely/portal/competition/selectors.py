@@ -94,14 +94,20 @@ def tenderers_to_declare(procurement: Procurement) -> list[Organisation]:
     ]
 
 
-def require_clean_declaration(procurement: Procurement, user: User, what: str) -> None:
-    """Refuse `what` to a person without a declaration of no conflict."""
+def declaration_refusal(procurement: Procurement, user: User, what: str) -> str | None:
+    """Why `what` is refused to this person for want of a declaration of no conflict, or None."""
     if conflict_declared(procurement, user):
-        raise Conflict(
-            f"You declared a conflict of interest in this procurement, so you cannot {what}."
-        )
+        return f"You declared a conflict of interest in this procurement, so you cannot {what}."
     if declaration_of(procurement, user) is None:
-        raise Conflict(
+        return (
             f"Declare your interests in the tenderers first: you cannot {what} before you have"
             " declared that you have no conflict of interest."
         )
+    return None
+
+
+def require_clean_declaration(procurement: Procurement, user: User, what: str) -> None:
+    """Refuse `what` to a person without a declaration of no conflict."""
+    why = declaration_refusal(procurement, user, what)
+    if why is not None:
+        raise Conflict(why)

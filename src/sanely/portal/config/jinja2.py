@@ -17,6 +17,7 @@ from sanely.portal.partnerships.law import partnership_dues
 from sanely.portal.partnerships.selectors import partnership_of
 from sanely.portal.procurements.engine import rules_title, state_label
 from sanely.portal.publication.fts import notices_waiting
+from sanely.portal.tenders.selectors import round_needed
 
 from .navigation import header_name, navigation
 
@@ -83,6 +84,8 @@ def environment(**options: Any) -> jinja2.Environment:
         # A procurement's rules by their name and where it stands, in plain words.
         rules_title=rules_title,
         state_label=state_label,
+        # "What happens next" says when the state waits for a round (tenders, a floor up).
+        round_needed=round_needed,
         get_messages=get_messages,
         choice_items=choice_items,
     )

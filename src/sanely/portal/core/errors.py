@@ -71,6 +71,13 @@ class RuleRefused(Conflict):
         return f"{self.message} ({self.citation}; rule {self.rule})"
 
 
+class JustificationRequired(RuleRefused):
+    """A rule lets the action through only with a recorded justification, and none was given."""
+
+    status = 400
+    code = "justification_required"
+
+
 class TooManyAttempts(ApplicationError):
     """Too many failed attempts in a short time; try again later."""
 

@@ -84,6 +84,12 @@ def access_evaluation(
     return procurement, memberships[0]
 
 
+def assesses(actor: Actor, procurement: Procurement) -> bool:
+    """Whether access_evaluation lets the actor declare and score (Act.ASSESS)."""
+    memberships = actor.in_organisation(procurement.organisation_id)
+    return any(m.role in ASSESSOR_ROLES for m in memberships)
+
+
 def moderates(actor: Actor, procurement: Procurement) -> bool:
     """Whether the actor is one of the authority's commissioners or procurement leads."""
     return any(m.role in WRITE_ROLES for m in actor.in_organisation(procurement.organisation_id))

@@ -52,6 +52,11 @@ def overview(request: HttpRequest, procurement_id: int) -> HttpResponse:
         {
             "overview": overview_of(actor, procurement),
             "moderator": selectors.moderates(actor, procurement),
+            "moderation_refused": competition_selectors.declaration_refusal(
+                procurement, actor.user, "moderate"
+            ),
+            "declaring_refused": services.declaring_refusal(procurement),
+            "assesses": selectors.assesses(actor, procurement),
         },
     )
 
@@ -90,6 +95,7 @@ def declare(request: HttpRequest, procurement_id: int) -> HttpResponse:
         procurement=procurement,
         tenderers=competition_selectors.tenderers_to_declare(procurement),
         declarations=competition_selectors.declarations_of(procurement, actor.user),
+        refused=services.declaring_refusal(procurement),
     )
 
 
@@ -163,6 +169,8 @@ def score(request: HttpRequest, procurement_id: int, tenderer_id: int) -> HttpRe
         places=list(enumerate(places)),
         scale_max=selectors.scale_max(procurement),
         submitted=selectors.submitted(procurement, actor.user, tenderer),
+        refused=services.scoring_refusal(procurement, actor, tenderer),
+        declare_first=competition_selectors.declaration_of(procurement, actor.user) is None,
         visible=selectors.access_scores(actor=actor, procurement=procurement, tenderer=tenderer),
         versions=selectors.final_tenders(procurement, tenderer)
         if competition_selectors.may_read_tenders(actor.user, procurement)

@@ -17,8 +17,10 @@ from sanely.portal.core.errors import ApplicationError, Conflict, ValidationFail
 from sanely.portal.evaluation.ranking import price_criterion
 from sanely.portal.evaluation.selectors import score_places
 from sanely.portal.procurements.design import section
+from sanely.portal.procurements.selectors import may_change
 from sanely.portal.tenders.views import receipt_response
 from sanely.portal.web.pages import form_page, page_guard
+from sanely.portal.web.views import way_on
 
 from . import selectors, services
 from .forms import AnswerForm, ConsentForm, MeetingForm, QuestionForm, ReductionForm, RevisionForm
@@ -29,15 +31,15 @@ from .forms import AnswerForm, ConsentForm, MeetingForm, QuestionForm, Reduction
 @require_GET
 def procurement_negotiation(request: HttpRequest, procurement_id: int) -> HttpResponse:
     """The authority's overview: meetings, questions, revisions, consents and reductions."""
-    procurement, _ = selectors.access_negotiation(
-        actor=page_actor(request), procurement_id=procurement_id
-    )
+    actor = page_actor(request)
+    procurement, _ = selectors.access_negotiation(actor=actor, procurement_id=procurement_id)
     return render(
         request,
         "negotiation/procurement.html",
         {
             "procurement": procurement,
             "negotiation": selectors.authority_negotiation(procurement=procurement),
+            "may_change": may_change(actor, procurement),
         },
     )
 
@@ -293,7 +295,11 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
             actor=page_actor(request), consent_id=consent_id, now=now()
         )
     except (Conflict, ValidationFailed) as refused:
-        context = {"title": "The consent was not withdrawn", "message": refused.message}
+        context = {
+            "title": "The consent was not withdrawn",
+            "message": refused.message,
+            "links": way_on(request),
+        }
         return render(request, "web/error.html", context, status=refused.status)
     return redirect(
         "negotiation:tenderer",

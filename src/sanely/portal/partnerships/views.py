@@ -20,7 +20,9 @@ from sanely.portal.award.models import Contract
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from sanely.portal.procurements.engine import rulebook_of, uk_date
+from sanely.portal.procurements.selectors import what_next
 from sanely.portal.web.pages import errors_context, page_guard
+from sanely.procedure import events as lifecycle
 
 from . import progress, selectors, services
 from .dashboard import dashboard_for
@@ -35,12 +37,16 @@ def _partnership_page(
     found, contracts = selectors.access_partnership(actor=actor, procurement_id=procurement_id)
     manages = selectors.manages_partnership(actor, found)
     phases = selectors.plan_of(contracts[0]).phases
+    ahead = what_next(procurement=found.procurement, now=now())
     context = {
         "partnership": found,
         "contracts": contracts,
         "ended": selectors.ended_contract_ids(found),
         "reviews": selectors.gate_reviews_for(actor, found),
         "gate_form": GateOpenForm(phases=[(p.key, p.name) for p in phases]) if manages else None,
+        # the gate form is offered only where the rulebook lets a phase end now
+        "phase_may_end": lifecycle.END_PHASE in ahead.evaluation.allowed,
+        "state_label": ahead.state_label,
         **errors_context(error=error),
     }
     return render(request, "partnerships/partnership.html", context, status=_status(error))

@@ -276,7 +276,7 @@ def procurement_action(
     """
     Apply a lifecycle event of the procurement's rulebook (see `GET …/next` for those allowed).
     A refusal is 409 `{code: "rule_refused", rule, citation, message}`; an event with WARN rules
-    needs `justification`.
+    needs `justification`, and without one is 400 `justification_required` naming that field.
     """
     procurement = services.procurement_act(
         actor=actor_of(request),

@@ -85,6 +85,11 @@ def access_procurement(
     return procurement, memberships[0]
 
 
+def may_change(actor: Actor, procurement: Procurement) -> bool:
+    """Whether access_procurement(write=True) lets the actor change the procurement."""
+    return any(m.role in WRITE_ROLES for m in actor.in_organisation(procurement.organisation_id))
+
+
 @dataclass(frozen=True)
 class NextDeadline:
     """The next statutory date: `passes_at` is the moment it is missed (UK time)."""
@@ -107,17 +112,18 @@ class WhatNext:
     event_labels: dict[str, str]
 
 
-def ensure_not_closed(procurement: Procurement) -> None:
+def closed_refusal(procurement: Procurement) -> str | None:
     """
-    Refuse what a supplier sends to a procurement in a final state of its rules (abandoned,
-    ended, completed): a state that closed closes submissions, uploads, questions and interest.
+    Why a procurement in a final state of its rules (abandoned, ended, completed) takes nothing
+    more from suppliers, or None: pages ask it before they offer a supplier anything to send.
     """
     state = rulebook_of(procurement).state(procurement.state)
     if state is not None and state.terminal:
-        raise Conflict(
+        return (
             f"{procurement.reference} is closed ({state.label}): it accepts nothing more from"
             " suppliers, and nothing sent now would be considered."
         )
+    return None
 
 
 def not_closed(procurements: QuerySet[Procurement]) -> QuerySet[Procurement]:
@@ -167,7 +173,18 @@ def closure(procurement: Procurement) -> Closure | None:
     return Closure(state.label, day_written(uk_date(closing.at)), reasons)
 
 
-def _published_state(rulebook: Rulebook) -> str:
+def ensure_not_closed(procurement: Procurement) -> None:
+    """
+    Refuse what a supplier sends to a closed procurement: a state that closed closes
+    submissions, uploads, questions and interest.
+    """
+    why = closed_refusal(procurement)
+    if why is not None:
+        raise Conflict(why)
+
+
+def published_state(rulebook: Rulebook) -> str:
+    """The state the notice's publication leads to: requests to participate are open in it."""
     return next(e.target for e in rulebook.events if e.id == rulebook.design_event)
 
 
@@ -175,7 +192,7 @@ def _next_deadline(
     rulebook: Rulebook, procurement: Procurement, evaluation: Evaluation, now: datetime
 ) -> NextDeadline | None:
     closes = requests_close(section(procurement.design, "timeline").requests_deadline)
-    if closes is not None and procurement.state == _published_state(rulebook):
+    if closes is not None and procurement.state == published_state(rulebook):
         rule = rulebook.periods["requests_to_participate"].rule
         what = "Requests to participate close"
         return NextDeadline(closes, what, rule, rulebook.rule(rule).citation, closes <= now)

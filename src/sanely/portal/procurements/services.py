@@ -19,6 +19,7 @@ from sanely.portal.accounts.selectors import Actor, access_organisation
 from sanely.portal.audit.services import audit_record
 from sanely.portal.core.errors import (
     Conflict,
+    JustificationRequired,
     NotFound,
     PermissionDenied,
     RuleRefused,
@@ -60,7 +61,7 @@ def _for_change(actor: Actor, procurement_id: int) -> tuple[Procurement, Members
 def require_justification(warnings: Sequence[RuleWarning], justification: str) -> None:
     """Refuse an action until a justification is given for the WARN rules it raises."""
     if warnings and not justification.strip():
-        raise RuleRefused(
+        raise JustificationRequired(
             "Record a justification first: "
             + " ".join(f"{sentence(w.message)} ({w.citation})" for w in warnings),
             rule=warnings[0].rule,

@@ -27,6 +27,7 @@ from sanely.portal.core.errors import (
     validation_failed_from,
 )
 from sanely.portal.web.pages import errors_context, page_guard
+from sanely.portal.web.views import way_on
 from sanely.procedure import CIRCUMSTANCES, KINDS, load_rulebook, rulebook_ids
 from sanely.procedure import events as lifecycle
 
@@ -89,7 +90,7 @@ def pinned_rules_guard(view: Any) -> Any:
             response: HttpResponse = view(request, *args, **kwargs)
         except Conflict as error:
             title = "This procurement cannot go on for now"
-            context = {"title": title, "message": error.message}
+            context = {"title": title, "message": error.message, "links": way_on(request)}
             return render(request, "web/error.html", context, status=error.status)
         return response
 
@@ -216,8 +217,19 @@ def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
             "stage_pages": STAGE_PAGES,
             "time_left": ahead.deadline and _time_left(moment, ahead.deadline.passes_at),
             "can_write": membership.role in selectors.WRITE_ROLES,
+            "asks_first": _asks_first(ahead),
             "sections": SECTIONS,
         },
+    )
+
+
+def _asks_first(ahead: selectors.WhatNext) -> set[str]:
+    """The actions whose page asks for answers, a justification or evidence before acting."""
+    evaluation = ahead.evaluation
+    return (
+        set(ACTION_FIELDS)
+        | {w.event for w in evaluation.warnings}
+        | {e.event for e in evaluation.evidence}
     )
 
 
@@ -291,8 +303,9 @@ def design_section(request: HttpRequest, procurement_id: int, section_name: str)
 @pinned_rules_guard
 def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
     moment = now()
+    actor = page_actor(request)
     procurement, membership = selectors.access_procurement(
-        actor=page_actor(request), procurement_id=procurement_id
+        actor=actor, procurement_id=procurement_id
     )
     ahead = selectors.what_next(procurement=procurement, now=moment)
     answers = []
@@ -327,6 +340,10 @@ def design_check(request: HttpRequest, procurement_id: int) -> HttpResponse:
             "purchase": purchase,
             "ratio": round(purchase / development, 2) if purchase and development else None,
             "plans": target_plans(procurement.design),
+            # the evidence page asks for an authority membership that may make changes
+            "may_assess": any(
+                m.can_write for m in actor.in_organisation(procurement.organisation_id)
+            ),
         },
     )
 

@@ -33,8 +33,17 @@ from sanely.portal.core.errors import ApplicationError, Conflict, NotFound, Perm
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import UK, rulebook_of, uk_date
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.procurements.selectors import WRITE_ROLES, Closure, closure, not_closed
+from sanely.portal.procurements.selectors import (
+    WRITE_ROLES,
+    Closure,
+    closed_refusal,
+    closure,
+    may_change,
+    not_closed,
+    published_state,
+)
 from sanely.procedure import PRICE_FORMULAS, Round
+from sanely.procedure import events as lifecycle
 
 from . import events
 from .keys import master_key
@@ -180,6 +189,35 @@ def access_round(
     return found, memberships[0]
 
 
+def may_manage_round(actor: Actor, found: SubmissionRound) -> bool:
+    """Whether the actor may extend or open the round: what access_round(write=True) allows."""
+    return may_change(actor, found.procurement)
+
+
+def round_needed(procurement: Procurement) -> str | None:
+    """
+    The round the procurement's state waits for, or None: with requests to participate open
+    suppliers need a round to send them to, and tendering needs a first tender round.
+    """
+    rulebook = rulebook_of(procurement)
+    tendering = next(
+        (e.target for e in rulebook.events if e.id == lifecycle.INVITE_TO_TENDER), None
+    )
+    kind, sentence = {
+        published_state(rulebook): (
+            RoundKind.RTP,
+            "No round for requests to participate is open, so suppliers cannot send theirs yet.",
+        ),
+        tendering: (
+            RoundKind.TENDER,
+            "No tender round is open, so the invited suppliers cannot tender yet.",
+        ),
+    }.get(procurement.state, (None, ""))
+    if kind is None or SubmissionRound.objects.filter(procurement=procurement, kind=kind).exists():
+        return None
+    return sentence
+
+
 def access_supplier_round(
     *, actor: Actor, round_id: int, organisation_id: int
 ) -> tuple[SubmissionRound, Organisation]:
@@ -264,25 +302,39 @@ class OpportunityPage:
     need: str
     rounds: list[SubmissionRound]
     criteria: PublishedCriteria
-    suppliers: list[Organisation]  # those the visitor may submit for
+    suppliers: list[Organisation]  # those the visitor acts for
     standings: list[SupplierStanding]
     authority: bool  # the visitor is one of the authority's people
     closure: Closure | None  # why and when it closed, once it has
+    closed: str | None  # why the procurement takes nothing more from suppliers
+    submitters: dict[int, list[Organisation]]  # by round: the suppliers that may submit to it
 
 
 def opportunity_page(*, procurement_id: int, actor: Actor | None) -> OpportunityPage:
     """The page of a published procurement; `actor` is None for a visitor not signed in."""
     procurement = access_opportunity(procurement_id=procurement_id)
+    rounds = list(round_list(procurement=procurement))
+    suppliers = [m.organisation for m in supplier_memberships(actor)] if actor else []
     return OpportunityPage(
         procurement,
         need_summary(procurement),
-        list(round_list(procurement=procurement)),
+        rounds,
         published_criteria(procurement),
-        [m.organisation for m in supplier_memberships(actor)] if actor else [],
+        suppliers,
         supplier_standings(actor=actor, procurement=procurement) if actor else [],
         actor is not None and bool(actor.in_organisation(procurement.organisation_id)),
         closure(procurement),
+        closed_refusal(procurement),
+        _submitters(procurement, rounds, suppliers),
     )
+
+
+def _submitters(
+    procurement: Procurement, rounds: list[SubmissionRound], suppliers: list[Organisation]
+) -> dict[int, list[Organisation]]:
+    """Who may submit to each round, as access_supplier_round decides: tenders only if invited."""
+    tendering = [s for s in suppliers if is_tendering(procurement, s)]
+    return {r.pk: tendering if r.kind == RoundKind.TENDER else suppliers for r in rounds}
 
 
 @dataclass(frozen=True)
@@ -397,8 +449,11 @@ class Content:
 EVALUATING_ROLES = frozenset({Role.EVALUATOR, Role.COMMISSIONER, Role.PROCUREMENT_LEAD})
 
 
-def _why_not_cleared(actor: Actor, procurement: Procurement) -> str | None:
-    """Why the actor may not read tenders yet, or None: each case says what applies to them."""
+def why_not_cleared(actor: Actor, procurement: Procurement) -> str | None:
+    """
+    Why the actor may not read tenders yet, or None: each case says what applies to them.
+    The round page asks this before it offers a submission's file as a link.
+    """
     roles = {m.role for m in actor.in_organisation(procurement.organisation_id)}
     if not roles & EVALUATING_ROLES or may_read_tenders(actor.user, procurement):
         return None
@@ -449,7 +504,7 @@ def access_submission_content(
                 " its receipt."
             )
         )
-    why_not = _why_not_cleared(actor, found.procurement) if found.kind == RoundKind.TENDER else None
+    why_not = why_not_cleared(actor, found.procurement) if found.kind == RoundKind.TENDER else None
     if why_not:
         refuse(PermissionDenied(why_not))
     plain = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, closed by it

@@ -19,10 +19,12 @@ from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError
 from sanely.portal.procurements.selectors import access_procurement
 from sanely.portal.web.pages import form_page, page_guard
+from sanely.portal.web.views import way_on
 
 from . import selectors, services
 from .forms import ExtensionForm, RoundForm, SubmitForm
 from .keys import signing_key
+from .models import RoundKind
 
 
 def time_left(deadline: datetime, at: datetime) -> str:
@@ -224,6 +226,11 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     versions = None
     if submission_round.is_open:
         _, versions = selectors.round_submission_list(actor=actor, round_id=round_id, now=at)
+    reading_refused = (
+        selectors.why_not_cleared(actor, submission_round.procurement)
+        if submission_round.kind == RoundKind.TENDER
+        else None
+    )
     return render(
         request,
         "tenders/round.html",
@@ -233,6 +240,12 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "submitted": selectors.submitted_count(round=submission_round),
             "versions": versions,
             "passed": submission_round.deadline <= at,
+            "reading_refused": reading_refused,
+            "may_manage": selectors.may_manage_round(actor, submission_round),
+            "may_declare": reading_refused
+            and not competition_selectors.conflict_declared(
+                submission_round.procurement, actor.user
+            ),
         },
     )
 
@@ -267,7 +280,7 @@ def _refusal_page(request: HttpRequest, title: str, refused: ApplicationError) -
     """A refusal with its reason; not found and forbidden get the standard pages."""
     if refused.status in (403, 404):
         raise refused
-    context = {"title": title, "message": refused.message}
+    context = {"title": title, "message": refused.message, "links": way_on(request)}
     return render(request, "web/error.html", context, status=refused.status)
 
 

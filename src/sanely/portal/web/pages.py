@@ -7,7 +7,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sanely.portal.core.errors import ApplicationError, NotFound, PermissionDenied, RuleRefused
+from sanely.portal.core.errors import ApplicationError, NotFound, RuleRefused
 
 from . import views
 
@@ -44,9 +44,9 @@ def errors_context(
 
 def page_guard(view: Any) -> Any:
     """
-    Show NotFound and PermissionDenied from any selector as the standard error pages, and any
-    other refusal the page did not handle itself (a step not yet possible) as a page with its
-    message and status, never as a server error.
+    Show NotFound from any selector as the standard page, and any other refusal the page did
+    not handle itself (a role that may not, a step not yet possible) as a page with its own
+    message, its status and the way on, never as a server error.
     """
 
     @wraps(view)
@@ -55,9 +55,7 @@ def page_guard(view: Any) -> Any:
             return view(request, *args, **kwargs)
         except NotFound:
             return views.not_found(request)
-        except PermissionDenied:
-            return views.forbidden(request)
-        except ApplicationError as refused:
+        except ApplicationError as refused:  # forbidden too: its message says who may
             return views.refused(request, refused)
 
     return wrapper

@@ -1,10 +1,13 @@
 """Pages that belong to no business noun: home, health, and the error pages."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, RuleRefused
@@ -72,10 +75,48 @@ def service_status(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _error(request: HttpRequest, status: int, code: str, title: str, message: str) -> HttpResponse:
+def way_on(request: HttpRequest) -> list[tuple[str, str]]:
+    """
+    Where a person goes from a refusal, as (text, address): the page of the procurement it
+    concerns, where "what happens next" says what would make it possible, and the page they
+    came from. Never the refused address itself, so the page cannot offer what it refused.
+    """
+    links: list[tuple[str, str]] = []
+    try:
+        kwargs = resolve(request.path).kwargs
+    except Resolver404:
+        kwargs = {}
+    if "procurement_id" in kwargs:
+        supplier_side = request.path.startswith("/opportunities/") or "organisation_id" in kwargs
+        page, text = (
+            ("tenders:opportunity", "Back to the opportunity")
+            if supplier_side
+            else ("procurements:detail", "See what happens next in the procurement")
+        )
+        links.append((text, reverse(page, kwargs={"procurement_id": kwargs["procurement_id"]})))
+    came_from = urlsplit(request.headers.get("referer", ""))
+    same_site = url_has_allowed_host_and_scheme(
+        came_from.geturl(), allowed_hosts={request.get_host()}
+    )
+    back = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    known = {request.path, *(address for _, address in links)}
+    if same_site and came_from.path and back not in known:
+        links.append(("Go back to the page you came from", back))
+    return links
+
+
+def _error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    title: str,
+    message: str,
+    links: list[tuple[str, str]] | None = None,
+) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": code, "message": message, "detail": None}, status=status)
-    return render(request, "web/error.html", {"title": title, "message": message}, status=status)
+    context = {"title": title, "message": message, "links": links or []}
+    return render(request, "web/error.html", context, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -88,15 +129,19 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
         403,
         "forbidden",
         "You cannot do that",
-        "Your role does not allow this."
-        " Ask your organisation's procurement lead or supplier admin.",
+        "Your role does not allow this.",
+        way_on(request),
     )
 
 
 def refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    """A refusal the page did not place in a form: its own message, rule and citation."""
+    """
+    A refusal the page did not place in a form: its own message, rule and citation, and the
+    way on to where it can be put right.
+    """
     message = error.with_rule if isinstance(error, RuleRefused) else error.message
-    return _error(request, error.status, error.code, "This cannot be done yet", message)
+    title = "You cannot do that" if error.status == 403 else "This cannot be done yet"
+    return _error(request, error.status, error.code, title, message, way_on(request))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

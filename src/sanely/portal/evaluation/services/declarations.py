@@ -9,9 +9,19 @@ from sanely.portal.competition.models import ConflictDeclaration
 from sanely.portal.competition.selectors import conflict_declared, tenderers_to_declare
 from sanely.portal.competition.services import conflict_declare
 from sanely.portal.core.errors import Conflict
+from sanely.portal.procurements.models import Procurement
 
-from ..selectors import Act, access_evaluation
-from .checks import locked_procurement, require_not_signed_off, required_text
+from ..selectors import Act, access_evaluation, signed_off
+from .checks import locked_procurement, required_text
+
+
+def declaring_refusal(procurement: Procurement) -> str | None:
+    """Why nobody may declare in the procurement now, or None: the declaration page asks it too."""
+    if signed_off(procurement):
+        return "The evaluation is signed off: its results can no longer change."
+    if not tenderers_to_declare(procurement):
+        return "Nobody has tendered yet: declare once tenderers have been invited."
+    return None
 
 
 @transaction.atomic
@@ -32,10 +42,10 @@ def declaration_record(
     """
     procurement, _ = access_evaluation(actor=actor, procurement_id=procurement_id, act=Act.ASSESS)
     locked_procurement(procurement)
-    require_not_signed_off(procurement)
+    why = declaring_refusal(procurement)
+    if why is not None:
+        raise Conflict(why)
     named = tenderers_to_declare(procurement)
-    if not named:
-        raise Conflict("Nobody has tendered yet: declare once tenderers have been invited.")
     if conflict:
         details = required_text(
             details, "details", "Say what the conflict is, and with which tenderer."

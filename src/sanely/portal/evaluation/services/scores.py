@@ -10,7 +10,7 @@ from sanely.documents.wording import number
 from sanely.portal.accounts.models import Organisation
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.services import audit_record
-from sanely.portal.competition.selectors import require_clean_declaration
+from sanely.portal.competition.selectors import declaration_refusal, is_tendering
 from sanely.portal.core.errors import Conflict, ValidationFailed, validation_failed_from
 from sanely.portal.procurements.models import Procurement
 
@@ -24,6 +24,7 @@ from ..selectors import (
     scale_max,
     score_places,
     scoring_evaluators,
+    signed_off,
     submitted,
 )
 from .checks import LONGEST_TEXT, locked_procurement, place_of, require_not_signed_off, tenderer_of
@@ -53,21 +54,31 @@ def parse_score(raw: object, place: Place, top: int, field: str) -> Decimal:
     return value
 
 
-def _may_score(procurement: Procurement, actor: Actor, tenderer: Organisation) -> None:
+def scoring_refusal(procurement: Procurement, actor: Actor, tenderer: Organisation) -> str | None:
+    """Why the actor may not score the tenderer now, or None: the score page asks it too."""
+    if signed_off(procurement):
+        return "The evaluation is signed off: its results can no longer change."
+    if not is_tendering(procurement, tenderer):
+        return f"{tenderer.name} is no longer in the competition, so its tender is not scored."
     if not final_round_opened(procurement):
-        raise Conflict(
+        return (
             "Tenders are scored once the final tenders have been opened: open the final tender"
             " round first."
         )
-    require_clean_declaration(procurement, actor.user, "score tenders")
+    why = declaration_refusal(procurement, actor.user, "score tenders")
+    if why is not None:
+        return why
     if actor.user.pk not in {u.pk for u in scoring_evaluators(procurement)}:
-        raise Conflict(
-            "Your declaration says you do not score tenders: declare again, saying you do."
-        )
+        return "Your declaration says you do not score tenders: declare again, saying you do."
     if submitted(procurement, actor.user, tenderer):
-        raise Conflict(
-            f"You have submitted your scores of {tenderer.name}; they can no longer change."
-        )
+        return f"You have submitted your scores of {tenderer.name}; they can no longer change."
+    return None
+
+
+def _may_score(procurement: Procurement, actor: Actor, tenderer: Organisation) -> None:
+    why = scoring_refusal(procurement, actor, tenderer)
+    if why is not None:
+        raise Conflict(why)
 
 
 @dataclass(frozen=True)
