@@ -110,6 +110,9 @@ class Release(models.Model):
     tags = models.JSONField()
     body = models.JSONField()
     extensions = models.JSONField(default=list)
+    # What the release could not carry for want of an extension's schema, by path: shown on the
+    # notice page, never in the open data.
+    omitted = models.JSONField(default=dict)
     published_at = models.DateTimeField(db_index=True)
 
     objects = ReleaseQuerySet.as_manager()

@@ -1,0 +1,455 @@
+"""
+The partnership's facts after award, read from the `partnerships` rows (never written): the
+targets' verdicts as the gate review recorded them, each partner's gate decision with the reasons
+given to it, the instalments paid, the KPI assessments (UK9), the lawful changes (UK10), the
+contracts that ended (UK11) and the move to the purchase.
+
+Every one of them waits for the authority's review before it is published: a verdict's figures,
+a payment or a partner's reasons reach the public only once someone has looked at them. What is
+read is an allow-list in itself: a claim's amount and day paid but never its invoice, basis,
+query or evidence note; a gate's decision and the reasons given to the partner but never the
+partners' reports or the panel's record; an ending's reasons but never the representations.
+
+Ids follow the partner's rank and the plan's own keys (`verdict-1-target-trips`,
+`gate-phase-design-1`, `paid-1-instalment-design`), so each fact is found once.
+"""
+
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from sanely.ocds import facts as f
+from sanely.portal.award.models import Contract
+from sanely.portal.partnerships.models import (
+    Claim,
+    ClaimStatus,
+    ContractChange,
+    ContractEnd,
+    Evidence,
+    GateDecision,
+    GateReview,
+    Observation,
+    Outcome,
+    Partnership,
+    PerformanceAssessment,
+    PlanVersion,
+)
+from sanely.portal.pilots.models import AssessmentStatus
+from sanely.portal.procurements.engine import UK
+from sanely.procedure import GATE_DECISIONS, ROUTES
+
+from .sources import CHANGE, PERFORMANCE, TERMINATION, Context, Source, money, plan_milestones
+
+PA_2023 = "Procurement Act 2023"
+# A target's verdict as the gate review recorded it, as an OCDS milestone status. An inconclusive
+# target or one still waiting for data has no verdict to publish: its milestone stays scheduled.
+VERDICTS: dict[str, Any] = {"met": "met", "partly met": "partiallyMet", "not met": "notMet"}
+GATE_OUTCOMES: dict[str, Any] = {
+    Outcome.CONTINUE: "continue",
+    Outcome.END: "reduce",
+    Outcome.PURCHASE: "proceedToPurchase",
+    Outcome.TERMINATE: "terminate",
+}
+# The UK9 ratings (SI 2024/692 reg 39(5)) as the UK extension's measureClassification codes.
+RATINGS: dict[str, Any] = {
+    "good": "met",
+    "approaching_target": "slightlyBelow",
+    "requires_improvement": "below",
+    "inadequate": "significantlyBelow",
+    "other": "other",
+}
+# How a contract ended, as the termination rationale sanely publishes (Find a Tender's
+# `contractCompleted` where it is the same thing); the scheme is sanely's own until the UK
+# extension publishes its codelist.
+ENDINGS_SCHEME = "sanely-contract-end"
+ENDINGS = {
+    f"At a gate review: {GATE_DECISIONS['reduce']}": "reducedAtGate",
+    f"At a gate review: {GATE_DECISIONS['terminate']}": "partnershipTerminated",
+    ROUTES["implied_term"]: "impliedTermGround",
+    ROUTES["contract_terms"]: "contractTerms",
+    ROUTES["expiry"]: "contractCompleted",
+}
+
+
+def at_start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UK)
+
+
+def _partnership(c: Context) -> Partnership | None:
+    return Partnership.objects.filter(procurement=c.procurement).first()
+
+
+def _ids(contract: Contract) -> dict[str, str]:
+    return {"contract_id": f"contract-{contract.rank}", "award_id": f"award-{contract.rank}"}
+
+
+def _plan(partnership: Partnership, contract: Contract) -> dict[str, f.ScheduledMilestone]:
+    """The milestones of the partner's plan as it stands now, by id."""
+    version = PlanVersion.objects.filter(contract=contract).order_by("-number").first()
+    if version is None:
+        return {}
+    return {m.id: m for m in plan_milestones(partnership, version)}
+
+
+def _page(c: Context, fact_id: str, document_type: str, title: str, at: datetime) -> f.Document:
+    """A report that reads on the fact's public page (a verdict's or a gate's)."""
+    return f.Document(
+        id=f"report-{fact_id}",
+        document_type=document_type,
+        title=title,
+        url=f"{c.public_url}/open/{c.ocid}/notices/{fact_id}",
+        published=at,
+    )
+
+
+def fewer_than(count: int) -> str:
+    """A count of pilot data as the public reads it: small counts are not given exactly."""
+    threshold: int = settings.PUBLIC_COUNT_THRESHOLD
+    return f"fewer than {threshold}" if count < threshold else f"{count:,}"
+
+
+def _rows(result: dict[str, Any]) -> int:
+    """How many records of pilot data an assessment used (its `n`, by group and period)."""
+
+    def total(node: object) -> int:
+        if isinstance(node, dict):
+            return sum(total(value) for value in node.values())
+        return node if isinstance(node, int) else 0
+
+    return total(result.get("n", {}))
+
+
+def _records_used(contract: Contract, target_key: str, until: datetime) -> int:
+    """The records behind a target's verdict: the latest assessed delivery of each part."""
+    latest: dict[str, int] = {}
+    for evidence in (
+        Evidence.objects.filter(
+            contract=contract, target_key=target_key, submitted_at__lte=until
+        )
+        .select_related("assessment")
+        .order_by("part", "submitted_at")
+    ):
+        assessment = evidence.assessment
+        if assessment.status == AssessmentStatus.DONE and assessment.result:
+            latest[evidence.part] = _rows(assessment.result)
+    return sum(latest.values())
+
+
+# Verdicts and gates
+
+
+def _reviews(c: Context) -> Iterator[tuple[Partnership, GateReview]]:
+    partnership = _partnership(c)
+    if partnership is not None:
+        for review in GateReview.objects.filter(partnership=partnership).order_by("opened_at"):
+            yield partnership, review
+
+
+def _verdicts(c: Context) -> list[f.Fact]:
+    """Each target's verdict as the gate review recorded it when the phase ended."""
+    found: list[f.Fact] = []
+    for partnership, review in _reviews(c):
+        for contract in Contract.objects.filter(
+            pk__in=[int(pk) for pk in review.record.get("partners", {})]
+        ).order_by("rank"):
+            plan = _plan(partnership, contract)
+            standing = review.record["partners"][str(contract.pk)]
+            for target in standing["targets"]:
+                status, milestone = VERDICTS.get(target["verdict"]), plan.get(target["key"])
+                if status is None or milestone is None:
+                    continue
+                fact_id = f"verdict-{contract.rank}-{target['key']}"
+                used = _records_used(contract, target["key"], review.opened_at)
+                explained = " ".join(target.get("explanations", []))
+                found.append(
+                    f.TargetVerdict(
+                        id=fact_id,
+                        date=review.opened_at,
+                        milestone=_described(
+                            milestone,
+                            f"{target['metric']}: {target['verdict']}. {explained}".strip()
+                            + f" Based on {fewer_than(used)} records of pilot data.",
+                        ),
+                        status=status,
+                        report=_page(
+                            c,
+                            fact_id,
+                            "physicalProgressReport",
+                            f"Verdict on {target['metric']}",
+                            review.opened_at,
+                        ),
+                        **_ids(contract),
+                    )
+                )
+    return found
+
+
+def _described(milestone: f.ScheduledMilestone, description: str) -> f.ScheduledMilestone:
+    return f.ScheduledMilestone(
+        id=milestone.id,
+        kind=milestone.kind,
+        title=milestone.title,
+        description=description,
+        due_date=milestone.due_date,
+        value=milestone.value,
+    )
+
+
+def _decisions(c: Context) -> Iterator[tuple[Partnership, GateReview, GateDecision]]:
+    for partnership, review in _reviews(c):
+        if review.decided_at is not None:
+            for decision in GateDecision.objects.filter(review=review).select_related("contract"):
+                yield partnership, review, decision
+
+
+def _gates(c: Context) -> list[f.Fact]:
+    """Each partner's gate decision with the reasons given to it (not the panel's record)."""
+    found: list[f.Fact] = []
+    for partnership, review, decision in _decisions(c):
+        contract = decision.contract
+        milestone = _plan(partnership, contract).get(f"gate-{review.phase_key}")
+        if milestone is None or review.decided_at is None:
+            continue
+        fact_id = f"gate-{review.phase_key}-{contract.rank}"
+        found.append(
+            f.GateDecision(
+                id=fact_id,
+                date=review.decided_at,
+                milestone=milestone,
+                outcome=GATE_OUTCOMES[decision.outcome],
+                reasons=decision.reasons,
+                reasons_document=_page(
+                    c, fact_id, "evaluationReports", milestone.title, review.decided_at
+                ),
+                **_ids(contract),
+            )
+        )
+    return found
+
+
+def _purchases(c: Context) -> list[f.Fact]:
+    """The partner the gate chose to buy from, at the price agreed."""
+    found: list[f.Fact] = []
+    for partnership, review, decision in _decisions(c):
+        contract = decision.contract
+        milestone = _plan(partnership, contract).get("purchase")
+        price = decision.purchase_price
+        if decision.outcome != Outcome.PURCHASE or milestone is None or price is None:
+            continue
+        phases = sum((Decimal(p["max_value"]) for p in contract.phases), Decimal(0))
+        found.append(
+            f.PurchaseStarted(
+                id=f"purchase-{contract.rank}",
+                date=review.decided_at or review.opened_at,
+                milestone=milestone,
+                contract_value=money(phases + price),
+                **_ids(contract),
+            )
+        )
+    return found
+
+
+# Money
+
+
+def _payments(c: Context) -> list[f.Fact]:
+    """Each paid claim: the instalment met and its transaction (amount and day only)."""
+    partnership = _partnership(c)
+    if partnership is None:
+        return []
+    found: list[f.Fact] = []
+    buyer = c.party(c.procurement.organisation)
+    claims = Claim.objects.filter(
+        contract__procurement=c.procurement, status=ClaimStatus.PAID, paid_on__isnull=False
+    ).select_related("contract__partner")
+    for claim in claims.order_by("contract__rank", "paid_on", "pk"):
+        contract = claim.contract
+        milestone = _plan(partnership, contract).get(claim.instalment_key)
+        if milestone is None or claim.paid_on is None:
+            continue
+        found.append(
+            f.InstalmentPaid(
+                id=f"paid-{contract.rank}-{claim.instalment_key}",
+                date=at_start_of(claim.paid_on),
+                milestone=milestone,
+                transaction_id=f"payment-{claim.instalment_key}",
+                value=money(claim.amount),
+                payer=buyer,
+                payee=c.party(contract.partner),
+                **_ids(contract),
+            )
+        )
+    return found
+
+
+# The Act's contract notices after award
+
+
+def _uk(c: Context, number: str) -> str | None:
+    """The Act's notice number, for a procurement under the Act."""
+    return number if c.rulebook.regime == PA_2023 else None
+
+
+def _observed(contract: Contract, kpi: str, assessment: PerformanceAssessment) -> str:
+    """What the tracked observations of the KPI showed over the period, if any was recorded."""
+    latest = (
+        Observation.objects.filter(
+            contract=contract,
+            measure=kpi,
+            period_start__gte=assessment.period_start,
+            period_end__lte=assessment.period_end,
+        )
+        .order_by("-period_end")
+        .first()
+    )
+    return latest.observed if latest is not None else ""
+
+
+def _assessments(c: Context) -> list[f.Fact]:
+    """Each KPI's rating in a performance assessment (UK9 under the Act)."""
+    found: list[f.Fact] = []
+    assessments = PerformanceAssessment.objects.filter(
+        contract__procurement=c.procurement
+    ).select_related("contract")
+    for assessment in assessments.order_by("contract__rank", "assessed_on", "pk"):
+        contract = assessment.contract
+        for number, title in enumerate(contract.kpis, 1):
+            rating = assessment.ratings.get(title)
+            if rating not in RATINGS:
+                continue
+            fact_id = f"assessment-{contract.rank}-{assessment.assessed_on:%Y%m%d}-kpi-{number}"
+            published = assessment.assessed_at
+            found.append(
+                f.KpiAssessment(
+                    id=fact_id,
+                    date=published,
+                    kpi=f.Kpi(id=f"kpi-{number}", title=title),
+                    observation_id=fact_id,
+                    period=f.Period(
+                        start=at_start_of(assessment.period_start),
+                        end=at_start_of(assessment.period_end),
+                    ),
+                    rating=RATINGS[rating],
+                    measure=_observed(contract, title, assessment) or rating.replace("_", " "),
+                    documents=(c.document(PERFORMANCE, fact_id, published, _uk(c, "UK9")),),
+                    **_ids(contract),
+                )
+            )
+    return found
+
+
+def _changes(c: Context) -> list[f.Fact]:
+    """Each lawful change of a partner contract, with its ground and the value after it."""
+    found: list[f.Fact] = []
+    changes = ContractChange.objects.filter(contract__procurement=c.procurement).select_related(
+        "contract"
+    )
+    ranks: dict[int, int] = {}
+    for change in changes.order_by("contract__rank", "made_on", "pk"):
+        contract = change.contract
+        ranks[contract.pk] = ranks.get(contract.pk, 0) + 1
+        fact_id = f"change-{contract.rank}-{ranks[contract.pk]}"
+        published = at_start_of(change.made_on)
+        uk10 = any("UK10" in notice.get("what", "") for notice in change.notices)
+        found.append(
+            f.ContractAmendment(
+                id=fact_id,
+                date=published,
+                rationale=f"A change permitted by {change.citation}",
+                description=change.description,
+                classifications=(
+                    f.Classification(scheme=change.rule, id=change.ground, description=change.citation),
+                ),
+                value_after=money(change.value_after),
+                documents=(c.document(CHANGE, fact_id, published, "UK10"),) if uk10 else (),
+                **_ids(contract),
+            )
+        )
+    return found
+
+
+def _spent(contract: Contract) -> Decimal:
+    return sum(
+        (
+            claim.amount
+            for claim in Claim.objects.filter(contract=contract, status=ClaimStatus.PAID)
+        ),
+        Decimal(0),
+    )
+
+
+def _endings(c: Context) -> list[f.Fact]:
+    """Each partner contract that ended, with how and why, and what was paid under it."""
+    ends = ContractEnd.objects.filter(contract__procurement=c.procurement).select_related(
+        "contract"
+    )
+    return [
+        f.ContractTermination(
+            id=f"termination-{end.contract.rank}",
+            date=end.recorded_at,
+            end_date=at_start_of(end.ended_on),
+            final_value=money(_spent(end.contract)),
+            reasons=(
+                f.Classification(
+                    scheme=ENDINGS_SCHEME,
+                    id=ENDINGS.get(end.how, "otherGrounds"),
+                    description=end.how,
+                ),
+            ),
+            details=end.reasons or end.how,
+            documents=(
+                c.document(
+                    TERMINATION, f"termination-{end.contract.rank}", end.recorded_at, _uk(c, "UK11")
+                ),
+            ),
+            **_ids(end.contract),
+        )
+        for end in ends.order_by("contract__rank")
+    ]
+
+
+SOURCES: tuple[Source, ...] = (
+    Source(
+        "verdict",
+        "A target’s verdict",
+        True,
+        (("contracts.implementation.milestones.description", "The figures behind the verdict"),),
+        _verdicts,
+    ),
+    Source("gate", "A partner’s gate decision", True, (), _gates),
+    Source(
+        "payment",
+        "An instalment paid",
+        True,
+        (("contracts.implementation.transactions.value", "The amount paid"),),
+        _payments,
+    ),
+    Source("assessment", "A KPI assessment", True, (), _assessments),
+    Source(
+        "change",
+        "A change to a partner’s contract",
+        True,
+        (
+            ("contracts.value", "The contract’s value after the change"),
+            ("contracts.amendments.value", "The value in the change itself"),
+        ),
+        _changes,
+    ),
+    Source(
+        "termination",
+        "A partner’s contract ended",
+        True,
+        (("contracts.implementation.finalValue", "What was paid under the contract"),),
+        _endings,
+    ),
+    Source(
+        "purchase",
+        "The purchase of the developed solution",
+        True,
+        (("contracts.value", "The contract’s value with the purchase"),),
+        _purchases,
+    ),
+)
