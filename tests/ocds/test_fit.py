@@ -34,7 +34,8 @@ def _of(kind: type) -> Built:
 
 def test_the_available_extensions_are_exactly_the_folders_present() -> None:
     available = available_extensions(SCHEMA_DIR)
-    assert "uk" in available and "lots" in available
+    assert "uk" in available
+    assert "lots" in available
     assert available.isdisjoint(MISSING)
 
 

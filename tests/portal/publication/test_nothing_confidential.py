@@ -204,9 +204,7 @@ def _plant_after_award() -> None:
     Contract.objects.update(performance_levels=[marker()])
 
 
-def test_no_marker_of_a_partnership_after_award_reaches_anything_published(
-    tmp_path, monkeypatch
-):
+def test_no_marker_of_a_partnership_after_award_reaches_anything_published(tmp_path, monkeypatch):
     """The demo's partnerships, with markers planted just before the demo publishes them."""
     publish = load.demo_publication
 

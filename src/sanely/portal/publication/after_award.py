@@ -15,9 +15,10 @@ Ids follow the partner's rank and the plan's own keys (`verdict-1-target-trips`,
 """
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 
@@ -41,7 +42,18 @@ from sanely.portal.pilots.models import AssessmentStatus
 from sanely.portal.procurements.engine import UK
 from sanely.procedure import GATE_DECISIONS, ROUTES
 
-from .sources import CHANGE, PERFORMANCE, TERMINATION, Context, Source, money, plan_milestones
+from . import notices
+from .sources import (
+    CHANGE,
+    PERFORMANCE,
+    TERMINATION,
+    Context,
+    Found,
+    Source,
+    contract_value,
+    money,
+    plan_milestones,
+)
 
 PA_2023 = "Procurement Act 2023"
 # A target's verdict as the gate review recorded it, as an OCDS milestone status. An inconclusive
@@ -82,7 +94,12 @@ def _partnership(c: Context) -> Partnership | None:
     return Partnership.objects.filter(procurement=c.procurement).first()
 
 
-def _ids(contract: Contract) -> dict[str, str]:
+class _Ids(TypedDict):
+    contract_id: str
+    award_id: str
+
+
+def _ids(contract: Contract) -> _Ids:
     return {"contract_id": f"contract-{contract.rank}", "award_id": f"award-{contract.rank}"}
 
 
@@ -100,7 +117,7 @@ def _page(c: Context, fact_id: str, document_type: str, title: str, at: datetime
         id=f"report-{fact_id}",
         document_type=document_type,
         title=title,
-        url=f"{c.public_url}/open/{c.ocid}/notices/{fact_id}",
+        url=c.page_url(fact_id),
         published=at,
     )
 
@@ -126,9 +143,7 @@ def _records_used(contract: Contract, target_key: str, until: datetime) -> int:
     """The records behind a target's verdict: the latest assessed delivery of each part."""
     latest: dict[str, int] = {}
     for evidence in (
-        Evidence.objects.filter(
-            contract=contract, target_key=target_key, submitted_at__lte=until
-        )
+        Evidence.objects.filter(contract=contract, target_key=target_key, submitted_at__lte=until)
         .select_related("assessment")
         .order_by("part", "submitted_at")
     ):
@@ -152,49 +167,50 @@ def _verdicts(c: Context) -> list[f.Fact]:
     """Each target's verdict as the gate review recorded it when the phase ended."""
     found: list[f.Fact] = []
     for partnership, review in _reviews(c):
-        for contract in Contract.objects.filter(
-            pk__in=[int(pk) for pk in review.record.get("partners", {})]
-        ).order_by("rank"):
+        partners = review.record.get("partners", {})
+        for contract in Contract.objects.filter(pk__in=[int(pk) for pk in partners]).order_by(
+            "rank"
+        ):
             plan = _plan(partnership, contract)
-            standing = review.record["partners"][str(contract.pk)]
-            for target in standing["targets"]:
-                status, milestone = VERDICTS.get(target["verdict"]), plan.get(target["key"])
-                if status is None or milestone is None:
-                    continue
-                fact_id = f"verdict-{contract.rank}-{target['key']}"
-                used = _records_used(contract, target["key"], review.opened_at)
-                explained = " ".join(target.get("explanations", []))
-                found.append(
-                    f.TargetVerdict(
-                        id=fact_id,
-                        date=review.opened_at,
-                        milestone=_described(
-                            milestone,
-                            f"{target['metric']}: {target['verdict']}. {explained}".strip()
-                            + f" Based on {fewer_than(used)} records of pilot data.",
-                        ),
-                        status=status,
-                        report=_page(
-                            c,
-                            fact_id,
-                            "physicalProgressReport",
-                            f"Verdict on {target['metric']}",
-                            review.opened_at,
-                        ),
-                        **_ids(contract),
-                    )
-                )
+            for target in partners[str(contract.pk)]["targets"]:
+                verdict = _verdict(c, review, contract, plan.get(target["key"]), target)
+                if verdict is not None:
+                    found.append(verdict)
     return found
 
 
-def _described(milestone: f.ScheduledMilestone, description: str) -> f.ScheduledMilestone:
-    return f.ScheduledMilestone(
-        id=milestone.id,
-        kind=milestone.kind,
-        title=milestone.title,
-        description=description,
-        due_date=milestone.due_date,
-        value=milestone.value,
+def _verdict(
+    c: Context,
+    review: GateReview,
+    contract: Contract,
+    milestone: f.ScheduledMilestone | None,
+    target: dict[str, Any],
+) -> f.TargetVerdict | None:
+    status = VERDICTS.get(target["verdict"])
+    if status is None or milestone is None:
+        return None
+    fact_id = f"verdict-{contract.rank}-{target['key']}"
+    used = _records_used(contract, target["key"], review.opened_at)
+    finding = " ".join(
+        [
+            f"{target['metric']}: {target['verdict']}.",
+            *target.get("explanations", []),
+            f"Based on {fewer_than(used)} records of pilot data.",
+        ]
+    )
+    return f.TargetVerdict(
+        id=fact_id,
+        date=review.opened_at,
+        milestone=replace(milestone, description=finding),
+        status=status,
+        report=_page(
+            c,
+            fact_id,
+            "physicalProgressReport",
+            f"Verdict on {target['metric']}",
+            review.opened_at,
+        ),
+        **_ids(contract),
     )
 
 
@@ -308,44 +324,45 @@ def _observed(contract: Contract, kpi: str, assessment: PerformanceAssessment) -
     return latest.observed if latest is not None else ""
 
 
-def _assessments(c: Context) -> list[f.Fact]:
-    """Each KPI's rating in a performance assessment (UK9 under the Act)."""
-    found: list[f.Fact] = []
+def _assessments(c: Context) -> list[Found]:
+    """Each KPI's rating in a performance assessment (UK9 under the Act, with its content)."""
+    found: list[Found] = []
     assessments = PerformanceAssessment.objects.filter(
         contract__procurement=c.procurement
-    ).select_related("contract")
+    ).select_related("contract__procurement__organisation", "contract__partner")
     for assessment in assessments.order_by("contract__rank", "assessed_on", "pk"):
         contract = assessment.contract
+        observed = {title: _observed(contract, title, assessment) for title in contract.kpis}
+        content = notices.performance(assessment, observed) if _uk(c, "UK9") else {}
         for number, title in enumerate(contract.kpis, 1):
             rating = assessment.ratings.get(title)
             if rating not in RATINGS:
                 continue
             fact_id = f"assessment-{contract.rank}-{assessment.assessed_on:%Y%m%d}-kpi-{number}"
             published = assessment.assessed_at
-            found.append(
-                f.KpiAssessment(
-                    id=fact_id,
-                    date=published,
-                    kpi=f.Kpi(id=f"kpi-{number}", title=title),
-                    observation_id=fact_id,
-                    period=f.Period(
-                        start=at_start_of(assessment.period_start),
-                        end=at_start_of(assessment.period_end),
-                    ),
-                    rating=RATINGS[rating],
-                    measure=_observed(contract, title, assessment) or rating.replace("_", " "),
-                    documents=(c.document(PERFORMANCE, fact_id, published, _uk(c, "UK9")),),
-                    **_ids(contract),
-                )
+            assessed = f.KpiAssessment(
+                id=fact_id,
+                date=published,
+                kpi=f.Kpi(id=f"kpi-{number}", title=title),
+                observation_id=fact_id,
+                period=f.Period(
+                    start=at_start_of(assessment.period_start),
+                    end=at_start_of(assessment.period_end),
+                ),
+                rating=RATINGS[rating],
+                measure=observed[title] or rating.replace("_", " "),
+                documents=(c.document(PERFORMANCE, fact_id, published, _uk(c, "UK9")),),
+                **_ids(contract),
             )
+            found.append(Found(assessed, content))
     return found
 
 
-def _changes(c: Context) -> list[f.Fact]:
+def _changes(c: Context) -> list[Found]:
     """Each lawful change of a partner contract, with its ground and the value after it."""
-    found: list[f.Fact] = []
+    found: list[Found] = []
     changes = ContractChange.objects.filter(contract__procurement=c.procurement).select_related(
-        "contract"
+        "contract__procurement__organisation", "contract__partner"
     )
     ranks: dict[int, int] = {}
     for change in changes.order_by("contract__rank", "made_on", "pk"):
@@ -354,20 +371,19 @@ def _changes(c: Context) -> list[f.Fact]:
         fact_id = f"change-{contract.rank}-{ranks[contract.pk]}"
         published = at_start_of(change.made_on)
         uk10 = any("UK10" in notice.get("what", "") for notice in change.notices)
-        found.append(
-            f.ContractAmendment(
-                id=fact_id,
-                date=published,
-                rationale=f"A change permitted by {change.citation}",
-                description=change.description,
-                classifications=(
-                    f.Classification(scheme=change.rule, id=change.ground, description=change.citation),
-                ),
-                value_after=money(change.value_after),
-                documents=(c.document(CHANGE, fact_id, published, "UK10"),) if uk10 else (),
-                **_ids(contract),
-            )
+        amendment = f.ContractAmendment(
+            id=fact_id,
+            date=published,
+            rationale=f"A change permitted by {change.citation}",
+            description=change.description,
+            classifications=(
+                f.Classification(scheme=change.rule, id=change.ground, description=change.citation),
+            ),
+            value_after=money(change.value_after),
+            documents=(c.document(CHANGE, fact_id, published, "UK10"),) if uk10 else (),
+            **_ids(contract),
         )
+        found.append(Found(amendment, notices.contract_change(change) if uk10 else {}))
     return found
 
 
@@ -381,34 +397,31 @@ def _spent(contract: Contract) -> Decimal:
     )
 
 
-def _endings(c: Context) -> list[f.Fact]:
+def _endings(c: Context) -> list[Found]:
     """Each partner contract that ended, with how and why, and what was paid under it."""
     ends = ContractEnd.objects.filter(contract__procurement=c.procurement).select_related(
-        "contract"
+        "contract__procurement__organisation", "contract__partner"
     )
-    return [
-        f.ContractTermination(
-            id=f"termination-{end.contract.rank}",
-            date=end.recorded_at,
-            end_date=at_start_of(end.ended_on),
-            final_value=money(_spent(end.contract)),
-            reasons=(
-                f.Classification(
-                    scheme=ENDINGS_SCHEME,
-                    id=ENDINGS.get(end.how, "otherGrounds"),
-                    description=end.how,
-                ),
+    return [_ending(c, end) for end in ends.order_by("contract__rank")]
+
+
+def _ending(c: Context, end: ContractEnd) -> Found:
+    fact_id, uk11 = f"termination-{end.contract.rank}", _uk(c, "UK11")
+    ended = f.ContractTermination(
+        id=fact_id,
+        date=end.recorded_at,
+        end_date=at_start_of(end.ended_on),
+        final_value=money(_spent(end.contract)),
+        reasons=(
+            f.Classification(
+                scheme=ENDINGS_SCHEME, id=ENDINGS.get(end.how, "otherGrounds"), description=end.how
             ),
-            details=end.reasons or end.how,
-            documents=(
-                c.document(
-                    TERMINATION, f"termination-{end.contract.rank}", end.recorded_at, _uk(c, "UK11")
-                ),
-            ),
-            **_ids(end.contract),
-        )
-        for end in ends.order_by("contract__rank")
-    ]
+        ),
+        details=end.reasons or end.how,
+        documents=(c.document(TERMINATION, fact_id, end.recorded_at, uk11),),
+        **_ids(end.contract),
+    )
+    return Found(ended, notices.termination(end, contract_value(end.contract)) if uk11 else {})
 
 
 SOURCES: tuple[Source, ...] = (

@@ -180,7 +180,8 @@ def changes(contract: Json) -> list[Change]:
             made_on=day(a.get("date")),
             description=a.get("description") or a.get("rationale", ""),
             grounds="; ".join(
-                c.get("description") or c.get("id", "") for c in a.get("rationaleClassifications", [])
+                c.get("description") or c.get("id", "")
+                for c in a.get("rationaleClassifications", [])
             ),
             value_after=amount(a.get("value")),
         )

@@ -29,8 +29,8 @@ from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 
-from .models import Fact, FactStatus, Record, Release, Withholding
 from .catalogue import SOURCE_OF
+from .models import Fact, FactStatus, Record, Release, Withholding
 
 Json = dict[str, Any]
 

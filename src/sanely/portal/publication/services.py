@@ -27,11 +27,11 @@ from sanely.portal.core.errors import Conflict, validation_failed_from
 from sanely.portal.procurements.models import Procurement
 
 from . import events
+from .catalogue import SOURCES
 from .grounds import Ground, grounds_for
 from .models import Fact, FactStatus, Record, Release, Withholding
 from .selectors import access_fact, publication_config, record_of_releases, withholdable
-from .catalogue import SOURCES
-from .sources import Context
+from .sources import Context, Found
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +74,10 @@ def publication_run(*, procurement_id: int, now: datetime) -> list[Fact]:
     context = context_of(procurement)
     known = set(Fact.objects.filter(procurement=procurement).values_list("key", flat=True))
     found = [
-        _keep(context, source.kind, fact, source.reviewed, now)
+        _keep(context, source.kind, item, source.reviewed, now)
         for source in SOURCES
-        for fact in source.find(context)
-        if fact.id not in known
+        for item in map(_found, source.find(context))
+        if item.fact.id not in known
     ]
     waiting = Fact.objects.filter(
         procurement=procurement, status__in=(FactStatus.QUEUED, FactStatus.HELD)
@@ -88,9 +88,12 @@ def publication_run(*, procurement_id: int, now: datetime) -> list[Fact]:
     return found
 
 
-def _keep(
-    context: Context, kind: str, fact: ocds.facts.Fact, reviewed: bool, now: datetime
-) -> Fact:
+def _found(item: ocds.facts.Fact | Found) -> Found:
+    return item if isinstance(item, Found) else Found(item, {})
+
+
+def _keep(context: Context, kind: str, found: Found, reviewed: bool, now: datetime) -> Fact:
+    fact = found.fact
     built = ocds.build_release(settings.OCDS_OCID_PREFIX, context.ocds_procurement, fact)
     row = Fact.objects.create(
         procurement=context.procurement,
@@ -98,6 +101,7 @@ def _keep(
         kind=kind,
         release=built.release,
         extensions=sorted(built.extensions),
+        notice=found.notice,
         found_at=now,
         status=FactStatus.AWAITING_REVIEW if reviewed else FactStatus.QUEUED,
     )

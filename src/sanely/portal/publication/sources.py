@@ -16,7 +16,7 @@ lists every source.
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
@@ -176,6 +176,10 @@ class Context:
         found = re.search(r"\bUK\d{1,2}\b", spec[1]) if spec is not None else None
         return found.group(0) if found else None
 
+    def page_url(self, fact_id: str) -> str:
+        """The public page of a fact's release: its notice, or its report."""
+        return f"{self.public_url}/open/{self.ocid}/notices/{fact_id}"
+
     def document(
         self, kind: str, fact_id: str, published: datetime, notice_type: str | None = None
     ) -> f.Document:
@@ -191,7 +195,7 @@ class Context:
             id=f"notice-{fact_id}",
             document_type=document_type,
             title=title,
-            url=f"{self.public_url}/open/{self.ocid}/notices/{fact_id}",
+            url=self.page_url(fact_id),
             published=published,
             notice_type=notice_type,
         )
@@ -389,7 +393,7 @@ def _awards(c: Context) -> list[f.Fact]:
     ]
 
 
-def _contract_value(contract: Contract) -> Decimal:
+def contract_value(contract: Contract) -> Decimal:
     return sum((Decimal(p["max_value"]) for p in contract.phases), Decimal(0)) + contract.max_cost
 
 
@@ -403,7 +407,7 @@ def _contracts(c: Context) -> list[f.Fact]:
             award_id=f"award-{contract.rank}",
             partner=c.party(contract.partner),
             title=f"Innovation partnership contract with {contract.partner.name}",
-            value=money(_contract_value(contract)),
+            value=money(contract_value(contract)),
             period=f.Period(
                 start=contract.concluded_at,
                 end=months_after(
@@ -534,6 +538,14 @@ def _cancellation(c: Context) -> list[f.Fact]:
 
 
 @dataclass(frozen=True)
+class Found:
+    """A fact with the typed content of the notice its release carries, where sanely builds it."""
+
+    fact: f.Fact
+    notice: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Source:
     """
     One kind of fact: where it is found, whether the authority reviews it before it is published
@@ -545,7 +557,7 @@ class Source:
     label: str
     reviewed: bool
     withholdable: tuple[tuple[str, str], ...]
-    find: Callable[[Context], list[f.Fact]]
+    find: Callable[[Context], Sequence[f.Fact | Found]]
 
 
 SOURCES: tuple[Source, ...] = (

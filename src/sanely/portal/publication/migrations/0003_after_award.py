@@ -6,5 +6,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="release", name="omitted", field=models.JSONField(default=dict)
-        )
+        ),
+        migrations.AddField(model_name="fact", name="notice", field=models.JSONField(default=dict)),
     ]
