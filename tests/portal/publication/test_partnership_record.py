@@ -169,11 +169,9 @@ def test_a_verdicts_figures_come_from_reviewed_facts_and_small_counts_are_suppre
     assert all("Based on fewer than 1000000000 records" in v.milestone.description for v in small)
 
 
-def test_a_kpi_assessment_is_a_uk9_notice_with_its_ratings_on_the_page(wessex):
-    p = published(wessex)
-    contract = Contract.objects.get(procurement_id=p.procurement_id, rank=1)
-    assert contract.kpis
-    PerformanceAssessment.objects.create(
+def _assess(wessex, contract):
+    """A year's assessment of every KPI of the contract, approaching target."""
+    return PerformanceAssessment.objects.create(
         contract=contract,
         period_start=(now() - timedelta(days=365)).date(),
         period_end=now().date(),
@@ -183,6 +181,25 @@ def test_a_kpi_assessment_is_a_uk9_notice_with_its_ratings_on_the_page(wessex):
         assessed_by=wessex.actor(Role.PROCUREMENT_LEAD).user,
         assessed_at=now(),
     )
+
+
+def test_a_partnership_row_saved_outside_a_lifecycle_action_queues_the_worker_after_commit(
+    wessex, django_capture_on_commit_callbacks
+):
+    p = published(wessex)
+    contract = Contract.objects.get(procurement_id=p.procurement_id, rank=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _assess(wessex, contract)
+    found = Fact.objects.filter(procurement_id=p.procurement_id, kind="assessment")
+    assert len(contract.kpis) == found.count()
+    assert {FactStatus.AWAITING_REVIEW} == set(found.values_list("status", flat=True))
+
+
+def test_a_kpi_assessment_is_a_uk9_notice_with_its_ratings_on_the_page(wessex):
+    p = published(wessex)
+    contract = Contract.objects.get(procurement_id=p.procurement_id, rank=1)
+    assert contract.kpis
+    _assess(wessex, contract)
     run(p.procurement_id)
     review_all(wessex, p.procurement_id)
     fact = Fact.objects.get(
