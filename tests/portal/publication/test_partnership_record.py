@@ -22,13 +22,13 @@ from sanely.portal.audit.models import AuditEvent
 from sanely.portal.award.models import Contract
 from sanely.portal.core.clock import now
 from sanely.portal.demo.load import demo_load
-from sanely.portal.partnerships.models import PerformanceAssessment
+from sanely.portal.partnerships.models import ContractEnd, PerformanceAssessment
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.publication import events
 from sanely.portal.publication.catalogue import SOURCE_OF
 from sanely.portal.publication.models import Fact, FactStatus, Record
 from sanely.portal.publication.selectors import bulk_packages, record_packages
-from sanely.portal.publication.services import context_of
+from sanely.portal.publication.services import context_of, fact_review
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +216,38 @@ def test_a_kpi_assessment_is_a_uk9_notice_with_its_ratings_on_the_page(wessex):
     assert "Contract performance notice (UK9)" in notice
     assert "Rating Approaching target" in notice
     assert f"Key performance indicator {contract.kpis[0]}" in notice
+
+
+def test_what_is_withheld_is_not_put_back_on_the_notice_page(wessex):
+    """A UK11's final value withheld stays withheld, though the release could not carry it."""
+    p = published(wessex)
+    contract = Contract.objects.get(procurement_id=p.procurement_id, rank=2)
+    ContractEnd.objects.create(
+        contract=contract,
+        how="At a gate review: reduce the number of partners",
+        reasons="The pilot targets were not met.",
+        ended_on=now().date(),
+        recorded_at=now(),
+    )
+    run(p.procurement_id)
+    ended = Fact.objects.get(procurement_id=p.procurement_id, key="termination-2")
+    assert FactStatus.AWAITING_REVIEW == ended.status
+    assert "contract_termination_notice" == ended.notice["kind"]
+    fact_review(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        fact_id=ended.pk,
+        publish=True,
+        withhold=["contracts.implementation.finalValue"],
+        ground="pa-sensitive-commercial",
+        explanation="The amount settles a dispute still open.",
+        now=now(),
+    )
+    run(p.procurement_id)
+    release = Fact.objects.get(pk=ended.pk).published
+    assert "contracts.implementation.finalValue" not in release.omitted
+    assert "contracts.implementation.endDate" in release.omitted
+    notice = text(Client().get(f"/open/{p.ocid}/notices/termination-2"))
+    assert "Date ended" in notice
+    assert "The pilot targets were not met." in notice
+    assert "Paid under the contract" not in notice
+    assert "What was paid under the contract: withheld" in notice
