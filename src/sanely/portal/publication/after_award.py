@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any
 
 from django.conf import settings
 
@@ -50,6 +50,7 @@ from .sources import (
     Context,
     Found,
     Source,
+    contract_ids,
     contract_value,
     money,
     plan_milestones,
@@ -92,15 +93,6 @@ def at_start_of(day: date) -> datetime:
 
 def _partnership(c: Context) -> Partnership | None:
     return Partnership.objects.filter(procurement=c.procurement).first()
-
-
-class _Ids(TypedDict):
-    contract_id: str
-    award_id: str
-
-
-def _ids(contract: Contract) -> _Ids:
-    return {"contract_id": f"contract-{contract.rank}", "award_id": f"award-{contract.rank}"}
 
 
 def _plan(partnership: Partnership, contract: Contract) -> dict[str, f.ScheduledMilestone]:
@@ -210,7 +202,7 @@ def _verdict(
             f"Verdict on {target['metric']}",
             review.opened_at,
         ),
-        **_ids(contract),
+        **contract_ids(contract),
     )
 
 
@@ -240,7 +232,7 @@ def _gates(c: Context) -> list[f.Fact]:
                 reasons_document=_page(
                     c, fact_id, "evaluationReports", milestone.title, review.decided_at
                 ),
-                **_ids(contract),
+                **contract_ids(contract),
             )
         )
     return found
@@ -262,7 +254,7 @@ def _purchases(c: Context) -> list[f.Fact]:
                 date=review.decided_at or review.opened_at,
                 milestone=milestone,
                 contract_value=money(phases + price),
-                **_ids(contract),
+                **contract_ids(contract),
             )
         )
     return found
@@ -295,7 +287,7 @@ def _payments(c: Context) -> list[f.Fact]:
                 value=money(claim.amount),
                 payer=buyer,
                 payee=c.party(contract.partner),
-                **_ids(contract),
+                **contract_ids(contract),
             )
         )
     return found
@@ -352,7 +344,7 @@ def _assessments(c: Context) -> list[Found]:
                 rating=RATINGS[rating],
                 measure=observed[title] or rating.replace("_", " "),
                 documents=(c.document(PERFORMANCE, fact_id, published, _uk(c, "UK9")),),
-                **_ids(contract),
+                **contract_ids(contract),
             )
             found.append(Found(assessed, content))
     return found
@@ -381,7 +373,7 @@ def _changes(c: Context) -> list[Found]:
             ),
             value_after=money(change.value_after),
             documents=(c.document(CHANGE, fact_id, published, "UK10"),) if uk10 else (),
-            **_ids(contract),
+            **contract_ids(contract),
         )
         found.append(Found(amendment, notices.contract_change(change) if uk10 else {}))
     return found
@@ -419,7 +411,7 @@ def _ending(c: Context, end: ContractEnd) -> Found:
         ),
         details=end.reasons or end.how,
         documents=(c.document(TERMINATION, fact_id, end.recorded_at, uk11),),
-        **_ids(end.contract),
+        **contract_ids(end.contract),
     )
     return Found(ended, notices.termination(end, contract_value(end.contract)) if uk11 else {})
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from sanely.ocds import facts as f
 from sanely.portal.accounts.models import Organisation
@@ -393,6 +393,16 @@ def _awards(c: Context) -> list[f.Fact]:
     ]
 
 
+class ContractIds(TypedDict):
+    contract_id: str
+    award_id: str
+
+
+def contract_ids(contract: Contract) -> ContractIds:
+    """Which partner's award and contract a fact is about: by the partner's rank."""
+    return {"contract_id": f"contract-{contract.rank}", "award_id": f"award-{contract.rank}"}
+
+
 def contract_value(contract: Contract) -> Decimal:
     return sum((Decimal(p["max_value"]) for p in contract.phases), Decimal(0)) + contract.max_cost
 
@@ -403,8 +413,7 @@ def _contracts(c: Context) -> list[f.Fact]:
         f.Contract(
             id=f"contract-{contract.rank}",
             date=contract.concluded_at,
-            contract_id=f"contract-{contract.rank}",
-            award_id=f"award-{contract.rank}",
+            **contract_ids(contract),
             partner=c.party(contract.partner),
             title=f"Innovation partnership contract with {contract.partner.name}",
             value=money(contract_value(contract)),
@@ -496,8 +505,7 @@ def _schedules(c: Context) -> list[f.Fact]:
         f.ImplementationSchedule(
             id=f"schedule-{version.contract.rank}",
             date=partnership.began_at,
-            contract_id=f"contract-{version.contract.rank}",
-            award_id=f"award-{version.contract.rank}",
+            **contract_ids(version.contract),
             milestones=tuple(plan_milestones(partnership, version)),
         )
         for version in versions
