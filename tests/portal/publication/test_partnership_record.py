@@ -136,13 +136,16 @@ def _the_public_pages():
         "Intermediate targets and their verdicts",
         "Not met",
         "Gate decisions",
-        "Decision: continue.",
+        "Decision: continue to the next phase.",
         "Spend against the instalments:",
         "paid so far of a contract value of",
     ):
         assert words in buses, words
     waste = text(browser.get(f"/open/ocds-s4n3ly-{WASTE}/"))
     assert "has ended: At a gate review: reduce the number of partners" in waste
+    assert "Decision: end this partner’s contract." in waste
+    assert "Decision: proceed to the purchase." in waste
+    assert "proceedToPurchase" not in waste
     assert "Changes to the contract with Brightwater Analytics" in waste
     assert "Contract termination notice (UK11)" in waste
     # The notice shows what the release cannot carry without the contract_completion schema.

@@ -5,6 +5,7 @@ party or release id) is shown, only names, dates, amounts and words.
 """
 
 import copy
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -78,6 +79,23 @@ PLAN_TABLES = {
 }
 
 
+# A gate decision's outcome as its release codes it ("Decision: proceedToPurchase. …"), in words.
+GATE_OUTCOMES = {
+    "continue": "continue to the next phase",
+    "reduce": "end this partner’s contract",
+    "terminate": "end the partnership",
+    "proceedToPurchase": "proceed to the purchase",
+}
+
+
+def _in_words(description: str) -> str:
+    """A gate milestone's description with the decision's code said in words."""
+    found = re.match(r"Decision: (\w+)\.", description)
+    if found is None or found.group(1) not in GATE_OUTCOMES:
+        return description
+    return f"Decision: {GATE_OUTCOMES[found.group(1)]}." + description[found.end() :]
+
+
 @dataclass(frozen=True)
 class Milestone:
     title: str
@@ -125,7 +143,7 @@ def _milestone(m: Json) -> Milestone:
         kind=MILESTONE_KINDS.get(m.get("code", ""), "Milestone"),
         due=day(m.get("dueDate")),
         status=MILESTONE_STATUSES.get(status, ""),
-        outcome=m.get("description", "") if status not in ("", "scheduled") else "",
+        outcome=_in_words(m.get("description", "")) if status not in ("", "scheduled") else "",
     )
 
 
