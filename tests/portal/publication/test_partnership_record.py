@@ -22,7 +22,7 @@ from sanely.portal.audit.models import AuditEvent
 from sanely.portal.award.models import Contract
 from sanely.portal.core.clock import now
 from sanely.portal.demo.load import demo_load
-from sanely.portal.partnerships.models import ContractEnd, PerformanceAssessment
+from sanely.portal.partnerships.models import ContractChange, ContractEnd, PerformanceAssessment
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.publication import events
 from sanely.portal.publication.catalogue import SOURCE_OF
@@ -115,7 +115,12 @@ def _the_waste_routes_record():
         assert "UK11" == contract["documents"][-1]["noticeType"]
     (change,) = kept["amendments"]
     assert change["rationaleClassifications"][0]["description"].startswith("Procurement Act 2023")
-    assert Decimal(str(change["value"]["amount"])) > 0
+    # The value after the change counts as the contract does: every phase and the purchase.
+    before = Fact.objects.get(procurement__reference=WASTE, key="contract-1").release
+    moved = ContractChange.objects.get(contract__procurement__reference=WASTE).value_change
+    assert Decimal(str(change["value"]["amount"])) == (
+        Decimal(str(before["contracts"][0]["value"]["amount"])) + moved
+    )
     assert "met" == _milestones(kept, "purchase")["purchase"]["status"]
     contract = Contract.objects.get(procurement__reference=WASTE, rank=1)
     assert Decimal(str(kept["value"]["amount"])) > contract.max_cost
@@ -139,6 +144,7 @@ def _the_public_pages():
         "Decision: continue to the next phase.",
         "Spend against the instalments:",
         "paid so far of a contract value of",
+        "Value: £",
     ):
         assert words in buses, words
     waste = text(browser.get(f"/open/ocds-s4n3ly-{WASTE}/"))

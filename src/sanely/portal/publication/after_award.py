@@ -54,6 +54,7 @@ from .sources import (
     contract_value,
     money,
     plan_milestones,
+    value_after,
 )
 
 PA_2023 = "Procurement Act 2023"
@@ -371,7 +372,7 @@ def _changes(c: Context) -> list[Found]:
             classifications=(
                 f.Classification(scheme=change.rule, id=change.ground, description=change.citation),
             ),
-            value_after=money(change.value_after),
+            value_after=money(value_after(change)),
             documents=(c.document(CHANGE, fact_id, published, "UK10"),) if uk10 else (),
             **contract_ids(contract),
         )

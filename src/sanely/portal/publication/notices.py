@@ -28,7 +28,7 @@ from sanely.portal.partnerships.models import (
 )
 from sanely.procedure import GATE_DECISIONS, ROUTES
 
-from .sources import months_after
+from .sources import months_after, value_after
 
 Json = dict[str, Any]
 
@@ -113,8 +113,8 @@ def contract_change(change_row: ContractChange) -> Json:
                 ),
                 schedule_8="Schedule 8" in change_row.citation,
                 value=change.ValueChange(
-                    before=change_row.value_after - change_row.value_change,
-                    after=change_row.value_after,
+                    before=value_after(change_row) - change_row.value_change,
+                    after=value_after(change_row),
                 )
                 if change_row.value_change
                 else None,

@@ -89,11 +89,19 @@ GATE_OUTCOMES = {
 
 
 def _in_words(description: str) -> str:
-    """A gate milestone's description with the decision's code said in words."""
-    found = re.match(r"Decision: (\w+)\.", description)
+    """
+    A milestone's description with what its release says in codes said in words: a gate
+    decision's outcome, and a planned value in pounds (1.1.5 milestones have no value field).
+    """
+    described = re.sub(
+        r"Value: (\d+(?:\.\d+)?) GBP\.",
+        lambda found: f"Value: {amount({'amount': found.group(1), 'currency': 'GBP'})}.",
+        description,
+    )
+    found = re.match(r"Decision: (\w+)\.", described)
     if found is None or found.group(1) not in GATE_OUTCOMES:
-        return description
-    return f"Decision: {GATE_OUTCOMES[found.group(1)]}." + description[found.end() :]
+        return described
+    return f"Decision: {GATE_OUTCOMES[found.group(1)]}." + described[found.end() :]
 
 
 @dataclass(frozen=True)

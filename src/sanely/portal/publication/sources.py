@@ -29,7 +29,7 @@ from sanely.portal.award.models import Contract
 from sanely.portal.award.selectors import follows_assessment_summaries, standstill
 from sanely.portal.evaluation.models import EvaluationOutcome
 from sanely.portal.negotiation.models import DocumentRevision
-from sanely.portal.partnerships.models import Partnership, Phase, PlanVersion
+from sanely.portal.partnerships.models import ContractChange, Partnership, Phase, PlanVersion
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import UK, requests_close, rulebook_of
 from sanely.portal.procurements.events import (
@@ -401,6 +401,15 @@ class ContractIds(TypedDict):
 def contract_ids(contract: Contract) -> ContractIds:
     """Which partner's award and contract a fact is about: by the partner's rank."""
     return {"contract_id": f"contract-{contract.rank}", "award_id": f"award-{contract.rank}"}
+
+
+def value_after(change: ContractChange) -> Decimal:
+    """
+    A partner contract's value after a change, as its contract release counts it: every phase
+    of the plan version the change made at its maximum, and the purchase at its maximum cost.
+    """
+    phases = Phase.objects.filter(version=change.version)
+    return sum((p.max_value for p in phases), Decimal(0)) + change.contract.max_cost
 
 
 def contract_value(contract: Contract) -> Decimal:
