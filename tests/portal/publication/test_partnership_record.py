@@ -98,7 +98,7 @@ def _the_buses_record():
         assert paid
         for transaction in paid:
             assert transaction["value"]["currency"] == "GBP"
-            instalment = instalments[transaction["id"].removeprefix("payment-")]
+            instalment = instalments[transaction["id"].split("-", 2)[2]]
             assert "met" == instalment["status"]
             # The shared schemas have no transaction_milestones extension: the link is left out.
             assert "relatedImplementationMilestone" not in transaction
@@ -260,3 +260,18 @@ def test_what_is_withheld_is_not_put_back_on_the_notice_page(wessex):
     assert "The pilot targets were not met." in notice
     assert "Paid under the contract" not in notice
     assert "What was paid under the contract: withheld" in notice
+
+
+def test_two_assessments_recorded_on_one_day_are_two_facts(wessex):
+    p = published(wessex)
+    contract = Contract.objects.get(procurement_id=p.procurement_id, rank=1)
+    _assess(wessex, contract)
+    _assess(wessex, contract)
+    run(p.procurement_id)
+    keys = set(
+        Fact.objects.filter(procurement_id=p.procurement_id, kind="assessment").values_list(
+            "key", flat=True
+        )
+    )
+    assert {f"assessment-1-{n}-kpi-1" for n in (1, 2)} <= keys
+    assert 2 * len(contract.kpis) == len(keys)

@@ -11,7 +11,8 @@ query or evidence note; a gate's decision and the reasons given to the partner b
 partners' reports or the panel's record; an ending's reasons but never the representations.
 
 Ids follow the partner's rank and the plan's own keys (`verdict-1-target-trips`,
-`gate-phase-design-1`, `paid-1-instalment-design`), so each fact is found once.
+`gate-phase-design-1`) or their order among the contract's rows (`paid-1-4`, `change-1-2`,
+`assessment-1-1-kpi-3`), so each fact is found once.
 """
 
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from sanely.ocds import facts as f
 from sanely.portal.award.models import Contract
@@ -271,20 +273,21 @@ def _payments(c: Context) -> list[f.Fact]:
         return []
     found: list[f.Fact] = []
     buyer = c.party(c.procurement.organisation)
-    claims = Claim.objects.filter(
-        contract__procurement=c.procurement, status=ClaimStatus.PAID, paid_on__isnull=False
-    ).select_related("contract__partner")
-    for claim in claims.order_by("contract__rank", "paid_on", "pk"):
+    # Numbered among all the contract's claims, paid or not: an instalment may be claimed twice.
+    claims = Claim.objects.filter(contract__procurement=c.procurement).select_related(
+        "contract__partner"
+    )
+    for claim, nth in _numbered(claims):
         contract = claim.contract
         milestone = _plan(partnership, contract).get(claim.instalment_key)
-        if milestone is None or claim.paid_on is None:
+        if claim.status != ClaimStatus.PAID or milestone is None or claim.paid_on is None:
             continue
         found.append(
             f.InstalmentPaid(
-                id=f"paid-{contract.rank}-{claim.instalment_key}",
+                id=f"paid-{contract.rank}-{nth}",
                 date=at_start_of(claim.paid_on),
                 milestone=milestone,
-                transaction_id=f"payment-{claim.instalment_key}",
+                transaction_id=f"payment-{nth}-{claim.instalment_key}",
                 value=money(claim.amount),
                 payer=buyer,
                 payee=c.party(contract.partner),
@@ -317,13 +320,26 @@ def _observed(contract: Contract, kpi: str, assessment: PerformanceAssessment) -
     return latest.observed if latest is not None else ""
 
 
+def _numbered[Row: (Claim, PerformanceAssessment, ContractChange)](
+    rows: QuerySet[Row],
+) -> Iterator[tuple[Row, int]]:
+    """
+    Each row with its number among its contract's, in the order they were recorded (which a
+    later row never changes, so a fact's id stays the same: two may share a day).
+    """
+    counts: dict[int, int] = {}
+    for row in rows.order_by("contract__rank", "pk"):
+        counts[row.contract_id] = counts.get(row.contract_id, 0) + 1
+        yield row, counts[row.contract_id]
+
+
 def _assessments(c: Context) -> list[Found]:
     """Each KPI's rating in a performance assessment (UK9 under the Act, with its content)."""
     found: list[Found] = []
     assessments = PerformanceAssessment.objects.filter(
         contract__procurement=c.procurement
     ).select_related("contract__procurement__organisation", "contract__partner")
-    for assessment in assessments.order_by("contract__rank", "assessed_on", "pk"):
+    for assessment, nth in _numbered(assessments):
         contract = assessment.contract
         observed = {title: _observed(contract, title, assessment) for title in contract.kpis}
         content = notices.performance(assessment, observed) if _uk(c, "UK9") else {}
@@ -331,7 +347,7 @@ def _assessments(c: Context) -> list[Found]:
             rating = assessment.ratings.get(title)
             if rating not in RATINGS:
                 continue
-            fact_id = f"assessment-{contract.rank}-{assessment.assessed_on:%Y%m%d}-kpi-{number}"
+            fact_id = f"assessment-{contract.rank}-{nth}-kpi-{number}"
             published = assessment.assessed_at
             assessed = f.KpiAssessment(
                 id=fact_id,
@@ -357,11 +373,9 @@ def _changes(c: Context) -> list[Found]:
     changes = ContractChange.objects.filter(contract__procurement=c.procurement).select_related(
         "contract__procurement__organisation", "contract__partner"
     )
-    ranks: dict[int, int] = {}
-    for change in changes.order_by("contract__rank", "made_on", "pk"):
+    for change, nth in _numbered(changes):
         contract = change.contract
-        ranks[contract.pk] = ranks.get(contract.pk, 0) + 1
-        fact_id = f"change-{contract.rank}-{ranks[contract.pk]}"
+        fact_id = f"change-{contract.rank}-{nth}"
         published = at_start_of(change.made_on)
         uk10 = any("UK10" in notice.get("what", "") for notice in change.notices)
         amendment = f.ContractAmendment(

@@ -168,14 +168,16 @@ def plan(contract: Json) -> list[tuple[str, list[Milestone]]]:
 def payments(contract: Json) -> list[Payment]:
     """
     Each payment with the instalment it paid: linked by the transaction's milestone when the
-    release can carry the link, else by the transaction id sanely gives (`payment-<instalment>`).
+    release can carry the link, else by the transaction id sanely gives
+    (`payment-<n>-<instalment>`).
     """
     implementation = contract.get("implementation", {})
     titles = {m.get("id"): m.get("title", "") for m in implementation.get("milestones", [])}
     found = []
     for transaction in implementation.get("transactions", []):
         linked = transaction.get("relatedImplementationMilestone", {}).get("id")
-        key = linked or str(transaction.get("id", "")).removeprefix("payment-")
+        named = re.fullmatch(r"payment-\d+-(.+)", str(transaction.get("id", "")))
+        key = linked or (named.group(1) if named else "")
         found.append(
             Payment(
                 titles.get(key, "An instalment"),

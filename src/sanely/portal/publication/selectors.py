@@ -268,7 +268,9 @@ def public_notices(ocid: str) -> list[Release]:
     """The published releases of one procurement that carry a notice, in date order."""
     return [
         release
-        for release in Release.objects.filter(ocid=ocid).order_by("date", "pk")
+        for release in Release.objects.filter(ocid=ocid)
+        .select_related("fact")
+        .order_by("date", "pk")
         if notice_document(release.body) is not None
     ]
 
