@@ -20,6 +20,7 @@ from sanely.ocds._errors import (
     WithholdingRefused,
 )
 from sanely.ocds._extensions import extension_url
+from sanely.ocds._fit import Fitted, available_extensions, fit
 from sanely.ocds._package import (
     AuditHead,
     PublicationConfig,
@@ -37,6 +38,7 @@ __all__ = [
     "Built",
     "CompileRefused",
     "FactRefused",
+    "Fitted",
     "OcdsError",
     "PackageRefused",
     "PublicationConfig",
@@ -44,11 +46,13 @@ __all__ = [
     "ReleaseInvalid",
     "SchemaUnavailable",
     "WithholdingRefused",
+    "available_extensions",
     "build_package",
     "build_record",
     "build_record_package",
     "build_release",
     "extension_url",
+    "fit",
     "merge_rules",
     "ocid",
     "validate_package",

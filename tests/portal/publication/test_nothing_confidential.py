@@ -2,13 +2,17 @@
 Nothing confidential or sealed is ever published: a numbered marker is planted in every private
 place a procurement keeps (design sections that are not published, conflicts, evaluation
 reasons and scores, letters, justifications, performance levels, sealed tender files in an
-unopened round), the whole procurement is published, and no marker appears in any release
-package, record, bulk file, export or public page.
+unopened round) and every private place a partnership keeps after award (claims' invoices,
+notes, queries and payment references, evidence files and the engine's workings, acceptance
+notes, partners' gate reports and the panel's deliberations, purchase evidence, observations'
+notes, plan-change reasons, notices of intention to terminate), the whole procurement is
+published, and no marker appears in any release package, record, bulk file, export or page.
 """
 
 import gzip
 import itertools
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -20,9 +24,23 @@ from portal.tenders.sealed_files import upload
 from sanely.portal.accounts.models import Role
 from sanely.portal.award.models import Contract
 from sanely.portal.award.services import award_notify, contracts_conclude
-from sanely.portal.competition.models import Participant
+from sanely.portal.competition.models import Letter, Participant
 from sanely.portal.core.clock import now
+from sanely.portal.demo import load
 from sanely.portal.evaluation.models import EvaluationOutcome
+from sanely.portal.partnerships.models import (
+    Acceptance,
+    Claim,
+    ContractChange,
+    ContractEnd,
+    GateDecision,
+    GateReview,
+    Observation,
+    PlanVersion,
+    Target,
+    TerminationNotice,
+)
+from sanely.portal.pilots.models import OutcomeAssessment
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.publication.models import Release
 from sanely.portal.tenders.services import submission_round_open, submission_submit
@@ -145,5 +163,69 @@ def test_no_marker_reaches_any_release_page_or_file(wessex, tmp_path):
     # The test would prove nothing if what it searched were empty or unrelated.
     assert "Kestrel Mobility Ltd" in published
     assert "Gate review after Prototype" in published
+    assert len(planted) >= 25
+    assert [] == [text for text in planted if text in published]
+
+
+def _plant_after_award() -> None:
+    """A marker in every field of a partnership's rows that is not for the public."""
+    Claim.objects.update(
+        basis=marker(),
+        evidence_note=marker(),
+        invoice_reference=marker()[:100],
+        query=marker(),
+        reasons=marker(),
+        payment_rule=marker(),
+        payment_reference=marker()[:100],
+    )
+    for assessment in OutcomeAssessment.objects.all():
+        # The evidence file itself, its name, and the engine's workings beyond its verdict.
+        Path(assessment.data_file.path).write_text(marker())
+        result = assessment.result or {}
+        result["warnings"] = [marker()]
+        OutcomeAssessment.objects.filter(pk=assessment.pk).update(
+            data_name=marker(), result=result, error_message=marker()
+        )
+    Acceptance.objects.update(name=marker(), note=marker(), performance_level=marker())
+    for review in GateReview.objects.all():
+        record = review.record
+        record["reports"] = {key: marker() for key in [*record.get("reports", {}), "extra"]}
+        GateReview.objects.filter(pk=review.pk).update(record=record, reasons=marker())
+    GateDecision.objects.update(purchase_evidence=[{"level": marker(), "evidence": marker()}])
+    ContractEnd.objects.update(notice_rule=marker())
+    for change in ContractChange.objects.all():
+        notices = [{**notice, "when": marker(), "citation": marker()} for notice in change.notices]
+        ContractChange.objects.filter(pk=change.pk).update(notices=notices)
+    Observation.objects.update(note=marker())
+    PlanVersion.objects.update(reason=marker())
+    Target.objects.update(planning={"note": marker()})
+    TerminationNotice.objects.update(reasons=marker(), ground=marker()[:60])
+    Letter.objects.update(body=marker(), subject=marker(), content={"text": marker()})
+    Contract.objects.update(performance_levels=[marker()])
+
+
+def test_no_marker_of_a_partnership_after_award_reaches_anything_published(tmp_path, monkeypatch):
+    """The demo's partnerships, with markers planted just before the demo publishes them."""
+    publish = load.demo_publication
+
+    def plant_then_publish(*, now):
+        _plant_after_award()
+        publish(now=now)
+
+    monkeypatch.setattr(load, "demo_publication", plant_then_publish)
+    load.demo_load(now=now())
+    published = "".join(
+        _everything_published(f"ocds-s4n3ly-{reference}", tmp_path / reference)
+        for reference in ("WCC-IP-2025-006", "WCC-IP-2025-007")
+    )
+    for words in (
+        "Brightwater Analytics",
+        "Decision: continue.",
+        "Contract termination notice (UK11)",
+        "Spend against the instalments",
+        "records of pilot data",
+    ):
+        assert words in published, words
+    assert Claim.objects.filter(status="paid").exists()
     assert len(planted) >= 25
     assert [] == [text for text in planted if text in published]

@@ -121,7 +121,7 @@ def test_a_notice_page_reads_the_published_notice(wessex):
         "/open/ocds-s4n3ly-NOTHING/",
         "/open/ocds-s4n3ly-NOTHING/notices/tender",
         "/open/{ocid}/notices/schedule-1",  # published, but carries no notice
-        "/open/{ocid}/notices/contract-1",  # held: not published
+        "/open/{ocid}/notices/award-3",  # no such fact
     ],
 )
 def test_what_is_not_a_published_notice_is_not_found(wessex, url):
@@ -238,3 +238,15 @@ def test_the_api_lists_every_fact_and_records_a_review(wessex):
         content_type="application/json",
     )
     assert ("queued", []) == (done.json()["status"], done.json()["withholdings"])
+
+
+def test_the_contract_details_notice_shows_the_kpis_its_release_cannot_carry(wessex):
+    """No metrics schema is at hand: the KPIs are left out of the release, not off the notice."""
+    p = published(wessex)
+    contract = fact(p.procurement_id, "contract-1").published
+    assert "agreedMetrics" not in contract.body["contracts"][0]
+    notice = text(Client().get(f"/open/{p.ocid}/notices/contract-1"))
+    assert "Contract details notice (UK7)" in notice
+    kpis = [m["title"] for m in contract.omitted["contracts.agreedMetrics"][0]]
+    assert kpis
+    assert f"Key performance indicators {'; '.join(kpis)}" in notice

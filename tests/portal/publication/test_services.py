@@ -1,9 +1,12 @@
 """
 Publishing: the worker finds each fact once and publishes what needs no review; the authority
 reviews the rest (publish, withhold fields on a lawful ground, or keep it back); a release that
-cannot be checked against the schema is held with the reason; every write is audited, every
+cannot be checked against the schema is held with the reason (a field of an absent extension is
+left out instead); every write is audited, every
 published release validates, and a published release is never changed.
 """
+
+import json
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -15,6 +18,7 @@ from sanely import ocds
 from sanely.portal.accounts.models import Role
 from sanely.portal.audit.models import AuditEvent
 from sanely.portal.audit.services import audit_verify
+from sanely.portal.award.models import Contract
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sanely.portal.publication import events
@@ -71,17 +75,56 @@ def test_every_published_release_validates_against_the_official_schema(wessex):
     ocds.validate_package(package, SCHEMA_DIR)
 
 
-def test_a_release_whose_extension_schema_is_missing_is_held_with_the_reason(wessex):
-    """The contracts declare the metrics extension (their KPIs), not in the shared schemas."""
+def test_a_contracts_kpis_are_left_out_while_the_metrics_schema_is_absent(wessex):
+    """The shared schemas have no metrics extension: the contract is published without KPIs."""
     p = published(wessex)
-    held = fact(p.procurement_id, "contract-1")
-    assert FactStatus.HELD == held.status
-    assert "ocds_metrics_extension" in held.problem
-    assert not Release.objects.filter(fact=held).exists()
-    assert (
-        1 == AuditEvent.objects.filter(action=events.RELEASE_HELD, subject_id=str(held.pk)).count()
+    contract = fact(p.procurement_id, "contract-1")
+    assert FactStatus.PUBLISHED == contract.status
+    release = contract.published
+    assert "agreedMetrics" not in release.body["contracts"][0]
+    assert ocds.extension_url("metrics") not in str(release.extensions)
+    assert "metrics" not in release.extensions
+    kpis = release.omitted["contracts.agreedMetrics"][0]
+    assert [m["title"] for m in kpis] == Contract.objects.get(
+        procurement_id=p.procurement_id, rank=1
+    ).kpis
+    published_event = AuditEvent.objects.get(
+        action=events.RELEASE_PUBLISHED, subject_id=str(contract.pk)
     )
-    run(p.procurement_id)  # tried again; the same reason is not audited twice
+    assert ["contracts.agreedMetrics"] == published_event.payload["left_out"]
+
+
+def test_a_contracts_kpis_are_published_once_the_metrics_schema_is_there(
+    wessex, settings, tmp_path
+):
+    """A minimal stand-in for the metrics extension, built here, proves the switch."""
+    schemas = tmp_path / "ocds"
+    (schemas / "extensions").mkdir(parents=True)
+    (schemas / "standard-1.1.5").symlink_to(SCHEMA_DIR / "standard-1.1.5")
+    for folder in (SCHEMA_DIR / "extensions").iterdir():
+        (schemas / "extensions" / folder.name).symlink_to(folder)
+    (schemas / "extensions" / "ocds_metrics_extension").mkdir()
+    (schemas / "extensions" / "ocds_metrics_extension" / "release-schema.json").write_text(
+        json.dumps(
+            {"definitions": {"Contract": {"properties": {"agreedMetrics": {"type": "array"}}}}}
+        )
+    )
+    settings.OCDS_SCHEMA_DIR = schemas
+    p = published(wessex)
+    release = fact(p.procurement_id, "contract-1").published
+    assert release.body["contracts"][0]["agreedMetrics"]
+    assert "metrics" in release.extensions
+    assert {} == release.omitted
+
+
+def test_a_release_that_cannot_be_checked_is_held_and_audited_once(wessex, settings, tmp_path):
+    settings.OCDS_SCHEMA_DIR = tmp_path
+    w = world(wessex, notified=False, concluded=False)
+    run(w.procurement_id)
+    held = fact(w.procurement_id, "tender")
+    assert FactStatus.HELD == held.status
+    assert not Release.objects.filter(fact=held).exists()
+    run(w.procurement_id)  # tried again; the same reason is not audited twice
     assert (
         1 == AuditEvent.objects.filter(action=events.RELEASE_HELD, subject_id=str(held.pk)).count()
     )

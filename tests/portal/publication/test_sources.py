@@ -18,14 +18,9 @@ from sanely.ocds import facts as f
 from sanely.portal.accounts.models import Role
 from sanely.portal.award.services import award_notify, contracts_conclude
 from sanely.portal.core.clock import now
+from sanely.portal.publication.catalogue import SOURCE_OF, SOURCES
 from sanely.portal.publication.services import context_of
-from sanely.portal.publication.sources import (
-    NOT_OPEN_DATA,
-    NOTICE_RELEASES,
-    SOURCE_OF,
-    SOURCES,
-    months_after,
-)
+from sanely.portal.publication.sources import NOT_OPEN_DATA, NOTICE_RELEASES, months_after
 from sanely.portal.tenders.services import (
     round_opening_confirm,
     round_opening_request,

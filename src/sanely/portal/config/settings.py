@@ -362,6 +362,8 @@ OCDS_PUBLISHER = {
     "uid": os.environ.get("SANELY_OCDS_PUBLISHER_UID", ""),
 }
 OCDS_PUBLICATION_POLICY = os.environ.get("SANELY_OCDS_PUBLICATION_POLICY", "")
+# Counts of pilot data below this are published as "fewer than N" (statistical disclosure control).
+PUBLIC_COUNT_THRESHOLD = int(os.environ.get("SANELY_PUBLIC_COUNT_THRESHOLD", "10"))
 
 NOTIFY_API_KEY = os.environ.get("SANELY_NOTIFY_API_KEY", "")
 NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("SANELY_NOTIFY_TEMPLATE_ID", "")

@@ -1,8 +1,10 @@
 """
 The demo's open data, through the publication services only: each demo procurement's facts are
-found and published as the worker would, and the procurement lead reviews those that wait for
-it, publishing each; one award is published with its value withheld, to show how a withholding
-reads on the public pages. Loading twice finds nothing new and reviews nothing twice.
+found and published as the worker would (after award too: the partnerships' verdicts, gate
+decisions, instalments paid, changes, ended contracts and the purchase), and the procurement
+lead reviews those that wait for it, publishing each; one award is published with its value
+withheld, to show how a withholding reads on the public pages. Loading twice finds nothing new
+and reviews nothing twice.
 """
 
 from datetime import datetime

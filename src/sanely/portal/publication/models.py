@@ -33,6 +33,9 @@ class Fact(models.Model):
     # The release as built through the allow-list, before anything is withheld.
     release = models.JSONField()
     extensions = models.JSONField(default=list)
+    # The typed content of the Act's notice the release carries (UK9-UK11), as
+    # `sanely.documents.to_json` writes it; empty for the others. For the record, not the public.
+    notice = models.JSONField(default=dict)
     found_at = models.DateTimeField()
     status = models.CharField(max_length=20, choices=FactStatus.choices)
     # Why a held release cannot be published yet, in words.
@@ -110,6 +113,9 @@ class Release(models.Model):
     tags = models.JSONField()
     body = models.JSONField()
     extensions = models.JSONField(default=list)
+    # What the release could not carry for want of an extension's schema, by path: shown on the
+    # notice page, never in the open data.
+    omitted = models.JSONField(default=dict)
     published_at = models.DateTimeField(db_index=True)
 
     objects = ReleaseQuerySet.as_manager()

@@ -29,8 +29,8 @@ from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 
+from .catalogue import SOURCE_OF
 from .models import Fact, FactStatus, Record, Release, Withholding
-from .sources import SOURCE_OF
 
 Json = dict[str, Any]
 
@@ -268,33 +268,42 @@ def public_notices(ocid: str) -> list[Release]:
     """The published releases of one procurement that carry a notice, in date order."""
     return [
         release
-        for release in Release.objects.filter(ocid=ocid).order_by("date", "pk")
+        for release in Release.objects.filter(ocid=ocid)
+        .select_related("fact")
+        .order_by("date", "pk")
         if notice_document(release.body) is not None
     ]
 
 
-def notice_document(body: Json) -> Json | None:
-    """The notice document a release carries, found wherever its stage puts it."""
-    places = [
-        body.get("planning", {}),
-        body.get("tender", {}),
-        *body.get("awards", []),
-        *body.get("contracts", []),
-    ]
+# The documents whose page is the fact's public page: the notices, and the reports of a verdict
+# or a gate decision.
+PAGE_DOCUMENTS = ("notice-", "report-")
+
+
+def _documents(body: Json) -> Iterator[Json]:
+    """Every document a release carries, wherever its stage puts it."""
+    contracts = body.get("contracts", [])
+    for place in [body.get("planning", {}), body.get("tender", {}), *body.get("awards", []), *contracts]:
+        yield from place.get("documents", [])
+    for contract in contracts:
+        implementation = contract.get("implementation", {})
+        yield from implementation.get("documents", [])
+        for milestone in implementation.get("milestones", []):
+            yield from milestone.get("documents", [])
+
+
+def notice_document(body: Json, kinds: tuple[str, ...] = ("notice-",)) -> Json | None:
+    """The notice document a release carries (or, with `kinds`, its report), if any."""
     return next(
-        (
-            document
-            for place in places
-            for document in place.get("documents", [])
-            if document.get("id", "").startswith("notice-")
-        ),
+        (document for document in _documents(body) if document.get("id", "").startswith(kinds)),
         None,
     )
 
 
 def public_notice(ocid: str, key: str) -> Release:
+    """A published release's own page: its notice, or the report of a verdict or a gate."""
     release = Release.objects.filter(ocid=ocid, fact__key=key).select_related("fact").first()
-    if release is None or notice_document(release.body) is None:
+    if release is None or notice_document(release.body, PAGE_DOCUMENTS) is None:
         raise NotFound("No such notice.")
     return release
 

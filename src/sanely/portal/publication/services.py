@@ -5,13 +5,15 @@ review of the facts that wait for it: publish, withholding fields on a lawful gr
 the whole release back. Every write is audited.
 
 A release is published only once it has been checked against the OCDS schema with exactly the
-extensions it declares, read from the configured folder; one that cannot be checked yet (a
-missing extension schema) is held with the reason, and tried again at the next run.
+extensions it declares, read from the configured folder. A field only an extension without a
+schema in that folder defines is left out of the release (and kept for the notice page); a
+release that still cannot be checked is held with the reason, and tried again at the next run.
 """
 
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,10 +28,11 @@ from sanely.portal.procurements.models import Procurement
 
 from . import events
 from .fts import notices_send_task
+from .catalogue import SOURCES
 from .grounds import Ground, grounds_for
 from .models import Fact, FactStatus, Record, Release, Withholding
 from .selectors import access_fact, publication_config, record_of_releases, withholdable
-from .sources import SOURCES, Context
+from .sources import Context, Found
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,14 @@ def publication_queue_on_action(sender: object, *, procurement: Procurement, **_
     publication_queue(procurement.pk)
 
 
+def publication_queue_on_partnership_row(sender: object, *, instance: Any, **_: object) -> None:
+    """
+    A partnership row saved outside a lifecycle action (a claim paid, a change, an assessment,
+    a contract ended) may have made a fact: `instance.contract` names the procurement.
+    """
+    publication_queue(instance.contract.procurement_id)
+
+
 @transaction.atomic
 def publication_run(*, procurement_id: int, now: datetime) -> list[Fact]:
     """
@@ -64,10 +75,10 @@ def publication_run(*, procurement_id: int, now: datetime) -> list[Fact]:
     context = context_of(procurement)
     known = set(Fact.objects.filter(procurement=procurement).values_list("key", flat=True))
     found = [
-        _keep(context, source.kind, fact, source.reviewed, now)
+        _keep(context, source.kind, item, source.reviewed, now)
         for source in SOURCES
-        for fact in source.find(context)
-        if fact.id not in known
+        for item in map(_found, source.find(context))
+        if item.fact.id not in known
     ]
     waiting = Fact.objects.filter(
         procurement=procurement, status__in=(FactStatus.QUEUED, FactStatus.HELD)
@@ -80,9 +91,12 @@ def publication_run(*, procurement_id: int, now: datetime) -> list[Fact]:
     return found
 
 
-def _keep(
-    context: Context, kind: str, fact: ocds.facts.Fact, reviewed: bool, now: datetime
-) -> Fact:
+def _found(item: ocds.facts.Fact | Found) -> Found:
+    return item if isinstance(item, Found) else Found(item, {})
+
+
+def _keep(context: Context, kind: str, found: Found, reviewed: bool, now: datetime) -> Fact:
+    fact = found.fact
     built = ocds.build_release(settings.OCDS_OCID_PREFIX, context.ocds_procurement, fact)
     row = Fact.objects.create(
         procurement=context.procurement,
@@ -90,6 +104,7 @@ def _keep(
         kind=kind,
         release=built.release,
         extensions=sorted(built.extensions),
+        notice=found.notice,
         found_at=now,
         status=FactStatus.AWAITING_REVIEW if reviewed else FactStatus.QUEUED,
     )
@@ -104,9 +119,16 @@ def _keep(
 
 
 def _publish(fact: Fact, now: datetime) -> bool:
-    """Publish the fact's release, what is withheld removed, if it passes the schema."""
-    body = ocds.withhold(fact.release, [w.path for w in fact.withholdings.all() if w.path])
-    built = ocds.Built(body, frozenset(fact.extensions))
+    """
+    Publish the fact's release, what is withheld removed, if it passes the schema. Fields of an
+    extension whose schema is not in the folder are left out (kept on the row for its notice).
+    """
+    kept = ocds.withhold(fact.release, [w.path for w in fact.withholdings.all() if w.path])
+    fitted = ocds.fit(
+        ocds.Built(kept, frozenset(fact.extensions)),
+        ocds.available_extensions(settings.OCDS_SCHEMA_DIR),
+    )
+    built, body = fitted.built, fitted.built.release
     package = ocds.build_package(
         publication_config(), [built], uri=f"{settings.PUBLIC_URL}/ocds/releases", published=now
     )
@@ -123,7 +145,8 @@ def _publish(fact: Fact, now: datetime) -> bool:
         date=datetime.fromisoformat(body["date"]),
         tags=body["tag"],
         body=body,
-        extensions=fact.extensions,
+        extensions=sorted(built.extensions),
+        omitted=fitted.omitted,
         published_at=now,
     )
     fact.status, fact.problem = FactStatus.PUBLISHED, ""
@@ -133,7 +156,11 @@ def _publish(fact: Fact, now: datetime) -> bool:
         subject=fact,
         now=now,
         authority=fact.procurement.organisation,
-        payload={"release": body["id"], "withheld": [w.path for w in fact.withholdings.all()]},
+        payload={
+            "release": body["id"],
+            "withheld": [w.path for w in fact.withholdings.all()],
+            "left_out": sorted(fitted.omitted),
+        },
     )
     return True
 

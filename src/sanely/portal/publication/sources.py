@@ -9,17 +9,18 @@ contracts, each partner's agreed plan, and the termination of a procurement neve
 Which notice a rulebook event publishes is the rulebook's to say (its `[[notices]]`);
 `NOTICE_RELEASES` says which kind of release each of those notices is, by the rule that requires
 it. A fact's id is stable (the same fact always gets the same id), so finding the facts again
-finds nothing new. A later kind of fact (claims, gate decisions, changes, terminations) plugs in
-as one more `Source` in `SOURCES`, with whatever signal queues the publisher when it happens.
+finds nothing new. The partnership's own facts after award
+(verdicts, gates, payments, assessments, changes, endings) are read in `after_award`; `catalogue`
+lists every source.
 """
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from sanely.ocds import facts as f
 from sanely.portal.accounts.models import Organisation
@@ -28,7 +29,7 @@ from sanely.portal.award.models import Contract
 from sanely.portal.award.selectors import follows_assessment_summaries, standstill
 from sanely.portal.evaluation.models import EvaluationOutcome
 from sanely.portal.negotiation.models import DocumentRevision
-from sanely.portal.partnerships.models import Partnership, Phase, PlanVersion
+from sanely.portal.partnerships.models import ContractChange, Partnership, Phase, PlanVersion
 from sanely.portal.procurements.design import section
 from sanely.portal.procurements.engine import UK, requests_close, rulebook_of
 from sanely.portal.procurements.events import (
@@ -54,6 +55,7 @@ REGIMES: dict[str, tuple[Any, str]] = {
 }
 
 TENDER, AWARD, CONTRACT, CANCELLATION = "tender", "award", "contract", "cancellation"
+PERFORMANCE, CHANGE, TERMINATION = "performance", "change", "termination"
 # Which release each rulebook notice becomes, by the rule that requires the notice. A notice
 # named in NOT_OPEN_DATA is not published here, for the reason given; a test checks that every
 # notice of every rulebook is in one or the other.
@@ -68,11 +70,11 @@ NOTICE_RELEASES: dict[str, str] = {
     "DIR-50-1": AWARD,
     "PA23-53": CONTRACT,
     "PA23-55": CANCELLATION,
+    "PA23-80": TERMINATION,
 }
 NOT_OPEN_DATA: dict[str, str] = {
     "PCR15-106": "a copy of the contract notice on Contracts Finder, not a release of its own",
     "PCR15-86-1": "letters to each candidate and tenderer, which are not public",
-    "PA23-80": "contract terminations come with the partnership's gate decisions (to come)",
 }
 # What each kind of notice document is, in OCDS (documentType) and in words.
 DOCUMENT_TYPES = {
@@ -80,12 +82,18 @@ DOCUMENT_TYPES = {
     AWARD: ("awardNotice", "Contract award notice"),
     CONTRACT: ("contractNotice", "Contract details notice"),
     CANCELLATION: ("tenderCancellationNotice", "Notice that the procurement was terminated"),
+    PERFORMANCE: ("implementationNotice", "Contract performance notice"),
+    CHANGE: ("contractNotice", "Contract modification notice"),
+    TERMINATION: ("contractTerminationNotice", "Notice that the contract ended"),
 }
 # The Procurement Act's own names, where the rulebook's notice carries a UK number.
 UK_NOTICE_TITLES = {
     "UK4": "Tender notice",
     "UK6": "Contract award notice",
     "UK7": "Contract details notice",
+    "UK9": "Contract performance notice",
+    "UK10": "Contract change notice",
+    "UK11": "Contract termination notice",
     "UK12": "Procurement termination notice",
 }
 CANCELLED_WITHOUT_REASON = "The procurement was terminated before any contract was awarded."
@@ -170,9 +178,18 @@ class Context:
         found = re.search(r"\bUK\d{1,2}\b", spec[1]) if spec is not None else None
         return found.group(0) if found else None
 
-    def document(self, kind: str, fact_id: str, published: datetime) -> f.Document:
-        """The readable notice of a release, on the public notice page."""
-        notice_type = self.notice_type(kind)
+    def page_url(self, fact_id: str) -> str:
+        """The public page of a fact's release: its notice, or its report."""
+        return f"{self.public_url}/open/{self.ocid}/notices/{fact_id}"
+
+    def document(
+        self, kind: str, fact_id: str, published: datetime, notice_type: str | None = None
+    ) -> f.Document:
+        """
+        The readable notice of a release, on the public notice page; `notice_type` names the
+        Act's notice when the rulebook's notices do not (those the contract's duties start).
+        """
+        notice_type = notice_type or self.notice_type(kind)
         document_type, title = DOCUMENT_TYPES[kind]
         if notice_type is not None:
             title = f"{UK_NOTICE_TITLES.get(notice_type, title)} ({notice_type})"
@@ -180,7 +197,7 @@ class Context:
             id=f"notice-{fact_id}",
             document_type=document_type,
             title=title,
-            url=f"{self.public_url}/open/{self.ocid}/notices/{fact_id}",
+            url=self.page_url(fact_id),
             published=published,
             notice_type=notice_type,
         )
@@ -378,7 +395,26 @@ def _awards(c: Context) -> list[f.Fact]:
     ]
 
 
-def _contract_value(contract: Contract) -> Decimal:
+class ContractIds(TypedDict):
+    contract_id: str
+    award_id: str
+
+
+def contract_ids(contract: Contract) -> ContractIds:
+    """Which partner's award and contract a fact is about: by the partner's rank."""
+    return {"contract_id": f"contract-{contract.rank}", "award_id": f"award-{contract.rank}"}
+
+
+def value_after(change: ContractChange) -> Decimal:
+    """
+    A partner contract's value after a change, as its contract release counts it: every phase
+    of the plan version the change made at its maximum, and the purchase at its maximum cost.
+    """
+    phases = Phase.objects.filter(version=change.version)
+    return sum((p.max_value for p in phases), Decimal(0)) + change.contract.max_cost
+
+
+def contract_value(contract: Contract) -> Decimal:
     return sum((Decimal(p["max_value"]) for p in contract.phases), Decimal(0)) + contract.max_cost
 
 
@@ -388,11 +424,10 @@ def _contracts(c: Context) -> list[f.Fact]:
         f.Contract(
             id=f"contract-{contract.rank}",
             date=contract.concluded_at,
-            contract_id=f"contract-{contract.rank}",
-            award_id=f"award-{contract.rank}",
+            **contract_ids(contract),
             partner=c.party(contract.partner),
             title=f"Innovation partnership contract with {contract.partner.name}",
-            value=money(_contract_value(contract)),
+            value=money(contract_value(contract)),
             period=f.Period(
                 start=contract.concluded_at,
                 end=months_after(
@@ -451,40 +486,41 @@ def _phase_milestones(phase: Phase, start: datetime) -> tuple[list[f.ScheduledMi
     return milestones, ends
 
 
+def plan_milestones(partnership: Partnership, version: PlanVersion) -> list[f.ScheduledMilestone]:
+    """Every milestone of one version of a partner's plan, the purchase last."""
+    start, milestones = partnership.began_at, []
+    phases = Phase.objects.filter(version=version).prefetch_related("targets", "instalments")
+    for phase in phases:
+        due, start = _phase_milestones(phase, start)
+        milestones += due
+    milestones.append(
+        f.ScheduledMilestone(
+            id="purchase",
+            kind="purchase",
+            title="Purchase of the developed solution",
+            description="The option to buy what the partnership developed.",
+            due_date=start,
+        )
+    )
+    return milestones
+
+
 def _schedules(c: Context) -> list[f.Fact]:
     partnership = Partnership.objects.filter(procurement=c.procurement).first()
     if partnership is None:
         return []
-    found: list[f.Fact] = []
     versions = PlanVersion.objects.filter(partnership=partnership, number=1).select_related(
         "contract"
     )
-    for version in versions:
-        start, milestones = partnership.began_at, []
-        phases = Phase.objects.filter(version=version).prefetch_related("targets", "instalments")
-        for phase in phases:
-            due, start = _phase_milestones(phase, start)
-            milestones += due
-        milestones.append(
-            f.ScheduledMilestone(
-                id="purchase",
-                kind="purchase",
-                title="Purchase of the developed solution",
-                description="The option to buy what the partnership developed.",
-                due_date=start,
-            )
+    return [
+        f.ImplementationSchedule(
+            id=f"schedule-{version.contract.rank}",
+            date=partnership.began_at,
+            **contract_ids(version.contract),
+            milestones=tuple(plan_milestones(partnership, version)),
         )
-        rank = version.contract.rank
-        found.append(
-            f.ImplementationSchedule(
-                id=f"schedule-{rank}",
-                date=partnership.began_at,
-                contract_id=f"contract-{rank}",
-                award_id=f"award-{rank}",
-                milestones=tuple(milestones),
-            )
-        )
-    return found
+        for version in versions
+    ]
 
 
 # Termination before award
@@ -521,6 +557,14 @@ def _cancellation(c: Context) -> list[f.Fact]:
 
 
 @dataclass(frozen=True)
+class Found:
+    """A fact with the typed content of the notice its release carries, where sanely builds it."""
+
+    fact: f.Fact
+    notice: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Source:
     """
     One kind of fact: where it is found, whether the authority reviews it before it is published
@@ -532,7 +576,7 @@ class Source:
     label: str
     reviewed: bool
     withholdable: tuple[tuple[str, str], ...]
-    find: Callable[[Context], list[f.Fact]]
+    find: Callable[[Context], Sequence[f.Fact | Found]]
 
 
 SOURCES: tuple[Source, ...] = (
@@ -560,4 +604,3 @@ SOURCES: tuple[Source, ...] = (
     Source("schedule", "A partner’s agreed plan", False, (), _schedules),
     Source("cancellation", "The termination of the procurement", True, (), _cancellation),
 )
-SOURCE_OF: dict[str, Source] = {source.kind: source for source in SOURCES}

@@ -91,8 +91,8 @@ def notice(request: HttpRequest, ocid: str, key: str) -> HttpResponse:
         "publication/notice.html",
         {
             "release": release,
-            "document": selectors.notice_document(release.body),
-            "rows": presentation.notice_rows(release.body),
+            "document": selectors.notice_document(release.body, selectors.PAGE_DOCUMENTS),
+            "rows": presentation.notice_rows(presentation.restored(release.body, release.omitted)),
             "withheld": release.fact.withholdings.filter(announced=True),
         },
     )
