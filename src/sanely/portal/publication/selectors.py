@@ -283,7 +283,12 @@ PAGE_DOCUMENTS = ("notice-", "report-")
 def _documents(body: Json) -> Iterator[Json]:
     """Every document a release carries, wherever its stage puts it."""
     contracts = body.get("contracts", [])
-    for place in [body.get("planning", {}), body.get("tender", {}), *body.get("awards", []), *contracts]:
+    for place in [
+        body.get("planning", {}),
+        body.get("tender", {}),
+        *body.get("awards", []),
+        *contracts,
+    ]:
         yield from place.get("documents", [])
     for contract in contracts:
         implementation = contract.get("implementation", {})

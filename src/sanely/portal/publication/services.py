@@ -27,8 +27,8 @@ from sanely.portal.core.errors import Conflict, validation_failed_from
 from sanely.portal.procurements.models import Procurement
 
 from . import events
-from .fts import notices_send_task
 from .catalogue import SOURCES
+from .fts import notices_send_task
 from .grounds import Ground, grounds_for
 from .models import Fact, FactStatus, Record, Release, Withholding
 from .selectors import access_fact, publication_config, record_of_releases, withholdable
