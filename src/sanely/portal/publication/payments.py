@@ -33,7 +33,7 @@ from sanely.portal.award.models import Contract
 from sanely.portal.partnerships.models import Claim
 from sanely.portal.procurements.engine import UK, rulebook_of
 
-from .sources import _contract_value
+from .sources import contract_value
 
 ACT = "Procurement Act 2023"
 SIGNIFICANT = Decimal(30_000)  # s.70(1): more than £30,000
@@ -169,11 +169,11 @@ def contract_copies(organisation: Organisation) -> list[ContractCopy]:
         ContractCopy(
             procurement=c.procurement.title,
             supplier=c.partner.name,
-            value=_contract_value(c),
+            value=contract_value(c),
             entered_on=c.concluded_at.astimezone(UK).date(),
         )
         for c in contracts
-        if rulebook_of(c.procurement).regime == ACT and _contract_value(c) > LARGE_CONTRACT
+        if rulebook_of(c.procurement).regime == ACT and contract_value(c) > LARGE_CONTRACT
     ]
 
 
