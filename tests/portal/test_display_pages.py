@@ -27,7 +27,7 @@ def test_a_page_that_only_shows_something_refuses_a_post(wessex) -> None:
         f"/organisations/{organisation}/",
     ]
     lead = wessex.client(Role.PROCUREMENT_LEAD)
-    assert {page: 405 for page in pages} == {page: lead.post(page).status_code for page in pages}
+    assert dict.fromkeys(pages, 405) == {page: lead.post(page).status_code for page in pages}
     # The same pages still show themselves to a GET (the health pages answer by their state).
     shown = pages[3:]
-    assert {page: 200 for page in shown} == {page: lead.get(page).status_code for page in shown}
+    assert dict.fromkeys(shown, 200) == {page: lead.get(page).status_code for page in shown}

@@ -292,7 +292,7 @@ def test_a_form_the_role_may_not_use_is_refused_before_the_form_is_read(wessex, 
         "claim": evaluator.post(f"/partnerships/contracts/{contract.pk}/claims"),
         "decision": partner.post(f"/partnerships/claims/{claim.json()['id']}/decision"),
     }
-    assert {name: 403 for name in refused} == {n: r.status_code for n, r in refused.items()}
+    assert dict.fromkeys(refused, 403) == {n: r.status_code for n, r in refused.items()}
     # The lead may use the forms: its empty one is answered with what it lacks.
     lead = wessex.client(Role.PROCUREMENT_LEAD)
     assert 400 == lead.post(f"/partnerships/contracts/{contract.pk}/observations").status_code

@@ -259,9 +259,7 @@ def test_annex_iv_f_opened_data_stays_accessible_only_to_authorised_persons(
     )
 
 
-def test_a_sealed_file_gone_from_storage_is_named_and_recorded_not_a_server_error(
-    wessex, opened
-):
+def test_a_sealed_file_gone_from_storage_is_named_and_recorded_not_a_server_error(wessex, opened):
     opened.sealed_blob.storage.delete(opened.sealed_blob.name)
     page = wessex.client(Role.EVALUATOR).get(f"/tenders/submissions/{opened.pk}/content")
     api = wessex.token_client(Role.EVALUATOR).get(f"/api/v1/submissions/{opened.pk}/content")
