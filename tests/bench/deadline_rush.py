@@ -15,10 +15,15 @@ Both then open their round with four eyes and assert: 0 lost (every receipt matc
 submission whose content, read after opening, has the receipt's SHA-256), 0 late accepted,
 every receipt verifies against the published key, every refusal audited.
 
-    python tests/bench/deadline_rush.py [--suppliers 500] [--databases sqlite,postgres] ...
+With `--storage s3` the sealed files and upload pieces go to a bucket of moto's S3 server
+(the one the tests use), started on the loopback address for the run.
+
+    python tests/bench/deadline_rush.py [--suppliers 500] [--databases sqlite,postgres]
+        [--storage files|s3] ...
 """
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -41,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "portal"), str(HERE.parent)]
 
 from deployment import Deployment  # noqa: E402
+from instances import S3_ACCESS, S3_REGION, moto_server, new_bucket, s3_client  # noqa: E402
 from suppliers import Outcome, Supplier, tender  # noqa: E402
 
 from sanely import vault  # noqa: E402
@@ -217,7 +223,17 @@ def summary(name: str, run: dict, checked: dict) -> dict:
     }
 
 
-def bench(database: str, args: argparse.Namespace) -> list[dict]:
+def bucket_settings(endpoint: str) -> dict[str, str]:
+    """A new bucket on the S3 server at `endpoint`, as the deployment's environment names it."""
+    return {
+        "SANELY_S3_BUCKET": new_bucket(s3_client(endpoint)),
+        "SANELY_S3_ENDPOINT_URL": endpoint,
+        "SANELY_S3_REGION": S3_REGION,
+        **S3_ACCESS,
+    }
+
+
+def bench(database: str, args: argparse.Namespace, storage: dict[str, str]) -> list[dict]:
     postgres = None
     if database == "postgres":
         postgres = subprocess.run(  # noqa: S603 - the project's own script
@@ -231,7 +247,7 @@ def bench(database: str, args: argparse.Namespace) -> list[dict]:
             return []
     # Kept when --folder is given: the server's and the worker's logs are in logs/.
     folder = tempfile.mkdtemp(dir=args.folder, prefix=f"deadline-{database}-")
-    deployment = Deployment(Path(folder), postgres=postgres)
+    deployment = Deployment(Path(folder), postgres=postgres, settings=storage)
     try:
         deployment.create()
         deployment.serve(workers=args.workers)
@@ -253,7 +269,8 @@ def bench(database: str, args: argparse.Namespace) -> list[dict]:
         result["fsync_mb_per_second"] = bandwidth / MB
         result["fraction_of_fsync_bandwidth"] = result["payload_mb_per_second"] * MB / bandwidth
         results.append(result)
-        return [{"database": database, **r} for r in results]
+        where = "s3" if storage else "files"
+        return [{"database": database, "storage": where, **r} for r in results]
     finally:
         deployment.destroy()
         if args.folder is None:
@@ -275,10 +292,23 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--folder", default=None, help="where the deployments live (a disk)")
+    parser.add_argument("--storage", choices=("files", "s3"), default="files")
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        endpoint = None
+        if args.storage == "s3":
+            log = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "moto.log"
+            endpoint = stack.enter_context(moto_server(log))
+        failed = run_all(args, endpoint)
+    return 1 if failed else 0
+
+
+def run_all(args: argparse.Namespace, endpoint: str | None) -> bool:
+    """Every database's runs, printed as they end; whether any broke an invariant."""
     failed = False
     for database in args.databases.split(","):
-        for result in bench(database, args):
+        storage = bucket_settings(endpoint) if endpoint else {}
+        for result in bench(database, args, storage):
             sys.stdout.write(json.dumps(result, indent=1) + "\n")
             sys.stdout.flush()
             failed |= bool(
@@ -288,7 +318,7 @@ def main() -> int:
                 or result["refusals_audited"] != result["refused_late"]
                 or not result["chain_intact"]
             )
-    return 1 if failed else 0
+    return failed
 
 
 if __name__ == "__main__":

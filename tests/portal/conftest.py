@@ -1,9 +1,3 @@
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 from cast import AUTHORITY_ROLES, SUPPLIER_ROLES, make_org
 
@@ -43,33 +37,7 @@ def s3_server(tmp_path_factory):
     An S3-compatible server (moto's server mode) on the loopback address, one per test process
     (so one per xdist worker), on a free port; its endpoint URL. Started only when asked for.
     """
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = tmp_path_factory.mktemp("moto") / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(  # noqa: S603 - the venv's own moto_server
-            [
-                str(Path(sys.executable).with_name("moto_server")),
-                "-H",
-                "127.0.0.1",
-                "-p",
-                str(port),
-            ],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "moto_server did not start within 60 s"
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    from portal.instances import moto_server  # boto3 and psycopg: only for the tests that ask
+
+    with moto_server(tmp_path_factory.mktemp("moto") / "server.log") as endpoint:
+        yield endpoint

@@ -49,6 +49,8 @@ class Deployment:
     port: int = field(default_factory=free_port)
     server: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None
+    # More of the processes' environment: an object storage's bucket and credentials.
+    settings: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.data = self.folder / "data"
@@ -75,6 +77,7 @@ class Deployment:
             "DATABASE_URL": self.url,
             "DJANGO_SETTINGS_MODULE": SETTINGS,
             "TMPDIR": str(self.temp),
+            **self.settings,
         }
 
     def create(self) -> None:
@@ -116,8 +119,15 @@ class Deployment:
 
     def serve(self, workers: int = 2, timeout: float = 120) -> None:
         """Start the web server and wait until it answers."""
+        self.start_server(workers)
+        self.wait_until_serving(timeout)
+
+    def start_server(self, workers: int = 2) -> None:
+        """Start the web server; it boots (imports, forks its workers) while the caller goes on."""
         argv = [*SANELY, "serve", "--port", str(self.port), "--workers", str(workers)]
         self.server = self._start(argv, "server.log")
+
+    def wait_until_serving(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:

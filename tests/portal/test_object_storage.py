@@ -86,6 +86,14 @@ def test_a_sealed_submission_rests_in_the_bucket_as_ciphertext_and_opens_with_fo
     assert not settings.MEDIA_ROOT.exists()  # nothing went to the local disk
 
 
+def test_a_sealed_file_gone_from_the_bucket_is_named_not_a_server_error(wessex, bucket, opened):
+    bucket.client.delete_object(Bucket=bucket.name, Key=opened.sealed_blob.name)
+    api = wessex.token_client(Role.PROCUREMENT_LEAD)
+    answer = api.get(f"/api/v1/submissions/{opened.pk}/content")
+    assert 409 == answer.status_code
+    assert "is missing from storage" in answer.json()["message"]
+
+
 def test_a_file_sent_in_chunks_is_sealed_into_the_bucket_and_its_pieces_removed(
     kestrel, open_round, bucket
 ):

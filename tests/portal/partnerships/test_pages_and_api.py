@@ -269,3 +269,30 @@ def test_a_purchase_price_that_is_not_a_number_is_refused_on_the_gate_page(wesse
     assert "Give an amount in pounds" in refused.text
     review.refresh_from_db()
     assert review.decided_at is None
+
+
+def test_a_form_the_role_may_not_use_is_refused_before_the_form_is_read(wessex, deliver) -> None:
+    """An empty form from a role that may not use it gets 403, as from the API, not 400."""
+    w = partnership_world(wessex)
+    kestrel = w.record.kestrel
+    contract = w.contract(kestrel)
+    deliver(w, kestrel, "target-answered", 190, 10)
+    claim = kestrel.token_client(Role.SUPPLIER_ADMIN).post(
+        f"/api/v1/contracts/{contract.pk}/claims",
+        {"instalment_key": "instalment-data", "amount": "10000", "invoice_reference": "INV-1"},
+        content_type="application/json",
+    )
+    assert 201 == claim.status_code, claim.text
+    partner = kestrel.client(Role.SUPPLIER_ADMIN)
+    evaluator = wessex.client(Role.EVALUATOR)
+    refused = {
+        "observation": partner.post(f"/partnerships/contracts/{contract.pk}/observations"),
+        "assessment": partner.post(f"/partnerships/contracts/{contract.pk}/assessments"),
+        "notice": partner.post(f"/partnerships/contracts/{contract.pk}/termination-notices"),
+        "claim": evaluator.post(f"/partnerships/contracts/{contract.pk}/claims"),
+        "decision": partner.post(f"/partnerships/claims/{claim.json()['id']}/decision"),
+    }
+    assert dict.fromkeys(refused, 403) == {n: r.status_code for n, r in refused.items()}
+    # The lead may use the forms: its empty one is answered with what it lacks.
+    lead = wessex.client(Role.PROCUREMENT_LEAD)
+    assert 400 == lead.post(f"/partnerships/contracts/{contract.pk}/observations").status_code

@@ -259,6 +259,18 @@ def test_annex_iv_f_opened_data_stays_accessible_only_to_authorised_persons(
     )
 
 
+def test_a_sealed_file_gone_from_storage_is_named_and_recorded_not_a_server_error(wessex, opened):
+    opened.sealed_blob.storage.delete(opened.sealed_blob.name)
+    page = wessex.client(Role.EVALUATOR).get(f"/tenders/submissions/{opened.pk}/content")
+    api = wessex.token_client(Role.EVALUATOR).get(f"/api/v1/submissions/{opened.pk}/content")
+    assert (409, 409) == (page.status_code, api.status_code)
+    missing = f"“{opened.file_name}” is missing from storage"
+    assert missing in page.text
+    assert missing in api.json()["message"]
+    recorded = AuditEvent.objects.filter(action=tenders_events.SEALED_FILE_MISSING)
+    assert ["page", "api"] == [event.payload["route"] for event in recorded.order_by("pk")]
+
+
 def test_annex_iv_g_infringements_and_attempts_are_clearly_detectable(
     wessex, mercia, kestrel, sealed
 ):

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanely.portal.accounts.actors import page_actor
 from sanely.portal.core.clock import now
@@ -211,6 +211,7 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     return redirect("accounts:login")
 
 
+@require_GET
 @login_required
 @page_guard
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:

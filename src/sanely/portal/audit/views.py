@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from sanely.portal.accounts.actors import page_actor
 from sanely.portal.core.errors import ApplicationError
@@ -15,6 +16,7 @@ from .selectors import AuditFilter, audit_event_list
 PAGE_SIZE = 50
 
 
+@require_GET
 @login_required
 @page_guard
 def events(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from sanely.portal.accounts.actors import page_actor
 from sanely.portal.accounts.selectors import Actor
@@ -30,6 +31,7 @@ def tasks_for(actor: Actor, moment: datetime) -> list[Task]:
     return in_due_order(task for source in TASK_SOURCES for task in source(actor=actor, now=moment))
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if request.user.is_authenticated:

@@ -304,12 +304,12 @@ def decides_claims(actor: Actor, partnership: Partnership) -> bool:
     return any(m.role in _AUTHORITY_ROLES[May.DECIDE_CLAIMS] for m in memberships)
 
 
-def access_claim(*, actor: Actor, claim_id: int) -> Claim:
-    """A claim under a contract the actor may read."""
+def access_claim(*, actor: Actor, claim_id: int, may: May = May.READ) -> Claim:
+    """A claim under a contract the actor may read, checked for what it asks to do."""
     found = Claim.objects.filter(pk=claim_id).first()
     if found is None:
         raise NotFound("No such claim.")
-    found.contract = access_contract(actor=actor, contract_id=found.contract_id)
+    found.contract = access_contract(actor=actor, contract_id=found.contract_id, may=may)
     return found
 
 

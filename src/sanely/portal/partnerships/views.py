@@ -28,6 +28,7 @@ from . import progress, selectors, services
 from .dashboard import dashboard_for
 from .forms import OUTCOME_CHOICES, AcceptanceForm, EvidenceForm, GateOpenForm, ValidationForm
 from .models import ClaimStatus, GateReview, Outcome, Rating
+from .selectors import May
 
 
 def _partnership_page(
@@ -111,10 +112,15 @@ def _acceptance_subjects(
 
 
 def _on_plan(
-    request: HttpRequest, contract_id: int, act: Callable[[], object], done: str
+    request: HttpRequest, contract_id: int, may: May, act: Callable[[], object], done: str
 ) -> HttpResponse:
-    """Run one form's service: back to the plan with its message, or the plan with the refusal."""
+    """
+    Run one form's service: back to the plan with its message, or the plan with the refusal.
+    Access is decided before the form is read, so a role that may not use the form hears so
+    (as from the API), not what its form lacks.
+    """
     try:
+        selectors.access_contract(actor=page_actor(request), contract_id=contract_id, may=may)
         act()
     except ApplicationError as refused:
         return _plan_page(request, contract_id, refused)
@@ -136,6 +142,7 @@ def evidence_deliver(request: HttpRequest, contract_id: int) -> HttpResponse:
     return _on_plan(
         request,
         contract_id,
+        May.REPORT,
         lambda: services.evidence_submit(
             actor=page_actor(request),
             contract_id=contract_id,
@@ -175,6 +182,7 @@ def acceptance(request: HttpRequest, contract_id: int) -> HttpResponse:
     return _on_plan(
         request,
         contract_id,
+        May.MANAGE,
         lambda: services.acceptance_record(
             actor=page_actor(request),
             contract_id=contract_id,
@@ -318,6 +326,7 @@ def claim(request: HttpRequest, contract_id: int) -> HttpResponse:
     return _on_plan(
         request,
         contract_id,
+        May.REPORT,
         lambda: services.claim_submit(
             actor=page_actor(request),
             contract_id=contract_id,
@@ -367,7 +376,8 @@ def claims(request: HttpRequest, procurement_id: int) -> HttpResponse:
 @page_guard
 def claim_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
     actor = page_actor(request)
-    found = selectors.access_claim(actor=actor, claim_id=claim_id)
+    # Decided before the form is read: only a claims decider hears what the form lacks.
+    found = selectors.access_claim(actor=actor, claim_id=claim_id, may=May.DECIDE_CLAIMS)
     procurement_id = found.contract.procurement_id
     decision = request.POST.get("decision", "")
     try:
@@ -408,6 +418,7 @@ def claim_answer(request: HttpRequest, claim_id: int) -> HttpResponse:
     return _on_plan(
         request,
         found.contract_id,
+        May.REPORT,
         lambda: services.claim_answer(
             actor=actor, claim_id=claim_id, answer=request.POST.get("answer", ""), now=now()
         ),
@@ -467,6 +478,7 @@ def change(request: HttpRequest, contract_id: int) -> HttpResponse:
     return _on_plan(
         request,
         contract_id,
+        May.MANAGE,
         lambda: services.contract_change(
             actor=page_actor(request),
             contract_id=contract_id,
@@ -520,6 +532,7 @@ def observation(request: HttpRequest, contract_id: int) -> HttpResponse:
     return _on_plan(
         request,
         contract_id,
+        May.MANAGE,
         lambda: services.observation_record(
             actor=page_actor(request),
             contract_id=contract_id,
@@ -554,6 +567,7 @@ def assessment(request: HttpRequest, contract_id: int) -> HttpResponse:
     return _on_plan(
         request,
         contract_id,
+        May.MANAGE,
         lambda: services.assessment_record(
             actor=actor,
             contract_id=contract_id,
@@ -575,6 +589,7 @@ def termination_notice(request: HttpRequest, contract_id: int) -> HttpResponse:
     return _on_plan(
         request,
         contract_id,
+        May.MANAGE,
         lambda: services.termination_notify(
             actor=page_actor(request),
             contract_id=contract_id,
@@ -595,6 +610,7 @@ def termination(request: HttpRequest, contract_id: int) -> HttpResponse:
     return _on_plan(
         request,
         contract_id,
+        May.MANAGE,
         lambda: services.contract_terminate(
             actor=page_actor(request),
             contract_id=contract_id,

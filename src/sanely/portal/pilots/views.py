@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sanely.portal.accounts.actors import page_actor
 from sanely.portal.core.clock import now
@@ -15,6 +15,7 @@ from . import selectors, services
 from .forms import AssessmentForm
 
 
+@require_GET
 @login_required
 @page_guard
 def assessment_list(request: HttpRequest) -> HttpResponse:
@@ -76,6 +77,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     return form_page(request, "pilots/new.html", form=form, target_name=target_name)
 
 
+@require_GET
 @login_required
 @page_guard
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
 from sanely.portal.accounts.actors import page_actor
@@ -126,6 +126,7 @@ class ProcurementForm(forms.Form):
         self.fields["organisation_id"].choices = organisations  # type: ignore[attr-defined]
 
 
+@require_GET
 @login_required
 @page_guard
 def procurement_list(request: HttpRequest) -> HttpResponse:
@@ -198,6 +199,7 @@ STAGE_PAGES = {
 }
 
 
+@require_GET
 @login_required
 @page_guard
 @pinned_rules_guard
@@ -298,6 +300,7 @@ def design_section(request: HttpRequest, procurement_id: int, section_name: str)
     )
 
 
+@require_GET
 @login_required
 @page_guard
 @pinned_rules_guard
@@ -438,6 +441,7 @@ class DeadlineForm(forms.Form):
         ]
 
 
+@require_GET
 def deadline_calculator(request: HttpRequest) -> HttpResponse:
     """Public: the statutory deadline for a date, with the rule and citation behind it."""
     asked = "kind" in request.GET

@@ -14,6 +14,8 @@ UPLOAD_DISCARDED = "submission.upload_discarded"  # expired, refused at finish, 
 SUBMISSION_CONTENT_READ = "submission.content_read"
 # Every refused attempt to reach sealed content (Directive 2014/24/EU Annex IV (g)).
 SEALED_ACCESS_REFUSED = "security.sealed_access_refused"
+# A stored submission whose sealed file is gone from storage when someone asks to read it.
+SEALED_FILE_MISSING = "security.sealed_file_missing"
 
 # Events that tell who took part in a round: sealed from the authority's readers of the audit
 # trail until the round is opened (`selectors.sealed_submission_events`). Their payloads carry

@@ -48,7 +48,7 @@ from sanely.procedure import events as lifecycle
 from . import events
 from .keys import master_key
 from .models import ChunkedUpload, RoundKind, SubmissionRound, SubmissionVersion
-from .security import refuse_sealed_access
+from .security import refusal_record, refuse_sealed_access
 
 SEALED = (
     "Submissions to this round are sealed until its deadline has passed and two authorised"
@@ -468,6 +468,25 @@ def why_not_cleared(actor: Actor, procurement: Procurement) -> str | None:
     )
 
 
+def _refuse_missing_file(
+    *, actor: Actor, version: SubmissionVersion, route: str, now: datetime
+) -> NoReturn:
+    """A receipted submission's sealed file gone from storage: an integrity event, then 409."""
+    refusal_record(
+        action=events.SEALED_FILE_MISSING,
+        actor=actor,
+        round=version.round,
+        subject=version,
+        error=Conflict(
+            f"The sealed file of {version.organisation.name}'s submission"
+            f" “{version.file_name}” is missing from storage, so it cannot be read."
+            " Restore the sealed files from the latest backup, then ask again."
+        ),
+        now=now,
+        route=route,
+    )
+
+
 def access_submission_content(
     *, actor: Actor, version_id: int, route: str, now: datetime
 ) -> Content:
@@ -522,6 +541,9 @@ def access_submission_content(
     except vault.VaultError as error:
         plain.close()
         refuse(Conflict(f"The sealed submission could not be read: {error}."))
+    except FileNotFoundError:
+        plain.close()
+        _refuse_missing_file(actor=actor, version=version, route=route, now=now)
     plain.seek(0)
     audit_record(
         action=events.SUBMISSION_CONTENT_READ,

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 
 from sanely.portal.core.clock import now
 from sanely.portal.core.errors import ApplicationError, RuleRefused
@@ -43,6 +44,7 @@ def service_health() -> dict[str, Any]:
     }
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """The service's health as JSON, for load balancers and monitoring."""
     body = service_health()
@@ -58,6 +60,7 @@ _WORKER_WORDS = {
 }
 
 
+@require_safe
 def service_status(request: HttpRequest) -> HttpResponse:
     """The service's health for people, in words; the same answer as /healthz."""
     health = service_health()
