@@ -284,6 +284,11 @@ def test_a_reduction_the_documents_did_not_announce_is_refused_through_the_api(w
             ],
         },
     )
-    refused(decided, "PA23-GATE-EXIT")
+    # The rule lets an unannounced exit through only with a recorded justification: without one
+    # the answer is a 400 naming the rule and the field to fill.
+    assert 400 == decided.status_code, decided.content
+    body = decided.json()
+    assert ("PA23-GATE-EXIT", "justification_required") == (body["rule"], body["code"]), body
+    assert "justification" in body["detail"], body
     assert 0 == ContractEnd.objects.count() == GateDecision.objects.count()
     assert "gate_review" == Procurement.objects.get(pk=world.procurement_id).state
