@@ -252,6 +252,25 @@ def test_the_openapi_schema_is_built_once_and_served_from_then_on(client, monkey
     assert 1 == len(builds)
 
 
+def test_the_api_documentation_page_describes_every_operation_of_the_schema(db):
+    client = Client()
+    schema = client.get("/api/openapi.json").json()
+    page = client.get("/api/docs")
+    html = page.content.decode()
+    assert 200 == page.status_code
+    assert "<script" not in html.split("</main>")[0].split("<main")[1]
+    operations = [(m.upper(), p) for p, methods in schema["paths"].items() for m in methods]
+    missing = [
+        op for op in operations if f"<strong>{op[0]}</strong> <code>{op[1]}</code>" not in html
+    ]
+    assert operations
+    assert [] == missing
+    # every refusal an operation may answer is named with its meaning on its disclosure
+    refusals = schema["paths"]["/api/v1/tokens"]["post"]["responses"]
+    named = [f"{status} {answer['description']}" for status, answer in refusals.items()]
+    assert all(refusal in html for refusal in named if refusal.startswith("4"))
+
+
 @pytest.mark.parametrize(
     ("days", "status"), [(None, 422), (0, 400), (367, 400), ("90", 422), (True, 422)]
 )

@@ -107,7 +107,7 @@ def _buses_at_the_gate_after_the_pilot():
     assert {"paid": 12, "approved": 1, "submitted": 1, "queried": 1} == statuses
     # The Stour Valley's waits were sent first with a wrong column: not assessed, the column named.
     failed = OutcomeAssessment.objects.get(procurement=procurement, status=AssessmentStatus.FAILED)
-    assert "wait_minutes" in failed.error_message
+    assert "'minutes'" in failed.error_message
 
 
 def _waste_routes_in_the_purchase():

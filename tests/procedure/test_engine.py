@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from portal.internal_ids import internal_ids
 
 from procedure.scenarios import CASES, EU, GOOD, NOTICE_ON, NOW, PA, PCR, PCSR, facts, rule_checks
 from sanely.procedure import (
@@ -36,6 +37,30 @@ def _judgement_cases(rule):
 
 # The checks on lifecycle events; test_contract_engine.py runs those on contract events.
 LIFECYCLE_CHECKS = list(rule_checks(lambda rulebook, c: rulebook.event(c.event) is not None))
+
+
+def _broken_case_refusals(rulebook, rule_check):
+    ok, bad = CASES[rule_check.guard]
+    broken = replace(facts(_first_source(rulebook, rule_check.event), **ok), **bad)
+    return evaluate(rulebook, broken, NOW).refusals
+
+
+GUARD_CHECKS = [
+    (rulebook, rule_check)
+    for rulebook, rule, rule_check in (p.values for p in LIFECYCLE_CHECKS)
+    if rule.level is Level.GUARD and rule_check.guard in CASES
+]
+
+
+def test_every_refusal_is_worded_for_people_without_internal_ids():
+    worded = {
+        f"{r.message} {r.fix}"
+        for rulebook, rule_check in GUARD_CHECKS
+        for r in _broken_case_refusals(rulebook, rule_check)
+    }
+    shown = sorted(f"{kind}: {found}" for text in worded for kind, found in internal_ids(text))
+    assert len(worded) > 10
+    assert [] == shown
 
 
 @pytest.mark.parametrize(("rulebook", "rule", "rule_check"), LIFECYCLE_CHECKS)

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from sanely.documents.wording import uk_instant
 from sanely.procedure._calendars import WorkingDays
 from sanely.procedure._deadlines import local_date, period_end
 from sanely.procedure._facts import Criterion, Facts, Round
@@ -261,14 +262,21 @@ def ipr_arrangements_defined(g: GuardInput) -> tuple[Failure, ...]:
     )
 
 
+# What each tag a selection criterion may carry says it tests, in words.
+_INNOVATION_TESTS = {
+    "innovation_implementation": "the capacity to develop and implement innovative solutions",
+    "rd_capacity": "research and development capacity",
+}
+
+
 @_guard
 def selection_tests_innovation(g: GuardInput) -> tuple[Failure, ...]:
     """Selection criteria test R&D capacity and delivering innovative solutions."""
-    missing = sorted({"rd_capacity", "innovation_implementation"} - g.facts.selection_criteria_tags)
+    missing = sorted(set(_INNOVATION_TESTS) - g.facts.selection_criteria_tags)
     if not missing:
         return _OK
     return _fail(
-        f"no selection criterion is tagged {', '.join(missing)}",
+        f"no selection criterion tests {' or '.join(_INNOVATION_TESTS[tag] for tag in missing)}",
         "add selection criteria on research-and-development capacity and on developing and "
         "implementing innovative solutions",
     )
@@ -294,7 +302,7 @@ def deadline_passed(g: GuardInput) -> tuple[Failure, ...]:
     if deadline is not None and g.now >= deadline:
         return _OK
     return _fail(
-        f"the deadline ({deadline.isoformat() if deadline else 'not set'}) has not passed",
+        f"the deadline ({uk_instant(deadline) if deadline else 'not set'}) has not passed",
         "wait until the deadline has passed",
     )
 

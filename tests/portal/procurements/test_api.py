@@ -403,6 +403,9 @@ def test_a_key_used_twice_is_refused_naming_the_field(make_procurement, lead, ap
     response = api(lead, "patch", url, {"phases": {"items": [twice]}})
     assert 400 == response.status_code
     assert ["phases.items[0].instalments[0].key"] == list(response.json()["detail"])
+    [message] = response.json()["detail"]["phases.items[0].instalments[0].key"]
+    instalment = f"Phase 1, instalment “{phase['instalments'][0]['description']}”"
+    assert f"of {instalment} is already used by Phase 1:" in message
     badly_formed = {**phase, "key": "Phase One"}
     response = api(lead, "patch", url, {"phases": {"items": [badly_formed]}})
     assert 422 == response.status_code

@@ -46,11 +46,11 @@ api = SanelyAPI(
         "Run Innovation Partnerships. Authenticate with a personal access token"
         " (`Authorization: Bearer sanely_pat_…`) or a signed-in session. Every 4xx answer"
         " has the shape `{code, message, detail, rule?, citation?}`; lists are paged with"
-        " `cursor` and `limit` and return `next_cursor`."
+        " `cursor` and `limit`, and each page gives the cursor of the next."
     ),
     urls_namespace="api",
     openapi_url="/openapi.json",
-    docs_url="/docs",
+    docs_url=None,  # the portal draws the documentation itself: config/api_docs.py
     auth=[TokenAuth(), SignedInSession()],
 )
 install_error_handlers(api)

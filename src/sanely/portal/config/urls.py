@@ -7,11 +7,13 @@ from sanely.portal.web import views as web_views
 
 from . import views
 from .api import api
+from .api_docs import api_docs
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
     path("status", web_views.service_status, name="status"),
+    path("api/docs", api_docs, name="api_docs"),
     path("api/", api.urls),
     path("", include("sanely.portal.accounts.urls")),
     path("audit/", include("sanely.portal.audit.urls")),

@@ -270,7 +270,7 @@ def _pilot(
     deliver(
         contracts[FENLAND],
         "target-pilot-wait",
-        wait_file(days[FENLAND]).replace(b",value\n", b",wait_minutes\n", 1),
+        wait_file(days[FENLAND]).replace(b",value\n", b",minutes\n", 1),
         "stour-valley-waits.csv",
         at(late, 9),
     )  # sent first with the wrong column name: it cannot be assessed; all four follow at 10

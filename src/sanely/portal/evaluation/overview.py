@@ -14,6 +14,7 @@ from sanely.portal.competition import selectors as competition_selectors
 from sanely.portal.competition.selectors import is_tendering, tenderers
 from sanely.portal.core.errors import Conflict
 from sanely.portal.procurements.design import section
+from sanely.portal.procurements.engine import state_label
 from sanely.portal.procurements.models import Procurement
 
 from . import selectors
@@ -40,11 +41,14 @@ def overview_of(actor: Actor, procurement: Procurement) -> dict[str, Any]:
         {"tenderer": _organisation(t), "scored": scored.get(t.pk, 0), "submitted": t.pk in done}
         for t in tenderers(procurement)
     ]
+    evaluation = selectors.evaluation_state(procurement)
     return {
         "procurement_id": procurement.pk,
         "procurement": procurement,
         "state": procurement.state,
-        "evaluation_state": selectors.evaluation_state(procurement),
+        "state_label": state_label(procurement),
+        "evaluation_state": evaluation,
+        "evaluation_state_label": state_label(procurement, evaluation),
         "scale_max": award.scale_max,
         "price_formula": formula_sentence(procurement),
         "abnormally_low_percent": award.abnormally_low_percent,

@@ -113,14 +113,25 @@ class PhaseIn(InputSchema):
 class PhasesSection(InputSchema):
     items: Annotated[list[PhaseIn], Field(max_length=12)] = Field(default_factory=list)
 
+    def described(self) -> Iterator[tuple[str, str, PhaseIn | Target | Instalment]]:
+        """
+        Every phase, target and instalment in design order, with the path of its field and
+        how a person names it ("Phase 2, target “Waiting time”").
+        """
+        for i, phase in enumerate(self.items):
+            where = f"Phase {i + 1}"
+            yield f"phases.items[{i}]", where, phase
+            for j, target in enumerate(phase.targets):
+                words = f"{where}, target “{target.metric}”"
+                yield f"phases.items[{i}].targets[{j}]", words, target
+            for j, instalment in enumerate(phase.instalments):
+                words = f"{where}, instalment “{instalment.description}”"
+                yield f"phases.items[{i}].instalments[{j}]", words, instalment
+
     def keyed(self) -> Iterator[tuple[str, PhaseIn | Target | Instalment]]:
         """Every phase, target and instalment with the path of its field, in design order."""
-        for i, phase in enumerate(self.items):
-            yield f"phases.items[{i}]", phase
-            for j, target in enumerate(phase.targets):
-                yield f"phases.items[{i}].targets[{j}]", target
-            for j, instalment in enumerate(phase.instalments):
-                yield f"phases.items[{i}].instalments[{j}]", instalment
+        for path, _, item in self.described():
+            yield path, item
 
     def with_keys(self) -> "PhasesSection":
         """The section with a fresh key for each item that has none (changed in place)."""
@@ -304,36 +315,38 @@ class ActionIn(InputSchema):
     """A lifecycle action: a justification for the rules that ask for one, and its facts."""
 
     justification: Text = Field(
-        "", description="Recorded for every WARN rule of the action that has none yet"
+        "", description="Why you go ahead although the rules warn against it; kept with the record"
     )
-    evidence: Text = Field("", description="What the action's RECORD rules ask to capture")
+    evidence: Text = Field("", description="What the rules ask you to record for this step")
     qualified: Lines = Field(
-        default_factory=list, description="invite_to_tender: candidates that passed selection"
+        default_factory=list, description="The candidates that passed selection"
     )
-    invited: Lines = Field(
-        default_factory=list, description="invite_to_tender: candidates invited to tender"
-    )
+    invited: Lines = Field(default_factory=list, description="The candidates you invite to tender")
     proposed_changes: list[Literal["minimum_requirements", "award_criteria", "other"]] = Field(
-        default_factory=list, description="negotiate, amend_documents: what would change"
+        default_factory=list, description="What the change or the negotiation would touch"
     )
     summaries_sent_on: date | None = Field(
-        None, description="publish_award_notice: when the assessment summaries were sent"
+        None, description="The day the assessment summaries were sent to the tenderers"
     )
     not_yet_notified: Lines = Field(
         default_factory=list,
-        description="notify_decision, publish_award_notice: who has no notice or summary yet",
+        description="Anyone who has not yet been sent their notice or summary",
     )
     partners: int | None = Field(
         None,
         ge=1,
         le=50,
-        description="conclude_contracts, enter_contracts: partners; reduce_partners: remaining",
+        description="How many partners have contracts; when reducing partners, how many remain",
     )
     targets_assessment: Text = Field(
-        "", description="Gate decisions: the assessment of the phase's targets"
+        "", description="At a gate: how the partners did against the phase's targets"
     )
-    performance_levels_met: bool = Field(False, description="start_purchase")
-    purchase_price: Money | None = Field(None, description="start_purchase")
+    performance_levels_met: bool = Field(
+        False, description="Whether the partner met the agreed performance levels"
+    )
+    purchase_price: Money | None = Field(
+        None, description="The price agreed for buying the innovation, in pounds"
+    )
 
     def to_action(self) -> Action:
         """The plain action the services take."""
@@ -355,14 +368,14 @@ class ActionIn(InputSchema):
 def _phases(s: PhasesSection) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     first_use: dict[str, str] = {}
-    for path, item in s.keyed():
+    for path, words, item in s.described():
         if item.key in first_use:
             problems[f"{path}.key"] = [
-                f"The key {item.key!r} is already used at {first_use[item.key]}: give each phase,"
-                " target and instalment a key of its own."
+                f"The key “{item.key}” of {words} is already used by {first_use[item.key]}: give"
+                " each phase, target and instalment a key of its own."
             ]
         elif item.key:
-            first_use[item.key] = path
+            first_use[item.key] = words
     for i, phase in enumerate(s.items):
         if not phase.targets:
             problems[f"phases.items[{i}].targets"] = [

@@ -51,13 +51,14 @@ def rules_title(procurement: Procurement) -> str:
         return procurement.rulebook_id
 
 
-def state_label(procurement: Procurement) -> str:
-    """Where the procurement stands, in its rules' words."""
+def state_label(procurement: Procurement, state_id: str | None = None) -> str:
+    """Where the procurement stands (or a state of its rules, `state_id`), in its rules' words."""
+    state_id = state_id or procurement.state
     try:
-        state = rulebook_of(procurement).state(procurement.state)
+        state = rulebook_of(procurement).state(state_id)
     except Conflict:
         state = None
-    return state.label if state is not None else procurement.state.replace("_", " ")
+    return state.label if state is not None else state_id.replace("_", " ")
 
 
 def estimated_value(design: dict[str, Any]) -> tuple[Decimal, Decimal | None]:
