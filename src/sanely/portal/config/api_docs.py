@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from .api import api
 
@@ -123,6 +124,7 @@ def sections(schema: dict[str, Any]) -> list[Section]:
     return list(grouped.values())
 
 
+@require_GET
 def api_docs(request: HttpRequest) -> HttpResponse:
     schema = api.get_openapi_schema()
     components = schema.get("components", {}).get("schemas", {})
