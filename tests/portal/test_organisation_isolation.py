@@ -29,7 +29,7 @@ NO_ORGANISATION_DATA = {
     "healthz": "service health only",
     "status": "service health only, in words",
     "api:openapi-json": "the API description",
-    "api:openapi-view": "the API documentation page",
+    "api_docs": "the API documentation page",
     "api:api-root": "the API index",
     "accounts:login": "the sign-in form",
     "accounts:register": "creates a new organisation; reads none",

@@ -311,7 +311,7 @@ _FILE = "a download of one stored file or signed receipt"
 NOT_A_PAGE_NOR_A_LIST = {
     "healthz": "service health only",
     "api:openapi-json": "the API description, built from code",
-    "api:openapi-view": "the API documentation page, built from code",
+    "api_docs": "the API documentation page, built from code",
     "api:api-root": "the API index, built from code",
     "receipt_key": "the portal's public receipt-signing key",
     "accounts:sign_in_code": "the second step of signing in: one form, for one person",
