@@ -8,9 +8,8 @@ from sanely.portal.accounts.selectors import Actor
 from sanely.portal.competition.models import ConflictDeclaration, Participant
 from sanely.portal.competition.selectors import TENDERED, may_read_tenders, tenderers
 from sanely.portal.core.tasks import Task
-from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.procurements.selectors import procurement_list_for
+from sanely.portal.procurements.selectors import not_closed, procurement_list_for
 
 from .models import EvaluationOutcome
 from .selectors import (
@@ -36,12 +35,7 @@ def _assessing(actor: Actor) -> list[Procurement]:
         )
         .exclude(pk__in=EvaluationOutcome.objects.values("procurement_id"))
     )
-    return [p for p in found if not _closed(p)]
-
-
-def _closed(procurement: Procurement) -> bool:
-    state = rulebook_of(procurement).state(procurement.state)
-    return state is not None and state.terminal
+    return list(not_closed(found))
 
 
 def _scoring_and_moderation(actor: Actor, procurement: Procurement) -> list[Task]:
