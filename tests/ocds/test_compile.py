@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from ocds.feed import write_feed
 from ocds.partnership import SCHEMA_DIR
 from sanely.ocds import CompileRefused
-from sanely.ocds._compile import Limits, Output, compile_releases
+from sanely.ocds._compile import Limits, Output, compile_releases, pieces, read_entries
 from sanely.ocds._merge import compiled_release, rules_from_schema, versioned_release
 
 RELEASE_SCHEMA = SCHEMA_DIR / "standard-1.1.5" / "release-schema.json"
@@ -26,11 +26,11 @@ PLAIN, DEFAULT_LIMITS = Output(), Limits()
 
 
 def _compile(
-    paths: list[Path], output: Output = PLAIN, limits: Limits = DEFAULT_LIMITS
+    paths: list[Path], output: Output = PLAIN, limits: Limits = DEFAULT_LIMITS, jobs: int = 1
 ) -> list[dict]:
     sink = Path(paths[0].parent / "out.jsonl")
     with open(sink, "wb") as out:
-        compile_releases(paths, RULES, out, output, limits)
+        compile_releases(paths, RULES, out, output, limits, jobs)
     return [json.loads(line) for line in sink.read_text().splitlines()]
 
 
@@ -89,6 +89,89 @@ def test_many_buckets_give_the_same_releases_in_ocid_order(feed: Path) -> None:
         )
     assert many == [json.loads(line) for line in sink.read_text().splitlines()]
     assert sorted(r["ocid"] for r in many) == [r["ocid"] for r in many]
+
+
+def test_pieces_of_a_file_read_at_once_cover_it_at_line_starts(feed: Path) -> None:
+    cut = pieces([feed, feed], Limits(piece_bytes=500_000), jobs=3)
+    data = feed.read_bytes()
+    assert [0, 1, 2, 3, 4, 5] == [piece.number for piece in cut]
+    for path_pieces in (cut[:3], cut[3:]):
+        starts = [piece.start for piece in path_pieces]
+        assert 0 == starts[0]
+        assert all(data[start - 1 : start] == b"\n" for start in starts[1:])
+        assert [*starts[1:], None] == [piece.end for piece in path_pieces]
+    # Too small to cut, or cut for one process only: whole.
+    assert [(0, None)] == [(p.start, p.end) for p in pieces([feed], Limits(), jobs=3)]
+    assert [(0, None)] == [(p.start, p.end) for p in pieces([feed], Limits(piece_bytes=1), 1)]
+
+
+def test_releases_read_by_several_processes_merge_as_read_by_one(feed: Path) -> None:
+    limits = Limits(bucket_bytes=300_000, piece_bytes=500_000)
+    assert _reference([feed]) == _compile([feed], limits=limits, jobs=3)
+
+
+def test_releases_of_the_same_date_keep_their_order_across_pieces(tmp_path: Path) -> None:
+    def package(title: str) -> str:
+        release = {"ocid": "o", "date": "2026-01-01", "tender": {"title": title}}
+        return json.dumps({"releases": [release]}) + "\n"
+
+    filler = json.dumps({"releases": [{"ocid": "p", "date": "2026-01-01", "x": "y" * 900}]})
+    between = (filler + "\n") * 20
+    for first, last in (("earlier", "later"), ("later", "earlier")):
+        path = _write(tmp_path / "ties.jsonl", package(first) + between + package(last))
+        assert 2 == len(pieces([path], Limits(piece_bytes=1_000), jobs=2))
+        compiled = _compile([path], limits=Limits(piece_bytes=1_000), jobs=2)
+        assert last == compiled[0]["tender"]["title"]
+
+
+def test_a_line_cut_where_a_piece_starts_is_read_once(tmp_path: Path) -> None:
+    # The first line is most of the file: the cuts for three processes land at its end.
+    big = json.dumps({"releases": [{"ocid": "a", "date": "1", "x": "y" * 3000}]})
+    small = json.dumps({"releases": [{"ocid": "b", "date": "1"}]})
+    path = _write(tmp_path / "uneven.jsonl", big + "\n" + small + "\n")
+    cut = pieces([path], Limits(piece_bytes=1_000), jobs=3)
+    assert [(0, len(big) + 1), (len(big) + 1, None)] == [(p.start, p.end) for p in cut]
+    assert ["a", "b"] == [
+        r["ocid"] for r in _compile([path], limits=Limits(piece_bytes=1_000), jobs=3)
+    ]
+
+
+def test_each_piece_reads_its_own_lines_and_names_them_as_in_the_file(tmp_path: Path) -> None:
+    lines = [json.dumps({"releases": [{"ocid": f"o{n}", "date": "1"}]}) for n in range(6)]
+    path = _write(tmp_path / "six.jsonl", "\n".join([*lines, "[1]"]) + "\n")
+    cut = pieces([path], Limits(piece_bytes=80), jobs=3)
+    assert 3 == len(cut)
+    read = []
+    for piece in cut[:-1]:
+        read.append([json.loads(key) for key, _, _ in read_entries(piece, DEFAULT_LIMITS)])
+    with pytest.raises(CompileRefused, match=r"six.jsonl line 7: not OCDS"):
+        list(read_entries(cut[-1], DEFAULT_LIMITS))
+    assert all(read)
+    flat = [ocid for part in read for ocid in part]
+    assert [f"o{n}" for n in range(len(flat))] == flat
+
+
+def test_a_document_over_many_lines_is_read_whole_by_one_process(tmp_path: Path) -> None:
+    release = {"ocid": "o", "date": "1", "x": "y" * 300}
+    path = _write(tmp_path / "pretty.json", json.dumps({"releases": [release] * 5}, indent=2))
+    assert [(0, None)] == [(p.start, p.end) for p in pieces([path], Limits(piece_bytes=100), 2)]
+    assert [release | {"id": "o-1", "tag": ["compiled"]}] == _compile([path], jobs=2)
+
+
+def test_a_refusal_in_a_later_piece_names_its_line(tmp_path: Path) -> None:
+    good = json.dumps({"releases": [{"ocid": "o", "date": "2026-01-01", "x": "y" * 100}]})
+    path = _write(tmp_path / "late", (good + "\n") * 40 + "{not json\n" + (good + "\n") * 9)
+    limits = Limits(piece_bytes=1_000)
+    assert 4 == len(pieces([path], limits, jobs=4))
+    _refused([path], r"late line 41: not JSON", limits, jobs=4)
+    _refused([tmp_path / "missing"], r"missing: cannot read", limits, jobs=2)
+
+
+def test_numbers_beyond_64_bits_on_a_line_are_read_as_before(tmp_path: Path) -> None:
+    # simdjson refuses such a line; orjson reads it (the number as a float), as sanely always has.
+    line = json.dumps({"releases": [{"ocid": "o", "date": "1", "n": 2**70}]}) + "\n"
+    path = _write(tmp_path / "big.jsonl", line + line.replace('"1"', '"2"'))
+    assert float(2**70) == _compile([path])[0]["n"]
 
 
 def test_versioned_releases_match_ocdsmerge(feed: Path) -> None:
@@ -170,9 +253,9 @@ def _write(path: Path, text: str | bytes) -> Path:
     return path
 
 
-def _refused(paths: list[Path], match: str, limits: Limits = DEFAULT_LIMITS) -> None:
+def _refused(paths: list[Path], match: str, limits: Limits = DEFAULT_LIMITS, jobs: int = 1) -> None:
     with pytest.raises(CompileRefused, match=match):
-        _compile(paths, limits=limits)
+        _compile(paths, limits=limits, jobs=jobs)
 
 
 def test_pretty_printed_packages_and_releases_are_streamed(tmp_path: Path) -> None:
@@ -240,6 +323,14 @@ def test_bad_input_is_refused_naming_the_first_bad_release(tmp_path: Path) -> No
         r"h: not JSON \(after 1 release\(s\)\)",
     )
     _refused([tmp_path / "missing"], r"missing: cannot read")
+    _refused(
+        [_write(tmp_path / "j", json.dumps({"releases": [{"ocid": "o"}]}, indent=1))],
+        r"j, releases\[0\] \(id None\): not OCDS: the release has no 'date'",
+    )
+    _refused(
+        [_write(tmp_path / "k", json.dumps({"releases": [[]]}, indent=1))],
+        r"k, releases\[0\]: a release must be an object, not list",
+    )
     huge_number = json.dumps(
         {"releases": [{"ocid": "o", "date": "d", "n": 2**70, "f": 1.5}]}, indent=1
     )

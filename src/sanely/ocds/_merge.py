@@ -177,15 +177,15 @@ class _Merge:
     def plain_copy(self, obj: Json) -> Json | None:
         """A new object (or item) as it came, copied in C, when it holds plain values only:
         no object, array or null to merge, nothing to version. Else None."""
-        if self.versioned or _SPECIAL_TYPES.intersection(map(type, obj.values())):
+        if self.versioned or not _SPECIAL_TYPES.isdisjoint(map(type, obj.values())):
             return None
         return obj.copy()
 
     def copy_plain_values(self, node: Json, obj: Json, skip: frozenset[str]) -> bool:
         """The common case done in C: only plain values in, no object or array in the way."""
-        if skip is _TOP_SKIP or _SPECIAL_TYPES.intersection(map(type, obj.values())):
+        if skip is _TOP_SKIP or not _SPECIAL_TYPES.isdisjoint(map(type, obj.values())):
             return False
-        if _CONTAINER_TYPES.intersection(map(type, node.values())):
+        if not _CONTAINER_TYPES.isdisjoint(map(type, node.values())):
             return False
         identifier = node.get("id")
         node.update(obj)

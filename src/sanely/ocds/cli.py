@@ -5,6 +5,7 @@ release), 2 bad arguments.
 """
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,9 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     compile_.add_argument(
         "--jobs",
         type=int,
-        default=1,
+        default=len(os.sched_getaffinity(0)),
         metavar="N",
-        help="merge N buckets at once in worker processes (each holds one bucket in memory)",
+        help="read and merge with N processes at once, each holding one bucket in memory "
+        "(default: one per processor this may use)",
     )
     validate = commands.add_parser(
         "validate",
