@@ -94,3 +94,13 @@ def test_the_public_page_of_an_abandoned_procurement_says_it_was_cancelled_and_w
     assert "This procurement is closed: procurement terminated without award on" in page
     assert "The need is met by the county&#39;s own fleet." in page
     assert "Evidence: Cabinet decision 2026/41." in page
+
+
+def test_a_supplier_is_told_once_that_the_procurement_is_closed_and_offered_nothing(
+    wessex, kestrel, procurement, client
+):
+    abandon(wessex, procurement)
+    client.force_login(kestrel.user(Role.SUPPLIER_MEMBER))
+    page = client.get(f"/opportunities/{procurement.pk}/").text
+    assert 1 == page.count("is closed")
+    assert "Express interest" not in page
