@@ -154,3 +154,10 @@ def test_the_page_offers_the_app_only_to_authority_users(wessex, kestrel):
     not_offered = kestrel.client(Role.SUPPLIER_ADMIN).get("/account/second-factor").text
     assert "Set up an authenticator app" not in not_offered
     assert "offered to people of a contracting authority" in not_offered
+
+
+def test_the_navigation_leads_authority_users_to_the_app_and_no_one_else(wessex, kestrel):
+    link = 'href="/account/second-factor"'
+    assert link in wessex.client(Role.EVALUATOR).get("/").text
+    assert link not in kestrel.client(Role.SUPPLIER_ADMIN).get("/").text
+    assert link not in Client().get("/").text

@@ -31,6 +31,10 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         if authorities_of(actor, write=False):
             items.append(("Pilot evidence", reverse("pilots:list")))
         items.append(("API tokens", reverse("accounts:tokens")))
+        # The second factor is offered to people of an authority (accounts.two_factor); read
+        # from the memberships the actor already holds, not with a query on every page.
+        if any(m.organisation.kind == OrganisationKind.AUTHORITY for m in actor.memberships):
+            items.append(("Two-step sign-in", reverse("accounts:second_factor")))
         if audit_trail_readable(actor=actor):
             items.append(("Audit trail", reverse("audit:events")))
         items.append(("Sign out", reverse("accounts:logout_confirm")))
