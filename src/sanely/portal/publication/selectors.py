@@ -313,6 +313,19 @@ def public_notice(ocid: str, key: str) -> Release:
     return release
 
 
+def published_bodies(ocid: str) -> QuerySet[Release, tuple[Json, dict[str, list[Any]]]]:
+    """
+    Every published release of one procurement as `(body, omitted)`, unread until iterated: what
+    a notice page checks its typed content against, so that it repeats only what is published.
+    """
+    return Release.objects.filter(ocid=ocid).order_by("pk").values_list("body", "omitted")
+
+
+def modification_grounds(procurement: Procurement) -> dict[str, str]:
+    """The grounds the procurement's rulebook permits a contract change on, in words, by id."""
+    return {g.id: g.label for g in rulebook_of(procurement).modification_grounds}
+
+
 def last_published() -> datetime | None:
     found: datetime | None = Release.objects.aggregate(last=Max("published_at"))["last"]
     return found
