@@ -8,7 +8,7 @@ withheld, kept back or still waiting for review.
 
 import copy
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,9 @@ from django.test import Client
 from portal.partnerships.world import PARTNERSHIP_DESIGN, partnership_world
 from portal.publication.world import fact, review_all, run
 
+from sanely.documents import to_json
+from sanely.documents.letters import contract_termination_notice
+from sanely.documents.letters.notice import Contract, Enquiries, Party
 from sanely.documents.wording import uk_date as written
 from sanely.portal.accounts.models import Role
 from sanely.portal.core.clock import now
@@ -30,6 +33,7 @@ from sanely.portal.partnerships.services import (
 )
 from sanely.portal.procurements.engine import uk_date
 from sanely.portal.publication.models import Fact, FactStatus, Release
+from sanely.portal.publication.presentation import typed_notice
 from sanely.portal.publication.services import fact_review
 from sanely.portal.publication.sources import months_after
 
@@ -276,3 +280,63 @@ def test_the_contract_termination_notice_gives_every_item_reg_41_asks_for(wessex
         assert words in notice, words
         # The authority read the same notice when it reviewed the termination.
         assert words in review, words
+
+
+def test_a_contract_value_withheld_from_the_contract_is_not_given_by_its_termination_notice(
+    wessex,
+):
+    w, heron = _ended(wessex)
+    fact_review(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        fact_id=fact(w.procurement_id, f"contract-{heron.rank}").pk,
+        publish=True,
+        withhold=["contracts.value"],
+        ground="pa-sensitive-commercial",
+        explanation="It would show the partner's pricing to the other partners.",
+        now=now(),
+    )
+    review_all(wessex, w.procurement_id)
+    page = text(Client().get(f"/open/{_ocid(w)}/notices/termination-{heron.rank}"))
+    notice = typed(page, "Contract termination notice")
+    assert "Reasons Heron was added to the debarment list" in notice
+    assert "Estimated value" not in notice
+
+
+def test_a_breach_that_ended_a_contract_is_read_with_its_particulars():
+    """sanely records no breach yet; a notice that carries one reads with each particular."""
+    party = Party("Wessex County Council", "", "", "")
+    ended = contract_termination_notice.Termination(
+        contract=Contract(
+            authority=party,
+            enquiries=Enquiries(party.name, "", ""),
+            procurement="Demand-responsive rural transport",
+            procurement_id="IP-1",
+            contract_id="contract-1",
+            suppliers=(Party("Heron Transit", "", "", ""),),
+            citation="Procurement Act 2023 s.80(1); SI 2024/692 reg 41",
+        ),
+        ending="other_grounds",
+        reasons="Buses did not run.",
+        ended_on=date(2026, 11, 30),
+        value=Decimal("710000"),
+        breach=contract_termination_notice.Breach(
+            resulted_in="settlement",
+            resulted_on=date(2026, 11, 20),
+            failed_to_improve_on=None,
+            obligation="To run the timetable",
+            nature="Services missed",
+            impact="Villages without buses",
+            duration="Six weeks",
+            mitigation="Taxis hired",
+            warnings="Two warning notices",
+            improvement="A new depot, too late",
+            paid=contract_termination_notice.Paid(Decimal("12500.00"), "under a settlement", ""),
+        ),
+    )
+    read = typed_notice(to_json(contract_termination_notice.build(ended)), {})
+    assert read is not None
+    rows = dict(read.rows)
+    assert "A settlement agreement, on 20 November 2026" == rows["The breach resulted in"]
+    assert "Services missed" == rows["Nature of the breach"]
+    assert "£12,500, under a settlement" == rows["Damages or other money paid"]
+    assert "Judged to have failed to improve on" not in rows
