@@ -32,6 +32,7 @@ from sanely.portal.partnerships.services import (
     termination_notify,
 )
 from sanely.portal.procurements.engine import uk_date
+from sanely.portal.procurements.models import Procurement
 from sanely.portal.publication.models import Fact, FactStatus, Release
 from sanely.portal.publication.presentation import typed_notice
 from sanely.portal.publication.services import fact_review
@@ -340,3 +341,14 @@ def test_a_breach_that_ended_a_contract_is_read_with_its_particulars():
     assert "Services missed" == rows["Nature of the breach"]
     assert "£12,500, under a settlement" == rows["Damages or other money paid"]
     assert "Judged to have failed to improve on" not in rows
+
+
+def test_a_change_notice_still_reads_when_its_rulebook_is_not_at_hand(wessex):
+    w, contract = _changed(wessex)
+    review_all(wessex, w.procurement_id)
+    Procurement.objects.filter(pk=w.procurement_id).update(rulebook_hash="0" * 64)
+    response = Client().get(f"/open/{_ocid(w)}/notices/change-{contract.rank}-1")
+    assert 200 == response.status_code
+    notice = typed(text(response), "Contract change notice")
+    # The ground by its id, in words, without the rulebook's label.
+    assert "Ground Additional The provision that permits it" in notice

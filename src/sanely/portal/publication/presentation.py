@@ -617,6 +617,7 @@ NOTICE_KINDS = {
 def _typed(
     notice: Json, grounds: Mapping[str, str], shown: Callable[[Item], bool]
 ) -> TypedNotice | None:
+    """The notice of a kind sanely reads, with the rows `shown` lets through; None for others."""
     kind = NOTICE_KINDS.get(notice.get("kind", ""))
     if kind is None:
         return None
@@ -651,7 +652,9 @@ def published_evidence(bodies: Iterable[Json], contract_id: str) -> frozenset[Ev
                 continue
             amended = [a.get("value") for a in contract.get("amendments", [])]
             values = [contract.get("value"), *amended]
-            found |= {_figure(v["amount"], v.get("currency", "")) for v in values if v}
+            found |= {
+                _figure(v["amount"], v.get("currency", "")) for v in values if v and "amount" in v
+            }
             for metric in contract.get("implementation", {}).get("metrics", []):
                 for seen in metric.get("observations", []):
                     period = seen.get("period", {})
