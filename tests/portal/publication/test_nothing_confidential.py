@@ -11,17 +11,20 @@ published, and no marker appears in any release package, record, bulk file, expo
 
 import gzip
 import itertools
+import json
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from portal.award.isolation import world
+from portal.partnerships.world import partnership_world
 from portal.publication.world import review_all, run
 from portal.tenders.sealed_files import upload
 
-from sanely.portal.accounts.models import Role
+from sanely.portal.accounts.models import Organisation, Role
 from sanely.portal.award.models import Contract
 from sanely.portal.award.services import award_notify, contracts_conclude
 from sanely.portal.competition.models import Letter, Participant
@@ -40,9 +43,18 @@ from sanely.portal.partnerships.models import (
     Target,
     TerminationNotice,
 )
+from sanely.portal.partnerships.services import (
+    PhaseChange,
+    assessment_record,
+    contract_change,
+    contract_terminate,
+    observation_record,
+    termination_notify,
+)
 from sanely.portal.pilots.models import OutcomeAssessment
+from sanely.portal.procurements.engine import uk_date
 from sanely.portal.procurements.models import Procurement
-from sanely.portal.publication.models import Release
+from sanely.portal.publication.models import Fact, Release
 from sanely.portal.tenders.services import submission_round_open, submission_submit
 
 pytestmark = pytest.mark.django_db
@@ -228,4 +240,73 @@ def test_no_marker_of_a_partnership_after_award_reaches_anything_published(tmp_p
         assert words in published, words
     assert Claim.objects.filter(status="paid").exists()
     assert len(planted) >= 25
+    assert [] == [text for text in planted if text in published]
+
+
+def test_no_marker_in_the_sources_of_a_notices_typed_content_reaches_its_page(wessex, tmp_path):
+    """
+    The typed content of UK9, UK10 and UK11 is built from the partnership's rows and from the
+    authority's and the partners' own records: a marker in each of those the notice pages must
+    not show (addresses and contact emails, an observation's note, the change's justification,
+    the notice of intention's ground) is recorded with the notice and reaches no page or file.
+    """
+    w = partnership_world(wessex)
+    lead = wessex.actor(Role.PROCUREMENT_LEAD)
+    kestrel, heron = w.contract(w.record.kestrel), w.contract(w.record.heron)
+    own = [marker() for _ in range(2)]
+    Organisation.objects.update(address=own[0], contact_email=f"{own[1]}@example.org")
+    today = uk_date(now())
+    observation_record(
+        actor=lead,
+        contract_id=kestrel.pk,
+        kind="kpi",
+        measure=kestrel.kpis[0],
+        period_start=today - timedelta(days=40),
+        period_end=today - timedelta(days=10),
+        observed="93% of 1,240 trips on time",
+        met=True,
+        note=marker(),
+        now=now(),
+    )
+    assessment_record(
+        actor=lead,
+        contract_id=kestrel.pk,
+        period_start=today - timedelta(days=60),
+        period_end=today,
+        ratings=dict.fromkeys(kestrel.kpis, "good"),
+        now=now(),
+    )
+    contract_change(
+        actor=lead,
+        contract_id=kestrel.pk,
+        ground="additional",
+        reason="Four more villages join the pilot.",
+        changes=[PhaseChange("phase-pilot", max_value=Decimal("260000"))],
+        justification=marker(),
+        change_notice_published_on=today,
+        now=now(),
+    )
+    termination_notify(
+        actor=lead,
+        contract_id=heron.pk,
+        route="implied_term",
+        ground="supplier_excluded",
+        reasons="Heron was added to the debarment list.",
+        representations_by=today + timedelta(days=14),
+        now=now(),
+    )
+    contract_terminate(actor=lead, contract_id=heron.pk, now=now() + timedelta(days=15))
+    TerminationNotice.objects.update(ground=marker()[:60])
+    run(w.procurement_id)
+    review_all(wessex, w.procurement_id)
+    typed = Fact.objects.exclude(notice={}).filter(procurement_id=w.procurement_id)
+    assert {"contract_performance_notice", "contract_change_notice"} <= {
+        f.notice["kind"] for f in typed
+    }
+    assert "contract_termination_notice" in {f.notice["kind"] for f in typed}
+    # The test proves something only if the typed content holds the markers it must not show.
+    assert all(text in json.dumps([f.notice for f in typed]) for text in own)
+    published = _everything_published(Release.objects.first().ocid, tmp_path)
+    for words in ("section 71(2)", "section 75(1)", "section 80(1)", "Contract change notice"):
+        assert words in published, words
     assert [] == [text for text in planted if text in published]

@@ -6,6 +6,7 @@ It is recorded with the fact whose release carries the notice (for the record an
 to Find a Tender), not shown on the public pages: they read the reviewed release.
 """
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -37,6 +38,8 @@ CITATIONS = {
     "UK10": "Procurement Act 2023 s.75(1); SI 2024/692 reg 40",
     "UK11": "Procurement Act 2023 s.80(1); SI 2024/692 reg 41",
 }
+# A citation of the Act's Schedule 8 (permitted modifications), as rulebooks write it: "Sch 8".
+SCHEDULE_8 = re.compile(r"\bSch(?:edule|\.)? 8\b")
 # How a contract ended, in the terms of the termination notice.
 ENDINGS: dict[str, contract_termination_notice.Ending] = {
     f"At a gate review: {GATE_DECISIONS['reduce']}": "gate",
@@ -111,7 +114,7 @@ def contract_change(change_row: ContractChange) -> Json:
                     citation=change_row.citation,
                     explanation=change_row.description,
                 ),
-                schedule_8="Schedule 8" in change_row.citation,
+                schedule_8=SCHEDULE_8.search(change_row.citation) is not None,
                 value=change.ValueChange(
                     before=value_after(change_row) - change_row.value_change,
                     after=value_after(change_row),

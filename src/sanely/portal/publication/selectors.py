@@ -24,7 +24,7 @@ from sanely import ocds
 from sanely.portal.accounts.models import Membership
 from sanely.portal.accounts.selectors import Actor
 from sanely.portal.audit.models import AuditEvent, ChainHead
-from sanely.portal.core.errors import NotFound
+from sanely.portal.core.errors import Conflict, NotFound
 from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
@@ -311,6 +311,26 @@ def public_notice(ocid: str, key: str) -> Release:
     if release is None or notice_document(release.body, PAGE_DOCUMENTS) is None:
         raise NotFound("No such notice.")
     return release
+
+
+def published_bodies(ocid: str) -> QuerySet[Release, tuple[Json, dict[str, list[Any]]]]:
+    """
+    Every published release of one procurement as `(body, omitted)`, unread until iterated: what
+    a notice page checks its typed content against, so that it repeats only what is published.
+    """
+    return Release.objects.filter(ocid=ocid).order_by("pk").values_list("body", "omitted")
+
+
+def modification_grounds(procurement: Procurement) -> dict[str, str]:
+    """
+    The grounds the procurement's rulebook permits a contract change on, in words, by id; none
+    when its rulebook is not at hand, so that a public notice still reads (the id in words).
+    """
+    try:
+        rulebook = rulebook_of(procurement)
+    except Conflict:
+        return {}
+    return {g.id: g.label for g in rulebook.modification_grounds}
 
 
 def last_published() -> datetime | None:

@@ -86,14 +86,20 @@ def procurement(request: HttpRequest, ocid: str) -> HttpResponse:
 @page_guard
 def notice(request: HttpRequest, ocid: str, key: str) -> HttpResponse:
     release = selectors.public_notice(ocid, key)
+    fact = release.fact
     return render(
         request,
         "publication/notice.html",
         {
             "release": release,
+            "notice": presentation.public_typed_notice(
+                fact.notice,
+                selectors.modification_grounds(fact.procurement),
+                selectors.published_bodies(ocid),
+            ),
             "document": selectors.notice_document(release.body, selectors.PAGE_DOCUMENTS),
             "rows": presentation.notice_rows(presentation.restored(release.body, release.omitted)),
-            "withheld": release.fact.withholdings.filter(announced=True),
+            "withheld": fact.withholdings.filter(announced=True),
         },
     )
 
@@ -135,6 +141,9 @@ def _review_page(
         label=selectors.source_label(fact),
         subject=presentation.subject(fact.release),
         rows=presentation.notice_rows(fact.release),
+        notice=presentation.typed_notice(
+            fact.notice, selectors.modification_grounds(fact.procurement)
+        ),
     )
 
 
