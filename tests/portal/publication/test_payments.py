@@ -240,8 +240,14 @@ def test_the_approval_asks_for_each_field_and_stores_nothing_when_one_is_wrong(w
         refused.value.detail
     )
     with pytest.raises(ValidationFailed) as refused:
-        _approve(wessex, approver_job_title="Director\nof Finance")
-    assert ["approver_job_title"] == list(refused.value.detail)
+        _approve(
+            wessex,
+            approver_job_title="Director\nof Finance",
+            enquiry_contact="Team\x00",
+            approver_name="P" * 201,
+        )
+    assert {"approver_job_title", "enquiry_contact", "approver_name"} == set(refused.value.detail)
+    assert "at most 200 characters" in refused.value.detail["approver_name"][0]
     with pytest.raises(ValidationFailed) as early:
         payments_approve(
             actor=wessex.actor(Role.FINANCE_OFFICER),

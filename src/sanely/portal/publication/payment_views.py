@@ -6,6 +6,7 @@ day; and the page where the finance director's approval of a compliance notice i
 """
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -95,7 +96,7 @@ def payments_approve(request: HttpRequest, organisation_id: int) -> HttpResponse
     if period is None:
         raise NotFound("No such reporting period.")
     compliance = payments.payments_compliance(organisation, period)
-    page = {
+    page: dict[str, Any] = {
         "organisation": organisation,
         "compliance": compliance,
         "approval": payments.payments_approval(compliance, organisation),

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sanely.portal.accounts.models import Membership, Nation, Organisation, OrganisationKind, Role
@@ -42,6 +43,7 @@ from sanely.portal.accounts.selectors import Actor, access_organisation
 from sanely.portal.audit.services import audit_record
 from sanely.portal.award.models import Contract
 from sanely.portal.core.errors import Conflict, NotFound, PermissionDenied, validation_failed_from
+from sanely.portal.core.text import validate_single_line
 from sanely.portal.partnerships.models import Claim
 from sanely.portal.procurements.engine import UK, rulebook_of, uk_date
 
@@ -277,10 +279,15 @@ def compliance_missing(compliance: PaymentsCompliance, approval: Approval | None
 
 def _single_line(value: str, field: str, what: str, errors: dict[str, list[str]]) -> str:
     text = value.strip()
+    try:
+        validate_single_line(text)
+    except ValidationError:
+        errors[field] = [f"Give {what} on one line, without line breaks or control characters."]
+        return text
     if not text:
         errors[field] = [f"Enter {what}."]
-    elif len(text) > TEXT_LIMIT or "\n" in text or "\r" in text:
-        errors[field] = [f"Give {what} on one line, in at most {TEXT_LIMIT} characters."]
+    elif len(text) > TEXT_LIMIT:
+        errors[field] = [f"Give {what} in at most {TEXT_LIMIT} characters."]
     return text
 
 
