@@ -296,6 +296,10 @@ CASES: dict[str, Case] = {
     "publication:payments": page(
         lambda w: f"/publication/authorities/{_org(w)}/payments", grows=False
     ),
+    "publication:payments_approve": page(
+        lambda w: f"/publication/authorities/{_org(w)}/payments/approve?period=2026-04-01",
+        grows=False,
+    ),
     "api:publication_notice_list": api(
         lambda w: f"/publication/procurements/{_award(w)}/notices", grows=False
     ),

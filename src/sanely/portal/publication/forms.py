@@ -35,3 +35,12 @@ class ReviewForm(forms.Form):
         self.fields["ground"].choices = [("", "No ground: nothing is withheld")] + [  # type: ignore[attr-defined]
             (g.id, f"{g.label} ({g.citation})") for g in grounds
         ]
+
+
+class PaymentsApprovalForm(forms.Form):
+    """The approval a payments compliance notice carries (reg 38(2)(e)); the service checks it."""
+
+    approver_name = forms.CharField(required=False, max_length=200)
+    approver_job_title = forms.CharField(required=False, max_length=200)
+    enquiry_contact = forms.CharField(required=False, max_length=200)
+    confirmed = forms.BooleanField(required=False)

@@ -157,3 +157,40 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return self.ocid
+
+
+class PaymentsApproval(models.Model):
+    """
+    The approval a payments compliance notice must carry (Procurement Regulations 2024 reg
+    38(2)(e)): the statement of the director or similar officer responsible for the authority's
+    finances that they approve the notice, with their name and job title, and the figures they
+    approved. Also the enquiry contact the notice names (reg 13(f)). sanely cannot know these;
+    the authority records them. The latest approval of a period is the one that counts.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    period_first = models.DateField()
+    period_last = models.DateField()
+    approver_name = models.CharField(max_length=200)
+    approver_job_title = models.CharField(max_length=200)
+    enquiry_contact = models.CharField(max_length=200)
+    # The figures as approved, so that a later change is seen: names to values as text.
+    figures = models.JSONField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["organisation_id", "period_first", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_first__lte=models.F("period_last")),
+                name="payments_approval_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.approver_name} for {self.period_first}"

@@ -15,6 +15,11 @@ urlpatterns = [
         payment_views.payment_notices,
         name="payments",
     ),
+    path(
+        "publication/authorities/<int:organisation_id>/payments/approve",
+        payment_views.payments_approve,
+        name="payments_approve",
+    ),
 ]
 
 # The open data itself, under /ocds/ (namespace "ocds").
