@@ -6,7 +6,7 @@ files are made here: each row is one booking or trip, 1 when it met the standard
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from cast import Org
@@ -108,10 +108,20 @@ class World:
 
 
 def partnership_world(
-    wessex: Org, *, design: dict[str, Any] | None = None, reference: str = "IP-PARTNERS"
+    wessex: Org,
+    *,
+    design: dict[str, Any] | None = None,
+    reference: str = "IP-PARTNERS",
+    commenced_on: date | None = None,
 ) -> World:
-    """Three partner contracts concluded today, the partnership begun."""
-    record = evaluated(wessex, reference=reference, design=design or PARTNERSHIP_DESIGN)
+    """Three partner contracts concluded today, the partnership begun (under the Procurement
+    Act, or under the rules in force on `commenced_on`)."""
+    record = evaluated(
+        wessex,
+        reference=reference,
+        design=design or PARTNERSHIP_DESIGN,
+        **({"commenced_on": commenced_on} if commenced_on else {}),
+    )
     EvaluationOutcome.objects.filter(
         procurement=record.procurement, tenderer=record.heron.organisation
     ).update(recommended=True)

@@ -352,3 +352,39 @@ def test_a_change_notice_still_reads_when_its_rulebook_is_not_at_hand(wessex):
     notice = typed(text(response), "Contract change notice")
     # The ground by its id, in words, without the rulebook's label.
     assert "Ground Additional The provision that permits it" in notice
+
+
+@pytest.mark.parametrize(("ground", "noticed"), [("additional", True), ("not_substantial", False)])
+def test_a_change_under_pcr_2015_carries_the_reg_72_modification_notice_where_due(
+    wessex, ground, noticed
+):
+    w = partnership_world(wessex, reference="IP-PCR", commenced_on=date(2024, 6, 3))
+    contract = w.contract(w.record.kestrel)
+    contract_change(
+        actor=wessex.actor(Role.PROCUREMENT_LEAD),
+        contract_id=contract.pk,
+        ground=ground,
+        reason=CHANGE_REASON,
+        changes=[PhaseChange("phase-pilot", max_value=Decimal("205000"))],
+        justification="The same vehicles and booking system serve the new villages.",
+        change_notice_published_on=None,
+        now=now(),
+    )
+    run(w.procurement_id)
+    review_all(wessex, w.procurement_id)
+    key = f"change-{contract.rank}-1"
+    (amendment,) = fact(w.procurement_id, key).release["contracts"][0]["amendments"]
+    assert amendment["rationale"].startswith("A change permitted by PCR 2015 reg. 72(1)")
+    documents = fact(w.procurement_id, key).release["contracts"][0].get("documents", [])
+    if not noticed:
+        assert [] == documents
+        return
+    (notice,) = documents
+    # The Regulations' notice, not one of the Act's: no UK notice type.
+    assert ("contractNotice", "Contract modification notice") == (
+        notice["documentType"],
+        notice["title"],
+    )
+    assert "noticeType" not in notice
+    page = text(Client().get(f"/open/{_ocid(w)}/notices/{key}"))
+    assert CHANGE_REASON in page

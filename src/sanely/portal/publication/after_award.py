@@ -377,7 +377,11 @@ def _changes(c: Context) -> list[Found]:
         contract = change.contract
         fact_id = f"change-{contract.rank}-{nth}"
         published = at_start_of(change.made_on)
-        uk10 = any("UK10" in notice.get("what", "") for notice in change.notices)
+        said = [notice.get("what", "") for notice in change.notices]
+        uk10 = any("UK10" in what for what in said)
+        # The Regulations' and the Directive's modification notice (PCR 2015 reg 72(3),
+        # PCSR 2015 reg 72(3), Art 72(1)), on the grounds that need one.
+        noticed = uk10 or any(what.startswith("Modification notice") for what in said)
         amendment = f.ContractAmendment(
             id=fact_id,
             date=published,
@@ -387,7 +391,9 @@ def _changes(c: Context) -> list[Found]:
                 f.Classification(scheme=change.rule, id=change.ground, description=change.citation),
             ),
             value_after=money(value_after(change)),
-            documents=(c.document(CHANGE, fact_id, published, "UK10"),) if uk10 else (),
+            documents=(c.document(CHANGE, fact_id, published, "UK10" if uk10 else None),)
+            if noticed
+            else (),
             **contract_ids(contract),
         )
         found.append(Found(amendment, notices.contract_change(change) if uk10 else {}))
