@@ -7,6 +7,7 @@ restores SQLite into SQLite; the PostgreSQL run restores PostgreSQL into Postgre
 PostgreSQL and PostgreSQL into SQLite.
 """
 
+import hashlib
 import json
 import re
 import shutil
@@ -172,6 +173,27 @@ def test_a_tampered_backup_is_refused_naming_the_altered_file(
     ):
         backup_restore(backup, now=now())
     assert not Path(settings.MEDIA_ROOT).exists()  # nothing written to the file store
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signature", ["kept", "removed"])
+def test_a_manifest_rewritten_to_match_altered_files_is_refused(
+    backups, same_keys, settings, tmp_path, signature
+):
+    backup = tmp_path / "backup"
+    shutil.copytree(backups[SOURCES[0]][1], backup)
+    _alter(backup / "database.sqlite3")
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["database"]["sha256"] = hashlib.sha256(
+        (backup / "database.sqlite3").read_bytes()
+    ).hexdigest()
+    (backup / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    if signature == "removed":
+        (backup / "manifest.sig").unlink()
+
+    with pytest.raises(BackupRefused, match=r"^manifest\.json does not carry a valid signature"):
+        backup_restore(backup, now=now())
+    assert not Path(settings.MEDIA_ROOT).exists()
 
 
 @pytest.mark.django_db

@@ -267,3 +267,12 @@ def test_any_receipt_issued_verifies_to_exactly_what_was_issued(
         key_id=SIGNING_KEY.key_id,
     ) == receipt_verify(text, SIGNING_KEY.public_pem)
     assert text.isascii()
+
+
+def test_a_detached_signature_verifies_for_its_data_and_key_only() -> None:
+    key, other = signing_key_generate(), signing_key_generate()
+    signature = key.sign(b"manifest")
+    assert key.signed(b"manifest", signature)
+    assert not key.signed(b"manifest!", signature)
+    assert not other.signed(b"manifest", signature)
+    assert not key.signed(b"manifest", b"")

@@ -82,6 +82,18 @@ class SigningKey:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
 
+    def sign(self, data: bytes) -> bytes:
+        """A detached Ed25519 signature of `data` (a backup's manifest, say)."""
+        return self.private_key.sign(data)
+
+    def signed(self, data: bytes, signature: bytes) -> bool:
+        """Whether `signature` is this key's signature of `data`."""
+        try:
+            self.private_key.public_key().verify(signature, data)
+        except InvalidSignature:
+            return False
+        return True
+
     @property
     def private_pem(self) -> bytes:
         """The private key, PEM (PKCS#8, unencrypted: keep it as a secret)."""

@@ -14,6 +14,7 @@ their ids: the restored instance must be given the same keys through its environ
 restore with other keys is refused before anything is written.
 """
 
+import base64
 import hashlib
 import itertools
 import json
@@ -42,6 +43,9 @@ from sanely.portal.tenders.models import SubmissionRound
 
 FORMAT = "sanely-backup/1"
 MANIFEST = "manifest.json"
+# The manifest's Ed25519 signature by the instance's receipt-signing key, base64: whoever can
+# change the files can change the manifest's hashes too, but cannot sign them.
+SIGNATURE = "manifest.sig"
 DATABASE = "database.sqlite3"
 FILES = "files"
 RESTORED = "instance.restored"
@@ -235,6 +239,7 @@ def backup_make(out: Path, *, now: datetime) -> Summary:
     }
     text = json.dumps(manifest, indent=2, sort_keys=True).encode()
     (out / MANIFEST).write_bytes(text)
+    (out / SIGNATURE).write_bytes(base64.b64encode(signing_key().sign(text)) + b"\n")
     return Summary(
         rows=sum(rows.values()),
         files=len(files),
@@ -243,7 +248,7 @@ def backup_make(out: Path, *, now: datetime) -> Summary:
     )
 
 
-def _manifest(folder: Path) -> tuple[dict[str, Any], str]:
+def _manifest(folder: Path) -> tuple[dict[str, Any], bytes]:
     try:
         text = (folder / MANIFEST).read_bytes()
         manifest = json.loads(text)
@@ -251,7 +256,22 @@ def _manifest(folder: Path) -> tuple[dict[str, Any], str]:
         raise BackupRefused(f"{folder / MANIFEST} cannot be read: {error}.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupRefused(f"{folder} is not a sanely backup (its manifest is not {FORMAT}).")
-    return manifest, hashlib.sha256(text).hexdigest()
+    return manifest, text
+
+
+def _check_signature(folder: Path, manifest_text: bytes) -> None:
+    """The manifest is as the instance that made the backup signed it (its keys are this
+    instance's, checked before: this says whether the manifest itself was altered)."""
+    try:
+        signature = base64.b64decode((folder / SIGNATURE).read_bytes().strip(), validate=True)
+    except (OSError, ValueError):
+        signature = b""
+    if not signing_key().signed(manifest_text, signature):
+        raise BackupRefused(
+            f"{MANIFEST} does not carry a valid signature in {SIGNATURE}: the manifest has been"
+            " altered or its signature lost since the backup was made. Restore from another"
+            " backup."
+        )
 
 
 def _verify_files(folder: Path, manifest: dict[str, Any]) -> None:
@@ -397,9 +417,11 @@ def backup_restore(folder: Path, *, now: datetime) -> Summary:
     is written: the hashes, the keys, the migrations, that nothing would be overwritten. The
     files go first and are removed again if the rows cannot be restored.
     """
-    manifest, manifest_sha256 = _manifest(folder)
-    _verify_files(folder, manifest)
+    manifest, manifest_text = _manifest(folder)
+    manifest_sha256 = hashlib.sha256(manifest_text).hexdigest()
     _check_keys({key: {manifest["keys"][key]} for key in _KEY_VARIABLES})
+    _check_signature(folder, manifest_text)
+    _verify_files(folder, manifest)
     _check_fresh()
     with tempfile.TemporaryDirectory() as work:
         # Read a private copy, checked once more: the one whose hash was checked is what is read.
