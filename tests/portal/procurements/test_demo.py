@@ -2,11 +2,14 @@
 
 import pytest
 
+from sanely.portal.accounts.models import Organisation, User
 from sanely.portal.core.clock import now
 from sanely.portal.demo.load import demo_load
 from sanely.portal.demo.procurements import demo_design
 from sanely.portal.procurements.design import PhasesSection, section
+from sanely.portal.procurements.engine import uk_date
 from sanely.portal.procurements.models import Procurement
+from sanely.portal.publication.models import PaymentsApproval
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +39,17 @@ def test_each_demo_procurement_keeps_the_keys_of_its_design_file():
     demo_load(now=now())
     for procurement in Procurement.objects.all():
         assert _keys(demo_design(procurement.reference)) == _keys(procurement.design)
+
+
+def test_the_councils_payments_notice_is_complete_and_approved_for_its_last_ended_period(client):
+    demo_load(now=now())
+    demo_load(now=now())
+    council = Organisation.objects.get(name="Wessex County Council")
+    (approval,) = PaymentsApproval.objects.filter(organisation=council)
+    assert approval.period_last < uk_date(now())
+    client.force_login(User.objects.get(email="finance@wessex.example"))
+    page = client.get(
+        f"/publication/authorities/{council.pk}/payments", {"on": str(approval.period_first)}
+    ).text
+    assert "Margaret Hale, Director of Finance (section 151 officer)" in page
+    assert "The notice cannot be published until it has" not in page

@@ -12,7 +12,7 @@ from sanely.portal.accounts.models import Membership, Organisation, Role, User
 from sanely.portal.accounts.services import membership_add, organisation_create, user_create
 from sanely.portal.demo.pilots import demo_evidence
 from sanely.portal.demo.procurements import demo_procurements
-from sanely.portal.demo.publication import demo_publication
+from sanely.portal.demo.publication import demo_payments_approval, demo_publication
 from sanely.portal.demo.tenders import demo_tenders
 from sanely.portal.procurements.engine import UK
 
@@ -33,11 +33,20 @@ class DemoOrganisation:
     postcode: str = ""
     is_sme: bool = False
     is_vcse: bool = False
+    address: str = ""
+    contact_email: str = ""
 
 
 ORGANISATIONS = [
     DemoOrganisation(
-        "Wessex County Council", "authority", "GB-GOR", "E10000099", "england", "SO23 8UJ"
+        "Wessex County Council",
+        "authority",
+        "GB-GOR",
+        "E10000099",
+        "england",
+        "SO23 8UJ",
+        address="County Hall, High Street, Wintoncester",
+        contact_email="procurement@wessex.example",
     ),
     DemoOrganisation(
         "NHS Lothian Health Board", "authority", "GB-SHPE", "SC-LOTHIAN", "scotland", "EH1 3EG"
@@ -157,6 +166,8 @@ def _organisation(spec: DemoOrganisation, now: datetime) -> Organisation:
         identifier_scheme=spec.scheme,
         identifier=spec.identifier,
         postcode=spec.postcode,
+        address=spec.address,
+        contact_email=spec.contact_email,
         is_sme=spec.is_sme,
         is_vcse=spec.is_vcse,
     )
@@ -195,4 +206,5 @@ def demo_load(*, now: datetime) -> list[tuple[str, str, str]]:
     demo_competitions(now=now)
     demo_partnerships()
     demo_publication(now=now)
+    demo_payments_approval(now=now)
     return logins
