@@ -78,7 +78,7 @@ def test_a_resident_finds_partnerships_by_verdict_and_reads_their_charts(
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_load(now=now())
     page.goto(f"{live_server.url}/open/")
-    page.get_by_label("Verdict").select_option(label="A target without a verdict at its review")
+    page.get_by_label("Verdict").select_option(label="A target inconclusive at its phase’s review")
     page.get_by_label("Outcome").select_option(label="Still in partnership")
     page.get_by_role("button", name="Search").click()
     page.get_by_text("1 procurement found").wait_for()

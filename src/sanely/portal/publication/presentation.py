@@ -404,13 +404,7 @@ VERDICT_FILTERS = {
     "met": "A target met",
     "partly-met": "A target partly met",
     "not-met": "A target not met",
-    "inconclusive": "A target without a verdict at its review",
-}
-_FILTER_OF = {
-    "met": "met",
-    "partly met": "partly-met",
-    "not met": "not-met",
-    "inconclusive": "inconclusive",
+    "inconclusive": "A target inconclusive at its phase’s review",
 }
 
 
@@ -436,10 +430,9 @@ def outcome(compiled: Json) -> str:
 def verdicts(compiled: Json) -> list[str]:
     """The verdicts reached on any partner's targets, as `VERDICT_FILTERS` values, in order."""
     found = {
-        _FILTER_OF[verdict]
+        verdict.replace(" ", "-")
         for contract in compiled.get("contracts", [])
         for _, verdict in target_verdicts(contract)
-        if verdict in _FILTER_OF
     }
     return [value for value in VERDICT_FILTERS if value in found]
 
