@@ -55,6 +55,17 @@ def _mark(verdict: str, x: float, y: float) -> str:
     )
 
 
+def _heading(verdict: str, x: float, bottom: float) -> str:
+    """A column's heading, its last word on a line of its own when the words are long."""
+    words = (verdict[0].upper() + verdict[1:]).rsplit(" ", 1)
+    lines = words if len(verdict) > 10 and len(words) == 2 else [" ".join(words)]
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{bottom - 15 * (len(lines) - 1 - i):.0f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text text-anchor="middle" fill="{_INK}">{spans}</text>'
+
+
 def verdict_chart(targets: Sequence[tuple[str, str]], title: str, key: str = "verdicts") -> Chart:
     """One row per target and one column per verdict, the target's mark in its verdict's column.
 
@@ -63,15 +74,11 @@ def verdict_chart(targets: Sequence[tuple[str, str]], title: str, key: str = "ve
     """
     if not targets or any(verdict not in VERDICT_MARKS for _, verdict in targets):
         raise ChartError(f"give at least one target, each judged one of {list(VERDICT_MARKS)}.")
-    left, top = 272, 64
+    left, top = 256, 72
     step = (_WIDTH - _RIGHT - left) / len(VERDICT_MARKS)
     columns = {v: left + step * (i + 0.5) for i, v in enumerate(VERDICT_MARKS)}
     height = top + _ROW * len(targets) + 16
-    axis = [
-        f'<text x="{x:.1f}" y="{top - 12}" text-anchor="middle" fill="{_INK}">'
-        f"{escape(verdict[0].upper() + verdict[1:])}</text>"
-        for verdict, x in columns.items()
-    ] + [
+    axis = [_heading(verdict, x, top - 12) for verdict, x in columns.items()] + [
         f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 12:.0f}" stroke="#d8d8d8"/>'
         for x in columns.values()
     ]
