@@ -1,7 +1,8 @@
 """
 Open data in a real browser: a resident searches the published procurements, reads one and its
-contract award notice; the procurement lead reviews an award and withholds its value. Every page
-passes axe-core and runs under the CSP without errors.
+contract award notice; another finds the demo's partnerships by a verdict and reads their charts;
+the procurement lead reviews an award and withholds its value. Every page passes axe-core and
+runs under the CSP without errors.
 """
 
 import pytest
@@ -10,6 +11,8 @@ from cast import AUTHORITY_ROLES, make_org
 from portal.publication.world import published
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.core.clock import now
+from sanely.portal.demo.load import demo_load
 from sanely.portal.publication.models import FactStatus, Withholding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,4 +69,28 @@ def test_the_lead_withholds_an_awards_value_on_a_lawful_ground(
     # Queued after the commit, and published by the (immediate) worker.
     withholding.fact.refresh_from_db()
     assert FactStatus.PUBLISHED == withholding.fact.status
+    assert [] == console_errors
+
+
+def test_a_resident_finds_partnerships_by_verdict_and_reads_their_charts(
+    page, live_server, settings, tmp_path, console_errors, axe_violations
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_load(now=now())
+    page.goto(f"{live_server.url}/open/")
+    page.get_by_label("Verdict").select_option(label="A target inconclusive at its phase’s review")
+    page.get_by_label("Outcome").select_option(label="Still in partnership")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text("1 procurement found").wait_for()
+    assert [] == axe_violations(page)
+    page.get_by_role("link", name="Demand-responsive buses in three rural districts").click()
+    charts = page.get_by_role("img", name="Verdicts on", exact=False)
+    charts.first.wait_for()
+    assert 3 == charts.count()
+    assert 3 == page.get_by_role("img", name="against the planned instalments").count()
+    assert [] == axe_violations(page)
+    page.goto(f"{live_server.url}/open/?verdict=won")
+    summary = page.locator(".govuk-error-summary")
+    assert "Choose a verdict from the list, or any." in summary.inner_text()
+    assert [] == axe_violations(page)
     assert [] == console_errors

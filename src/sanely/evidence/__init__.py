@@ -20,6 +20,7 @@ _HOMES = {
     "_ingest": ("read_table",),
     "_panel_charts": ("design_chart", "event_time_chart", "gap_chart"),
     "_planning": ("Plan", "plan"),
+    "_progress_charts": ("planned_paid_chart", "verdict_chart"),
     "_sample": ("Sample", "describe_rows", "period_order"),
     "_spec": (
         "Columns",
@@ -70,6 +71,8 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from ._panel_charts import gap_chart as gap_chart
     from ._planning import Plan as Plan
     from ._planning import plan as plan
+    from ._progress_charts import planned_paid_chart as planned_paid_chart
+    from ._progress_charts import verdict_chart as verdict_chart
     from ._sample import Sample as Sample
     from ._sample import describe_rows as describe_rows
     from ._sample import period_order as period_order

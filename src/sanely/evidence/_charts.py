@@ -39,14 +39,22 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [first + i * step for i in range(int((high - first) / step) + 1)]
 
 
-def _frame(title: str, description: str, body: list[str], axis: list[str]) -> str:
+def _frame(
+    title: str,
+    description: str,
+    body: list[str],
+    axis: list[str],
+    key: str = "chart",
+    height: float = _HEIGHT,
+) -> str:
+    """The SVG around a chart; `key` makes its ids unique when a page shows several."""
     return "\n".join(
         [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
-            'role="img" aria-labelledby="chart-title chart-desc" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height:.0f}" '
+            f'role="img" aria-labelledby="{key}-title {key}-desc" '
             'font-family="Arial, sans-serif" font-size="13">',
-            f'<title id="chart-title">{escape(title)}</title>',
-            f'<desc id="chart-desc">{escape(description)}</desc>',
+            f'<title id="{key}-title">{escape(title)}</title>',
+            f'<desc id="{key}-desc">{escape(description)}</desc>',
             f'<text x="{_LEFT}" y="22" font-size="15" font-weight="bold" fill="{_INK}">'
             f"{escape(title)}</text>",
             *axis,

@@ -4,15 +4,26 @@ with no identifier of ours; the authority's open-data page and review, and the A
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from portal.award.isolation import world
-from portal.publication.world import abandon, fact, keep_back, published, run, withhold_value
+from portal.publication.world import (
+    abandon,
+    fact,
+    keep_back,
+    published,
+    review_all,
+    run,
+    withhold_value,
+)
 
 from sanely.portal.accounts.models import Role
+from sanely.portal.award.models import Contract
 from sanely.portal.core.clock import now
-from sanely.portal.publication.models import FactStatus, Withholding
+from sanely.portal.partnerships.models import ContractEnd
+from sanely.portal.publication.models import FactStatus, Record, Withholding
 from sanely.portal.publication.services import fact_review
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +52,32 @@ def test_search_does_not_find_what_waits_for_review(wessex):
     assert "0 procurements found" in page
 
 
-def test_an_unknown_stage_is_ignored_rather_than_refused(wessex):
+def test_an_unknown_stage_is_refused_naming_the_field(wessex):
     published(wessex, concluded=False)
     response = Client().get("/open/", {"stage": "secret"})
-    assert 200 == response.status_code
-    assert "1 procurement found" in text(response)
+    assert 400 == response.status_code
+    assert "There is a problem Choose a stage from the list, or any." in text(response)
+
+
+def test_the_outcome_is_read_from_what_is_published(wessex):
+    """Both partners' contracts ended: the search says so once the endings are published."""
+    p = published(wessex)
+    assert "active" == Record.objects.get(procurement_id=p.procurement_id).outcome
+    for contract in Contract.objects.filter(procurement_id=p.procurement_id):
+        ContractEnd.objects.create(
+            contract=contract,
+            how="At a gate review: terminate the partnership",
+            reasons="Neither prototype worked.",
+            # The day after: the world's contracts were concluded today, and a record
+            # compiles its releases in date order.
+            ended_on=(now() + timedelta(days=1)).date(),
+            recorded_at=now(),
+        )
+    run(p.procurement_id)
+    assert "0 procurements found" in text(Client().get("/open/", {"outcome": "ended"}))
+    review_all(wessex, p.procurement_id)
+    assert "ended" == Record.objects.get(procurement_id=p.procurement_id).outcome
+    assert "1 procurement found" in text(Client().get("/open/", {"outcome": "ended"}))
 
 
 def test_a_procurements_page_tells_its_story_without_our_identifiers(wessex):

@@ -5,13 +5,40 @@ from django import forms
 from .grounds import Ground
 
 
-class SearchForm(forms.Form):
-    words = forms.CharField(required=False, max_length=200)
-    stage = forms.ChoiceField(required=False)
+def _choice(what: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": f"Choose {what} from the list, or any."},
+    )
 
-    def __init__(self, *args: object, stages: dict[str, str], **kwargs: object) -> None:
+
+class SearchForm(forms.Form):
+    """The public search: words, and a stage, an outcome and a verdict each from its list."""
+
+    words = forms.CharField(
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Search with at most 200 characters."},
+    )
+    stage = _choice("a stage")
+    outcome = _choice("an outcome")
+    verdict = _choice("a verdict")
+
+    def __init__(
+        self,
+        *args: object,
+        stages: dict[str, str],
+        outcomes: dict[str, str],
+        verdicts: dict[str, str],
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["stage"].choices = [("", "Any stage"), *stages.items()]  # type: ignore[attr-defined]
+        for name, any_, offered in (
+            ("stage", "Any stage", stages),
+            ("outcome", "Any outcome", outcomes),
+            ("verdict", "Any verdict", verdicts),
+        ):
+            self.fields[name].choices = [("", any_), *offered.items()]  # type: ignore[attr-defined]
 
 
 class ReviewForm(forms.Form):

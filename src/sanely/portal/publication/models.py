@@ -150,6 +150,10 @@ class Record(models.Model):
     buyer = models.CharField(max_length=200)
     stage = models.CharField(max_length=40)
     search_text = models.TextField()
+    # How the partnership turned out so far (presentation.OUTCOMES; "" before any contract),
+    # and the verdicts reached on its targets, each between bars ("|met|not-met|"), for search.
+    outcome = models.CharField(max_length=20, blank=True, default="")
+    verdicts = models.CharField(max_length=100, blank=True, default="")
     updated_at = models.DateTimeField(db_index=True)
 
     class Meta:

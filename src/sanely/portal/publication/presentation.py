@@ -7,11 +7,12 @@ party or release id) is shown, only names, dates, amounts and words.
 import copy
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sanely import evidence
 from sanely.documents.letters import (
     contract_change_notice,
     contract_performance_notice,
@@ -22,6 +23,7 @@ from sanely.documents.wording import UK, money, number, plural, uk_date
 
 Json = dict[str, Any]
 Row = tuple[str, str]
+PENNY = Decimal("0.01")
 
 MILESTONE_KINDS = {
     "phase": "Phase",
@@ -95,13 +97,17 @@ GATE_OUTCOMES = {
 }
 
 
+# A planned value as sanely's releases state it in a milestone's description (1.1.5 milestones
+# have no value field).
+PLANNED_VALUE = re.compile(r"Value: (\d+(?:\.\d+)?) GBP\.")
+
+
 def _in_words(description: str) -> str:
     """
     A milestone's description with what its release says in codes said in words: a gate
-    decision's outcome, and a planned value in pounds (1.1.5 milestones have no value field).
+    decision's outcome, and a planned value in pounds.
     """
-    described = re.sub(
-        r"Value: (\d+(?:\.\d+)?) GBP\.",
+    described = PLANNED_VALUE.sub(
         lambda found: f"Value: {amount({'amount': found.group(1), 'currency': 'GBP'})}.",
         description,
     )
@@ -137,6 +143,23 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Instalment:
+    """An instalment of the plan with what was planned for it and what has been paid."""
+
+    title: str
+    planned: Decimal | None
+    paid: Decimal
+
+    @property
+    def planned_text(self) -> str:
+        return money(self.planned.quantize(PENNY)) if self.planned is not None else "Not stated"
+
+    @property
+    def paid_text(self) -> str:
+        return money(self.paid.quantize(PENNY))
+
+
+@dataclass(frozen=True)
 class Partner:
     name: str
     rows: list[Row]
@@ -145,6 +168,10 @@ class Partner:
     spend: str = ""
     changes: list[Change] = field(default_factory=list)
     ended: str = ""
+    # The charts of the partner's targets and spend, each with its text alternative.
+    verdicts: evidence.Chart | None = None
+    instalments: list[Instalment] = field(default_factory=list)
+    spending: evidence.Chart | None = None
 
 
 def _supplier(award: Json) -> str:
@@ -165,8 +192,15 @@ def _milestone(m: Json) -> Milestone:
 def plan(contract: Json) -> list[tuple[str, list[Milestone]]]:
     """The plan's milestones in one table per kind: phases, targets, gates, instalments."""
     found = contract.get("implementation", {}).get("milestones", [])
+    # A target's status is its verdict, told from a target still waiting for one.
+    verdicts = {m.get("id"): verdict.capitalize() for m, verdict in _judged(contract)}
+
+    def row(m: Json) -> Milestone:
+        shown = _milestone(m)
+        return replace(shown, status=verdicts[m.get("id")]) if m.get("code") == "target" else shown
+
     tables = [
-        (heading, [_milestone(m) for m in found if m.get("code") == code])
+        (heading, [row(m) for m in found if m.get("code") == code])
         for code, heading in PLAN_TABLES.items()
     ]
     return [(heading, rows) for heading, rows in tables if rows]
@@ -182,17 +216,21 @@ def payments(contract: Json) -> list[Payment]:
     titles = {m.get("id"): m.get("title", "") for m in implementation.get("milestones", [])}
     found = []
     for transaction in implementation.get("transactions", []):
-        linked = transaction.get("relatedImplementationMilestone", {}).get("id")
-        named = re.fullmatch(r"payment-\d+-(.+)", str(transaction.get("id", "")))
-        key = linked or (named.group(1) if named else "")
         found.append(
             Payment(
-                titles.get(key, "An instalment"),
+                titles.get(_instalment_of(transaction), "An instalment"),
                 day(transaction.get("date")),
                 amount(transaction.get("value")),
             )
         )
     return found
+
+
+def _instalment_of(transaction: Json) -> str:
+    """The instalment a payment paid: its milestone's id, "" when the release does not say."""
+    linked = transaction.get("relatedImplementationMilestone", {}).get("id")
+    named = re.fullmatch(r"payment-\d+-(.+)", str(transaction.get("id", "")))
+    return str(linked or (named.group(1) if named else ""))
 
 
 def spend(contract: Json) -> str:
@@ -235,11 +273,95 @@ def ended(contract: Json) -> str:
     return "; ".join(reasons) or "The contract has ended."
 
 
+# A target's published verdict (its milestone's status) in the words its chart uses.
+TARGET_VERDICTS = {"met": "met", "partiallyMet": "partly met", "notMet": "not met"}
+
+
+def target_verdicts(contract: Json) -> list[tuple[str, str]]:
+    """
+    Each intermediate target of a partner's plan with its verdict in words. Only met, partly
+    met and not met are published (OCDS has no status for the rest); a target its phase's
+    review passed without a verdict (inconclusive, or without data) is told from one still
+    waiting by the review itself: its phase's gate decided, or a verdict published on another
+    target due with it (a phase's targets and its gate are all due when the phase ends).
+    """
+    return [(m.get("title", ""), verdict) for m, verdict in _judged(contract)]
+
+
+def _judged(contract: Json) -> list[tuple[Json, str]]:
+    """Each target milestone of the contract with its verdict in words (`target_verdicts`)."""
+    milestones = contract.get("implementation", {}).get("milestones", [])
+    reviewed = {
+        m.get("dueDate")
+        for m in milestones
+        if (m.get("code") == "gate" and m.get("status", "scheduled") != "scheduled")
+        or (m.get("code") == "target" and m.get("status") in TARGET_VERDICTS)
+    }
+    return [
+        (
+            m,
+            TARGET_VERDICTS.get(
+                m.get("status", ""),
+                "inconclusive" if m.get("dueDate") in reviewed else "not yet judged",
+            ),
+        )
+        for m in milestones
+        if m.get("code") == "target"
+    ]
+
+
+def instalments(contract: Json) -> list[Instalment]:
+    """
+    Each planned instalment with its planned value (as its milestone states it) and what has
+    been paid against it; payments the release does not link to an instalment come last.
+    """
+    implementation = contract.get("implementation", {})
+    paid: dict[str, Decimal] = {}
+    for transaction in implementation.get("transactions", []):
+        if transaction.get("value"):
+            key = _instalment_of(transaction)
+            paid[key] = paid.get(key, Decimal(0)) + Decimal(str(transaction["value"]["amount"]))
+    found = []
+    for m in implementation.get("milestones", []):
+        if m.get("code") == "instalment":
+            planned = PLANNED_VALUE.search(m.get("description", ""))
+            found.append(
+                Instalment(
+                    m.get("title", ""),
+                    Decimal(planned.group(1)) if planned else None,
+                    paid.pop(m.get("id", ""), Decimal(0)),
+                )
+            )
+    if paid:
+        found.append(Instalment("Other payments", None, sum(paid.values(), Decimal(0))))
+    return found
+
+
+def _verdict_chart(name: str, contract: Json, key: str) -> evidence.Chart | None:
+    targets = target_verdicts(contract)
+    if not targets:
+        return None
+    return evidence.verdict_chart(targets, f"Verdicts on {name}’s intermediate targets", key)
+
+
+def _spend_chart(name: str, found: list[Instalment], key: str) -> evidence.Chart | None:
+    if not found:
+        return None
+    return evidence.planned_paid_chart(
+        [i.title for i in found],
+        [float(i.planned) if i.planned is not None else None for i in found],
+        [float(i.paid) for i in found],
+        f"Paid to {name} against the planned instalments",
+        prefix="£",
+        key=key,
+    )
+
+
 def partners(compiled: Json) -> list[Partner]:
     """Each award with its contract and the contract's plan, as the public reads them."""
     contracts = {c.get("awardID"): c for c in compiled.get("contracts", [])}
     found = []
-    for award in compiled.get("awards", []):
+    for n, award in enumerate(compiled.get("awards", []), start=1):
         contract = contracts.get(award.get("id"), {})
         rows = [
             ("Value", amount(contract.get("value") or award.get("value"))),
@@ -252,18 +374,67 @@ def partners(compiled: Json) -> list[Partner]:
                 ),
             ),
         ]
+        name, planned = _supplier(award), instalments(contract)
         found.append(
             Partner(
-                _supplier(award),
+                name,
                 [row for row in rows if row[1]],
                 plan(contract),
                 payments(contract),
                 spend(contract),
                 changes(contract),
                 ended(contract),
+                _verdict_chart(name, contract, f"verdicts-{n}"),
+                planned,
+                _spend_chart(name, planned, f"spend-{n}"),
             )
         )
     return found
+
+
+# How a partnership turned out, from its published record, as the search offers it.
+OUTCOMES = {
+    "purchased": "Bought the solution",
+    "ended": "Ended early, without a purchase",
+    "active": "Still in partnership",
+    "cancelled": "Cancelled before any contract",
+}
+# The verdicts a procurement's targets can be searched by, by the value the search takes.
+VERDICT_FILTERS = {
+    "met": "A target met",
+    "partly-met": "A target partly met",
+    "not-met": "A target not met",
+    "inconclusive": "A target inconclusive at its phase’s review",
+}
+
+
+def outcome(compiled: Json) -> str:
+    """
+    How the procurement turned out so far, one of `OUTCOMES` ("" before any contract): its
+    tender cancelled; a purchase milestone met; every partner's contract ended without one;
+    else a partnership still running.
+    """
+    if compiled.get("tender", {}).get("status") == "cancelled":
+        return "cancelled"
+    contracts = compiled.get("contracts", [])
+    if not contracts:
+        return ""
+    milestones = [m for c in contracts for m in c.get("implementation", {}).get("milestones", [])]
+    if any(m.get("code") == "purchase" and m.get("status") == "met" for m in milestones):
+        return "purchased"
+    if all(c.get("status") == "terminated" for c in contracts):
+        return "ended"
+    return "active"
+
+
+def verdicts(compiled: Json) -> list[str]:
+    """The verdicts reached on any partner's targets, as `VERDICT_FILTERS` values, in order."""
+    found = {
+        verdict.replace(" ", "-")
+        for contract in compiled.get("contracts", [])
+        for _, verdict in target_verdicts(contract)
+    }
+    return [value for value in VERDICT_FILTERS if value in found]
 
 
 def criteria(compiled: Json) -> list[Row]:

@@ -29,6 +29,7 @@ from sanely.portal.procurements.engine import rulebook_of
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 
+from . import presentation
 from .catalogue import SOURCE_OF
 from .models import Fact, FactStatus, Record, Release, Withholding
 
@@ -191,6 +192,8 @@ class RecordSummary:
     buyer: str
     stage: str
     search_text: str
+    outcome: str
+    verdicts: str
 
 
 def _stage(compiled: Json) -> str:
@@ -220,6 +223,7 @@ def record_of_releases(releases: list[Release]) -> RecordSummary:
     """The public summary of one contracting process from all its published releases."""
     compiled = record_of(releases)["compiledRelease"]
     tender = compiled.get("tender", {})
+    outcome, verdicts = outcome_and_verdicts(compiled)
     return RecordSummary(
         ocid=releases[0].ocid,
         compiled=compiled,
@@ -227,16 +231,37 @@ def record_of_releases(releases: list[Release]) -> RecordSummary:
         buyer=compiled.get("buyer", {}).get("name", ""),
         stage=_stage(compiled),
         search_text=" ".join(dict.fromkeys(_words(compiled))).lower(),
+        outcome=outcome,
+        verdicts=verdicts,
     )
 
 
-def public_records(*, words: str = "", stage: str = "") -> QuerySet[Record]:
-    """Published procurements, newest change first, whose open data holds every word given."""
-    found = Record.objects.all()
+def outcome_and_verdicts(compiled: Json) -> tuple[str, str]:
+    """
+    What the search keeps of how a procurement turned out: its outcome, and the verdicts
+    reached on its targets each between bars ("|met|not-met|"), so that one is found whole.
+    """
+    found = presentation.verdicts(compiled)
+    return presentation.outcome(compiled), f"|{'|'.join(found)}|" if found else ""
+
+
+def public_records(
+    *, words: str = "", stage: str = "", outcome: str = "", verdict: str = ""
+) -> QuerySet[Record]:
+    """
+    Published procurements, newest change first, whose open data holds every word given, at
+    the stage, with the outcome and with a target of the verdict given (each when given).
+    """
+    # The list shows neither the compiled release nor the words: they are not read.
+    found = Record.objects.defer("compiled", "search_text")
     for word in words.lower().split():
         found = found.filter(search_text__contains=word)
     if stage:
         found = found.filter(stage=stage)
+    if outcome:
+        found = found.filter(outcome=outcome)
+    if verdict:
+        found = found.filter(verdicts__contains=f"|{verdict}|")
     return found.order_by("-updated_at", "pk")
 
 

@@ -193,6 +193,8 @@ def record_refresh(procurement: Procurement, now: datetime) -> Record:
             "buyer": summary.buyer,
             "stage": summary.stage,
             "search_text": summary.search_text,
+            "outcome": summary.outcome,
+            "verdicts": summary.verdicts,
             "updated_at": now,
         },
     )

@@ -27,22 +27,26 @@ PER_PAGE = 20
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET, stages=selectors.STAGES)
-    found = form.cleaned_data if form.is_valid() else {}
-    records = selectors.public_records(words=found.get("words", ""), stage=found.get("stage", ""))
+    """The search of published procurements; a filter value not on its list is refused (400)."""
+    form = SearchForm(
+        request.GET,
+        stages=selectors.STAGES,
+        outcomes=presentation.OUTCOMES,
+        verdicts=presentation.VERDICT_FILTERS,
+    )
+    if not form.is_valid():
+        return form_page(request, "publication/search.html", form=form, page=None)
+    records = selectors.public_records(**form.cleaned_data)
     page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
+    return form_page(
         request,
         "publication/search.html",
-        {
-            "form": form,
-            "page": page,
-            "stages": selectors.STAGES,
-            "previous_url": _page_url(request, page.previous_page_number())
-            if page.has_previous()
-            else "",
-            "next_url": _page_url(request, page.next_page_number()) if page.has_next() else "",
-        },
+        form=form,
+        page=page,
+        stages=selectors.STAGES,
+        outcomes=presentation.OUTCOMES,
+        previous_url=_page_url(request, page.previous_page_number()) if page.has_previous() else "",
+        next_url=_page_url(request, page.next_page_number()) if page.has_next() else "",
     )
 
 
