@@ -34,9 +34,9 @@ from sanely.portal.partnerships.services import (
 from sanely.portal.procurements.engine import uk_date
 from sanely.portal.procurements.models import Procurement
 from sanely.portal.publication.models import Fact, FactStatus, Release
-from sanely.portal.publication.presentation import typed_notice
 from sanely.portal.publication.services import fact_review
 from sanely.portal.publication.sources import months_after
+from sanely.portal.publication.typed_notices import typed_notice
 
 pytestmark = pytest.mark.django_db
 

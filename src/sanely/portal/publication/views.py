@@ -17,7 +17,7 @@ from sanely.portal.core.errors import ApplicationError
 from sanely.portal.procurements.selectors import WRITE_ROLES
 from sanely.portal.web.pages import form_page, page_guard
 
-from . import presentation, selectors, services
+from . import presentation, selectors, services, typed_notices
 from .forms import ReviewForm, SearchForm
 from .grounds import grounds_for
 from .models import Fact, FactStatus
@@ -96,7 +96,7 @@ def notice(request: HttpRequest, ocid: str, key: str) -> HttpResponse:
         "publication/notice.html",
         {
             "release": release,
-            "notice": presentation.public_typed_notice(
+            "notice": typed_notices.public_typed_notice(
                 fact.notice,
                 selectors.modification_grounds(fact.procurement),
                 selectors.published_bodies(ocid),
@@ -145,7 +145,7 @@ def _review_page(
         label=selectors.source_label(fact),
         subject=presentation.subject(fact.release),
         rows=presentation.notice_rows(fact.release),
-        notice=presentation.typed_notice(
+        notice=typed_notices.typed_notice(
             fact.notice, selectors.modification_grounds(fact.procurement)
         ),
     )
