@@ -65,6 +65,16 @@ def test_group_comparison_without_a_target_or_units() -> None:
     parse(chart.svg)
 
 
+def test_group_comparisons_on_one_page_have_their_own_ids() -> None:
+    first = parse(comparison_chart(["All"], [5.0], [4.0], [6.0], "Level", key="one").svg)
+    second = parse(comparison_chart(["All"], [5.0], [4.0], [6.0], "Level", key="two").svg)
+    assert "one-title one-desc" == first.get("aria-labelledby")
+    assert "two-title two-desc" == second.get("aria-labelledby")
+    assert "chart-title chart-desc" == parse(
+        comparison_chart(["All"], [5.0], [4.0], [6.0], "Level").svg
+    ).get("aria-labelledby")
+
+
 def test_series_that_do_not_fit_together_are_chart_errors() -> None:
     with pytest.raises(ChartError, match="intervention must be a period"):
         time_series_chart(["1", "2"], [1.0, 2.0], "3", "x")

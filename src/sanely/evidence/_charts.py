@@ -144,11 +144,13 @@ def comparison_chart(
     title: str,
     units: str = "",
     threshold: float | None = None,
+    key: str = "chart",
 ) -> Chart:
     """Estimates with their confidence intervals, one row per group (and a target line).
 
     A dot-and-whisker display (Cleveland 1985); the text alternative and the table give
-    every estimate and bound (WCAG 2.2, success criteria 1.1.1 and 1.3.1).
+    every estimate and bound (WCAG 2.2, success criteria 1.1.1 and 1.3.1). `key` makes the
+    chart's ids unique on a page that shows several.
     """
     if not len(labels) == len(estimates) == len(lows) == len(highs) > 0:
         raise ChartError("labels, estimates, lows and highs must have one entry per group.")
@@ -204,4 +206,4 @@ def comparison_chart(
             for label, e, a, b in zip(labels, estimates, lows, highs, strict=True)
         ),
     )
-    return Chart(_frame(title, description, body, axis), description, table)
+    return Chart(_frame(title, description, body, axis, key), description, table)
