@@ -4,8 +4,9 @@ place a procurement keeps (design sections that are not published, conflicts, ev
 reasons and scores, letters, justifications, performance levels, sealed tender files in an
 unopened round) and every private place a partnership keeps after award (claims' invoices,
 notes, queries and payment references, evidence files and the engine's workings, acceptance
-notes, partners' gate reports and the panel's deliberations, purchase evidence, observations'
-notes, plan-change reasons, notices of intention to terminate), the whole procurement is
+notes, partners' gate reports and the panel's deliberations, whatever a review keeps beside a
+verdict's figures, purchase evidence, observations' notes, plan-change reasons, notices of
+intention to terminate), the whole procurement is
 published, and no marker appears in any release package, record, bulk file, export or page.
 """
 
@@ -202,6 +203,11 @@ def _plant_after_award() -> None:
     for review in GateReview.objects.all():
         record = review.record
         record["reports"] = {key: marker() for key in [*record.get("reports", {}), "extra"]}
+        # Beside the figures a verdict's chart needs, anything else is the review's own.
+        for standing in record["partners"].values():
+            for target in standing["targets"]:
+                target["workings"] = marker()
+                target["figures"] = [{**f, "workings": marker()} for f in target["figures"]]
         GateReview.objects.filter(pk=review.pk).update(record=record, reasons=marker())
     GateDecision.objects.update(purchase_evidence=[{"level": marker(), "evidence": marker()}])
     ContractEnd.objects.update(notice_rule=marker())
@@ -236,11 +242,16 @@ def test_no_marker_of_a_partnership_after_award_reaches_anything_published(tmp_p
         "Contract termination notice (UK11)",
         "Spend against the instalments",
         "records of pilot data",
+        "the estimate with its 95% confidence interval",
     ):
         assert words in published, words
     assert Claim.objects.filter(status="paid").exists()
     assert len(planted) >= 25
     assert [] == [text for text in planted if text in published]
+    # What the public pages chart of a verdict is kept by name only.
+    charted = json.dumps(list(Fact.objects.exclude(figures=[]).values_list("figures", flat=True)))
+    assert "estimate" in charted
+    assert [] == [text for text in planted if text in charted]
 
 
 def test_no_marker_in_the_sources_of_a_notices_typed_content_reaches_its_page(wessex, tmp_path):

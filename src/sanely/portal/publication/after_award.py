@@ -60,6 +60,8 @@ from .sources import (
 )
 
 PA_2023 = "Procurement Act 2023"
+# The field of a verdict's release that holds its figures: withheld, they are not charted either.
+FIGURES_WITHHELD = "contracts.implementation.milestones.description"
 # A target's verdict as the gate review recorded it, as an OCDS milestone status. An inconclusive
 # target or one still waiting for data has no verdict to publish: its milestone stays scheduled.
 VERDICTS: dict[str, Any] = {"met": "met", "partly met": "partiallyMet", "not met": "notMet"}
@@ -158,9 +160,9 @@ def _reviews(c: Context) -> Iterator[tuple[Partnership, GateReview]]:
             yield partnership, review
 
 
-def _verdicts(c: Context) -> list[f.Fact]:
+def _verdicts(c: Context) -> list[Found]:
     """Each target's verdict as the gate review recorded it when the phase ended."""
-    found: list[f.Fact] = []
+    found: list[Found] = []
     for partnership, review in _reviews(c):
         partners = review.record.get("partners", {})
         for contract in Contract.objects.filter(pk__in=[int(pk) for pk in partners]).order_by(
@@ -180,7 +182,7 @@ def _verdict(
     contract: Contract,
     milestone: f.ScheduledMilestone | None,
     target: dict[str, Any],
-) -> f.TargetVerdict | None:
+) -> Found | None:
     status = VERDICTS.get(target["verdict"])
     if status is None or milestone is None:
         return None
@@ -193,7 +195,7 @@ def _verdict(
             f"Based on {fewer_than(used)} records of pilot data.",
         ]
     )
-    return f.TargetVerdict(
+    verdict = f.TargetVerdict(
         id=fact_id,
         date=review.opened_at,
         milestone=replace(milestone, description=finding),
@@ -207,6 +209,25 @@ def _verdict(
         ),
         **contract_ids(contract),
     )
+    # Below the count threshold the figures are not charted: the finding says "fewer than".
+    shown = used >= settings.PUBLIC_COUNT_THRESHOLD
+    return Found(verdict, {}, _figures(target) if shown else [])
+
+
+# What a verdict's chart shows of each part assessed, as the gate review recorded it.
+FIGURES = ("part", "estimate", "low", "high", "level", "threshold", "comparator", "units")
+
+
+def _figures(target: dict[str, Any]) -> list[dict[str, Any]]:
+    """
+    The figures of each part assessed, by name only (a review recorded before gates kept them
+    has none: nothing is charted).
+    """
+    return [
+        {name: part.get(name) for name in FIGURES}
+        for part in target.get("figures", [])
+        if isinstance(part, dict)
+    ]
 
 
 def _decisions(c: Context) -> Iterator[tuple[Partnership, GateReview, GateDecision]]:
@@ -442,7 +463,7 @@ SOURCES: tuple[Source, ...] = (
         "verdict",
         "A target’s verdict",
         True,
-        (("contracts.implementation.milestones.description", "The figures behind the verdict"),),
+        ((FIGURES_WITHHELD, "The figures behind the verdict"),),
         _verdicts,
     ),
     Source("gate", "A partner’s gate decision", True, (), _gates),

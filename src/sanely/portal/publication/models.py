@@ -36,6 +36,11 @@ class Fact(models.Model):
     # The typed content of the Act's notice the release carries (UK9-UK11), as
     # `sanely.documents.to_json` writes it; empty for the others. For the record, not the public.
     notice = models.JSONField(default=dict)
+    # The figures behind a target's verdict, one entry per part assessed (its estimate, interval,
+    # confidence level and the target's threshold, comparator and units), for the chart on the
+    # public page; empty for the other facts and below the count threshold. Public only with the
+    # fact's release, and not while the verdict's figures are withheld from it.
+    figures = models.JSONField(default=list)
     found_at = models.DateTimeField()
     status = models.CharField(max_length=20, choices=FactStatus.choices)
     # Why a held release cannot be published yet, in words.

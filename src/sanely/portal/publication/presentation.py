@@ -165,6 +165,16 @@ class Partner:
     verdicts: evidence.Chart | None = None
     instalments: list[Instalment] = field(default_factory=list)
     spending: evidence.Chart | None = None
+    # Each target's published estimate with its interval, against the target's threshold.
+    estimates: list["Estimate"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A target's chart of its estimates (one per part assessed) and what its table heads."""
+
+    chart: evidence.Chart
+    caption: str
 
 
 def _supplier(award: Json) -> str:
@@ -350,8 +360,71 @@ def _spend_chart(name: str, found: list[Instalment], key: str) -> evidence.Chart
     )
 
 
-def partners(compiled: Json) -> list[Partner]:
-    """Each award with its contract and the contract's plan, as the public reads them."""
+# A target's comparator in words, and the row of a target assessed without parts.
+COMPARED = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
+WHOLE = "All the data"
+
+
+def _figure(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _estimate(milestone: Json, figures: list[Json], key: str) -> Estimate | None:
+    """
+    A target's published figures as a chart: each part's estimate with its confidence interval,
+    and the target's threshold; None when no part has its figures.
+    """
+    parts = [
+        p for p in figures if None not in (_figure(p.get(k)) for k in ("estimate", "low", "high"))
+    ]
+    if not parts:
+        return None
+    first, title = parts[0], milestone.get("title", "")
+    threshold, units = _figure(first.get("threshold")), str(first.get("units") or "")
+    chart = evidence.comparison_chart(
+        [str(p.get("part") or WHOLE) for p in parts],
+        [float(p["estimate"]) for p in parts],
+        [float(p["low"]) for p in parts],
+        [float(p["high"]) for p in parts],
+        title,
+        units=units,
+        threshold=threshold,
+        key=key,
+    )
+    level = _figure(first.get("level"))
+    caption = f"{title}: the estimate" + (
+        f" with its {number(Decimal(str(level)) * 100)}% confidence interval" if level else ""
+    )
+    wanted = COMPARED.get(str(first.get("comparator")))
+    if threshold is not None and wanted:
+        caption += f"; the target is {wanted} {number(Decimal(str(threshold)))}"
+        caption += f" {units}" if units else ""
+    return Estimate(chart, caption)
+
+
+def _estimates(contract: Json, published: list[tuple[Json, list[Json]]], n: int) -> list[Estimate]:
+    """The charts of a partner's published figures, in the order of its plan's targets."""
+    order = [m.get("id") for m in contract.get("implementation", {}).get("milestones", [])]
+    ranked = sorted(
+        published,
+        key=lambda found: (
+            order.index(found[0].get("id")) if found[0].get("id") in order else len(order)
+        ),
+    )
+    charts = [
+        _estimate(m, figures, f"estimates-{n}-{i}") for i, (m, figures) in enumerate(ranked, 1)
+    ]
+    return [chart for chart in charts if chart is not None]
+
+
+def partners(
+    compiled: Json, figures: dict[str, list[tuple[Json, list[Json]]]] | None = None
+) -> list[Partner]:
+    """
+    Each award with its contract and the contract's plan, as the public reads them; with
+    `figures` (`selectors.published_figures`), each published verdict's estimates charted.
+    """
+    figures = figures or {}
     contracts = {c.get("awardID"): c for c in compiled.get("contracts", [])}
     found = []
     for n, award in enumerate(compiled.get("awards", []), start=1):
@@ -380,6 +453,7 @@ def partners(compiled: Json) -> list[Partner]:
                 _verdict_chart(name, contract, f"verdicts-{n}"),
                 planned,
                 _spend_chart(name, planned, f"spend-{n}"),
+                _estimates(contract, figures.get(contract.get("id", ""), []), n),
             )
         )
     return found

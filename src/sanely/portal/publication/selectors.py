@@ -30,6 +30,7 @@ from sanely.portal.procurements.models import Procurement
 from sanely.portal.procurements.selectors import access_procurement
 
 from . import presentation
+from .after_award import FIGURES_WITHHELD
 from .catalogue import SOURCE_OF
 from .models import Fact, FactStatus, Record, Release, Withholding
 
@@ -287,6 +288,29 @@ def announced_withholdings(record: Record) -> QuerySet[Withholding]:
         .select_related("fact")
         .order_by("fact_id", "pk")
     )
+
+
+def published_figures(record: Record) -> dict[str, list[tuple[Json, list[Json]]]]:
+    """
+    The figures behind each published verdict, by the id of its contract: the target's
+    milestone as the release published it, and the figures of each part assessed. A verdict
+    kept back or waiting for review has no release, so none of its figures; nor has one whose
+    figures were withheld from its release.
+    """
+    found: dict[str, list[tuple[Json, list[Json]]]] = {}
+    releases = (
+        Release.objects.filter(procurement_id=record.procurement_id, fact__kind="verdict")
+        .exclude(fact__withholdings__path=FIGURES_WITHHELD)
+        .select_related("fact")
+        .order_by("pk")
+    )
+    for release in releases:
+        for contract in release.body.get("contracts", []) if release.fact.figures else []:
+            for milestone in contract.get("implementation", {}).get("milestones", []):
+                found.setdefault(contract.get("id", ""), []).append(
+                    (milestone, release.fact.figures)
+                )
+    return found
 
 
 def public_notices(ocid: str) -> list[Release]:

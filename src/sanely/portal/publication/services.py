@@ -105,6 +105,7 @@ def _keep(context: Context, kind: str, found: Found, reviewed: bool, now: dateti
         release=built.release,
         extensions=sorted(built.extensions),
         notice=found.notice,
+        figures=found.figures,
         found_at=now,
         status=FactStatus.AWAITING_REVIEW if reviewed else FactStatus.QUEUED,
     )

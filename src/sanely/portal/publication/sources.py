@@ -17,7 +17,7 @@ lists every source.
 import calendar
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -558,10 +558,14 @@ def _cancellation(c: Context) -> list[f.Fact]:
 
 @dataclass(frozen=True)
 class Found:
-    """A fact with the typed content of the notice its release carries, where sanely builds it."""
+    """
+    A fact with the typed content of the notice its release carries, where sanely builds it, and
+    the figures behind a target's verdict, for its chart.
+    """
 
     fact: f.Fact
     notice: dict[str, Any]
+    figures: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def procurement(request: HttpRequest, ocid: str) -> HttpResponse:
             ),
             "rows": presentation.summary_rows(compiled),
             "criteria": presentation.criteria(compiled),
-            "partners": presentation.partners(compiled),
+            "partners": presentation.partners(compiled, selectors.published_figures(record)),
             "cancelled": presentation.cancellation(compiled),
             "notices": [
                 (release, selectors.notice_document(release.body))

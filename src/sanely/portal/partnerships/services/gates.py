@@ -30,7 +30,7 @@ from sanely.procedure import events as lifecycle
 from .. import events, letters
 from ..law import citation_for, contract_facts, decide
 from ..models import ContractEnd, GateDecision, GateReview, Outcome, Partnership
-from ..progress import PhaseProgress, plan_progress
+from ..progress import PartResult, PhaseProgress, TargetProgress, plan_progress
 from ..selectors import May, access_contract, live_contracts, plan_of
 from .ending import record_end
 from .purchase import purchase_evidence
@@ -123,11 +123,28 @@ def _standing(contract: Contract, phase: PhaseProgress) -> dict[str, Any]:
                 "explanations": [
                     p.outcome["explanation"] for p in t.parts if p.verdict is not None
                 ],
+                "figures": [_figures(t, p) for p in t.parts if p.verdict is not None],
             }
             for t in phase.targets
         ],
         "spent": str(phase.spent),
         "max_value": str(phase.phase.max_value),
+    }
+
+
+def _figures(target: TargetProgress, part: PartResult) -> dict[str, Any]:
+    """What a chart of the part's estimate against the target needs, as plain JSON values."""
+    outcome, spec = part.outcome, target.target.spec
+    wanted = spec.get("target") or {}
+    return {
+        "part": part.part,
+        "estimate": outcome["estimate"],
+        "low": outcome["ci_low"],
+        "high": outcome["ci_high"],
+        "level": outcome["confidence"],
+        "threshold": float(wanted["threshold"]) if "threshold" in wanted else None,
+        "comparator": wanted.get("comparator", ""),
+        "units": spec.get("metric", {}).get("units", ""),
     }
 
 
