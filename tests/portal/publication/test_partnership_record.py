@@ -145,6 +145,7 @@ def _the_public_pages():
         "Spend against the instalments:",
         "paid so far of a contract value of",
         "Value: £",
+        "the estimate with its 95% confidence interval; the target is at most 12 pounds",
     ):
         assert words in buses, words
     waste = text(browser.get(f"/open/ocds-s4n3ly-{WASTE}/"))
@@ -171,11 +172,16 @@ def test_a_verdicts_figures_come_from_reviewed_facts_and_small_counts_are_suppre
     buses = Procurement.objects.get(reference=BUSES)
     exact = SOURCE_OF["verdict"].find(context_of(buses))
     assert exact
-    assert all(re.search(r"Based on \d[\d,]* records", v.milestone.description) for v in exact)
+    assert all(re.search(r"Based on \d[\d,]* records", v.fact.milestone.description) for v in exact)
+    assert all(v.figures for v in exact)
     settings.PUBLIC_COUNT_THRESHOLD = 10**9
     small = SOURCE_OF["verdict"].find(context_of(buses))
     assert len(small) == len(exact)
-    assert all("Based on fewer than 1000000000 records" in v.milestone.description for v in small)
+    assert all(
+        "Based on fewer than 1000000000 records" in v.fact.milestone.description for v in small
+    )
+    # Nor are the figures kept for the chart.
+    assert [] == [v.figures for v in small if v.figures]
 
 
 def _assess(wessex, contract):
