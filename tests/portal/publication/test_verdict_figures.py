@@ -227,3 +227,20 @@ def test_a_review_recorded_before_gates_kept_figures_shows_none(wessex, reviewed
     kestrel = w.record.kestrel.organisation.name
     assert f"Verdicts on {kestrel}’s intermediate targets" in _page_text(w)
     assert all(charts == [] for charts in _estimates(w).values())
+
+
+def test_the_review_shows_the_chart_the_verdict_would_publish(wessex, reviewed):
+    w = reviewed
+    run(w.procurement_id)
+    waiting = _verdict(w, w.record.osprey)
+    page = wessex.client(Role.PROCUREMENT_LEAD).get(f"/publication/facts/{waiting.pk}/review")
+    assert 200 == page.status_code
+    html = page.content.decode()
+    (svg,) = re.findall(r"<svg .*?</svg>", html, re.S)
+    root = ET.fromstring(svg)  # noqa: S314 (our own page)
+    assert TARGET == root.findtext(f"{SVG}title")
+    assert 2 == len(root.findall(f"{SVG}circle"))
+    shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "The public page charts the figures behind the verdict" in shown
+    assert "Measured over Estimate Lower bound Upper bound Coast 0.5 " in shown
+    assert "style=" not in html

@@ -402,6 +402,17 @@ def _estimate(milestone: Json, figures: list[Json], key: str) -> Estimate | None
     return Estimate(chart, caption)
 
 
+def release_estimates(release: Json, figures: list[Json]) -> list[Estimate]:
+    """The charts a verdict's figures make on the public page, for its review."""
+    milestones = [
+        m
+        for contract in release.get("contracts", [])
+        for m in contract.get("implementation", {}).get("milestones", [])
+    ]
+    charts = [_estimate(m, figures, f"estimates-{i}") for i, m in enumerate(milestones, 1)]
+    return [chart for chart in charts if chart is not None]
+
+
 def _estimates(contract: Json, published: list[tuple[Json, list[Json]]], n: int) -> list[Estimate]:
     """The charts of a partner's published figures, in the order of its plan's targets."""
     order = [m.get("id") for m in contract.get("implementation", {}).get("milestones", [])]

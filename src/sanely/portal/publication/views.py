@@ -145,6 +145,7 @@ def _review_page(
         label=selectors.source_label(fact),
         subject=presentation.subject(fact.release),
         rows=presentation.notice_rows(fact.release),
+        estimates=presentation.release_estimates(fact.release, fact.figures),
         notice=typed_notices.typed_notice(
             fact.notice, selectors.modification_grounds(fact.procurement)
         ),
