@@ -6,19 +6,39 @@ that follow. What it records is what a person would meet: refusals, errors, page
 """
 
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
 
 from sanely.portal.accounts.models import User
+from sanely.portal.core.clock import now
+from sanely.portal.demo.load import demo_load
 from sanely.portal.procurements.models import Procurement
 
 REFUSALS = {403, 404, 409}
 PUBLIC = "the public"
+
+
+@contextmanager
+def demo_loaded(django_db_blocker, media: Path) -> Iterator[None]:
+    """The demo loaded once for a test module, quickly (cheap hashes, tasks run at once), in a
+    transaction rolled back at the end."""
+    fast = override_settings(
+        MEDIA_ROOT=media,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+    )
+    with fast, django_db_blocker.unblock(), transaction.atomic():
+        demo_load(now=now())
+        yield
+        transaction.set_rollback(True)
 
 
 def demo_seeds() -> list[str]:

@@ -6,13 +6,10 @@ go. A link or form that answers 403, 404 or 409 is an offer the access rules the
 """
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
-from portal.crawl import PUBLIC, Crawl, Crawler, client_of, demo_seeds
+from portal.crawl import PUBLIC, Crawl, Crawler, client_of, demo_loaded, demo_seeds
 from portal.internal_ids import internal_ids
 
-from sanely.portal.core.clock import now
-from sanely.portal.demo.load import PEOPLE, demo_load
+from sanely.portal.demo.load import PEOPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +18,8 @@ PEOPLE_AND_PUBLIC = [email for email, *_ in PEOPLE] + [PUBLIC]
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    fast = override_settings(
-        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
-    )
-    with fast, django_db_blocker.unblock(), transaction.atomic():
-        demo_load(now=now())
+    with demo_loaded(django_db_blocker, tmp_path_factory.mktemp("media")):
         yield {}
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -12,11 +12,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.apps import apps
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
+from portal.crawl import demo_loaded
 
-from sanely.portal.core.clock import now
-from sanely.portal.demo.load import demo_load
 from sanely.portal.publication import presentation, views
 from sanely.portal.publication.models import Record
 
@@ -30,15 +28,8 @@ CANCELLED = "Community connectors for people living alone"
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    fast = override_settings(
-        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
-    )
-    with fast, django_db_blocker.unblock(), transaction.atomic():
-        demo_load(now=now())
+    with demo_loaded(django_db_blocker, tmp_path_factory.mktemp("media")):
         yield
-        transaction.set_rollback(True)
 
 
 def text(response):
